@@ -1,0 +1,19 @@
+/* SPDX-License-Identifier: MIT */
+#pragma once
+/* String-keyed hash map with open addressing. Keys are borrowed (the caller keeps them alive,
+ * typically inside the value); iteration order is insertion order, so output is deterministic. */
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct Hashmap Hashmap;
+Hashmap *hashmap_new(void);
+void hashmap_free(Hashmap *h);           /* frees the map, not keys or values */
+size_t hashmap_size(const Hashmap *h);
+int hashmap_put(Hashmap *h, const char *key, void *value);   /* -EEXIST if present */
+int hashmap_replace(Hashmap *h, const char *key, void *value);
+void *hashmap_get(const Hashmap *h, const char *key);
+void *hashmap_remove(Hashmap *h, const char *key);
+/* Iterate in insertion order: `size_t i = 0; while (hashmap_iterate(h, &i, &k, &v)) ...` */
+bool hashmap_iterate(const Hashmap *h, size_t *i, const char **key, void **value);
+uint64_t hash_string(const char *s);

@@ -1,0 +1,36 @@
+/* SPDX-License-Identifier: MIT */
+#include <stdarg.h>
+#include <stdio.h>
+#include "base/log.h"
+
+static int max_level = LOG_INFO;
+static log_sink_t sink;
+static void *sink_userdata;
+static unsigned counts[8];
+
+void log_set_max_level(int level) { max_level = level; }
+int log_get_max_level(void) { return max_level; }
+void log_set_sink(log_sink_t s, void *userdata) { sink = s; sink_userdata = userdata; }
+unsigned log_count(int level) { return level >= 0 && level < 8 ? counts[level] : 0; }
+void log_reset_counts(void) { memset(counts, 0, sizeof counts); }
+
+int log_internal(int level, int error, const char *file, int line, const char *fmt, ...) {
+        (void)file; (void)line;
+        int e = error < 0 ? -error : error;
+        if (level >= 0 && level < 8) counts[level]++;
+        if (level <= max_level) {
+                char msg[4096];
+                va_list ap;
+                int saved = errno;
+                errno = e; /* so %m works as in systemd */
+                va_start(ap, fmt);
+                vsnprintf(msg, sizeof msg, fmt, ap);
+                va_end(ap);
+                errno = saved;
+                if (sink)
+                        sink(level, msg, sink_userdata);
+                else
+                        fprintf(stderr, "%s\n", msg);
+        }
+        return -e;
+}

@@ -1,0 +1,9 @@
+/* SPDX-License-Identifier: MIT */
+#pragma once
+/* Multi-call front ends. Each verb's entry point takes argc/argv with argv[0] the verb and
+ * returns the process exit code. */
+int verb_verify(int argc, char **argv);
+int verb_dump(int argc, char **argv);
+int systemctl_main(int argc, char **argv);
+int journalctl_main(int argc, char **argv);
+int tinysd_main(int argc, char **argv);

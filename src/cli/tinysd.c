@@ -1,0 +1,50 @@
+/* SPDX-License-Identifier: MIT */
+/* `tinysd VERB ...`: the manager itself (a later issue) and offline tools. */
+#include <stdio.h>
+#include "base/util.h"
+#include "cli/cli.h"
+
+#define TINYSD_VERSION "0.1"
+
+static void help(FILE *f) {
+        fputs("tinysd " TINYSD_VERSION " — a systemd-compatible service manager for containers\n\n"
+              "Usage:\n"
+              "  tinysd verify [--root=DIR] [FILE|NAME...]   check unit files, exit 1 if any fails to load\n"
+              "  tinysd dump [--root=DIR] [-p PROP,...] [--all] NAME...\n"
+              "                                              print a unit's properties as `systemctl show`\n"
+              "  tinysd --version | --help\n"
+              "\nAlso callable as systemctl and journalctl.\n",
+              f);
+}
+
+int tinysd_main(int argc, char **argv) {
+        if (argc < 2) {
+                help(stderr);
+                return 1;
+        }
+        const char *verb = argv[1];
+        if (streq(verb, "--help") || streq(verb, "-h") || streq(verb, "help")) {
+                help(stdout);
+                return 0;
+        }
+        if (streq(verb, "--version")) {
+                puts("tinysd " TINYSD_VERSION);
+                return 0;
+        }
+        if (streq(verb, "verify")) return verb_verify(argc - 1, argv + 1);
+        if (streq(verb, "dump")) return verb_dump(argc - 1, argv + 1);
+        fprintf(stderr, "Unknown command verb '%s'.\n", verb);
+        return 1;
+}
+
+int systemctl_main(int argc, char **argv) {
+        (void)argc; (void)argv;
+        fputs("systemctl: not available in this build of tinysd yet; use `tinysd dump` for offline inspection.\n", stderr);
+        return 1;
+}
+
+int journalctl_main(int argc, char **argv) {
+        (void)argc; (void)argv;
+        fputs("journalctl: not available in this build of tinysd yet.\n", stderr);
+        return 1;
+}

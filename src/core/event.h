@@ -1,0 +1,58 @@
+/* SPDX-License-Identifier: MIT */
+#pragma once
+/* The one event loop of PID 1: epoll for file descriptors, one signalfd for every signal, one
+ * timerfd armed to the earliest deadline (nothing armed when there is none: no wake-ups while
+ * idle), child exits collected with waitid() on SIGCHLD, and deferred work run before sleeping.
+ *
+ * Sources are owned by the loop; a callback may free any source, including its own. Callbacks
+ * return 0, or a negative errno that is logged and otherwise ignored: one broken source never
+ * stops the loop. */
+#include <signal.h>
+#include <time.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/signalfd.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include "base/parse.h"
+
+typedef struct EventLoop EventLoop;
+typedef struct EventSource EventSource;
+
+typedef int (*event_io_fn)(EventSource *s, int fd, uint32_t revents, void *userdata);
+typedef int (*event_time_fn)(EventSource *s, usec_t now, void *userdata);
+typedef int (*event_signal_fn)(EventSource *s, const struct signalfd_siginfo *si, void *userdata);
+typedef int (*event_child_fn)(EventSource *s, const siginfo_t *si, void *userdata);
+typedef int (*event_defer_fn)(EventSource *s, void *userdata);
+/* Called for children nobody registered (orphans re-parented to us): already reaped. */
+typedef void (*event_orphan_fn)(const siginfo_t *si, void *userdata);
+
+usec_t now_usec(clockid_t clock);
+
+int event_new(EventLoop **ret);
+void event_free(EventLoop *e);
+
+int event_add_io(EventLoop *e, EventSource **ret, int fd, uint32_t events, event_io_fn cb, void *userdata);
+int event_source_set_io_events(EventSource *s, uint32_t events);
+/* A timer on CLOCK_MONOTONIC at absolute time `when` (USEC_INFINITY: disarmed). One-shot: it
+ * disarms itself before the callback, which may re-arm it. */
+int event_add_time(EventLoop *e, EventSource **ret, usec_t when, event_time_fn cb, void *userdata);
+int event_source_set_time(EventSource *s, usec_t when);
+usec_t event_source_get_time(const EventSource *s);
+/* Blocks the signal and delivers it through the loop's signalfd. */
+int event_add_signal(EventLoop *e, EventSource **ret, int sig, event_signal_fn cb, void *userdata);
+/* Exit of a child we started. The child is reaped before the callback runs. */
+int event_add_child(EventLoop *e, EventSource **ret, pid_t pid, event_child_fn cb, void *userdata);
+/* Run once, before the loop next sleeps; enabled again with event_source_set_enabled(). */
+int event_add_defer(EventLoop *e, EventSource **ret, event_defer_fn cb, void *userdata);
+int event_source_set_enabled(EventSource *s, bool enabled);
+void event_set_orphan_handler(EventLoop *e, event_orphan_fn cb, void *userdata);
+void event_source_free(EventSource *s);
+
+/* One iteration: run deferred work, wait (timeout_usec; USEC_INFINITY blocks) and dispatch. */
+int event_run(EventLoop *e, usec_t timeout_usec);
+/* Iterate until event_exit(); returns the exit code. */
+int event_loop(EventLoop *e);
+void event_exit(EventLoop *e, int code);
+/* How many times the loop woke from epoll_wait (for the idle-wake-up benchmark). */
+uint64_t event_wakeups(const EventLoop *e);

@@ -1,0 +1,135 @@
+/* SPDX-License-Identifier: MIT */
+/* ExecContext, KillContext, CGroupContext: systemd 252's defaults, freeing, enum names. */
+#include <signal.h>
+#include "base/strv.h"
+#include "unit/conf-parser.h"
+#include "unit/exec-config.h"
+
+static const char *const exec_input_table[_EXEC_INPUT_MAX] = {
+        [EXEC_INPUT_NULL] = "null", [EXEC_INPUT_TTY] = "tty", [EXEC_INPUT_TTY_FORCE] = "tty-force",
+        [EXEC_INPUT_TTY_FAIL] = "tty-fail", [EXEC_INPUT_SOCKET] = "socket", [EXEC_INPUT_NAMED_FD] = "fd",
+        [EXEC_INPUT_DATA] = "data", [EXEC_INPUT_FILE] = "file",
+};
+DEFINE_STRING_TABLE(exec_input, ExecInput, exec_input_table)
+
+static const char *const exec_output_table[_EXEC_OUTPUT_MAX] = {
+        [EXEC_OUTPUT_INHERIT] = "inherit", [EXEC_OUTPUT_NULL] = "null", [EXEC_OUTPUT_TTY] = "tty",
+        [EXEC_OUTPUT_KMSG] = "kmsg", [EXEC_OUTPUT_KMSG_AND_CONSOLE] = "kmsg+console",
+        [EXEC_OUTPUT_JOURNAL] = "journal", [EXEC_OUTPUT_JOURNAL_AND_CONSOLE] = "journal+console",
+        [EXEC_OUTPUT_SOCKET] = "socket", [EXEC_OUTPUT_NAMED_FD] = "fd", [EXEC_OUTPUT_FILE] = "file",
+        [EXEC_OUTPUT_FILE_APPEND] = "append", [EXEC_OUTPUT_FILE_TRUNCATE] = "truncate",
+};
+DEFINE_STRING_TABLE(exec_output, ExecOutput, exec_output_table)
+
+static const char *const kill_mode_table[_KILL_MODE_MAX] = {
+        [KILL_CONTROL_GROUP] = "control-group", [KILL_PROCESS] = "process", [KILL_MIXED] = "mixed", [KILL_NONE] = "none",
+};
+DEFINE_STRING_TABLE(kill_mode, KillMode, kill_mode_table)
+
+void exec_context_init(ExecContext *c) {
+        *c = (ExecContext){0};
+        c->umask = 0022;
+        c->std_input = EXEC_INPUT_NULL;
+        c->std_output = EXEC_OUTPUT_INHERIT;   /* services turn it into DefaultStandardOutput=journal (service_apply_defaults) */
+        c->std_error = EXEC_OUTPUT_INHERIT;    /* DefaultStandardError= inherits stdout */
+        c->syslog_priority = LOG_DAEMON | LOG_INFO;
+        c->syslog_level_prefix = true;
+        c->log_level_max = -1;
+        c->mount_apivfs = -1;
+        c->timer_slack_nsec = NSEC_INFINITY;
+        c->personality = 0xffffffffUL;
+        c->ignore_sigpipe = true;
+        c->timeout_clean_usec = USEC_INFINITY;
+        c->capability_bounding_set = UINT64_MAX;
+        c->tty_rows = c->tty_columns = UINT32_MAX;
+        c->ioprio_class = -1;
+        c->numa_policy = -1;
+        c->cpu_sched_policy = 0;  /* SCHED_OTHER */
+        for (int t = 0; t < _EXEC_DIRECTORY_TYPE_MAX; t++)
+                c->directories[t].mode = t == EXEC_DIRECTORY_LOGS ? 0755 : 0755;
+}
+
+static void allow_deny_done(AllowDenyList *l) {
+        strv_free(l->items);
+        *l = (AllowDenyList){0};
+}
+
+void exec_context_done(ExecContext *c) {
+        char **strs[] = {
+                &c->working_directory, &c->root_directory, &c->root_image, &c->root_image_options, &c->root_hash,
+                &c->root_hash_signature, &c->root_verity, &c->user, &c->group, &c->pam_name, &c->selinux_context,
+                &c->apparmor_profile, &c->smack_process_label, &c->network_namespace_path, &c->ipc_namespace_path,
+                &c->stdio_file[0], &c->stdio_file[1], &c->stdio_file[2], &c->stdin_data, &c->tty_path,
+                &c->syslog_identifier, &c->log_namespace, &c->utmp_id,
+        };
+        for (size_t i = 0; i < ELEMENTSOF(strs); i++) free(*strs[i]);
+        char ***lists[] = {
+                &c->extension_directories, &c->extension_images, &c->mount_images, &c->bind_paths,
+                &c->bind_read_only_paths, &c->supplementary_groups, &c->cpu_affinity, &c->numa_mask,
+                &c->read_write_paths, &c->read_only_paths, &c->inaccessible_paths, &c->exec_paths, &c->no_exec_paths,
+                &c->exec_search_path, &c->temporary_filesystem, &c->system_call_architectures, &c->environment,
+                &c->environment_files, &c->pass_environment, &c->unset_environment, &c->log_extra_fields,
+                &c->set_credential, &c->load_credential,
+        };
+        for (size_t i = 0; i < ELEMENTSOF(lists); i++) strv_free(*lists[i]);
+        for (size_t i = 0; i < ELEMENTSOF(c->rlimit); i++) free(c->rlimit[i]);
+        for (int t = 0; t < _EXEC_DIRECTORY_TYPE_MAX; t++) {
+                strv_free(c->directories[t].paths);
+                strv_free(c->directories[t].symlinks);
+        }
+        allow_deny_done(&c->restrict_address_families);
+        allow_deny_done(&c->restrict_filesystems);
+        allow_deny_done(&c->restrict_namespaces);
+        allow_deny_done(&c->system_call_filter);
+        allow_deny_done(&c->system_call_log);
+        *c = (ExecContext){0};
+}
+
+void kill_context_init(KillContext *c) {
+        *c = (KillContext){
+                .kill_mode = KILL_CONTROL_GROUP, .kill_signal = SIGTERM, .restart_kill_signal = 0,
+                .final_kill_signal = SIGKILL, .watchdog_signal = SIGABRT, .send_sigkill = true, .send_sighup = false,
+        };
+}
+
+void cgroup_context_init(CGroupContext *c) {
+        *c = (CGroupContext){0};
+        c->cpu_weight = c->startup_cpu_weight = CGROUP_WEIGHT_INVALID;
+        c->cpu_shares = c->startup_cpu_shares = CGROUP_WEIGHT_INVALID;
+        c->io_weight = c->startup_io_weight = CGROUP_WEIGHT_INVALID;
+        c->blockio_weight = c->startup_blockio_weight = CGROUP_WEIGHT_INVALID;
+        c->cpu_quota_per_sec_usec = USEC_INFINITY;
+        c->cpu_quota_period_usec = USEC_INFINITY;
+        c->memory_high = c->memory_max = c->memory_swap_max = c->memory_limit = CGROUP_LIMIT_MAX;
+        c->tasks_max = UINT64_MAX;
+        c->tasks_max_set = false;
+}
+
+void cgroup_context_done(CGroupContext *c) {
+        free(c->slice);
+        char ***lists[] = {
+                &c->delegate_controllers, &c->disable_controllers, &c->allowed_cpus, &c->startup_allowed_cpus,
+                &c->allowed_memory_nodes, &c->startup_allowed_memory_nodes, &c->io_device_weight,
+                &c->io_read_bandwidth_max, &c->io_write_bandwidth_max, &c->io_read_iops_max, &c->io_write_iops_max,
+                &c->io_device_latency_target, &c->blockio_device_weight, &c->blockio_read_bandwidth,
+                &c->blockio_write_bandwidth, &c->device_allow, &c->ip_address_allow, &c->ip_address_deny,
+                &c->ip_ingress_filter_path, &c->ip_egress_filter_path, &c->bpf_program, &c->socket_bind_allow,
+                &c->socket_bind_deny,
+        };
+        for (size_t i = 0; i < ELEMENTSOF(lists); i++) strv_free(*lists[i]);
+        strv_free(c->restrict_network_interfaces.items);
+        *c = (CGroupContext){0};
+}
+
+/* What DynamicUser=yes implies (systemd.exec(5), unit_patch_contexts() in 252). */
+void exec_context_patch(ExecContext *c) {
+        if (!c->dynamic_user) return;
+        c->private_tmp = true;
+        c->remove_ipc = true;
+        c->no_new_privileges = true;
+        c->restrict_suid_sgid = true;
+        if (c->protect_system == PROTECT_SYSTEM_NO || c->protect_system == PROTECT_SYSTEM_YES ||
+            c->protect_system == PROTECT_SYSTEM_FULL)
+                c->protect_system = PROTECT_SYSTEM_STRICT;
+        if (c->protect_home == PROTECT_HOME_NO) c->protect_home = PROTECT_HOME_READ_ONLY;
+}

@@ -1,0 +1,308 @@
+/* SPDX-License-Identifier: MIT */
+/* Loading units (systemd 252's unit_load() / unit_load_fragment()). */
+#include "base/log.h"
+#include "base/strv.h"
+#include "unit/load.h"
+
+int loader_init(Loader *l, const char *root) {
+        *l = (Loader){0};
+        int r = lookup_paths_init(&l->lp, root);
+        if (r < 0) return r;
+        if ((r = unit_file_map_build(&l->map, &l->lp)) < 0) return r;
+        if (!(l->units = hashmap_new())) return -ENOMEM;
+        return 0;
+}
+
+void loader_done(Loader *l) {
+        for (size_t i = 0; i < l->n_list; i++) unit_free(l->list[i]);
+        free(l->list);
+        hashmap_free(l->units);
+        unit_file_map_done(&l->map);
+        lookup_paths_done(&l->lp);
+        *l = (Loader){0};
+}
+
+Unit *loader_get(const Loader *l, const char *name) {
+        return hashmap_get(l->units, name);
+}
+
+static const char *type_section(UnitType t) {
+        static const char *const names[_UNIT_TYPE_MAX] = {
+                [UNIT_SERVICE] = "Service", [UNIT_MOUNT] = "Mount", [UNIT_SWAP] = "Swap",
+                [UNIT_SOCKET] = "Socket", [UNIT_TARGET] = "Target", [UNIT_DEVICE] = "Device",
+                [UNIT_AUTOMOUNT] = "Automount", [UNIT_TIMER] = "Timer", [UNIT_PATH] = "Path",
+                [UNIT_SLICE] = "Slice", [UNIT_SCOPE] = "Scope",
+        };
+        return names[t];
+}
+
+static void *directive_data(Unit *u, const Directive *d) {
+        char *base = NULL;
+        switch (d->base) {
+        case BASE_UNIT: base = (char *)u; break;
+        case BASE_EXEC: base = (char *)unit_exec_context(u); break;
+        case BASE_KILL: base = (char *)unit_kill_context(u); break;
+        case BASE_CGROUP: base = (char *)unit_cgroup_context(u); break;
+        case BASE_TYPE:
+                base = u->service ? (char *)u->service : u->socket ? (char *)u->socket :
+                       u->timer ? (char *)u->timer : u->path ? (char *)u->path : NULL;
+                break;
+        }
+        return base ? base + d->offset : NULL;
+}
+
+static int dispatch_item(const ConfigItem *it, void *userdata) {
+        Unit *u = userdata;
+        bool section_has_table = false;
+        for (const DirectiveTable *const *t = unit_type_directive_tables(u->type); *t; t++) {
+                const char *sec = (*t)->section ? (*t)->section : type_section(u->type);
+                if (!streq(sec, it->section)) continue;
+                section_has_table = true;
+                const Directive *d = directive_lookup((*t)->directives, it->key);
+                if (!d) continue;
+                void *data = directive_data(u, d);
+                if (!data && d->base != BASE_UNIT) return 0; /* recognised; this type keeps no state for it */
+                return d->parse(it, u, d->ltype, data);
+        }
+        if (startswith(it->key, "X-")) return 0;
+        (void)section_has_table;
+        log_syntax(it->file, it->line, LOG_WARNING, 0, "Unknown key '%s' in section [%s], ignoring.", it->key, it->section);
+        return 0;
+}
+
+static int add_list_to(Loader *l, Unit *u) {
+        Unit **n = realloc(l->list, sizeof(Unit *) * (l->n_list + 1));
+        if (!n) return -ENOMEM;
+        l->list = n;
+        l->list[l->n_list++] = u;
+        STRV_FOREACH(name, u->names) {
+                if (hashmap_get(l->units, *name)) continue;
+                int r = hashmap_put(l->units, *name, u);
+                if (r < 0) return r;
+        }
+        return 0;
+}
+
+/* NAME.wants/, NAME.requires/ and NAME.upholds/ entries; templates in them are instantiated with
+ * our instance (or the template's DefaultInstance=) as systemd does. */
+static int load_dependency_dirs(Loader *l, Unit *u) {
+        static const struct { const char *suffix; UnitDependency dep; } dirs[] = {
+                { ".wants", UNIT_WANTS }, { ".requires", UNIT_REQUIRES }, { ".upholds", UNIT_UPHOLDS },
+        };
+        for (size_t i = 0; i < ELEMENTSOF(dirs); i++) {
+                _cleanup_strv_free_ char **entries = NULL;
+                int r = unit_file_find_dependency_dir(&l->lp, u->names, dirs[i].suffix, &entries);
+                if (r < 0) return r;
+                STRV_FOREACH(e, entries) {
+                        _cleanup_free_ char *name = NULL;
+                        if (unit_name_classify(*e) == UNIT_NAME_TEMPLATE) {
+                                if (!u->instance) {
+                                        log_warning("%s: %s%s/ contains template %s without an instance, ignoring.",
+                                                    u->id, u->id, dirs[i].suffix, *e);
+                                        continue;
+                                }
+                                if ((r = unit_name_replace_instance(*e, u->instance, &name)) < 0) return r;
+                        } else if (!(name = strdup(*e)))
+                                return -ENOMEM;
+                        if ((r = unit_add_dependency_name(u, dirs[i].dep, name)) < 0) return r;
+                }
+        }
+        return 0;
+}
+
+static int type_verify(Unit *u) {
+        switch (u->type) {
+        case UNIT_SERVICE: service_apply_defaults(u); return service_verify(u);
+        case UNIT_SOCKET:
+                /* a socket's own commands log to the journal by default (DefaultStandardOutput=) */
+                if (u->socket->exec.std_output == EXEC_OUTPUT_INHERIT) u->socket->exec.std_output = EXEC_OUTPUT_JOURNAL;
+                socket_apply_defaults(u);
+                return socket_verify(u);
+        case UNIT_TIMER: timer_apply_defaults(u); return timer_verify(u);
+        case UNIT_PATH: path_apply_defaults(u); return path_verify(u);
+        default: return 0;
+        }
+}
+
+static int load_fragment_and_dropins(Loader *l, Unit *u) {
+        const char *const *sections = unit_type_sections(u->type);
+        int r = config_parse_file(u->fragment_path, sections, dispatch_item, u);
+        if (r < 0) return r;
+        if ((r = unit_file_find_dropins(&l->lp, u->names, &u->dropin_paths)) < 0) return r;
+        STRV_FOREACH(p, u->dropin_paths)
+                if ((r = config_parse_file(*p, sections, dispatch_item, u)) < 0) return r;
+        return 0;
+}
+
+int unit_load_from_buffer(Unit *u, const char *name, const char *data, size_t size) {
+        int r = config_parse_buffer(name, data, size, unit_type_sections(u->type), dispatch_item, u);
+        if (r >= 0) r = type_verify(u);
+        if (r >= 0) r = unit_add_implicit_dependencies(NULL, u);
+        u->load_state = r >= 0 ? UNIT_LOADED : r == -ENOEXEC || r == -EBADMSG ? UNIT_BAD_SETTING : UNIT_ERROR;
+        u->load_error = r < 0 ? r : 0;
+        return r;
+}
+
+static int load_new(Loader *l, const char *name, Unit **ret) {
+        _cleanup_free_ char *id = NULL, *fragment = NULL;
+        bool masked = false;
+        int find_r = unit_file_find_fragment(&l->map, name, &id, &fragment, &masked), r;
+        if (find_r == -ENOMEM) return find_r;
+        if (id && !streq(id, name)) {
+                /* An alias: load the real unit and add this name to it. */
+                Unit *real;
+                if ((r = loader_load(l, id, &real)) < 0) return r;
+                if (!strv_contains(real->names, name) && (r = strv_extend(&real->names, name)) < 0) return r;
+                if (!hashmap_get(l->units, name) && (r = hashmap_put(l->units, real->names[strv_length(real->names) - 1], real)) < 0)
+                        return r;
+                *ret = real;
+                return 0;
+        }
+        Unit *u = unit_new(name);
+        if (!u) return -ENOMEM;
+        u->root = l->lp.root;
+        _cleanup_strv_free_ char **aliases = NULL;
+        if ((r = unit_file_aliases_of(&l->map, name, &aliases)) < 0 || (r = strv_extend_strv(&u->names, aliases, true)) < 0 ||
+            (r = add_list_to(l, u)) < 0) {
+                unit_free(u);
+                return r;
+        }
+        *ret = u;
+        if (masked) {
+                u->load_state = UNIT_MASKED;
+                u->masked = true;
+                return 0;
+        }
+        if (find_r == -ENOENT || (!fragment && find_r >= 0)) {
+                u->load_state = UNIT_NOT_FOUND;
+                u->load_error = -ENOENT;
+                /* .wants/ of a unit without a file still count (systemd loads those too) */
+                return load_dependency_dirs(l, u) == -ENOMEM ? -ENOMEM : 0;
+        }
+        if (find_r < 0) {
+                u->load_state = UNIT_ERROR;
+                u->load_error = find_r;
+                log_error("Failed to load %s: %s", name, strerror(-find_r));
+                return 0;
+        }
+        u->fragment_path = TAKE_PTR(fragment);
+        r = load_fragment_and_dropins(l, u);
+        if (r >= 0) r = load_dependency_dirs(l, u);
+        if (r >= 0) r = type_verify(u);
+        if (r >= 0) r = unit_add_implicit_dependencies(l, u);
+        if (r == -ENOMEM) return r;
+        if (r < 0) {
+                u->load_state = r == -ENOEXEC || r == -EBADMSG ? UNIT_BAD_SETTING : UNIT_ERROR;
+                u->load_error = r;
+                return 0;
+        }
+        u->load_state = UNIT_LOADED;
+        return 0;
+}
+
+int loader_load(Loader *l, const char *name, Unit **ret) {
+        Unit *u = hashmap_get(l->units, name);
+        if (u) {
+                *ret = u;
+                return 0;
+        }
+        if (!unit_name_is_valid(name, UNIT_NAME_PLAIN | UNIT_NAME_INSTANCE)) return -EINVAL;
+        return load_new(l, name, ret);
+}
+
+int loader_load_closure(Loader *l, const char *name, Unit **ret) {
+        int r = loader_load(l, name, ret);
+        return r < 0 ? r : loader_load_dependencies(l);
+}
+
+int loader_load_dependencies(Loader *l) {
+        int r;
+        /* Breadth-first over the whole list: units appended while we walk are visited too, and
+         * loading an already-loaded unit is a hash lookup. */
+        for (size_t i = 0; i < l->n_list; i++) {
+                Unit *u = l->list[i];
+                for (int d = 0; d < _UNIT_DEPENDENCY_MAX; d++)
+                        STRV_FOREACH(n, u->unit.deps[d]) {
+                                Unit *other;
+                                if ((r = loader_load(l, *n, &other)) == -ENOMEM) return r;
+                        }
+        }
+        return 0;
+}
+
+int loader_load_all(Loader *l) {
+        size_t i = 0;
+        const char *k;
+        void *v;
+        while (hashmap_iterate(l->map.entries, &i, &k, &v)) {
+                Unit *u;
+                if (unit_name_classify(k) == UNIT_NAME_TEMPLATE) continue;  /* templates load per instance */
+                int r = loader_load(l, k, &u);
+                if (r == -ENOMEM) return r;
+        }
+        return 0;
+}
+
+/* A target orders itself after the units it pulls in (systemd's unit_add_default_target_dependency),
+ * when both are loaded, both have default dependencies, and that makes no loop. */
+static int add_target_orderings(Loader *l) {
+        static const UnitDependency pulls[] = { UNIT_REQUIRES, UNIT_REQUISITE, UNIT_WANTS, UNIT_BINDS_TO };
+        for (size_t i = 0; i < l->n_list; i++) {
+                Unit *t = l->list[i];
+                if (t->type != UNIT_TARGET || t->load_state != UNIT_LOADED || !t->unit.default_dependencies) continue;
+                for (size_t k = 0; k < ELEMENTSOF(pulls); k++)
+                        STRV_FOREACH(n, t->unit.deps[pulls[k]]) {
+                                Unit *o = hashmap_get(l->units, *n);
+                                if (!o || o == t || o->load_state != UNIT_LOADED || !o->unit.default_dependencies) continue;
+                                if (unit_has_dependency(t, UNIT_BEFORE, o->id)) continue;
+                                int r = unit_add_dependency_name(t, UNIT_AFTER, o->id);
+                                if (r < 0) return r;
+                        }
+        }
+        return 0;
+}
+
+/* Dependencies may name aliases; systemd resolves them to the unit, so show its id. */
+static int canonicalize_dependencies(Loader *l) {
+        for (size_t i = 0; i < l->n_list; i++) {
+                Unit *u = l->list[i];
+                for (int d = 0; d < _UNIT_DEPENDENCY_MAX; d++) {
+                        char **list = u->unit.deps[d];
+                        bool changed = false;
+                        STRV_FOREACH(n, list) {
+                                Unit *o = hashmap_get(l->units, *n);
+                                if (o && !streq(o->id, *n)) {
+                                        char *id = strdup(o->id);
+                                        if (!id) return -ENOMEM;
+                                        free(*(char **)n);
+                                        *(char **)n = id;
+                                        changed = true;
+                                }
+                        }
+                        if (changed) strv_uniq(list);
+                        /* a unit never depends on itself */
+                        if (list) strv_remove(list, u->id);
+                }
+        }
+        return 0;
+}
+
+int loader_add_reverse_dependencies(Loader *l) {
+        int r0 = canonicalize_dependencies(l);
+        if (r0 >= 0) r0 = add_target_orderings(l);
+        if (r0 < 0) return r0;
+        for (size_t i = 0; i < l->n_list; i++) {
+                Unit *u = l->list[i];
+                for (int d = 0; d < _UNIT_DEPENDENCY_MAX; d++) {
+                        UnitDependency inv = unit_dependency_inverse((UnitDependency)d);
+                        if (inv < 0) continue;
+                        STRV_FOREACH(n, u->unit.deps[d]) {
+                                Unit *other = hashmap_get(l->units, *n);
+                                if (!other || other == u) continue;
+                                int r = unit_add_dependency_name(other, inv, u->id);
+                                if (r < 0) return r;
+                        }
+                }
+        }
+        return 0;
+}

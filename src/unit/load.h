@@ -1,0 +1,39 @@
+/* SPDX-License-Identifier: MIT */
+#pragma once
+/* The loader: turns names into loaded Units — fragment, drop-ins, .wants/.requires directories,
+ * type defaults and verification, implicit dependencies — and keeps every unit it loaded so
+ * reverse dependencies can be derived, as systemd's manager does at load time. */
+#include "base/hashmap.h"
+#include "unit/lookup.h"
+#include "unit/unit.h"
+
+typedef struct Loader {
+        LookupPaths lp;
+        UnitFileMap map;
+        Hashmap *units;     /* every known name (id and aliases) → Unit */
+        Unit **list;        /* owned, in load order */
+        size_t n_list;
+        bool quiet_missing; /* do not warn about units referenced but not found */
+} Loader;
+
+int loader_init(Loader *l, const char *root);
+void loader_done(Loader *l);
+/* Load one unit (not its dependencies). Always yields a Unit for a valid name, whatever its
+ * load state; -EINVAL for an invalid name, -ENOMEM. */
+int loader_load(Loader *l, const char *name, Unit **ret);
+/* Load the unit and, transitively, every unit it names in a dependency (systemd loads those too). */
+int loader_load_closure(Loader *l, const char *name, Unit **ret);
+/* Load every unit named in a dependency of a loaded unit, transitively. */
+int loader_load_dependencies(Loader *l);
+/* Load every unit file the search path holds (for verify --root). */
+int loader_load_all(Loader *l);
+/* Derive reverse dependencies (WantedBy=, RequiredBy=, Before=/After= mirrors, ...) over the
+ * loaded set. Idempotent. */
+int loader_add_reverse_dependencies(Loader *l);
+Unit *loader_get(const Loader *l, const char *name);
+
+/* Parse an in-memory unit file into u (no drop-ins, no search path): for tests and fuzzing. */
+int unit_load_from_buffer(Unit *u, const char *name, const char *data, size_t size);
+
+/* Implicit and default dependencies for a freshly loaded unit (implicit-deps.c). */
+int unit_add_implicit_dependencies(Loader *l, Unit *u);

@@ -1,0 +1,169 @@
+/* SPDX-License-Identifier: MIT */
+/* Unit objects: construction with systemd's defaults, per-type sections and directive tables. */
+#include "base/log.h"
+#include "base/strv.h"
+#include "unit/unit.h"
+
+extern const DirectiveTable unit_section_table, install_section_table;
+extern const DirectiveTable mount_directive_table, automount_directive_table, swap_directive_table;
+
+static void unit_config_init(UnitConfig *c) {
+        c->default_dependencies = true;
+        c->on_failure_job_mode = JOB_REPLACE;
+        c->collect_mode = COLLECT_INACTIVE;
+        c->job_timeout_usec = USEC_INFINITY;
+        c->job_running_timeout_usec = USEC_INFINITY;
+        c->start_limit_interval_usec = 10 * USEC_PER_SEC;  /* DefaultStartLimitIntervalSec */
+        c->start_limit_burst = 5;                          /* DefaultStartLimitBurst */
+        c->failure_action_exit_status = -1;
+        c->success_action_exit_status = -1;
+}
+
+static void condition_free_list(Condition *c) {
+        while (c) {
+                Condition *n = c->next;
+                free(c->parameter);
+                free(c);
+                c = n;
+        }
+}
+
+static void unit_config_done(UnitConfig *c) {
+        free(c->description);
+        strv_free(c->documentation);
+        for (size_t i = 0; i < _UNIT_DEPENDENCY_MAX; i++) strv_free(c->deps[i]);
+        strv_free(c->requires_mounts_for);
+        free(c->on_failure_job_mode_str);
+        free(c->job_timeout_reboot_argument);
+        free(c->reboot_argument);
+        free(c->source_path);
+        condition_free_list(c->conditions);
+        condition_free_list(c->asserts);
+        strv_free(c->alias);
+        strv_free(c->wanted_by);
+        strv_free(c->required_by);
+        strv_free(c->upheld_by);
+        strv_free(c->also);
+        free(c->default_instance);
+}
+
+Unit *unit_new(const char *id) {
+        UnitType t = unit_name_to_type(id);
+        if (t < 0) return NULL;
+        Unit *u = calloc(1, sizeof *u);
+        if (!u) return NULL;
+        u->type = t;
+        u->load_state = UNIT_STUB;
+        unit_config_init(&u->unit);
+        if (!(u->id = strdup(id)) || strv_extend(&u->names, id) < 0) goto fail;
+        if (unit_name_classify(id) == UNIT_NAME_INSTANCE && unit_name_to_instance(id, &u->instance) < 0) goto fail;
+        switch (t) {
+        case UNIT_SERVICE: if (!(u->service = service_config_new())) goto fail; break;
+        case UNIT_SOCKET: if (!(u->socket = socket_config_new())) goto fail; break;
+        case UNIT_TIMER: if (!(u->timer = timer_config_new())) goto fail; break;
+        case UNIT_PATH: if (!(u->path = path_config_new())) goto fail; break;
+        default: break;
+        }
+        return u;
+fail:
+        unit_free(u);
+        return NULL;
+}
+
+void unit_free(Unit *u) {
+        if (!u) return;
+        free(u->id);
+        strv_free(u->names);
+        free(u->fragment_path);
+        strv_free(u->dropin_paths);
+        free(u->instance);
+        unit_config_done(&u->unit);
+        service_config_free(u->service);
+        socket_config_free(u->socket);
+        timer_config_free(u->timer);
+        path_config_free(u->path);
+        free(u);
+}
+
+ExecContext *unit_exec_context(Unit *u) {
+        if (u->service) return &u->service->exec;
+        if (u->socket) return &u->socket->exec;
+        return NULL;
+}
+
+KillContext *unit_kill_context(Unit *u) {
+        if (u->service) return &u->service->kill;
+        if (u->socket) return &u->socket->kill;
+        return NULL;
+}
+
+CGroupContext *unit_cgroup_context(Unit *u) {
+        if (u->service) return &u->service->cgroup;
+        if (u->socket) return &u->socket->cgroup;
+        return NULL;
+}
+
+int unit_add_dependency_name(Unit *u, UnitDependency d, const char *name) {
+        if ((int)d < 0 || d >= _UNIT_DEPENDENCY_MAX) return -EINVAL;
+        if (strv_contains(u->unit.deps[d], name)) return 0;
+        return strv_extend(&u->unit.deps[d], name);
+}
+
+bool unit_has_dependency(const Unit *u, UnitDependency d, const char *name) {
+        return (int)d >= 0 && d < _UNIT_DEPENDENCY_MAX && strv_contains(u->unit.deps[d], name);
+}
+
+static const char *const sections_service[] = { "Unit", "Service", "Install", NULL };
+static const char *const sections_socket[] = { "Unit", "Socket", "Install", NULL };
+static const char *const sections_target[] = { "Unit", "Install", NULL };
+static const char *const sections_mount[] = { "Unit", "Mount", "Install", NULL };
+static const char *const sections_swap[] = { "Unit", "Swap", "Install", NULL };
+static const char *const sections_automount[] = { "Unit", "Automount", "Install", NULL };
+static const char *const sections_timer[] = { "Unit", "Timer", "Install", NULL };
+static const char *const sections_path[] = { "Unit", "Path", "Install", NULL };
+static const char *const sections_slice[] = { "Unit", "Slice", "Install", NULL };
+static const char *const sections_scope[] = { "Unit", "Scope", "Install", NULL };
+
+const char *const *unit_type_sections(UnitType t) {
+        static const char *const *const table[_UNIT_TYPE_MAX] = {
+                [UNIT_SERVICE] = sections_service, [UNIT_SOCKET] = sections_socket,
+                [UNIT_TARGET] = sections_target, [UNIT_DEVICE] = sections_target,
+                [UNIT_MOUNT] = sections_mount, [UNIT_SWAP] = sections_swap,
+                [UNIT_AUTOMOUNT] = sections_automount, [UNIT_TIMER] = sections_timer,
+                [UNIT_PATH] = sections_path, [UNIT_SLICE] = sections_slice, [UNIT_SCOPE] = sections_scope,
+        };
+        return (int)t >= 0 && t < _UNIT_TYPE_MAX ? table[t] : sections_target;
+}
+
+const DirectiveTable *const *unit_type_directive_tables(UnitType t) {
+#define COMMON &unit_section_table, &install_section_table
+        static const DirectiveTable *const service[] = { COMMON, &service_directive_table, &exec_directive_table,
+                                                         &kill_directive_table, &cgroup_directive_table, NULL };
+        static const DirectiveTable *const socket[] = { COMMON, &socket_directive_table, &exec_directive_table,
+                                                        &kill_directive_table, &cgroup_directive_table, NULL };
+        static const DirectiveTable *const timer[] = { COMMON, &timer_directive_table, NULL };
+        static const DirectiveTable *const path[] = { COMMON, &path_directive_table, NULL };
+        static const DirectiveTable *const mount[] = { COMMON, &mount_directive_table, &exec_directive_table,
+                                                       &kill_directive_table, &cgroup_directive_table, NULL };
+        static const DirectiveTable *const automount[] = { COMMON, &automount_directive_table, NULL };
+        static const DirectiveTable *const swap[] = { COMMON, &swap_directive_table, &exec_directive_table,
+                                                      &kill_directive_table, &cgroup_directive_table, NULL };
+        /* Slices and scopes take resource-control (and scopes kill) settings; a container has no
+         * use for them, so the loader parses them for diagnostics with nowhere to store them. */
+        static const DirectiveTable *const slice[] = { COMMON, &cgroup_directive_table, NULL };
+        static const DirectiveTable *const scope[] = { COMMON, &cgroup_directive_table, &kill_directive_table, NULL };
+        static const DirectiveTable *const common[] = { COMMON, NULL };
+#undef COMMON
+        switch (t) {
+        case UNIT_SERVICE: return service;
+        case UNIT_SOCKET: return socket;
+        case UNIT_TIMER: return timer;
+        case UNIT_PATH: return path;
+        case UNIT_MOUNT: return mount;
+        case UNIT_AUTOMOUNT: return automount;
+        case UNIT_SWAP: return swap;
+        case UNIT_SLICE: return slice;
+        case UNIT_SCOPE: return scope;
+        default: return common;
+        }
+}

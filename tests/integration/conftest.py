@@ -1,0 +1,46 @@
+# SPDX-License-Identifier: MIT
+"""Shared fixtures: the tinysd binaries under test and the ../shared material.
+
+Every test that takes the `tinysd` fixture runs twice: against the normal build and against the
+ASan+UBSan build (TINYSD_ASAN), so sanitizer findings fail the suite."""
+import os
+import pathlib
+import subprocess
+
+import pytest
+
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+SHARED = pathlib.Path(os.environ.get("TINYSD_SHARED", ROOT.parent / "shared"))
+CORPUS = SHARED / "corpus" / "debian-bookworm"
+
+
+def _binaries():
+    out = []
+    for var, default in (("TINYSD", ROOT / "build" / "tinysd"), ("TINYSD_ASAN", ROOT / "build-asan" / "tinysd")):
+        p = pathlib.Path(os.environ.get(var, default))
+        if p.exists():
+            out.append(pytest.param(str(p), id=var.lower()))
+    return out
+
+
+@pytest.fixture(params=_binaries())
+def tinysd(request):
+    return request.param
+
+
+@pytest.fixture
+def corpus():
+    if not CORPUS.is_dir():
+        pytest.skip(f"{CORPUS} is absent: the Debian unit-file corpus lives in ../shared")
+    return CORPUS
+
+
+def run(args, env=None, **kw):
+    """Run a command with a bounded time, return CompletedProcess (text)."""
+    e = dict(os.environ)
+    e.setdefault("ASAN_OPTIONS", "detect_leaks=1:abort_on_error=0:exitcode=99")
+    e.setdefault("UBSAN_OPTIONS", "halt_on_error=1:exitcode=99:print_stacktrace=1")
+    e.pop("SYSTEMD_UNIT_PATH", None)
+    if env:
+        e.update(env)
+    return subprocess.run(args, env=e, capture_output=True, text=True, timeout=kw.pop("timeout", 120), **kw)

@@ -1,0 +1,151 @@
+/* SPDX-License-Identifier: MIT */
+/* The event loop: I/O, timers in deadline order, signals through signalfd, child exits,
+ * orphans, deferred work, and sources freed from inside callbacks. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <cmocka.h>
+#include <fcntl.h>
+#include <sys/epoll.h>
+#include "base/util.h"
+#include "core/event.h"
+
+static char order[64];
+static size_t n_order;
+
+static int on_time(EventSource *s, usec_t now, void *ud) {
+        (void)s; (void)now;
+        order[n_order++] = *(char *)ud;
+        return 0;
+}
+
+static void test_timers_fire_in_deadline_order(void **state) {
+        (void)state;
+        EventLoop *e;
+        assert_int_equal(event_new(&e), 0);
+        usec_t t = now_usec(CLOCK_MONOTONIC);
+        static char a = 'a', b = 'b', c = 'c';
+        EventSource *sc;
+        n_order = 0;
+        assert_int_equal(event_add_time(e, NULL, t + 3000, on_time, &c), 0);
+        assert_int_equal(event_add_time(e, NULL, t + 1000, on_time, &a), 0);
+        assert_int_equal(event_add_time(e, &sc, t + 2000, on_time, &b), 0);
+        /* moving a timer re-sorts it */
+        assert_int_equal(event_source_set_time(sc, t + 5000), 0);
+        while (n_order < 3) assert_true(event_run(e, 100 * 1000) >= 0);
+        assert_memory_equal(order, "acb", 3);
+        /* all fired: nothing armed, so an idle loop does not wake */
+        uint64_t w = event_wakeups(e);
+        assert_int_equal(event_run(e, 20 * 1000), 0);
+        assert_int_equal(event_wakeups(e), w + 1);  /* the timeout itself, no events */
+        event_free(e);
+}
+
+static int on_read(EventSource *s, int fd, uint32_t revents, void *ud) {
+        (void)revents;
+        char buf[16];
+        ssize_t n = read(fd, buf, sizeof buf);
+        *(ssize_t *)ud = n;
+        event_source_free(s);  /* freeing oneself inside the callback is allowed */
+        return 0;
+}
+
+static void test_io_and_self_free(void **state) {
+        (void)state;
+        EventLoop *e;
+        int p[2];
+        assert_int_equal(event_new(&e), 0);
+        assert_int_equal(pipe2(p, O_CLOEXEC | O_NONBLOCK), 0);
+        ssize_t got = -1;
+        assert_int_equal(event_add_io(e, NULL, p[0], EPOLLIN, on_read, &got), 0);
+        assert_int_equal(write(p[1], "hey", 3), 3);
+        assert_int_equal(event_run(e, 1000 * 1000), 1);
+        assert_int_equal(got, 3);
+        /* the source is gone: more data wakes nobody */
+        assert_int_equal(write(p[1], "x", 1), 1);
+        assert_int_equal(event_run(e, 10 * 1000), 0);
+        close(p[0]);
+        close(p[1]);
+        event_free(e);
+}
+
+static int on_signal(EventSource *s, const struct signalfd_siginfo *si, void *ud) {
+        (void)s;
+        *(int *)ud = (int)si->ssi_signo;
+        return 0;
+}
+
+static void test_signal(void **state) {
+        (void)state;
+        EventLoop *e;
+        int got = 0;
+        assert_int_equal(event_new(&e), 0);
+        assert_int_equal(event_add_signal(e, NULL, SIGUSR1, on_signal, &got), 0);
+        assert_int_equal(event_add_signal(e, NULL, SIGUSR1, on_signal, &got), -EBUSY);
+        assert_int_equal(event_add_signal(e, NULL, SIGCHLD, on_signal, &got), -EINVAL);
+        raise(SIGUSR1);
+        assert_true(event_run(e, 1000 * 1000) >= 1);
+        assert_int_equal(got, SIGUSR1);
+        event_free(e);
+}
+
+static int on_child(EventSource *s, const siginfo_t *si, void *ud) {
+        (void)s;
+        *(int *)ud = si->si_code == CLD_EXITED ? si->si_status : -1;
+        return 0;
+}
+
+static void on_orphan(const siginfo_t *si, void *ud) {
+        (void)si;
+        (*(int *)ud)++;
+}
+
+static void test_children_and_orphans(void **state) {
+        (void)state;
+        EventLoop *e;
+        int status = -2, orphans = 0;
+        assert_int_equal(event_new(&e), 0);
+        event_set_orphan_handler(e, on_orphan, &orphans);
+        pid_t pid = fork();
+        if (pid == 0) _exit(7);
+        assert_int_equal(event_add_child(e, NULL, pid, on_child, &status), 0);
+        pid_t other = fork();  /* a child nobody registered: reaped and reported as an orphan */
+        if (other == 0) _exit(0);
+        for (int i = 0; i < 100 && (status == -2 || orphans == 0); i++) event_run(e, 100 * 1000);
+        assert_int_equal(status, 7);
+        assert_int_equal(orphans, 1);
+        event_free(e);
+}
+
+static int on_defer(EventSource *s, void *ud) {
+        (void)s;
+        (*(int *)ud)++;
+        return 0;
+}
+
+static void test_defer_runs_once_per_enable(void **state) {
+        (void)state;
+        EventLoop *e;
+        EventSource *d;
+        int runs = 0;
+        assert_int_equal(event_new(&e), 0);
+        assert_int_equal(event_add_defer(e, &d, on_defer, &runs), 0);
+        event_run(e, 0);
+        event_run(e, 0);
+        assert_int_equal(runs, 1);
+        event_source_set_enabled(d, true);
+        event_run(e, 0);
+        assert_int_equal(runs, 2);
+        event_free(e);
+}
+
+int main(void) {
+        const struct CMUnitTest tests[] = {
+                cmocka_unit_test(test_timers_fire_in_deadline_order),
+                cmocka_unit_test(test_io_and_self_free),
+                cmocka_unit_test(test_signal),
+                cmocka_unit_test(test_children_and_orphans),
+                cmocka_unit_test(test_defer_runs_once_per_enable),
+        };
+        return cmocka_run_group_tests(tests, NULL, NULL);
+}
