@@ -91,7 +91,7 @@ static int load_dependency_dirs(Loader *l, Unit *u) {
         };
         for (size_t i = 0; i < ELEMENTSOF(dirs); i++) {
                 _cleanup_strv_free_ char **entries = NULL;
-                int r = unit_file_find_dependency_dir(&l->lp, u->names, dirs[i].suffix, &entries);
+                int r = unit_file_find_dependency_dir(&l->lp, &l->map, u->names, dirs[i].suffix, &entries);
                 if (r < 0) return r;
                 STRV_FOREACH(e, entries) {
                         _cleanup_free_ char *name = NULL;
@@ -128,7 +128,7 @@ static int load_fragment_and_dropins(Loader *l, Unit *u) {
         const char *const *sections = unit_type_sections(u->type);
         int r = config_parse_file(u->fragment_path, sections, dispatch_item, u);
         if (r < 0) return r;
-        if ((r = unit_file_find_dropins(&l->lp, u->names, &u->dropin_paths)) < 0) return r;
+        if ((r = unit_file_find_dropins(&l->lp, &l->map, u->names, &u->dropin_paths)) < 0) return r;
         STRV_FOREACH(p, u->dropin_paths)
                 if ((r = config_parse_file(*p, sections, dispatch_item, u)) < 0) return r;
         return 0;

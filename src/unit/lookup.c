@@ -162,16 +162,48 @@ static int classify_entry(const LookupPaths *lp, int dfd, const char *dir, const
         return (e->target = strdup(tname)) ? 0 : -ENOMEM;
 }
 
-static int scan_dir(UnitFileMap *m, const LookupPaths *lp, const char *dir) {
+/* Remember drop-in and dependency directories, so lookups need no failing opendir() per name
+ * and directory (systemd keeps a similar "unit path cache"). */
+static int note_config_dir(UnitFileMap *m, size_t prio, const char *dir, const char *name) {
+        static const char *const suffixes[] = { ".d", ".wants", ".requires", ".upholds" };
+        bool match = false;
+        for (size_t i = 0; i < ELEMENTSOF(suffixes) && !match; i++) match = endswith(name, suffixes[i]) != NULL;
+        if (!match) return 0;
+        ConfigDirList *l = hashmap_get(m->dirs, name);
+        if (!l) {
+                if (!(l = calloc(1, sizeof *l)) || !(l->name = strdup(name))) {
+                        free(l);
+                        return -ENOMEM;
+                }
+                int r = hashmap_put(m->dirs, l->name, l);
+                if (r < 0) {
+                        free(l->name);
+                        free(l);
+                        return r;
+                }
+        }
+        void *v = realloc(l->v, sizeof l->v[0] * (l->n + 1));
+        if (!v) return -ENOMEM;
+        l->v = v;
+        if (!(l->v[l->n].path = strjoin(dir, "/", name))) return -ENOMEM;
+        l->v[l->n++].prio = prio;
+        return 0;
+}
+
+static int scan_dir(UnitFileMap *m, const LookupPaths *lp, size_t prio, const char *dir) {
         DIR *d = opendir(dir);
         if (!d) return errno == ENOENT || errno == ENOTDIR ? 0 : log_debug_errno(errno, "%s: %m", dir);
         int r = 0;
         for (struct dirent *de; (de = readdir(d));) {
-                if (de->d_name[0] == '.' || !unit_name_is_valid(de->d_name, UNIT_NAME_ANY)) continue;
+                if (de->d_name[0] == '.') continue;
+                if ((r = note_config_dir(m, prio, dir, de->d_name)) < 0) break;
+                if (!unit_name_is_valid(de->d_name, UNIT_NAME_ANY)) continue;
                 if (hashmap_get(m->entries, de->d_name)) continue;  /* an earlier directory wins */
                 UnitFileEntry *e = calloc(1, sizeof *e);
                 if (!e || !(e->name = strdup(de->d_name)) || (r = classify_entry(lp, dirfd(d), dir, de->d_name, e)) < 0 ||
-                    (r = hashmap_put(m->entries, e->name, e)) < 0) {
+                    (r = hashmap_put(m->entries, e->name, e)) < 0 ||
+                    (e->kind == UNIT_FILE_ALIAS && (r = strv_extend(&m->alias_names, e->name)) < 0)) {
+                        if (r < 0 && hashmap_get(m->entries, de->d_name) == e) hashmap_remove(m->entries, de->d_name);
                         entry_free(e);
                         r = r < 0 ? r : -ENOMEM;
                         break;
@@ -182,19 +214,34 @@ static int scan_dir(UnitFileMap *m, const LookupPaths *lp, const char *dir) {
 }
 
 int unit_file_map_build(UnitFileMap *m, const LookupPaths *lp) {
-        if (!(m->entries = hashmap_new())) return -ENOMEM;
+        *m = (UnitFileMap){0};
+        if (!(m->entries = hashmap_new()) || !(m->dirs = hashmap_new())) return -ENOMEM;
+        size_t prio = 0;
         STRV_FOREACH(dir, lp->search_path) {
-                int r = scan_dir(m, lp, *dir);
+                int r = scan_dir(m, lp, prio++, *dir);
                 if (r < 0) return r;
         }
+        m->n_search_dirs = prio;
         return 0;
 }
 
 void unit_file_map_done(UnitFileMap *m) {
-        if (!m->entries) return;
+        strv_free(m->alias_names);
+        m->alias_names = NULL;
         size_t i = 0;
         const char *k;
         void *v;
+        while (m->dirs && hashmap_iterate(m->dirs, &i, &k, &v)) {
+                ConfigDirList *l = v;
+                for (size_t j = 0; j < l->n; j++) free(l->v[j].path);
+                free(l->v);
+                free(l->name);
+                free(l);
+        }
+        hashmap_free(m->dirs);
+        m->dirs = NULL;
+        if (!m->entries) return;
+        i = 0;
         while (hashmap_iterate(m->entries, &i, &k, &v)) entry_free(v);
         hashmap_free(m->entries);
         m->entries = NULL;
@@ -244,15 +291,11 @@ int unit_file_find_fragment(const UnitFileMap *m, const char *name, char **ret_i
 
 int unit_file_aliases_of(const UnitFileMap *m, const char *id, char ***ret) {
         _cleanup_strv_free_ char **l = NULL;
-        size_t i = 0;
-        const char *k;
-        void *v;
-        while (hashmap_iterate(m->entries, &i, &k, &v)) {
-                const UnitFileEntry *e = v;
+        STRV_FOREACH(k, m->alias_names) {
                 const char *final = NULL;
                 int err = 0;
-                if (e->kind != UNIT_FILE_ALIAS || streq(k, id)) continue;
-                if (resolve(m, k, &final, &err) && final && streq(final, id) && strv_extend(&l, k) < 0) return -ENOMEM;
+                if (streq(*k, id)) continue;
+                if (resolve(m, *k, &final, &err) && final && streq(final, id) && strv_extend(&l, *k) < 0) return -ENOMEM;
         }
         *ret = TAKE_PTR(l);
         return 0;
@@ -316,7 +359,7 @@ static int collect_dir(const char *dir, const char *suffix, DropinFile **files, 
         return r;
 }
 
-static int find_in_dirs(const LookupPaths *lp, char *const *names, const char *dir_suffix,
+static int find_in_dirs(const LookupPaths *lp, const UnitFileMap *m, char *const *names, const char *dir_suffix,
                         const char *file_suffix, bool with_type_dir, char ***ret) {
         _cleanup_strv_free_ char **dirnames = NULL;
         int r = 0;
@@ -330,13 +373,31 @@ static int find_in_dirs(const LookupPaths *lp, char *const *names, const char *d
         size_t n = 0;
         _cleanup_strv_free_ char **l = NULL;
         /* Directory priority first, then specificity within a directory (as systemd 252). */
-        STRV_FOREACH(dir, lp->search_path) {
-                STRV_FOREACH(dn, dirnames) {
-                        _cleanup_free_ char *p = strjoin(*dir, "/", *dn, dir_suffix);
-                        if (!p) { r = -ENOMEM; goto out; }
-                        if ((r = collect_dir(p, file_suffix, &files, &n)) < 0) goto out;
+        if (m && m->dirs) {
+                /* Known directories only: for each search directory in order, the candidate names
+                 * in order of specificity, looked up by name rather than probed on disk. */
+                size_t nd = strv_length(dirnames);
+                const ConfigDirList **lists = calloc(nd ? nd : 1, sizeof *lists);
+                if (!lists) { r = -ENOMEM; goto out; }
+                for (size_t k = 0; k < nd; k++) {
+                        _cleanup_free_ char *key = strjoin(dirnames[k], dir_suffix);
+                        if (!key) { free(lists); r = -ENOMEM; goto out; }
+                        lists[k] = hashmap_get(m->dirs, key);
                 }
-        }
+                for (size_t prio = 0; r >= 0 && prio < m->n_search_dirs; prio++)
+                        for (size_t k = 0; r >= 0 && k < nd; k++)
+                                for (size_t j = 0; lists[k] && j < lists[k]->n && r >= 0; j++)
+                                        if (lists[k]->v[j].prio == prio) r = collect_dir(lists[k]->v[j].path, file_suffix, &files, &n);
+                free(lists);
+                if (r < 0) goto out;
+        } else
+                STRV_FOREACH(dir, lp->search_path) {
+                        STRV_FOREACH(dn, dirnames) {
+                                _cleanup_free_ char *p = strjoin(*dir, "/", *dn, dir_suffix);
+                                if (!p) { r = -ENOMEM; goto out; }
+                                if ((r = collect_dir(p, file_suffix, &files, &n)) < 0) goto out;
+                        }
+                }
         if (n > 1) qsort(files, n, sizeof *files, cmp_dropin);
         if (!(l = strv_new_empty())) { r = -ENOMEM; goto out; }
         for (size_t i = 0; i < n; i++) {
@@ -350,10 +411,11 @@ out:
         return r;
 }
 
-int unit_file_find_dropins(const LookupPaths *lp, char *const *names, char ***ret) {
-        return find_in_dirs(lp, names, ".d", ".conf", true, ret);
+int unit_file_find_dropins(const LookupPaths *lp, const UnitFileMap *m, char *const *names, char ***ret) {
+        return find_in_dirs(lp, m, names, ".d", ".conf", true, ret);
 }
 
-int unit_file_find_dependency_dir(const LookupPaths *lp, char *const *names, const char *suffix, char ***ret) {
-        return find_in_dirs(lp, names, suffix, NULL, false, ret);
+int unit_file_find_dependency_dir(const LookupPaths *lp, const UnitFileMap *m, char *const *names,
+                                  const char *suffix, char ***ret) {
+        return find_in_dirs(lp, m, names, suffix, NULL, false, ret);
 }

@@ -32,8 +32,18 @@ typedef struct UnitFileEntry {
         int error;           /* BROKEN: negative errno */
 } UnitFileEntry;
 
+/* Where a configuration directory of a given name exists, in search-path order. */
+typedef struct ConfigDirList {
+        char *name;          /* e.g. "foo.service.d" (the key) */
+        size_t n;
+        struct { size_t prio; char *path; } *v;  /* prio: index of the search directory */
+} ConfigDirList;
+
 typedef struct UnitFileMap {
         Hashmap *entries;    /* name → UnitFileEntry, first directory wins */
+        char **alias_names;  /* names whose entry is an alias: few, so Names= lookups stay cheap */
+        Hashmap *dirs;       /* NAME.d/.wants/.requires/.upholds base name → ConfigDirList */
+        size_t n_search_dirs;
 } UnitFileMap;
 
 int unit_file_map_build(UnitFileMap *m, const LookupPaths *lp);
@@ -51,7 +61,8 @@ int unit_file_aliases_of(const UnitFileMap *m, const char *id, char ***ret);
  * NAME.d/, TEMPLATE.d/, dash-prefix dirs and TYPE.d/ in every search directory, deduplicated by
  * file name (earlier directories mask later ones), sorted by file name. Masked (empty or
  * /dev/null) entries are dropped after taking their slot. */
-int unit_file_find_dropins(const LookupPaths *lp, char *const *names, char ***ret);
+int unit_file_find_dropins(const LookupPaths *lp, const UnitFileMap *m, char *const *names, char ***ret);
 /* Entries of NAME.wants/ (suffix ".wants") or NAME.requires/ for the given names: unit names. */
-int unit_file_find_dependency_dir(const LookupPaths *lp, char *const *names, const char *suffix,
-                                  char ***ret);
+int unit_file_find_dependency_dir(const LookupPaths *lp, const UnitFileMap *m, char *const *names,
+                                  const char *suffix, char ***ret);
+/* m may be NULL in both: then every candidate directory is tried on disk. */

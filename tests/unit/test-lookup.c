@@ -164,7 +164,7 @@ static void test_dropins(void **state) {
         fixture_build(&f);
         char *names[] = { "foo-bar@x.service", NULL };
         char **l = NULL;
-        assert_int_equal(unit_file_find_dropins(&f.lp, names, &l), 0);
+        assert_int_equal(unit_file_find_dropins(&f.lp, &f.map, names, &l), 0);
         const char *want[] = { "/lib/systemd/system/service.d/05-all.conf", "/etc/systemd/system/foo-bar@x.service.d/20-lib.conf",
                                "/lib/systemd/system/foo-bar@.service.d/30-template.conf",
                                "/lib/systemd/system/foo-.service.d/40-prefix.conf" };
@@ -184,7 +184,7 @@ static void test_wants_dirs(void **state) {
         fixture_build(&f);
         char *names[] = { "multi-user.target", NULL };
         char **l = NULL;
-        assert_int_equal(unit_file_find_dependency_dir(&f.lp, names, ".wants", &l), 0);
+        assert_int_equal(unit_file_find_dependency_dir(&f.lp, &f.map, names, ".wants", &l), 0);
         assert_int_equal(strv_length(l), 2);
         assert_string_equal(l[0], "a.service");
         assert_string_equal(l[1], "b.service");
