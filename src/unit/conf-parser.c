@@ -3,6 +3,7 @@
  * load-fragment.c; messages name file, line and directive (see log_invalid()). */
 #include <signal.h>
 #include "base/escape.h"
+#include "base/hashmap.h"
 #include "base/log.h"
 #include "base/parse.h"
 #include "base/strv.h"
@@ -10,8 +11,33 @@
 #include "unit/specifier.h"
 #include "unit/unit.h"
 
+/* Directive tables are static; each gets a hash index on first use (a few dozen tables at most),
+ * so dispatching an assignment costs one hash lookup rather than a scan of ~150 keys. */
+#define DIRECTIVE_INDEX_MAX 32
+static struct { const Directive *table; Hashmap *index; } directive_index[DIRECTIVE_INDEX_MAX];
+
+static Hashmap *index_for(const Directive *table) {
+        size_t i;
+        for (i = 0; i < DIRECTIVE_INDEX_MAX && directive_index[i].table; i++)
+                if (directive_index[i].table == table) return directive_index[i].index;
+        if (i == DIRECTIVE_INDEX_MAX) return NULL;
+        Hashmap *h = hashmap_new();
+        if (!h) return NULL;
+        for (const Directive *d = table; d->key; d++)
+                if (hashmap_put(h, d->key, (void *)d) < 0 && !hashmap_get(h, d->key)) {
+                        hashmap_free(h);
+                        return NULL;
+                }
+        directive_index[i].table = table;
+        directive_index[i].index = h;
+        return h;
+}
+
 const Directive *directive_lookup(const Directive *table, const char *key) {
-        for (const Directive *d = table; d && d->key; d++)
+        if (!table) return NULL;
+        Hashmap *h = index_for(table);
+        if (h) return hashmap_get(h, key);
+        for (const Directive *d = table; d->key; d++)  /* no index (out of memory): scan */
                 if (streq(d->key, key)) return d;
         return NULL;
 }
