@@ -156,26 +156,26 @@ static int parse_strv_printf(const ConfigItem *it, Unit *u, int ltype, void *dat
         return parse_words(it, u, data, NULL);
 }
 
+/* Nice= and OOMScoreAdjust=: a bounded integer plus "was it set"; empty unsets. */
+static int parse_int_setting(const ConfigItem *it, int (*conv)(const char *, int *), int *value, bool *set) {
+        int n;
+        if (isempty(it->value)) { *set = false; return 0; }
+        if (conv(it->value, &n) < 0) return log_invalid(it, ERANGE);
+        *value = n;
+        *set = true;
+        return 0;
+}
+
 static int parse_nice_directive(const ConfigItem *it, Unit *u, int ltype, void *data) {
         (void)ltype; (void)data;
         ExecContext *c = unit_exec_context(u);
-        int n;
-        if (isempty(it->value)) { c->nice_set = false; return 0; }
-        if (parse_nice(it->value, &n) < 0) return log_invalid(it, ERANGE);
-        c->nice = n;
-        c->nice_set = true;
-        return 0;
+        return parse_int_setting(it, parse_nice, &c->nice, &c->nice_set);
 }
 
 static int parse_oom(const ConfigItem *it, Unit *u, int ltype, void *data) {
         (void)ltype; (void)data;
         ExecContext *c = unit_exec_context(u);
-        int n;
-        if (isempty(it->value)) { c->oom_score_adjust_set = false; return 0; }
-        if (parse_oom_score_adjust(it->value, &n) < 0) return log_invalid(it, ERANGE);
-        c->oom_score_adjust = n;
-        c->oom_score_adjust_set = true;
-        return 0;
+        return parse_int_setting(it, parse_oom_score_adjust, &c->oom_score_adjust, &c->oom_score_adjust_set);
 }
 
 static int parse_coredump_filter(const ConfigItem *it, Unit *u, int ltype, void *data) {
