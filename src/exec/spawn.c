@@ -1,0 +1,159 @@
+/* SPDX-License-Identifier: MIT */
+#include <fcntl.h>
+#include <grp.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include "base/strv.h"
+#include "base/util.h"
+#include "exec/env.h"
+#include "exec/spawn.h"
+#include "exec/userdb.h"
+
+#define MAX_GROUPS 64
+
+const char *exec_exit_status_to_string(int status) {
+        switch (status) {
+        case EXIT_CHDIR: return "CHDIR";
+        case EXIT_NICE: return "NICE";
+        case EXIT_FDS: return "FDS";
+        case EXIT_EXEC: return "EXEC";
+        case EXIT_MEMORY: return "MEMORY";
+        case EXIT_LIMITS: return "LIMITS";
+        case EXIT_OOM_ADJUST: return "OOM_ADJUST";
+        case EXIT_SIGNAL_MASK: return "SIGNAL_MASK";
+        case EXIT_STDIN: return "STDIN";
+        case EXIT_STDOUT: return "STDOUT";
+        case EXIT_GROUP: return "GROUP";
+        case EXIT_USER: return "USER";
+        case EXIT_SETSID: return "SETSID";
+        case EXIT_STDERR: return "STDERR";
+        case EXIT_NO_NEW_PRIVILEGES: return "NO_NEW_PRIVILEGES";
+        default: return NULL;
+        }
+}
+
+/* In the child: report the failed step and exit with its code. Only async-signal-safe calls. */
+static _Noreturn void child_fail(int report_fd, int status, int error) {
+        SpawnFailure f = { .exit_status = status, .error = error };
+        (void)!write(report_fd, &f, sizeof f);
+        _exit(status);
+}
+
+static void reset_signals(void) {
+        sigset_t all;
+        sigemptyset(&all);
+        sigprocmask(SIG_SETMASK, &all, NULL);
+        struct sigaction sa = { .sa_handler = SIG_DFL };
+        for (int s = 1; s < _NSIG; s++)
+                if (s != SIGKILL && s != SIGSTOP) sigaction(s, &sa, NULL);
+}
+
+/* Move descriptors into place: stdio to 0-2, passed fds to 3.. without gaps. Everything is
+ * first duplicated above the target range so no source is overwritten before it is copied. */
+static int setup_fds(const SpawnParams *p, int report_fd) {
+        size_t n = p->n_pass_fds;
+        int base = 3 + (int)n + 3;
+        int tmp[3 + 64];
+        if (n > 64) return -E2BIG;
+        for (size_t i = 0; i < 3 + n; i++) {
+                int src = i < 3 ? p->stdio[i] : p->pass_fds[i - 3];
+                if (src < 0) src = open("/dev/null", O_RDWR | O_CLOEXEC);
+                if (src < 0) return -errno;
+                if (src == report_fd) return -EBADF;
+                tmp[i] = fcntl(src, F_DUPFD_CLOEXEC, base);
+                if (tmp[i] < 0) return -errno;
+        }
+        for (size_t i = 0; i < 3 + n; i++)
+                if (dup2(tmp[i], (int)i) < 0) return -errno;  /* dup2 clears close-on-exec */
+        return 0;
+}
+
+static int apply_limits(const ExecContext *c) {
+        for (int i = 0; i < (int)ELEMENTSOF(c->rlimit); i++)
+                if (c->rlimit[i] && setrlimit(i, c->rlimit[i]) < 0) return -errno;
+        return 0;
+}
+
+/* Formats by hand: after fork() only async-signal-safe calls are made. */
+static int write_oom(int v) {
+        char buf[16], *e = buf + sizeof buf, *q = e;
+        unsigned u = v < 0 ? (unsigned)-v : (unsigned)v;
+        do *--q = (char)('0' + u % 10); while ((u /= 10));
+        if (v < 0) *--q = '-';
+        int n = (int)(e - q);
+        int fd = open("/proc/self/oom_score_adj", O_WRONLY | O_CLOEXEC);
+        if (fd < 0) return -errno;
+        ssize_t k = write(fd, q, (size_t)n);
+        close(fd);
+        return k == n ? 0 : -errno;
+}
+
+static void child(const SpawnParams *p, const UserRecord *user, gid_t gid, const gid_t *groups, int ngroups,
+                  char **argv, int report_fd) {
+        const ExecContext *c = p->context;
+        reset_signals();
+        if (setsid() < 0) child_fail(report_fd, EXIT_SETSID, errno);
+        int r = setup_fds(p, report_fd);
+        if (r < 0) child_fail(report_fd, EXIT_FDS, -r);
+        if (c->nice_set && setpriority(PRIO_PROCESS, 0, c->nice) < 0) child_fail(report_fd, EXIT_NICE, errno);
+        if (c->oom_score_adjust_set && (r = write_oom(c->oom_score_adjust)) < 0) child_fail(report_fd, EXIT_OOM_ADJUST, -r);
+        if ((r = apply_limits(c)) < 0) child_fail(report_fd, EXIT_LIMITS, -r);
+        umask(c->umask);
+        if (user) {
+                if (setgroups((size_t)ngroups, groups) < 0 && errno != EPERM) child_fail(report_fd, EXIT_GROUP, errno);
+                if (setresgid(gid, gid, gid) < 0) child_fail(report_fd, EXIT_GROUP, errno);
+                if (setresuid(user->uid, user->uid, user->uid) < 0) child_fail(report_fd, EXIT_USER, errno);
+        }
+        const char *wd = c->working_directory;
+        if (c->working_directory_home) wd = user ? user->home : "/root";
+        if (wd && chdir(wd) < 0 && !c->working_directory_missing_ok) child_fail(report_fd, EXIT_CHDIR, errno);
+        if (c->no_new_privileges && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+                child_fail(report_fd, EXIT_NO_NEW_PRIVILEGES, errno);
+        execve(p->command->path, argv, p->environment);
+        child_fail(report_fd, EXIT_EXEC, errno);
+}
+
+/* Everything that allocates is done before fork(): the child only makes system calls. */
+int exec_spawn(const SpawnParams *p, pid_t *ret_pid, int *ret_report_fd) {
+        const ExecContext *c = p->context;
+        UserRecord user = {0};
+        bool have_user = false;
+        gid_t gid = 0, groups[MAX_GROUPS];
+        int ngroups = 0, r;
+        if (p->apply_credentials && (c->user || c->group)) {
+                if ((r = userdb_get_user(p->root, c->user ? c->user : "root", &user)) < 0) return r;
+                have_user = true;
+                gid = user.gid;
+                if (c->group && (r = userdb_get_group(p->root, c->group, &gid, NULL)) < 0) goto out;
+                if ((r = userdb_member_groups(p->root, user.name, gid, groups, MAX_GROUPS)) < 0) goto out;
+                ngroups = r;
+        }
+        _cleanup_strv_free_ char **argv = NULL;
+        if (p->command->flags & EXEC_COMMAND_NO_ENV_EXPAND) {
+                if (!(argv = strv_copy(p->command->argv))) { r = -ENOMEM; goto out; }
+        } else if ((r = env_expand_argv(p->command->argv, p->environment, &argv)) < 0)
+                goto out;
+        int pipefd[2];
+        if (pipe2(pipefd, O_CLOEXEC) < 0) { r = -errno; goto out; }
+        pid_t pid = fork();
+        if (pid < 0) {
+                r = -errno;
+                close(pipefd[0]);
+                close(pipefd[1]);
+                goto out;
+        }
+        if (pid == 0) {
+                close(pipefd[0]);
+                child(p, have_user ? &user : NULL, gid, groups, ngroups, argv, pipefd[1]);
+        }
+        close(pipefd[1]);
+        (void)fcntl(pipefd[0], F_SETFL, O_NONBLOCK);
+        *ret_pid = pid;
+        *ret_report_fd = pipefd[0];
+        r = 0;
+out:
+        user_record_done(&user);
+        return r;
+}

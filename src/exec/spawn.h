@@ -1,0 +1,39 @@
+/* SPDX-License-Identifier: MIT */
+#pragma once
+/* Starting one command of a unit: fork, set up the process as the ExecContext says, exec. The
+ * parent never waits for the child: failures before execve() are reported through a close-on-
+ * exec pipe that the caller watches in its event loop (EOF = exec succeeded), and the child then
+ * exits with systemd's status code for the failed step (systemd.exec(5), "Process Exit Codes"). */
+#include <stdbool.h>
+#include <sys/types.h>
+#include "unit/exec-config.h"
+
+enum {
+        EXIT_CHDIR = 200, EXIT_NICE = 201, EXIT_FDS = 202, EXIT_EXEC = 203, EXIT_MEMORY = 204,
+        EXIT_LIMITS = 205, EXIT_OOM_ADJUST = 206, EXIT_SIGNAL_MASK = 207, EXIT_STDIN = 208,
+        EXIT_STDOUT = 209, EXIT_GROUP = 216, EXIT_USER = 217, EXIT_SETSID = 220, EXIT_STDERR = 222,
+        EXIT_NO_NEW_PRIVILEGES = 227,
+};
+/* "CHDIR", "EXEC", ... as systemd prints them in "status=203/EXEC"; NULL for other codes. */
+const char *exec_exit_status_to_string(int status);
+
+typedef struct SpawnParams {
+        const ExecCommand *command;
+        const ExecContext *context;
+        char **environment;        /* the complete environment of the process */
+        int stdio[3];              /* descriptors for 0, 1, 2; -1: /dev/null */
+        const int *pass_fds;       /* become 3, 4, ... (socket activation, fd store) */
+        size_t n_pass_fds;
+        const char *root;          /* where /etc/passwd lives; NULL "/" */
+        bool apply_credentials;    /* switch to User=/Group= (false: keep ours, e.g. '+' or non-root manager) */
+} SpawnParams;
+
+/* The failure a child reported before exec: its exit code and errno. */
+typedef struct SpawnFailure {
+        int exit_status;
+        int error;
+} SpawnFailure;
+
+/* Fork and exec. *ret_report_fd is the read end of the report pipe (non-blocking, close-on-
+ * exec); read a SpawnFailure from it, or EOF when the exec succeeded. */
+int exec_spawn(const SpawnParams *p, pid_t *ret_pid, int *ret_report_fd);
