@@ -3,6 +3,7 @@
  * behaviour for every flag combination is pinned in tests/unit/test-escape.c. */
 #include <stdint.h>
 #include "base/escape.h"
+#include "base/log.h"
 #include "base/strv.h"
 #include "base/util.h"
 
@@ -150,29 +151,36 @@ ssize_t cunescape_length(const char *s, size_t length, CUnescapeFlags flags, cha
         return t - *ret;
 }
 
-/* Like systemd's cescape(): the usual C escapes, and octal \NNN for other bytes < 0x20 or >= 0x7f
- * (systemd prefers octal, as glib's g_strescape() does). */
-char *cescape(const char *s) {
+/* One byte C-escaped into out (room for 4); returns the length. Like systemd's cescape_char():
+ * the usual C escapes, octal \\NNN for other bytes < 0x20 or >= 0x7f (systemd prefers octal, as
+ * glib's g_strescape() does). */
+static size_t cescape_char(char c, char *out) {
         static const char special_in[] = "\a\b\f\n\r\t\v\\\"'";
         static const char special_out[] = "abfnrtv\\\"'";
-        size_t l = strlen(s);
-        char *r = malloc(l * 4 + 1), *t = r;
+        unsigned char u = (unsigned char) c;
+        const char *k = c ? strchr(special_in, c) : NULL;
+        if (k) {
+                out[0] = '\\';
+                out[1] = special_out[k - special_in];
+                return 2;
+        }
+        if (u < ' ' || u >= 127) {
+                out[0] = '\\';
+                out[1] = (char) ('0' + (u >> 6));
+                out[2] = (char) ('0' + ((u >> 3) & 7));
+                out[3] = (char) ('0' + (u & 7));
+                return 4;
+        }
+        out[0] = c;
+        return 1;
+}
+
+char *cescape(const char *s) {
+        char *r = malloc(strlen(s) * 4 + 1), *t = r;
         if (!r)
                 return NULL;
-        for (const char *f = s; *f; f++) {
-                unsigned char c = (unsigned char) *f;
-                const char *k = strchr(special_in, *f);
-                if (k) {
-                        *t++ = '\\';
-                        *t++ = special_out[k - special_in];
-                } else if (c < ' ' || c >= 127) {
-                        *t++ = '\\';
-                        *t++ = (char) ('0' + (c >> 6));
-                        *t++ = (char) ('0' + ((c >> 3) & 7));
-                        *t++ = (char) ('0' + (c & 7));
-                } else
-                        *t++ = *f;
-        }
+        for (const char *f = s; *f; f++)
+                t += cescape_char(*f, t);
         *t = 0;
         return r;
 }
@@ -345,6 +353,26 @@ fail:
         return r;
 }
 
+int extract_first_word_and_warn(const char **p, char **ret, const char *separators, ExtractFlags flags,
+                                const char *file, unsigned line, const char *rvalue) {
+        const char *save = *p;
+        int r = extract_first_word(p, ret, separators, flags);
+        if (r >= 0)
+                return r;
+        if (r == -EINVAL && !(flags & EXTRACT_UNESCAPE_RELAX)) {
+                *p = save;
+                r = extract_first_word(p, ret, separators, flags | EXTRACT_UNESCAPE_RELAX);
+                if (r >= 0) { /* it worked: the problem was an unknown escape */
+                        log_syntax(file, line, LOG_WARNING, EINVAL, "Ignoring unknown escape sequences: \"%s\"",
+                                   *ret ? *ret : "");
+                        return r;
+                }
+                if (r == -EINVAL)
+                        return log_syntax(file, line, LOG_ERR, r, "Unbalanced quoting, ignoring: \"%s\"", rvalue);
+        }
+        return log_syntax(file, line, LOG_ERR, r, "Unable to decode word \"%s\", ignoring: %m", rvalue);
+}
+
 int strv_split_full(char ***ret, const char *s, const char *separators, ExtractFlags flags) {
         _cleanup_strv_free_ char **l = strv_new_empty();
         if (!l)
@@ -363,30 +391,81 @@ int strv_split_full(char ***ret, const char *s, const char *separators, ExtractF
         return (int) strv_length(*ret);
 }
 
-/* systemd's shell_maybe_quote(s, 0): strings made only of printable ASCII without shell
- * metacharacters are returned unchanged; anything else is put in double quotes, with " \ ` $
- * backslash-escaped (no C escapes: other bytes are copied as they are). Note that `systemctl show`
- * itself does not quote: ExecStart= argv[] is joined with plain spaces, and string-array properties
- * such as Environment= print elements separated by spaces. */
+/* Length of the valid UTF-8 character at p (1 for ASCII), or -EINVAL for a bad lead byte, a
+ * truncated/overlong sequence or a code point systemd considers invalid. */
+static int utf8_valid_len(const char *p) {
+        const unsigned char *u = (const unsigned char *) p;
+        int len;
+        uint32_t c;
+        if (u[0] < 0x80)
+                return 1;
+        if ((u[0] & 0xe0) == 0xc0) {
+                len = 2;
+                c = u[0] & 0x1f;
+        } else if ((u[0] & 0xf0) == 0xe0) {
+                len = 3;
+                c = u[0] & 0x0f;
+        } else if ((u[0] & 0xf8) == 0xf0) {
+                len = 4;
+                c = u[0] & 0x07;
+        } else
+                return -EINVAL;
+        for (int i = 1; i < len; i++) {
+                if ((u[i] & 0xc0) != 0x80) /* also stops at the NUL terminator */
+                        return -EINVAL;
+                c = (c << 6) | (u[i] & 0x3f);
+        }
+        size_t need = c < 0x80 ? 1 : c < 0x800 ? 2 : c < 0x10000 ? 3 : 4;
+        if ((int) need != len || !unichar_valid(c))
+                return -EINVAL;
+        return len;
+}
+
+static bool char_is_cc(char c) {
+        return ((unsigned char) c < ' ') || c == 127;
+}
+
+/* systemd 252's shell_maybe_quote(s, 0). A string without control characters, invalid UTF-8,
+ * whitespace or shell metacharacters is returned unchanged (valid non-ASCII UTF-8 is fine). Else it
+ * is put in double quotes: " \ ` $ get a backslash, control characters and invalid UTF-8 bytes are
+ * C-escaped ("\t", "\n", "\001", "\377"), everything else is copied.
+ * How `systemctl show` (252) uses it: bus_print_property() prints every string-array property
+ * (Environment=, ReadWritePaths=, ...) as its elements passed through shell_maybe_quote(e, 0),
+ * joined by single spaces, e.g. Environment="A=b c" B=1 — verified: Debian's
+ * libsystemd-shared-252.so calls shell_maybe_quote from bus_print_property, and its
+ * shell_maybe_quote checks UTF-8 validity. ExecStart= is different: argv[] is printed space-joined
+ * with no quoting at all (systemd issue #40079). */
 #define SHELL_NEED_ESCAPE "\"\\`$"
 #define SHELL_NEED_QUOTES SHELL_NEED_ESCAPE "*?[" "'()<>|&;!"
 
 char *shell_maybe_quote(const char *s) {
-        const char *p;
-        for (p = s; *p; p++)
-                if ((unsigned char) *p <= ' ' || (unsigned char) *p >= 127 || strchr(SHELL_NEED_QUOTES, *p))
+        const char *p = s;
+        while (*p) {
+                int l = utf8_valid_len(p);
+                if (char_is_cc(*p) || l < 0 || strchr(WHITESPACE SHELL_NEED_QUOTES, *p))
                         break;
+                p += l;
+        }
         if (!*p)
                 return strdup(s);
 
-        char *buf = malloc(1 + strlen(s) * 2 + 2), *t = buf;
+        char *buf = malloc(1 + strlen(s) * 4 + 2), *t = buf;
         if (!buf)
                 return NULL;
         *t++ = '"';
-        for (p = s; *p; p++) {
-                if (strchr(SHELL_NEED_ESCAPE, *p))
-                        *t++ = '\\';
-                *t++ = *p;
+        t = mempcpy(t, s, (size_t) (p - s));
+        while (*p) {
+                int l = utf8_valid_len(p);
+                if (char_is_cc(*p) || l < 0)
+                        t += cescape_char(*p++, t);
+                else if (l == 1) {
+                        if (strchr(SHELL_NEED_ESCAPE, *p))
+                                *t++ = '\\';
+                        *t++ = *p++;
+                } else {
+                        t = mempcpy(t, p, (size_t) l);
+                        p += l;
+                }
         }
         *t++ = '"';
         *t = 0;

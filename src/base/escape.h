@@ -14,7 +14,8 @@ typedef enum {
 } CUnescapeFlags;
 ssize_t cunescape_length(const char *s, size_t length, CUnescapeFlags flags, char **ret);
 static inline ssize_t cunescape(const char *s, CUnescapeFlags flags, char **ret);
-/* Escape for display: non-printables as \xNN, backslash and quotes escaped. */
+/* Escape for display, as systemd's cescape(): \a \b \f \n \r \t \v \\ \" \' and octal \NNN for
+ * other bytes < 0x20 or >= 0x7f (so UTF-8 is escaped too). NULL on ENOMEM. */
 char *cescape(const char *s);
 
 /* extract_first_word(): split the next word off *p, per systemd's flags. Returns 1 when a word was
@@ -30,11 +31,20 @@ typedef enum {
         EXTRACT_KEEP_QUOTE = 1 << 7,         /* keep quote characters in the output */
 } ExtractFlags;
 int extract_first_word(const char **p, char **ret, const char *separators, ExtractFlags flags);
-/* Split all words into a strv (EXTRACT_UNQUOTE|EXTRACT_CUNESCAPE is the unit-file default). */
+/* systemd's extract_first_word_and_warn() (used for ExecStart= words): on -EINVAL retries with
+ * EXTRACT_UNESCAPE_RELAX and warns "FILE:LINE: Ignoring unknown escape sequences: \"WORD\"";
+ * if still -EINVAL logs "Unbalanced quoting, ignoring: \"RVALUE\"" (LOG_ERR), other errors
+ * "Unable to decode word \"RVALUE\", ignoring: %m". Returns as extract_first_word(). */
+int extract_first_word_and_warn(const char **p, char **ret, const char *separators, ExtractFlags flags,
+                                const char *file, unsigned line, const char *rvalue);
+/* Split all words into a strv (EXTRACT_UNQUOTE|EXTRACT_CUNESCAPE is the unit-file default).
+ * Returns the number of words; *ret is never NULL on success. */
 int strv_split_full(char ***ret, const char *s, const char *separators, ExtractFlags flags);
 
-/* Quote an argument the way systemctl show prints argv[] and Environment=:
- * returned as-is if it needs no quoting, else in double quotes with C escapes. */
+/* systemd's shell_maybe_quote(s, 0): returned as-is if it is printable ASCII without shell
+ * metacharacters, else in double quotes with " \ ` $ backslash-escaped. systemctl show applies it
+ * to each element of string-array properties (Environment="A=b c" B=1), joined by spaces; ExecStart=
+ * argv[] is printed space-joined WITHOUT quoting. */
 char *shell_maybe_quote(const char *s);
 
 static inline ssize_t cunescape(const char *s, CUnescapeFlags flags, char **ret) {

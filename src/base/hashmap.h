@@ -10,10 +10,10 @@ typedef struct Hashmap Hashmap;
 Hashmap *hashmap_new(void);
 void hashmap_free(Hashmap *h);           /* frees the map, not keys or values */
 size_t hashmap_size(const Hashmap *h);
-int hashmap_put(Hashmap *h, const char *key, void *value);   /* -EEXIST if present */
-int hashmap_replace(Hashmap *h, const char *key, void *value);
+int hashmap_put(Hashmap *h, const char *key, void *value);   /* 1 if added, -EEXIST if present */
+int hashmap_replace(Hashmap *h, const char *key, void *value); /* 1 added, 0 replaced (keeps position) */
 void *hashmap_get(const Hashmap *h, const char *key);
-void *hashmap_remove(Hashmap *h, const char *key);
+void *hashmap_remove(Hashmap *h, const char *key); /* safe while iterating */
 /* Iterate in insertion order: `size_t i = 0; while (hashmap_iterate(h, &i, &k, &v)) ...` */
 bool hashmap_iterate(const Hashmap *h, size_t *i, const char **key, void **value);
 uint64_t hash_string(const char *s);

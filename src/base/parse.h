@@ -22,7 +22,8 @@ int parse_time(const char *t, usec_t *ret, usec_t default_unit);
 int parse_sec(const char *t, usec_t *ret);
 int parse_sec_fix_0(const char *t, usec_t *ret);   /* "0" means infinity (TimeoutSec=0) */
 int parse_nsec(const char *t, nsec_t *ret);
-/* Byte sizes with base 1024 suffixes K M G T P E (and B); "infinity" is not accepted here. */
+/* Byte sizes, base 1024 (or 1000) with suffixes K M G T P E B in descending order ("1G 512M", "1.5K");
+ * "infinity" is not accepted here. */
 int parse_size(const char *t, uint64_t base, uint64_t *ret);
 int parse_percent(const char *p);                   /* "50%" → 50; 0..100 */
 int parse_permille(const char *p);                  /* "50%"→500, "50.5%"→505, "500‰"→500 */
@@ -37,7 +38,7 @@ int parse_nice(const char *s, int *ret);            /* -20..19 */
 int parse_ip_port(const char *s, uint16_t *ret);
 int parse_oom_score_adjust(const char *s, int *ret);/* -1000..1000 */
 int parse_signal(const char *s, int *ret);          /* "SIGTERM", "TERM", "15", "SIGRTMIN+3" */
-const char *signal_to_string(int sig);              /* "SIGTERM"; "SIGRTMIN+3"; NULL if invalid */
+const char *signal_to_string(int sig);              /* "SIGTERM"; "SIGRTMIN+3"; NULL if invalid (thread-local buffer) */
 int parse_errno(const char *s, int *ret);            /* "EPERM" or number */
 const char *errno_name(int err);                     /* "EPERM" */
 
@@ -46,4 +47,4 @@ const char *errno_name(int err);                     /* "EPERM" */
 #define FORMAT_BYTES_MAX 16
 /* systemd's format_timespan(): "1min 30s", "100ms", "infinity", "0"; accuracy in usec (0 → 1) */
 char *format_timespan(char *buf, size_t l, usec_t t, usec_t accuracy);
-char *format_bytes(char *buf, size_t l, uint64_t t);   /* "1.5K" style, as systemd */
+char *format_bytes(char *buf, size_t l, uint64_t t);   /* as systemd: "1.0K", "1.5M", "900B" */

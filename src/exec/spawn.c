@@ -119,6 +119,7 @@ static void child(const SpawnParams *p, const UserRecord *user, gid_t gid, const
 int exec_spawn(const SpawnParams *p, pid_t *ret_pid, int *ret_report_fd) {
         const ExecContext *c = p->context;
         UserRecord user = {0};
+        char **argv = NULL;
         bool have_user = false;
         gid_t gid = 0, groups[MAX_GROUPS];
         int ngroups = 0, r;
@@ -130,7 +131,6 @@ int exec_spawn(const SpawnParams *p, pid_t *ret_pid, int *ret_report_fd) {
                 if ((r = userdb_member_groups(p->root, user.name, gid, groups, MAX_GROUPS)) < 0) goto out;
                 ngroups = r;
         }
-        _cleanup_strv_free_ char **argv = NULL;
         if (p->command->flags & EXEC_COMMAND_NO_ENV_EXPAND) {
                 if (!(argv = strv_copy(p->command->argv))) { r = -ENOMEM; goto out; }
         } else if ((r = env_expand_argv(p->command->argv, p->environment, &argv)) < 0)
@@ -154,6 +154,7 @@ int exec_spawn(const SpawnParams *p, pid_t *ret_pid, int *ret_report_fd) {
         *ret_report_fd = pipefd[0];
         r = 0;
 out:
+        strv_free(argv);
         user_record_done(&user);
         return r;
 }

@@ -37,14 +37,15 @@ void exec_context_init(ExecContext *c) {
         c->log_level_max = -1;
         c->mount_apivfs = -1;
         c->timer_slack_nsec = NSEC_INFINITY;
-        c->personality = 0xffffffffUL;
         c->ignore_sigpipe = true;
         c->timeout_clean_usec = USEC_INFINITY;
         c->capability_bounding_set = UINT64_MAX;
         c->tty_rows = c->tty_columns = UINT32_MAX;
         c->ioprio_class = -1;
+        c->ioprio_priority = 4;
         c->numa_policy = -1;
         c->cpu_sched_policy = 0;  /* SCHED_OTHER */
+        c->keyring_mode = EXEC_KEYRING_SHARED;  /* unit_init() of a system manager; services make it private */
         for (int t = 0; t < _EXEC_DIRECTORY_TYPE_MAX; t++)
                 c->directories[t].mode = t == EXEC_DIRECTORY_LOGS ? 0755 : 0755;
 }
@@ -60,7 +61,7 @@ void exec_context_done(ExecContext *c) {
                 &c->root_hash_signature, &c->root_verity, &c->user, &c->group, &c->pam_name, &c->selinux_context,
                 &c->apparmor_profile, &c->smack_process_label, &c->network_namespace_path, &c->ipc_namespace_path,
                 &c->stdio_file[0], &c->stdio_file[1], &c->stdio_file[2], &c->stdin_data, &c->tty_path,
-                &c->syslog_identifier, &c->log_namespace, &c->utmp_id,
+                &c->syslog_identifier, &c->log_namespace, &c->utmp_id, &c->personality,
         };
         for (size_t i = 0; i < ELEMENTSOF(strs); i++) free(*strs[i]);
         char ***lists[] = {
@@ -103,6 +104,8 @@ void cgroup_context_init(CGroupContext *c) {
         c->memory_high = c->memory_max = c->memory_swap_max = c->memory_limit = CGROUP_LIMIT_MAX;
         c->tasks_max = UINT64_MAX;
         c->tasks_max_set = false;
+        /* the system manager's DefaultCPUAccounting=, DefaultMemoryAccounting=, DefaultTasksAccounting= */
+        c->cpu_accounting = c->memory_accounting = c->tasks_accounting = true;
 }
 
 void cgroup_context_done(CGroupContext *c) {
@@ -121,8 +124,15 @@ void cgroup_context_done(CGroupContext *c) {
         *c = (CGroupContext){0};
 }
 
-/* What DynamicUser=yes implies (systemd.exec(5), unit_patch_contexts() in 252). */
+/* What sandboxing settings imply (systemd.exec(5), unit_patch_contexts() in 252): capabilities
+ * dropped from the bounding set, and DynamicUser='s implied settings. */
 void exec_context_patch(ExecContext *c) {
+        enum { CAP_MKNOD_ = 27, CAP_SYS_RAWIO_ = 17, CAP_SYS_MODULE_ = 16, CAP_SYSLOG_ = 34, CAP_SYS_TIME_ = 25,
+               CAP_WAKE_ALARM_ = 35 };
+        if (c->private_devices) c->capability_bounding_set &= ~((UINT64_C(1) << CAP_MKNOD_) | (UINT64_C(1) << CAP_SYS_RAWIO_));
+        if (c->protect_kernel_modules) c->capability_bounding_set &= ~(UINT64_C(1) << CAP_SYS_MODULE_);
+        if (c->protect_kernel_logs) c->capability_bounding_set &= ~(UINT64_C(1) << CAP_SYSLOG_);
+        if (c->protect_clock) c->capability_bounding_set &= ~((UINT64_C(1) << CAP_SYS_TIME_) | (UINT64_C(1) << CAP_WAKE_ALARM_));
         if (!c->dynamic_user) return;
         c->private_tmp = true;
         c->remove_ipc = true;
@@ -132,4 +142,11 @@ void exec_context_patch(ExecContext *c) {
             c->protect_system == PROTECT_SYSTEM_FULL)
                 c->protect_system = PROTECT_SYSTEM_STRICT;
         if (c->protect_home == PROTECT_HOME_NO) c->protect_home = PROTECT_HOME_READ_ONLY;
+}
+
+int cgroup_context_patch(CGroupContext *cc, const ExecContext *ec) {
+        if (ec->private_devices && cc->device_policy == 0) cc->device_policy = 1;   /* auto → closed */
+        if (ec->protect_clock && !strv_contains(cc->device_allow, "char-rtc r"))
+                return strv_extend(&cc->device_allow, "char-rtc r");
+        return 0;
 }

@@ -107,14 +107,14 @@ typedef struct ExecContext {
         ExecKeyringMode keyring_mode;
         int oom_score_adjust; bool oom_score_adjust_set;
         nsec_t timer_slack_nsec;      /* NSEC_INFINITY unset */
-        unsigned long personality;    /* PERSONALITY_INVALID (0xffffffff) unset */
+        char *personality;            /* architecture name ("x86-64"), NULL unset */
         bool ignore_sigpipe;
         /* scheduling */
         int nice; bool nice_set;
         int cpu_sched_policy; int cpu_sched_priority; bool cpu_sched_set, cpu_sched_reset_on_fork;
         char **cpu_affinity;          /* ranges as given, validated */
         int numa_policy; char **numa_mask;
-        int ioprio_class, ioprio_priority; bool ioprio_set;
+        int ioprio_class, ioprio_priority; bool ioprio_set;   /* class -1 unset */
         /* sandboxing */
         ProtectSystem protect_system;
         ProtectHome protect_home;
@@ -135,7 +135,7 @@ typedef struct ExecContext {
         /* system calls */
         AllowDenyList system_call_filter, system_call_log;
         char **system_call_architectures;
-        int system_call_error_number;  /* 0 unset (kill), else errno; -1 "kill", -2 "log" */
+        int system_call_error_number;  /* 0: unset or "kill", else errno 1..4095 */
         /* environment */
         char **environment;           /* "K=V", in order, later wins at exec time */
         char **environment_files;     /* "-/path" keeps the '-' as systemd's EnvironmentFiles shows it */
@@ -205,6 +205,9 @@ typedef struct CGroupContext {
 } CGroupContext;
 void cgroup_context_init(CGroupContext *c);
 void cgroup_context_done(CGroupContext *c);
+/* Resource-control settings implied by exec settings (PrivateDevices= → DevicePolicy=closed,
+ * ProtectClock= → DeviceAllow=char-rtc r), as unit_patch_contexts() of 252. */
+int cgroup_context_patch(CGroupContext *cc, const ExecContext *ec);
 
 /* `systemctl show` lines for the contexts (exec-show.c). */
 #include "base/util.h"

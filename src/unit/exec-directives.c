@@ -1,8 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 /* Directive tables of systemd.exec(5), systemd.kill(5) and systemd.resource-control(5), exactly
  * systemd 252's key set, each parsed into a typed field. Invalid values are warned about with
- * file:line and directive, and ignored, where systemd ignores them. */
+ * file:line in systemd 252's words, and ignored, where systemd ignores them; every message and
+ * what is fatal was compared with `systemd-analyze verify` of Debian 12's systemd 252. */
+#include <arpa/inet.h>
+#include <limits.h>
 #include <sched.h>
+#include <stdio.h>
 #include <signal.h>
 #include <sys/mount.h>
 #include <sys/resource.h>
@@ -19,6 +23,13 @@
 #define CG(k, fn, lt, field) { k, fn, lt, BASE_CGROUP, offsetof(CGroupContext, field) }
 #define COMPAT(k, why) { k, config_parse_warn_compat, why, BASE_UNIT, 0 }
 
+/* The context a field belongs to, from the field's address (parsers get the field). */
+#define CONTEXT_OF(data, type, field) ((type *)((char *)(data) - offsetof(type, field)))
+
+#define WARN(it, fmt, ...) log_syntax((it)->file, (it)->line, LOG_WARNING, 0, fmt, ##__VA_ARGS__)
+#define WARN_ERRNO(it, e, fmt, ...) log_syntax((it)->file, (it)->line, LOG_WARNING, (e), fmt, ##__VA_ARGS__)
+#define ERR(it, fmt, ...) log_syntax((it)->file, (it)->line, LOG_ERR, 0, fmt, ##__VA_ARGS__)
+
 /* ---- small helpers ---- */
 
 static int lookup_name(const char *const *names, size_t n, const char *s) {
@@ -27,72 +38,264 @@ static int lookup_name(const char *const *names, size_t n, const char *s) {
         return -EINVAL;
 }
 
-/* An enum given as a name table; ltype unused. */
-#define DEFINE_NAME_PARSER(fn, type, ...)                                                       \
+static void strv_reset(char ***l) {
+        strv_free(*l);
+        *l = NULL;
+}
+
+/* An enum given as a name table, with 252's message "Failed to parse WHAT, ignoring: VALUE". */
+#define DEFINE_NAME_PARSER(fn, type, what, ...)                                                 \
         static int fn(const ConfigItem *it, Unit *u, int ltype, void *data) {                   \
                 static const char *const names[] = { __VA_ARGS__ };                              \
                 (void)u; (void)ltype;                                                            \
                 int v = lookup_name(names, ELEMENTSOF(names), it->value);                        \
-                if (v < 0) return log_invalid(it, EINVAL);                                       \
+                if (v < 0) {                                                                     \
+                        WARN(it, "Failed to parse " what ", ignoring: %s", it->value);            \
+                        return 0;                                                                \
+                }                                                                                \
                 *(type *)data = (type)v;                                                         \
                 return 0;                                                                        \
         }
 
-static bool valid_user_group_name(const char *s) {
-        if (isempty(s) || strlen(s) > 256) return false;
-        if (s[strspn(s, DIGITS)] == 0) return true;          /* numeric id */
-        if (!strchr(LETTERS "_", s[0])) return false;
-        return s[strspn(s, LETTERS DIGITS "_-.$")] == 0;     /* 252's relaxed check for existing names */
+/* Specifier expansion without a message: each setting words its own as 252 does. */
+static int expand_quiet(const Unit *u, const char *text, char **ret) {
+        SpecifierUnit su = { .id = u ? u->id : NULL, .fragment_path = u ? u->fragment_path : NULL,
+                             .root = u ? u->root : NULL };
+        int r = specifier_expand(&su, SPECIFIERS_FULL, text, 0, ret);
+        return r == -ENOMEM ? log_oom() : r;
 }
 
-/* Words of the value, unquoted, specifiers expanded, appended to *l; empty value resets. */
-static int parse_words(const ConfigItem *it, Unit *u, char ***l, bool (*valid)(const char *)) {
+/* Quoting styles of 252's "Failed to resolve unit specifiers in ..." messages. */
+typedef enum { Q_NONE, Q_SINGLE, Q_DOUBLE } Quote;
+
+/* Expand, or log "Failed to resolve <what> in <text>[, ignoring]: %m" (what: "unit specifiers"
+ * or "specifiers") at LOG_ERR when fatal, else LOG_WARNING. */
+static int expand_full(const ConfigItem *it, const Unit *u, const char *text, const char *what, Quote q,
+                       bool fatal, char **ret) {
+        int r = expand_quiet(u, text, ret);
+        if (r == -ENOMEM) return r;
+        if (r < 0) {
+                const char *qs = q == Q_SINGLE ? "'" : q == Q_DOUBLE ? "\"" : "";
+                log_syntax(it->file, it->line, fatal ? LOG_ERR : LOG_WARNING, r, "Failed to resolve %s in %s%s%s%s: %m",
+                           what, qs, text, qs, fatal ? "" : ", ignoring");
+        }
+        return r;
+}
+
+static int expand_warn(const ConfigItem *it, const Unit *u, const char *text, Quote q, char **ret) {
+        return expand_full(it, u, text, "unit specifiers", q, false, ret);
+}
+
+static bool filename_valid(const char *p) {
+        return *p && !strchr(p, '/') && !streq(p, ".") && !streq(p, "..") && strlen(p) <= 255;
+}
+
+/* "//" and "/./" collapsed, trailing "/" dropped (".." stays: it makes a path not normalized). */
+static void path_simplify(char *p) {
+        bool absolute = p[0] == '/';
+        char *w = p;
+        const char *r = p;
+        while (*r == '/') r++;
+        if (absolute) *w++ = '/';
+        while (*r) {
+                size_t n = strcspn(r, "/");
+                if (!(n == 1 && r[0] == '.')) {
+                        if (w > p && w[-1] != '/') *w++ = '/';
+                        memmove(w, r, n);
+                        w += n;
+                }
+                r += n;
+                while (*r == '/') r++;
+        }
+        if (w == p && !absolute && *p) *w++ = '.';
+        *w = 0;
+}
+
+static bool path_has_dotdot(const char *p) {
+        for (const char *c = p; *c;) {
+                c += strspn(c, "/");
+                size_t n = strcspn(c, "/");
+                if ((n == 2 && c[0] == '.' && c[1] == '.') || (n == 1 && c[0] == '.')) return true;
+                c += n;
+        }
+        return false;
+}
+
+enum {
+        PATH_ABSOLUTE = 1 << 0,
+        PATH_RELATIVE = 1 << 1,
+        PATH_FATAL = 1 << 2,    /* message without ", ignoring" */
+};
+
+/* path_simplify_and_warn() of 252: normalises p in place; <0 (logged, at LOG_ERR) if unusable. */
+static int path_check(const ConfigItem *it, const char *key, char *p, int flags) {
+        const char *ign = flags & PATH_FATAL ? "" : ", ignoring";
+        if ((flags & PATH_ABSOLUTE) && p[0] != '/') {
+                log_syntax(it->file, it->line, LOG_ERR, EINVAL, "%s= path is not absolute%s: %s", key, ign, p);
+                return -EINVAL;
+        }
+        if ((flags & PATH_RELATIVE) && p[0] == '/') {
+                log_syntax(it->file, it->line, LOG_ERR, EINVAL, "%s= path is absolute%s: %s", key, ign, p);
+                return -EINVAL;
+        }
+        path_simplify(p);
+        size_t n = strlen(p);
+        bool valid = n > 0 && n < 4096;
+        for (const char *c = p; valid && *c;) {
+                c += strspn(c, "/");
+                size_t l = strcspn(c, "/");
+                valid = l <= 255;
+                c += l;
+        }
+        if (!valid) {
+                log_syntax(it->file, it->line, LOG_ERR, EINVAL, "%s= path has invalid length (%zu bytes)%s.", key, n, ign);
+                return -EINVAL;
+        }
+        if (path_has_dotdot(p)) {
+                log_syntax(it->file, it->line, LOG_ERR, EINVAL, "%s= path is not normalized%s: %s", key, ign, p);
+                return -EINVAL;
+        }
+        return 0;
+}
+
+/* ---- generic values, with 252's messages ("Failed to parse sec value, ignoring: x") ---- */
+
+static int p_bool(const ConfigItem *it, Unit *u, int ltype, void *data) {
+        (void)u; (void)ltype;
+        int k = parse_boolean(it->value);
+        if (k < 0) {
+                WARN_ERRNO(it, k, "Failed to parse boolean value, ignoring: %s", it->value);
+                return 0;
+        }
+        *(bool *)data = k;
+        return 0;
+}
+
+static int p_sec(const ConfigItem *it, Unit *u, int ltype, void *data) {
+        (void)u; (void)ltype;
+        usec_t t;
+        if (parse_sec(it->value, &t) < 0) {
+                WARN(it, "Failed to parse sec value, ignoring: %s", it->value);
+                return 0;
+        }
+        *(usec_t *)data = t;
+        return 0;
+}
+
+/* config_parse_sec_def_infinity: empty means infinity. */
+static int p_sec_def_infinity(const ConfigItem *it, Unit *u, int ltype, void *data) {
+        (void)u; (void)ltype;
+        usec_t t = USEC_INFINITY;
+        if (!isempty(it->value) && parse_sec(it->value, &t) < 0) {
+                WARN(it, "Failed to parse sec_def_infinity value, ignoring: %s", it->value);
+                return 0;
+        }
+        *(usec_t *)data = t;
+        return 0;
+}
+
+static int p_nsec(const ConfigItem *it, Unit *u, int ltype, void *data) {
+        (void)u; (void)ltype;
+        nsec_t t;
+        if (parse_nsec(it->value, &t) < 0) {
+                WARN(it, "Failed to parse nsec value, ignoring: %s", it->value);
+                return 0;
+        }
+        *(nsec_t *)data = t;
+        return 0;
+}
+
+static int p_unsigned(const ConfigItem *it, Unit *u, int ltype, void *data) {
+        (void)u; (void)ltype;
+        unsigned v;
+        if (safe_atou(it->value, &v) < 0) {
+                WARN(it, "Failed to parse unsigned value, ignoring: %s", it->value);
+                return 0;
+        }
+        *(unsigned *)data = v;
+        return 0;
+}
+
+static int p_mode(const ConfigItem *it, Unit *u, int ltype, void *data) {
+        (void)u; (void)ltype;
+        mode_t m;
+        if (parse_mode(it->value, &m) < 0) {
+                WARN(it, "Failed to parse mode value, ignoring: %s", it->value);
+                return 0;
+        }
+        *(mode_t *)data = m;
+        return 0;
+}
+
+static int p_signal(const ConfigItem *it, Unit *u, int ltype, void *data) {
+        (void)u; (void)ltype;
+        int s;
+        if (parse_signal(it->value, &s) < 0 || s <= 0) {
+                WARN(it, "Failed to parse signal name, ignoring: %s", it->value);
+                return 0;
+        }
+        *(int *)data = s;
+        return 0;
+}
+
+/* config_parse_unit_string_printf: "Failed to resolve unit specifiers in 'X', ignoring". */
+static int p_string_printf(const ConfigItem *it, Unit *u, int ltype, void *data) {
+        (void)ltype;
+        char **s = data, *k = NULL;
+        if (expand_warn(it, u, it->value, Q_SINGLE, &k) < 0) return 0;
+        free(*s);
+        *s = isempty(k) ? NULL : k;
+        if (!*s) free(k);
+        return 0;
+}
+
+/* config_parse_unit_path_printf; ltype true: fatal (RootDirectory=, RootImage=, ...). */
+static int p_path_printf(const ConfigItem *it, Unit *u, int ltype, void *data) {
+        char **s = data;
+        _cleanup_free_ char *k = NULL;
+        bool fatal = ltype;
+        if (expand_full(it, u, it->value, "unit specifiers", Q_SINGLE, fatal, &k) < 0) return fatal ? -ENOEXEC : 0;
+        if (isempty(k)) {
+                free(*s);
+                *s = NULL;
+                return 0;
+        }
+        if (path_check(it, it->key, k, PATH_ABSOLUTE | (fatal ? PATH_FATAL : 0)) < 0) return fatal ? -ENOEXEC : 0;
+        free(*s);
+        *s = TAKE_PTR(k);
+        return 0;
+}
+
+/* Words with quoting (and C escapes when cunescape), each handed to `add`; an empty value resets
+ * *l. A syntax error logs "<syntax_msg>, ignoring: VALUE" and stops. */
+typedef int (*WordFn)(const ConfigItem *it, Unit *u, const char *word, char ***l);
+
+static int for_words(const ConfigItem *it, Unit *u, char ***l, bool cunescape, const char *syntax_msg, WordFn add) {
         if (isempty(it->value)) {
-                strv_free(*l);
-                *l = NULL;
+                strv_reset(l);
                 return 0;
         }
         for (const char *p = it->value;;) {
-                _cleanup_free_ char *w = NULL, *k = NULL;
-                int r = extract_first_word(&p, &w, NULL, EXTRACT_UNQUOTE);
+                _cleanup_free_ char *w = NULL;
+                int r = extract_first_word(&p, &w, NULL, EXTRACT_UNQUOTE | (cunescape ? EXTRACT_CUNESCAPE : 0));
                 if (r == 0) return 0;
                 if (r == -ENOMEM) return log_oom();
-                if (r < 0) return log_invalid(it, r);
-                ConfigItem wi = *it;
-                wi.value = w;
-                if (config_expand_specifiers(&wi, u, SPECIFIERS_FULL, &k) < 0) continue;
-                if (valid && !valid(k)) {
-                        log_syntax(it->file, it->line, LOG_WARNING, EINVAL, "Invalid %s= entry, ignoring: %s", it->key, k);
-                        continue;
+                if (r < 0) {
+                        WARN_ERRNO(it, r, "%s, ignoring: %s", syntax_msg, it->value);
+                        return 0;
                 }
-                if (strv_push(l, TAKE_PTR(k)) < 0) return log_oom();
+                r = add(it, u, w, l);
+                if (r != 0) return r < 0 ? r : 0;   /* >0: stop quietly; <0: fatal or ENOMEM */
         }
 }
 
-/* A list that a leading '~' turns into a deny list; an empty value resets. */
-static int parse_allow_deny(const ConfigItem *it, Unit *u, AllowDenyList *l, bool (*valid)(const char *)) {
-        if (isempty(it->value)) {
-                strv_free(l->items);
-                *l = (AllowDenyList){0};
-                return 0;
-        }
-        const char *v = it->value;
-        bool deny = *v == '~';
-        if (deny) v++;
-        if (!l->set) {
-                l->allow_list = !deny;
-                l->set = true;
-        }
-        ConfigItem w = *it;
-        w.value = v;
-        return parse_words(&w, u, &l->items, valid);
-}
+/* ---- [exec]: paths and credentials ---- */
 
-/* ---- [exec] parsers ---- */
-
+/* WorkingDirectory=: "-" makes a missing directory fine and every problem non-fatal; "~" is the
+ * user's home. */
 static int parse_working_directory(const ConfigItem *it, Unit *u, int ltype, void *data) {
-        (void)ltype; (void)data;
-        ExecContext *c = unit_exec_context(u);
+        (void)ltype;
+        ExecContext *c = CONTEXT_OF(data, ExecContext, working_directory);
         if (isempty(it->value)) {
                 free(c->working_directory);
                 c->working_directory = NULL;
@@ -106,14 +309,16 @@ static int parse_working_directory(const ConfigItem *it, Unit *u, int ltype, voi
         if (streq(v, "~")) {
                 if (!(k = strdup("~"))) return log_oom();
         } else {
-                ConfigItem w = *it;
-                w.value = v;
-                if (config_expand_specifiers(&w, u, SPECIFIERS_FULL, &k) < 0) return 0;
-                if (path_simplify_and_check(k) < 0) {
-                        log_syntax(it->file, it->line, LOG_WARNING, EINVAL,
-                                   "WorkingDirectory= expects an absolute path or the special value \"~\", ignoring: %s", it->value);
-                        return 0;
+                int r = expand_quiet(u, v, &k);
+                if (r == -ENOMEM) return r;
+                if (r < 0) {
+                        log_syntax(it->file, it->line, missing_ok ? LOG_WARNING : LOG_ERR, r,
+                                   "Failed to resolve unit specifiers in working directory path '%s'%s: %m",
+                                   v, missing_ok ? ", ignoring" : "");
+                        return missing_ok ? 0 : -ENOEXEC;
                 }
+                if (path_check(it, it->key, k, PATH_ABSOLUTE | (missing_ok ? 0 : PATH_FATAL)) < 0)
+                        return missing_ok ? 0 : -ENOEXEC;
         }
         free(c->working_directory);
         c->working_directory_home = streq(k, "~");
@@ -122,6 +327,23 @@ static int parse_working_directory(const ConfigItem *it, Unit *u, int ltype, voi
         return 0;
 }
 
+/* 252's relaxed user/group name check (VALID_USER_RELAX|VALID_USER_ALLOW_NUMERIC): a valid
+ * numeric id, or anything that is a valid file name without ':', control characters or
+ * surrounding whitespace ("bad user!" is accepted, "a:b" is not). */
+static bool valid_user_group_name(const char *s) {
+        if (isempty(s)) return false;
+        if (s[strspn(s, DIGITS)] == 0) {
+                uint64_t id;
+                return safe_atou64(s, &id) >= 0 && id < UINT32_MAX && id != 65535;
+        }
+        if (strchr(WHITESPACE, s[0]) || strchr(WHITESPACE, s[strlen(s) - 1])) return false;
+        if (!filename_valid(s) || strchr(s, ':')) return false;
+        for (const char *p = s; *p; p++)
+                if ((unsigned char)*p < ' ' || *p == 127) return false;
+        return true;
+}
+
+/* User=, Group=: an invalid name makes the unit fail to load (bad-setting). */
 static int parse_user_group(const ConfigItem *it, Unit *u, int ltype, void *data) {
         (void)ltype;
         char **s = data;
@@ -131,9 +353,14 @@ static int parse_user_group(const ConfigItem *it, Unit *u, int ltype, void *data
                 *s = NULL;
                 return 0;
         }
-        if (config_expand_specifiers(it, u, SPECIFIERS_FULL, &k) < 0) return -ENOEXEC;
+        int r = expand_quiet(u, it->value, &k);
+        if (r == -ENOMEM) return r;
+        if (r < 0) {
+                log_syntax(it->file, it->line, LOG_ERR, r, "Failed to resolve unit specifiers in %s: %m", it->value);
+                return -ENOEXEC;
+        }
         if (!valid_user_group_name(k)) {
-                log_syntax(it->file, it->line, LOG_ERR, EINVAL, "Invalid user/group name or numeric ID: %s", k);
+                ERR(it, "Invalid user/group name or numeric ID: %s", k);
                 return -ENOEXEC;
         }
         free(*s);
@@ -141,63 +368,103 @@ static int parse_user_group(const ConfigItem *it, Unit *u, int ltype, void *data
         return 0;
 }
 
-static int parse_user_group_strv(const ConfigItem *it, Unit *u, int ltype, void *data) {
-        (void)ltype;
-        return parse_words(it, u, data, valid_user_group_name);
+static int add_group(const ConfigItem *it, Unit *u, const char *word, char ***l) {
+        _cleanup_free_ char *k = NULL;
+        int r = expand_quiet(u, word, &k);
+        if (r == -ENOMEM) return r;
+        if (r < 0) {
+                log_syntax(it->file, it->line, LOG_ERR, r, "Failed to resolve unit specifiers in %s: %m", word);
+                return -ENOEXEC;
+        }
+        if (!valid_user_group_name(k)) {
+                ERR(it, "Invalid user/group name or numeric ID: %s", k);
+                return -ENOEXEC;
+        }
+        return strv_push(l, TAKE_PTR(k)) < 0 ? log_oom() : 0;
 }
 
-static int parse_string_printf(const ConfigItem *it, Unit *u, int ltype, void *data) {
+static int parse_supplementary_groups(const ConfigItem *it, Unit *u, int ltype, void *data) {
         (void)ltype;
-        return config_parse_string(it, u, CONFIG_SPECIFIERS, data);
+        return for_words(it, u, data, false, "Invalid syntax", add_group);
 }
 
-static int parse_strv_printf(const ConfigItem *it, Unit *u, int ltype, void *data) {
-        (void)ltype;
-        return parse_words(it, u, data, NULL);
-}
+/* ---- process properties ---- */
 
-/* Nice= and OOMScoreAdjust=: a bounded integer plus "was it set"; empty unsets. */
-static int parse_int_setting(const ConfigItem *it, int (*conv)(const char *, int *), int *value, bool *set) {
+static int parse_nice_directive(const ConfigItem *it, Unit *u, int ltype, void *data) {
+        (void)u; (void)ltype;
+        ExecContext *c = CONTEXT_OF(data, ExecContext, nice);
         int n;
-        if (isempty(it->value)) { *set = false; return 0; }
-        if (conv(it->value, &n) < 0) return log_invalid(it, ERANGE);
-        *value = n;
-        *set = true;
+        if (isempty(it->value)) {
+                c->nice_set = false;
+                return 0;
+        }
+        if (safe_atoi(it->value, &n) < 0) {
+                WARN_ERRNO(it, EINVAL, "Failed to parse nice priority '%s', ignoring: %m", it->value);
+                return 0;
+        }
+        if (n < -20 || n > 19) {
+                WARN(it, "Nice priority out of range, ignoring: %s", it->value);
+                return 0;
+        }
+        c->nice = n;
+        c->nice_set = true;
         return 0;
 }
 
-static int parse_nice_directive(const ConfigItem *it, Unit *u, int ltype, void *data) {
-        (void)ltype; (void)data;
-        ExecContext *c = unit_exec_context(u);
-        return parse_int_setting(it, parse_nice, &c->nice, &c->nice_set);
-}
-
 static int parse_oom(const ConfigItem *it, Unit *u, int ltype, void *data) {
-        (void)ltype; (void)data;
-        ExecContext *c = unit_exec_context(u);
-        return parse_int_setting(it, parse_oom_score_adjust, &c->oom_score_adjust, &c->oom_score_adjust_set);
+        (void)u; (void)ltype;
+        ExecContext *c = CONTEXT_OF(data, ExecContext, oom_score_adjust);
+        int n;
+        if (isempty(it->value)) {
+                c->oom_score_adjust_set = false;
+                return 0;
+        }
+        if (safe_atoi(it->value, &n) < 0) {
+                WARN_ERRNO(it, EINVAL, "Failed to parse the OOM score adjust value '%s', ignoring: %m", it->value);
+                return 0;
+        }
+        if (n < -1000 || n > 1000) {
+                WARN(it, "OOM score adjust value out of range, ignoring: %s", it->value);
+                return 0;
+        }
+        c->oom_score_adjust = n;
+        c->oom_score_adjust_set = true;
+        return 0;
 }
 
+/* CoredumpFilter=: names of systemd.exec(5), "all", "default", or hex masks, ORed. */
 static int parse_coredump_filter(const ConfigItem *it, Unit *u, int ltype, void *data) {
-        (void)ltype; (void)data;
+        (void)u; (void)ltype;
         static const char *const names[] = { "private-anonymous", "shared-anonymous", "private-file-backed",
                                              "shared-file-backed", "elf-headers", "private-huge", "shared-huge",
                                              "private-dax", "shared-dax" };
-        ExecContext *c = unit_exec_context(u);
+        ExecContext *c = CONTEXT_OF(data, ExecContext, coredump_filter);
         uint64_t mask = 0;
-        if (isempty(it->value)) { c->coredump_filter_set = false; return 0; }
+        if (isempty(it->value)) {
+                c->coredump_filter_set = false;
+                return 0;
+        }
         for (const char *p = it->value;;) {
                 _cleanup_free_ char *w = NULL;
                 int r = extract_first_word(&p, &w, NULL, 0);
                 if (r == 0) break;
-                if (r < 0) return log_invalid(it, r);
-                int i = lookup_name(names, ELEMENTSOF(names), w);
-                uint64_t n;
-                if (i >= 0) mask |= UINT64_C(1) << i;
-                else if (streq(w, "all")) mask = UINT64_MAX;
-                else if (streq(w, "default")) mask |= 0x33;
-                else if (safe_atolu_full(w, 16, (unsigned long *)&n) >= 0) mask |= n;
-                else return log_invalid(it, EINVAL);
+                int i = r < 0 ? -1 : lookup_name(names, ELEMENTSOF(names), w);
+                unsigned long n;
+                if (r < 0) {
+                } else if (i >= 0)
+                        mask |= UINT64_C(1) << i;
+                else if (streq(w, "all"))
+                        mask = UINT64_MAX;
+                else if (streq(w, "default"))
+                        mask |= 0x33;
+                else if (safe_atolu_full(w, 16, &n) >= 0)
+                        mask |= n;
+                else
+                        r = -EINVAL;
+                if (r < 0) {
+                        WARN_ERRNO(it, r, "Failed to parse the CoredumpFilter=%s, ignoring: %m", it->value);
+                        return 0;
+                }
         }
         c->coredump_filter = mask;
         c->coredump_filter_set = true;
@@ -205,63 +472,136 @@ static int parse_coredump_filter(const ConfigItem *it, Unit *u, int ltype, void 
 }
 
 static int parse_io_class(const ConfigItem *it, Unit *u, int ltype, void *data) {
-        (void)ltype; (void)data;
+        (void)u; (void)ltype;
         static const char *const names[] = { "none", "realtime", "best-effort", "idle" };
-        ExecContext *c = unit_exec_context(u);
-        if (isempty(it->value)) { c->ioprio_set = false; c->ioprio_class = -1; return 0; }
+        ExecContext *c = CONTEXT_OF(data, ExecContext, ioprio_class);
+        if (isempty(it->value)) {
+                c->ioprio_set = false;
+                c->ioprio_class = -1;
+                return 0;
+        }
         int v = lookup_name(names, ELEMENTSOF(names), it->value);
         unsigned n;
-        if (v < 0 && safe_atou(it->value, &n) >= 0 && n <= 3) v = (int)n;
-        if (v < 0) return log_invalid(it, EINVAL);
+        if (v < 0 && safe_atou(it->value, &n) >= 0 && n < 8) v = (int)n;  /* numeric fallback, as 252 */
+        if (v < 0) {
+                WARN(it, "Failed to parse IO scheduling class, ignoring: %s", it->value);
+                return 0;
+        }
         c->ioprio_class = v;
         c->ioprio_set = true;
         return 0;
 }
 
 static int parse_io_priority(const ConfigItem *it, Unit *u, int ltype, void *data) {
-        (void)ltype; (void)data;
-        ExecContext *c = unit_exec_context(u);
+        (void)u; (void)ltype;
+        ExecContext *c = CONTEXT_OF(data, ExecContext, ioprio_priority);
         unsigned n;
-        if (isempty(it->value)) { c->ioprio_priority = 0; return 0; }
-        if (safe_atou(it->value, &n) < 0 || n > 7) return log_invalid(it, ERANGE);
+        if (isempty(it->value)) {
+                c->ioprio_set = false;
+                c->ioprio_priority = 4;
+                return 0;
+        }
+        if (safe_atou(it->value, &n) < 0 || n > 7) {
+                WARN(it, "Failed to parse IO priority, ignoring: %s", it->value);
+                return 0;
+        }
         c->ioprio_priority = (int)n;
         c->ioprio_set = true;
         return 0;
 }
 
 static int parse_sched_policy(const ConfigItem *it, Unit *u, int ltype, void *data) {
-        (void)ltype; (void)data;
+        (void)u; (void)ltype;
         static const char *const names[] = { [SCHED_OTHER] = "other", [SCHED_FIFO] = "fifo", [SCHED_RR] = "rr",
                                              [SCHED_BATCH] = "batch", [SCHED_IDLE] = "idle" };
-        ExecContext *c = unit_exec_context(u);
-        if (isempty(it->value)) { c->cpu_sched_set = false; c->cpu_sched_policy = SCHED_OTHER; return 0; }
+        ExecContext *c = CONTEXT_OF(data, ExecContext, cpu_sched_policy);
+        if (isempty(it->value)) {
+                c->cpu_sched_set = false;
+                c->cpu_sched_policy = SCHED_OTHER;
+                return 0;
+        }
         int v = lookup_name(names, ELEMENTSOF(names), it->value);
-        if (v < 0) return log_invalid(it, EINVAL);
+        if (v < 0) {
+                WARN(it, "Failed to parse CPU scheduling policy, ignoring: %s", it->value);
+                return 0;
+        }
         c->cpu_sched_policy = v;
         c->cpu_sched_set = true;
         return 0;
 }
 
+/* The policy may come later, so only 252's outer bounds 0..99 are checked. */
 static int parse_sched_prio(const ConfigItem *it, Unit *u, int ltype, void *data) {
-        (void)ltype; (void)data;
-        ExecContext *c = unit_exec_context(u);
-        unsigned n;
-        if (safe_atou(it->value, &n) < 0 || n > 99) return log_invalid(it, ERANGE);
-        c->cpu_sched_priority = (int)n;
+        (void)u; (void)ltype;
+        ExecContext *c = CONTEXT_OF(data, ExecContext, cpu_sched_priority);
+        int n;
+        if (safe_atoi(it->value, &n) < 0) {
+                WARN(it, "Failed to parse CPU scheduling priority, ignoring: %s", it->value);
+                return 0;
+        }
+        if (n < 0 || n > 99) {
+                WARN(it, "CPU scheduling priority is out of range, ignoring: %s", it->value);
+                return 0;
+        }
+        c->cpu_sched_priority = n;
         c->cpu_sched_set = true;
         return 0;
 }
 
-static bool valid_cpu_range(const char *s) {
-        return streq(s, "numa") || (*s && s[strspn(s, DIGITS "-,")] == 0);
+/* A CPU (or NUMA node) list: "0-3 5,7". Entries are kept as given; exec-show.c prints the union. */
+static bool valid_cpu_list(const char *s) {
+        bool any = false;
+        for (const char *p = s;;) {
+                p += strspn(p, WHITESPACE ",");
+                if (!*p) return any;
+                size_t n = strcspn(p, WHITESPACE ",");
+                unsigned a, b;
+                char buf[32];
+                if (n >= sizeof buf) return false;
+                memcpy(buf, p, n);
+                buf[n] = 0;
+                char *dash = strchr(buf, '-');
+                if (dash) *dash = 0;
+                if (safe_atou(buf, &a) < 0 || a >= 8192) return false;
+                if (dash && (safe_atou(dash + 1, &b) < 0 || b >= 8192 || b < a)) return false;
+                any = true;
+                p += n;
+        }
 }
 
+/* CPUAffinity=, AllowedCPUs= and friends (ltype 1: "numa" allowed; 2: NUMAMask=, "all" allowed). */
 static int parse_cpu_list(const ConfigItem *it, Unit *u, int ltype, void *data) {
-        (void)ltype;
-        return parse_words(it, u, data, valid_cpu_range);
+        char ***l = data;
+        _cleanup_free_ char *k = NULL;
+        if (isempty(it->value)) {
+                strv_reset(l);
+                return 0;
+        }
+        if (ltype == 1 && streq(it->value, "numa")) return strv_extend(l, "numa") < 0 ? log_oom() : 0;
+        if (ltype == 2 && streq(it->value, "all")) return strv_extend(l, "all") < 0 ? log_oom() : 0;
+        if (expand_warn(it, u, it->value, Q_SINGLE, &k) < 0) return 0;
+        if (!valid_cpu_list(k)) {
+                WARN(it, "Failed to parse CPU affinity '%s'", k);
+                if (ltype == 2) WARN(it, "Failed to parse NUMA node mask, ignoring: %s", it->value);
+                return 0;
+        }
+        if (ltype == 1) strv_remove(*l, "numa");
+        return strv_push(l, TAKE_PTR(k)) < 0 ? log_oom() : 0;
 }
 
-DEFINE_NAME_PARSER(parse_numa_policy, int, "default", "preferred", "bind", "interleave", "local")
+static int parse_numa_policy(const ConfigItem *it, Unit *u, int ltype, void *data) {
+        (void)u; (void)ltype;
+        static const char *const names[] = { "default", "preferred", "bind", "interleave", "local" };
+        int v = lookup_name(names, ELEMENTSOF(names), it->value);
+        if (v < 0) {
+                WARN(it, "Invalid NUMA policy type, ignoring: %s", it->value);
+                return 0;
+        }
+        *(int *)data = v;
+        return 0;
+}
+
+/* ---- environment ---- */
 
 static bool valid_env_name(const char *s, size_t n) {
         if (n == 0 || n > 4096 || (s[0] >= '0' && s[0] <= '9')) return false;
@@ -275,132 +615,161 @@ static bool valid_env_assignment(const char *s) {
         return eq && valid_env_name(s, (size_t)(eq - s));
 }
 
-static bool valid_env_name_only(const char *s) {
-        return valid_env_name(s, strlen(s));
-}
-
-static bool valid_env_name_or_assignment(const char *s) {
-        return valid_env_name_only(s) || valid_env_assignment(s);
+static int add_env(const ConfigItem *it, Unit *u, const char *word, char ***l) {
+        _cleanup_free_ char *k = NULL;
+        if (expand_full(it, u, word, "specifiers", Q_NONE, false, &k) < 0) return 0;
+        if (!valid_env_assignment(k)) {
+                WARN(it, "Invalid environment assignment, ignoring: %s", k);
+                return 0;
+        }
+        /* a later assignment of the same name replaces the earlier one (strv_env_replace) */
+        size_t n = (size_t)(strchr(k, '=') - k);
+        for (size_t i = 0; *l && (*l)[i]; i++)
+                if (strncmp((*l)[i], k, n + 1) == 0) {
+                        free((*l)[i]);
+                        memmove(*l + i, *l + i + 1, (strv_length(*l + i + 1) + 1) * sizeof(char *));
+                        break;
+                }
+        return strv_push(l, TAKE_PTR(k)) < 0 ? log_oom() : 0;
 }
 
 /* Environment=: quoted assignments with C escapes; an invalid one is warned about and skipped. */
 static int parse_environ(const ConfigItem *it, Unit *u, int ltype, void *data) {
         (void)ltype;
-        char ***l = data;
-        if (isempty(it->value)) {
-                strv_free(*l);
-                *l = NULL;
-                return 0;
-        }
-        for (const char *p = it->value;;) {
-                _cleanup_free_ char *w = NULL, *k = NULL;
-                int r = extract_first_word(&p, &w, NULL, EXTRACT_CUNESCAPE | EXTRACT_UNQUOTE);
-                if (r == 0) return 0;
-                if (r == -ENOMEM) return log_oom();
-                if (r < 0) return log_invalid(it, r);
-                ConfigItem wi = *it;
-                wi.value = w;
-                if (config_expand_specifiers(&wi, u, SPECIFIERS_FULL, &k) < 0) continue;
-                if (!valid_env_assignment(k)) {
-                        log_syntax(it->file, it->line, LOG_WARNING, EINVAL, "Invalid environment assignment, ignoring: %s", k);
-                        continue;
-                }
-                /* a later assignment of the same name replaces the earlier one */
-                size_t n = (size_t)(strchr(k, '=') - k);
-                for (size_t i = 0; *l && (*l)[i]; i++)
-                        if (strncmp((*l)[i], k, n + 1) == 0) {
-                                free((*l)[i]);
-                                memmove(*l + i, *l + i + 1, (strv_length(*l + i + 1) + 1) * sizeof(char *));
-                                break;
-                        }
-                if (strv_push(l, TAKE_PTR(k)) < 0) return log_oom();
-        }
+        return for_words(it, u, data, true, "Invalid syntax", add_env);
 }
 
+/* EnvironmentFile=: one absolute path; a leading '-' (missing file is fine) is kept. */
 static int parse_env_file(const ConfigItem *it, Unit *u, int ltype, void *data) {
         (void)ltype;
         char ***l = data;
         _cleanup_free_ char *k = NULL;
         if (isempty(it->value)) {
-                strv_free(*l);
-                *l = NULL;
+                strv_reset(l);
                 return 0;
         }
-        if (config_expand_specifiers(it, u, SPECIFIERS_FULL, &k) < 0) return 0;
-        const char *path = k[0] == '-' ? k + 1 : k;
-        if (path[0] != '/') {
-                log_syntax(it->file, it->line, LOG_WARNING, EINVAL, "Path '%s' is not absolute, ignoring.", k);
+        if (expand_warn(it, u, it->value, Q_SINGLE, &k) < 0) return 0;
+        if ((k[0] == '-' ? k[1] : k[0]) != '/') {
+                WARN(it, "EnvironmentFile= path is not absolute, ignoring: %s", k[0] == '-' ? k + 1 : k);
                 return 0;
         }
         return strv_push(l, TAKE_PTR(k)) < 0 ? log_oom() : 0;
 }
 
-static int parse_pass_env(const ConfigItem *it, Unit *u, int ltype, void *data) {
-        (void)ltype;
-        return parse_words(it, u, data, valid_env_name_only);
+static int add_pass_env(const ConfigItem *it, Unit *u, const char *word, char ***l) {
+        _cleanup_free_ char *k = NULL;
+        if (expand_full(it, u, word, "specifiers", Q_NONE, false, &k) < 0) return 0;
+        if (!valid_env_name(k, strlen(k))) {
+                WARN(it, "Invalid environment name for %s, ignoring: %s", it->key, k);
+                return 0;
+        }
+        return strv_consume_unique(l, TAKE_PTR(k)) < 0 ? log_oom() : 0;
 }
 
-static int parse_unset_env(const ConfigItem *it, Unit *u, int ltype, void *data) {
-        (void)ltype;
-        return parse_words(it, u, data, valid_env_name_or_assignment);
+static int add_unset_env(const ConfigItem *it, Unit *u, const char *word, char ***l) {
+        _cleanup_free_ char *k = NULL;
+        if (expand_full(it, u, word, "specifiers", Q_NONE, false, &k) < 0) return 0;
+        if (!valid_env_name(k, strlen(k)) && !valid_env_assignment(k)) {
+                WARN(it, "Invalid environment name or assignment %s, ignoring: %s", it->key, k);
+                return 0;
+        }
+        return strv_consume_unique(l, TAKE_PTR(k)) < 0 ? log_oom() : 0;
+}
+
+static int parse_env_names(const ConfigItem *it, Unit *u, int ltype, void *data) {
+        /* the syntax message names the setting: "Trailing garbage in PassEnvironment, ignoring: ..." */
+        char msg[64];
+        snprintf(msg, sizeof msg, "Trailing garbage in %s", it->key);
+        return for_words(it, u, data, true, msg, ltype ? add_unset_env : add_pass_env);
+}
+
+/* ---- standard input/output ---- */
+
+/* The "fd:NAME" and "file:PATH" style values; returns 1 if `prefix` matched (value handled). */
+static int stdio_fdname(const ConfigItem *it, Unit *u, const char *n, char **ret) {
+        _cleanup_free_ char *k = NULL;
+        int r = expand_quiet(u, n, &k);
+        if (r == -ENOMEM) return r;
+        if (r < 0) {   /* 252 says no ", ignoring" here, but ignores it */
+                log_syntax(it->file, it->line, LOG_ERR, r, "Failed to resolve unit specifiers in %s: %m", n);
+                return -EINVAL;
+        }
+        if (isempty(k)) {
+                *ret = NULL;   /* the default name (stdin/stdout/stderr) */
+                return 0;
+        }
+        if (strlen(k) > 255 || strchr(k, ':') || k[strcspn(k, "\x01\x02\x03\x04\x05\x06\x07\x08\t\n\x0b\x0c\r")]) {
+                WARN(it, "Invalid file descriptor name, ignoring: %s", k);
+                return -EINVAL;
+        }
+        *ret = TAKE_PTR(k);
+        return 0;
+}
+
+static int stdio_path(const ConfigItem *it, Unit *u, const char *n, char **ret) {
+        _cleanup_free_ char *k = NULL;
+        if (expand_warn(it, u, n, Q_NONE, &k) < 0) return -EINVAL;
+        if (path_check(it, it->key, k, PATH_ABSOLUTE | PATH_FATAL) < 0) return -EINVAL;  /* 252 ignores it anyway */
+        *ret = TAKE_PTR(k);
+        return 0;
 }
 
 static int parse_input(const ConfigItem *it, Unit *u, int ltype, void *data) {
-        (void)ltype; (void)data;
-        ExecContext *c = unit_exec_context(u);
+        (void)ltype;
+        ExecContext *c = CONTEXT_OF(data, ExecContext, std_input);
         const char *v;
-        _cleanup_free_ char *k = NULL;
+        char *k = NULL;
+        ExecInput i;
         if ((v = startswith(it->value, "fd:"))) {
-                if (!*v || strlen(v) > 255) return log_invalid(it, EINVAL);
-                if (!(k = strdup(v))) return log_oom();
-                c->std_input = EXEC_INPUT_NAMED_FD;
+                int r = stdio_fdname(it, u, v, &k);
+                if (r < 0) return r == -ENOMEM ? r : 0;
+                i = EXEC_INPUT_NAMED_FD;
         } else if ((v = startswith(it->value, "file:"))) {
-                ConfigItem w = *it;
-                w.value = v;
-                if (config_expand_specifiers(&w, u, SPECIFIERS_FULL, &k) < 0) return 0;
-                if (path_simplify_and_check(k) < 0) return log_invalid(it, EINVAL);
-                c->std_input = EXEC_INPUT_FILE;
+                if (stdio_path(it, u, v, &k) < 0) return 0;
+                i = EXEC_INPUT_FILE;
         } else {
-                ExecInput i = exec_input_from_string(it->value);
-                if ((int)i < 0 || i == EXEC_INPUT_NAMED_FD || i == EXEC_INPUT_FILE) return log_invalid(it, EINVAL);
-                c->std_input = i;
+                i = exec_input_from_string(it->value);
+                if ((int)i < 0) {
+                        WARN(it, "Failed to parse input specifier, ignoring: %s", it->value);
+                        return 0;
+                }
         }
+        c->std_input = i;
         free(c->stdio_file[0]);
-        c->stdio_file[0] = TAKE_PTR(k);
+        c->stdio_file[0] = k;
         return 0;
 }
 
 static int parse_output(const ConfigItem *it, Unit *u, int ltype, void *data) {
-        (void)ltype;
-        ExecContext *c = unit_exec_context(u);
-        int idx = (ExecOutput *)data == &c->std_output ? 1 : 2;
+        (void)u;
+        ExecContext *c = ltype == 1 ? CONTEXT_OF(data, ExecContext, std_output) : CONTEXT_OF(data, ExecContext, std_error);
         static const struct { const char *prefix; ExecOutput o; } files[] = {
                 { "file:", EXEC_OUTPUT_FILE }, { "append:", EXEC_OUTPUT_FILE_APPEND },
                 { "truncate:", EXEC_OUTPUT_FILE_TRUNCATE },
         };
         const char *v;
-        _cleanup_free_ char *k = NULL;
+        char *k = NULL;
         ExecOutput o = _EXEC_OUTPUT_INVALID;
         if ((v = startswith(it->value, "fd:"))) {
-                if (!*v || strlen(v) > 255) return log_invalid(it, EINVAL);
-                if (!(k = strdup(v))) return log_oom();
+                int r = stdio_fdname(it, u, v, &k);
+                if (r < 0) return r == -ENOMEM ? r : 0;
                 o = EXEC_OUTPUT_NAMED_FD;
         }
-        for (size_t i = 0; i < ELEMENTSOF(files) && o < 0; i++)
+        for (size_t i = 0; i < ELEMENTSOF(files) && (int)o < 0; i++)
                 if ((v = startswith(it->value, files[i].prefix))) {
-                        ConfigItem w = *it;
-                        w.value = v;
-                        if (config_expand_specifiers(&w, u, SPECIFIERS_FULL, &k) < 0) return 0;
-                        if (path_simplify_and_check(k) < 0) return log_invalid(it, EINVAL);
+                        if (stdio_path(it, u, v, &k) < 0) return 0;
                         o = files[i].o;
                 }
-        if (o < 0) {
+        if ((int)o < 0) {
                 o = exec_output_from_string(it->value);
-                if ((int)o < 0 || o == EXEC_OUTPUT_NAMED_FD || o >= EXEC_OUTPUT_FILE) return log_invalid(it, EINVAL);
+                if ((int)o < 0) {
+                        WARN(it, "Failed to parse output specifier, ignoring: %s", it->value);
+                        return 0;
+                }
         }
         *(ExecOutput *)data = o;
-        free(c->stdio_file[idx]);
-        c->stdio_file[idx] = TAKE_PTR(k);
+        free(c->stdio_file[ltype]);
+        c->stdio_file[ltype] = k;
         return 0;
 }
 
@@ -415,23 +784,34 @@ static int append_stdin(ExecContext *c, const char *d, size_t n) {
         return 0;
 }
 
+static int stdin_reset(ExecContext *c) {
+        free(c->stdin_data);
+        c->stdin_data = NULL;
+        c->stdin_data_size = 0;
+        return 0;
+}
+
+static int stdin_appended(const ConfigItem *it, int r) {
+        if (r == -ENOMEM) return log_oom();
+        if (r < 0) WARN(it, "Standard input data too large (%s), maximum of %u permitted, ignoring.", it->value, 64u << 20);
+        return 0;
+}
+
+/* StandardInputText=: C escapes, specifiers, and a newline after each line. */
 static int parse_input_text(const ConfigItem *it, Unit *u, int ltype, void *data) {
-        (void)ltype; (void)data;
-        ExecContext *c = unit_exec_context(u);
-        if (isempty(it->value)) {
-                free(c->stdin_data);
-                c->stdin_data = NULL;
-                c->stdin_data_size = 0;
+        (void)ltype;
+        ExecContext *c = CONTEXT_OF(data, ExecContext, stdin_data);
+        if (isempty(it->value)) return stdin_reset(c);
+        _cleanup_free_ char *unescaped = NULL, *k = NULL;
+        ssize_t n = cunescape(it->value, 0, &unescaped);
+        if (n < 0) {
+                WARN_ERRNO(it, (int)n, "Failed to decode C escaped text '%s', ignoring: %m", it->value);
                 return 0;
         }
-        _cleanup_free_ char *unescaped = NULL, *k = NULL;
-        if (cunescape(it->value, 0, &unescaped) < 0) return log_invalid(it, EINVAL);
-        ConfigItem w = *it;
-        w.value = unescaped;
-        if (config_expand_specifiers(&w, u, SPECIFIERS_FULL, &k) < 0) return 0;
+        if (expand_warn(it, u, unescaped, Q_SINGLE, &k) < 0) return 0;
         int r = append_stdin(c, k, strlen(k));
         if (r >= 0) r = append_stdin(c, "\n", 1);
-        return r == -ENOMEM ? log_oom() : r < 0 ? log_invalid(it, r) : 0;
+        return stdin_appended(it, r);
 }
 
 static int b64_value(char ch) {
@@ -443,52 +823,78 @@ static int b64_value(char ch) {
         return -1;
 }
 
-static int parse_input_data(const ConfigItem *it, Unit *u, int ltype, void *data) {
-        ExecContext *c = unit_exec_context(u);
-        if (isempty(it->value)) return parse_input_text(it, u, ltype, data);
-        Buf out = {0};
+/* Base64 (whitespace ignored, '=' padding only at the end) into *out. */
+static int b64_decode(const char *s, Buf *out) {
         unsigned acc = 0, bits = 0;
-        for (const char *p = it->value; *p; p++) {
-                if (strchr(WHITESPACE, *p) || *p == '=') continue;
+        bool pad = false;
+        for (const char *p = s; *p; p++) {
+                if (strchr(WHITESPACE, *p)) continue;
+                if (*p == '=') {
+                        pad = true;
+                        continue;
+                }
                 int v = b64_value(*p);
-                if (v < 0) { buf_free(&out); return log_invalid(it, EINVAL); }
+                if (v < 0 || pad) return -EINVAL;
                 acc = (acc << 6) | (unsigned)v;
                 bits += 6;
                 if (bits >= 8) {
                         bits -= 8;
-                        buf_putc(&out, (char)((acc >> bits) & 0xff));
+                        if (buf_putc(out, (char)((acc >> bits) & 0xff)) < 0) return -ENOMEM;
                 }
         }
-        int r = append_stdin(c, out.s ? out.s : "", out.len);
-        buf_free(&out);
-        return r == -ENOMEM ? log_oom() : r < 0 ? log_invalid(it, r) : 0;
+        return bits >= 6 ? -EINVAL : 0;   /* a lone trailing sextet cannot be a byte */
 }
 
-static int parse_tty_size(const ConfigItem *it, Unit *u, int ltype, void *data) {
+static int parse_input_data(const ConfigItem *it, Unit *u, int ltype, void *data) {
         (void)u; (void)ltype;
-        unsigned n;
-        if (isempty(it->value)) { *(unsigned *)data = UINT32_MAX; return 0; }
-        if (safe_atou(it->value, &n) < 0 || n >= UINT16_MAX) return log_invalid(it, ERANGE);
-        *(unsigned *)data = n;
-        return 0;
+        ExecContext *c = CONTEXT_OF(data, ExecContext, stdin_data);
+        if (isempty(it->value)) return stdin_reset(c);
+        Buf out = {0};
+        int r = b64_decode(it->value, &out);
+        if (r == -ENOMEM) {
+                buf_free(&out);
+                return log_oom();
+        }
+        if (r < 0) {
+                buf_free(&out);
+                WARN(it, "Failed to decode base64 data, ignoring: %s", it->value);
+                return 0;
+        }
+        r = append_stdin(c, out.s ? out.s : "", out.len);
+        buf_free(&out);
+        return stdin_appended(it, r);
 }
+
+/* TTYRows=, TTYColumns=: empty unsets. */
+static int parse_tty_size(const ConfigItem *it, Unit *u, int ltype, void *data) {
+        if (isempty(it->value)) {
+                *(unsigned *)data = UINT_MAX;
+                return 0;
+        }
+        return p_unsigned(it, u, ltype, data);
+}
+
+/* ---- logging ---- */
 
 static const char *const facilities[] = { "kern", "user", "mail", "daemon", "auth", "syslog", "lpr", "news",
                                           "uucp", "cron", "authpriv", "ftp", NULL, NULL, NULL, NULL, "local0",
                                           "local1", "local2", "local3", "local4", "local5", "local6", "local7" };
 static const char *const levels[] = { "emerg", "alert", "crit", "err", "warning", "notice", "info", "debug" };
 
-static int parse_level(const char *s) {
-        int v = lookup_name(levels, ELEMENTSOF(levels), s);
-        unsigned n;
-        if (v < 0 && safe_atou(s, &n) >= 0 && n <= 7) v = (int)n;
+static int name_or_number(const char *const *names, size_t n, const char *s) {
+        int v = lookup_name(names, n, s);
+        unsigned num;
+        if (v < 0 && safe_atou(s, &num) >= 0 && num < n) v = (int)num;
         return v;
 }
 
 static int parse_facility(const ConfigItem *it, Unit *u, int ltype, void *data) {
         (void)u; (void)ltype;
-        int v = lookup_name(facilities, ELEMENTSOF(facilities), it->value);
-        if (v < 0) return log_invalid(it, EINVAL);
+        int v = name_or_number(facilities, ELEMENTSOF(facilities), it->value);
+        if (v < 0) {
+                WARN(it, "Failed to parse log facility, ignoring: %s", it->value);
+                return 0;
+        }
         int *prio = data;
         *prio = (v << 3) | (*prio & 7);
         return 0;
@@ -496,8 +902,11 @@ static int parse_facility(const ConfigItem *it, Unit *u, int ltype, void *data) 
 
 static int parse_syslog_level(const ConfigItem *it, Unit *u, int ltype, void *data) {
         (void)u; (void)ltype;
-        int v = parse_level(it->value);
-        if (v < 0) return log_invalid(it, EINVAL);
+        int v = name_or_number(levels, ELEMENTSOF(levels), it->value);
+        if (v < 0) {
+                WARN(it, "Failed to parse log level, ignoring: %s", it->value);
+                return 0;
+        }
         int *prio = data;
         *prio = (*prio & ~7) | v;
         return 0;
@@ -505,27 +914,67 @@ static int parse_syslog_level(const ConfigItem *it, Unit *u, int ltype, void *da
 
 static int parse_log_level_max(const ConfigItem *it, Unit *u, int ltype, void *data) {
         (void)u; (void)ltype;
-        if (isempty(it->value)) { *(int *)data = -1; return 0; }
-        int v = parse_level(it->value);
-        if (v < 0) return log_invalid(it, EINVAL);
+        if (isempty(it->value)) {
+                *(int *)data = -1;
+                return 0;
+        }
+        int v = name_or_number(levels, ELEMENTSOF(levels), it->value);
+        if (v < 0) {
+                WARN(it, "Failed to parse log level, ignoring: %s", it->value);
+                return 0;
+        }
         *(int *)data = v;
         return 0;
 }
 
-static bool valid_journal_field(const char *s) {
-        const char *eq = strchr(s, '=');
-        if (!eq || eq == s || eq - s > 64 || s[0] == '_' || (s[0] >= '0' && s[0] <= '9')) return false;
-        for (const char *p = s; p < eq; p++)
-                if (!strchr("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_", *p)) return false;
-        return true;
+static int add_log_field(const ConfigItem *it, Unit *u, const char *word, char ***l) {
+        _cleanup_free_ char *k = NULL;
+        if (expand_warn(it, u, word, Q_NONE, &k) < 0) return 0;
+        const char *eq = strchr(k, '=');
+        if (!eq) {
+                WARN(it, "Log field lacks '=' character, ignoring: %s", k);
+                return 0;
+        }
+        /* journal_field_valid(): A-Z, 0-9, '_', not starting with a digit or '_', ≤ 64 chars */
+        size_t n = (size_t)(eq - k);
+        bool ok = n > 0 && n <= 64 && k[0] != '_' && !(k[0] >= '0' && k[0] <= '9');
+        for (size_t i = 0; ok && i < n; i++)
+                ok = strchr("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_", k[i]) != NULL;
+        if (!ok) {
+                WARN(it, "Log field name is invalid, ignoring: %s", k);
+                return 0;
+        }
+        return strv_push(l, TAKE_PTR(k)) < 0 ? log_oom() : 0;
 }
 
 static int parse_log_extra_fields(const ConfigItem *it, Unit *u, int ltype, void *data) {
         (void)ltype;
-        return parse_words(it, u, data, valid_journal_field);
+        return for_words(it, u, data, true, "Invalid syntax", add_log_field);
 }
 
-/* Capability names, indexed by number (capability.h of Linux 6.x). */
+static int parse_log_namespace(const ConfigItem *it, Unit *u, int ltype, void *data) {
+        (void)ltype;
+        char **s = data;
+        _cleanup_free_ char *k = NULL;
+        if (isempty(it->value)) {
+                free(*s);
+                *s = NULL;
+                return 0;
+        }
+        if (expand_warn(it, u, it->value, Q_NONE, &k) < 0) return 0;
+        /* log_namespace_name_valid(): a valid file name of [A-Za-z0-9_-], ≤ 64 chars */
+        if (strlen(k) > 64 || k[strspn(k, LETTERS DIGITS "_-")] != 0) {
+                WARN(it, "Specified log namespace name is not valid, ignoring: %s", k);
+                return 0;
+        }
+        free(*s);
+        *s = TAKE_PTR(k);
+        return 0;
+}
+
+/* ---- capabilities and security ---- */
+
+/* Capability names, indexed by number, up to CAP_CHECKPOINT_RESTORE (40). */
 static const char *const cap_names[] = {
         "cap_chown", "cap_dac_override", "cap_dac_read_search", "cap_fowner", "cap_fsetid", "cap_kill",
         "cap_setgid", "cap_setuid", "cap_setpcap", "cap_linux_immutable", "cap_net_bind_service",
@@ -547,13 +996,12 @@ static int capability_from_name(const char *s) {
         return v;
 }
 
-/* CapabilityBoundingSet= / AmbientCapabilities=: names (any case), '~' inverts; repeated
- * assignments are ORed (or, inverted, ANDed), empty resets. */
+/* CapabilityBoundingSet= (ltype 1, initially all) / AmbientCapabilities= (initially none):
+ * names in any case, unknown ones skipped silently as 252 does; '~' inverts; a set still at its
+ * initial value, or an empty result, is replaced, otherwise the new set is ORed in. */
 static int parse_capability_set(const ConfigItem *it, Unit *u, int ltype, void *data) {
-        (void)ltype;
-        uint64_t *set = data, sum = 0;
-        ExecContext *c = unit_exec_context(u);
-        bool bounding = set == &c->capability_bounding_set;
+        (void)u;
+        uint64_t *set = data, sum = 0, initial = ltype ? UINT64_MAX : 0;
         const char *p = it->value;
         bool invert = *p == '~';
         if (invert) p++;
@@ -561,134 +1009,338 @@ static int parse_capability_set(const ConfigItem *it, Unit *u, int ltype, void *
                 _cleanup_free_ char *w = NULL;
                 int r = extract_first_word(&p, &w, NULL, EXTRACT_UNQUOTE);
                 if (r == 0) break;
-                if (r < 0) return log_invalid(it, r);
-                int cap = capability_from_name(w);
-                if (cap < 0) {
-                        log_syntax(it->file, it->line, LOG_WARNING, EINVAL, "Failed to parse capability in %s=, ignoring: %s", it->key, w);
-                        continue;
+                if (r == -ENOMEM) return log_oom();
+                if (r < 0) {
+                        WARN_ERRNO(it, r, "Failed to parse %s= specifier '%s', ignoring: %m", it->key, it->value);
+                        return 0;
                 }
-                sum |= UINT64_C(1) << cap;
+                int cap = capability_from_name(w);
+                if (cap >= 0) sum |= UINT64_C(1) << cap;
         }
         if (invert) sum = ~sum;
-        if (isempty(it->value)) *set = 0;
-        else if (bounding && !c->capability_bounding_set_set) *set = sum;
-        else *set = invert ? *set & sum : *set | sum;
-        if (bounding) c->capability_bounding_set_set = true;
+        if (sum == 0 || *set == initial)
+                *set = sum;
+        else
+                *set |= sum;
         return 0;
 }
 
+/* SecureBits=: unknown words are skipped silently (252). */
 static int parse_secure_bits(const ConfigItem *it, Unit *u, int ltype, void *data) {
         (void)u; (void)ltype;
         static const char *const names[] = { "noroot", "noroot-locked", "no-setuid-fixup", "no-setuid-fixup-locked",
                                              "keep-caps", "keep-caps-locked" };
         int bits = 0;
-        if (isempty(it->value)) { *(int *)data = 0; return 0; }
         for (const char *p = it->value;;) {
                 _cleanup_free_ char *w = NULL;
-                int r = extract_first_word(&p, &w, NULL, 0);
+                int r = extract_first_word(&p, &w, NULL, EXTRACT_UNQUOTE);
                 if (r == 0) break;
-                if (r < 0) return log_invalid(it, r);
-                int v = lookup_name(names, ELEMENTSOF(names), w);
-                if (v < 0) {
-                        log_syntax(it->file, it->line, LOG_WARNING, EINVAL, "Failed to parse secure bits, ignoring: %s", w);
-                        continue;
+                if (r < 0) {
+                        WARN(it, "Invalid syntax, ignoring: %s", it->value);
+                        return 0;
                 }
-                bits |= 1 << v;
+                int v = lookup_name(names, ELEMENTSOF(names), w);
+                if (v >= 0) bits |= 1 << v;
         }
         *(int *)data = bits;
         return 0;
 }
 
-DEFINE_NAME_PARSER(parse_keyring_mode, ExecKeyringMode, "inherit", "private", "shared")
-DEFINE_NAME_PARSER(parse_protect_proc, ProtectProc, "default", "noaccess", "invisible", "ptraceable")
-DEFINE_NAME_PARSER(parse_proc_subset, ProcSubset, "all", "pid")
-DEFINE_NAME_PARSER(parse_utmp_mode, ExecUtmpMode, "init", "login", "user")
+DEFINE_NAME_PARSER(parse_keyring_mode, ExecKeyringMode, "keyring mode", "inherit", "private", "shared")
+DEFINE_NAME_PARSER(parse_protect_proc, ProtectProc, "/proc/ protection mode", "default", "noaccess", "invisible", "ptraceable")
+DEFINE_NAME_PARSER(parse_proc_subset, ProcSubset, "/proc/ subset mode", "all", "pid")
+DEFINE_NAME_PARSER(parse_utmp_mode, ExecUtmpMode, "utmp mode", "init", "login", "user")
 
-static bool valid_syscall_item(const char *s) {
-        const char *colon = strchr(s, ':');
-        size_t n = colon ? (size_t)(colon - s) : strlen(s);
-        const char *name = s[0] == '@' ? s + 1 : s;
-        if (n == 0 || n > 64) return false;
-        for (const char *p = name; p < s + n; p++)
-                if (!strchr("abcdefghijklmnopqrstuvwxyz0123456789_-", *p)) return false;
-        return true;
+/* ---- system calls ---- */
+
+/* System call names of x86-64 (asm/unistd_64.h), space separated, for SystemCallFilter=. */
+static const char syscall_names[] =
+        "_sysctl accept accept4 access acct add_key adjtimex afs_syscall alarm arch_prctl bind "
+        "bpf brk capget capset chdir chmod chown chroot clock_adjtime clock_getres "
+        "clock_gettime clock_nanosleep clock_settime clone clone3 close close_range connect "
+        "copy_file_range creat create_module delete_module dup dup2 dup3 epoll_create "
+        "epoll_create1 epoll_ctl epoll_ctl_old epoll_pwait epoll_pwait2 epoll_wait "
+        "epoll_wait_old eventfd eventfd2 execve execveat exit exit_group faccessat faccessat2 "
+        "fadvise64 fallocate fanotify_init fanotify_mark fchdir fchmod fchmodat fchown fchownat "
+        "fcntl fdatasync fgetxattr finit_module flistxattr flock fork fremovexattr fsconfig "
+        "fsetxattr fsmount fsopen fspick fstat fstatfs fsync ftruncate futex futex_waitv "
+        "futimesat get_kernel_syms get_mempolicy get_robust_list get_thread_area getcpu getcwd "
+        "getdents getdents64 getegid geteuid getgid getgroups getitimer getpeername getpgid "
+        "getpgrp getpid getpmsg getppid getpriority getrandom getresgid getresuid getrlimit "
+        "getrusage getsid getsockname getsockopt gettid gettimeofday getuid getxattr "
+        "init_module inotify_add_watch inotify_init inotify_init1 inotify_rm_watch io_cancel "
+        "io_destroy io_getevents io_pgetevents io_setup io_submit io_uring_enter "
+        "io_uring_register io_uring_setup ioctl ioperm iopl ioprio_get ioprio_set kcmp "
+        "kexec_file_load kexec_load keyctl kill landlock_add_rule landlock_create_ruleset "
+        "landlock_restrict_self lchown lgetxattr link linkat listen listxattr llistxattr "
+        "lookup_dcookie lremovexattr lseek lsetxattr lstat madvise mbind membarrier "
+        "memfd_create memfd_secret migrate_pages mincore mkdir mkdirat mknod mknodat mlock "
+        "mlock2 mlockall mmap modify_ldt mount mount_setattr move_mount move_pages mprotect "
+        "mq_getsetattr mq_notify mq_open mq_timedreceive mq_timedsend mq_unlink mremap msgctl "
+        "msgget msgrcv msgsnd msync munlock munlockall munmap name_to_handle_at nanosleep "
+        "newfstatat nfsservctl open open_by_handle_at open_tree openat openat2 pause "
+        "perf_event_open personality pidfd_getfd pidfd_open pidfd_send_signal pipe pipe2 "
+        "pivot_root pkey_alloc pkey_free pkey_mprotect poll ppoll prctl pread64 preadv preadv2 "
+        "prlimit64 process_madvise process_mrelease process_vm_readv process_vm_writev pselect6 "
+        "ptrace putpmsg pwrite64 pwritev pwritev2 query_module quotactl quotactl_fd read "
+        "readahead readlink readlinkat readv reboot recvfrom recvmmsg recvmsg remap_file_pages "
+        "removexattr rename renameat renameat2 request_key restart_syscall rmdir rseq "
+        "rt_sigaction rt_sigpending rt_sigprocmask rt_sigqueueinfo rt_sigreturn rt_sigsuspend "
+        "rt_sigtimedwait rt_tgsigqueueinfo sched_get_priority_max sched_get_priority_min "
+        "sched_getaffinity sched_getattr sched_getparam sched_getscheduler "
+        "sched_rr_get_interval sched_setaffinity sched_setattr sched_setparam "
+        "sched_setscheduler sched_yield seccomp security select semctl semget semop semtimedop "
+        "sendfile sendmmsg sendmsg sendto set_mempolicy set_mempolicy_home_node set_robust_list "
+        "set_thread_area set_tid_address setdomainname setfsgid setfsuid setgid setgroups "
+        "sethostname setitimer setns setpgid setpriority setregid setresgid setresuid setreuid "
+        "setrlimit setsid setsockopt settimeofday setuid setxattr shmat shmctl shmdt shmget "
+        "shutdown sigaltstack signalfd signalfd4 socket socketpair splice stat statfs statx "
+        "swapoff swapon symlink symlinkat sync sync_file_range syncfs sysfs sysinfo syslog tee "
+        "tgkill time timer_create timer_delete timer_getoverrun timer_gettime timer_settime "
+        "timerfd_create timerfd_gettime timerfd_settime times tkill truncate tuxcall umask "
+        "umount2 uname unlink unlinkat unshare uselib userfaultfd ustat utime utimensat utimes "
+        "vfork vhangup vmsplice vserver wait4 waitid write writev "
+        ;
+
+static const char *const syscall_groups[] = {
+        "@aio", "@basic-io", "@chown", "@clock", "@cpu-emulation", "@debug", "@file-system", "@io-event",
+        "@ipc", "@keyring", "@memlock", "@module", "@mount", "@network-io", "@obsolete", "@pkey",
+        "@privileged", "@process", "@raw-io", "@reboot", "@resources", "@sandbox", "@setuid", "@signal",
+        "@swap", "@sync", "@system-service", "@timer", "@known", "@default",
+};
+
+static bool syscall_known(const char *s) {
+        size_t n = strlen(s);
+        for (const char *p = syscall_names; *p;) {
+                size_t l = strcspn(p, " ");
+                if (l == n && strncmp(p, s, n) == 0) return true;
+                p += l;
+                p += strspn(p, " ");
+        }
+        return false;
 }
 
+/* SystemCallFilter= (ltype 1) / SystemCallLog= (ltype 0): names and @groups, '~' for a deny
+ * list; in a deny list of SystemCallFilter= "name:errno" is allowed. Unknown names are warned
+ * about and skipped. An empty value resets. */
 static int parse_syscall_filter(const ConfigItem *it, Unit *u, int ltype, void *data) {
-        (void)ltype;
-        return parse_allow_deny(it, u, data, valid_syscall_item);
+        (void)u;
+        AllowDenyList *l = data;
+        if (isempty(it->value)) {
+                strv_free(l->items);
+                *l = (AllowDenyList){0};
+                return 0;
+        }
+        const char *p = it->value;
+        bool deny = *p == '~';
+        if (deny) p++;
+        if (!l->set) {
+                l->allow_list = !deny;
+                l->set = true;
+        }
+        for (;;) {
+                _cleanup_free_ char *w = NULL;
+                int r = extract_first_word(&p, &w, NULL, EXTRACT_UNQUOTE);
+                if (r == 0) return 0;
+                if (r == -ENOMEM) return log_oom();
+                if (r < 0) {
+                        WARN(it, "Invalid syntax, ignoring: %s", it->value);
+                        return 0;
+                }
+                char *colon = ltype ? strchr(w, ':') : NULL;
+                if (colon) {
+                        int e;
+                        if (!(streq(colon + 1, "kill") || (parse_errno(colon + 1, &e) >= 0 && e > 0 && e <= 4095))) {
+                                WARN(it, "Failed to parse syscall:errno, ignoring: %s", w);
+                                continue;
+                        }
+                        if (!deny) {
+                                WARN(it, "Allow-listed system calls cannot take error number, ignoring: %s", w);
+                                continue;
+                        }
+                        *colon = 0;
+                }
+                if (w[0] == '@' ? lookup_name(syscall_groups, ELEMENTSOF(syscall_groups), w) < 0 : !syscall_known(w)) {
+                        WARN(it, "%s, ignoring: %s", w[0] == '@' ? "Unknown system call group" : "Failed to parse system call", w);
+                        continue;
+                }
+                if (colon) *colon = ':';
+                if (strv_consume_unique(&l->items, TAKE_PTR(w)) < 0) return log_oom();
+        }
 }
 
 static int parse_syscall_errno(const ConfigItem *it, Unit *u, int ltype, void *data) {
         (void)u; (void)ltype;
         int e;
-        if (isempty(it->value) || streq(it->value, "kill")) { *(int *)data = isempty(it->value) ? 0 : -1; return 0; }
-        if (streq(it->value, "log")) { *(int *)data = -2; return 0; }
-        if (parse_errno(it->value, &e) < 0 || e <= 0 || e > 4095) return log_invalid(it, EINVAL);
+        if (isempty(it->value) || streq(it->value, "kill")) {
+                *(int *)data = 0;
+                return 0;
+        }
+        if (parse_errno(it->value, &e) < 0 || e <= 0 || e > 4095) {
+                WARN(it, "Failed to parse error number, ignoring: %s", it->value);
+                return 0;
+        }
         *(int *)data = e;
         return 0;
 }
 
-static bool valid_arch(const char *s) {
-        static const char *const archs[] = { "native", "x86", "x86-64", "x32", "arm", "arm64", "mips", "mips64",
-                                             "mips64-n32", "mipsel", "mips64-le", "mips64-le-n32", "ppc", "ppc64",
-                                             "ppc64-le", "s390", "s390x", "riscv64", "loongarch64", "parisc",
-                                             "parisc64" };
-        return lookup_name(archs, ELEMENTSOF(archs), s) >= 0;
+static const char *const archs[] = { "native", "x86", "x86-64", "x32", "arm", "arm64", "mips", "mips64",
+                                     "mips64-n32", "mips-le", "mips64-le", "mips64-le-n32", "ppc", "ppc64",
+                                     "ppc64-le", "s390", "s390x", "riscv64", "loongarch64", "parisc", "parisc64" };
+
+static int add_arch(const ConfigItem *it, Unit *u, const char *word, char ***l) {
+        (void)u;
+        if (lookup_name(archs, ELEMENTSOF(archs), word) < 0) {
+                WARN_ERRNO(it, EINVAL, "Failed to parse system call architecture \"%s\", ignoring: %m", word);
+                return 0;
+        }
+        return strv_extend(l, word) < 0 ? log_oom() : 0;
 }
 
 static int parse_syscall_archs(const ConfigItem *it, Unit *u, int ltype, void *data) {
         (void)ltype;
-        return parse_words(it, u, data, valid_arch);
+        return for_words(it, u, data, false, "Invalid syntax", add_arch);
 }
 
-static bool valid_af(const char *s) {
-        return streq(s, "none") || (startswith(s, "AF_") && s[3] && s[3 + strspn(s + 3, "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_")] == 0);
-}
+static const char *const address_families[] = {
+        "AF_UNIX", "AF_LOCAL", "AF_INET", "AF_AX25", "AF_IPX", "AF_APPLETALK", "AF_NETROM", "AF_BRIDGE",
+        "AF_ATMPVC", "AF_X25", "AF_INET6", "AF_ROSE", "AF_DECnet", "AF_NETBEUI", "AF_SECURITY", "AF_KEY",
+        "AF_NETLINK", "AF_ROUTE", "AF_PACKET", "AF_ASH", "AF_ECONET", "AF_ATMSVC", "AF_RDS", "AF_SNA",
+        "AF_IRDA", "AF_PPPOX", "AF_WANPIPE", "AF_LLC", "AF_IB", "AF_MPLS", "AF_CAN", "AF_TIPC",
+        "AF_BLUETOOTH", "AF_IUCV", "AF_RXRPC", "AF_ISDN", "AF_PHONET", "AF_IEEE802154", "AF_CAIF", "AF_ALG",
+        "AF_NFC", "AF_VSOCK", "AF_KCM", "AF_QIPCRTR", "AF_SMC", "AF_XDP", "AF_MCTP",
+};
 
+/* RestrictAddressFamilies=: "none" alone means an empty allow list. */
 static int parse_address_families(const ConfigItem *it, Unit *u, int ltype, void *data) {
-        (void)ltype;
-        return parse_allow_deny(it, u, data, valid_af);
-}
-
-static bool valid_namespace(const char *s) {
-        static const char *const ns[] = { "cgroup", "ipc", "net", "mnt", "pid", "user", "uts" };
-        return lookup_name(ns, ELEMENTSOF(ns), s) >= 0;
-}
-
-static int parse_restrict_namespaces(const ConfigItem *it, Unit *u, int ltype, void *data) {
-        (void)ltype;
-        ExecContext *c = unit_exec_context(u);
-        int b = parse_boolean(it->value);
-        if (b >= 0) {
-                strv_free(c->restrict_namespaces.items);
-                c->restrict_namespaces = (AllowDenyList){ .allow_list = !b, .set = true };
-                c->restrict_namespaces_all = b;
+        (void)u; (void)ltype;
+        AllowDenyList *l = data;
+        if (isempty(it->value) || streq(it->value, "none")) {
+                strv_free(l->items);
+                *l = (AllowDenyList){ .allow_list = !isempty(it->value), .set = !isempty(it->value) };
                 return 0;
         }
-        return parse_allow_deny(it, u, data, valid_namespace);
+        const char *p = it->value;
+        bool deny = *p == '~';
+        if (deny) p++;
+        if (!l->set) {
+                l->allow_list = !deny;
+                l->set = true;
+        }
+        for (;;) {
+                _cleanup_free_ char *w = NULL;
+                int r = extract_first_word(&p, &w, NULL, EXTRACT_UNQUOTE);
+                if (r == 0) return 0;
+                if (r == -ENOMEM) return log_oom();
+                if (r < 0) {
+                        WARN(it, "Invalid syntax, ignoring: %s", it->value);
+                        return 0;
+                }
+                if (lookup_name(address_families, ELEMENTSOF(address_families), w) < 0) {
+                        WARN(it, "Failed to parse address family, ignoring: %s", w);
+                        continue;
+                }
+                if (strv_consume_unique(&l->items, TAKE_PTR(w)) < 0) return log_oom();
+        }
 }
 
-static bool valid_fs_name(const char *s) {
-        return *s && s[strspn(s, "abcdefghijklmnopqrstuvwxyz0123456789_.@-")] == 0;
+static const char *const namespace_names[] = { "cgroup", "ipc", "net", "mnt", "pid", "user", "uts" };
+
+/* RestrictNamespaces=: kept as the list of namespaces still allowed (set = restricted at all).
+ * yes/no replace; a list (or '~list') is ORed into what earlier assignments allowed. */
+static int parse_restrict_namespaces(const ConfigItem *it, Unit *u, int ltype, void *data) {
+        (void)u; (void)ltype;
+        ExecContext *c = CONTEXT_OF(data, ExecContext, restrict_namespaces);
+        AllowDenyList *l = data;
+        const unsigned all = (1u << ELEMENTSOF(namespace_names)) - 1;
+        unsigned allowed = 0, now = all;
+        int b = parse_boolean(it->value);
+        if (isempty(it->value)) b = 0;
+        if (b < 0) {
+                const char *p = it->value;
+                bool invert = *p == '~';
+                if (invert) p++;
+                for (;;) {
+                        _cleanup_free_ char *w = NULL;
+                        int r = extract_first_word(&p, &w, NULL, EXTRACT_UNQUOTE);
+                        if (r == 0) break;
+                        if (r == -ENOMEM) return log_oom();
+                        int i = r < 0 ? -1 : lookup_name(namespace_names, ELEMENTSOF(namespace_names), w);
+                        if (i < 0) {
+                                WARN(it, "Failed to parse namespace type string, ignoring: %s", invert ? it->value + 1 : it->value);
+                                return 0;
+                        }
+                        allowed |= 1u << i;
+                }
+                if (invert) allowed = ~allowed & all;
+                if (l->set)
+                        for (size_t i = 0; i < ELEMENTSOF(namespace_names); i++)
+                                if (!strv_contains(l->items, namespace_names[i])) now &= ~(1u << i);
+                allowed = l->set ? (now | allowed) : allowed;
+        }
+        strv_reset(&l->items);
+        /* everything allowed is the same as no restriction */
+        *l = (AllowDenyList){ .allow_list = true, .set = b > 0 || (b < 0 && allowed != all) };
+        if (b < 0 && l->set)
+                for (size_t i = 0; i < ELEMENTSOF(namespace_names); i++)
+                        if ((allowed & (1u << i)) && strv_extend(&l->items, namespace_names[i]) < 0) return log_oom();
+        c->restrict_namespaces_all = l->set && !l->items;
+        return 0;
 }
 
+static const char *const fs_groups[] = { "@basic-api", "@auxiliary-api", "@common-block", "@historical-block",
+                                         "@network", "@privileged-api", "@security", "@temporary", "@known",
+                                         "@application" };
+
+/* RestrictFileSystems=: file system names (not checked, as 252) and @groups, '~' for a deny list. */
 static int parse_restrict_filesystems(const ConfigItem *it, Unit *u, int ltype, void *data) {
-        (void)ltype;
-        return parse_allow_deny(it, u, data, valid_fs_name);
+        (void)u; (void)ltype;
+        AllowDenyList *l = data;
+        if (isempty(it->value)) {
+                strv_free(l->items);
+                *l = (AllowDenyList){0};
+                return 0;
+        }
+        const char *p = it->value;
+        bool deny = *p == '~';
+        if (deny) p++;
+        if (!l->set) {
+                l->allow_list = !deny;
+                l->set = true;
+        }
+        for (;;) {
+                _cleanup_free_ char *w = NULL;
+                int r = extract_first_word(&p, &w, NULL, EXTRACT_UNQUOTE);
+                if (r == 0) return 0;
+                if (r == -ENOMEM) return log_oom();
+                if (r < 0) {
+                        WARN(it, "Invalid syntax, ignoring: %s", it->value);
+                        return 0;
+                }
+                if (w[0] == '@' && lookup_name(fs_groups, ELEMENTSOF(fs_groups), w) < 0) {
+                        WARN(it, "bpf-lsm: Unknown filesystem group, ignoring: %s", w);
+                        continue;
+                }
+                if (strv_consume_unique(&l->items, TAKE_PTR(w)) < 0) return log_oom();
+        }
 }
 
-/* Limit*=: "soft[:hard]" or "infinity"; units depend on the resource (systemd.exec(5)). */
+/* ---- resource limits ---- */
+
+/* One side of Limit*=: "infinity" or a value in the resource's unit (systemd.exec(5)). */
 static int parse_rlimit_value(int resource, const char *s, rlim_t *ret) {
-        if (streq(s, "infinity")) { *ret = RLIM_INFINITY; return 0; }
         uint64_t v;
         usec_t t;
+        if (streq(s, "infinity")) {
+                *ret = RLIM_INFINITY;
+                return 0;
+        }
         switch (resource) {
-        case RLIMIT_CPU:
+        case RLIMIT_CPU:      /* seconds, rounded up */
                 if (parse_sec(s, &t) < 0) return -EINVAL;
                 *ret = t == USEC_INFINITY ? RLIM_INFINITY : (t + USEC_PER_SEC - 1) / USEC_PER_SEC;
                 return 0;
-        case RLIMIT_RTTIME:
+        case RLIMIT_RTTIME:   /* microseconds */
                 if (parse_time(s, &t, 1) < 0) return -EINVAL;
                 *ret = t == USEC_INFINITY ? RLIM_INFINITY : t;
                 return 0;
@@ -697,9 +1349,9 @@ static int parse_rlimit_value(int resource, const char *s, rlim_t *ret) {
                 if (parse_size(s, 1024, &v) < 0) return -EINVAL;
                 *ret = v;
                 return 0;
-        case RLIMIT_NICE: {
+        case RLIMIT_NICE: {   /* "+N"/"-N" is a nice level (-20..19 → 40..1), else the raw 0..40 */
                 int n;
-                if (s[0] == '+' || s[0] == '-') {  /* a nice value, -20..19 → 40..1 */
+                if (s[0] == '+' || s[0] == '-') {
                         if (safe_atoi(s, &n) < 0 || n < -20 || n > 19) return -ERANGE;
                         *ret = (rlim_t)(20 - n);
                         return 0;
@@ -715,90 +1367,258 @@ static int parse_rlimit_value(int resource, const char *s, rlim_t *ret) {
         }
 }
 
+/* Limit*=: "soft[:hard]"; ltype is the RLIMIT_* resource. */
 static int parse_rlimit(const ConfigItem *it, Unit *u, int ltype, void *data) {
-        (void)data;
-        ExecContext *c = unit_exec_context(u);
-        if ((size_t)ltype >= ELEMENTSOF(c->rlimit)) return 0;
+        (void)u;
+        struct rlimit **rl = (struct rlimit **)data + ltype;
         _cleanup_free_ char *soft = NULL;
         const char *colon = strchr(it->value, ':');
         rlim_t s, h;
         if (!(soft = colon ? strndup(it->value, (size_t)(colon - it->value)) : strdup(it->value))) return log_oom();
-        if (parse_rlimit_value(ltype, soft, &s) < 0) return log_invalid(it, EINVAL);
-        if (colon) {
-                if (parse_rlimit_value(ltype, colon + 1, &h) < 0) return log_invalid(it, EINVAL);
-        } else
-                h = s;
-        if (s > h) {
-                log_syntax(it->file, it->line, LOG_WARNING, EINVAL, "Soft resource limit chosen higher than hard limit, ignoring: %s", it->value);
+        if (parse_rlimit_value(ltype, soft, &s) < 0 || (colon && parse_rlimit_value(ltype, colon + 1, &h) < 0)) {
+                WARN(it, "Failed to parse resource value, ignoring: %s", it->value);
                 return 0;
         }
-        if (!c->rlimit[ltype] && !(c->rlimit[ltype] = malloc(sizeof(struct rlimit)))) return log_oom();
-        *c->rlimit[ltype] = (struct rlimit){ .rlim_cur = s, .rlim_max = h };
+        if (!colon) h = s;
+        if (s > h) {
+                WARN(it, "Soft resource limit chosen higher than hard limit, ignoring: %s", it->value);
+                return 0;
+        }
+        if (!*rl && !(*rl = malloc(sizeof(struct rlimit)))) return log_oom();
+        **rl = (struct rlimit){ .rlim_cur = s, .rlim_max = h };
         return 0;
 }
 
-static int parse_namespace_paths(const ConfigItem *it, Unit *u, int ltype, void *data) {
-        return config_parse_path_strv(it, u, ltype, data);
-}
+/* ---- file system namespace ---- */
 
-static bool valid_abs_path(const char *s) {
-        return s[0] == '/';
-}
-
-static int parse_colon_paths(const ConfigItem *it, Unit *u, int ltype, void *data) {
-        (void)ltype;
-        char ***l = data;
-        if (isempty(it->value)) {
-                strv_free(*l);
-                *l = NULL;
+/* ReadWritePaths= and friends: "-" (ignore missing) and "+" (relative to RootDirectory=)
+ * prefixes are kept on the normalised path. */
+static int add_namespace_path(const ConfigItem *it, Unit *u, const char *word, char ***l) {
+        _cleanup_free_ char *k = NULL;
+        int r = expand_quiet(u, word, &k);
+        if (r == -ENOMEM) return r;
+        if (r < 0) {
+                log_syntax(it->file, it->line, LOG_ERR, r, "Failed to resolve unit specifiers in %s: %m", word);
                 return 0;
         }
-        for (const char *p = it->value;;) {
-                _cleanup_free_ char *w = NULL, *k = NULL;
+        const char *p = k;
+        bool ignore = false, shall_prefix = false;
+        for (;; p++) {
+                if (*p == '-' && !ignore) ignore = true;
+                else if (*p == '+' && !shall_prefix) shall_prefix = true;
+                else break;
+        }
+        _cleanup_free_ char *path = strdup(p);
+        if (!path) return log_oom();
+        if (path_check(it, it->key, path, PATH_ABSOLUTE) < 0) return 0;
+        _cleanup_free_ char *joined = strjoin(ignore ? "-" : "", shall_prefix ? "+" : "", path);
+        if (!joined) return log_oom();
+        return strv_push(l, TAKE_PTR(joined)) < 0 ? log_oom() : 0;
+}
+
+static int parse_namespace_paths(const ConfigItem *it, Unit *u, int ltype, void *data) {
+        (void)ltype;
+        return for_words(it, u, data, true, "Invalid syntax", add_namespace_path);
+}
+
+/* ExtensionDirectories=: absolute paths (config_parse_unit_path_strv_printf). */
+static int add_abs_path(const ConfigItem *it, Unit *u, const char *word, char ***l) {
+        _cleanup_free_ char *k = NULL;
+        if (expand_warn(it, u, word, Q_NONE, &k) < 0) return 0;
+        if (path_check(it, it->key, k, PATH_ABSOLUTE) < 0) return 0;
+        return strv_push(l, TAKE_PTR(k)) < 0 ? log_oom() : 0;
+}
+
+static int parse_abs_paths(const ConfigItem *it, Unit *u, int ltype, void *data) {
+        (void)ltype;
+        return for_words(it, u, data, true, "Invalid syntax", add_abs_path);
+}
+
+/* ExecSearchPath=: ':'-separated absolute paths; the first bad one ends the assignment. */
+static int parse_exec_search_path(const ConfigItem *it, Unit *u, int ltype, void *data) {
+        (void)ltype;
+        char ***l = data;
+        _cleanup_free_ char *k = NULL;
+        if (isempty(it->value)) {
+                strv_reset(l);
+                return 0;
+        }
+        if (expand_warn(it, u, it->value, Q_SINGLE, &k) < 0) return 0;
+        for (const char *p = k;;) {
+                _cleanup_free_ char *w = NULL;
                 int r = extract_first_word(&p, &w, ":", EXTRACT_DONT_COALESCE_SEPARATORS);
                 if (r == 0) return 0;
-                if (r < 0) return log_invalid(it, r);
-                ConfigItem wi = *it;
-                wi.value = w;
-                if (config_expand_specifiers(&wi, u, SPECIFIERS_FULL, &k) < 0) continue;
-                if (path_simplify_and_check(k) < 0) {
-                        log_syntax(it->file, it->line, LOG_WARNING, EINVAL, "Non-absolute path in %s=, ignoring: %s", it->key, k);
-                        continue;
+                if (r == -ENOMEM) return log_oom();
+                if (r < 0) {
+                        WARN(it, "Invalid syntax, ignoring: %s", it->value);
+                        return 0;
                 }
-                if (strv_push(l, TAKE_PTR(k)) < 0) return log_oom();
+                if (path_check(it, it->key, w, PATH_ABSOLUTE) < 0) return 0;
+                if (strv_push(l, TAKE_PTR(w)) < 0) return log_oom();
         }
 }
 
-/* BindPaths=: "[-]SRC[:DST[:OPTIONS]]", SRC and DST absolute. */
-static bool valid_bind(const char *s) {
-        if (*s == '-') s++;
-        if (*s != '/') return false;
-        const char *c = strchr(s, ':');
-        return !c || c[1] == '/';
+/* BindPaths=: "[-]SRC[:DST[:OPTIONS]]", both absolute, OPTIONS "rbind" or "norbind"; a bad
+ * entry ends the assignment (252). Kept as given after normalisation. */
+static int add_bind(const ConfigItem *it, Unit *u, const char *word, char ***l) {
+        (void)u;
+        const char *p = word;
+        _cleanup_free_ char *src = NULL, *dst = NULL, *opts = NULL;
+        int r = extract_first_word(&p, &src, ":", EXTRACT_DONT_COALESCE_SEPARATORS);
+        if (r == -ENOMEM) return log_oom();
+        if (r < 0) return 1;
+        if (!src && !(src = strdup(""))) return log_oom();
+        char *s = src[0] == '-' ? src + 1 : src;
+        if (path_check(it, it->key, s, PATH_ABSOLUTE) < 0) return 1;
+        if (p && *p) {
+                r = extract_first_word(&p, &dst, ":", EXTRACT_DONT_COALESCE_SEPARATORS);
+                if (r == -ENOMEM) return log_oom();
+                if (!dst && !(dst = strdup(""))) return log_oom();
+                if (path_check(it, it->key, dst, PATH_ABSOLUTE) < 0) return 1;
+                if (p && *p) {
+                        if (!streq(p, "rbind") && !streq(p, "norbind")) {
+                                WARN(it, "Invalid option string, ignoring setting: %s", p);
+                                return 1;
+                        }
+                        if (!(opts = strdup(p))) return log_oom();
+                }
+        }
+        _cleanup_free_ char *e = strjoin(src, dst ? ":" : "", strempty(dst), opts ? ":" : "", strempty(opts));
+        return !e || strv_push(l, TAKE_PTR(e)) < 0 ? log_oom() : 0;
+}
+
+static int add_bind_expanded(const ConfigItem *it, Unit *u, const char *word, char ***l) {
+        _cleanup_free_ char *k = NULL;
+        if (expand_warn(it, u, word, Q_DOUBLE, &k) < 0) return 1;
+        return add_bind(it, u, k, l);
 }
 
 static int parse_bind_paths(const ConfigItem *it, Unit *u, int ltype, void *data) {
         (void)ltype;
-        return parse_words(it, u, data, valid_bind);
+        return for_words(it, u, data, true, "Invalid syntax", add_bind_expanded);
+}
+
+/* TemporaryFileSystem=: "PATH[:OPTIONS]", PATH absolute. */
+static int add_tmpfs(const ConfigItem *it, Unit *u, const char *word, char ***l) {
+        _cleanup_free_ char *k = NULL;
+        if (expand_warn(it, u, word, Q_NONE, &k) < 0) return 0;
+        char *colon = strchr(k, ':');
+        _cleanup_free_ char *path = colon ? strndup(k, (size_t)(colon - k)) : strdup(k);
+        if (!path) return log_oom();
+        if (path_check(it, it->key, path, PATH_ABSOLUTE) < 0) return 0;
+        _cleanup_free_ char *e = strjoin(path, colon ? colon : "");
+        return !e || strv_push(l, TAKE_PTR(e)) < 0 ? log_oom() : 0;
 }
 
 static int parse_temporary_fs(const ConfigItem *it, Unit *u, int ltype, void *data) {
         (void)ltype;
-        return parse_words(it, u, data, valid_abs_path);
+        return for_words(it, u, data, true, "Invalid syntax", add_tmpfs);
 }
 
-DEFINE_NAME_PARSER(parse_protect_system_name, ProtectSystem, "no", "yes", "full", "strict")
+/* MountImages= (ltype 1: "[-]SRC:DST[:OPTIONS...]") and ExtensionImages= ("[-]SRC[:OPTIONS...]"). */
+static int add_image(const ConfigItem *it, Unit *u, const char *word, char ***l, bool mount) {
+        const char *p = word;
+        _cleanup_free_ char *first = NULL, *second = NULL, *src = NULL;
+        int r = extract_first_word(&p, &first, ":", EXTRACT_DONT_COALESCE_SEPARATORS);
+        if (r == -ENOMEM) return log_oom();
+        if (r <= 0 || !first) return 0;
+        const char *s = first[0] == '-' ? first + 1 : first;
+        if (expand_warn(it, u, s, Q_NONE, &src) < 0) return 0;
+        if (path_check(it, it->key, src, PATH_ABSOLUTE) < 0) return 0;
+        if (mount) {
+                _cleanup_free_ char *dst = NULL;
+                r = extract_first_word(&p, &second, ":", EXTRACT_DONT_COALESCE_SEPARATORS);
+                if (r == -ENOMEM) return log_oom();
+                if (r <= 0 || isempty(second)) {
+                        WARN(it, "Missing destination in %s, ignoring: %s", it->key, word);
+                        return 0;
+                }
+                if (expand_warn(it, u, second, Q_NONE, &dst) < 0) return 0;
+                if (path_check(it, it->key, dst, PATH_ABSOLUTE) < 0) return 0;
+        }
+        return strv_extend(l, word) < 0 ? log_oom() : 0;
+}
+
+static int add_mount_image(const ConfigItem *it, Unit *u, const char *word, char ***l) {
+        return add_image(it, u, word, l, true);
+}
+
+static int add_extension_image(const ConfigItem *it, Unit *u, const char *word, char ***l) {
+        return add_image(it, u, word, l, false);
+}
+
+static int parse_images(const ConfigItem *it, Unit *u, int ltype, void *data) {
+        return for_words(it, u, data, true, "Invalid syntax", ltype ? add_mount_image : add_extension_image);
+}
+
+/* RootHash=: an absolute path or a hex string of at least 256 bits. */
+static int parse_root_hash(const ConfigItem *it, Unit *u, int ltype, void *data) {
+        (void)u; (void)ltype;
+        char **s = data;
+        const char *v = it->value;
+        if (!isempty(v) && v[0] != '/') {
+                size_t n = strlen(v);
+                if (n % 2 || v[strspn(v, "0123456789abcdefABCDEF")] != 0) {
+                        WARN(it, "Failed to decode RootHash=, ignoring: %s", v);
+                        return 0;
+                }
+                if (n / 2 < 32) {
+                        WARN(it, "RootHash= is too short, ignoring: %s", v);
+                        return 0;
+                }
+        }
+        return free_and_strdup(s, isempty(v) ? NULL : v) < 0 ? log_oom() : 0;
+}
+
+/* RootHashSignature=: an absolute path or "base64:DATA". */
+static int parse_root_hash_signature(const ConfigItem *it, Unit *u, int ltype, void *data) {
+        (void)u; (void)ltype;
+        char **s = data;
+        const char *v = it->value, *b;
+        if (!isempty(v) && v[0] != '/') {
+                if (!(b = startswith(v, "base64:"))) {
+                        WARN(it, "Failed to decode RootHashSignature=, not a path but doesn't start with 'base64:', ignoring: %s", v);
+                        return 0;
+                }
+                Buf out = {0};
+                int r = b64_decode(b, &out);
+                buf_free(&out);
+                if (r < 0) {
+                        WARN_ERRNO(it, r, "Failed to decode RootHashSignature=, ignoring: %s", v);
+                        return 0;
+                }
+        }
+        return free_and_strdup(s, isempty(v) ? NULL : v) < 0 ? log_oom() : 0;
+}
+
+/* ---- sandboxing ---- */
+
 static int parse_protect_system(const ConfigItem *it, Unit *u, int ltype, void *data) {
+        (void)u; (void)ltype;
+        static const char *const names[] = { "no", "yes", "full", "strict" };
         int b = parse_boolean(it->value);
-        if (b >= 0) { *(ProtectSystem *)data = b ? PROTECT_SYSTEM_YES : PROTECT_SYSTEM_NO; return 0; }
-        return parse_protect_system_name(it, u, ltype, data);
+        int v = b >= 0 ? b : lookup_name(names, ELEMENTSOF(names), it->value);
+        if (isempty(it->value)) v = PROTECT_SYSTEM_NO;
+        if (v < 0) {
+                WARN(it, "Failed to parse protect system value, ignoring: %s", it->value);
+                return 0;
+        }
+        *(ProtectSystem *)data = (ProtectSystem)v;
+        return 0;
 }
 
-DEFINE_NAME_PARSER(parse_protect_home_name, ProtectHome, "no", "yes", "read-only", "tmpfs")
 static int parse_protect_home(const ConfigItem *it, Unit *u, int ltype, void *data) {
+        (void)u; (void)ltype;
+        static const char *const names[] = { "no", "yes", "read-only", "tmpfs" };
         int b = parse_boolean(it->value);
-        if (b >= 0) { *(ProtectHome *)data = b ? PROTECT_HOME_YES : PROTECT_HOME_NO; return 0; }
-        return parse_protect_home_name(it, u, ltype, data);
+        int v = b >= 0 ? b : lookup_name(names, ELEMENTSOF(names), it->value);
+        if (isempty(it->value)) v = PROTECT_HOME_NO;
+        if (v < 0) {
+                WARN(it, "Failed to parse protect home value, ignoring: %s", it->value);
+                return 0;
+        }
+        *(ProtectHome *)data = (ProtectHome)v;
+        return 0;
 }
 
 static int parse_mount_flags(const ConfigItem *it, Unit *u, int ltype, void *data) {
@@ -808,109 +1628,187 @@ static int parse_mount_flags(const ConfigItem *it, Unit *u, int ltype, void *dat
         else if (streq(it->value, "shared")) *f = MS_SHARED;
         else if (streq(it->value, "slave")) *f = MS_SLAVE;
         else if (streq(it->value, "private")) *f = MS_PRIVATE;
-        else return log_invalid(it, EINVAL);
+        else WARN(it, "Failed to parse mount flag, ignoring: %s", it->value);
         return 0;
 }
 
-static int parse_tristate_bool(const ConfigItem *it, Unit *u, int ltype, void *data) {
-        return config_parse_tristate(it, u, ltype, data);
+/* MountAPIVFS=: a tristate (-1 unset) with the boolean message. */
+static int parse_tristate(const ConfigItem *it, Unit *u, int ltype, void *data) {
+        (void)u; (void)ltype;
+        int b = parse_boolean(it->value);
+        if (isempty(it->value)) b = -1;
+        else if (b < 0) {
+                WARN_ERRNO(it, b, "Failed to parse boolean value, ignoring: %s", it->value);
+                return 0;
+        }
+        *(int *)data = b;
+        return 0;
 }
+
+/* Personality=: only the architectures this machine runs natively (personality_from_string()). */
+static const char *const personalities[] = {
+#if defined(__x86_64__)
+        "x86", "x86-64",
+#elif defined(__i386__)
+        "x86",
+#elif defined(__aarch64__)
+        "arm", "arm64",
+#elif defined(__arm__)
+        "arm",
+#elif defined(__powerpc64__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+        "ppc64-le",
+#elif defined(__powerpc64__)
+        "ppc", "ppc64",
+#elif defined(__s390x__)
+        "s390", "s390x",
+#elif defined(__riscv)
+        "riscv64",
+#endif
+        NULL,
+};
 
 static int parse_personality(const ConfigItem *it, Unit *u, int ltype, void *data) {
         (void)u; (void)ltype;
-        static const char *const names[] = { "x86", "x86-64", "arm", "arm64", "ppc", "ppc64", "ppc64-le",
-                                             "s390", "s390x", "mips", "mips64", "riscv64", "loongarch64" };
-        if (isempty(it->value)) { *(unsigned long *)data = 0xffffffffUL; return 0; }
-        int v = lookup_name(names, ELEMENTSOF(names), it->value);
-        if (v < 0) return log_invalid(it, EINVAL);
-        *(unsigned long *)data = (unsigned long)v;
-        return 0;
+        char **s = data;
+        if (!isempty(it->value) && lookup_name(personalities, ELEMENTSOF(personalities), it->value) < 0) {
+                WARN(it, "Failed to parse personality, ignoring: %s", it->value);
+                return 0;
+        }
+        return free_and_strdup(s, isempty(it->value) ? NULL : it->value) < 0 ? log_oom() : 0;
 }
 
 static int parse_preserve_mode(const ConfigItem *it, Unit *u, int ltype, void *data) {
         (void)u; (void)ltype;
         int b = parse_boolean(it->value);
-        if (b >= 0) *(int *)data = b;
-        else if (streq(it->value, "restart")) *(int *)data = 2;
-        else return log_invalid(it, EINVAL);
+        if (isempty(it->value)) b = 0;
+        else if (b < 0 && streq(it->value, "restart")) b = 2;
+        if (b < 0) {
+                WARN(it, "Failed to parse runtime directory preserve mode, ignoring: %s", it->value);
+                return 0;
+        }
+        *(int *)data = b;
         return 0;
 }
 
-/* RuntimeDirectory= and friends: relative paths without "..", optional ":symlink". */
+/* One relative path of RuntimeDirectory= and friends; 0 if fine (normalised in place). */
+static int check_relative_dir(const ConfigItem *it, char *p) {
+        return path_check(it, it->key, p, PATH_RELATIVE);
+}
+
+/* RuntimeDirectory= and friends: relative normalised paths, optional ":symlink" (252). */
+static int add_exec_directory(const ConfigItem *it, Unit *u, const char *word, ExecDirectory *d) {
+        _cleanup_free_ char *k = NULL;
+        if (expand_warn(it, u, word, Q_DOUBLE, &k) < 0) return 0;
+        char *colon = strchr(k, ':');
+        if (colon) *colon = 0;
+        if (check_relative_dir(it, k) < 0) return 0;
+        if (colon && check_relative_dir(it, colon + 1) < 0) return 0;
+        /* symlinks stays parallel to paths: "" where there is none */
+        if (strv_extend(&d->paths, k) < 0 || strv_extend(&d->symlinks, colon ? colon + 1 : "") < 0) return log_oom();
+        return 0;
+}
+
 static int parse_exec_directories(const ConfigItem *it, Unit *u, int ltype, void *data) {
         (void)ltype;
         ExecDirectory *d = data;
         if (isempty(it->value)) {
-                strv_free(d->paths);
-                strv_free(d->symlinks);
-                d->paths = d->symlinks = NULL;
+                strv_reset(&d->paths);
+                strv_reset(&d->symlinks);
                 return 0;
         }
         for (const char *p = it->value;;) {
-                _cleanup_free_ char *w = NULL, *k = NULL;
+                _cleanup_free_ char *w = NULL;
                 int r = extract_first_word(&p, &w, NULL, EXTRACT_UNQUOTE);
                 if (r == 0) return 0;
-                if (r < 0) return log_invalid(it, r);
-                ConfigItem wi = *it;
-                wi.value = w;
-                if (config_expand_specifiers(&wi, u, SPECIFIERS_FULL, &k) < 0) continue;
-                char *colon = strchr(k, ':');
-                if (colon) *colon = 0;
-                bool bad = k[0] == '/' || !*k || strstr(k, "..") != NULL;
-                if (bad) {
-                        log_syntax(it->file, it->line, LOG_WARNING, EINVAL,
-                                   "%s= path is not valid, ignoring assignment: %s", it->key, w);
-                        continue;
+                if (r == -ENOMEM) return log_oom();
+                if (r < 0) {
+                        WARN(it, "Invalid syntax, ignoring: %s", it->value);
+                        return 0;
                 }
-                /* normalise "a//b/" → "a/b" */
-                _cleanup_free_ char *abs = strjoin("/", k);
-                if (!abs || path_simplify_and_check(abs) < 0) continue;
-                /* symlinks stays parallel to paths: "" where there is none */
-                if (strv_extend(&d->paths, abs + 1) < 0 || strv_extend(&d->symlinks, colon ? colon + 1 : "") < 0)
-                        return log_oom();
+                if ((r = add_exec_directory(it, u, w, d)) < 0) return r;
         }
 }
 
-static int parse_credential(const ConfigItem *it, Unit *u, int ltype, void *data) {
+/* credential_name_valid(): a valid file name. */
+static int parse_set_credential(const ConfigItem *it, Unit *u, int ltype, void *data) {
         char ***l = data;
-        _cleanup_free_ char *k = NULL;
         if (isempty(it->value)) {
-                strv_free(*l);
-                *l = NULL;
+                strv_reset(l);
                 return 0;
         }
-        if (config_expand_specifiers(it, u, SPECIFIERS_FULL, &k) < 0) return 0;
-        const char *colon = strchr(k, ':');
-        if (colon == k || (strchr(k, '/') && (!colon || strchr(k, '/') < colon))) return log_invalid(it, EINVAL);
-        _cleanup_free_ char *v = ltype ? strjoin("+", k) : strdup(k);
-        return !v || strv_push(l, TAKE_PTR(v)) < 0 ? log_oom() : 0;
+        const char *p = it->value;
+        _cleanup_free_ char *word = NULL, *id = NULL;
+        int r = extract_first_word(&p, &word, ":", EXTRACT_DONT_COALESCE_SEPARATORS);
+        if (r == -ENOMEM) return log_oom();
+        if (r <= 0 || isempty(p)) {
+                WARN(it, "Invalid syntax, ignoring: %s", it->value);
+                return 0;
+        }
+        if (expand_warn(it, u, word, Q_DOUBLE, &id) < 0) return 0;
+        if (!filename_valid(id)) {
+                WARN(it, "Credential name \"%s\" not valid, ignoring.", id);
+                return 0;
+        }
+        if (ltype) {   /* SetCredentialEncrypted=: Base64 */
+                Buf out = {0};
+                r = b64_decode(p, &out);
+                buf_free(&out);
+                if (r < 0) {
+                        WARN(it, "Encrypted credential data not valid Base64 data, ignoring.");
+                        return 0;
+                }
+        }
+        _cleanup_free_ char *e = strjoin(ltype ? "+" : "", id, ":", p);
+        return !e || strv_push(l, TAKE_PTR(e)) < 0 ? log_oom() : 0;
 }
 
-static int parse_path_printf(const ConfigItem *it, Unit *u, int ltype, void *data) {
-        return config_parse_path(it, u, ltype, data);
-}
-
-static int parse_log_namespace(const ConfigItem *it, Unit *u, int ltype, void *data) {
-        (void)ltype;
-        if (!isempty(it->value) && (strlen(it->value) > 64 || it->value[strspn(it->value, LETTERS DIGITS "_-.")] != 0))
-                return log_invalid(it, EINVAL);
-        return config_parse_string(it, u, 0, data);
+/* LoadCredential=ID[:PATH]: PATH absolute, or relative to the credentials directory. */
+static int parse_load_credential(const ConfigItem *it, Unit *u, int ltype, void *data) {
+        char ***l = data;
+        if (isempty(it->value)) {
+                strv_reset(l);
+                return 0;
+        }
+        const char *p = it->value;
+        _cleanup_free_ char *word = NULL, *id = NULL, *path = NULL;
+        int r = extract_first_word(&p, &word, ":", EXTRACT_DONT_COALESCE_SEPARATORS);
+        if (r == -ENOMEM) return log_oom();
+        if (r <= 0) {
+                WARN(it, "Invalid syntax, ignoring: %s", it->value);
+                return 0;
+        }
+        if (expand_warn(it, u, word, Q_DOUBLE, &id) < 0) return 0;
+        if (!filename_valid(id)) {
+                WARN(it, "Credential name \"%s\" not valid, ignoring.", id);
+                return 0;
+        }
+        if (isempty(p)) path = strdup(id);
+        else if (expand_warn(it, u, p, Q_DOUBLE, &path) < 0) return 0;
+        if (!path) return log_oom();
+        if (path[0] == '/') {
+                if (path_check(it, it->key, path, PATH_ABSOLUTE) < 0) return 0;
+        } else if (!filename_valid(path)) {
+                WARN(it, "Credential source \"%s\" not valid, ignoring.", path);
+                return 0;
+        }
+        _cleanup_free_ char *e = strjoin(ltype ? "+" : "", id, ":", path);
+        return !e || strv_push(l, TAKE_PTR(e)) < 0 ? log_oom() : 0;
 }
 
 static const Directive exec_directives[] = {
         EXEC("WorkingDirectory", parse_working_directory, 0, working_directory),
-        EXEC("RootDirectory", parse_path_printf, 0, root_directory),
-        EXEC("RootImage", parse_path_printf, 0, root_image),
-        EXEC("RootImageOptions", parse_string_printf, 0, root_image_options),
-        EXEC("RootHash", parse_string_printf, 0, root_hash),
-        EXEC("RootHashSignature", parse_string_printf, 0, root_hash_signature),
-        EXEC("RootVerity", parse_path_printf, 0, root_verity),
-        EXEC("ExtensionDirectories", parse_namespace_paths, 0, extension_directories),
-        EXEC("ExtensionImages", parse_strv_printf, 0, extension_images),
-        EXEC("MountImages", parse_strv_printf, 0, mount_images),
+        EXEC("RootDirectory", p_path_printf, true, root_directory),
+        EXEC("RootImage", p_path_printf, true, root_image),
+        EXEC("RootImageOptions", p_string_printf, 0, root_image_options),
+        EXEC("RootHash", parse_root_hash, 0, root_hash),
+        EXEC("RootHashSignature", parse_root_hash_signature, 0, root_hash_signature),
+        EXEC("RootVerity", p_path_printf, true, root_verity),
+        EXEC("ExtensionDirectories", parse_abs_paths, 0, extension_directories),
+        EXEC("ExtensionImages", parse_images, 0, extension_images),
+        EXEC("MountImages", parse_images, 1, mount_images),
         EXEC("User", parse_user_group, 0, user),
         EXEC("Group", parse_user_group, 0, group),
-        EXEC("SupplementaryGroups", parse_user_group_strv, 0, supplementary_groups),
+        EXEC("SupplementaryGroups", parse_supplementary_groups, 0, supplementary_groups),
         EXEC("Nice", parse_nice_directive, 0, nice),
         EXEC("OOMScoreAdjust", parse_oom, 0, oom_score_adjust),
         EXEC("CoredumpFilter", parse_coredump_filter, 0, coredump_filter),
@@ -918,55 +1816,55 @@ static const Directive exec_directives[] = {
         EXEC("IOSchedulingPriority", parse_io_priority, 0, ioprio_priority),
         EXEC("CPUSchedulingPolicy", parse_sched_policy, 0, cpu_sched_policy),
         EXEC("CPUSchedulingPriority", parse_sched_prio, 0, cpu_sched_priority),
-        EXEC("CPUSchedulingResetOnFork", config_parse_bool, 0, cpu_sched_reset_on_fork),
-        EXEC("CPUAffinity", parse_cpu_list, 0, cpu_affinity),
+        EXEC("CPUSchedulingResetOnFork", p_bool, 0, cpu_sched_reset_on_fork),
+        EXEC("CPUAffinity", parse_cpu_list, 1, cpu_affinity),
         EXEC("NUMAPolicy", parse_numa_policy, 0, numa_policy),
-        EXEC("NUMAMask", parse_cpu_list, 0, numa_mask),
-        EXEC("UMask", config_parse_mode, 0, umask),
+        EXEC("NUMAMask", parse_cpu_list, 2, numa_mask),
+        EXEC("UMask", p_mode, 0, umask),
         EXEC("Environment", parse_environ, 0, environment),
         EXEC("EnvironmentFile", parse_env_file, 0, environment_files),
-        EXEC("PassEnvironment", parse_pass_env, 0, pass_environment),
-        EXEC("UnsetEnvironment", parse_unset_env, 0, unset_environment),
-        EXEC("DynamicUser", config_parse_bool, 0, dynamic_user),
-        EXEC("RemoveIPC", config_parse_bool, 0, remove_ipc),
+        EXEC("PassEnvironment", parse_env_names, 0, pass_environment),
+        EXEC("UnsetEnvironment", parse_env_names, 1, unset_environment),
+        EXEC("DynamicUser", p_bool, 0, dynamic_user),
+        EXEC("RemoveIPC", p_bool, 0, remove_ipc),
         EXEC("StandardInput", parse_input, 0, std_input),
-        EXEC("StandardOutput", parse_output, 0, std_output),
-        EXEC("StandardError", parse_output, 0, std_error),
+        EXEC("StandardOutput", parse_output, 1, std_output),
+        EXEC("StandardError", parse_output, 2, std_error),
         EXEC("StandardInputText", parse_input_text, 0, stdin_data),
         EXEC("StandardInputData", parse_input_data, 0, stdin_data),
-        EXEC("TTYPath", parse_path_printf, 0, tty_path),
-        EXEC("TTYReset", config_parse_bool, 0, tty_reset),
-        EXEC("TTYVHangup", config_parse_bool, 0, tty_vhangup),
-        EXEC("TTYVTDisallocate", config_parse_bool, 0, tty_vt_disallocate),
+        EXEC("TTYPath", p_path_printf, false, tty_path),
+        EXEC("TTYReset", p_bool, 0, tty_reset),
+        EXEC("TTYVHangup", p_bool, 0, tty_vhangup),
+        EXEC("TTYVTDisallocate", p_bool, 0, tty_vt_disallocate),
         EXEC("TTYRows", parse_tty_size, 0, tty_rows),
         EXEC("TTYColumns", parse_tty_size, 0, tty_columns),
-        EXEC("SyslogIdentifier", parse_string_printf, 0, syslog_identifier),
+        EXEC("SyslogIdentifier", p_string_printf, 0, syslog_identifier),
         EXEC("SyslogFacility", parse_facility, 0, syslog_priority),
         EXEC("SyslogLevel", parse_syslog_level, 0, syslog_priority),
-        EXEC("SyslogLevelPrefix", config_parse_bool, 0, syslog_level_prefix),
+        EXEC("SyslogLevelPrefix", p_bool, 0, syslog_level_prefix),
         EXEC("LogLevelMax", parse_log_level_max, 0, log_level_max),
-        EXEC("LogRateLimitIntervalSec", config_parse_sec, 0, log_ratelimit_interval_usec),
-        EXEC("LogRateLimitBurst", config_parse_unsigned, 0, log_ratelimit_burst),
+        EXEC("LogRateLimitIntervalSec", p_sec, 0, log_ratelimit_interval_usec),
+        EXEC("LogRateLimitBurst", p_unsigned, 0, log_ratelimit_burst),
         EXEC("LogExtraFields", parse_log_extra_fields, 0, log_extra_fields),
         COMPAT("Capabilities", DISABLED_LEGACY),
         EXEC("SecureBits", parse_secure_bits, 0, secure_bits),
-        EXEC("CapabilityBoundingSet", parse_capability_set, 0, capability_bounding_set),
+        EXEC("CapabilityBoundingSet", parse_capability_set, 1, capability_bounding_set),
         EXEC("AmbientCapabilities", parse_capability_set, 0, capability_ambient_set),
-        EXEC("TimerSlackNSec", config_parse_nsec, 0, timer_slack_nsec),
-        EXEC("NoNewPrivileges", config_parse_bool, 0, no_new_privileges),
+        EXEC("TimerSlackNSec", p_nsec, 0, timer_slack_nsec),
+        EXEC("NoNewPrivileges", p_bool, 0, no_new_privileges),
         EXEC("KeyringMode", parse_keyring_mode, 0, keyring_mode),
         EXEC("ProtectProc", parse_protect_proc, 0, protect_proc),
         EXEC("ProcSubset", parse_proc_subset, 0, proc_subset),
-        EXEC("SystemCallFilter", parse_syscall_filter, 0, system_call_filter),
+        EXEC("SystemCallFilter", parse_syscall_filter, 1, system_call_filter),
         EXEC("SystemCallArchitectures", parse_syscall_archs, 0, system_call_architectures),
         EXEC("SystemCallErrorNumber", parse_syscall_errno, 0, system_call_error_number),
         EXEC("SystemCallLog", parse_syscall_filter, 0, system_call_log),
-        EXEC("MemoryDenyWriteExecute", config_parse_bool, 0, memory_deny_write_execute),
+        EXEC("MemoryDenyWriteExecute", p_bool, 0, memory_deny_write_execute),
         EXEC("RestrictNamespaces", parse_restrict_namespaces, 0, restrict_namespaces),
-        EXEC("RestrictRealtime", config_parse_bool, 0, restrict_realtime),
-        EXEC("RestrictSUIDSGID", config_parse_bool, 0, restrict_suid_sgid),
+        EXEC("RestrictRealtime", p_bool, 0, restrict_realtime),
+        EXEC("RestrictSUIDSGID", p_bool, 0, restrict_suid_sgid),
         EXEC("RestrictAddressFamilies", parse_address_families, 0, restrict_address_families),
-        EXEC("LockPersonality", config_parse_bool, 0, lock_personality),
+        EXEC("LockPersonality", p_bool, 0, lock_personality),
         EXEC("RestrictFileSystems", parse_restrict_filesystems, 0, restrict_filesystems),
         EXEC("LimitCPU", parse_rlimit, RLIMIT_CPU, rlimit),
         EXEC("LimitFSIZE", parse_rlimit, RLIMIT_FSIZE, rlimit),
@@ -992,88 +1890,104 @@ static const Directive exec_directives[] = {
         EXEC("InaccessiblePaths", parse_namespace_paths, 0, inaccessible_paths),
         EXEC("ExecPaths", parse_namespace_paths, 0, exec_paths),
         EXEC("NoExecPaths", parse_namespace_paths, 0, no_exec_paths),
-        EXEC("ExecSearchPath", parse_colon_paths, 0, exec_search_path),
+        EXEC("ExecSearchPath", parse_exec_search_path, 0, exec_search_path),
         EXEC("BindPaths", parse_bind_paths, 0, bind_paths),
         EXEC("BindReadOnlyPaths", parse_bind_paths, 0, bind_read_only_paths),
         EXEC("TemporaryFileSystem", parse_temporary_fs, 0, temporary_filesystem),
-        EXEC("PrivateTmp", config_parse_bool, 0, private_tmp),
-        EXEC("PrivateDevices", config_parse_bool, 0, private_devices),
-        EXEC("ProtectKernelTunables", config_parse_bool, 0, protect_kernel_tunables),
-        EXEC("ProtectKernelModules", config_parse_bool, 0, protect_kernel_modules),
-        EXEC("ProtectKernelLogs", config_parse_bool, 0, protect_kernel_logs),
-        EXEC("ProtectClock", config_parse_bool, 0, protect_clock),
-        EXEC("ProtectControlGroups", config_parse_bool, 0, protect_control_groups),
-        EXEC("NetworkNamespacePath", parse_path_printf, 0, network_namespace_path),
-        EXEC("IPCNamespacePath", parse_path_printf, 0, ipc_namespace_path),
+        EXEC("PrivateTmp", p_bool, 0, private_tmp),
+        EXEC("PrivateDevices", p_bool, 0, private_devices),
+        EXEC("ProtectKernelTunables", p_bool, 0, protect_kernel_tunables),
+        EXEC("ProtectKernelModules", p_bool, 0, protect_kernel_modules),
+        EXEC("ProtectKernelLogs", p_bool, 0, protect_kernel_logs),
+        EXEC("ProtectClock", p_bool, 0, protect_clock),
+        EXEC("ProtectControlGroups", p_bool, 0, protect_control_groups),
+        EXEC("NetworkNamespacePath", p_path_printf, false, network_namespace_path),
+        EXEC("IPCNamespacePath", p_path_printf, false, ipc_namespace_path),
         EXEC("LogNamespace", parse_log_namespace, 0, log_namespace),
-        EXEC("PrivateNetwork", config_parse_bool, 0, private_network),
-        EXEC("PrivateUsers", config_parse_bool, 0, private_users),
-        EXEC("PrivateMounts", config_parse_bool, 0, private_mounts),
-        EXEC("PrivateIPC", config_parse_bool, 0, private_ipc),
+        EXEC("PrivateNetwork", p_bool, 0, private_network),
+        EXEC("PrivateUsers", p_bool, 0, private_users),
+        EXEC("PrivateMounts", p_bool, 0, private_mounts),
+        EXEC("PrivateIPC", p_bool, 0, private_ipc),
         EXEC("ProtectSystem", parse_protect_system, 0, protect_system),
         EXEC("ProtectHome", parse_protect_home, 0, protect_home),
         EXEC("MountFlags", parse_mount_flags, 0, mount_flags),
-        EXEC("MountAPIVFS", parse_tristate_bool, 0, mount_apivfs),
+        EXEC("MountAPIVFS", parse_tristate, 0, mount_apivfs),
         EXEC("Personality", parse_personality, 0, personality),
         EXEC("RuntimeDirectoryPreserve", parse_preserve_mode, 0, runtime_directory_preserve_mode),
-        EXEC("RuntimeDirectoryMode", config_parse_mode, 0, directories[EXEC_DIRECTORY_RUNTIME].mode),
+        EXEC("RuntimeDirectoryMode", p_mode, 0, directories[EXEC_DIRECTORY_RUNTIME].mode),
         EXEC("RuntimeDirectory", parse_exec_directories, 0, directories[EXEC_DIRECTORY_RUNTIME]),
-        EXEC("StateDirectoryMode", config_parse_mode, 0, directories[EXEC_DIRECTORY_STATE].mode),
+        EXEC("StateDirectoryMode", p_mode, 0, directories[EXEC_DIRECTORY_STATE].mode),
         EXEC("StateDirectory", parse_exec_directories, 0, directories[EXEC_DIRECTORY_STATE]),
-        EXEC("CacheDirectoryMode", config_parse_mode, 0, directories[EXEC_DIRECTORY_CACHE].mode),
+        EXEC("CacheDirectoryMode", p_mode, 0, directories[EXEC_DIRECTORY_CACHE].mode),
         EXEC("CacheDirectory", parse_exec_directories, 0, directories[EXEC_DIRECTORY_CACHE]),
-        EXEC("LogsDirectoryMode", config_parse_mode, 0, directories[EXEC_DIRECTORY_LOGS].mode),
+        EXEC("LogsDirectoryMode", p_mode, 0, directories[EXEC_DIRECTORY_LOGS].mode),
         EXEC("LogsDirectory", parse_exec_directories, 0, directories[EXEC_DIRECTORY_LOGS]),
-        EXEC("ConfigurationDirectoryMode", config_parse_mode, 0, directories[EXEC_DIRECTORY_CONFIGURATION].mode),
+        EXEC("ConfigurationDirectoryMode", p_mode, 0, directories[EXEC_DIRECTORY_CONFIGURATION].mode),
         EXEC("ConfigurationDirectory", parse_exec_directories, 0, directories[EXEC_DIRECTORY_CONFIGURATION]),
-        EXEC("SetCredential", parse_credential, 0, set_credential),
-        EXEC("SetCredentialEncrypted", parse_credential, 1, set_credential),
-        EXEC("LoadCredential", parse_credential, 0, load_credential),
-        EXEC("LoadCredentialEncrypted", parse_credential, 1, load_credential),
-        EXEC("TimeoutCleanSec", config_parse_sec, 0, timeout_clean_usec),
-        EXEC("PAMName", parse_string_printf, 0, pam_name),
-        EXEC("IgnoreSIGPIPE", config_parse_bool, 0, ignore_sigpipe),
-        EXEC("UtmpIdentifier", parse_string_printf, 0, utmp_id),
+        EXEC("SetCredential", parse_set_credential, 0, set_credential),
+        EXEC("SetCredentialEncrypted", parse_set_credential, 1, set_credential),
+        EXEC("LoadCredential", parse_load_credential, 0, load_credential),
+        EXEC("LoadCredentialEncrypted", parse_load_credential, 1, load_credential),
+        EXEC("TimeoutCleanSec", p_sec, 0, timeout_clean_usec),
+        EXEC("PAMName", p_string_printf, 0, pam_name),
+        EXEC("IgnoreSIGPIPE", p_bool, 0, ignore_sigpipe),
+        EXEC("UtmpIdentifier", p_string_printf, 0, utmp_id),
         EXEC("UtmpMode", parse_utmp_mode, 0, utmp_mode),
-        EXEC("SELinuxContext", parse_string_printf, 0, selinux_context),
-        EXEC("AppArmorProfile", parse_string_printf, 0, apparmor_profile),
-        EXEC("SmackProcessLabel", parse_string_printf, 0, smack_process_label),
-        EXEC("ProtectHostname", config_parse_bool, 0, protect_hostname),
+        EXEC("SELinuxContext", p_string_printf, 0, selinux_context),
+        EXEC("AppArmorProfile", p_string_printf, 0, apparmor_profile),
+        EXEC("SmackProcessLabel", p_string_printf, 0, smack_process_label),
+        EXEC("ProtectHostname", p_bool, 0, protect_hostname),
         { NULL },
 };
 
 /* ---- [kill] ---- */
-static DEFINE_CONFIG_PARSE_ENUM(parse_kill_mode, kill_mode_from_string, KillMode)
 
-static int parse_kill_mode_warn(const ConfigItem *it, Unit *u, int ltype, void *data) {
-        int r = parse_kill_mode(it, u, ltype, data);
-        if (r >= 0 && *(KillMode *)data == KILL_NONE)
-                log_syntax(it->file, it->line, LOG_WARNING, 0,
-                           "Unit uses KillMode=none. This is unsafe, as it disables systemd's process lifecycle management for the service. "
-                           "Please update the service to use a safer KillMode=, such as 'mixed' or 'control-group'. "
-                           "Support for KillMode=none is deprecated and will eventually be removed.");
-        return r;
+static int parse_kill_mode(const ConfigItem *it, Unit *u, int ltype, void *data) {
+        (void)u; (void)ltype;
+        KillMode m = kill_mode_from_string(it->value);
+        if ((int)m < 0) {
+                WARN(it, "Failed to parse kill mode specification, ignoring: %s", it->value);
+                return 0;
+        }
+        if (m == KILL_NONE)
+                WARN(it, "Unit uses KillMode=none. This is unsafe, as it disables systemd's process lifecycle management for the service. "
+                         "Please update the service to use a safer KillMode=, such as 'mixed' or 'control-group'. "
+                         "Support for KillMode=none is deprecated and will eventually be removed.");
+        *(KillMode *)data = m;
+        return 0;
 }
 
 static const Directive kill_directives[] = {
-        KILL("SendSIGKILL", config_parse_bool, 0, send_sigkill),
-        KILL("SendSIGHUP", config_parse_bool, 0, send_sighup),
-        KILL("KillMode", parse_kill_mode_warn, 0, kill_mode),
-        KILL("KillSignal", config_parse_signal, 0, kill_signal),
-        KILL("RestartKillSignal", config_parse_signal, 0, restart_kill_signal),
-        KILL("FinalKillSignal", config_parse_signal, 0, final_kill_signal),
-        KILL("WatchdogSignal", config_parse_signal, 0, watchdog_signal),
+        KILL("SendSIGKILL", p_bool, 0, send_sigkill),
+        KILL("SendSIGHUP", p_bool, 0, send_sighup),
+        KILL("KillMode", parse_kill_mode, 0, kill_mode),
+        KILL("KillSignal", p_signal, 0, kill_signal),
+        KILL("RestartKillSignal", p_signal, 0, restart_kill_signal),
+        KILL("FinalKillSignal", p_signal, 0, final_kill_signal),
+        KILL("WatchdogSignal", p_signal, 0, watchdog_signal),
         { NULL },
 };
 
 /* ---- [cgroup] ---- */
+
 static int parse_slice(const ConfigItem *it, Unit *u, int ltype, void *data) {
         (void)ltype;
         char **s = data;
         _cleanup_free_ char *k = NULL;
-        if (config_expand_specifiers(it, u, SPECIFIERS_NAME, &k) < 0) return 0;
-        if (!unit_name_is_valid(k, UNIT_NAME_PLAIN) || unit_name_to_type(k) != UNIT_SLICE) {
-                log_syntax(it->file, it->line, LOG_WARNING, EINVAL, "Failed to set slice '%s', ignoring.", k);
+        SpecifierUnit su = { .id = u ? u->id : NULL, .fragment_path = u ? u->fragment_path : NULL,
+                             .root = u ? u->root : NULL };
+        int r = specifier_expand(&su, SPECIFIERS_NAME, it->value, 0, &k);
+        if (r == -ENOMEM) return log_oom();
+        if (r < 0) {
+                WARN_ERRNO(it, r, "Failed to resolve unit specifiers in %s, ignoring: %m", it->value);
+                return 0;
+        }
+        if (!unit_name_is_valid(k, UNIT_NAME_PLAIN | UNIT_NAME_INSTANCE)) {
+                WARN(it, "Failed to load slice unit %s, ignoring: Unit name %s is not valid.", k, k);
+                return 0;
+        }
+        if (unit_name_to_type(k) != UNIT_SLICE) {
+                WARN_ERRNO(it, EINVAL, "Failed to assign slice %s to unit %s, ignoring: %m", k, u ? u->id : "");
                 return 0;
         }
         free(*s);
@@ -1081,176 +1995,448 @@ static int parse_slice(const ConfigItem *it, Unit *u, int ltype, void *data) {
         return 0;
 }
 
-static int parse_weight(const ConfigItem *it, uint64_t *w, uint64_t min, uint64_t max, bool idle) {
-        uint64_t v;
-        if (isempty(it->value)) { *w = CGROUP_WEIGHT_INVALID; return 0; }
-        if (idle && streq(it->value, "idle")) { *w = 0; return 0; }
-        if (safe_atou64(it->value, &v) < 0 || v < min || v > max) return log_invalid(it, ERANGE);
-        *w = v;
-        return 0;
+/* The deprecated cgroup-v1 settings of 252 warn on every use. */
+static void warn_deprecated(const ConfigItem *it, const char *instead) {
+        WARN(it, "Unit uses %s=; please use %s instead. Support for %s= will be removed soon.", it->key, instead, it->key);
 }
 
-static int parse_cpu_weight(const ConfigItem *it, Unit *u, int ltype, void *data) {
-        (void)u; (void)ltype;
-        return parse_weight(it, data, 1, 10000, true);
-}
-static int parse_io_weight(const ConfigItem *it, Unit *u, int ltype, void *data) {
-        (void)u; (void)ltype;
-        return parse_weight(it, data, 1, 10000, false);
-}
-static int parse_cpu_shares(const ConfigItem *it, Unit *u, int ltype, void *data) {
-        (void)u; (void)ltype;
-        return parse_weight(it, data, 2, 262144, false);
-}
-static int parse_blockio_weight(const ConfigItem *it, Unit *u, int ltype, void *data) {
-        (void)u; (void)ltype;
-        return parse_weight(it, data, 10, 1000, false);
+/* A weight in [min, max] (ltype: 0 CPUWeight, 1 IOWeight, 2 CPUShares, 3 BlockIOWeight). */
+static int parse_weight(const ConfigItem *it, Unit *u, int ltype, void *data) {
+        (void)u;
+        static const struct { uint64_t min, max; const char *msg, *deprecated; } w[] = {
+                { 1, 10000, "Invalid CPU weight", NULL },
+                { 1, 10000, "Invalid weight", NULL },
+                { 2, 262144, "Invalid CPU shares", "CPUWeight=" },
+                { 10, 1000, "Invalid block IO weight", NULL },
+        };
+        uint64_t v;
+        if (w[ltype].deprecated) warn_deprecated(it, w[ltype].deprecated);
+        if (isempty(it->value)) {
+                *(uint64_t *)data = CGROUP_WEIGHT_INVALID;
+                return 0;
+        }
+        if (ltype == 0 && streq(it->value, "idle")) {
+                *(uint64_t *)data = 0;
+                return 0;
+        }
+        if (safe_atou64(it->value, &v) < 0 || v < w[ltype].min || v > w[ltype].max) {
+                WARN(it, "%s, ignoring: %s", w[ltype].msg, it->value);
+                return 0;
+        }
+        *(uint64_t *)data = v;
+        return 0;
 }
 
 static int parse_cpu_quota(const ConfigItem *it, Unit *u, int ltype, void *data) {
         (void)u; (void)ltype;
-        if (isempty(it->value)) { *(usec_t *)data = USEC_INFINITY; return 0; }
-        int pm = parse_permille(it->value);
-        if (pm <= 0 || !endswith(it->value, "%")) return log_invalid(it, EINVAL);
+        if (isempty(it->value)) {
+                *(usec_t *)data = USEC_INFINITY;
+                return 0;
+        }
+        int pm = endswith(it->value, "%") ? parse_permille(it->value) : -EINVAL;
+        if (pm <= 0) {
+                WARN(it, "Invalid CPU quota '%s', ignoring.", it->value);
+                return 0;
+        }
         *(usec_t *)data = (usec_t)pm * USEC_PER_SEC / 1000;
         return 0;
 }
 
-static int parse_sec_def_infinity(const ConfigItem *it, Unit *u, int ltype, void *data) {
-        if (isempty(it->value)) { *(usec_t *)data = USEC_INFINITY; return 0; }
-        return config_parse_sec(it, u, ltype, data);
-}
-
-/* MemoryMax= and friends: bytes (K, M, G... base 1024), a percentage of RAM, or infinity. */
+/* MemoryMax= and friends: bytes (K, M, G... base 1024), a percentage of RAM, or infinity;
+ * ltype 1: MemoryLimit= (deprecated). A percentage is kept as UINT64_MAX - 1000 + permille
+ * until the amount of RAM is known. */
 static int parse_memory_limit(const ConfigItem *it, Unit *u, int ltype, void *data) {
-        (void)u; (void)ltype;
-        uint64_t *v = data;
+        (void)u;
+        uint64_t *v = data, b = CGROUP_LIMIT_MAX;
         if (isempty(it->value) || streq(it->value, "infinity")) {
                 *v = CGROUP_LIMIT_MAX;
                 return 0;
         }
         if (endswith(it->value, "%")) {
                 int pm = parse_permille(it->value);
-                if (pm < 0) return log_invalid(it, EINVAL);
-                *v = UINT64_MAX - 1000 + (uint64_t)pm;  /* percent kept as an encoded marker */
-                return 0;
+                if (pm < 0 || pm > 1000) {
+                        WARN_ERRNO(it, EINVAL, "Invalid memory limit '%s', ignoring: %m", it->value);
+                        return 0;
+                }
+                b = UINT64_MAX - 1000 + (uint64_t)pm;
+        } else {
+                int r = it->value[0] == '-' ? -ERANGE : parse_size(it->value, 1024, &b);
+                if (r < 0) {
+                        WARN_ERRNO(it, r, "Invalid memory limit '%s', ignoring: %m", it->value);
+                        return 0;
+                }
         }
-        uint64_t b;
-        if (parse_size(it->value, 1024, &b) < 0) return log_invalid(it, EINVAL);
+        if (ltype) warn_deprecated(it, "MemoryMax=");  /* 252 warns once the value is accepted */
         *v = b;
         return 0;
 }
 
 static int parse_tasks_max(const ConfigItem *it, Unit *u, int ltype, void *data) {
-        (void)u; (void)ltype; (void)data;
-        CGroupContext *c = unit_cgroup_context(u);
-        if (isempty(it->value)) { c->tasks_max_set = false; c->tasks_max = UINT64_MAX; return 0; }
-        if (streq(it->value, "infinity")) { c->tasks_max_set = true; c->tasks_max = UINT64_MAX; return 0; }
+        (void)u; (void)ltype;
+        CGroupContext *c = CONTEXT_OF(data, CGroupContext, tasks_max);
+        uint64_t v;
+        if (isempty(it->value)) {
+                c->tasks_max_set = false;
+                c->tasks_max = UINT64_MAX;
+                c->tasks_max_permille = 0;
+                return 0;
+        }
+        if (streq(it->value, "infinity")) {
+                c->tasks_max_set = true;
+                c->tasks_max = UINT64_MAX;
+                c->tasks_max_permille = 0;
+                return 0;
+        }
         if (endswith(it->value, "%")) {
                 int pm = parse_permille(it->value);
-                if (pm <= 0) return log_invalid(it, EINVAL);
+                if (pm < 0) {
+                        WARN_ERRNO(it, pm, "Invalid maximum tasks value '%s', ignoring: %m", it->value);
+                        return 0;
+                }
+                if (pm == 0 || pm > 1000) {
+                        WARN(it, "Maximum tasks value '%s' out of range, ignoring.", it->value);
+                        return 0;
+                }
                 c->tasks_max_permille = (unsigned)pm;
+                c->tasks_max = UINT64_MAX;
                 c->tasks_max_set = true;
                 return 0;
         }
-        uint64_t v;
-        if (safe_atou64(it->value, &v) < 0 || v == 0) return log_invalid(it, EINVAL);
+        int r = safe_atou64(it->value, &v);
+        if (r < 0) {
+                WARN_ERRNO(it, r, "Invalid maximum tasks value '%s', ignoring: %m", it->value);
+                return 0;
+        }
+        if (v == 0 || v == UINT64_MAX) {
+                WARN(it, "Maximum tasks value '%s' out of range, ignoring.", it->value);
+                return 0;
+        }
         c->tasks_max = v;
+        c->tasks_max_permille = 0;
         c->tasks_max_set = true;
         return 0;
 }
 
+static const char *const cgroup_controllers[] = {
+        "cpu", "cpuacct", "cpuset", "io", "blkio", "memory", "devices", "pids", "bpf-firewall", "bpf-devices",
+        "bpf-foreign", "bpf-socket-bind", "bpf-restrict-network-interfaces",
+};
+
+/* Delegate=: a boolean, or controller names (which imply yes). */
 static int parse_delegate(const ConfigItem *it, Unit *u, int ltype, void *data) {
-        (void)ltype; (void)data;
-        CGroupContext *c = unit_cgroup_context(u);
-        int b = parse_boolean(it->value);
+        (void)u; (void)ltype;
+        CGroupContext *c = CONTEXT_OF(data, CGroupContext, delegate);
+        int b = isempty(it->value) ? 0 : parse_boolean(it->value);
         if (b >= 0) {
                 c->delegate = b;
-                strv_free(c->delegate_controllers);
-                c->delegate_controllers = NULL;
+                strv_reset(&c->delegate_controllers);
                 return 0;
         }
+        for (const char *p = it->value;;) {
+                _cleanup_free_ char *w = NULL;
+                int r = extract_first_word(&p, &w, NULL, EXTRACT_UNQUOTE);
+                if (r == 0) break;
+                if (r == -ENOMEM) return log_oom();
+                if (r < 0) {
+                        WARN(it, "Invalid syntax, ignoring: %s", it->value);
+                        return 0;
+                }
+                if (lookup_name(cgroup_controllers, ELEMENTSOF(cgroup_controllers), w) < 0) {
+                        WARN(it, "Invalid controller name '%s', ignoring", w);
+                        continue;
+                }
+                if (strv_consume_unique(&c->delegate_controllers, TAKE_PTR(w)) < 0) return log_oom();
+        }
         c->delegate = true;
-        return parse_words(it, u, &c->delegate_controllers, NULL);
+        return 0;
 }
 
-static bool valid_device_allow(const char *s) {
-        return startswith(s, "/") || startswith(s, "char-") || startswith(s, "block-");
+/* DisableControllers=: controller names; an unknown one voids the whole assignment. */
+static int parse_disable_controllers(const ConfigItem *it, Unit *u, int ltype, void *data) {
+        (void)u; (void)ltype;
+        char ***l = data;
+        _cleanup_strv_free_ char **n = NULL;
+        if (isempty(it->value)) {
+                strv_reset(l);
+                return 0;
+        }
+        for (const char *p = it->value;;) {
+                _cleanup_free_ char *w = NULL;
+                int r = extract_first_word(&p, &w, NULL, EXTRACT_UNQUOTE);
+                if (r == 0) break;
+                if (r == -ENOMEM) return log_oom();
+                if (r < 0 || lookup_name(cgroup_controllers, ELEMENTSOF(cgroup_controllers), w) < 0) {
+                        WARN(it, "Invalid cgroup string: %s, ignoring", r < 0 ? it->value : w);
+                        return 0;
+                }
+                if (strv_consume_unique(&n, TAKE_PTR(w)) < 0) return log_oom();
+        }
+        return strv_extend_strv(l, n, true) < 0 ? log_oom() : 0;
 }
 
-/* DeviceAllow=: "DEVICE [rwm]" (two words, one entry). */
+/* DeviceAllow=: "DEVICE [rwm]"; DEVICE a /dev/ or /run/systemd/inaccessible/ node or char-/block-
+ * class. Kept as one entry "DEVICE RIGHTS". */
 static int parse_device_allow(const ConfigItem *it, Unit *u, int ltype, void *data) {
         (void)ltype;
         char ***l = data;
-        _cleanup_free_ char *k = NULL;
+        _cleanup_free_ char *word = NULL, *k = NULL;
         if (isempty(it->value)) {
-                strv_free(*l);
-                *l = NULL;
+                strv_reset(l);
                 return 0;
         }
-        if (config_expand_specifiers(it, u, SPECIFIERS_FULL, &k) < 0) return 0;
-        if (!valid_device_allow(k)) return log_invalid(it, EINVAL);
-        return strv_push(l, TAKE_PTR(k)) < 0 ? log_oom() : 0;
+        const char *p = it->value;
+        int r = extract_first_word(&p, &word, NULL, EXTRACT_UNQUOTE);
+        if (r == -ENOMEM) return log_oom();
+        if (r <= 0) {
+                WARN(it, "Invalid syntax, ignoring: %s", it->value);
+                return 0;
+        }
+        if (expand_warn(it, u, word, Q_SINGLE, &k) < 0) return 0;
+        if (!startswith(k, "/dev/") && !startswith(k, "/run/systemd/inaccessible/") && !startswith(k, "char-") &&
+            !startswith(k, "block-")) {
+                WARN(it, "Invalid device node path '%s', ignoring.", k);
+                return 0;
+        }
+        const char *rights = p ? p + strspn(p, WHITESPACE) : "";
+        if (rights[strspn(rights, "rwm")] != 0) {
+                WARN(it, "Invalid device rights '%s', ignoring.", rights);
+                return 0;
+        }
+        _cleanup_free_ char *e = strjoin(k, " ", isempty(rights) ? "rwm" : rights);
+        return !e || strv_push(l, TAKE_PTR(e)) < 0 ? log_oom() : 0;
 }
 
-DEFINE_NAME_PARSER(parse_device_policy, int, "auto", "closed", "strict")
-DEFINE_NAME_PARSER(parse_managed_oom_mode, int, "auto", "kill")
-DEFINE_NAME_PARSER(parse_managed_oom_preference, int, "none", "avoid", "omit")
+static int parse_device_policy(const ConfigItem *it, Unit *u, int ltype, void *data) {
+        (void)u; (void)ltype;
+        static const char *const names[] = { "auto", "closed", "strict" };
+        int v = lookup_name(names, ELEMENTSOF(names), it->value);
+        if (v < 0) {
+                WARN(it, "Failed to parse device policy, ignoring: %s", it->value);
+                return 0;
+        }
+        *(int *)data = v;
+        return 0;
+}
+
+/* ManagedOOMSwap=, ManagedOOMMemoryPressure=: auto|kill. */
+static int parse_managed_oom_mode(const ConfigItem *it, Unit *u, int ltype, void *data) {
+        (void)u; (void)ltype;
+        static const char *const names[] = { "auto", "kill" };
+        int v = isempty(it->value) ? 0 : lookup_name(names, ELEMENTSOF(names), it->value);
+        if (v < 0) {
+                WARN(it, "Invalid syntax, ignoring: %s", it->value);
+                return 0;
+        }
+        *(int *)data = v;
+        return 0;
+}
+
+static int parse_managed_oom_preference(const ConfigItem *it, Unit *u, int ltype, void *data) {
+        (void)u; (void)ltype;
+        static const char *const names[] = { "none", "avoid", "omit" };
+        int v = isempty(it->value) ? 0 : lookup_name(names, ELEMENTSOF(names), it->value);
+        if (v < 0) {
+                WARN(it, "Failed to parse ManagedOOMPreference=, ignoring: %s", it->value);
+                return 0;
+        }
+        *(int *)data = v;
+        return 0;
+}
 
 static int parse_pressure_limit(const ConfigItem *it, Unit *u, int ltype, void *data) {
         (void)u; (void)ltype;
-        if (isempty(it->value)) { *(unsigned *)data = 0; return 0; }
-        int pm = parse_permille(it->value);
-        if (pm < 0) return log_invalid(it, EINVAL);
+        if (isempty(it->value)) {
+                *(unsigned *)data = 0;
+                return 0;
+        }
+        int pm = endswith(it->value, "%") || endswith(it->value, "‰") ? parse_permille(it->value) : -EINVAL;
+        if (pm < 0 || pm > 1000) {
+                WARN(it, "Failed to parse memory pressure limit value, ignoring: %s", it->value);
+                return 0;
+        }
         *(unsigned *)data = (unsigned)pm;
         return 0;
 }
 
-/* A device-specific setting "DEVICE VALUE": kept as one validated entry each. */
+/* Device-specific settings "DEVICE VALUE" (ltype: 0 IODeviceWeight, 1 IO*Max bandwidth,
+ * 2 IO*IOPSMax, 3 IODeviceLatencyTargetSec, 4 BlockIODeviceWeight, 5 BlockIO*Bandwidth),
+ * kept as one validated entry each. */
 static int parse_device_value(const ConfigItem *it, Unit *u, int ltype, void *data) {
-        (void)ltype;
         char ***l = data;
-        _cleanup_free_ char *k = NULL;
+        _cleanup_free_ char *path = NULL, *k = NULL;
+        const char *p = it->value;
+        if (ltype >= 4) warn_deprecated(it, "IO*= settings");
         if (isempty(it->value)) {
-                strv_free(*l);
-                *l = NULL;
+                strv_reset(l);
                 return 0;
         }
-        if (config_expand_specifiers(it, u, SPECIFIERS_FULL, &k) < 0) return 0;
-        char *sp = strpbrk(k, WHITESPACE);
-        if (!sp || k[0] != '/') return log_invalid(it, EINVAL);
-        return strv_push(l, TAKE_PTR(k)) < 0 ? log_oom() : 0;
+        int r = extract_first_word(&p, &path, NULL, EXTRACT_UNQUOTE);
+        if (r == -ENOMEM) return log_oom();
+        const char *v = p ? p + strspn(p, WHITESPACE) : "";
+        if (r <= 0 || isempty(v)) {
+                WARN(it, "Invalid device %s specified in '%s', ignoring.",
+                     ltype == 0 || ltype == 4 ? "path or weight" : ltype == 3 ? "path or latency target" : "node or bandwidth",
+                     it->value);
+                return 0;
+        }
+        if (expand_warn(it, u, path, Q_SINGLE, &k) < 0) return 0;
+        if (!startswith(k, "/dev/") && !startswith(k, "/run/systemd/inaccessible/") && !startswith(k, "/sys/")) {
+                WARN(it, "Invalid device node path '%s', ignoring.", k);
+                return 0;
+        }
+        uint64_t n;
+        usec_t t;
+        bool ok;
+        if (ltype == 0 || ltype == 4) {
+                ok = safe_atou64(v, &n) >= 0 && (ltype == 0 ? n >= 1 && n <= 10000 : n >= 10 && n <= 1000);
+                if (!ok) {
+                        int e = safe_atou64(v, &n) < 0 ? EINVAL : ERANGE;
+                        if (ltype == 0)
+                                WARN_ERRNO(it, e, "IO weight '%s' invalid, ignoring: %m", v);
+                        else
+                                WARN_ERRNO(it, e, "Invalid block IO weight '%s', ignoring: %m", v);
+                        return 0;
+                }
+        } else if (ltype == 3) {
+                if (parse_sec(v, &t) < 0) {
+                        WARN(it, "Failed to parse timer value, ignoring: %s", v);
+                        return 0;
+                }
+        } else {
+                ok = streq(v, "infinity") || (ltype == 2 ? safe_atou64(v, &n) >= 0 && n > 0 : parse_size(v, 1000, &n) >= 0 && n > 0);
+                if (!ok) {
+                        WARN(it, "%s '%s', ignoring.", ltype == 5 ? "Invalid disk bandwidth" : "Invalid IO limit", v);
+                        return 0;
+                }
+        }
+        _cleanup_free_ char *e = strjoin(k, " ", v);
+        return !e || strv_push(l, TAKE_PTR(e)) < 0 ? log_oom() : 0;
 }
 
+/* An address prefix "ADDR[/LEN]" or one of 252's names. */
 static bool valid_ip_prefix(const char *s) {
         static const char *const special[] = { "any", "localhost", "link-local", "multicast" };
         if (lookup_name(special, ELEMENTSOF(special), s) >= 0) return true;
-        return *s && s[strspn(s, "0123456789abcdefABCDEF:./")] == 0;
+        char addr[INET6_ADDRSTRLEN + 8];
+        unsigned char bin[16];
+        const char *slash = strchr(s, '/');
+        size_t n = slash ? (size_t)(slash - s) : strlen(s);
+        if (n == 0 || n >= sizeof addr) return false;
+        memcpy(addr, s, n);
+        addr[n] = 0;
+        unsigned max, len;
+        if (inet_pton(AF_INET, addr, bin) == 1) max = 32;
+        else if (inet_pton(AF_INET6, addr, bin) == 1) max = 128;
+        else return false;
+        return !slash || (safe_atou(slash + 1, &len) >= 0 && len <= max);
+}
+
+static int add_ip_prefix(const ConfigItem *it, Unit *u, const char *word, char ***l) {
+        (void)u;
+        if (!valid_ip_prefix(word)) {
+                WARN(it, "Address prefix is invalid, ignoring assignment: %s", word);
+                return 0;
+        }
+        return strv_extend(l, word) < 0 ? log_oom() : 0;
 }
 
 static int parse_ip_prefixes(const ConfigItem *it, Unit *u, int ltype, void *data) {
         (void)ltype;
-        return parse_words(it, u, data, valid_ip_prefix);
+        return for_words(it, u, data, false, "Invalid syntax", add_ip_prefix);
 }
 
-static int parse_abs_paths(const ConfigItem *it, Unit *u, int ltype, void *data) {
+/* BPFProgram=TYPE:PATH. */
+static int parse_bpf_program(const ConfigItem *it, Unit *u, int ltype, void *data) {
         (void)ltype;
-        return parse_words(it, u, data, valid_abs_path);
+        static const char *const types[] = { "ingress", "egress", "sock_create", "sock_ops", "device", "bind4", "bind6",
+                                             "connect4", "connect6", "post_bind4", "post_bind6", "sendmsg4", "sendmsg6",
+                                             "sysctl", "recvmsg4", "recvmsg6", "getsockopt", "setsockopt" };
+        char ***l = data;
+        _cleanup_free_ char *k = NULL;
+        if (isempty(it->value)) {
+                strv_reset(l);
+                return 0;
+        }
+        const char *colon = strchr(it->value, ':');
+        _cleanup_free_ char *type = colon ? strndup(it->value, (size_t)(colon - it->value)) : NULL;
+        if (!colon || !type || lookup_name(types, ELEMENTSOF(types), type) < 0 || !colon[1]) {
+                if (colon && !type) return log_oom();
+                WARN(it, "Invalid syntax in %s=, ignoring: %s", it->key, it->value);
+                return 0;
+        }
+        if (expand_warn(it, u, colon + 1, Q_SINGLE, &k) < 0) return 0;
+        if (path_check(it, it->key, k, PATH_ABSOLUTE) < 0) return 0;
+        _cleanup_free_ char *e = strjoin(type, ":", k);
+        return !e || strv_push(l, TAKE_PTR(e)) < 0 ? log_oom() : 0;
 }
 
-static int parse_words_any(const ConfigItem *it, Unit *u, int ltype, void *data) {
-        (void)ltype;
-        return parse_words(it, u, data, NULL);
+/* SocketBindAllow=/Deny=: "[ipv4:|ipv6:][tcp:|udp:]PORT[-PORT]" or "any" in the last place. */
+static bool valid_socket_bind(const char *s) {
+        const char *p = s, *t;
+        if ((t = startswith(p, "ipv4:")) || (t = startswith(p, "ipv6:"))) p = t;
+        if ((t = startswith(p, "tcp:")) || (t = startswith(p, "udp:"))) p = t;
+        if (streq(p, "any")) return true;
+        unsigned a, b;
+        char buf[16];
+        const char *dash = strchr(p, '-');
+        size_t n = dash ? (size_t)(dash - p) : strlen(p);
+        if (n == 0 || n >= sizeof buf) return false;
+        memcpy(buf, p, n);
+        buf[n] = 0;
+        if (safe_atou(buf, &a) < 0 || a > 65535) return false;
+        return !dash || (safe_atou(dash + 1, &b) >= 0 && b <= 65535 && b >= a);
 }
 
 static int parse_socket_bind(const ConfigItem *it, Unit *u, int ltype, void *data) {
-        (void)ltype;
-        return parse_words(it, u, data, NULL);
+        (void)u; (void)ltype;
+        char ***l = data;
+        if (isempty(it->value)) {
+                strv_reset(l);
+                return 0;
+        }
+        if (!valid_socket_bind(it->value)) {
+                WARN(it, "Unable to parse %s= assignment, ignoring: %s", it->key, it->value);
+                return 0;
+        }
+        return strv_extend(l, it->value) < 0 ? log_oom() : 0;
 }
 
+/* RestrictNetworkInterfaces=: interface names, '~' for a deny list. */
 static int parse_network_interfaces(const ConfigItem *it, Unit *u, int ltype, void *data) {
-        (void)ltype;
-        return parse_allow_deny(it, u, data, NULL);
+        (void)u; (void)ltype;
+        AllowDenyList *l = data;
+        if (isempty(it->value)) {
+                strv_free(l->items);
+                *l = (AllowDenyList){0};
+                return 0;
+        }
+        const char *p = it->value;
+        bool deny = *p == '~';
+        if (deny) p++;
+        if (!l->set) {
+                l->allow_list = !deny;
+                l->set = true;
+        }
+        for (;;) {
+                _cleanup_free_ char *w = NULL;
+                int r = extract_first_word(&p, &w, NULL, EXTRACT_UNQUOTE);
+                if (r == 0) return 0;
+                if (r == -ENOMEM) return log_oom();
+                if (r < 0) {
+                        WARN(it, "Trailing garbage in %s, ignoring: %s", it->key, it->value);
+                        return 0;
+                }
+                if (strlen(w) >= 16 || strpbrk(w, "/: \t") || streq(w, ".") || streq(w, "..")) {
+                        WARN(it, "Invalid interface name, ignoring: %s", w);
+                        continue;
+                }
+                if (strv_consume_unique(&l->items, TAKE_PTR(w)) < 0) return log_oom();
+        }
+}
+
+static int parse_blockio_accounting(const ConfigItem *it, Unit *u, int ltype, void *data) {
+        warn_deprecated(it, "IO*= settings");
+        return p_bool(it, u, ltype, data);
 }
 
 static const Directive cgroup_directives[] = {
@@ -1259,14 +2445,14 @@ static const Directive cgroup_directives[] = {
         CG("StartupAllowedCPUs", parse_cpu_list, 0, startup_allowed_cpus),
         CG("AllowedMemoryNodes", parse_cpu_list, 0, allowed_memory_nodes),
         CG("StartupAllowedMemoryNodes", parse_cpu_list, 0, startup_allowed_memory_nodes),
-        CG("CPUAccounting", config_parse_bool, 0, cpu_accounting),
-        CG("CPUWeight", parse_cpu_weight, 0, cpu_weight),
-        CG("StartupCPUWeight", parse_cpu_weight, 0, startup_cpu_weight),
-        CG("CPUShares", parse_cpu_shares, 0, cpu_shares),
-        CG("StartupCPUShares", parse_cpu_shares, 0, startup_cpu_shares),
+        CG("CPUAccounting", p_bool, 0, cpu_accounting),
+        CG("CPUWeight", parse_weight, 0, cpu_weight),
+        CG("StartupCPUWeight", parse_weight, 0, startup_cpu_weight),
+        CG("CPUShares", parse_weight, 2, cpu_shares),
+        CG("StartupCPUShares", parse_weight, 2, startup_cpu_shares),
         CG("CPUQuota", parse_cpu_quota, 0, cpu_quota_per_sec_usec),
-        CG("CPUQuotaPeriodSec", parse_sec_def_infinity, 0, cpu_quota_period_usec),
-        CG("MemoryAccounting", config_parse_bool, 0, memory_accounting),
+        CG("CPUQuotaPeriodSec", p_sec_def_infinity, 0, cpu_quota_period_usec),
+        CG("MemoryAccounting", p_bool, 0, memory_accounting),
         CG("MemoryMin", parse_memory_limit, 0, memory_min),
         CG("DefaultMemoryMin", parse_memory_limit, 0, default_memory_min),
         CG("DefaultMemoryLow", parse_memory_limit, 0, default_memory_low),
@@ -1274,29 +2460,29 @@ static const Directive cgroup_directives[] = {
         CG("MemoryHigh", parse_memory_limit, 0, memory_high),
         CG("MemoryMax", parse_memory_limit, 0, memory_max),
         CG("MemorySwapMax", parse_memory_limit, 0, memory_swap_max),
-        CG("MemoryLimit", parse_memory_limit, 0, memory_limit),
+        CG("MemoryLimit", parse_memory_limit, 1, memory_limit),
         CG("DeviceAllow", parse_device_allow, 0, device_allow),
         CG("DevicePolicy", parse_device_policy, 0, device_policy),
-        CG("IOAccounting", config_parse_bool, 0, io_accounting),
-        CG("IOWeight", parse_io_weight, 0, io_weight),
-        CG("StartupIOWeight", parse_io_weight, 0, startup_io_weight),
+        CG("IOAccounting", p_bool, 0, io_accounting),
+        CG("IOWeight", parse_weight, 1, io_weight),
+        CG("StartupIOWeight", parse_weight, 1, startup_io_weight),
         CG("IODeviceWeight", parse_device_value, 0, io_device_weight),
-        CG("IOReadBandwidthMax", parse_device_value, 0, io_read_bandwidth_max),
-        CG("IOWriteBandwidthMax", parse_device_value, 0, io_write_bandwidth_max),
-        CG("IOReadIOPSMax", parse_device_value, 0, io_read_iops_max),
-        CG("IOWriteIOPSMax", parse_device_value, 0, io_write_iops_max),
-        CG("IODeviceLatencyTargetSec", parse_device_value, 0, io_device_latency_target),
-        CG("BlockIOAccounting", config_parse_bool, 0, blockio_accounting),
-        CG("BlockIOWeight", parse_blockio_weight, 0, blockio_weight),
-        CG("StartupBlockIOWeight", parse_blockio_weight, 0, startup_blockio_weight),
-        CG("BlockIODeviceWeight", parse_device_value, 0, blockio_device_weight),
-        CG("BlockIOReadBandwidth", parse_device_value, 0, blockio_read_bandwidth),
-        CG("BlockIOWriteBandwidth", parse_device_value, 0, blockio_write_bandwidth),
-        CG("TasksAccounting", config_parse_bool, 0, tasks_accounting),
+        CG("IOReadBandwidthMax", parse_device_value, 1, io_read_bandwidth_max),
+        CG("IOWriteBandwidthMax", parse_device_value, 1, io_write_bandwidth_max),
+        CG("IOReadIOPSMax", parse_device_value, 2, io_read_iops_max),
+        CG("IOWriteIOPSMax", parse_device_value, 2, io_write_iops_max),
+        CG("IODeviceLatencyTargetSec", parse_device_value, 3, io_device_latency_target),
+        CG("BlockIOAccounting", parse_blockio_accounting, 0, blockio_accounting),
+        CG("BlockIOWeight", parse_weight, 3, blockio_weight),
+        CG("StartupBlockIOWeight", parse_weight, 3, startup_blockio_weight),
+        CG("BlockIODeviceWeight", parse_device_value, 4, blockio_device_weight),
+        CG("BlockIOReadBandwidth", parse_device_value, 5, blockio_read_bandwidth),
+        CG("BlockIOWriteBandwidth", parse_device_value, 5, blockio_write_bandwidth),
+        CG("TasksAccounting", p_bool, 0, tasks_accounting),
         CG("TasksMax", parse_tasks_max, 0, tasks_max),
         CG("Delegate", parse_delegate, 0, delegate),
-        CG("DisableControllers", parse_words_any, 0, disable_controllers),
-        CG("IPAccounting", config_parse_bool, 0, ip_accounting),
+        CG("DisableControllers", parse_disable_controllers, 0, disable_controllers),
+        CG("IPAccounting", p_bool, 0, ip_accounting),
         CG("IPAddressAllow", parse_ip_prefixes, 0, ip_address_allow),
         CG("IPAddressDeny", parse_ip_prefixes, 0, ip_address_deny),
         CG("IPIngressFilterPath", parse_abs_paths, 0, ip_ingress_filter_path),
@@ -1306,7 +2492,7 @@ static const Directive cgroup_directives[] = {
         CG("ManagedOOMMemoryPressureLimit", parse_pressure_limit, 0, managed_oom_memory_pressure_limit_permille),
         CG("ManagedOOMPreference", parse_managed_oom_preference, 0, managed_oom_preference),
         COMPAT("NetClass", DISABLED_LEGACY),
-        CG("BPFProgram", parse_words_any, 0, bpf_program),
+        CG("BPFProgram", parse_bpf_program, 0, bpf_program),
         CG("SocketBindAllow", parse_socket_bind, 0, socket_bind_allow),
         CG("SocketBindDeny", parse_socket_bind, 0, socket_bind_deny),
         CG("RestrictNetworkInterfaces", parse_network_interfaces, 0, restrict_network_interfaces),
@@ -1318,5 +2504,5 @@ const DirectiveTable kill_directive_table = { NULL, kill_directives };
 const DirectiveTable cgroup_directive_table = { NULL, cgroup_directives };
 
 const char *tinysd_capability_name(int cap) {
-        return cap >= 0 && (size_t)cap < ELEMENTSOF(cap_names) ? cap_names[cap] : "cap_unknown";
+        return cap >= 0 && (size_t)cap < ELEMENTSOF(cap_names) ? cap_names[cap] : NULL;
 }

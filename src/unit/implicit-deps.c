@@ -73,7 +73,10 @@ static int add_slice(Unit *u, CGroupContext *cg) {
         } else if (!(slice = strdup("system.slice")))
                 return -ENOMEM;
         int r = add2(u, UNIT_AFTER, UNIT_REQUIRES, slice);
-        return r < 0 ? r : add(u, UNIT_IN_SLICE, slice);
+        if (r >= 0) r = add(u, UNIT_IN_SLICE, slice);
+        /* record the default, so Slice= shows it as systemd does */
+        if (r >= 0 && !cg->slice) cg->slice = TAKE_PTR(slice);
+        return r;
 }
 
 static int add_default_sysinit_shutdown(Unit *u) {
@@ -157,6 +160,7 @@ int unit_add_implicit_dependencies(Loader *l, Unit *u) {
         (void)l;
         ExecContext *ec = unit_exec_context(u);
         if (ec) exec_context_patch(ec);
+        if (ec && unit_cgroup_context(u)) cgroup_context_patch(unit_cgroup_context(u), ec);
         int r = type_deps(u);
         /* Every path lies on the root file system, which is always mounted — in a container too —
          * so RequiresMountsFor= orders after -.mount as systemd does. Other mount units do not

@@ -98,6 +98,7 @@ ServiceConfig *service_config_new(void) {
         s->guess_main_pid = true;
         s->oom_policy = _OOM_POLICY_INVALID;
         exec_context_init(&s->exec);
+        s->exec.keyring_mode = EXEC_KEYRING_PRIVATE;  /* service_init() of 252 */
         kill_context_init(&s->kill);
         cgroup_context_init(&s->cgroup);
         return s;

@@ -60,12 +60,13 @@ int unit_show(const Loader *l, Unit *u, Buf *out) {
                 else if (u->socket) r = socket_config_show(u, out);
                 else if (u->timer) r = timer_config_show(u, out);
                 else if (u->path) r = path_config_show(u, out);
+                /* systemd's order: resource control, then exec, then kill */
+                CGroupContext *cc = unit_cgroup_context(u);
+                if (r >= 0 && cc) r = cgroup_context_show(cc, out);
                 ExecContext *ec = unit_exec_context(u);
                 if (r >= 0 && ec) r = exec_context_show(ec, out);
                 KillContext *kc = unit_kill_context(u);
                 if (r >= 0 && kc) r = kill_context_show(kc, out);
-                CGroupContext *cc = unit_cgroup_context(u);
-                if (r >= 0 && cc) r = cgroup_context_show(cc, out);
         }
         if (r >= 0) r = unit_show_common(l, u, out);
         return r;
