@@ -49,6 +49,13 @@ int string_table_lookup(const char *const *table, size_t n, const char *key) {
         return -EINVAL;
 }
 
+/* systemd 252's words for an invalid generic value: "FILE:LINE: Failed to parse boolean value,
+ * ignoring: VALUE" (the line names the directive). Returns 0: the value is ignored. */
+static int log_value(const ConfigItem *it, int error, const char *what) {
+        log_syntax(it->file, it->line, LOG_WARNING, error, "%s, ignoring: %s", what, it->value);
+        return 0;
+}
+
 int config_expand_specifiers(const ConfigItem *it, const Unit *u, int set, char **ret) {
         SpecifierUnit su = { .id = u ? u->id : NULL, .fragment_path = u ? u->fragment_path : NULL,
                              .root = u ? u->root : NULL };
@@ -62,7 +69,7 @@ int config_expand_specifiers(const ConfigItem *it, const Unit *u, int set, char 
 int config_parse_bool(const ConfigItem *it, Unit *u, int ltype, void *data) {
         (void)u; (void)ltype;
         int k = parse_boolean(it->value);
-        if (k < 0) return log_invalid(it, k);
+        if (k < 0) return log_value(it, k, "Failed to parse boolean value");
         *(bool *)data = k;
         return 0;
 }
@@ -191,7 +198,7 @@ int config_parse_sec(const ConfigItem *it, Unit *u, int ltype, void *data) {
         (void)u; (void)ltype;
         usec_t t;
         int r = parse_sec(it->value, &t);
-        if (r < 0) return log_invalid(it, r);
+        if (r < 0) return log_value(it, r, "Failed to parse sec value");
         *(usec_t *)data = t;
         return 0;
 }
@@ -200,7 +207,7 @@ int config_parse_sec_fix_0(const ConfigItem *it, Unit *u, int ltype, void *data)
         (void)u; (void)ltype;
         usec_t t;
         int r = parse_sec_fix_0(it->value, &t);
-        if (r < 0) return log_invalid(it, r);
+        if (r < 0) return log_value(it, r, "Failed to parse time value");
         *(usec_t *)data = t;
         return 0;
 }
@@ -209,7 +216,7 @@ int config_parse_nsec(const ConfigItem *it, Unit *u, int ltype, void *data) {
         (void)u; (void)ltype;
         nsec_t t;
         int r = parse_nsec(it->value, &t);
-        if (r < 0) return log_invalid(it, r);
+        if (r < 0) return log_value(it, r, "Failed to parse nsec value");
         *(nsec_t *)data = t;
         return 0;
 }
@@ -218,7 +225,7 @@ int config_parse_unsigned(const ConfigItem *it, Unit *u, int ltype, void *data) 
         (void)u; (void)ltype;
         unsigned v;
         int r = safe_atou(it->value, &v);
-        if (r < 0) return log_invalid(it, r);
+        if (r < 0) return log_value(it, r, "Failed to parse unsigned value");
         *(unsigned *)data = v;
         return 0;
 }
@@ -227,7 +234,7 @@ int config_parse_int(const ConfigItem *it, Unit *u, int ltype, void *data) {
         (void)u; (void)ltype;
         int v;
         int r = safe_atoi(it->value, &v);
-        if (r < 0) return log_invalid(it, r);
+        if (r < 0) return log_value(it, r, "Failed to parse int value");
         *(int *)data = v;
         return 0;
 }
@@ -236,7 +243,7 @@ int config_parse_uint64(const ConfigItem *it, Unit *u, int ltype, void *data) {
         (void)u; (void)ltype;
         uint64_t v;
         int r = safe_atou64(it->value, &v);
-        if (r < 0) return log_invalid(it, r);
+        if (r < 0) return log_value(it, r, "Failed to parse uint64 value");
         *(uint64_t *)data = v;
         return 0;
 }
@@ -245,7 +252,7 @@ int config_parse_iec_size(const ConfigItem *it, Unit *u, int ltype, void *data) 
         (void)u; (void)ltype;
         uint64_t v;
         int r = parse_size(it->value, 1024, &v);
-        if (r < 0) return log_invalid(it, r);
+        if (r < 0) return log_value(it, r, "Failed to parse iec_size value");
         *(uint64_t *)data = v;
         return 0;
 }
@@ -254,7 +261,7 @@ int config_parse_mode(const ConfigItem *it, Unit *u, int ltype, void *data) {
         (void)u; (void)ltype;
         mode_t m;
         int r = parse_mode(it->value, &m);
-        if (r < 0) return log_invalid(it, r);
+        if (r < 0) return log_value(it, r, "Failed to parse mode value");
         *(mode_t *)data = m;
         return 0;
 }
@@ -264,7 +271,7 @@ int config_parse_signal(const ConfigItem *it, Unit *u, int ltype, void *data) {
         int sig;
         if (isempty(it->value)) { *(int *)data = 0; return 0; }
         int r = parse_signal(it->value, &sig);
-        if (r < 0) return log_invalid(it, r);
+        if (r < 0) return log_value(it, r, "Failed to parse signal name");
         *(int *)data = sig;
         return 0;
 }

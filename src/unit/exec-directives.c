@@ -158,29 +158,9 @@ static int path_check(const ConfigItem *it, const char *key, char *p, int flags)
         return 0;
 }
 
-/* ---- generic values, with 252's messages ("Failed to parse sec value, ignoring: x") ---- */
+/* ---- generic values not covered by conf-parser.c ---- */
 
-static int p_bool(const ConfigItem *it, Unit *u, int ltype, void *data) {
-        (void)u; (void)ltype;
-        int k = parse_boolean(it->value);
-        if (k < 0) {
-                WARN_ERRNO(it, k, "Failed to parse boolean value, ignoring: %s", it->value);
-                return 0;
-        }
-        *(bool *)data = k;
-        return 0;
-}
 
-static int p_sec(const ConfigItem *it, Unit *u, int ltype, void *data) {
-        (void)u; (void)ltype;
-        usec_t t;
-        if (parse_sec(it->value, &t) < 0) {
-                WARN(it, "Failed to parse sec value, ignoring: %s", it->value);
-                return 0;
-        }
-        *(usec_t *)data = t;
-        return 0;
-}
 
 /* config_parse_sec_def_infinity: empty means infinity. */
 static int p_sec_def_infinity(const ConfigItem *it, Unit *u, int ltype, void *data) {
@@ -194,38 +174,8 @@ static int p_sec_def_infinity(const ConfigItem *it, Unit *u, int ltype, void *da
         return 0;
 }
 
-static int p_nsec(const ConfigItem *it, Unit *u, int ltype, void *data) {
-        (void)u; (void)ltype;
-        nsec_t t;
-        if (parse_nsec(it->value, &t) < 0) {
-                WARN(it, "Failed to parse nsec value, ignoring: %s", it->value);
-                return 0;
-        }
-        *(nsec_t *)data = t;
-        return 0;
-}
 
-static int p_unsigned(const ConfigItem *it, Unit *u, int ltype, void *data) {
-        (void)u; (void)ltype;
-        unsigned v;
-        if (safe_atou(it->value, &v) < 0) {
-                WARN(it, "Failed to parse unsigned value, ignoring: %s", it->value);
-                return 0;
-        }
-        *(unsigned *)data = v;
-        return 0;
-}
 
-static int p_mode(const ConfigItem *it, Unit *u, int ltype, void *data) {
-        (void)u; (void)ltype;
-        mode_t m;
-        if (parse_mode(it->value, &m) < 0) {
-                WARN(it, "Failed to parse mode value, ignoring: %s", it->value);
-                return 0;
-        }
-        *(mode_t *)data = m;
-        return 0;
-}
 
 static int p_signal(const ConfigItem *it, Unit *u, int ltype, void *data) {
         (void)u; (void)ltype;
@@ -871,7 +821,7 @@ static int parse_tty_size(const ConfigItem *it, Unit *u, int ltype, void *data) 
                 *(unsigned *)data = UINT_MAX;
                 return 0;
         }
-        return p_unsigned(it, u, ltype, data);
+        return config_parse_unsigned(it, u, ltype, data);
 }
 
 /* ---- logging ---- */
@@ -1816,42 +1766,42 @@ static const Directive exec_directives[] = {
         EXEC("IOSchedulingPriority", parse_io_priority, 0, ioprio_priority),
         EXEC("CPUSchedulingPolicy", parse_sched_policy, 0, cpu_sched_policy),
         EXEC("CPUSchedulingPriority", parse_sched_prio, 0, cpu_sched_priority),
-        EXEC("CPUSchedulingResetOnFork", p_bool, 0, cpu_sched_reset_on_fork),
+        EXEC("CPUSchedulingResetOnFork", config_parse_bool, 0, cpu_sched_reset_on_fork),
         EXEC("CPUAffinity", parse_cpu_list, 1, cpu_affinity),
         EXEC("NUMAPolicy", parse_numa_policy, 0, numa_policy),
         EXEC("NUMAMask", parse_cpu_list, 2, numa_mask),
-        EXEC("UMask", p_mode, 0, umask),
+        EXEC("UMask", config_parse_mode, 0, umask),
         EXEC("Environment", parse_environ, 0, environment),
         EXEC("EnvironmentFile", parse_env_file, 0, environment_files),
         EXEC("PassEnvironment", parse_env_names, 0, pass_environment),
         EXEC("UnsetEnvironment", parse_env_names, 1, unset_environment),
-        EXEC("DynamicUser", p_bool, 0, dynamic_user),
-        EXEC("RemoveIPC", p_bool, 0, remove_ipc),
+        EXEC("DynamicUser", config_parse_bool, 0, dynamic_user),
+        EXEC("RemoveIPC", config_parse_bool, 0, remove_ipc),
         EXEC("StandardInput", parse_input, 0, std_input),
         EXEC("StandardOutput", parse_output, 1, std_output),
         EXEC("StandardError", parse_output, 2, std_error),
         EXEC("StandardInputText", parse_input_text, 0, stdin_data),
         EXEC("StandardInputData", parse_input_data, 0, stdin_data),
         EXEC("TTYPath", p_path_printf, false, tty_path),
-        EXEC("TTYReset", p_bool, 0, tty_reset),
-        EXEC("TTYVHangup", p_bool, 0, tty_vhangup),
-        EXEC("TTYVTDisallocate", p_bool, 0, tty_vt_disallocate),
+        EXEC("TTYReset", config_parse_bool, 0, tty_reset),
+        EXEC("TTYVHangup", config_parse_bool, 0, tty_vhangup),
+        EXEC("TTYVTDisallocate", config_parse_bool, 0, tty_vt_disallocate),
         EXEC("TTYRows", parse_tty_size, 0, tty_rows),
         EXEC("TTYColumns", parse_tty_size, 0, tty_columns),
         EXEC("SyslogIdentifier", p_string_printf, 0, syslog_identifier),
         EXEC("SyslogFacility", parse_facility, 0, syslog_priority),
         EXEC("SyslogLevel", parse_syslog_level, 0, syslog_priority),
-        EXEC("SyslogLevelPrefix", p_bool, 0, syslog_level_prefix),
+        EXEC("SyslogLevelPrefix", config_parse_bool, 0, syslog_level_prefix),
         EXEC("LogLevelMax", parse_log_level_max, 0, log_level_max),
-        EXEC("LogRateLimitIntervalSec", p_sec, 0, log_ratelimit_interval_usec),
-        EXEC("LogRateLimitBurst", p_unsigned, 0, log_ratelimit_burst),
+        EXEC("LogRateLimitIntervalSec", config_parse_sec, 0, log_ratelimit_interval_usec),
+        EXEC("LogRateLimitBurst", config_parse_unsigned, 0, log_ratelimit_burst),
         EXEC("LogExtraFields", parse_log_extra_fields, 0, log_extra_fields),
         COMPAT("Capabilities", DISABLED_LEGACY),
         EXEC("SecureBits", parse_secure_bits, 0, secure_bits),
         EXEC("CapabilityBoundingSet", parse_capability_set, 1, capability_bounding_set),
         EXEC("AmbientCapabilities", parse_capability_set, 0, capability_ambient_set),
-        EXEC("TimerSlackNSec", p_nsec, 0, timer_slack_nsec),
-        EXEC("NoNewPrivileges", p_bool, 0, no_new_privileges),
+        EXEC("TimerSlackNSec", config_parse_nsec, 0, timer_slack_nsec),
+        EXEC("NoNewPrivileges", config_parse_bool, 0, no_new_privileges),
         EXEC("KeyringMode", parse_keyring_mode, 0, keyring_mode),
         EXEC("ProtectProc", parse_protect_proc, 0, protect_proc),
         EXEC("ProcSubset", parse_proc_subset, 0, proc_subset),
@@ -1859,12 +1809,12 @@ static const Directive exec_directives[] = {
         EXEC("SystemCallArchitectures", parse_syscall_archs, 0, system_call_architectures),
         EXEC("SystemCallErrorNumber", parse_syscall_errno, 0, system_call_error_number),
         EXEC("SystemCallLog", parse_syscall_filter, 0, system_call_log),
-        EXEC("MemoryDenyWriteExecute", p_bool, 0, memory_deny_write_execute),
+        EXEC("MemoryDenyWriteExecute", config_parse_bool, 0, memory_deny_write_execute),
         EXEC("RestrictNamespaces", parse_restrict_namespaces, 0, restrict_namespaces),
-        EXEC("RestrictRealtime", p_bool, 0, restrict_realtime),
-        EXEC("RestrictSUIDSGID", p_bool, 0, restrict_suid_sgid),
+        EXEC("RestrictRealtime", config_parse_bool, 0, restrict_realtime),
+        EXEC("RestrictSUIDSGID", config_parse_bool, 0, restrict_suid_sgid),
         EXEC("RestrictAddressFamilies", parse_address_families, 0, restrict_address_families),
-        EXEC("LockPersonality", p_bool, 0, lock_personality),
+        EXEC("LockPersonality", config_parse_bool, 0, lock_personality),
         EXEC("RestrictFileSystems", parse_restrict_filesystems, 0, restrict_filesystems),
         EXEC("LimitCPU", parse_rlimit, RLIMIT_CPU, rlimit),
         EXEC("LimitFSIZE", parse_rlimit, RLIMIT_FSIZE, rlimit),
@@ -1894,49 +1844,49 @@ static const Directive exec_directives[] = {
         EXEC("BindPaths", parse_bind_paths, 0, bind_paths),
         EXEC("BindReadOnlyPaths", parse_bind_paths, 0, bind_read_only_paths),
         EXEC("TemporaryFileSystem", parse_temporary_fs, 0, temporary_filesystem),
-        EXEC("PrivateTmp", p_bool, 0, private_tmp),
-        EXEC("PrivateDevices", p_bool, 0, private_devices),
-        EXEC("ProtectKernelTunables", p_bool, 0, protect_kernel_tunables),
-        EXEC("ProtectKernelModules", p_bool, 0, protect_kernel_modules),
-        EXEC("ProtectKernelLogs", p_bool, 0, protect_kernel_logs),
-        EXEC("ProtectClock", p_bool, 0, protect_clock),
-        EXEC("ProtectControlGroups", p_bool, 0, protect_control_groups),
+        EXEC("PrivateTmp", config_parse_bool, 0, private_tmp),
+        EXEC("PrivateDevices", config_parse_bool, 0, private_devices),
+        EXEC("ProtectKernelTunables", config_parse_bool, 0, protect_kernel_tunables),
+        EXEC("ProtectKernelModules", config_parse_bool, 0, protect_kernel_modules),
+        EXEC("ProtectKernelLogs", config_parse_bool, 0, protect_kernel_logs),
+        EXEC("ProtectClock", config_parse_bool, 0, protect_clock),
+        EXEC("ProtectControlGroups", config_parse_bool, 0, protect_control_groups),
         EXEC("NetworkNamespacePath", p_path_printf, false, network_namespace_path),
         EXEC("IPCNamespacePath", p_path_printf, false, ipc_namespace_path),
         EXEC("LogNamespace", parse_log_namespace, 0, log_namespace),
-        EXEC("PrivateNetwork", p_bool, 0, private_network),
-        EXEC("PrivateUsers", p_bool, 0, private_users),
-        EXEC("PrivateMounts", p_bool, 0, private_mounts),
-        EXEC("PrivateIPC", p_bool, 0, private_ipc),
+        EXEC("PrivateNetwork", config_parse_bool, 0, private_network),
+        EXEC("PrivateUsers", config_parse_bool, 0, private_users),
+        EXEC("PrivateMounts", config_parse_bool, 0, private_mounts),
+        EXEC("PrivateIPC", config_parse_bool, 0, private_ipc),
         EXEC("ProtectSystem", parse_protect_system, 0, protect_system),
         EXEC("ProtectHome", parse_protect_home, 0, protect_home),
         EXEC("MountFlags", parse_mount_flags, 0, mount_flags),
         EXEC("MountAPIVFS", parse_tristate, 0, mount_apivfs),
         EXEC("Personality", parse_personality, 0, personality),
         EXEC("RuntimeDirectoryPreserve", parse_preserve_mode, 0, runtime_directory_preserve_mode),
-        EXEC("RuntimeDirectoryMode", p_mode, 0, directories[EXEC_DIRECTORY_RUNTIME].mode),
+        EXEC("RuntimeDirectoryMode", config_parse_mode, 0, directories[EXEC_DIRECTORY_RUNTIME].mode),
         EXEC("RuntimeDirectory", parse_exec_directories, 0, directories[EXEC_DIRECTORY_RUNTIME]),
-        EXEC("StateDirectoryMode", p_mode, 0, directories[EXEC_DIRECTORY_STATE].mode),
+        EXEC("StateDirectoryMode", config_parse_mode, 0, directories[EXEC_DIRECTORY_STATE].mode),
         EXEC("StateDirectory", parse_exec_directories, 0, directories[EXEC_DIRECTORY_STATE]),
-        EXEC("CacheDirectoryMode", p_mode, 0, directories[EXEC_DIRECTORY_CACHE].mode),
+        EXEC("CacheDirectoryMode", config_parse_mode, 0, directories[EXEC_DIRECTORY_CACHE].mode),
         EXEC("CacheDirectory", parse_exec_directories, 0, directories[EXEC_DIRECTORY_CACHE]),
-        EXEC("LogsDirectoryMode", p_mode, 0, directories[EXEC_DIRECTORY_LOGS].mode),
+        EXEC("LogsDirectoryMode", config_parse_mode, 0, directories[EXEC_DIRECTORY_LOGS].mode),
         EXEC("LogsDirectory", parse_exec_directories, 0, directories[EXEC_DIRECTORY_LOGS]),
-        EXEC("ConfigurationDirectoryMode", p_mode, 0, directories[EXEC_DIRECTORY_CONFIGURATION].mode),
+        EXEC("ConfigurationDirectoryMode", config_parse_mode, 0, directories[EXEC_DIRECTORY_CONFIGURATION].mode),
         EXEC("ConfigurationDirectory", parse_exec_directories, 0, directories[EXEC_DIRECTORY_CONFIGURATION]),
         EXEC("SetCredential", parse_set_credential, 0, set_credential),
         EXEC("SetCredentialEncrypted", parse_set_credential, 1, set_credential),
         EXEC("LoadCredential", parse_load_credential, 0, load_credential),
         EXEC("LoadCredentialEncrypted", parse_load_credential, 1, load_credential),
-        EXEC("TimeoutCleanSec", p_sec, 0, timeout_clean_usec),
+        EXEC("TimeoutCleanSec", config_parse_sec, 0, timeout_clean_usec),
         EXEC("PAMName", p_string_printf, 0, pam_name),
-        EXEC("IgnoreSIGPIPE", p_bool, 0, ignore_sigpipe),
+        EXEC("IgnoreSIGPIPE", config_parse_bool, 0, ignore_sigpipe),
         EXEC("UtmpIdentifier", p_string_printf, 0, utmp_id),
         EXEC("UtmpMode", parse_utmp_mode, 0, utmp_mode),
         EXEC("SELinuxContext", p_string_printf, 0, selinux_context),
         EXEC("AppArmorProfile", p_string_printf, 0, apparmor_profile),
         EXEC("SmackProcessLabel", p_string_printf, 0, smack_process_label),
-        EXEC("ProtectHostname", p_bool, 0, protect_hostname),
+        EXEC("ProtectHostname", config_parse_bool, 0, protect_hostname),
         { NULL },
 };
 
@@ -1958,8 +1908,8 @@ static int parse_kill_mode(const ConfigItem *it, Unit *u, int ltype, void *data)
 }
 
 static const Directive kill_directives[] = {
-        KILL("SendSIGKILL", p_bool, 0, send_sigkill),
-        KILL("SendSIGHUP", p_bool, 0, send_sighup),
+        KILL("SendSIGKILL", config_parse_bool, 0, send_sigkill),
+        KILL("SendSIGHUP", config_parse_bool, 0, send_sighup),
         KILL("KillMode", parse_kill_mode, 0, kill_mode),
         KILL("KillSignal", p_signal, 0, kill_signal),
         KILL("RestartKillSignal", p_signal, 0, restart_kill_signal),
@@ -2436,7 +2386,7 @@ static int parse_network_interfaces(const ConfigItem *it, Unit *u, int ltype, vo
 
 static int parse_blockio_accounting(const ConfigItem *it, Unit *u, int ltype, void *data) {
         warn_deprecated(it, "IO*= settings");
-        return p_bool(it, u, ltype, data);
+        return config_parse_bool(it, u, ltype, data);
 }
 
 static const Directive cgroup_directives[] = {
@@ -2445,14 +2395,14 @@ static const Directive cgroup_directives[] = {
         CG("StartupAllowedCPUs", parse_cpu_list, 0, startup_allowed_cpus),
         CG("AllowedMemoryNodes", parse_cpu_list, 0, allowed_memory_nodes),
         CG("StartupAllowedMemoryNodes", parse_cpu_list, 0, startup_allowed_memory_nodes),
-        CG("CPUAccounting", p_bool, 0, cpu_accounting),
+        CG("CPUAccounting", config_parse_bool, 0, cpu_accounting),
         CG("CPUWeight", parse_weight, 0, cpu_weight),
         CG("StartupCPUWeight", parse_weight, 0, startup_cpu_weight),
         CG("CPUShares", parse_weight, 2, cpu_shares),
         CG("StartupCPUShares", parse_weight, 2, startup_cpu_shares),
         CG("CPUQuota", parse_cpu_quota, 0, cpu_quota_per_sec_usec),
         CG("CPUQuotaPeriodSec", p_sec_def_infinity, 0, cpu_quota_period_usec),
-        CG("MemoryAccounting", p_bool, 0, memory_accounting),
+        CG("MemoryAccounting", config_parse_bool, 0, memory_accounting),
         CG("MemoryMin", parse_memory_limit, 0, memory_min),
         CG("DefaultMemoryMin", parse_memory_limit, 0, default_memory_min),
         CG("DefaultMemoryLow", parse_memory_limit, 0, default_memory_low),
@@ -2463,7 +2413,7 @@ static const Directive cgroup_directives[] = {
         CG("MemoryLimit", parse_memory_limit, 1, memory_limit),
         CG("DeviceAllow", parse_device_allow, 0, device_allow),
         CG("DevicePolicy", parse_device_policy, 0, device_policy),
-        CG("IOAccounting", p_bool, 0, io_accounting),
+        CG("IOAccounting", config_parse_bool, 0, io_accounting),
         CG("IOWeight", parse_weight, 1, io_weight),
         CG("StartupIOWeight", parse_weight, 1, startup_io_weight),
         CG("IODeviceWeight", parse_device_value, 0, io_device_weight),
@@ -2478,11 +2428,11 @@ static const Directive cgroup_directives[] = {
         CG("BlockIODeviceWeight", parse_device_value, 4, blockio_device_weight),
         CG("BlockIOReadBandwidth", parse_device_value, 5, blockio_read_bandwidth),
         CG("BlockIOWriteBandwidth", parse_device_value, 5, blockio_write_bandwidth),
-        CG("TasksAccounting", p_bool, 0, tasks_accounting),
+        CG("TasksAccounting", config_parse_bool, 0, tasks_accounting),
         CG("TasksMax", parse_tasks_max, 0, tasks_max),
         CG("Delegate", parse_delegate, 0, delegate),
         CG("DisableControllers", parse_disable_controllers, 0, disable_controllers),
-        CG("IPAccounting", p_bool, 0, ip_accounting),
+        CG("IPAccounting", config_parse_bool, 0, ip_accounting),
         CG("IPAddressAllow", parse_ip_prefixes, 0, ip_address_allow),
         CG("IPAddressDeny", parse_ip_prefixes, 0, ip_address_deny),
         CG("IPIngressFilterPath", parse_abs_paths, 0, ip_ingress_filter_path),

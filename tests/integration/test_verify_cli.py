@@ -43,7 +43,9 @@ def test_invalid_value_names_file_line_directive(tinysd, tmp_path):
         """)
     r = run([tinysd, "verify", str(p)])
     assert r.returncode == 0, "an invalid value is ignored, as systemd does"
-    assert f"{p}:3:" in r.stderr and "TimeoutStopSec" in r.stderr and "ten seconds" in r.stderr
+    # systemd 252's exact words (systemd-analyze verify prints the same line); the line number
+    # names the directive
+    assert f"{p}:3: Failed to parse time value, ignoring: ten seconds" in r.stderr
 
 
 def test_bad_setting_exits_1(tinysd, tmp_path):
