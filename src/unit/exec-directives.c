@@ -1070,6 +1070,17 @@ static bool syscall_known(const char *s) {
         return false;
 }
 
+/* A '~'-list setting (SystemCallFilter=, RestrictAddressFamilies=, ...): the first assignment
+ * decides allow or deny list, later ones add to it. Returns the value past the '~'. */
+static const char *allow_deny_start(AllowDenyList *l, const char *value) {
+        bool deny = *value == '~';
+        if (!l->set) {
+                l->allow_list = !deny;
+                l->set = true;
+        }
+        return deny ? value + 1 : value;
+}
+
 /* SystemCallFilter= (ltype 1) / SystemCallLog= (ltype 0): names and @groups, '~' for a deny
  * list; in a deny list of SystemCallFilter= "name:errno" is allowed. Unknown names are warned
  * about and skipped. An empty value resets. */
@@ -1081,13 +1092,8 @@ static int parse_syscall_filter(const ConfigItem *it, Unit *u, int ltype, void *
                 *l = (AllowDenyList){0};
                 return 0;
         }
-        const char *p = it->value;
-        bool deny = *p == '~';
-        if (deny) p++;
-        if (!l->set) {
-                l->allow_list = !deny;
-                l->set = true;
-        }
+        bool deny = it->value[0] == '~';  /* this assignment's kind: ":errno" needs a deny list */
+        const char *p = allow_deny_start(l, it->value);
         for (;;) {
                 _cleanup_free_ char *w = NULL;
                 int r = extract_first_word(&p, &w, NULL, EXTRACT_UNQUOTE);
@@ -1170,13 +1176,7 @@ static int parse_address_families(const ConfigItem *it, Unit *u, int ltype, void
                 *l = (AllowDenyList){ .allow_list = !isempty(it->value), .set = !isempty(it->value) };
                 return 0;
         }
-        const char *p = it->value;
-        bool deny = *p == '~';
-        if (deny) p++;
-        if (!l->set) {
-                l->allow_list = !deny;
-                l->set = true;
-        }
+        const char *p = allow_deny_start(l, it->value);
         for (;;) {
                 _cleanup_free_ char *w = NULL;
                 int r = extract_first_word(&p, &w, NULL, EXTRACT_UNQUOTE);
@@ -1251,13 +1251,7 @@ static int parse_restrict_filesystems(const ConfigItem *it, Unit *u, int ltype, 
                 *l = (AllowDenyList){0};
                 return 0;
         }
-        const char *p = it->value;
-        bool deny = *p == '~';
-        if (deny) p++;
-        if (!l->set) {
-                l->allow_list = !deny;
-                l->set = true;
-        }
+        const char *p = allow_deny_start(l, it->value);
         for (;;) {
                 _cleanup_free_ char *w = NULL;
                 int r = extract_first_word(&p, &w, NULL, EXTRACT_UNQUOTE);
@@ -2360,13 +2354,7 @@ static int parse_network_interfaces(const ConfigItem *it, Unit *u, int ltype, vo
                 *l = (AllowDenyList){0};
                 return 0;
         }
-        const char *p = it->value;
-        bool deny = *p == '~';
-        if (deny) p++;
-        if (!l->set) {
-                l->allow_list = !deny;
-                l->set = true;
-        }
+        const char *p = allow_deny_start(l, it->value);
         for (;;) {
                 _cleanup_free_ char *w = NULL;
                 int r = extract_first_word(&p, &w, NULL, EXTRACT_UNQUOTE);
