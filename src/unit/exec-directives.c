@@ -1070,9 +1070,15 @@ static bool syscall_known(const char *s) {
         return false;
 }
 
-/* A '~'-list setting (SystemCallFilter=, RestrictAddressFamilies=, ...): the first assignment
- * decides allow or deny list, later ones add to it. Returns the value past the '~'. */
+/* A '~'-list setting (SystemCallFilter=, RestrictAddressFamilies=, ...): an empty value resets
+ * the list (returns NULL: nothing more to parse); otherwise the first assignment decides allow or
+ * deny list, later ones add to it. Returns the value past the '~'. */
 static const char *allow_deny_start(AllowDenyList *l, const char *value) {
+        if (isempty(value)) {
+                strv_free(l->items);
+                *l = (AllowDenyList){0};
+                return NULL;
+        }
         bool deny = *value == '~';
         if (!l->set) {
                 l->allow_list = !deny;
@@ -1087,13 +1093,9 @@ static const char *allow_deny_start(AllowDenyList *l, const char *value) {
 static int parse_syscall_filter(const ConfigItem *it, Unit *u, int ltype, void *data) {
         (void)u;
         AllowDenyList *l = data;
-        if (isempty(it->value)) {
-                strv_free(l->items);
-                *l = (AllowDenyList){0};
-                return 0;
-        }
         bool deny = it->value[0] == '~';  /* this assignment's kind: ":errno" needs a deny list */
         const char *p = allow_deny_start(l, it->value);
+        if (!p) return 0;
         for (;;) {
                 _cleanup_free_ char *w = NULL;
                 int r = extract_first_word(&p, &w, NULL, EXTRACT_UNQUOTE);
@@ -1177,6 +1179,7 @@ static int parse_address_families(const ConfigItem *it, Unit *u, int ltype, void
                 return 0;
         }
         const char *p = allow_deny_start(l, it->value);
+        if (!p) return 0;
         for (;;) {
                 _cleanup_free_ char *w = NULL;
                 int r = extract_first_word(&p, &w, NULL, EXTRACT_UNQUOTE);
@@ -1246,12 +1249,8 @@ static const char *const fs_groups[] = { "@basic-api", "@auxiliary-api", "@commo
 static int parse_restrict_filesystems(const ConfigItem *it, Unit *u, int ltype, void *data) {
         (void)u; (void)ltype;
         AllowDenyList *l = data;
-        if (isempty(it->value)) {
-                strv_free(l->items);
-                *l = (AllowDenyList){0};
-                return 0;
-        }
         const char *p = allow_deny_start(l, it->value);
+        if (!p) return 0;
         for (;;) {
                 _cleanup_free_ char *w = NULL;
                 int r = extract_first_word(&p, &w, NULL, EXTRACT_UNQUOTE);
@@ -2349,12 +2348,8 @@ static int parse_socket_bind(const ConfigItem *it, Unit *u, int ltype, void *dat
 static int parse_network_interfaces(const ConfigItem *it, Unit *u, int ltype, void *data) {
         (void)u; (void)ltype;
         AllowDenyList *l = data;
-        if (isempty(it->value)) {
-                strv_free(l->items);
-                *l = (AllowDenyList){0};
-                return 0;
-        }
         const char *p = allow_deny_start(l, it->value);
+        if (!p) return 0;
         for (;;) {
                 _cleanup_free_ char *w = NULL;
                 int r = extract_first_word(&p, &w, NULL, EXTRACT_UNQUOTE);
