@@ -7,3 +7,4 @@ int verb_dump(int argc, char **argv);
 int systemctl_main(int argc, char **argv);
 int journalctl_main(int argc, char **argv);
 int tinysd_main(int argc, char **argv);
+int manager_main(int argc, char **argv);

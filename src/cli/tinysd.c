@@ -9,6 +9,8 @@
 static void help(FILE *f) {
         fputs("tinysd " TINYSD_VERSION " — a systemd-compatible service manager for containers\n\n"
               "Usage:\n"
+              "  tinysd [--unit=NAME] [--quiet] [--clean-environment] [--shutdown-timeout=SEC] [--log-level=LEVEL]\n"
+              "                                              run as the service manager (PID 1 or subreaper)\n"
               "  tinysd verify [--root=DIR] [FILE|NAME...]   check unit files, exit 1 if any fails to load\n"
               "  tinysd dump [--root=DIR] [-p PROP,...] [--all] NAME...\n"
               "                                              print a unit's properties as `systemctl show`\n"
@@ -18,11 +20,11 @@ static void help(FILE *f) {
 }
 
 int tinysd_main(int argc, char **argv) {
-        if (argc < 2) {
-                help(stderr);
-                return 1;
-        }
-        const char *verb = argv[1];
+        const char *verb = argc >= 2 ? argv[1] : NULL;
+        /* No verb: be the manager (PID 1, or a subreaper when started by something else). */
+        if (!verb || (verb[0] == '-' && !streq(verb, "--help") && !streq(verb, "-h") && !streq(verb, "--version")) ||
+            startswith(verb, "systemd.") || getpid() == 1)
+                return manager_main(argc, argv);
         if (streq(verb, "--help") || streq(verb, "-h") || streq(verb, "help")) {
                 help(stdout);
                 return 0;

@@ -437,6 +437,7 @@ static bool run_defers(EventLoop *e) {
 
 int event_run(EventLoop *e, usec_t timeout_usec) {
         run_defers(e);
+        if (e->exiting) return 0;   /* deferred work asked to exit: do not sleep first */
         bool pending = false;
         for (size_t i = 0; i < e->defers.n; i++) pending |= e->defers.v[i]->enabled;
         int timeout = pending ? 0 : timeout_usec == USEC_INFINITY ? -1 : (int)((timeout_usec + 999) / 1000);

@@ -98,10 +98,21 @@ static void child(const SpawnParams *p, const UserRecord *user, gid_t gid, const
         int r = setup_fds(p, report_fd);
         if (r < 0) child_fail(report_fd, EXIT_FDS, -r);
         if (c->nice_set && setpriority(PRIO_PROCESS, 0, c->nice) < 0) child_fail(report_fd, EXIT_NICE, errno);
-        if (c->oom_score_adjust_set && (r = write_oom(c->oom_score_adjust)) < 0) child_fail(report_fd, EXIT_OOM_ADJUST, -r);
+        /* without CAP_SYS_RESOURCE a container cannot lower it: systemd ignores that too */
+        if (c->oom_score_adjust_set && (r = write_oom(c->oom_score_adjust)) < 0 && r != -EPERM && r != -EACCES)
+                child_fail(report_fd, EXIT_OOM_ADJUST, -r);
         if ((r = apply_limits(c)) < 0) child_fail(report_fd, EXIT_LIMITS, -r);
         umask(c->umask);
-        if (user) {
+        if (p->apply_bounding_set)
+                for (int cap = 0; cap <= 63; cap++)
+                        if (!(c->capability_bounding_set & (UINT64_C(1) << cap)) && prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) < 0 &&
+                            errno == EINVAL)
+                                break;   /* past the kernel's last capability */
+        if (p->use_ids) {
+                if (setgroups(0, NULL) < 0 && errno != EPERM) child_fail(report_fd, EXIT_GROUP, errno);
+                if (setresgid(p->gid, p->gid, p->gid) < 0) child_fail(report_fd, EXIT_GROUP, errno);
+                if (setresuid(p->uid, p->uid, p->uid) < 0) child_fail(report_fd, EXIT_USER, errno);
+        } else if (user) {
                 if (setgroups((size_t)ngroups, groups) < 0 && errno != EPERM) child_fail(report_fd, EXIT_GROUP, errno);
                 if (setresgid(gid, gid, gid) < 0) child_fail(report_fd, EXIT_GROUP, errno);
                 if (setresuid(user->uid, user->uid, user->uid) < 0) child_fail(report_fd, EXIT_USER, errno);
@@ -123,7 +134,7 @@ int exec_spawn(const SpawnParams *p, pid_t *ret_pid, int *ret_report_fd) {
         bool have_user = false;
         gid_t gid = 0, groups[MAX_GROUPS];
         int ngroups = 0, r;
-        if (p->apply_credentials && (c->user || c->group)) {
+        if (p->apply_credentials && !p->use_ids && (c->user || c->group)) {
                 if ((r = userdb_get_user(p->root, c->user ? c->user : "root", &user)) < 0) return r;
                 have_user = true;
                 gid = user.gid;

@@ -26,6 +26,10 @@ typedef struct SpawnParams {
         size_t n_pass_fds;
         const char *root;          /* where /etc/passwd lives; NULL "/" */
         bool apply_credentials;    /* switch to User=/Group= (false: keep ours, e.g. '+' or non-root manager) */
+        bool use_ids;              /* switch to uid/gid below instead (DynamicUser=) */
+        uid_t uid;
+        gid_t gid;
+        bool apply_bounding_set;   /* drop what CapabilityBoundingSet= excludes (needs CAP_SETPCAP) */
 } SpawnParams;
 
 /* The failure a child reported before exec: its exit code and errno. */

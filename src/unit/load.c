@@ -173,6 +173,17 @@ static int load_new(Loader *l, const char *name, Unit **ret) {
                 u->masked = true;
                 return 0;
         }
+        const char *builtin = (find_r == -ENOENT || (!fragment && find_r >= 0)) && l->builtin ? l->builtin(name) : NULL;
+        if (builtin) {
+                r = config_parse_buffer(name, builtin, strlen(builtin), unit_type_sections(u->type), dispatch_item, u);
+                if (r >= 0) r = load_dependency_dirs(l, u);
+                if (r >= 0) r = type_verify(u);
+                if (r >= 0) r = unit_add_implicit_dependencies(l, u);
+                if (r == -ENOMEM) return r;
+                u->load_state = r >= 0 ? UNIT_LOADED : UNIT_ERROR;
+                u->load_error = r < 0 ? r : 0;
+                return 0;
+        }
         if (find_r == -ENOENT || (!fragment && find_r >= 0)) {
                 u->load_state = UNIT_NOT_FOUND;
                 u->load_error = -ENOENT;
@@ -254,7 +265,7 @@ static int add_target_orderings(Loader *l) {
                         STRV_FOREACH(n, t->unit.deps[pulls[k]]) {
                                 Unit *o = hashmap_get(l->units, *n);
                                 if (!o || o == t || o->load_state != UNIT_LOADED || !o->unit.default_dependencies) continue;
-                                if (unit_has_dependency(t, UNIT_BEFORE, o->id)) continue;
+                                if (unit_has_dependency(t, UNIT_BEFORE, o->id) || unit_has_dependency(o, UNIT_AFTER, t->id)) continue;
                                 int r = unit_add_dependency_name(t, UNIT_AFTER, o->id);
                                 if (r < 0) return r;
                         }

@@ -14,6 +14,9 @@ typedef struct Loader {
         Unit **list;        /* owned, in load order */
         size_t n_list;
         bool quiet_missing; /* do not warn about units referenced but not found */
+        /* Definitions used when the search path has no file for a name (the manager's built-in
+         * standard targets); NULL: none. Returns the unit file text or NULL. */
+        const char *(*builtin)(const char *name);
 } Loader;
 
 int loader_init(Loader *l, const char *root);

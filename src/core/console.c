@@ -1,0 +1,130 @@
+/* SPDX-License-Identifier: MIT */
+/* The console: systemd's status lines ("[  OK  ] Started foo.service - Foo.") and the manager's
+ * own log messages, on PID 1's stdout. Colour only on a terminal. Output never blocks PID 1: it
+ * goes through a separate non-blocking open file description of stdout (services keep the
+ * blocking one they inherit), and what does not fit is queued, bounded, and written when the
+ * reader catches up; a line that cannot be queued is counted and the count reported. */
+#include <fcntl.h>
+#include <stdio.h>
+#include <sys/epoll.h>
+#include "base/log.h"
+#include "core/console.h"
+#include "core/manager.h"
+
+#define CONSOLE_QUEUE_MAX (1024 * 1024)
+
+static struct {
+        int fd;
+        bool tty, show_status;
+        int max_level;
+        Buf queue;
+        size_t queue_off;
+        unsigned long dropped;
+        EventLoop *event;
+        EventSource *src;
+} con = { .fd = -1, .show_status = true, .max_level = LOG_NOTICE };
+
+static void console_flush(void);
+
+static int on_writable(EventSource *s, int fd, uint32_t revents, void *userdata) {
+        (void)s; (void)fd; (void)revents; (void)userdata;
+        console_flush();
+        return 0;
+}
+
+static void console_flush(void) {
+        while (con.queue_off < con.queue.len) {
+                ssize_t n = write(con.fd, con.queue.s + con.queue_off, con.queue.len - con.queue_off);
+                if (n < 0 && errno == EINTR) continue;
+                if (n <= 0) break;
+                con.queue_off += (size_t)n;
+        }
+        if (con.queue_off == con.queue.len) {
+                con.queue.len = con.queue_off = 0;
+                if (con.src) event_source_set_io_events(con.src, 0);
+        } else if (con.event) {
+                if (!con.src) (void)event_add_io(con.event, &con.src, con.fd, EPOLLOUT, on_writable, NULL);
+                else event_source_set_io_events(con.src, EPOLLOUT);
+        }
+}
+
+static void console_write(const char *s, size_t n) {
+        if (con.fd < 0) return;
+        if (con.queue.len == con.queue_off && con.dropped == 0) {
+                ssize_t k = write(con.fd, s, n);
+                if (k == (ssize_t)n) return;
+                if (k > 0) s += k, n -= (size_t)k;
+        }
+        if (con.dropped) {
+                char note[96];
+                int l = snprintf(note, sizeof note, "tinysd: %lu console lines dropped: stdout not read\n", con.dropped);
+                if (con.queue.len + (size_t)l <= CONSOLE_QUEUE_MAX && buf_put(&con.queue, note, (size_t)l) >= 0) con.dropped = 0;
+        }
+        if (con.queue.len + n > CONSOLE_QUEUE_MAX || buf_put(&con.queue, s, n) < 0) con.dropped++;
+        console_flush();
+}
+
+static void log_to_console(int level, const char *msg, void *userdata) {
+        (void)userdata;
+        if (level > con.max_level) return;
+        char line[2048];
+        int n = snprintf(line, sizeof line, "tinysd[%d]: %s\n", (int)getpid(), msg);
+        if (n < 0) return;
+        if ((size_t)n >= sizeof line) {
+                n = sizeof line - 1;
+                line[n - 1] = '\n';
+        }
+        console_write(line, (size_t)n);
+}
+
+void console_init(EventLoop *e, bool show_status, int max_level) {
+        con.event = e;
+        con.show_status = show_status;
+        con.max_level = max_level;
+        con.tty = isatty(STDOUT_FILENO);
+        /* a new open file description: O_NONBLOCK here does not reach the services' stdout */
+        con.fd = open("/proc/self/fd/1", O_WRONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY | O_APPEND);
+        if (con.fd < 0) con.fd = fcntl(STDOUT_FILENO, F_DUPFD_CLOEXEC, 3);
+        log_set_max_level(max_level);
+        log_set_sink(log_to_console, NULL);
+}
+
+void console_done(void) {
+        /* the last lines at exit: wait for the reader a little (blocking is fine now) */
+        if (con.fd >= 0 && con.queue.len > con.queue_off) {
+                int fl = fcntl(con.fd, F_GETFL);
+                if (fl >= 0) (void)fcntl(con.fd, F_SETFL, fl & ~O_NONBLOCK);
+                console_flush();
+        }
+        log_set_sink(NULL, NULL);
+        event_source_free(con.src);
+        con.src = NULL;
+        con.event = NULL;
+        buf_free(&con.queue);
+        if (con.fd >= 0) close(con.fd);
+        con.fd = -1;
+}
+
+void manager_status_line(Manager *m, StatusKind k, const char *text) {
+        (void)m;
+        if (!con.show_status && k != STATUS_WARN) return;
+        static const char *const plain[] = { "  OK  ", "FAILED", "DEPEND", " TIME ", "", " WARN " };
+        static const char *const color[] = { "\x1b[0;32m", "\x1b[0;1;31m", "\x1b[0;1;33m", "\x1b[0;1;31m", "", "\x1b[0;1;33m" };
+        char line[1024];
+        int n;
+        if (k == STATUS_INFO) n = snprintf(line, sizeof line, "         %s\n", text);
+        else if (con.tty) n = snprintf(line, sizeof line, "[%s%s\x1b[0m] %s\n", color[k], plain[k], text);
+        else n = snprintf(line, sizeof line, "[%s] %s\n", plain[k], text);
+        if (n < 0) return;
+        if ((size_t)n >= sizeof line) {
+                n = sizeof line - 1;
+                line[n - 1] = '\n';
+        }
+        console_write(line, (size_t)n);
+}
+
+void manager_status(Manager *m, StatusKind k, MUnit *u, const char *prefix, const char *suffix) {
+        _cleanup_free_ char *name = munit_status_name(u);
+        _cleanup_free_ char *text = name ? strjoin(prefix, name, suffix) : NULL;
+        if (text) manager_status_line(m, k, text);
+}

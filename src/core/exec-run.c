@@ -1,0 +1,363 @@
+/* SPDX-License-Identifier: MIT */
+/* From a unit's configuration to exec_spawn(): the environment systemd gives a service, standard
+ * I/O, credentials (including DynamicUser=), the Runtime/State/Cache/Logs/ConfigurationDirectory=
+ * directories, and what a container cannot apply (said once per unit). */
+#include <dirent.h>
+#include <fcntl.h>
+#include <linux/capability.h>
+#include <stdio.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include "base/log.h"
+#include "base/strv.h"
+#include "core/manager.h"
+#include "exec/env.h"
+#include "exec/spawn.h"
+#include "exec/userdb.h"
+
+#define DEFAULT_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+#define DYNAMIC_UID_MIN 61184   /* systemd's DynamicUser= range */
+#define DYNAMIC_UID_MAX 65519
+
+static const char *const dir_env[_EXEC_DIRECTORY_TYPE_MAX] = {
+        "RUNTIME_DIRECTORY", "STATE_DIRECTORY", "CACHE_DIRECTORY", "LOGS_DIRECTORY", "CONFIGURATION_DIRECTORY",
+};
+static const char *const dir_prefix[_EXEC_DIRECTORY_TYPE_MAX] = { "/run", "/var/lib", "/var/cache", "/var/log", "/etc" };
+
+static bool have_cap(int cap) {
+        return prctl(PR_CAPBSET_READ, cap, 0, 0, 0) == 1 && geteuid() == 0;
+}
+
+/* The user and group a unit's processes run as: uid/gid, or -ESRCH/-EPERM. */
+typedef struct Creds {
+        bool change;          /* switch ids in the child */
+        bool dynamic;
+        uid_t uid;
+        gid_t gid;
+        UserRecord user;      /* for $HOME etc. when User= names one */
+        bool have_user;
+} Creds;
+
+static int dynamic_uid(MUnit *u, uid_t *ret) {
+        Manager *m = u->m;
+        if (u->dynamic_uid == 0) {
+                /* A stable-per-boot allocation; never 0, never in /etc/passwd (checked by name lookup). */
+                for (unsigned tries = 0; tries <= DYNAMIC_UID_MAX - DYNAMIC_UID_MIN; tries++) {
+                        uid_t cand = DYNAMIC_UID_MIN + (m->next_dynamic_uid++ % (DYNAMIC_UID_MAX - DYNAMIC_UID_MIN + 1));
+                        char num[16];
+                        UserRecord ur = {0};
+                        snprintf(num, sizeof num, "%u", (unsigned)cand);
+                        int r = userdb_get_user(m->set.root, num, &ur);
+                        user_record_done(&ur);
+                        if (r == -ESRCH) {
+                                u->dynamic_uid = cand;
+                                break;
+                        }
+                }
+                if (u->dynamic_uid == 0) return -EUSERS;
+        }
+        *ret = u->dynamic_uid;
+        return 0;
+}
+
+static int resolve_creds(MUnit *u, bool privileged_command, Creds *ret) {
+        ExecContext *c = unit_exec_context(u->cfg);
+        *ret = (Creds){ .uid = geteuid(), .gid = getegid() };
+        if (privileged_command) return 0;
+        if (c->dynamic_user) {
+                int r = dynamic_uid(u, &ret->uid);
+                if (r < 0) return r;
+                ret->gid = ret->uid;
+                ret->dynamic = true;
+                ret->change = ret->uid != geteuid();
+                return 0;
+        }
+        if (!c->user && !c->group) return 0;
+        int r = userdb_get_user(u->m->set.root, c->user ? c->user : "root", &ret->user);
+        if (r < 0) return r;
+        ret->have_user = true;
+        ret->uid = ret->user.uid;
+        ret->gid = ret->user.gid;
+        if (c->group && (r = userdb_get_group(u->m->set.root, c->group, &ret->gid, NULL)) < 0) return r;
+        ret->change = ret->uid != geteuid() || ret->gid != getegid();
+        return 0;
+}
+
+/* Once per unit: the settings this container cannot apply. A unit systemd would start still starts. */
+static void sandbox_notice(MUnit *u, const ExecContext *c) {
+        if (u->sandbox_notice_done) return;
+        u->sandbox_notice_done = true;
+        Buf b = {0};
+#define SKIP(cond, name) do { if (cond) (void)buf_printf(&b, "%s%s", b.len ? " " : "", name); } while (0)
+        SKIP(c->private_tmp, "PrivateTmp=");
+        SKIP(c->protect_system != PROTECT_SYSTEM_NO, "ProtectSystem=");
+        SKIP(c->protect_home != PROTECT_HOME_NO, "ProtectHome=");
+        SKIP(c->private_devices, "PrivateDevices=");
+        SKIP(c->private_network, "PrivateNetwork=");
+        SKIP(c->private_users, "PrivateUsers=");
+        SKIP(c->private_ipc, "PrivateIPC=");
+        SKIP(c->private_mounts, "PrivateMounts=");
+        SKIP(c->read_write_paths || c->read_only_paths || c->inaccessible_paths || c->exec_paths || c->no_exec_paths,
+             "ReadWritePaths=/ReadOnlyPaths=/InaccessiblePaths=");
+        SKIP(c->temporary_filesystem, "TemporaryFileSystem=");
+        SKIP(c->bind_paths || c->bind_read_only_paths, "BindPaths=");
+        SKIP(c->root_directory || c->root_image, "RootDirectory=/RootImage=");
+        SKIP(c->protect_kernel_tunables || c->protect_kernel_modules || c->protect_kernel_logs, "ProtectKernel*=");
+        SKIP(c->protect_control_groups, "ProtectControlGroups=");
+        SKIP(c->protect_hostname, "ProtectHostname=");
+        SKIP(c->protect_clock, "ProtectClock=");
+        SKIP(c->protect_proc != PROTECT_PROC_DEFAULT || c->proc_subset != PROC_SUBSET_ALL, "ProtectProc=/ProcSubset=");
+        SKIP(c->system_call_filter.set || c->system_call_architectures || c->system_call_log.set, "SystemCallFilter=");
+        SKIP(c->restrict_address_families.set, "RestrictAddressFamilies=");
+        SKIP(c->restrict_namespaces.set || c->restrict_namespaces_all, "RestrictNamespaces=");
+        SKIP(c->memory_deny_write_execute, "MemoryDenyWriteExecute=");
+        SKIP(c->lock_personality, "LockPersonality=");
+        SKIP(c->restrict_realtime, "RestrictRealtime=");
+        SKIP(c->restrict_suid_sgid, "RestrictSUIDSGID=");
+        SKIP(c->capability_ambient_set, "AmbientCapabilities=");
+        SKIP(c->capability_bounding_set_set && !have_cap(CAP_SETPCAP), "CapabilityBoundingSet=");
+        SKIP(c->restrict_filesystems.set, "RestrictFileSystems=");
+#undef SKIP
+        if (b.len) log_notice("%s: sandboxing not applied in this container (no mount namespaces or seccomp here): %s", u->id, b.s);
+        if (c->pam_name) log_notice("%s: PAMName=%s: PAM sessions are not opened by tinysd.", u->id, c->pam_name);
+        buf_free(&b);
+}
+
+static int open_output(const ExecContext *c, ExecOutput o, int idx) {
+        const char *path = c->stdio_file[idx];
+        switch (o) {
+        case EXEC_OUTPUT_NULL: return -1;
+        case EXEC_OUTPUT_FILE: return path ? open(path, O_WRONLY | O_CREAT | O_CLOEXEC | O_NOCTTY, 0644) : -1;
+        case EXEC_OUTPUT_FILE_APPEND: return path ? open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOCTTY, 0644) : -1;
+        case EXEC_OUTPUT_FILE_TRUNCATE: return path ? open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOCTTY, 0644) : -1;
+        case EXEC_OUTPUT_TTY: {
+                int fd = open(c->tty_path ? c->tty_path : "/dev/console", O_WRONLY | O_CLOEXEC | O_NOCTTY);
+                return fd >= 0 ? fd : fcntl(STDOUT_FILENO, F_DUPFD_CLOEXEC, 3);
+        }
+        default:
+                /* journal, kmsg, inherit: the container's stdout (issue 5 adds the journal) */
+                return fcntl(idx == 2 ? STDERR_FILENO : STDOUT_FILENO, F_DUPFD_CLOEXEC, 3);
+        }
+}
+
+static int open_input(const ExecContext *c) {
+        switch (c->std_input) {
+        case EXEC_INPUT_TTY: case EXEC_INPUT_TTY_FORCE: case EXEC_INPUT_TTY_FAIL:
+                return open(c->tty_path ? c->tty_path : "/dev/console", O_RDWR | O_CLOEXEC | O_NOCTTY);
+        case EXEC_INPUT_FILE:
+                return c->stdio_file[0] ? open(c->stdio_file[0], O_RDONLY | O_CLOEXEC | O_NOCTTY) : -1;
+        case EXEC_INPUT_DATA: {
+                int fd = memfd_create("stdin-data", MFD_CLOEXEC);
+                if (fd < 0) return -1;
+                if (write(fd, c->stdin_data, c->stdin_data_size) != (ssize_t)c->stdin_data_size || lseek(fd, 0, SEEK_SET) < 0) {
+                        close(fd);
+                        return -1;
+                }
+                return fd;
+        }
+        default:
+                return -1;
+        }
+}
+
+static int build_env(MUnit *u, const ExecCommand *cmd, bool is_control, const Creds *cr, char ***ret) {
+        Manager *m = u->m;
+        ExecContext *c = unit_exec_context(u->cfg);
+        ServiceConfig *sc = u->cfg->service;
+        _cleanup_strv_free_ char **env = strv_copy(m->environment);
+        int r = 0;
+        if (!env && m->environment) return -ENOMEM;
+        if (!env_get(env, "PATH")) r |= env_set(&env, "PATH", DEFAULT_PATH);
+        r |= env_set(&env, "INVOCATION_ID", u->invocation_id);
+        if (cr->have_user || cr->dynamic) {
+                char num[16];
+                snprintf(num, sizeof num, "%u", (unsigned)cr->uid);
+                const char *name = cr->have_user ? cr->user.name : num;
+                r |= env_set(&env, "USER", name);
+                r |= env_set(&env, "LOGNAME", name);
+                r |= env_set(&env, "HOME", cr->have_user && cr->user.home ? cr->user.home : "/");
+                r |= env_set(&env, "SHELL", cr->have_user && cr->user.shell ? cr->user.shell : "/usr/sbin/nologin");
+        }
+        for (int t = 0; t < _EXEC_DIRECTORY_TYPE_MAX; t++) {
+                if (!c->directories[t].paths) continue;
+                _cleanup_strv_free_ char **full = NULL;
+                STRV_FOREACH(p, c->directories[t].paths) r |= strv_push(&full, strjoin(dir_prefix[t], "/", *p));
+                _cleanup_free_ char *joined = strv_join(full, ":");
+                if (joined) r |= env_set(&env, dir_env[t], joined);
+        }
+        if (sc) {
+                ServiceRuntime *s = &u->svc;
+                if (sc->notify_access != NOTIFY_NONE && m->notify_fd >= 0) r |= env_set(&env, "NOTIFY_SOCKET", "/run/systemd/notify");
+                if (is_control && s->main_pid > 0) {
+                        char num[16];
+                        snprintf(num, sizeof num, "%d", (int)s->main_pid);
+                        r |= env_set(&env, "MAINPID", num);
+                }
+                if (!is_control && sc->watchdog_usec > 0 && sc->watchdog_usec != USEC_INFINITY) {
+                        char num[24];
+                        snprintf(num, sizeof num, "%llu", (unsigned long long)sc->watchdog_usec);
+                        r |= env_set(&env, "WATCHDOG_USEC", num);
+                }
+                if (is_control && (s->control_id == SERVICE_EXEC_STOP || s->control_id == SERVICE_EXEC_STOP_POST)) {
+                        r |= env_set(&env, "SERVICE_RESULT", service_result_to_string(s->result));
+                        if (s->main_exit_code) {
+                                char num[16];
+                                const char *code = s->main_exit_code == CLD_EXITED ? "exited" : s->main_exit_code == CLD_DUMPED ? "dumped" : "killed";
+                                r |= env_set(&env, "EXIT_CODE", code);
+                                if (s->main_exit_code == CLD_EXITED) snprintf(num, sizeof num, "%d", s->main_exit_status);
+                                else snprintf(num, sizeof num, "%s", strempty(sigabbrev_np(s->main_exit_status)));
+                                r |= env_set(&env, "EXIT_STATUS", num);
+                        }
+                }
+        }
+        if (r < 0) return -ENOMEM;
+        /* Environment=, EnvironmentFile=, PassEnvironment=, UnsetEnvironment= in systemd's order */
+        if ((r = env_merge(&env, c->environment)) < 0) return r;
+        STRV_FOREACH(f, c->environment_files) {
+                const char *path = *f[0] == '-' ? *f + 1 : *f;
+                _cleanup_strv_free_ char **fenv = NULL;
+                r = env_file_read(path, &fenv);
+                if (r < 0 && *f[0] != '-') {
+                        log_error("%s: Failed to load environment files: %s", u->id, strerror(-r));
+                        return r;
+                }
+                if (r >= 0 && (r = env_merge(&env, fenv)) < 0) return r;
+        }
+        STRV_FOREACH(p, c->pass_environment) {
+                const char *v = getenv(*p);
+                if (v && (r = env_set(&env, *p, v)) < 0) return r;
+        }
+        STRV_FOREACH(p, c->unset_environment) env_unset(env, *p);
+        (void)cmd;
+        *ret = TAKE_PTR(env);
+        return 0;
+}
+
+static char *find_in_path(const char *name, char *const *env) {
+        const char *path = env_get(env, "PATH");
+        if (!path) path = DEFAULT_PATH;
+        for (const char *p = path; *p;) {
+                size_t n = strcspn(p, ":");
+                char *cand = xasprintf("%.*s/%s", (int)n, p, name);
+                if (cand && access(cand, X_OK) == 0) return cand;
+                free(cand);
+                p += n;
+                if (*p) p++;
+        }
+        return NULL;
+}
+
+int munit_spawn(MUnit *u, const ExecCommand *c, bool is_control, pid_t *ret_pid, int *ret_report_fd) {
+        Manager *m = u->m;
+        ExecContext *ec = unit_exec_context(u->cfg);
+        ServiceConfig *sc = u->cfg->service;
+        bool privileged = (c->flags & EXEC_COMMAND_FULLY_PRIVILEGED) || (is_control && sc && sc->permissions_start_only);
+        bool no_setuid = c->flags & (EXEC_COMMAND_NO_SETUID | EXEC_COMMAND_AMBIENT_MAGIC);
+        Creds cr;
+        int r = resolve_creds(u, privileged || no_setuid, &cr);
+        if (r < 0) {
+                log_error("%s: Failed to determine user credentials: %s", u->id, strerror(-r));
+                user_record_done(&cr.user);
+                return r;
+        }
+        sandbox_notice(u, ec);
+        if (cr.change && geteuid() != 0 && !have_cap(CAP_SETUID)) {
+                /* A non-root manager cannot switch users: run as ourselves, as a user manager would. */
+                if (!u->pam_notice_done) log_notice("%s: User=/Group= not applied: tinysd runs unprivileged.", u->id);
+                u->pam_notice_done = true;
+                cr.change = false;
+        }
+        _cleanup_strv_free_ char **env = NULL;
+        if ((r = build_env(u, c, is_control, &cr, &env)) < 0) {
+                user_record_done(&cr.user);
+                return r;
+        }
+        ExecCommand resolved = *c;
+        _cleanup_free_ char *path = NULL;
+        if (c->path && !strchr(c->path, '/') && (path = find_in_path(c->path, env))) resolved.path = path;
+        int fds[3] = { open_input(ec), open_output(ec, ec->std_output, 1), -1 };
+        fds[2] = ec->std_error == EXEC_OUTPUT_INHERIT ? (fds[1] >= 0 ? fcntl(fds[1], F_DUPFD_CLOEXEC, 3) : -1)
+                                                      : open_output(ec, ec->std_error, 2);
+        SpawnParams p = {
+                .command = &resolved, .context = ec, .environment = env, .stdio = { fds[0], fds[1], fds[2] },
+                .root = m->set.root, .apply_credentials = cr.change && !cr.dynamic,
+                .use_ids = cr.change && cr.dynamic, .uid = cr.uid, .gid = cr.gid,
+                .apply_bounding_set = ec->capability_bounding_set_set && have_cap(CAP_SETPCAP) && !privileged,
+        };
+        r = exec_spawn(&p, ret_pid, ret_report_fd);
+        for (int i = 0; i < 3; i++)
+                if (fds[i] >= 0) close(fds[i]);
+        user_record_done(&cr.user);
+        if (r < 0) log_error("%s: Failed to spawn %s: %s", u->id, c->path, strerror(-r));
+        else log_debug("%s: spawned %s as %d", u->id, c->path, (int)*ret_pid);
+        return r;
+}
+
+static int mkdir_parents_mode(const char *path, mode_t mode, uid_t uid, gid_t gid, bool chown_it) {
+        _cleanup_free_ char *p = strdup(path);
+        if (!p) return -ENOMEM;
+        for (char *s = p + 1; *s; s++)
+                if (*s == '/') {
+                        *s = 0;
+                        if (mkdir(p, 0755) < 0 && errno != EEXIST) return -errno;
+                        *s = '/';
+                }
+        if (mkdir(p, mode) < 0 && errno != EEXIST) return -errno;
+        if (chmod(p, mode) < 0) return -errno;
+        if (chown_it && chown(p, uid, gid) < 0 && errno != EPERM) return -errno;
+        return 0;
+}
+
+int munit_prepare_directories(MUnit *u) {
+        ExecContext *c = unit_exec_context(u->cfg);
+        if (!c) return 0;
+        Creds cr;
+        int r = resolve_creds(u, false, &cr);
+        user_record_done(&cr.user);
+        if (r < 0) return r;
+        for (int t = 0; t < _EXEC_DIRECTORY_TYPE_MAX; t++)
+                STRV_FOREACH(p, c->directories[t].paths) {
+                        _cleanup_free_ char *full = strjoin(dir_prefix[t], "/", *p);
+                        if (!full) return -ENOMEM;
+                        /* ConfigurationDirectory= stays root's, as systemd leaves it */
+                        r = mkdir_parents_mode(full, c->directories[t].mode, cr.uid, cr.gid, t != EXEC_DIRECTORY_CONFIGURATION);
+                        if (r < 0) {
+                                log_error("%s: Failed to set up %s %s: %s", u->id, dir_env[t], full, strerror(-r));
+                                return r;
+                        }
+                }
+        return 0;
+}
+
+static void closedirp(DIR **d) {
+        if (*d) closedir(*d);
+}
+
+static int rm_rf(const char *path, int depth) {
+        if (depth > 32) return -ELOOP;
+        struct stat st;
+        if (lstat(path, &st) < 0) return -errno;
+        if (S_ISDIR(st.st_mode)) {
+                _cleanup_(closedirp) DIR *d = opendir(path);
+                if (d) {
+                        struct dirent *de;
+                        while ((de = readdir(d)))
+                                if (!streq(de->d_name, ".") && !streq(de->d_name, "..")) {
+                                        _cleanup_free_ char *sub = strjoin(path, "/", de->d_name);
+                                        if (sub) (void)rm_rf(sub, depth + 1);
+                                }
+                }
+                return rmdir(path) < 0 ? -errno : 0;
+        }
+        return unlink(path) < 0 ? -errno : 0;
+}
+
+void munit_remove_runtime_directories(MUnit *u) {
+        ExecContext *c = unit_exec_context(u->cfg);
+        if (!c) return;
+        STRV_FOREACH(p, c->directories[EXEC_DIRECTORY_RUNTIME].paths) {
+                _cleanup_free_ char *full = strjoin("/run/", *p);
+                if (full) (void)rm_rf(full, 0);
+        }
+}

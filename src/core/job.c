@@ -1,0 +1,488 @@
+/* SPDX-License-Identifier: MIT */
+/* Jobs and transactions (systemd's job.c + transaction.c, reduced to what a container needs).
+ *
+ * A request (start X) becomes a transaction: the anchor job plus the jobs its dependencies pull
+ * in. The transaction is checked (conflicts, ordering cycles), merged into the installed jobs,
+ * and the run queue starts every job whose ordering predecessors are done. Each unit has at most
+ * one job. */
+#include <stdio.h>
+#include "base/log.h"
+#include "base/strv.h"
+#include "core/manager.h"
+
+static const char *const job_type_table[_JOB_TYPE_MAX] = {
+        [JOB_START] = "start", [JOB_VERIFY_ACTIVE] = "verify-active", [JOB_STOP] = "stop",
+        [JOB_RELOAD] = "reload", [JOB_RESTART] = "restart", [JOB_TRY_RESTART] = "try-restart",
+        [JOB_RELOAD_OR_START] = "reload-or-start", [JOB_NOP] = "nop",
+};
+const char *job_type_to_string(JobType t) { return t < _JOB_TYPE_MAX ? job_type_table[t] : NULL; }
+
+static const char *const job_result_table[_JOB_RESULT_MAX] = {
+        [JOB_DONE] = "done", [JOB_CANCELED] = "canceled", [JOB_TIMEOUT] = "timeout", [JOB_FAILED] = "failed",
+        [JOB_DEPENDENCY] = "dependency", [JOB_SKIPPED] = "skipped", [JOB_INVALID] = "invalid",
+        [JOB_ASSERT] = "assert", [JOB_UNSUPPORTED] = "unsupported", [JOB_COLLECTED] = "collected", [JOB_ONCE] = "once",
+};
+const char *job_result_to_string(JobResult r) { return r < _JOB_RESULT_MAX ? job_result_table[r] : NULL; }
+
+/* ---- the transaction under construction ---- */
+
+typedef struct TxEntry {
+        MUnit *unit;
+        JobType type;
+        bool matters;      /* pulled by a hard requirement of the anchor: may not be dropped */
+        bool dropped;
+} TxEntry;
+
+typedef struct Transaction {
+        Manager *m;
+        TxEntry *e;
+        size_t n, cap;
+        Hashmap *index;    /* unit id → entry index + 1 */
+} Transaction;
+
+static TxEntry *tx_find(Transaction *tx, const MUnit *u) {
+        uintptr_t i = (uintptr_t)hashmap_get(tx->index, u->id);
+        return i ? &tx->e[i - 1] : NULL;
+}
+
+static int tx_add(Transaction *tx, MUnit *u, JobType type, bool matters, TxEntry **ret) {
+        if (tx->n == tx->cap) {
+                size_t cap = tx->cap ? tx->cap * 2 : 16;
+                TxEntry *e = realloc(tx->e, cap * sizeof *e);
+                if (!e) return -ENOMEM;
+                tx->e = e;
+                tx->cap = cap;
+        }
+        tx->e[tx->n] = (TxEntry){ .unit = u, .type = type, .matters = matters };
+        int r = hashmap_put(tx->index, u->id, (void *)(uintptr_t)(tx->n + 1));
+        if (r < 0) return r;
+        *ret = &tx->e[tx->n++];
+        return 0;
+}
+
+static bool unit_is_loaded(const MUnit *u) {
+        return u->cfg && u->cfg->load_state == UNIT_LOADED;
+}
+
+/* Turn a job type into what it means for the unit's current state (systemd's
+ * job_type_collapse): restart of an inactive unit is a start, and so on. */
+static JobType job_type_collapse(JobType t, const MUnit *u) {
+        UnitActiveState s = u->state;
+        switch (t) {
+        case JOB_TRY_RESTART:
+                return UNIT_IS_INACTIVE_OR_FAILED(s) ? JOB_NOP : JOB_RESTART;
+        case JOB_RELOAD_OR_START:
+                if (UNIT_IS_INACTIVE_OR_FAILED(s)) return JOB_START;
+                return munit_can_reload(u) ? JOB_RELOAD : JOB_RESTART;
+        case JOB_RESTART:
+                return UNIT_IS_INACTIVE_OR_FAILED(s) && !(u->job && u->job->state == JOB_RUNNING) ? JOB_START : JOB_RESTART;
+        default:
+                return t;
+        }
+}
+
+static int tx_add_job_recursive(Transaction *tx, MUnit *u, JobType type, bool matters, bool ignore_requirements);
+
+/* Add the jobs that `names` pull in. Not-found units pulled by a hard requirement fail the
+ * request; soft ones (Wants=) are dropped with a message, as systemd does. */
+static int tx_pull(Transaction *tx, MUnit *u, char *const *names, JobType type, bool matters, bool hard) {
+        STRV_FOREACH(n, names) {
+                MUnit *o = NULL;
+                int r = manager_load_unit(tx->m, *n, &o);
+                if (r == -ENOMEM) return r;
+                if (!o) continue;
+                r = tx_add_job_recursive(tx, o, type, matters, false);
+                if (r == -ENOMEM) return r;
+                if (r < 0 && hard) {
+                        log_error("%s: Job %s/%s failed: dependency %s cannot be %s: %s", u->id, u->id,
+                                  job_type_to_string(type), o->id, type == JOB_STOP ? "stopped" : "started", strerror(-r));
+                        return r;
+                }
+                if (r < 0)
+                        log_debug("%s: Cannot add dependency job for unit %s, ignoring: %s", u->id, o->id, strerror(-r));
+        }
+        return 0;
+}
+
+static int tx_add_job_recursive(Transaction *tx, MUnit *u, JobType type, bool matters, bool ignore_requirements) {
+        type = job_type_collapse(type, u);
+        TxEntry *e = tx_find(tx, u);
+        if (e) {
+                if (e->dropped) return -ENOENT;
+                if (e->type == type || type == JOB_NOP) return 0;
+                /* start + verify-active merge to start; start and stop of one unit conflict */
+                if ((e->type == JOB_START && type == JOB_VERIFY_ACTIVE) || (e->type == JOB_VERIFY_ACTIVE && type == JOB_START)) {
+                        e->type = JOB_START;
+                        return 0;
+                }
+                if (e->matters && matters) return -EDEADLK;
+                if (!matters) return 0;   /* the earlier (closer to the anchor) job wins */
+                e->type = type;
+                e->matters = true;
+                return 0;
+        }
+        if ((type == JOB_START || type == JOB_RESTART || type == JOB_VERIFY_ACTIVE || type == JOB_RELOAD) && !unit_is_loaded(u)) {
+                if (type == JOB_START && u->cfg && u->cfg->load_state == UNIT_MASKED) return -ERFKILL;
+                return -ENOENT;
+        }
+        if (type == JOB_RELOAD && !munit_can_reload(u)) return -EBADR;
+        int r = tx_add(tx, u, type, matters, &e);
+        if (r < 0) return r;
+        if (ignore_requirements || !u->cfg) return 0;
+        char **const *deps = (char **const *)u->cfg->unit.deps;
+        if (type == JOB_START || type == JOB_RESTART) {
+                if ((r = tx_pull(tx, u, deps[UNIT_REQUIRES], JOB_START, matters, true)) < 0) return r;
+                if ((r = tx_pull(tx, u, deps[UNIT_BINDS_TO], JOB_START, matters, true)) < 0) return r;
+                if ((r = tx_pull(tx, u, deps[UNIT_REQUISITE], JOB_VERIFY_ACTIVE, matters, true)) < 0) return r;
+                if ((r = tx_pull(tx, u, deps[UNIT_WANTS], JOB_START, false, false)) < 0) return r;
+                if ((r = tx_pull(tx, u, deps[UNIT_UPHOLDS], JOB_START, false, false)) < 0) return r;
+                if ((r = tx_pull(tx, u, deps[UNIT_CONFLICTS], JOB_STOP, matters, true)) < 0) return r;
+                if ((r = tx_pull(tx, u, deps[UNIT_CONFLICTED_BY], JOB_STOP, false, false)) < 0) return r;
+        }
+        if (type == JOB_STOP || type == JOB_RESTART) {
+                JobType t = type == JOB_STOP ? JOB_STOP : JOB_TRY_RESTART;
+                if ((r = tx_pull(tx, u, deps[UNIT_REQUIRED_BY], t, false, false)) < 0) return r;
+                if ((r = tx_pull(tx, u, deps[UNIT_BOUND_BY], t, false, false)) < 0) return r;
+                if ((r = tx_pull(tx, u, deps[UNIT_CONSISTS_OF], t, false, false)) < 0) return r;
+                if ((r = tx_pull(tx, u, deps[UNIT_PROPAGATES_STOP_TO], t, false, false)) < 0) return r;
+        }
+        if (type == JOB_RELOAD) {
+                STRV_FOREACH(n, deps[UNIT_PROPAGATES_RELOAD_TO]) {
+                        MUnit *o = manager_get_unit(tx->m, *n);
+                        if (o && UNIT_IS_ACTIVE_OR_RELOADING(o->state) && munit_can_reload(o))
+                                (void)tx_add_job_recursive(tx, o, JOB_RELOAD, false, false);
+                }
+        }
+        return 0;
+}
+
+/* ---- ordering ---- */
+
+static bool job_is_stop_like(JobType t) { return t == JOB_STOP || t == JOB_RESTART; }
+
+/* Does a job of type `t` on unit a have to wait for a job of type `ot` on unit b? systemd's
+ * job_compare(): after ordering, except that a stop always goes before a start. */
+static bool job_order_waits(const MUnit *a, JobType t, const MUnit *b, JobType ot) {
+        if (t == JOB_NOP || ot == JOB_NOP) return false;
+        char **const *deps = (char **const *)a->cfg->unit.deps;
+        if (strv_contains(deps[UNIT_AFTER], b->id) && !job_is_stop_like(t)) return true;
+        if (strv_contains(deps[UNIT_BEFORE], b->id) && job_is_stop_like(ot)) return true;
+        return false;
+}
+
+/* Depth-first search for an ordering cycle among the transaction's jobs (and installed jobs).
+ * Returns the index of a job to drop to break it, or -1. */
+typedef struct CycleWalk {
+        Transaction *tx;
+        uint8_t *mark;     /* 0 new, 1 on stack, 2 done */
+        size_t *stack;
+        size_t depth;
+} CycleWalk;
+
+static ssize_t cycle_visit(CycleWalk *w, size_t i) {
+        Transaction *tx = w->tx;
+        w->mark[i] = 1;
+        w->stack[w->depth++] = i;
+        TxEntry *e = &tx->e[i];
+        static const UnitDependency order[] = { UNIT_AFTER, UNIT_BEFORE };
+        for (size_t k = 0; k < ELEMENTSOF(order); k++)
+                STRV_FOREACH(n, e->unit->cfg ? e->unit->cfg->unit.deps[order[k]] : NULL) {
+                        MUnit *o = manager_get_unit(tx->m, *n);
+                        TxEntry *oe = o ? tx_find(tx, o) : NULL;
+                        if (!oe || oe->dropped || !job_order_waits(e->unit, e->type, o, oe->type)) continue;
+                        size_t j = (size_t)(oe - tx->e);
+                        if (w->mark[j] == 2) continue;
+                        if (w->mark[j] == 1) {
+                                /* The cycle is stack[pos..depth): report it and pick a job that does not matter. */
+                                size_t pos = w->depth;
+                                while (pos > 0 && w->stack[pos - 1] != j) pos--;
+                                pos = pos ? pos - 1 : 0;
+                                log_warning("%s: Found ordering cycle on %s/%s", tx->e[j].unit->id, tx->e[j].unit->id,
+                                            job_type_to_string(tx->e[j].type));
+                                ssize_t victim = -1;
+                                for (size_t s = w->depth; s > pos; s--) {
+                                        TxEntry *ce = &tx->e[w->stack[s - 1]];
+                                        log_warning("%s: Found dependency on %s/%s", tx->e[j].unit->id, ce->unit->id, job_type_to_string(ce->type));
+                                        if (victim < 0 && !ce->matters) victim = (ssize_t)w->stack[s - 1];
+                                }
+                                return victim >= 0 ? victim : -2;
+                        }
+                        ssize_t r = cycle_visit(w, j);
+                        if (r != -1) return r;
+                }
+        w->mark[i] = 2;
+        w->depth--;
+        return -1;
+}
+
+static int tx_break_cycles(Transaction *tx) {
+        for (;;) {
+                _cleanup_free_ uint8_t *mark = calloc(tx->n ? tx->n : 1, 1);
+                _cleanup_free_ size_t *stack = calloc(tx->n ? tx->n : 1, sizeof(size_t));
+                if (!mark || !stack) return -ENOMEM;
+                CycleWalk w = { .tx = tx, .mark = mark, .stack = stack };
+                ssize_t victim = -1;
+                for (size_t i = 0; i < tx->n && victim == -1; i++)
+                        if (!tx->e[i].dropped && !mark[i]) victim = cycle_visit(&w, i);
+                if (victim == -1) return 0;
+                if (victim == -2) {
+                        log_error("Transaction order is cyclic. See system logs for details.");
+                        return -ENOLINK;
+                }
+                TxEntry *v = &tx->e[victim];
+                log_error("%s: Job %s/%s deleted to break ordering cycle starting with %s/%s", v->unit->id, v->unit->id,
+                          job_type_to_string(v->type), tx->e[0].unit->id, job_type_to_string(tx->e[0].type));
+                v->dropped = true;
+        }
+}
+
+/* ---- installed jobs ---- */
+
+void job_free(Job *j) {
+        if (!j) return;
+        Manager *m = j->unit->m;
+        if (j->unit->job == j) j->unit->job = NULL;
+        /* unlink from the run queue */
+        for (Job **p = &m->run_queue; *p; p = &(*p)->run_next)
+                if (*p == j) {
+                        *p = j->run_next;
+                        break;
+                }
+        event_source_free(j->timer);
+        if (j->state == JOB_RUNNING) m->n_running_jobs--;
+        m->n_jobs--;
+        free(j);
+}
+
+void job_requeue(Job *j) {
+        if (j->in_run_queue) return;
+        Manager *m = j->unit->m;
+        j->in_run_queue = true;
+        j->run_next = m->run_queue;
+        m->run_queue = j;
+        event_source_set_enabled(m->run_defer, true);
+}
+
+/* A finished or changed job may unblock the jobs of units ordered against its unit. */
+void job_schedule_neighbours(MUnit *u) {
+        if (!u->cfg) return;
+        static const UnitDependency order[] = { UNIT_AFTER, UNIT_BEFORE };
+        for (size_t k = 0; k < ELEMENTSOF(order); k++)
+                STRV_FOREACH(n, u->cfg->unit.deps[order[k]]) {
+                        MUnit *o = manager_get_unit(u->m, *n);
+                        if (o && o->job && o->job->state == JOB_WAITING) job_requeue(o->job);
+                }
+}
+
+static int job_install(Manager *m, MUnit *u, JobType type, bool irreversible, Job **ret) {
+        Job *j = u->job;
+        if (j) {
+                if (j->type == type || (type == JOB_VERIFY_ACTIVE && j->type == JOB_START)) {
+                        *ret = j;
+                        return 0;
+                }
+                if (j->irreversible) return -EBUSY;
+                /* A running start replaced by a stop: the unit's state machine handles stop-while-
+                 * starting; the old job is canceled. */
+                job_finish(j, JOB_CANCELED);
+        }
+        j = calloc(1, sizeof *j);
+        if (!j) return -ENOMEM;
+        j->id = ++m->last_job_id;
+        j->unit = u;
+        j->type = type;
+        j->irreversible = irreversible;
+        u->job = j;
+        m->n_jobs++;
+        job_requeue(j);
+        *ret = j;
+        return 0;
+}
+
+static int tx_isolate(Transaction *tx) {
+        Manager *m = tx->m;
+        for (size_t i = 0; i < m->n_list; i++) {
+                MUnit *u = m->list[i];
+                if (tx_find(tx, u) || UNIT_IS_INACTIVE_OR_FAILED(u->state)) continue;
+                if (u->cfg && u->cfg->unit.ignore_on_isolate) continue;
+                TxEntry *e;
+                int r = tx_add(tx, u, JOB_STOP, false, &e);
+                if (r < 0) return r;
+        }
+        return 0;
+}
+
+int manager_add_job(Manager *m, JobType type, MUnit *u, JobMode mode, Job **ret) {
+        Transaction tx = { .m = m, .index = hashmap_new() };
+        int r;
+        if (!tx.index) return -ENOMEM;
+        bool ignore_req = mode == JOB_IGNORE_DEPENDENCIES || mode == JOB_IGNORE_REQUIREMENTS;
+        if (m->shutting_down && type != JOB_STOP && !m->exit_requested) { r = -ESHUTDOWN; goto out; }
+        r = tx_add_job_recursive(&tx, u, type, true, ignore_req);
+        if (r < 0) goto out;
+        if (mode == JOB_ISOLATE && (r = tx_isolate(&tx)) < 0) goto out;
+        if (mode != JOB_IGNORE_DEPENDENCIES && (r = tx_break_cycles(&tx)) < 0) goto out;
+        if (mode == JOB_FAIL)
+                for (size_t i = 0; i < tx.n; i++) {
+                        Job *old = tx.e[i].unit->job;
+                        if (!tx.e[i].dropped && old && old->type != tx.e[i].type) { r = -EBUSY; goto out; }
+                }
+        Job *anchor = NULL;
+        for (size_t i = 0; i < tx.n; i++) {
+                TxEntry *e = &tx.e[i];
+                if (e->dropped || e->type == JOB_NOP) continue;
+                /* redundant jobs (stop an inactive unit, start an active one) are dropped, except the anchor */
+                if (i > 0 && !e->unit->job &&
+                    ((e->type == JOB_STOP && UNIT_IS_INACTIVE_OR_FAILED(e->unit->state)) ||
+                     ((e->type == JOB_START || e->type == JOB_VERIFY_ACTIVE) && UNIT_IS_ACTIVE_OR_RELOADING(e->unit->state))))
+                        continue;
+                Job *j;
+                r = job_install(m, e->unit, e->type, mode == JOB_REPLACE_IRREVERSIBLY, &j);
+                if (r < 0 && i == 0) goto out;
+                if (r < 0) continue;
+                if (i == 0) anchor = j;
+        }
+        if (ret) *ret = anchor;
+        r = 0;
+out:
+        hashmap_free(tx.index);
+        free(tx.e);
+        return r;
+}
+
+/* ---- running ---- */
+
+static bool job_is_runnable(const Job *j) {
+        MUnit *u = j->unit;
+        if (!u->cfg || j->type == JOB_NOP) return true;
+        static const UnitDependency order[] = { UNIT_AFTER, UNIT_BEFORE };
+        for (size_t k = 0; k < ELEMENTSOF(order); k++)
+                STRV_FOREACH(n, u->cfg->unit.deps[order[k]]) {
+                        MUnit *o = manager_get_unit(u->m, *n);
+                        if (o && o->job && o != u && job_order_waits(u, j->type, o, o->job->type)) return false;
+                }
+        return true;
+}
+
+static void job_run(Job *j) {
+        MUnit *u = j->unit;
+        Manager *m = u->m;
+        j->state = JOB_RUNNING;
+        m->n_running_jobs++;
+        int r;
+        switch (j->type) {
+        case JOB_START:
+                r = munit_start(u);
+                if (r == -EALREADY) return j->quiet = true, job_finish(j, JOB_DONE);
+                if (r == -EBADR) return job_finish(j, JOB_DONE);      /* condition failed: skipped, not failed */
+                if (r == -EPROTO) return job_finish(j, JOB_ASSERT);
+                if (r == -ECANCELED) return job_finish(j, JOB_FAILED); /* start limit */
+                if (r == -ENOLINK) return job_finish(j, JOB_DEPENDENCY);
+                if (r == -EAGAIN) { j->state = JOB_WAITING; m->n_running_jobs--; return; }  /* still stopping */
+                if (r < 0) return job_finish(j, JOB_FAILED);
+                return;
+        case JOB_VERIFY_ACTIVE:
+                return job_finish(j, UNIT_IS_ACTIVE_OR_RELOADING(u->state) ? JOB_DONE :
+                                     u->state == UNIT_ACTIVATING ? JOB_DONE : JOB_FAILED);
+        case JOB_STOP:
+        case JOB_RESTART:
+                r = munit_stop(u);
+                if (r == -EALREADY) {
+                        if (j->type == JOB_RESTART) {
+                                j->type = JOB_START;
+                                j->state = JOB_WAITING;
+                                m->n_running_jobs--;
+                                job_requeue(j);
+                                return;
+                        }
+                        j->quiet = true;
+                        return job_finish(j, JOB_DONE);
+                }
+                if (r < 0) return job_finish(j, JOB_FAILED);
+                return;
+        case JOB_RELOAD:
+                r = munit_reload(u);
+                if (r == -EALREADY) return job_finish(j, JOB_DONE);
+                if (r < 0) return job_finish(j, JOB_FAILED);
+                return;
+        default:
+                return job_finish(j, JOB_DONE);
+        }
+}
+
+void manager_dispatch_run_queue(Manager *m) {
+        /* Pop one at a time: running a job may free or queue others. */
+        Job *j;
+        while ((j = m->run_queue)) {
+                m->run_queue = j->run_next;
+                j->run_next = NULL;
+                j->in_run_queue = false;
+                if (j->state == JOB_WAITING && job_is_runnable(j)) job_run(j);
+        }
+}
+
+/* ---- finishing ---- */
+
+static void job_print_status(Job *j, JobResult r) {
+        MUnit *u = j->unit;
+        Manager *m = u->m;
+        bool target = u->cfg && u->cfg->type == UNIT_TARGET;
+        bool oneshot = u->cfg && u->cfg->service && u->cfg->service->type == SERVICE_ONESHOT;
+        if (j->quiet) return;
+        switch (j->type) {
+        case JOB_START:
+                if (r == JOB_DONE) {
+                        if (!u->condition_result) return;
+                        if (target) return manager_status(m, STATUS_OK, u, "Reached target ", ".");
+                        if (u->state == UNIT_ACTIVE || u->state == UNIT_RELOADING)
+                                return manager_status(m, STATUS_OK, u, "Started ", ".");
+                        if (oneshot || u->state == UNIT_INACTIVE) return manager_status(m, STATUS_OK, u, "Finished ", ".");
+                        return;
+                }
+                if (r == JOB_FAILED) return manager_status(m, STATUS_FAILED, u, "Failed to start ", ".");
+                if (r == JOB_DEPENDENCY) return manager_status(m, STATUS_DEPEND, u, "Dependency failed for ", ".");
+                if (r == JOB_TIMEOUT) return manager_status(m, STATUS_TIME, u, "Timed out starting ", ".");
+                if (r == JOB_ASSERT) return manager_status(m, STATUS_FAILED, u, "Assertion failed for ", ".");
+                return;
+        case JOB_STOP:
+        case JOB_RESTART:
+                if (r == JOB_DONE) return manager_status(m, STATUS_OK, u, target ? "Stopped target " : "Stopped ", ".");
+                if (r == JOB_FAILED) return manager_status(m, STATUS_FAILED, u, "Stopped (with error) ", ".");
+                if (r == JOB_TIMEOUT) return manager_status(m, STATUS_TIME, u, "Timed out stopping ", ".");
+                return;
+        case JOB_RELOAD:
+                if (r == JOB_DONE) return manager_status(m, STATUS_OK, u, "Reloaded ", ".");
+                if (r == JOB_FAILED) return manager_status(m, STATUS_FAILED, u, "Reload failed for ", ".");
+                return;
+        default:
+                return;
+        }
+}
+
+/* A failed start fails the start jobs of units that need this one (Requires=, BindsTo=,
+ * Requisite=) and are ordered after it; systemd's job_fail_dependencies(). */
+static void job_fail_dependents(MUnit *u) {
+        static const UnitDependency by[] = { UNIT_REQUIRED_BY, UNIT_BOUND_BY, UNIT_REQUISITE_OF };
+        if (!u->cfg) return;
+        for (size_t k = 0; k < ELEMENTSOF(by); k++)
+                STRV_FOREACH(n, u->cfg->unit.deps[by[k]]) {
+                        MUnit *o = manager_get_unit(u->m, *n);
+                        if (!o || !o->job || o->job->type != JOB_START || o->job->state != JOB_WAITING) continue;
+                        if (!o->cfg || !strv_contains(o->cfg->unit.deps[UNIT_AFTER], u->id)) continue;
+                        job_finish(o->job, JOB_DEPENDENCY);
+                }
+}
+
+void job_finish(Job *j, JobResult r) {
+        MUnit *u = j->unit;
+        Manager *m = u->m;
+        JobType type = j->type;
+        log_debug("%s: Job %u %s/%s finished, result=%s", u->id, j->id, u->id, job_type_to_string(type), job_result_to_string(r));
+        job_print_status(j, r);
+        job_free(j);
+        if (type == JOB_START && r != JOB_DONE) job_fail_dependents(u);
+        /* Requisite/verify-active failures propagate like start failures */
+        if (type == JOB_VERIFY_ACTIVE && r != JOB_DONE) job_fail_dependents(u);
+        job_schedule_neighbours(u);
+        manager_check_finished(m);
+}

@@ -1,0 +1,135 @@
+/* SPDX-License-Identifier: MIT */
+/* Which processes belong to a unit, and signalling them (systemd.kill(5)) without cgroups.
+ *
+ * A unit's processes are found by proc_unit_members() from every pid the unit ever had (its
+ * sessions and process groups survive their leaders), plus the orphans re-parented to us that
+ * still carry the unit's $INVOCATION_ID in their initial environment: a daemon that double-forks
+ * and calls setsid() leaves no other trace. See docs/ARCHITECTURE.md, "Processes without cgroups". */
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include "base/log.h"
+#include "core/manager.h"
+#include "core/proc-scan.h"
+
+#define ENVIRON_MAX (256 * 1024)
+
+static bool environ_has_invocation(pid_t pid, const char *id) {
+        char path[64];
+        snprintf(path, sizeof path, "/proc/%d/environ", (int)pid);
+        _cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC);
+        if (fd < 0) return false;
+        char needle[64];
+        int nl = snprintf(needle, sizeof needle, "INVOCATION_ID=%s", id);
+        static char buf[ENVIRON_MAX];
+        ssize_t n = read(fd, buf, sizeof buf - 1);
+        if (n <= 0) return false;
+        buf[n] = 0;
+        for (ssize_t i = 0; i < n; i += (ssize_t)strlen(buf + i) + 1)
+                if (strncmp(buf + i, needle, (size_t)nl) == 0 && buf[i + nl] == 0) return true;
+        return false;
+}
+
+/* An orphan of ours that no other unit claims and that carries this unit's invocation id. */
+static bool orphan_is_ours(MUnit *u, const ProcInfo *p) {
+        if (p->ppid != u->m->self || proc_state_is_dead(p->state) || !u->invocation_id[0]) return false;
+        return environ_has_invocation(p->pid, u->invocation_id);
+}
+
+int munit_members(MUnit *u, pid_t **ret, size_t *ret_n) {
+        ProcTable t = {0};
+        int r = proc_table_read(NULL, &t);
+        if (r < 0) return r;
+        /* live seeds: main, control, and escaped daemons found by their environment (a daemon that
+         * forked after setsid() leads no session, so it must be a seed, not a session) */
+        pid_t seeds[2 + 64];
+        size_t n_seeds = 0;
+        if (u->svc.main_pid > 0) seeds[n_seeds++] = u->svc.main_pid;
+        if (u->svc.control_pid > 0) seeds[n_seeds++] = u->svc.control_pid;
+        for (size_t i = 0; i < t.n && n_seeds < ELEMENTSOF(seeds); i++)
+                if (orphan_is_ours(u, &t.procs[i])) seeds[n_seeds++] = t.procs[i].pid;
+        /* every pid the unit ever had names a session or group that may outlive it */
+        pid_t sessions[UNIT_MAX_PIDS];
+        size_t n_sessions = 0;
+        for (unsigned i = 0; i < u->n_pids; i++) sessions[n_sessions++] = u->pids[i];
+        pid_t *members = NULL;
+        size_t n = 0;
+        r = proc_unit_members(&t, u->m->self, seeds, n_seeds, sessions, n_sessions, &members, &n);
+        proc_table_done(&t);
+        if (r < 0) return r;
+        *ret = members;
+        *ret_n = n;
+        return 0;
+}
+
+int munit_kill(MUnit *u, int sig, bool main_only) {
+        int n = 0;
+        pid_t main_pid = u->svc.main_pid, control_pid = u->svc.control_pid;
+        if (main_pid > 0 && kill(main_pid, sig) == 0) n++;
+        if (control_pid > 0 && kill(control_pid, sig) == 0) n++;
+        /* a stopped process would never see SIGTERM */
+        if (sig != SIGKILL && sig != SIGCONT) {
+                if (main_pid > 0) (void)kill(main_pid, SIGCONT);
+                if (control_pid > 0) (void)kill(control_pid, SIGCONT);
+        }
+        if (main_only) return n;
+        pid_t *members = NULL;
+        size_t k = 0;
+        if (munit_members(u, &members, &k) < 0) return n;
+        for (size_t i = 0; i < k; i++) {
+                if (members[i] == main_pid || members[i] == control_pid) continue;
+                if (kill(members[i], sig) == 0) {
+                        n++;
+                        if (sig != SIGKILL && sig != SIGCONT) (void)kill(members[i], SIGCONT);
+                }
+        }
+        free(members);
+        return n;
+}
+
+/* The last round of shutdown: every process we are an ancestor of (as PID 1: all of them). */
+int manager_kill_all(Manager *m, int sig) {
+        if (m->is_pid1) {
+                int r = kill(-1, sig);   /* PID 1 is never signalled by kill(-1) */
+                return r < 0 ? (errno == ESRCH ? 0 : -errno) : 1;
+        }
+        ProcTable t = {0};
+        int r = proc_table_read(NULL, &t);
+        if (r < 0) return r;
+        int n = 0;
+        for (size_t i = 0; i < t.n; i++) {
+                const ProcInfo *p = &t.procs[i];
+                if (p->pid == m->self || proc_state_is_dead(p->state)) continue;
+                /* is self an ancestor? */
+                const ProcInfo *q = p;
+                for (int depth = 0; q && depth < 4096; depth++) {
+                        if (q->ppid == m->self) {
+                                if (kill(p->pid, sig) == 0) n++;
+                                break;
+                        }
+                        if (q->ppid <= 1) break;
+                        q = proc_table_find(&t, q->ppid);
+                }
+        }
+        proc_table_done(&t);
+        return n;
+}
+
+MUnit *manager_unit_by_pid(Manager *m, pid_t pid) {
+        for (size_t i = 0; i < m->n_list; i++) {
+                MUnit *u = m->list[i];
+                if (u->svc.main_pid == pid || u->svc.control_pid == pid) return u;
+        }
+        /* walk up the parent chain to a pid a unit knows */
+        pid_t cur = pid;
+        for (int depth = 0; depth < 64 && cur > 1 && cur != m->self; depth++) {
+                for (size_t i = 0; i < m->n_list; i++)
+                        if (munit_has_pid(m->list[i], cur) || m->list[i]->svc.main_pid == cur) return m->list[i];
+                ProcInfo pi;
+                if (proc_info_read(NULL, cur, &pi) < 0) break;
+                for (size_t i = 0; i < m->n_list; i++)
+                        if (pi.sid > 1 && munit_has_pid(m->list[i], pi.sid)) return m->list[i];
+                cur = pi.ppid;
+        }
+        return NULL;
+}

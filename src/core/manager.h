@@ -1,0 +1,229 @@
+/* SPDX-License-Identifier: MIT */
+#pragma once
+/* The manager: PID 1's state. It owns the event loop, the loader (configuration) and one MUnit
+ * per loaded unit (runtime state), runs jobs in dependency order, and shuts everything down.
+ *
+ * Configuration (Unit, from src/unit) and runtime (MUnit) are separate objects so that
+ * daemon-reload can replace the former while processes keep running. */
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+#include "base/hashmap.h"
+#include "base/parse.h"
+#include "core/event.h"
+#include "unit/load.h"
+
+typedef enum UnitActiveState {
+        UNIT_ACTIVE, UNIT_RELOADING, UNIT_INACTIVE, UNIT_FAILED, UNIT_ACTIVATING, UNIT_DEACTIVATING,
+        _UNIT_ACTIVE_STATE_MAX,
+} UnitActiveState;
+const char *unit_active_state_to_string(UnitActiveState s);
+
+typedef enum JobType {
+        JOB_START, JOB_VERIFY_ACTIVE, JOB_STOP, JOB_RELOAD, JOB_RESTART, JOB_TRY_RESTART,
+        JOB_RELOAD_OR_START, JOB_NOP, _JOB_TYPE_MAX,
+} JobType;
+const char *job_type_to_string(JobType t);
+
+typedef enum JobState { JOB_WAITING, JOB_RUNNING } JobState;
+
+typedef enum JobResult {
+        JOB_DONE, JOB_CANCELED, JOB_TIMEOUT, JOB_FAILED, JOB_DEPENDENCY, JOB_SKIPPED, JOB_INVALID,
+        JOB_ASSERT, JOB_UNSUPPORTED, JOB_COLLECTED, JOB_ONCE, _JOB_RESULT_MAX,
+} JobResult;
+const char *job_result_to_string(JobResult r);
+
+typedef struct Manager Manager;
+typedef struct MUnit MUnit;
+
+typedef struct Job {
+        uint32_t id;
+        MUnit *unit;
+        JobType type;
+        JobState state;
+        bool irreversible;
+        bool in_run_queue;
+        bool quiet;              /* the unit was already where the job wanted it: no status line */
+        EventSource *timer;      /* JobTimeoutSec= */
+        struct Job *run_next;    /* run queue link */
+} Job;
+
+/* systemd's service states (systemctl show SubState=). */
+typedef enum ServiceState {
+        SERVICE_DEAD, SERVICE_CONDITION, SERVICE_START_PRE, SERVICE_START, SERVICE_START_POST,
+        SERVICE_RUNNING, SERVICE_EXITED, SERVICE_RELOAD, SERVICE_STOP, SERVICE_STOP_WATCHDOG,
+        SERVICE_STOP_SIGTERM, SERVICE_STOP_SIGKILL, SERVICE_STOP_POST, SERVICE_FINAL_WATCHDOG,
+        SERVICE_FINAL_SIGTERM, SERVICE_FINAL_SIGKILL, SERVICE_FAILED, SERVICE_AUTO_RESTART,
+        _SERVICE_STATE_MAX,
+} ServiceState;
+const char *service_state_to_string(ServiceState s);
+
+typedef enum ServiceResult {
+        SERVICE_SUCCESS, SERVICE_FAILURE_RESOURCES, SERVICE_FAILURE_PROTOCOL, SERVICE_FAILURE_TIMEOUT,
+        SERVICE_FAILURE_EXIT_CODE, SERVICE_FAILURE_SIGNAL, SERVICE_FAILURE_CORE_DUMP,
+        SERVICE_FAILURE_WATCHDOG, SERVICE_FAILURE_START_LIMIT_HIT, SERVICE_SKIP_CONDITION,
+        _SERVICE_RESULT_MAX,
+} ServiceResult;
+const char *service_result_to_string(ServiceResult r);
+
+#define UNIT_MAX_PIDS 64
+
+/* Runtime of a service (service.c). */
+typedef struct ServiceRuntime {
+        ServiceState state;
+        ServiceResult result, reload_result;
+        pid_t main_pid, control_pid;
+        bool main_pid_known, main_pid_alien;
+        EventSource *main_watch, *control_watch, *exec_watch;  /* child exits; Type=exec report pipe */
+        int exec_report_fd;
+        ServiceExecCommand control_id;        /* which list the control process runs */
+        const ExecCommand *control_command;   /* current command of that list */
+        const ExecCommand *main_command;      /* current ExecStart= (oneshot runs several) */
+        EventSource *timer;                   /* state timeout, restart delay, watchdog */
+        usec_t watchdog_usec, watchdog_last;
+        EventSource *watchdog_timer;
+        int main_exit_code, main_exit_status;  /* CLD_* and status, for $EXIT_CODE/$EXIT_STATUS */
+        bool forbid_restart, notify_ready, notify_stopping, reload_pending_ready;
+        unsigned n_restarts;
+        unsigned n_stop_rounds;
+        char *status_text;
+        int status_errno;
+        usec_t extend_timeout_until;
+        int *fd_store; char **fd_store_names; size_t n_fd_store;
+        unsigned long long start_ticks;       /* when the start began, for orphan attribution */
+} ServiceRuntime;
+
+struct MUnit {
+        Manager *m;
+        Unit *cfg;                  /* borrowed from m->loader; replaced by daemon-reload */
+        char *id;                   /* owned copy: stable across reloads */
+        UnitActiveState state;      /* derived from the type state, cached for ordering */
+        Job *job;
+        bool condition_result, assert_result, conditions_checked;
+        bool sandbox_notice_done, pam_notice_done;
+        char invocation_id[33];
+        usec_t active_enter, active_exit, inactive_enter;
+        /* start rate limit (StartLimitIntervalSec=/Burst=) */
+        usec_t start_limit_begin;
+        unsigned start_limit_count;
+        bool start_limit_hit;
+        /* every pid ever seen in this unit (oldest dropped): seeds for process discovery */
+        pid_t pids[UNIT_MAX_PIDS];
+        unsigned n_pids, pids_next;
+        uid_t dynamic_uid;          /* DynamicUser= allocation, 0 none */
+        ServiceRuntime svc;         /* used by services only */
+        bool in_gc_queue;
+};
+
+typedef struct ManagerSettings {
+        const char *default_unit;   /* --unit= / systemd.unit= */
+        bool show_status;           /* console lines */
+        bool clean_environment;     /* --clean-environment: systemd's service environment */
+        usec_t shutdown_timeout;    /* global bound for stopping everything */
+        usec_t default_timeout_stop, default_timeout_start;
+        const char *root;           /* for tests: --root of the loader */
+} ManagerSettings;
+
+struct Manager {
+        ManagerSettings set;
+        EventLoop *event;
+        Loader *loader;
+        Hashmap *units;             /* every name (id and aliases) → MUnit */
+        MUnit **list; size_t n_list, cap_list;
+        uint32_t last_job_id;
+        unsigned n_jobs, n_running_jobs;
+        Job *run_queue;
+        EventSource *run_defer, *shutdown_timer, *notify_src;
+        int notify_fd;
+        char **environment;         /* what services inherit (container env, minus PID 1's own) */
+        pid_t self;
+        bool is_pid1;
+        bool shutting_down, exit_requested, reload_requested;
+        int exit_code;              /* container exit status */
+        int objective;              /* what the shutdown maps to: exit/halt/poweroff/reboot/kexec */
+        bool console_tty;
+        uint32_t next_dynamic_uid;
+        bool booted;                /* default target job finished */
+        usec_t boot_start, boot_done;
+};
+
+/* manager.c */
+int manager_new(const ManagerSettings *set, Manager **ret);
+void manager_free(Manager *m);
+int manager_boot(Manager *m);
+int manager_run(Manager *m);      /* the loop; returns the exit code */
+MUnit *manager_get_unit(Manager *m, const char *name);
+/* Load (if needed) and return the runtime unit. */
+int manager_load_unit(Manager *m, const char *name, MUnit **ret);
+void manager_start_shutdown(Manager *m, int exit_code, const char *why);
+/* Shutdown: when the last job is gone, the final kill round and exit. */
+void manager_check_finished(Manager *m);
+int manager_reload(Manager *m);
+/* SuccessAction=/FailureAction=/StartLimitAction= */
+void manager_emergency_action(Manager *m, MUnit *u, EmergencyAction a, int exit_status, const char *reason);
+/* The console: systemd's "[  OK  ] Started foo.service - Foo." lines (console.c). */
+typedef enum StatusKind { STATUS_OK, STATUS_FAILED, STATUS_DEPEND, STATUS_TIME, STATUS_INFO, STATUS_WARN } StatusKind;
+void manager_status(Manager *m, StatusKind k, MUnit *u, const char *fmt_prefix, const char *suffix);
+void manager_status_line(Manager *m, StatusKind k, const char *text);
+
+/* munit.c: the type-independent unit logic. */
+MUnit *munit_new(Manager *m, Unit *cfg);
+void munit_free(MUnit *u);
+const char *munit_description(const MUnit *u);
+/* "foo.service - Foo" as systemd 252's StatusUnitFormat=combined prints it */
+char *munit_status_name(const MUnit *u);
+int munit_start(MUnit *u);        /* 0 started (state change follows), -EALREADY, -EBADR condition, -ECANCELED start limit, ... */
+int munit_stop(MUnit *u);
+int munit_reload(MUnit *u);
+bool munit_can_reload(const MUnit *u);
+/* Called by a type when its state changed: finishes jobs, propagates, runs OnFailure=. */
+void munit_notify(MUnit *u, UnitActiveState old, UnitActiveState now, bool reload_success);
+MUnit *munit_follow(MUnit *u, const char *name);
+void munit_add_pid(MUnit *u, pid_t pid);
+bool munit_has_pid(const MUnit *u, pid_t pid);
+bool munit_test_start_limit(MUnit *u);
+void munit_reset_failed(MUnit *u);
+MUnit *manager_unit_by_pid(Manager *m, pid_t pid);
+#define UNIT_IS_ACTIVE_OR_RELOADING(s) ((s) == UNIT_ACTIVE || (s) == UNIT_RELOADING)
+#define UNIT_IS_INACTIVE_OR_FAILED(s) ((s) == UNIT_INACTIVE || (s) == UNIT_FAILED)
+
+/* job.c */
+int manager_add_job(Manager *m, JobType type, MUnit *u, JobMode mode, Job **ret);
+void job_finish(Job *j, JobResult r);
+void manager_dispatch_run_queue(Manager *m);
+void job_schedule_neighbours(MUnit *u);
+void job_free(Job *j);
+void job_requeue(Job *j);   /* check again whether it can run */
+
+/* service.c */
+int service_start(MUnit *u);
+int service_stop(MUnit *u);
+int service_reload(MUnit *u);
+void service_init_runtime(MUnit *u);
+void service_done_runtime(MUnit *u);
+UnitActiveState service_active_state(const MUnit *u);
+struct NotifyMessage;
+void service_notify_message(MUnit *u, pid_t pid, const struct NotifyMessage *msg, const int *fds, size_t n_fds);
+void service_orphan_exited(MUnit *u, pid_t pid);
+void service_reset_failed(MUnit *u);
+void service_start_limit_hit(MUnit *u);
+
+/* notify.c */
+int manager_setup_notify(Manager *m);
+
+/* kill.c: process discovery without cgroups and the kill sequence. */
+int munit_members(MUnit *u, pid_t **ret, size_t *ret_n);
+/* Send sig to the unit's processes as KillMode says (main and control always). Returns how many
+ * processes were signalled. main_only: KillMode=mixed's SIGTERM round. */
+int munit_kill(MUnit *u, int sig, bool main_only);
+int manager_kill_all(Manager *m, int sig);
+
+/* exec-run.c: everything between a unit's configuration and exec_spawn(). */
+typedef struct ExecRunFlags { bool control; bool main; bool sandbox_skipped_notice; } ExecRunFlags;
+int munit_spawn(MUnit *u, const ExecCommand *c, bool is_control, pid_t *ret_pid, int *ret_report_fd);
+int munit_prepare_directories(MUnit *u);
+void munit_remove_runtime_directories(MUnit *u);
+
+/* container.c */
+int container_setup(Manager *m, char **envp);
+int manager_build_environment(Manager *m, char **envp);

@@ -1,0 +1,278 @@
+/* SPDX-License-Identifier: MIT */
+/* A unit as the manager runs it: the type-independent part (systemd's unit.c). Start and stop
+ * dispatch to the type; state changes come back through munit_notify(), which finishes jobs and
+ * propagates to dependent units. */
+#include <stdio.h>
+#include <sys/random.h>
+#include "base/log.h"
+#include "base/strv.h"
+#include "core/condition-eval.h"
+#include "core/manager.h"
+
+static const char *const active_state_table[_UNIT_ACTIVE_STATE_MAX] = {
+        [UNIT_ACTIVE] = "active", [UNIT_RELOADING] = "reloading", [UNIT_INACTIVE] = "inactive",
+        [UNIT_FAILED] = "failed", [UNIT_ACTIVATING] = "activating", [UNIT_DEACTIVATING] = "deactivating",
+};
+const char *unit_active_state_to_string(UnitActiveState s) { return s < _UNIT_ACTIVE_STATE_MAX ? active_state_table[s] : NULL; }
+
+MUnit *munit_new(Manager *m, Unit *cfg) {
+        MUnit *u = calloc(1, sizeof *u);
+        if (!u) return NULL;
+        u->m = m;
+        u->cfg = cfg;
+        u->id = strdup(cfg->id);
+        if (!u->id) {
+                free(u);
+                return NULL;
+        }
+        u->state = UNIT_INACTIVE;
+        u->condition_result = u->assert_result = true;
+        service_init_runtime(u);
+        return u;
+}
+
+void munit_free(MUnit *u) {
+        if (!u) return;
+        if (u->job) job_free(u->job);
+        service_done_runtime(u);
+        free(u->id);
+        free(u);
+}
+
+const char *munit_description(const MUnit *u) {
+        return u->cfg && !isempty(u->cfg->unit.description) ? u->cfg->unit.description : u->id;
+}
+
+char *munit_status_name(const MUnit *u) {
+        const char *d = munit_description(u);
+        return streq(d, u->id) ? strdup(u->id) : strjoin(u->id, " - ", d);
+}
+
+bool munit_can_reload(const MUnit *u) {
+        if (!u->cfg) return false;
+        if (u->cfg->service) return u->cfg->service->exec_command[SERVICE_EXEC_RELOAD] != NULL ||
+                                    u->cfg->service->type == SERVICE_NOTIFY_RELOAD;
+        return u->cfg->type == UNIT_TARGET ? false : false;
+}
+
+void munit_add_pid(MUnit *u, pid_t pid) {
+        if (pid <= 1 || munit_has_pid(u, pid)) return;
+        u->pids[u->pids_next] = pid;
+        u->pids_next = (u->pids_next + 1) % UNIT_MAX_PIDS;
+        if (u->n_pids < UNIT_MAX_PIDS) u->n_pids++;
+}
+
+bool munit_has_pid(const MUnit *u, pid_t pid) {
+        for (unsigned i = 0; i < u->n_pids; i++)
+                if (u->pids[i] == pid) return true;
+        return false;
+}
+
+/* Units that make no sense in a container are skipped as if a condition failed: udev, gettys,
+ * systemd's own daemons (tinysd does their job), and mounts, swaps and devices (the runtime
+ * set up the filesystem). */
+static bool unit_skipped_in_container(const MUnit *u) {
+        const Unit *c = u->cfg;
+        if (c->type == UNIT_MOUNT || c->type == UNIT_SWAP || c->type == UNIT_DEVICE || c->type == UNIT_AUTOMOUNT) return true;
+        if (c->type != UNIT_SERVICE) return false;
+        static const char *const prefixes[] = { "getty@", "serial-getty@", "console-getty", "container-getty@",
+                                                "systemd-udev", "systemd-journald", "systemd-logind", "systemd-networkd",
+                                                "systemd-resolved", "systemd-timesyncd", "systemd-remount-fs",
+                                                "systemd-tmpfiles-setup-dev", "systemd-sysctl", "systemd-modules-load",
+                                                "systemd-firstboot", "systemd-machine-id-commit", "systemd-update-utmp",
+                                                "systemd-random-seed", "systemd-hwdb", "systemd-fsck", "systemd-binfmt",
+                                                "systemd-journal-flush", "systemd-pstore", "systemd-boot-", "systemd-homed",
+                                                "systemd-userdbd", "systemd-oomd", "systemd-hostnamed", "systemd-timedated",
+                                                "systemd-localed", "systemd-ask-password", "dbus-org.freedesktop",
+                                                "kmod-static-nodes", "ldconfig", "user@", "user-runtime-dir@" };
+        for (size_t i = 0; i < ELEMENTSOF(prefixes); i++)
+                if (startswith(u->id, prefixes[i])) return true;
+        return false;
+}
+
+static int check_conditions(MUnit *u) {
+        ConditionContext ctx = { .root = u->m->set.root, .environ = u->m->environment };
+        const Condition *failed = NULL;
+        u->condition_result = condition_list_test(u->cfg->unit.conditions, &ctx, &failed);
+        if (!u->condition_result) {
+                _cleanup_free_ char *d = condition_describe(failed, false);
+                log_info("%s was skipped because of an unmet condition check (%s).", u->id, strempty(d));
+                return -EBADR;
+        }
+        u->assert_result = condition_list_test(u->cfg->unit.asserts, &ctx, &failed);
+        if (!u->assert_result) {
+                _cleanup_free_ char *d = condition_describe(failed, true);
+                log_error("%s: Assertion failed: %s", u->id, strempty(d));
+                return -EPROTO;
+        }
+        return 0;
+}
+
+/* StartLimitIntervalSec=/StartLimitBurst=: true if this start is allowed. */
+bool munit_test_start_limit(MUnit *u) {
+        const UnitConfig *c = &u->cfg->unit;
+        if (c->start_limit_interval_usec == 0 || c->start_limit_burst == 0) return true;
+        usec_t now = now_usec(CLOCK_MONOTONIC);
+        if (u->start_limit_begin == 0 || now - u->start_limit_begin > c->start_limit_interval_usec) {
+                u->start_limit_begin = now;
+                u->start_limit_count = 0;
+        }
+        if (u->start_limit_count < c->start_limit_burst) {
+                u->start_limit_count++;
+                return true;
+        }
+        u->start_limit_hit = true;
+        log_warning("%s: Start request repeated too quickly.", u->id);
+        return false;
+}
+
+void munit_reset_failed(MUnit *u) {
+        u->start_limit_begin = 0;
+        u->start_limit_count = 0;
+        u->start_limit_hit = false;
+        if (u->cfg && u->cfg->service) service_reset_failed(u);
+        else if (u->state == UNIT_FAILED) u->state = UNIT_INACTIVE;
+}
+
+static void new_invocation_id(MUnit *u) {
+        uint8_t b[16];
+        if (getrandom(b, sizeof b, GRND_NONBLOCK) != sizeof b) {
+                uint64_t t = now_usec(CLOCK_MONOTONIC) ^ ((uint64_t)getpid() << 32);
+                for (size_t i = 0; i < sizeof b; i++) b[i] = (uint8_t)(t >> (i % 8 * 8)) ^ (uint8_t)(i * 131 + (uintptr_t)u);
+        }
+        b[6] = (b[6] & 0x0F) | 0x40;   /* a v4 UUID, as systemd's sd_id128_randomize() */
+        b[8] = (b[8] & 0x3F) | 0x80;
+        for (size_t i = 0; i < sizeof b; i++) snprintf(u->invocation_id + 2 * i, 3, "%02x", b[i]);
+}
+
+int munit_start(MUnit *u) {
+        if (!u->cfg || u->cfg->load_state != UNIT_LOADED) return -ENOEXEC;
+        if (UNIT_IS_ACTIVE_OR_RELOADING(u->state)) return -EALREADY;
+        bool auto_restart = u->cfg->service && u->svc.state == SERVICE_AUTO_RESTART;
+        if (u->state == UNIT_ACTIVATING && !auto_restart) return 0;   /* the running start completes the job */
+        if (u->state == UNIT_DEACTIVATING) return -EAGAIN;
+        if (unit_skipped_in_container(u)) {
+                log_debug("%s: not started: tinysd skips it in a container.", u->id);
+                u->condition_result = false;
+                return -EBADR;
+        }
+        int r = check_conditions(u);
+        if (r < 0) return r;
+        switch (u->cfg->type) {
+        case UNIT_SERVICE:
+                if (!munit_test_start_limit(u)) {
+                        manager_emergency_action(u->m, u, u->cfg->unit.start_limit_action, -1, "start limit hit");
+                        service_start_limit_hit(u);
+                        return -ECANCELED;
+                }
+                new_invocation_id(u);
+                return service_start(u);
+        case UNIT_SOCKET: case UNIT_TIMER: case UNIT_PATH:
+                /* Activation units come with socket/timer/path support; until then they do nothing. */
+                log_notice("%s: %s units are not supported by this tinysd yet; skipped.", u->id, unit_type_to_string(u->cfg->type));
+                u->condition_result = false;
+                return -EBADR;
+        default: {
+                /* targets, slices, scopes: active as soon as started */
+                UnitActiveState old = u->state;
+                new_invocation_id(u);
+                u->state = UNIT_ACTIVE;
+                munit_notify(u, old, UNIT_ACTIVE, true);
+                return 0;
+        }
+        }
+}
+
+int munit_stop(MUnit *u) {
+        if (UNIT_IS_INACTIVE_OR_FAILED(u->state)) return -EALREADY;
+        if (u->cfg && u->cfg->type == UNIT_SERVICE) return service_stop(u);
+        UnitActiveState old = u->state;
+        u->state = UNIT_INACTIVE;
+        munit_notify(u, old, UNIT_INACTIVE, true);
+        return 0;
+}
+
+int munit_reload(MUnit *u) {
+        if (!UNIT_IS_ACTIVE_OR_RELOADING(u->state)) return -ENOEXEC;
+        if (u->cfg && u->cfg->type == UNIT_SERVICE) return service_reload(u);
+        return -EALREADY;
+}
+
+static void enqueue_each(MUnit *u, char *const *names, JobType t, JobMode mode) {
+        STRV_FOREACH(n, names) {
+                MUnit *o = NULL;
+                if (manager_load_unit(u->m, *n, &o) < 0 || !o) continue;
+                int r = manager_add_job(u->m, t, o, mode, NULL);
+                if (r < 0) log_warning("%s: Failed to enqueue %s job for %s: %s", u->id, job_type_to_string(t), o->id, strerror(-r));
+        }
+}
+
+/* The job of the unit, if any, learns about the new state (systemd's unit_process_job()). */
+static bool process_job(MUnit *u, UnitActiveState os, UnitActiveState ns, bool reload_success) {
+        (void)os;
+        Job *j = u->job;
+        if (!j || j->state != JOB_RUNNING) {
+                /* A stop finished while a start waited for it (-EAGAIN): try the start again. */
+                if (j && UNIT_IS_INACTIVE_OR_FAILED(ns)) job_requeue(j);
+                return false;
+        }
+        switch (j->type) {
+        case JOB_START: case JOB_VERIFY_ACTIVE:
+                /* systemd's unit_process_job(): deactivating on the way to failed is not the end */
+                if (UNIT_IS_ACTIVE_OR_RELOADING(ns)) job_finish(j, JOB_DONE);
+                else if (UNIT_IS_INACTIVE_OR_FAILED(ns)) job_finish(j, ns == UNIT_FAILED ? JOB_FAILED : JOB_DONE);
+                return true;
+        case JOB_RELOAD:
+                if (ns == UNIT_ACTIVE) job_finish(j, reload_success ? JOB_DONE : JOB_FAILED);
+                else if (ns != UNIT_RELOADING) job_finish(j, JOB_FAILED);
+                return true;
+        case JOB_STOP:
+                if (UNIT_IS_INACTIVE_OR_FAILED(ns)) job_finish(j, JOB_DONE);
+                else if (ns != UNIT_DEACTIVATING) job_finish(j, JOB_FAILED);
+                return true;
+        case JOB_RESTART:
+                if (UNIT_IS_INACTIVE_OR_FAILED(ns)) {
+                        /* stop half done: the same job now starts the unit */
+                        u->m->n_running_jobs--;
+                        j->state = JOB_WAITING;
+                        j->type = JOB_START;
+                        job_requeue(j);
+                }
+                return true;
+        default:
+                return true;
+        }
+}
+
+void munit_notify(MUnit *u, UnitActiveState os, UnitActiveState ns, bool reload_success) {
+        Manager *m = u->m;
+        u->state = ns;
+        usec_t now = now_usec(CLOCK_MONOTONIC);
+        if (UNIT_IS_ACTIVE_OR_RELOADING(ns) && !UNIT_IS_ACTIVE_OR_RELOADING(os)) u->active_enter = now;
+        if (UNIT_IS_INACTIVE_OR_FAILED(ns) && !UNIT_IS_INACTIVE_OR_FAILED(os)) u->inactive_enter = now;
+        bool had_job = process_job(u, os, ns, reload_success);
+        job_schedule_neighbours(u);
+        if (!u->cfg) return;
+        char **const *deps = (char **const *)u->cfg->unit.deps;
+        /* An unexpected deactivation stops units bound to this one (BindsTo=). */
+        if (!had_job && UNIT_IS_INACTIVE_OR_FAILED(ns) && !UNIT_IS_INACTIVE_OR_FAILED(os) && !m->shutting_down)
+                STRV_FOREACH(n, deps[UNIT_BOUND_BY]) {
+                        MUnit *o = manager_get_unit(m, *n);
+                        if (o && !UNIT_IS_INACTIVE_OR_FAILED(o->state) && !(o->job && o->job->type == JOB_STOP)) {
+                                log_info("%s: Unit is bound to inactive unit %s. Stopping, too.", o->id, u->id);
+                                (void)manager_add_job(m, JOB_STOP, o, JOB_REPLACE, NULL);
+                        }
+                }
+        if (ns == UNIT_FAILED && os != UNIT_FAILED) {
+                if (deps[UNIT_ON_FAILURE] && !m->shutting_down) {
+                        log_info("%s: Triggering OnFailure= dependencies.", u->id);
+                        enqueue_each(u, deps[UNIT_ON_FAILURE], JOB_START, u->cfg->unit.on_failure_job_mode);
+                }
+                manager_emergency_action(m, u, u->cfg->unit.failure_action, u->cfg->unit.failure_action_exit_status, "failed");
+        }
+        if (ns == UNIT_INACTIVE && !UNIT_IS_INACTIVE_OR_FAILED(os) && os != UNIT_INACTIVE) {
+                if (deps[UNIT_ON_SUCCESS] && !m->shutting_down) enqueue_each(u, deps[UNIT_ON_SUCCESS], JOB_START, u->cfg->unit.on_success_job_mode);
+                manager_emergency_action(m, u, u->cfg->unit.success_action, u->cfg->unit.success_action_exit_status, "succeeded");
+        }
+        manager_check_finished(m);
+}
