@@ -4,7 +4,6 @@
  * directories, and what a container cannot apply (said once per unit). */
 #include <dirent.h>
 #include <fcntl.h>
-#include <linux/capability.h>
 #include <stdio.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
@@ -16,6 +15,9 @@
 #include "exec/spawn.h"
 #include "exec/userdb.h"
 
+/* capability numbers (linux/capability.h is not in every libc's headers, e.g. musl) */
+#define CAP_SETUID 7
+#define CAP_SETPCAP 8
 #define DEFAULT_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 #define DYNAMIC_UID_MIN 61184   /* systemd's DynamicUser= range */
 #define DYNAMIC_UID_MAX 65519
@@ -284,6 +286,7 @@ int munit_spawn(MUnit *u, const ExecCommand *c, bool is_control, pid_t *ret_pid,
                 .root = m->set.root, .apply_credentials = cr.change && !cr.dynamic,
                 .use_ids = cr.change && cr.dynamic, .uid = cr.uid, .gid = cr.gid,
                 .apply_bounding_set = ec->capability_bounding_set_set && have_cap(CAP_SETPCAP) && !privileged,
+                .set_exec_pid = true,
         };
         r = exec_spawn(&p, ret_pid, ret_report_fd);
         for (int i = 0; i < 3; i++)

@@ -317,7 +317,7 @@ int manager_add_job(Manager *m, JobType type, MUnit *u, JobMode mode, Job **ret)
         int r;
         if (!tx.index) return -ENOMEM;
         bool ignore_req = mode == JOB_IGNORE_DEPENDENCIES || mode == JOB_IGNORE_REQUIREMENTS;
-        if (m->shutting_down && type != JOB_STOP && !m->exit_requested) { r = -ESHUTDOWN; goto out; }
+        if (m->shutting_down && type != JOB_STOP) { r = -ESHUTDOWN; goto out; }
         r = tx_add_job_recursive(&tx, u, type, true, ignore_req);
         if (r < 0) goto out;
         if (mode == JOB_ISOLATE && (r = tx_isolate(&tx)) < 0) goto out;
@@ -364,15 +364,21 @@ static bool job_is_runnable(const Job *j) {
         return true;
 }
 
+static bool job_gone(const MUnit *u, uint32_t id) {
+        return !u->job || u->job->id != id;
+}
+
 static void job_run(Job *j) {
         MUnit *u = j->unit;
         Manager *m = u->m;
+        uint32_t id = j->id;
         j->state = JOB_RUNNING;
         m->n_running_jobs++;
         int r;
         switch (j->type) {
         case JOB_START:
                 r = munit_start(u);
+                if (job_gone(u, id)) return;   /* a state change during the call already finished it */
                 if (r == -EALREADY) return j->quiet = true, job_finish(j, JOB_DONE);
                 if (r == -EBADR) return job_finish(j, JOB_DONE);      /* condition failed: skipped, not failed */
                 if (r == -EPROTO) return job_finish(j, JOB_ASSERT);
@@ -387,6 +393,7 @@ static void job_run(Job *j) {
         case JOB_STOP:
         case JOB_RESTART:
                 r = munit_stop(u);
+                if (job_gone(u, id)) return;
                 if (r == -EALREADY) {
                         if (j->type == JOB_RESTART) {
                                 j->type = JOB_START;
@@ -402,6 +409,7 @@ static void job_run(Job *j) {
                 return;
         case JOB_RELOAD:
                 r = munit_reload(u);
+                if (job_gone(u, id)) return;
                 if (r == -EALREADY) return job_finish(j, JOB_DONE);
                 if (r < 0) return job_finish(j, JOB_FAILED);
                 return;
@@ -434,9 +442,11 @@ static void job_print_status(Job *j, JobResult r) {
                 if (r == JOB_DONE) {
                         if (!u->condition_result) return;
                         if (target) return manager_status(m, STATUS_OK, u, "Reached target ", ".");
+                        if (u->cfg && u->cfg->type == UNIT_SLICE) return manager_status(m, STATUS_OK, u, "Created slice ", ".");
+                        /* 252's service_finished_job(): a oneshot "Finished", whatever RemainAfterExit= */
+                        if (oneshot) return manager_status(m, STATUS_OK, u, "Finished ", ".");
                         if (u->state == UNIT_ACTIVE || u->state == UNIT_RELOADING)
                                 return manager_status(m, STATUS_OK, u, "Started ", ".");
-                        if (oneshot || u->state == UNIT_INACTIVE) return manager_status(m, STATUS_OK, u, "Finished ", ".");
                         return;
                 }
                 if (r == JOB_FAILED) return manager_status(m, STATUS_FAILED, u, "Failed to start ", ".");
@@ -446,7 +456,8 @@ static void job_print_status(Job *j, JobResult r) {
                 return;
         case JOB_STOP:
         case JOB_RESTART:
-                if (r == JOB_DONE) return manager_status(m, STATUS_OK, u, target ? "Stopped target " : "Stopped ", ".");
+                if (r == JOB_DONE)
+                        return manager_status(m, STATUS_OK, u, target ? "Stopped target " : u->cfg && u->cfg->type == UNIT_SLICE ? "Removed slice " : "Stopped ", ".");
                 if (r == JOB_FAILED) return manager_status(m, STATUS_FAILED, u, "Stopped (with error) ", ".");
                 if (r == JOB_TIMEOUT) return manager_status(m, STATUS_TIME, u, "Timed out stopping ", ".");
                 return;

@@ -115,8 +115,8 @@ static void manager_enter_final(Manager *m) {
 }
 
 void manager_check_finished(Manager *m) {
-        log_debug("check finished: shutting_down=%d jobs=%u", m->shutting_down, m->n_jobs);
-        if (m->shutting_down && m->n_jobs == 0) manager_enter_final(m);
+        /* not while the stop jobs are being enqueued: canceling one may briefly leave none */
+        if (m->shutting_down && m->n_jobs == 0 && !m->enqueuing_shutdown) manager_enter_final(m);
 }
 
 static int on_shutdown_timeout(EventSource *s, usec_t now, void *userdata) {
@@ -142,6 +142,7 @@ void manager_start_shutdown(Manager *m, int exit_code, const char *why) {
         if (m->set.shutdown_timeout != USEC_INFINITY)
                 (void)event_add_time(m->event, &m->shutdown_timer, now_usec(CLOCK_MONOTONIC) + m->set.shutdown_timeout,
                                      on_shutdown_timeout, m);
+        m->enqueuing_shutdown = true;
         for (size_t i = 0; i < m->n_list; i++) {
                 MUnit *u = m->list[i];
                 if (UNIT_IS_INACTIVE_OR_FAILED(u->state) && !u->job) continue;
@@ -152,6 +153,7 @@ void manager_start_shutdown(Manager *m, int exit_code, const char *why) {
                 int r = manager_add_job(m, JOB_STOP, u, JOB_REPLACE, NULL);
                 if (r < 0 && r != -EALREADY) log_warning("%s: Failed to enqueue stop job: %s", u->id, strerror(-r));
         }
+        m->enqueuing_shutdown = false;
         manager_check_finished(m);
 }
 

@@ -138,7 +138,7 @@ struct Manager {
         char **environment;         /* what services inherit (container env, minus PID 1's own) */
         pid_t self;
         bool is_pid1;
-        bool shutting_down, exit_requested, reload_requested;
+        bool shutting_down, enqueuing_shutdown, reload_requested;
         int exit_code;              /* container exit status */
         int objective;              /* what the shutdown maps to: exit/halt/poweroff/reboot/kexec */
         bool console_tty;

@@ -29,7 +29,8 @@ typedef struct SpawnParams {
         bool use_ids;              /* switch to uid/gid below instead (DynamicUser=) */
         uid_t uid;
         gid_t gid;
-        bool apply_bounding_set;   /* drop what CapabilityBoundingSet= excludes (needs CAP_SETPCAP) */
+        bool apply_bounding_set;
+        bool set_exec_pid;         /* add SYSTEMD_EXEC_PID= (the process's own pid) */   /* drop what CapabilityBoundingSet= excludes (needs CAP_SETPCAP) */
 } SpawnParams;
 
 /* The failure a child reported before exec: its exit code and errno. */
