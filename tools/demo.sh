@@ -35,3 +35,32 @@ ExecStart=/bin/true
 ExecStart=/bin/false
 UNIT
 "$bin" verify --no-exec-check "$tmp/two.service" && echo "unexpected: loaded" || echo "exit $? — refused, as systemd refuses it"
+
+step "boot tinysd as PID 1 of a simulated container (bwrap: new PID namespace, Docker's default capabilities, no CAP_SYS_ADMIN, read-only root, plain writable /run and /tmp)"
+command -v bwrap >/dev/null || { echo "bwrap missing: run 'make deps' (package bubblewrap)"; exit 1; }
+mkdir -p "$tmp/units/multi-user.target.wants" "$tmp/run" "$tmp/tmp" "$tmp/var"
+for u in "$units"/*.service; do
+        cp "$u" "$tmp/units/"
+        ln -s "/etc/systemd/system/$(basename "$u")" "$tmp/units/multi-user.target.wants/"
+done
+caps=""
+for c in CHOWN DAC_OVERRIDE FSETID FOWNER MKNOD NET_RAW SETGID SETUID SETFCAP SETPCAP NET_BIND_SERVICE SYS_CHROOT KILL AUDIT_WRITE; do
+        caps="$caps --cap-add CAP_$c"
+done
+# shellcheck disable=SC2086
+bwrap --ro-bind / / --dev /dev --proc /proc --bind "$tmp/run" /run --bind "$tmp/tmp" /tmp \
+      --bind "$tmp/units" /etc/systemd/system --tmpfs /opt --ro-bind "$bin" /opt/tinysd \
+      --unshare-pid --unshare-ipc --unshare-uts --hostname demo --as-pid-1 --die-with-parent \
+      --cap-drop ALL $caps --clearenv --setenv PATH /usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
+      --setenv SYSTEMD_UNIT_PATH /etc/systemd/system --setenv DEMO_FROM_DOCKER_RUN_E yes \
+      /opt/tinysd &
+bw=$!
+sleep 3
+step "from outside: the web server answers, the one-shot wrote its file"
+python3 -c 'import urllib.request; print("GET / ->", urllib.request.urlopen("http://127.0.0.1:8080/index.html", timeout=3).read().decode().strip())' || echo "(web server not reachable: is port 8080 taken on this host?)"
+pid1=$(pgrep -f '^/opt/tinysd$' | head -1)
+step "docker stop: SIGTERM to PID 1 (host pid $pid1) — every unit stops in reverse order, exit status 0"
+kill -TERM "$pid1"
+rc=0
+wait "$bw" || rc=$?
+echo "container exited with status $rc"

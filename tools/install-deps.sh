@@ -4,7 +4,7 @@
 set -eu
 need=""
 have_pkg() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed"; }
-for p in make gcc clang libclang-rt-14-dev musl-tools libcmocka-dev python3 python3-pytest file util-linux; do
+for p in make gcc clang libclang-rt-14-dev musl-tools libcmocka-dev python3 python3-pytest file util-linux bubblewrap procps; do
         have_pkg "$p" || need="$need $p"
 done
 [ -z "$need" ] && exit 0
