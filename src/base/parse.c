@@ -699,3 +699,9 @@ char *format_bytes(char *buf, size_t l, uint64_t t) {
         snprintf(buf, l, "%" PRIu64 "B", t);
         return buf;
 }
+
+const char *signal_abbrev(int sig) {
+        const char *s = signal_to_string(sig);
+        if (!s) return "?";
+        return startswith(s, "SIG") ? s + 3 : s;
+}

@@ -208,7 +208,7 @@ static int build_env(MUnit *u, const ExecCommand *cmd, bool is_control, const Cr
                                 const char *code = s->main_exit_code == CLD_EXITED ? "exited" : s->main_exit_code == CLD_DUMPED ? "dumped" : "killed";
                                 r |= env_set(&env, "EXIT_CODE", code);
                                 if (s->main_exit_code == CLD_EXITED) snprintf(num, sizeof num, "%d", s->main_exit_status);
-                                else snprintf(num, sizeof num, "%s", strempty(sigabbrev_np(s->main_exit_status)));
+                                else snprintf(num, sizeof num, "%s", signal_abbrev(s->main_exit_status));
                                 r |= env_set(&env, "EXIT_STATUS", num);
                         }
                 }

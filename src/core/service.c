@@ -503,7 +503,7 @@ static void log_exit(MUnit *u, const char *what, pid_t pid, const siginfo_t *si,
                          si->si_status, name ? name : si->si_status == 0 ? "SUCCESS" : "FAILURE");
         } else
                 log_full(clean ? LOG_DEBUG : LOG_NOTICE, "%s: %s process exited, code=%s, status=%d/%s", u->id, what,
-                         si->si_code == CLD_DUMPED ? "dumped" : "killed", si->si_status, sigabbrev_np(si->si_status) ? sigabbrev_np(si->si_status) : "?");
+                         si->si_code == CLD_DUMPED ? "dumped" : "killed", si->si_status, signal_abbrev(si->si_status));
         (void)pid;
 }
 
