@@ -1,0 +1,232 @@
+# SPDX-License-Identifier: MIT
+"""tinysd as PID 1: service types, as systemd.service(5) defines them.
+
+Contract assumed: simple (the main process stays, as a child of PID 1), exec (a failing execve
+fails the start: `[FAILED]`), oneshot (every ExecStart= line runs, in order; "Finished";
+RemainAfterExit=yes keeps it active, so it is stopped -- ExecStop= runs -- at shutdown), forking
+with PIDFile= and forking without it (the daemon, a grandchild re-parented to PID 1 after a
+double fork, is found and is the one stopped at shutdown, with its children), notify (the unit
+is started only once READY=1 arrives on $NOTIFY_SOCKET, so a unit After= it starts after that)."""
+import signal
+
+from pid1 import MULTI_USER, failed_to_start, finished, started, stopped
+
+
+def test_simple_main_process_stays_a_child_of_pid1(boot):
+    c = boot(units={"simple.service": """
+        [Unit]
+        Description=Simple
+        [Service]
+        Type=simple
+        ExecStart=/bin/sh -c 'echo $$$$ > /run/simple.pid; exec sleep 1001'
+        """}, enable=["simple.service"])
+    c.wait_for(started("simple.service", "Simple"))
+    pid = int(c.wait_for_path("/run/simple.pid", contains="\n").read_text())
+    procs = {p.pid: p for p in c.pids()}
+    assert procs[pid].cmdline == ("sleep", "1001")
+    assert procs[pid].ppid == 1
+
+
+def test_exec_type_fails_the_start_when_execve_fails(boot):
+    c = boot(units={"noexec.service": """
+        [Unit]
+        Description=No Such Binary
+        [Service]
+        Type=exec
+        ExecStart=/nonexistent/binary
+        """}, enable=["noexec.service"])
+    c.wait_for(failed_to_start("noexec.service", "No Such Binary"))
+
+
+def test_exec_type_runs(boot):
+    c = boot(units={"exec.service": """
+        [Unit]
+        Description=Exec Type
+        [Service]
+        Type=exec
+        ExecStart=/bin/sh -c 'echo ran > /run/exec-ran; exec sleep 1000'
+        """}, enable=["exec.service"])
+    c.wait_for(started("exec.service", "Exec Type"))
+    c.wait_for_path("/run/exec-ran")
+
+
+def test_oneshot_runs_every_exec_start_in_order(boot):
+    c = boot(units={"steps.service": """
+        [Unit]
+        Description=Steps
+        [Service]
+        Type=oneshot
+        RemainAfterExit=yes
+        ExecStart=/bin/sh -c 'echo one >> /run/steps'
+        ExecStart=/bin/sh -c 'echo two >> /run/steps'
+        """}, enable=["steps.service"])
+    c.wait_for(finished("steps.service", "Steps"))
+    assert c.path("/run/steps").read_text() == "one\ntwo\n"
+
+
+def test_oneshot_remain_after_exit_is_stopped_at_shutdown(boot):
+    c = boot(units={"remain.service": """
+        [Unit]
+        Description=Remains
+        [Service]
+        Type=oneshot
+        RemainAfterExit=yes
+        ExecStart=/bin/true
+        ExecStop=/bin/sh -c 'echo stopped > /run/remain-stopped'
+        """}, enable=["remain.service"])
+    c.wait_for(MULTI_USER)
+    assert not c.path("/run/remain-stopped").exists()
+    c.signal(signal.SIGTERM)
+    assert c.wait() == 0
+    assert c.path("/run/remain-stopped").read_text() == "stopped\n"
+    assert c.wait_for(stopped("remain.service", "Remains"), timeout=1)
+
+
+# A daemon: records TERM in /run/LOG and exits; its child `sleep 1001` marks its process tree.
+DAEMON = r"""#!/bin/sh
+trap 'echo TERM >> "/run/$1"; exit 0' TERM
+echo "$$" > "/run/$1.daemon-pid"
+while :; do sleep 1001 & wait $!; done
+"""
+
+# Counts processes whose command line is `sleep ARG`, writes the count to FILE.
+COUNT_SLEEPS = r"""#!/bin/sh
+n=0
+for f in /proc/[0-9]*/cmdline; do
+    [ "$(cat "$f" 2>/dev/null | tr '\0' ' ')" = "sleep $1 " ] && n=$((n + 1))
+done
+echo "$n" > "$2"
+"""
+
+# Stops after the forking service (Before= it): counts the daemon's leftovers at that moment.
+WITNESS = """
+    [Unit]
+    Description=Witness
+    Before={unit}
+    [Service]
+    Type=oneshot
+    RemainAfterExit=yes
+    ExecStart=/bin/true
+    ExecStop=/opt/test/count-sleeps 1001 /run/leftover
+    """
+
+
+FORK_WITH_PIDFILE = r"""#!/bin/sh
+/opt/test/daemon forking.log &
+echo $! > /run/forking.pid
+until [ -s /run/forking.log.daemon-pid ]; do sleep 0.05; done
+exit 0
+"""
+
+
+def test_forking_with_pidfile(boot):
+    c = boot(units={"forking.service": """
+        [Unit]
+        Description=Forking With PIDFile
+        [Service]
+        Type=forking
+        PIDFile=/run/forking.pid
+        ExecStart=/opt/test/fork-with-pidfile
+        """, "witness.service": WITNESS.format(unit="forking.service")},
+        enable=["forking.service", "witness.service"],
+        files={"/opt/test/daemon": DAEMON, "/opt/test/count-sleeps": COUNT_SLEEPS,
+               "/opt/test/fork-with-pidfile": FORK_WITH_PIDFILE})
+    c.wait_for(started("forking.service", "Forking With PIDFile"))
+    c.wait_for(MULTI_USER)
+    c.signal(signal.SIGTERM)
+    assert c.wait() == 0
+    assert c.path("/run/forking.log").read_text() == "TERM\n", "the main PID from PIDFile= got SIGTERM"
+    assert c.path("/run/leftover").read_text() == "0\n", "its children were stopped with it"
+
+
+DOUBLE_FORK = r"""#!/bin/sh
+# the classic daemon(3) dance: the daemon is a grandchild, re-parented to PID 1 when the
+# intermediate subshell exits; this script (the service's first process) exits 0 right after
+( setsid /opt/test/daemon dd.log & )
+until [ -s /run/dd.log.daemon-pid ]; do sleep 0.05; done
+exit 0
+"""
+
+
+def test_forking_without_pidfile_finds_the_double_forked_daemon(boot):
+    c = boot(units={"dd.service": """
+        [Unit]
+        Description=Double Fork
+        [Service]
+        Type=forking
+        ExecStart=/opt/test/double-fork
+        """, "witness.service": WITNESS.format(unit="dd.service")},
+        enable=["dd.service", "witness.service"],
+        files={"/opt/test/daemon": DAEMON, "/opt/test/double-fork": DOUBLE_FORK,
+               "/opt/test/count-sleeps": COUNT_SLEEPS})
+    c.wait_for(started("dd.service", "Double Fork"))
+    c.wait_for(MULTI_USER)
+    daemon = int(c.path("/run/dd.log.daemon-pid").read_text())
+    assert {p.pid: p for p in c.pids()}[daemon].ppid == 1, "re-parented to PID 1"
+    c.signal(signal.SIGTERM)
+    assert c.wait() == 0
+    assert c.path("/run/dd.log").read_text() == "TERM\n", "the daemon was stopped as the service's main process"
+    assert c.path("/run/leftover").read_text() == "0\n", "its sleep was gone when dd.service was stopped"
+
+
+NOTIFY = r"""#!/bin/sh
+sleep 0.5
+touch /run/notify-ready-marker
+systemd-notify --ready
+exec sleep 1000
+"""
+
+
+def test_notify_is_started_only_after_ready(boot):
+    c = boot(units={"notify.service": """
+        [Unit]
+        Description=Notify
+        [Service]
+        Type=notify
+        NotifyAccess=all
+        ExecStart=/opt/test/notify
+        """, "after-notify.service": """
+        [Unit]
+        Description=After Notify
+        After=notify.service
+        [Service]
+        Type=oneshot
+        ExecStart=/bin/sh -c 'if [ -e /run/notify-ready-marker ]; then echo yes; else echo no; fi > /run/after-notify'
+        """}, enable=["notify.service", "after-notify.service"], files={"/opt/test/notify": NOTIFY})
+    c.wait_for(started("notify.service", "Notify"))
+    c.wait_for(MULTI_USER)
+    assert c.path("/run/after-notify").read_text() == "yes\n"
+
+
+NOTIFY_PY = r"""#!/usr/bin/python3
+import os, socket, time
+time.sleep(0.5)
+open("/run/notify-ready-marker", "w").close()
+addr = os.environ["NOTIFY_SOCKET"]
+if addr.startswith("@"):
+    addr = "\0" + addr[1:]
+with socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM) as s:
+    s.sendto(b"READY=1", addr)
+time.sleep(1000)
+"""
+
+
+def test_notify_from_the_main_process_itself(boot):
+    # NotifyAccess=main (the default): READY=1 sent by the main process
+    c = boot(units={"notify.service": """
+        [Unit]
+        Description=Notify Main
+        [Service]
+        Type=notify
+        ExecStart=/opt/test/notify.py
+        """, "after-notify.service": """
+        [Unit]
+        Description=After Notify
+        After=notify.service
+        [Service]
+        Type=oneshot
+        ExecStart=/bin/sh -c 'if [ -e /run/notify-ready-marker ]; then echo yes; else echo no; fi > /run/after-notify'
+        """}, enable=["notify.service", "after-notify.service"], files={"/opt/test/notify.py": NOTIFY_PY})
+    c.wait_for(started("notify.service", "Notify Main"))
+    c.wait_for(MULTI_USER)
+    assert c.path("/run/after-notify").read_text() == "yes\n"
