@@ -320,12 +320,9 @@ class Container:
     def bwrap_command(self, status_fd):
         provided = self.path(self.binary) != self.fs / self.binary.lstrip("/") or \
             self.binary in self._extra_files or self._under_writable(self.binary)
-        if not provided:
-            real = os.path.realpath(self.binary)
-            for d in WRITABLE_DIRS:
-                if real.startswith(d + "/"):
-                    raise ValueError(f"{self.binary} is hidden inside the container by its own {d}: "
-                                     "put it in place with files= or binds=")
+        # A host binary is bound read-only into the container's own /dev (a bwrap tmpfs), so it
+        # runs wherever the checkout lives, even under a directory the container replaces (/tmp).
+        exec_path = self.binary if provided else "/dev/.tinysd-bin/" + os.path.basename(self.binary)
         mounts, grafts = self._mount_ops()
         cmd = [BWRAP, "--unshare-pid", "--unshare-ipc", "--unshare-uts"]
         if not self.network:
@@ -336,6 +333,8 @@ class Container:
             cmd += ["--cap-add", c]
         cmd += ["--ro-bind", "/", "/", "--proc", "/proc", "--dev", "/dev",
                 "--perms", "1777", "--tmpfs", "/dev/shm", "--mqueue", "/dev/mqueue"]
+        if not provided:
+            cmd += ["--ro-bind", os.path.realpath(self.binary), exec_path]
         for g in grafts:
             cmd += self._graft(g)
         for _, args in mounts:
@@ -347,7 +346,7 @@ class Container:
         for k, v in self._environment().items():
             cmd += ["--setenv", k, v]
         # bwrap exports PWD after --chdir; Docker does not: env -u PWD (execs in place, PID stays 1)
-        cmd += ["--", ENV, "-u", "PWD"] + self._identity() + ["--", self.binary] + self.args
+        cmd += ["--", ENV, "-u", "PWD"] + self._identity() + ["--", exec_path] + self.args
         return cmd
 
     # ------------------------------------------------------------------ running
@@ -484,6 +483,18 @@ class Container:
         cur = host.read_text(errors="replace") if host.is_file() else "(absent)"
         raise ContainerError(f"{what} did not appear within {timeout}s (now: {cur!r})\n" + self._describe())
 
+    def wait_until(self, predicate, timeout=10, what="the condition"):
+        """Poll PREDICATE() (every 50 ms) until it returns a true value, which is returned; raise
+        ContainerError with the output if TIMEOUT passes first."""
+        deadline = time.monotonic() + timeout
+        while True:
+            v = predicate()
+            if v:
+                return v
+            if time.monotonic() > deadline:
+                raise ContainerError(f"{what} did not happen within {timeout}s\n" + self._describe())
+            time.sleep(0.05)
+
     def signal(self, sig):
         """Send SIG to the container's PID 1 (it must have a handler, as in any container)."""
         assert self.pid1 is not None, "not started"
@@ -582,7 +593,11 @@ class Container:
         """Processes inside the container, seen through its own /proc (zombies included)."""
         base = f"/proc/{self.pid1}/root/proc"
         out = []
-        for name in os.listdir(base):
+        try:
+            names = os.listdir(base)
+        except OSError as e:
+            raise ContainerError(f"cannot list the container's processes ({e})\n" + self._describe()) from None
+        for name in names:
             if not name.isdigit():
                 continue
             try:
