@@ -67,11 +67,15 @@ def container_factory(tmp_path):
 
     yield factory
     findings = []
-    for c in made:
+    for i, c in enumerate(made):
         try:
             c.close(term_timeout=5)
         finally:
             findings += c.sanitizer_findings()
+            # captured: pytest shows it under "Captured stdout teardown" when the test failed
+            if c.proc is not None:
+                print(f"--- container{i}: {c.binary} {' '.join(c.args)}; exit status {c.proc.returncode} ---")
+                print(c.output()[-12000:])
     if findings:
         pytest.fail("sanitizer report(s) from PID 1:\n" + "\n".join(findings), pytrace=False)
 

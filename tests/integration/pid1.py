@@ -10,7 +10,8 @@ No Docker here: the container is made with bubblewrap (0.8) and util-linux, as r
         [graft: --tmpfs /etc + every entry of the host's /etc bound back read-only, so that
          mount points such as /etc/tinysd can be made without touching the host]
         --bind WORKDIR/fs/run /run  --bind WORKDIR/fs/tmp /tmp  ... (plain host directories,
-         not tmpfs: Docker gives an overlay directory)
+         not tmpfs: Docker gives an overlay directory; see WRITABLE_DIRS -- /root is one of
+         them, so the host's /root is not visible; /tmp is mode 1777 as in any image)
         [--remount-ro /etc]  --clearenv --setenv PATH ... --setenv HOSTNAME H --setenv HOME /root
         -- env -u PWD setpriv --inh-caps=-all --ambient-caps=-all --bounding-set=-all,+chown,...
         -- BINARY ARGS
@@ -48,8 +49,11 @@ No Docker here: the container is made with bubblewrap (0.8) and util-linux, as r
   detect_leaks=1. `sanitizer_findings()` returns the reports and any report text in PID 1's
   output; the `container_factory` fixture fails the test when there is one.
 
-The host's vendor unit directory /usr/lib/systemd/system (this machine runs systemd 252 and
-ships 235 units there) is hidden behind an empty directory unless vendor_units=True: by default
+Environment of PID 1: PATH (Docker's default), HOSTNAME, HOME, the test's env=, and with a
+sanitizer build ASAN_OPTIONS/UBSAN_OPTIONS (which services then inherit too; harmless).
+
+The host's vendor unit directory /usr/lib/systemd/system (systemd 252 is installed on this
+machine, with 235 units there) is hidden behind an empty directory unless vendor_units=True: by default
 the image ships no units but the test's own, under /etc/systemd/system.
 """
 import codecs
@@ -318,8 +322,7 @@ class Container:
                 "--bounding-set=-all", "--inh-caps=-all", "--ambient-caps=-all", "--no-new-privs"]
 
     def bwrap_command(self, status_fd):
-        provided = self.path(self.binary) != self.fs / self.binary.lstrip("/") or \
-            self.binary in self._extra_files or self._under_writable(self.binary)
+        provided = self.binary in self._extra_files   # put inside by the test (files=)
         # A host binary is bound read-only into the container's own /dev (a bwrap tmpfs), so it
         # runs wherever the checkout lives, even under a directory the container replaces (/tmp).
         exec_path = self.binary if provided else "/dev/.tinysd-bin/" + os.path.basename(self.binary)

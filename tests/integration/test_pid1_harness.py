@@ -340,3 +340,30 @@ def test_no_processes_outlive_a_test(container_factory):
             except OSError:
                 pass
     assert left == []
+
+
+def test_binds_read_only_by_default_and_writable_on_request(container_factory, tmp_path):
+    ro, rw = tmp_path / "ro", tmp_path / "rw"
+    ro.mkdir()
+    rw.mkdir()
+    (ro / "given").write_text("from the host\n")
+    c = fake(container_factory, """
+        cat /opt/data/given > /opt/out/copy
+        if touch /opt/data/x 2>/dev/null; then echo rw; else echo ro; fi > /run/ro-probe
+        """, binds={"/opt/data": ro, "/opt/out": (rw, True)}).start()
+    assert c.wait() == 0
+    assert (rw / "copy").read_text() == "from the host\n"
+    assert c.path("/opt/out/copy") == rw / "copy"
+    assert c.path("/run/ro-probe").read_text() == "ro\n"
+
+
+def test_context_manager_starts_and_cleans_up():
+    from pid1 import Container
+    with Container("/bin/sh", args=["-c", "trap 'exit 0' TERM; echo up; while :; do sleep 1000 & wait $!; done"]) as c:
+        c.wait_for("up")
+        pid1, workdir = c.pid1, c.workdir
+        assert workdir.is_dir()
+    assert not c.running()
+    assert not os.path.exists(f"/proc/{pid1}")
+    assert not workdir.exists()
+    assert c.proc.returncode == 0

@@ -26,7 +26,9 @@ def boot_a_b(boot, **kw):
                     "b.service": long_running("b", "Service B", "After=a.service")},
              enable=["a.service", "b.service"], files={"/opt/test/long-running": LONG_RUNNING}, **kw)
     c.wait_for(MULTI_USER)
-    c.wait_for_path("/run/seq", contains="start b\n")
+    # both main processes have their SIGTERM trap (set before the "start" line)
+    c.wait_until(lambda: {"start a", "start b"} <= set(c.path("/run/seq").read_text().splitlines())
+                 if c.path("/run/seq").exists() else False, what="a and b running")
     return c
 
 

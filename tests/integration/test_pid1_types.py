@@ -22,9 +22,10 @@ def test_simple_main_process_stays_a_child_of_pid1(boot):
         """}, enable=["simple.service"])
     c.wait_for(started("simple.service", "Simple"))
     pid = int(c.wait_for_path("/run/simple.pid", contains="\n").read_text())
-    procs = {p.pid: p for p in c.pids()}
-    assert procs[pid].cmdline == ("sleep", "1001")
-    assert procs[pid].ppid == 1
+    main = c.wait_until(lambda: next((p for p in c.pids() if p.pid == pid and p.cmdline == ("sleep", "1001")), None),
+                        what=f"PID {pid} running `sleep 1001`")
+    assert main.ppid == 1
+    assert main.state != "Z"
 
 
 def test_exec_type_fails_the_start_when_execve_fails(boot):
@@ -162,7 +163,8 @@ def test_forking_without_pidfile_finds_the_double_forked_daemon(boot):
     c.wait_for(started("dd.service", "Double Fork"))
     c.wait_for(MULTI_USER)
     daemon = int(c.path("/run/dd.log.daemon-pid").read_text())
-    assert {p.pid: p for p in c.pids()}[daemon].ppid == 1, "re-parented to PID 1"
+    c.wait_until(lambda: any(p.pid == daemon and p.ppid == 1 for p in c.pids()),
+                 what=f"daemon {daemon} re-parented to PID 1")
     c.signal(signal.SIGTERM)
     assert c.wait() == 0
     assert c.path("/run/dd.log").read_text() == "TERM\n", "the daemon was stopped as the service's main process"
