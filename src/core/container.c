@@ -11,8 +11,8 @@
 #include "exec/env.h"
 
 static void make_dir(const char *path, mode_t mode) {
-        if (mkdir(path, mode) < 0 && errno != EEXIST) log_debug("Cannot create %s: %s", path, strerror(errno));
-        else if (errno != EEXIST) (void)chmod(path, mode);   /* umask-independent */
+        if (mkdir(path, mode) == 0) (void)chmod(path, mode);   /* umask-independent */
+        else if (errno != EEXIST) log_debug("Cannot create %s: %s", path, strerror(errno));
 }
 
 static const char *detect_container(void) {
@@ -28,7 +28,6 @@ int container_setup(Manager *m, char **envp) {
                 c = detect_container();
                 setenv("container", c, 1);
         }
-        errno = 0;
         make_dir("/run", 0755);
         make_dir("/run/systemd", 0755);
         make_dir("/run/systemd/system", 0755);

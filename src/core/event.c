@@ -44,6 +44,7 @@ struct EventLoop {
         bool exiting;
         int exit_code;
         uint64_t wakeups;
+        uint64_t phase;    /* bumped before deferred work, after each wake-up, at each reaped child */
 };
 
 /* epoll tags for the loop's own descriptors */
@@ -379,6 +380,7 @@ static void reap_children(EventLoop *e) {
         for (;;) {
                 siginfo_t si = {0};
                 if (waitid(P_ALL, 0, &si, WEXITED | WNOHANG) < 0 || si.si_pid == 0) return;
+                e->phase++;   /* a process is gone: what was read of /proc before is stale */
                 EventSource *s = find_child(e, si.si_pid);
                 if (s) {
                         event_child_fn cb = s->child.cb;
@@ -436,6 +438,7 @@ static bool run_defers(EventLoop *e) {
 }
 
 int event_run(EventLoop *e, usec_t timeout_usec) {
+        e->phase++;
         run_defers(e);
         if (e->exiting) return 0;   /* deferred work asked to exit: do not sleep first */
         bool pending = false;
@@ -448,6 +451,7 @@ int event_run(EventLoop *e, usec_t timeout_usec) {
                 return errno == EINTR ? 0 : -errno;
         }
         e->wakeups++;
+        e->phase++;
         for (int i = 0; i < n; i++) {
                 void *p = evs[i].data.ptr;
                 if (p == &tag_signal) dispatch_signals(e);
@@ -472,6 +476,10 @@ int event_loop(EventLoop *e) {
 void event_exit(EventLoop *e, int code) {
         e->exiting = true;
         e->exit_code = code;
+}
+
+uint64_t event_phase(const EventLoop *e) {
+        return e->phase;
 }
 
 uint64_t event_wakeups(const EventLoop *e) {

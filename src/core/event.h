@@ -56,3 +56,6 @@ int event_loop(EventLoop *e);
 void event_exit(EventLoop *e, int code);
 /* How many times the loop woke from epoll_wait (for the idle-wake-up benchmark). */
 uint64_t event_wakeups(const EventLoop *e);
+/* Changes whenever the loop starts deferred work, wakes from epoll or reaps a child: state derived
+ * from the system (a /proc snapshot) may be reused while it stays the same. */
+uint64_t event_phase(const EventLoop *e);

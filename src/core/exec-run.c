@@ -163,7 +163,7 @@ static int open_input(const ExecContext *c) {
         }
 }
 
-static int build_env(MUnit *u, const ExecCommand *cmd, bool is_control, const Creds *cr, char ***ret) {
+static int build_env(MUnit *u, bool is_control, const Creds *cr, char ***ret) {
         Manager *m = u->m;
         ExecContext *c = unit_exec_context(u->cfg);
         ServiceConfig *sc = u->cfg->service;
@@ -231,7 +231,6 @@ static int build_env(MUnit *u, const ExecCommand *cmd, bool is_control, const Cr
                 if (v && (r = env_set(&env, *p, v)) < 0) return r;
         }
         STRV_FOREACH(p, c->unset_environment) env_unset(env, *p);
-        (void)cmd;
         *ret = TAKE_PTR(env);
         return 0;
 }
@@ -271,7 +270,7 @@ int munit_spawn(MUnit *u, const ExecCommand *c, bool is_control, pid_t *ret_pid,
                 cr.change = false;
         }
         _cleanup_strv_free_ char **env = NULL;
-        if ((r = build_env(u, c, is_control, &cr, &env)) < 0) {
+        if ((r = build_env(u, is_control, &cr, &env)) < 0) {
                 user_record_done(&cr.user);
                 return r;
         }

@@ -248,8 +248,6 @@ void job_free(Job *j) {
                         *p = j->run_next;
                         break;
                 }
-        event_source_free(j->timer);
-        if (j->state == JOB_RUNNING) m->n_running_jobs--;
         m->n_jobs--;
         free(j);
 }
@@ -370,10 +368,8 @@ static bool job_gone(const MUnit *u, uint32_t id) {
 
 static void job_run(Job *j) {
         MUnit *u = j->unit;
-        Manager *m = u->m;
         uint32_t id = j->id;
         j->state = JOB_RUNNING;
-        m->n_running_jobs++;
         int r;
         switch (j->type) {
         case JOB_START:
@@ -384,7 +380,7 @@ static void job_run(Job *j) {
                 if (r == -EPROTO) return job_finish(j, JOB_ASSERT);
                 if (r == -ECANCELED) return job_finish(j, JOB_FAILED); /* start limit */
                 if (r == -ENOLINK) return job_finish(j, JOB_DEPENDENCY);
-                if (r == -EAGAIN) { j->state = JOB_WAITING; m->n_running_jobs--; return; }  /* still stopping */
+                if (r == -EAGAIN) { j->state = JOB_WAITING; return; }  /* still stopping */
                 if (r < 0) return job_finish(j, JOB_FAILED);
                 return;
         case JOB_VERIFY_ACTIVE:
@@ -398,7 +394,6 @@ static void job_run(Job *j) {
                         if (j->type == JOB_RESTART) {
                                 j->type = JOB_START;
                                 j->state = JOB_WAITING;
-                                m->n_running_jobs--;
                                 job_requeue(j);
                                 return;
                         }

@@ -14,48 +14,101 @@
 
 #define ENVIRON_MAX (256 * 1024)
 
-static bool environ_has_invocation(pid_t pid, const char *id) {
+/* The $INVOCATION_ID in a process's initial environment, or "" (unreadable, absent). */
+static void read_invocation_id(pid_t pid, char ret[static 33]) {
+        ret[0] = 0;
         char path[64];
         snprintf(path, sizeof path, "/proc/%d/environ", (int)pid);
         _cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC);
-        if (fd < 0) return false;
-        char needle[64];
-        int nl = snprintf(needle, sizeof needle, "INVOCATION_ID=%s", id);
+        if (fd < 0) return;
         static char buf[ENVIRON_MAX];
         ssize_t n = read(fd, buf, sizeof buf - 1);
-        if (n <= 0) return false;
+        if (n <= 0) return;
         buf[n] = 0;
-        for (ssize_t i = 0; i < n; i += (ssize_t)strlen(buf + i) + 1)
-                if (strncmp(buf + i, needle, (size_t)nl) == 0 && buf[i + nl] == 0) return true;
-        return false;
+        for (ssize_t i = 0; i < n; i += (ssize_t)strlen(buf + i) + 1) {
+                const char *v = startswith(buf + i, "INVOCATION_ID=");
+                if (v && strlen(v) == 32) {
+                        memcpy(ret, v, 33);
+                        return;
+                }
+        }
 }
 
-/* An orphan of ours that no other unit claims and that carries this unit's invocation id. */
-static bool orphan_is_ours(MUnit *u, const ProcInfo *p) {
-        if (p->ppid != u->m->self || proc_state_is_dead(p->state) || !u->invocation_id[0]) return false;
-        return environ_has_invocation(p->pid, u->invocation_id);
+static int cmp_pid(const void *a, const void *b) {
+        pid_t x = *(const pid_t *)a, y = *(const pid_t *)b;
+        return x < y ? -1 : x > y;
+}
+
+/* The /proc snapshot of this phase of the event loop, shared by every unit that asks: stopping
+ * N units costs one scan per loop phase, not several per unit. The environment is read only of
+ * orphans of PID 1 that are no unit's main or control process (escaped daemons), once each. */
+static int snapshot(Manager *m, const ProcSnapshot **ret) {
+        ProcSnapshot *ps = &m->procs;
+        uint64_t phase = event_phase(m->event);
+        if (ps->valid && ps->phase == phase) {
+                *ret = ps;
+                return 0;
+        }
+        proc_snapshot_done(ps);
+        int r = proc_table_read(NULL, &ps->table);
+        if (r < 0) return r;
+        pid_t *known = calloc(2 * m->n_list + 1, sizeof *known);
+        ps->invocation = calloc(ps->table.n + 1, sizeof *ps->invocation);
+        if (!known || !ps->invocation) {
+                free(known);
+                proc_snapshot_done(ps);
+                return -ENOMEM;
+        }
+        size_t n_known = 0;
+        for (size_t i = 0; i < m->n_list; i++) {
+                if (m->list[i]->svc.main_pid > 0) known[n_known++] = m->list[i]->svc.main_pid;
+                if (m->list[i]->svc.control_pid > 0) known[n_known++] = m->list[i]->svc.control_pid;
+        }
+        qsort(known, n_known, sizeof *known, cmp_pid);
+        for (size_t i = 0; i < ps->table.n; i++) {
+                const ProcInfo *p = &ps->table.procs[i];
+                if (p->ppid == m->self && !proc_state_is_dead(p->state) && !bsearch(&p->pid, known, n_known, sizeof *known, cmp_pid))
+                        read_invocation_id(p->pid, ps->invocation[i]);
+        }
+        free(known);
+        ps->phase = phase;
+        ps->valid = true;
+        *ret = ps;
+        return 0;
+}
+
+void proc_snapshot_done(ProcSnapshot *ps) {
+        proc_table_done(&ps->table);
+        free(ps->invocation);
+        ps->invocation = NULL;
+        ps->valid = false;
+}
+
+const ProcTable *manager_proc_table(Manager *m) {
+        const ProcSnapshot *ps;
+        return snapshot(m, &ps) < 0 ? NULL : &ps->table;
 }
 
 int munit_members(MUnit *u, pid_t **ret, size_t *ret_n) {
-        ProcTable t = {0};
-        int r = proc_table_read(NULL, &t);
+        const ProcSnapshot *ps;
+        int r = snapshot(u->m, &ps);
         if (r < 0) return r;
+        const ProcTable *t = &ps->table;
         /* live seeds: main, control, and escaped daemons found by their environment (a daemon that
          * forked after setsid() leads no session, so it must be a seed, not a session) */
         pid_t seeds[2 + 64];
         size_t n_seeds = 0;
         if (u->svc.main_pid > 0) seeds[n_seeds++] = u->svc.main_pid;
         if (u->svc.control_pid > 0) seeds[n_seeds++] = u->svc.control_pid;
-        for (size_t i = 0; i < t.n && n_seeds < ELEMENTSOF(seeds); i++)
-                if (orphan_is_ours(u, &t.procs[i])) seeds[n_seeds++] = t.procs[i].pid;
+        for (size_t i = 0; u->invocation_id[0] && i < t->n && n_seeds < ELEMENTSOF(seeds); i++)
+                if (streq(ps->invocation[i], u->invocation_id)) seeds[n_seeds++] = t->procs[i].pid;
         /* every pid the unit ever had names a session or group that may outlive it */
         pid_t sessions[UNIT_MAX_PIDS];
         size_t n_sessions = 0;
         for (unsigned i = 0; i < u->n_pids; i++) sessions[n_sessions++] = u->pids[i];
         pid_t *members = NULL;
         size_t n = 0;
-        r = proc_unit_members(&t, u->m->self, seeds, n_seeds, sessions, n_sessions, &members, &n);
-        proc_table_done(&t);
+        r = proc_unit_members(t, u->m->self, seeds, n_seeds, sessions, n_sessions, &members, &n);
         if (r < 0) return r;
         *ret = members;
         *ret_n = n;
@@ -93,12 +146,11 @@ int manager_kill_all(Manager *m, int sig) {
                 int r = kill(-1, sig);   /* PID 1 is never signalled by kill(-1) */
                 return r < 0 ? (errno == ESRCH ? 0 : -errno) : 1;
         }
-        ProcTable t = {0};
-        int r = proc_table_read(NULL, &t);
-        if (r < 0) return r;
+        const ProcTable *t = manager_proc_table(m);
+        if (!t) return -ENOMEM;
         int n = 0;
-        for (size_t i = 0; i < t.n; i++) {
-                const ProcInfo *p = &t.procs[i];
+        for (size_t i = 0; i < t->n; i++) {
+                const ProcInfo *p = &t->procs[i];
                 if (p->pid == m->self || proc_state_is_dead(p->state)) continue;
                 /* is self an ancestor? */
                 const ProcInfo *q = p;
@@ -108,10 +160,9 @@ int manager_kill_all(Manager *m, int sig) {
                                 break;
                         }
                         if (q->ppid <= 1) break;
-                        q = proc_table_find(&t, q->ppid);
+                        q = proc_table_find(t, q->ppid);
                 }
         }
-        proc_table_done(&t);
         return n;
 }
 

@@ -98,9 +98,8 @@ static int on_final_timer(EventSource *s, usec_t now, void *userdata) {
 }
 
 static void manager_enter_final(Manager *m) {
-        static bool entered;
-        if (entered) return;
-        entered = true;
+        if (m->final_phase) return;
+        m->final_phase = true;
         if (!have_children()) {
                 event_exit(m->event, m->exit_code);
                 return;
@@ -308,7 +307,6 @@ int manager_new(const ManagerSettings *set, Manager **ret) {
         m->notify_fd = -1;
         m->self = getpid();
         m->is_pid1 = m->self == 1;
-        m->boot_start = now_usec(CLOCK_MONOTONIC);
         int r = event_new(&m->event);
         if (r < 0) goto fail;
         r = -ENOMEM;
@@ -348,6 +346,7 @@ void manager_free(Manager *m) {
         event_source_free(m->notify_src);
         if (m->notify_fd >= 0) close(m->notify_fd);
         strv_free(m->environment);
+        proc_snapshot_done(&m->procs);
         event_free(m->event);
         free(m);
 }

@@ -11,6 +11,7 @@
 #include "base/hashmap.h"
 #include "base/parse.h"
 #include "core/event.h"
+#include "core/proc-scan.h"
 #include "unit/load.h"
 
 typedef enum UnitActiveState {
@@ -44,7 +45,6 @@ typedef struct Job {
         bool irreversible;
         bool in_run_queue;
         bool quiet;              /* the unit was already where the job wanted it: no status line */
-        EventSource *timer;      /* JobTimeoutSec= */
         struct Job *run_next;    /* run queue link */
 } Job;
 
@@ -80,17 +80,14 @@ typedef struct ServiceRuntime {
         const ExecCommand *control_command;   /* current command of that list */
         const ExecCommand *main_command;      /* current ExecStart= (oneshot runs several) */
         EventSource *timer;                   /* state timeout, restart delay, watchdog */
-        usec_t watchdog_usec, watchdog_last;
+        usec_t watchdog_usec;
         EventSource *watchdog_timer;
         int main_exit_code, main_exit_status;  /* CLD_* and status, for $EXIT_CODE/$EXIT_STATUS */
-        bool forbid_restart, notify_ready, notify_stopping, reload_pending_ready;
+        bool forbid_restart, reload_pending_ready;
         unsigned n_restarts;
-        unsigned n_stop_rounds;
         char *status_text;
         int status_errno;
-        usec_t extend_timeout_until;
         int *fd_store; char **fd_store_names; size_t n_fd_store;
-        unsigned long long start_ticks;       /* when the start began, for orphan attribution */
 } ServiceRuntime;
 
 struct MUnit {
@@ -99,20 +96,18 @@ struct MUnit {
         char *id;                   /* owned copy: stable across reloads */
         UnitActiveState state;      /* derived from the type state, cached for ordering */
         Job *job;
-        bool condition_result, assert_result, conditions_checked;
+        bool condition_result, assert_result;
         bool sandbox_notice_done, pam_notice_done;
         char invocation_id[33];
-        usec_t active_enter, active_exit, inactive_enter;
+        usec_t active_enter, inactive_enter;
         /* start rate limit (StartLimitIntervalSec=/Burst=) */
         usec_t start_limit_begin;
         unsigned start_limit_count;
-        bool start_limit_hit;
         /* every pid ever seen in this unit (oldest dropped): seeds for process discovery */
         pid_t pids[UNIT_MAX_PIDS];
         unsigned n_pids, pids_next;
         uid_t dynamic_uid;          /* DynamicUser= allocation, 0 none */
         ServiceRuntime svc;         /* used by services only */
-        bool in_gc_queue;
 };
 
 typedef struct ManagerSettings {
@@ -124,6 +119,15 @@ typedef struct ManagerSettings {
         const char *root;           /* for tests: --root of the loader */
 } ManagerSettings;
 
+/* A /proc snapshot shared within one phase of the event loop (kill.c). */
+typedef struct ProcSnapshot {
+        bool valid;
+        uint64_t phase;             /* event_phase() it was taken in */
+        ProcTable table;
+        char (*invocation)[33];     /* parallel to table.procs: $INVOCATION_ID of orphans of PID 1
+                                     * that are no unit's main or control process, else "" */
+} ProcSnapshot;
+
 struct Manager {
         ManagerSettings set;
         EventLoop *event;
@@ -131,20 +135,18 @@ struct Manager {
         Hashmap *units;             /* every name (id and aliases) → MUnit */
         MUnit **list; size_t n_list, cap_list;
         uint32_t last_job_id;
-        unsigned n_jobs, n_running_jobs;
+        unsigned n_jobs;
         Job *run_queue;
         EventSource *run_defer, *shutdown_timer, *notify_src;
         int notify_fd;
         char **environment;         /* what services inherit (container env, minus PID 1's own) */
         pid_t self;
         bool is_pid1;
-        bool shutting_down, enqueuing_shutdown, reload_requested;
+        bool shutting_down, enqueuing_shutdown;
         int exit_code;              /* container exit status */
-        int objective;              /* what the shutdown maps to: exit/halt/poweroff/reboot/kexec */
-        bool console_tty;
         uint32_t next_dynamic_uid;
-        bool booted;                /* default target job finished */
-        usec_t boot_start, boot_done;
+        bool final_phase;           /* the last SIGTERM/SIGKILL round of shutdown has begun */
+        ProcSnapshot procs;
 };
 
 /* manager.c */
@@ -217,9 +219,11 @@ int munit_members(MUnit *u, pid_t **ret, size_t *ret_n);
  * processes were signalled. main_only: KillMode=mixed's SIGTERM round. */
 int munit_kill(MUnit *u, int sig, bool main_only);
 int manager_kill_all(Manager *m, int sig);
+/* The /proc snapshot of the current loop phase (NULL on failure); freed by proc_snapshot_done(). */
+const ProcTable *manager_proc_table(Manager *m);
+void proc_snapshot_done(ProcSnapshot *ps);
 
 /* exec-run.c: everything between a unit's configuration and exec_spawn(). */
-typedef struct ExecRunFlags { bool control; bool main; bool sandbox_skipped_notice; } ExecRunFlags;
 int munit_spawn(MUnit *u, const ExecCommand *c, bool is_control, pid_t *ret_pid, int *ret_report_fd);
 int munit_prepare_directories(MUnit *u);
 void munit_remove_runtime_directories(MUnit *u);

@@ -52,7 +52,7 @@ bool munit_can_reload(const MUnit *u) {
         if (!u->cfg) return false;
         if (u->cfg->service) return u->cfg->service->exec_command[SERVICE_EXEC_RELOAD] != NULL ||
                                     u->cfg->service->type == SERVICE_NOTIFY_RELOAD;
-        return u->cfg->type == UNIT_TARGET ? false : false;
+        return false;
 }
 
 void munit_add_pid(MUnit *u, pid_t pid) {
@@ -121,7 +121,6 @@ bool munit_test_start_limit(MUnit *u) {
                 u->start_limit_count++;
                 return true;
         }
-        u->start_limit_hit = true;
         log_warning("%s: Start request repeated too quickly.", u->id);
         return false;
 }
@@ -129,7 +128,6 @@ bool munit_test_start_limit(MUnit *u) {
 void munit_reset_failed(MUnit *u) {
         u->start_limit_begin = 0;
         u->start_limit_count = 0;
-        u->start_limit_hit = false;
         if (u->cfg && u->cfg->service) service_reset_failed(u);
         else if (u->state == UNIT_FAILED) u->state = UNIT_INACTIVE;
 }
@@ -233,7 +231,6 @@ static bool process_job(MUnit *u, UnitActiveState os, UnitActiveState ns, bool r
         case JOB_RESTART:
                 if (UNIT_IS_INACTIVE_OR_FAILED(ns)) {
                         /* stop half done: the same job now starts the unit */
-                        u->m->n_running_jobs--;
                         j->state = JOB_WAITING;
                         j->type = JOB_START;
                         job_requeue(j);

@@ -69,14 +69,15 @@ static int on_notify(EventSource *s, int fd, uint32_t revents, void *userdata) {
                         log_warning("Received notify message without valid credentials. Ignoring.");
                 } else {
                         NotifyMessage msg;
+                        MUnit *waiting = unit_waiting_for_notify(m);
                         MUnit *u = manager_unit_by_pid(m, cred->pid);
-                        if (!u) u = unit_waiting_for_notify(m);
+                        if (!u) u = waiting;
                         if (notify_message_parse(buf, (size_t)n, &msg) < 0)
                                 log_warning("Received invalid notification message from PID %d, ignoring.", (int)cred->pid);
                         else {
                                 if (!u || !u->cfg || !u->cfg->service)
                                         log_debug("Cannot find unit for notify message of PID %d, ignoring.", (int)cred->pid);
-                                else if (!access_ok(u, cred->pid) && !(u == unit_waiting_for_notify(m)))
+                                else if (!access_ok(u, cred->pid) && u != waiting)
                                         log_warning("%s: Got notification message from PID %d, but reception only permitted for main PID %d",
                                                     u->id, (int)cred->pid, (int)u->svc.main_pid);
                                 else {

@@ -260,9 +260,10 @@ static void enter_signal(MUnit *u, ServiceState state, ServiceResult f) {
         bool sigkill = state == SERVICE_STOP_SIGKILL || state == SERVICE_FINAL_SIGKILL;
         int n = 0;
         if (k->kill_mode != KILL_NONE || sigkill) {
-                bool main_only = k->kill_mode == KILL_MIXED && !sigkill;
-                n = munit_kill(u, kill_signal_for(u, state), main_only || k->kill_mode == KILL_PROCESS);
-                if (k->send_sighup && !sigkill) (void)munit_kill(u, SIGHUP, main_only || k->kill_mode == KILL_PROCESS);
+                /* process: main only; mixed: main only until the SIGKILL round */
+                bool main_only = k->kill_mode == KILL_PROCESS || (k->kill_mode == KILL_MIXED && !sigkill);
+                n = munit_kill(u, kill_signal_for(u, state), main_only);
+                if (k->send_sighup && !sigkill) (void)munit_kill(u, SIGHUP, main_only);
         }
         if (n > 0 || u->svc.main_pid > 0 || u->svc.control_pid > 0) {
                 set_state(u, state);
@@ -345,7 +346,6 @@ static void enter_start(MUnit *u) {
         s->control_command = NULL;
         const ExecCommand *cmd = c->exec_command[SERVICE_EXEC_START];
         arm_timer(u, c->timeout_start_usec);
-        s->start_ticks = proc_now_ticks();
         if (!cmd) {
                 /* oneshot without ExecStart= (only ExecStop= etc.), allowed by RemainAfterExit= */
                 return enter_start_post(u);
@@ -391,7 +391,6 @@ int service_start(MUnit *u) {
         s->result = s->reload_result = SERVICE_SUCCESS;
         s->main_exit_code = s->main_exit_status = 0;
         s->forbid_restart = false;
-        s->notify_ready = false;
         s->main_command = s->control_command = NULL;
         s->main_pid_known = false;
         s->watchdog_usec = 0;
@@ -496,7 +495,7 @@ static ServiceResult failure_of(const siginfo_t *si) {
         return SERVICE_FAILURE_SIGNAL;
 }
 
-static void log_exit(MUnit *u, const char *what, pid_t pid, const siginfo_t *si, bool clean) {
+static void log_exit(MUnit *u, const char *what, const siginfo_t *si, bool clean) {
         if (si->si_code == CLD_EXITED) {
                 const char *name = exec_exit_status_to_string(si->si_status);
                 log_full(clean ? LOG_DEBUG : LOG_NOTICE, "%s: %s process exited, code=exited, status=%d/%s", u->id, what,
@@ -504,7 +503,6 @@ static void log_exit(MUnit *u, const char *what, pid_t pid, const siginfo_t *si,
         } else
                 log_full(clean ? LOG_DEBUG : LOG_NOTICE, "%s: %s process exited, code=%s, status=%d/%s", u->id, what,
                          si->si_code == CLD_DUMPED ? "dumped" : "killed", si->si_status, signal_abbrev(si->si_status));
-        (void)pid;
 }
 
 /* After any process of a stopping unit exits, the kill states may be complete. */
@@ -526,7 +524,7 @@ static int on_main_exit(EventSource *src, const siginfo_t *si, void *userdata) {
         ServiceResult f = clean ? SERVICE_SUCCESS : failure_of(si);
         s->main_exit_code = si->si_code;
         s->main_exit_status = si->si_status;
-        log_exit(u, "Main", si->si_pid, si, clean);
+        log_exit(u, "Main", si, clean);
         /* a spawn failure before exec: say what it was, as systemd does */
         if (s->exec_report_fd >= 0) {
                 SpawnFailure sf;
@@ -590,14 +588,13 @@ static void forking_find_main(MUnit *u) {
         }
         if (!c->guess_main_pid) return;
         /* Without a PID file: the daemon is a process of the unit that is now our child. */
-        ProcTable t = {0};
-        if (proc_table_read(NULL, &t) < 0) return;
+        const ProcTable *t = manager_proc_table(u->m);   /* the snapshot munit_members() used */
         pid_t *members = NULL;
         size_t n = 0;
-        if (munit_members(u, &members, &n) >= 0 && n > 0) {
+        if (t && munit_members(u, &members, &n) >= 0 && n > 0) {
                 pid_t best = 0;
                 for (size_t i = 0; i < n; i++) {
-                        const ProcInfo *pi = proc_table_find(&t, members[i]);
+                        const ProcInfo *pi = proc_table_find(t, members[i]);
                         if (pi && pi->ppid == u->m->self && pi->state != 'Z') {
                                 if (best == 0 || members[i] < best) best = members[i];
                         }
@@ -608,7 +605,6 @@ static void forking_find_main(MUnit *u) {
                 }
         }
         free(members);
-        proc_table_done(&t);
 }
 
 static int on_control_exit(EventSource *src, const siginfo_t *si, void *userdata) {
@@ -621,7 +617,7 @@ static int on_control_exit(EventSource *src, const siginfo_t *si, void *userdata
         bool clean = exit_is_clean(u, si, false);
         ServiceResult f = clean ? SERVICE_SUCCESS : failure_of(si);
         const ExecCommand *cmd = s->control_command;
-        log_exit(u, "Control", si->si_pid, si, clean);
+        log_exit(u, "Control", si, clean);
         if (cmd && (cmd->flags & EXEC_COMMAND_IGNORE_FAILURE)) f = SERVICE_SUCCESS;
         switch (s->state) {
         case SERVICE_CONDITION:
@@ -715,10 +711,6 @@ static int on_timer(EventSource *src, usec_t now, void *userdata) {
         case SERVICE_CONDITION: case SERVICE_START_PRE: case SERVICE_START: case SERVICE_START_POST:
                 log_warning("%s: %s operation timed out. Terminating.", u->id,
                             s->state == SERVICE_START ? "start" : s->state == SERVICE_START_POST ? "start-post" : "start-pre");
-                if (u->job && u->job->type == JOB_START) {
-                        Job *j = u->job;
-                        j->type = JOB_START;  /* reported when the unit fails */
-                }
                 enter_signal(u, SERVICE_STOP_SIGTERM, SERVICE_FAILURE_TIMEOUT);
                 return 0;
         case SERVICE_RUNNING:
@@ -827,7 +819,6 @@ void service_notify_message(MUnit *u, pid_t pid, const NotifyMessage *msg, const
                 if (want > event_source_get_time(s->timer)) event_source_set_time(s->timer, want);
         }
         if (msg->stopping && s->state == SERVICE_RUNNING) {
-                s->notify_stopping = true;
                 log_debug("%s: service is stopping (STOPPING=1)", u->id);
         }
         if (msg->reloading && s->state == SERVICE_RUNNING) {
@@ -835,7 +826,6 @@ void service_notify_message(MUnit *u, pid_t pid, const NotifyMessage *msg, const
                 set_state(u, SERVICE_RELOAD);
         }
         if (msg->ready) {
-                s->notify_ready = true;
                 if (s->state == SERVICE_START && (c->type == SERVICE_NOTIFY || c->type == SERVICE_NOTIFY_RELOAD)) enter_start_post(u);
                 else if (s->state == SERVICE_RELOAD && s->reload_pending_ready) {
                         s->reload_pending_ready = false;
