@@ -21,11 +21,8 @@ echo done > /run/storm-done
 """
 
 
-def zombies(c):
-    return [p for p in c.pids() if p.state == "Z"]
-
-
-def test_orphan_storm_leaves_no_zombies(boot):
+def boot_storm(boot):
+    """Boot with storm.service and wait until its orphans have all been started."""
     c = boot(units={"storm.service": """
         [Unit]
         Description=Orphan Storm
@@ -35,6 +32,15 @@ def test_orphan_storm_leaves_no_zombies(boot):
         """}, enable=["storm.service"], files={"/opt/test/storm": STORM})
     c.wait_for(MULTI_USER)
     c.wait_for_path("/run/storm-done")
+    return c
+
+
+def zombies(c):
+    return [p for p in c.pids() if p.state == "Z"]
+
+
+def test_orphan_storm_leaves_no_zombies(boot):
+    c = boot_storm(boot)
     c.wait_until(lambda: not zombies(c) and not any(p.cmdline[:1] == ("sleep",) for p in c.pids()),
                  timeout=5, what="every orphan exited and was reaped")
     # the same seen from inside, as `docker exec` would
@@ -44,14 +50,6 @@ def test_orphan_storm_leaves_no_zombies(boot):
 
 
 def test_pid1_stays_responsive_after_an_orphan_storm(boot):
-    c = boot(units={"storm.service": """
-        [Unit]
-        Description=Orphan Storm
-        [Service]
-        Type=oneshot
-        ExecStart=/opt/test/storm
-        """}, enable=["storm.service"], files={"/opt/test/storm": STORM})
-    c.wait_for(MULTI_USER)
-    c.wait_for_path("/run/storm-done")
+    c = boot_storm(boot)
     c.signal(signal.SIGTERM)
     assert c.wait() == 0

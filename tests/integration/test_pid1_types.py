@@ -179,6 +179,18 @@ exec sleep 1000
 """
 
 
+# Records whether notify.service had written its ready marker when this unit, ordered after it,
+# was started: "yes" only if tinysd waited for READY=1.
+AFTER_NOTIFY = """
+        [Unit]
+        Description=After Notify
+        After=notify.service
+        [Service]
+        Type=oneshot
+        ExecStart=/bin/sh -c 'if [ -e /run/notify-ready-marker ]; then echo yes; else echo no; fi > /run/after-notify'
+        """
+
+
 def test_notify_is_started_only_after_ready(boot):
     c = boot(units={"notify.service": """
         [Unit]
@@ -187,14 +199,7 @@ def test_notify_is_started_only_after_ready(boot):
         Type=notify
         NotifyAccess=all
         ExecStart=/opt/test/notify
-        """, "after-notify.service": """
-        [Unit]
-        Description=After Notify
-        After=notify.service
-        [Service]
-        Type=oneshot
-        ExecStart=/bin/sh -c 'if [ -e /run/notify-ready-marker ]; then echo yes; else echo no; fi > /run/after-notify'
-        """}, enable=["notify.service", "after-notify.service"], files={"/opt/test/notify": NOTIFY})
+        """, "after-notify.service": AFTER_NOTIFY}, enable=["notify.service", "after-notify.service"], files={"/opt/test/notify": NOTIFY})
     c.wait_for(started("notify.service", "Notify"))
     c.wait_for(MULTI_USER)
     assert c.path("/run/after-notify").read_text() == "yes\n"
@@ -221,14 +226,7 @@ def test_notify_from_the_main_process_itself(boot):
         [Service]
         Type=notify
         ExecStart=/opt/test/notify.py
-        """, "after-notify.service": """
-        [Unit]
-        Description=After Notify
-        After=notify.service
-        [Service]
-        Type=oneshot
-        ExecStart=/bin/sh -c 'if [ -e /run/notify-ready-marker ]; then echo yes; else echo no; fi > /run/after-notify'
-        """}, enable=["notify.service", "after-notify.service"], files={"/opt/test/notify.py": NOTIFY_PY})
+        """, "after-notify.service": AFTER_NOTIFY}, enable=["notify.service", "after-notify.service"], files={"/opt/test/notify.py": NOTIFY_PY})
     c.wait_for(started("notify.service", "Notify Main"))
     c.wait_for(MULTI_USER)
     assert c.path("/run/after-notify").read_text() == "yes\n"
