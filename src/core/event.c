@@ -40,6 +40,8 @@ struct EventLoop {
         EventSource *all;         /* every live source */
         event_orphan_fn orphan_cb;
         void *orphan_userdata;
+        event_reaped_fn reaped_cb;
+        void *reaped_userdata;
         usec_t armed;             /* what the timerfd is armed to; USEC_INFINITY = disarmed */
         bool exiting;
         int exit_code;
@@ -313,6 +315,11 @@ int event_add_child(EventLoop *e, EventSource **ret, pid_t pid, event_child_fn c
         return 0;
 }
 
+void event_set_reaped_handler(EventLoop *e, event_reaped_fn cb, void *userdata) {
+        e->reaped_cb = cb;
+        e->reaped_userdata = userdata;
+}
+
 void event_set_orphan_handler(EventLoop *e, event_orphan_fn cb, void *userdata) {
         e->orphan_cb = cb;
         e->orphan_userdata = userdata;
@@ -375,11 +382,18 @@ static EventSource *find_child(EventLoop *e, pid_t pid) {
         return NULL;
 }
 
-/* Reap every child that has exited; dispatch to its source or the orphan handler. */
+/* Reap every child that has exited; dispatch to its source or the orphan handler; then tell the
+ * reaped handler whether any child is left (ECHILD from waitid() says so for free). */
 static void reap_children(EventLoop *e) {
+        bool reaped = false;
         for (;;) {
                 siginfo_t si = {0};
-                if (waitid(P_ALL, 0, &si, WEXITED | WNOHANG) < 0 || si.si_pid == 0) return;
+                if (waitid(P_ALL, 0, &si, WEXITED | WNOHANG) < 0 || si.si_pid == 0) {
+                        bool none_left = si.si_pid == 0 && errno == ECHILD;
+                        if (reaped && e->reaped_cb) e->reaped_cb(none_left, e->reaped_userdata);
+                        return;
+                }
+                reaped = true;
                 e->phase++;   /* a process is gone: what was read of /proc before is stale */
                 EventSource *s = find_child(e, si.si_pid);
                 if (s) {

@@ -47,6 +47,9 @@ int event_add_child(EventLoop *e, EventSource **ret, pid_t pid, event_child_fn c
 int event_add_defer(EventLoop *e, EventSource **ret, event_defer_fn cb, void *userdata);
 int event_source_set_enabled(EventSource *s, bool enabled);
 void event_set_orphan_handler(EventLoop *e, event_orphan_fn cb, void *userdata);
+/* Called after a batch of reaped children was dispatched; none_left: we have no child at all. */
+typedef void (*event_reaped_fn)(bool none_left, void *userdata);
+void event_set_reaped_handler(EventLoop *e, event_reaped_fn cb, void *userdata);
 void event_source_free(EventSource *s);
 
 /* One iteration: run deferred work, wait (timeout_usec; USEC_INFINITY blocks) and dispatch. */

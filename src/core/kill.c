@@ -5,6 +5,8 @@
  * sessions and process groups survive their leaders), plus the orphans re-parented to us that
  * still carry the unit's $INVOCATION_ID in their initial environment: a daemon that double-forks
  * and calls setsid() leaves no other trace. See docs/ARCHITECTURE.md, "Processes without cgroups". */
+#include <limits.h>
+#include <time.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
@@ -115,26 +117,73 @@ int munit_members(MUnit *u, pid_t **ret, size_t *ret_n) {
         return 0;
 }
 
+static bool signaled_before(const ServiceRuntime *s, pid_t pid) {
+        for (unsigned i = 0; i < s->n_signaled; i++)
+                if (s->signaled[i] == pid) return true;
+        return false;
+}
+
+/* Signal one member; remember it when this is the round's signal (a full set only means a
+ * straggler may get the signal twice, never that it is missed). */
+static bool signal_member(ServiceRuntime *s, pid_t pid, int sig) {
+        if (kill(pid, sig) < 0) return false;
+        if (sig != SIGKILL && sig != SIGCONT) (void)kill(pid, SIGCONT);
+        if (sig == s->round_signal && s->n_signaled < ELEMENTSOF(s->signaled)) s->signaled[s->n_signaled++] = pid;
+        return true;
+}
+
 int munit_kill(MUnit *u, int sig, bool main_only) {
+        ServiceRuntime *s = &u->svc;
         int n = 0;
-        pid_t main_pid = u->svc.main_pid, control_pid = u->svc.control_pid;
-        if (main_pid > 0 && kill(main_pid, sig) == 0) n++;
-        if (control_pid > 0 && kill(control_pid, sig) == 0) n++;
-        /* a stopped process would never see SIGTERM */
-        if (sig != SIGKILL && sig != SIGCONT) {
-                if (main_pid > 0) (void)kill(main_pid, SIGCONT);
-                if (control_pid > 0) (void)kill(control_pid, SIGCONT);
-        }
+        pid_t main_pid = s->main_pid, control_pid = s->control_pid;
+        if (main_pid > 0 && signal_member(s, main_pid, sig)) n++;
+        if (control_pid > 0 && signal_member(s, control_pid, sig)) n++;
         if (main_only) return n;
         pid_t *members = NULL;
         size_t k = 0;
         if (munit_members(u, &members, &k) < 0) return n;
         for (size_t i = 0; i < k; i++) {
                 if (members[i] == main_pid || members[i] == control_pid) continue;
-                if (kill(members[i], sig) == 0) {
-                        n++;
-                        if (sig != SIGKILL && sig != SIGCONT) (void)kill(members[i], SIGCONT);
-                }
+                if (signal_member(s, members[i], sig)) n++;
+        }
+        free(members);
+        return n;
+}
+
+/* Now in the units of /proc/PID/stat's starttime: clock ticks since boot. */
+static unsigned long long boot_ticks(void) {
+        struct timespec ts;
+        if (clock_gettime(CLOCK_BOOTTIME, &ts) < 0) return ULLONG_MAX;
+        long hz = sysconf(_SC_CLK_TCK);
+        if (hz <= 0) hz = 100;
+        return (unsigned long long)ts.tv_sec * (unsigned long long)hz + (unsigned long long)ts.tv_nsec / (1000000000ULL / (unsigned long long)hz);
+}
+
+void munit_kill_round_begin(MUnit *u, int sig) {
+        u->svc.round_signal = sig;
+        u->svc.round_ticks = sig > 0 ? boot_ticks() : 0;
+        u->svc.n_signaled = 0;
+}
+
+/* systemd re-reads the cgroup until no new process appears, so a child forked while the signal
+ * was being sent still gets it, but one forked later (say, by a SIGTERM handler) does not. The
+ * /proc snapshot has the same window; it is closed here, when the stop is next checked: members
+ * that already existed when the round began (same clock tick included) and were missed get the
+ * round's signal once. Later children are left alone, as systemd leaves them. */
+int munit_kill_stragglers(MUnit *u) {
+        ServiceRuntime *s = &u->svc;
+        if (s->round_signal <= 0) return 0;
+        const ProcSnapshot *ps;
+        int r = snapshot(u->m, &ps);
+        if (r < 0) return r;
+        pid_t *members = NULL;
+        size_t k = 0;
+        if ((r = munit_members(u, &members, &k)) < 0) return r;
+        int n = 0;
+        for (size_t i = 0; i < k; i++) {
+                const ProcInfo *p = proc_table_find(&ps->table, members[i]);
+                if (!p || p->starttime > s->round_ticks || signaled_before(s, members[i])) continue;
+                if (signal_member(s, members[i], s->round_signal)) n++;
         }
         free(members);
         return n;

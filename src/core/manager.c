@@ -289,7 +289,13 @@ static void on_orphan(const siginfo_t *si, void *userdata) {
                 if (u->cfg && u->cfg->service && (u->state == UNIT_DEACTIVATING || u->state == UNIT_ACTIVE))
                         service_orphan_exited(u, si->si_pid);
         }
-        if (m->shutting_down && m->n_jobs == 0 && !have_children() && m->shutdown_timer) event_exit(m->event, m->exit_code);
+}
+
+/* In the final phase the container exits as soon as its last process is gone, whether that was a
+ * unit's main process or an orphan: the SIGTERM/SIGKILL timers are only upper bounds. */
+static void on_reaped(bool none_left, void *userdata) {
+        Manager *m = userdata;
+        if (none_left && m->final_phase) event_exit(m->event, m->exit_code);
 }
 
 static int on_run_queue(EventSource *s, void *userdata) {
@@ -325,6 +331,7 @@ int manager_new(const ManagerSettings *set, Manager **ret) {
         for (int s = SIGRTMIN + 3; s <= SIGRTMIN + 16; s++)
                 if ((s <= SIGRTMIN + 6 || s >= SIGRTMIN + 13) && (r = event_add_signal(m->event, NULL, s, on_signal, m)) < 0) goto fail;
         event_set_orphan_handler(m->event, on_orphan, m);
+        event_set_reaped_handler(m->event, on_reaped, m);
         signal(SIGPIPE, SIG_IGN);
         if (!m->is_pid1 && prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) < 0) log_warning("Cannot become a child subreaper: %m");
         *ret = m;

@@ -88,6 +88,11 @@ typedef struct ServiceRuntime {
         char *status_text;
         int status_errno;
         int *fd_store; char **fd_store_names; size_t n_fd_store;
+        /* the current kill round: who got `round_signal` already (see munit_kill_stragglers) */
+        int round_signal;
+        unsigned long long round_ticks;       /* when it began, in /proc starttime units */
+        unsigned n_signaled;
+        pid_t signaled[UNIT_MAX_PIDS];
 } ServiceRuntime;
 
 struct MUnit {
@@ -218,6 +223,9 @@ int munit_members(MUnit *u, pid_t **ret, size_t *ret_n);
 /* Send sig to the unit's processes as KillMode says (main and control always). Returns how many
  * processes were signalled. main_only: KillMode=mixed's SIGTERM round. */
 int munit_kill(MUnit *u, int sig, bool main_only);
+/* A kill round: munit_kill() remembers who got `sig`; stragglers (forked meanwhile) get it later. */
+void munit_kill_round_begin(MUnit *u, int sig);
+int munit_kill_stragglers(MUnit *u);
 int manager_kill_all(Manager *m, int sig);
 /* The /proc snapshot of the current loop phase (NULL on failure); freed by proc_snapshot_done(). */
 const ProcTable *manager_proc_table(Manager *m);

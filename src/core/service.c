@@ -262,7 +262,9 @@ static void enter_signal(MUnit *u, ServiceState state, ServiceResult f) {
         if (k->kill_mode != KILL_NONE || sigkill) {
                 /* process: main only; mixed: main only until the SIGKILL round */
                 bool main_only = k->kill_mode == KILL_PROCESS || (k->kill_mode == KILL_MIXED && !sigkill);
-                n = munit_kill(u, kill_signal_for(u, state), main_only);
+                int sig = kill_signal_for(u, state);
+                munit_kill_round_begin(u, main_only ? 0 : sig);
+                n = munit_kill(u, sig, main_only);
                 if (k->send_sighup && !sigkill) (void)munit_kill(u, SIGHUP, main_only);
         }
         if (n > 0 || u->svc.main_pid > 0 || u->svc.control_pid > 0) {
@@ -506,9 +508,17 @@ static void log_exit(MUnit *u, const char *what, const siginfo_t *si, bool clean
 }
 
 /* After any process of a stopping unit exits, the kill states may be complete. */
+static bool is_signal_state(ServiceState st) {
+        return st == SERVICE_STOP_SIGTERM || st == SERVICE_STOP_SIGKILL || st == SERVICE_STOP_WATCHDOG ||
+               st == SERVICE_FINAL_SIGTERM || st == SERVICE_FINAL_SIGKILL || st == SERVICE_FINAL_WATCHDOG;
+}
+
 static void check_stop_progress(MUnit *u) {
         ServiceState st = u->svc.state;
-        if (!all_processes_gone(u)) return;
+        if (!all_processes_gone(u)) {
+                if (is_signal_state(st)) (void)munit_kill_stragglers(u);
+                return;
+        }
         if (st == SERVICE_STOP_SIGTERM || st == SERVICE_STOP_SIGKILL || st == SERVICE_STOP_WATCHDOG) enter_stop_post(u, SERVICE_SUCCESS);
         else if (st == SERVICE_FINAL_SIGTERM || st == SERVICE_FINAL_SIGKILL || st == SERVICE_FINAL_WATCHDOG)
                 enter_dead(u, SERVICE_SUCCESS, true);

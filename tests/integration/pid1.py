@@ -675,5 +675,5 @@ MULTI_USER = reached("multi-user.target", "Multi-User System")
 LONG_RUNNING = r"""#!/bin/sh
 trap 'echo "stop $1" >> "$2"; exit 0' TERM
 echo "start $1" >> "$2"
-while :; do sleep 1000 & wait $!; done
+while :; do sleep 1 & wait $!; done
 """

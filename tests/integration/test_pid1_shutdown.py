@@ -78,7 +78,7 @@ def test_output_written_while_stopping_is_not_lost(boot):
         [Unit]
         Description=Polite
         [Service]
-        ExecStart=/bin/sh -c "trap 'echo goodbye-from-polite; exit 0' TERM; echo hello-from-polite; while :; do sleep 1000 & wait; done"
+        ExecStart=/bin/sh -c "trap 'echo goodbye-from-polite; exit 0' TERM; echo hello-from-polite; while :; do sleep 1 & wait; done"
         """}, enable=["polite.service"])
     c.wait_for("hello-from-polite")
     c.signal(signal.SIGTERM)
