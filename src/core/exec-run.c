@@ -126,9 +126,13 @@ static void sandbox_notice(MUnit *u, const ExecContext *c) {
         buf_free(&b);
 }
 
-static int open_output(const ExecContext *c, ExecOutput o, int idx) {
+static int open_output(MUnit *u, const ExecContext *c, ExecOutput o, int idx) {
         const char *path = c->stdio_file[idx];
+        /* StandardInput=socket makes inherit mean the connection */
+        if (o == EXEC_OUTPUT_INHERIT && c->std_input == EXEC_INPUT_SOCKET && u->svc.socket_fd >= 0)
+                return fcntl(u->svc.socket_fd, F_DUPFD_CLOEXEC, 3);
         switch (o) {
+        case EXEC_OUTPUT_SOCKET: return u->svc.socket_fd >= 0 ? fcntl(u->svc.socket_fd, F_DUPFD_CLOEXEC, 3) : -1;
         case EXEC_OUTPUT_NULL: return -1;
         case EXEC_OUTPUT_FILE: return path ? open(path, O_WRONLY | O_CREAT | O_CLOEXEC | O_NOCTTY, 0644) : -1;
         case EXEC_OUTPUT_FILE_APPEND: return path ? open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOCTTY, 0644) : -1;
@@ -143,8 +147,10 @@ static int open_output(const ExecContext *c, ExecOutput o, int idx) {
         }
 }
 
-static int open_input(const ExecContext *c) {
+static int open_input(MUnit *u, const ExecContext *c) {
         switch (c->std_input) {
+        case EXEC_INPUT_SOCKET:
+                return u->svc.socket_fd >= 0 ? fcntl(u->svc.socket_fd, F_DUPFD_CLOEXEC, 3) : -1;
         case EXEC_INPUT_TTY: case EXEC_INPUT_TTY_FORCE: case EXEC_INPUT_TTY_FAIL:
                 return open(c->tty_path ? c->tty_path : "/dev/console", O_RDWR | O_CLOEXEC | O_NOCTTY);
         case EXEC_INPUT_FILE:
@@ -235,6 +241,45 @@ static int build_env(MUnit *u, bool is_control, const Creds *cr, char ***ret) {
         return 0;
 }
 
+static int collect_pass_fds(MUnit *u, int **ret_fds, const char ***ret_names, size_t *ret_n, char ***env) {
+        ServiceRuntime *s = &u->svc;
+        _cleanup_free_ int *fds = NULL;
+        _cleanup_free_ const char **names = NULL;
+        size_t n = 0;
+        int r;
+        if (s->socket_fd >= 0) {
+                if (!(fds = malloc(sizeof *fds)) || !(names = malloc(sizeof *names))) return -ENOMEM;
+                fds[0] = s->socket_fd;
+                names[0] = "connection";
+                n = 1;
+        } else if ((r = socket_collect_fds(u, &fds, &names, &n)) < 0)
+                return r;
+        if (s->n_fd_store) {
+                int *nf = realloc(fds, (n + s->n_fd_store) * sizeof *nf);
+                if (nf) fds = nf;
+                const char **nn = realloc(names, (n + s->n_fd_store) * sizeof *nn);
+                if (nn) names = nn;
+                if (!nf || !nn) return -ENOMEM;
+                for (size_t i = 0; i < s->n_fd_store; i++) {
+                        fds[n] = s->fd_store[i];
+                        names[n++] = s->fd_store_names && s->fd_store_names[i] ? s->fd_store_names[i] : "stored";
+                }
+        }
+        if (n == 0) return 0;
+        char num[24];
+        snprintf(num, sizeof num, "%zu", n);
+        Buf b = {0};
+        for (size_t i = 0; i < n; i++) (void)buf_printf(&b, "%s%s", i ? ":" : "", names[i]);
+        r = env_set(env, "LISTEN_FDS", num);
+        if (r >= 0) r = env_set(env, "LISTEN_FDNAMES", b.s ? b.s : "");
+        buf_free(&b);
+        if (r < 0) return r;
+        *ret_fds = TAKE_PTR(fds);
+        *ret_names = TAKE_PTR(names);
+        *ret_n = n;
+        return 0;
+}
+
 static char *find_in_path(const char *name, char *const *env) {
         const char *path = env_get(env, "PATH");
         if (!path) path = DEFAULT_PATH;
@@ -274,18 +319,27 @@ int munit_spawn(MUnit *u, const ExecCommand *c, bool is_control, pid_t *ret_pid,
                 user_record_done(&cr.user);
                 return r;
         }
+        /* socket activation (the main process only, as systemd): the connection, or every
+         * listening fd of the sockets that trigger it, then the fd store; LISTEN_* as sd_listen_fds(3) */
+        _cleanup_free_ int *pass = NULL;
+        _cleanup_free_ const char **pass_names = NULL;
+        size_t n_pass = 0;
+        if (sc && !is_control && (r = collect_pass_fds(u, &pass, &pass_names, &n_pass, &env)) < 0) {
+                user_record_done(&cr.user);
+                return r;
+        }
         ExecCommand resolved = *c;
         _cleanup_free_ char *path = NULL;
         if (c->path && !strchr(c->path, '/') && (path = find_in_path(c->path, env))) resolved.path = path;
-        int fds[3] = { open_input(ec), open_output(ec, ec->std_output, 1), -1 };
+        int fds[3] = { open_input(u, ec), open_output(u, ec, ec->std_output, 1), -1 };
         fds[2] = ec->std_error == EXEC_OUTPUT_INHERIT ? (fds[1] >= 0 ? fcntl(fds[1], F_DUPFD_CLOEXEC, 3) : -1)
-                                                      : open_output(ec, ec->std_error, 2);
+                                                      : open_output(u, ec, ec->std_error, 2);
         SpawnParams p = {
                 .command = &resolved, .context = ec, .environment = env, .stdio = { fds[0], fds[1], fds[2] },
                 .root = m->set.root, .apply_credentials = cr.change && !cr.dynamic,
                 .use_ids = cr.change && cr.dynamic, .uid = cr.uid, .gid = cr.gid,
                 .apply_bounding_set = ec->capability_bounding_set_set && have_cap(CAP_SETPCAP) && !privileged,
-                .set_exec_pid = true,
+                .set_exec_pid = true, .set_listen_pid = n_pass > 0, .pass_fds = pass, .n_pass_fds = n_pass,
         };
         r = exec_spawn(&p, ret_pid, ret_report_fd);
         for (int i = 0; i < 3; i++)

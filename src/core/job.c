@@ -431,6 +431,7 @@ static void job_print_status(Job *j, JobResult r) {
         Manager *m = u->m;
         bool target = u->cfg && u->cfg->type == UNIT_TARGET;
         bool oneshot = u->cfg && u->cfg->service && u->cfg->service->type == SERVICE_ONESHOT;
+        bool socket = u->cfg && u->cfg->type == UNIT_SOCKET;
         if (j->quiet) return;
         switch (j->type) {
         case JOB_START:
@@ -440,11 +441,12 @@ static void job_print_status(Job *j, JobResult r) {
                         if (u->cfg && u->cfg->type == UNIT_SLICE) return manager_status(m, STATUS_OK, u, "Created slice ", ".");
                         /* 252's service_finished_job(): a oneshot "Finished", whatever RemainAfterExit= */
                         if (oneshot) return manager_status(m, STATUS_OK, u, "Finished ", ".");
+                        if (socket) return manager_status(m, STATUS_OK, u, "Listening on ", ".");
                         if (u->state == UNIT_ACTIVE || u->state == UNIT_RELOADING)
                                 return manager_status(m, STATUS_OK, u, "Started ", ".");
                         return;
                 }
-                if (r == JOB_FAILED) return manager_status(m, STATUS_FAILED, u, "Failed to start ", ".");
+                if (r == JOB_FAILED) return manager_status(m, STATUS_FAILED, u, socket ? "Failed to listen on " : "Failed to start ", ".");
                 if (r == JOB_DEPENDENCY) return manager_status(m, STATUS_DEPEND, u, "Dependency failed for ", ".");
                 if (r == JOB_TIMEOUT) return manager_status(m, STATUS_TIME, u, "Timed out starting ", ".");
                 if (r == JOB_ASSERT) return manager_status(m, STATUS_FAILED, u, "Assertion failed for ", ".");
@@ -452,7 +454,8 @@ static void job_print_status(Job *j, JobResult r) {
         case JOB_STOP:
         case JOB_RESTART:
                 if (r == JOB_DONE)
-                        return manager_status(m, STATUS_OK, u, target ? "Stopped target " : u->cfg && u->cfg->type == UNIT_SLICE ? "Removed slice " : "Stopped ", ".");
+                        return manager_status(m, STATUS_OK, u, target ? "Stopped target " : u->cfg && u->cfg->type == UNIT_SLICE ? "Removed slice " :
+                                                               socket ? "Closed " : "Stopped ", ".");
                 if (r == JOB_FAILED) return manager_status(m, STATUS_FAILED, u, "Stopped (with error) ", ".");
                 if (r == JOB_TIMEOUT) return manager_status(m, STATUS_TIME, u, "Timed out stopping ", ".");
                 return;

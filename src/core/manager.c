@@ -76,6 +76,37 @@ int manager_load_unit(Manager *m, const char *name, MUnit **ret) {
         return 0;
 }
 
+/* ---- garbage collection of finished connection instances ---- */
+
+static void unit_forget(Manager *m, size_t idx) {
+        MUnit *u = m->list[idx];
+        const char *const *names = (const char *const *)(u->cfg ? u->cfg->names : NULL);
+        for (; names && *names; names++)
+                if (hashmap_get(m->units, *names) == u) (void)hashmap_remove(m->units, *names);
+        if (hashmap_get(m->units, u->id) == u) (void)hashmap_remove(m->units, u->id);
+        memmove(m->list + idx, m->list + idx + 1, (m->n_list - idx - 1) * sizeof *m->list);
+        m->n_list--;
+        if (u->cfg) loader_forget(m->loader, u->cfg);
+        u->cfg = NULL;
+        munit_free(u);
+}
+
+static int on_gc(EventSource *s, void *userdata) {
+        Manager *m = userdata;
+        (void)s;
+        for (size_t i = m->n_list; i > 0; i--) {
+                MUnit *u = m->list[i - 1];
+                if (u->gc_pending && !u->job && UNIT_IS_INACTIVE_OR_FAILED(u->state) && u->svc.main_pid <= 0 && u->svc.control_pid <= 0)
+                        unit_forget(m, i - 1);
+        }
+        return 0;
+}
+
+void manager_schedule_gc(Manager *m) {
+        if (!m->gc_defer && event_add_defer(m->event, &m->gc_defer, on_gc, m) < 0) return;
+        (void)event_source_set_enabled(m->gc_defer, true);
+}
+
 /* ---- shutdown ---- */
 
 static bool have_children(void) {

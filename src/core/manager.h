@@ -68,6 +68,37 @@ const char *service_result_to_string(ServiceResult r);
 
 #define UNIT_MAX_PIDS 64
 
+/* systemd's socket states (systemctl show SubState=) and results. */
+typedef enum SocketState {
+        SOCKET_DEAD, SOCKET_START_PRE, SOCKET_START_POST, SOCKET_LISTENING, SOCKET_RUNNING,
+        SOCKET_STOP_PRE, SOCKET_STOP_POST, SOCKET_FAILED, _SOCKET_STATE_MAX,
+} SocketState;
+const char *socket_state_to_string(SocketState s);
+
+typedef enum SocketResult {
+        SOCKET_SUCCESS, SOCKET_FAILURE_RESOURCES, SOCKET_FAILURE_TIMEOUT, SOCKET_FAILURE_EXIT_CODE,
+        SOCKET_FAILURE_SIGNAL, SOCKET_FAILURE_CORE_DUMP, SOCKET_FAILURE_START_LIMIT_HIT,
+        SOCKET_FAILURE_TRIGGER_LIMIT_HIT, SOCKET_FAILURE_SERVICE_START_LIMIT_HIT, _SOCKET_RESULT_MAX,
+} SocketResult;
+const char *socket_result_to_string(SocketResult r);
+
+/* Runtime of a socket unit (socket.c). Its control process (ExecStartPre= ...) is svc.control_pid,
+ * so process discovery and the kill logic treat it like a service's. */
+typedef struct SocketRuntime {
+        SocketState state;
+        SocketResult result;
+        int *fds;                    /* one per SocketPort, -1 where a port could not be opened */
+        EventSource **io;
+        size_t n_fds;
+        int control_id;              /* SocketExecCommand of the running control process */
+        const ExecCommand *control_command;
+        EventSource *control_watch, *timer;
+        bool timeout_killed;         /* the control process got KillSignal= after its timeout */
+        unsigned n_accepted, n_connections;
+        usec_t trigger_begin;
+        unsigned trigger_count;
+} SocketRuntime;
+
 /* Runtime of a service (service.c). */
 typedef struct ServiceRuntime {
         ServiceState state;
@@ -88,6 +119,9 @@ typedef struct ServiceRuntime {
         char *status_text;
         int status_errno;
         int *fd_store; char **fd_store_names; size_t n_fd_store;
+        int socket_fd;                        /* Accept=yes: the connection (owned), else -1 */
+        MUnit *accept_socket;                 /* the socket that made this instance */
+        char *peer;                           /* its remote address, for MaxConnectionsPerSource= */
         /* the current kill round: who got `round_signal` already (see munit_kill_stragglers) */
         int round_signal;
         unsigned long long round_ticks;       /* when it began, in /proc starttime units */
@@ -112,7 +146,9 @@ struct MUnit {
         pid_t pids[UNIT_MAX_PIDS];
         unsigned n_pids, pids_next;
         uid_t dynamic_uid;          /* DynamicUser= allocation, 0 none */
-        ServiceRuntime svc;         /* used by services only */
+        bool gc_pending;            /* a finished Accept=yes instance: freed by the next GC pass */
+        ServiceRuntime svc;         /* services; control_pid also for sockets */
+        SocketRuntime sock;         /* socket units only */
 };
 
 typedef struct ManagerSettings {
@@ -142,7 +178,7 @@ struct Manager {
         uint32_t last_job_id;
         unsigned n_jobs;
         Job *run_queue;
-        EventSource *run_defer, *shutdown_timer, *notify_src;
+        EventSource *run_defer, *shutdown_timer, *notify_src, *gc_defer;
         int notify_fd;
         char **environment;         /* what services inherit (container env, minus PID 1's own) */
         pid_t self;
@@ -166,6 +202,8 @@ void manager_start_shutdown(Manager *m, int exit_code, const char *why);
 /* Shutdown: when the last job is gone, the final kill round and exit. */
 void manager_check_finished(Manager *m);
 int manager_reload(Manager *m);
+/* Free units marked gc_pending (once they are inactive and jobless), before the loop sleeps. */
+void manager_schedule_gc(Manager *m);
 /* SuccessAction=/FailureAction=/StartLimitAction= */
 void manager_emergency_action(Manager *m, MUnit *u, EmergencyAction a, int exit_status, const char *reason);
 /* The console: systemd's "[  OK  ] Started foo.service - Foo." lines (console.c). */
@@ -214,6 +252,20 @@ void service_notify_message(MUnit *u, pid_t pid, const struct NotifyMessage *msg
 void service_orphan_exited(MUnit *u, pid_t pid);
 void service_reset_failed(MUnit *u);
 void service_start_limit_hit(MUnit *u);
+
+/* socket.c */
+int socket_start(MUnit *u);
+int socket_stop(MUnit *u);
+void socket_init_runtime(MUnit *u);
+void socket_done_runtime(MUnit *u);
+void socket_reset_failed(MUnit *u);
+/* A unit this socket triggers changed state: go back to listening when it is gone. */
+void socket_trigger_notify(MUnit *sock, MUnit *other);
+/* The listening fds a service gets (Accept=no sockets that trigger it, in TriggeredBy= order),
+ * with LISTEN_FDNAMES= names. Borrowed fds; the caller frees the arrays (not the strings). */
+int socket_collect_fds(MUnit *svc, int **ret_fds, const char ***ret_names, size_t *ret_n);
+/* An Accept=yes instance is gone: its connection is closed and counted out. */
+void socket_connection_release(MUnit *svc);
 
 /* notify.c */
 int manager_setup_notify(Manager *m);

@@ -28,6 +28,7 @@ MUnit *munit_new(Manager *m, Unit *cfg) {
         u->state = UNIT_INACTIVE;
         u->condition_result = u->assert_result = true;
         service_init_runtime(u);
+        socket_init_runtime(u);
         return u;
 }
 
@@ -35,6 +36,7 @@ void munit_free(MUnit *u) {
         if (!u) return;
         if (u->job) job_free(u->job);
         service_done_runtime(u);
+        socket_done_runtime(u);
         free(u->id);
         free(u);
 }
@@ -129,6 +131,7 @@ void munit_reset_failed(MUnit *u) {
         u->start_limit_begin = 0;
         u->start_limit_count = 0;
         if (u->cfg && u->cfg->service) service_reset_failed(u);
+        else if (u->cfg && u->cfg->socket) socket_reset_failed(u);
         else if (u->state == UNIT_FAILED) u->state = UNIT_INACTIVE;
 }
 
@@ -165,7 +168,14 @@ int munit_start(MUnit *u) {
                 }
                 new_invocation_id(u);
                 return service_start(u);
-        case UNIT_SOCKET: case UNIT_TIMER: case UNIT_PATH:
+        case UNIT_SOCKET:
+                if (!munit_test_start_limit(u)) {
+                        manager_emergency_action(u->m, u, u->cfg->unit.start_limit_action, -1, "start limit hit");
+                        return -ECANCELED;
+                }
+                new_invocation_id(u);
+                return socket_start(u);
+        case UNIT_TIMER: case UNIT_PATH:
                 /* Activation units come with socket/timer/path support; until then they do nothing. */
                 log_notice("%s: %s units are not supported by this tinysd yet; skipped.", u->id, unit_type_to_string(u->cfg->type));
                 u->condition_result = false;
@@ -184,6 +194,7 @@ int munit_start(MUnit *u) {
 int munit_stop(MUnit *u) {
         if (UNIT_IS_INACTIVE_OR_FAILED(u->state)) return -EALREADY;
         if (u->cfg && u->cfg->type == UNIT_SERVICE) return service_stop(u);
+        if (u->cfg && u->cfg->type == UNIT_SOCKET) return socket_stop(u);
         UnitActiveState old = u->state;
         u->state = UNIT_INACTIVE;
         munit_notify(u, old, UNIT_INACTIVE, true);
@@ -241,6 +252,24 @@ static bool process_job(MUnit *u, UnitActiveState os, UnitActiveState ns, bool r
         }
 }
 
+/* The sockets that start this service learn it changed; an Accept=yes instance that is gone for
+ * good gives its connection back. */
+static void notify_triggers(MUnit *u, char **const *deps) {
+        if (!u->cfg->service) return;
+        STRV_FOREACH(t, deps[UNIT_TRIGGERED_BY]) {
+                MUnit *o = manager_get_unit(u->m, *t);
+                if (o && o->cfg && o->cfg->socket) socket_trigger_notify(o, u);
+        }
+        if (u->svc.accept_socket && UNIT_IS_INACTIVE_OR_FAILED(u->state) && u->svc.state != SERVICE_AUTO_RESTART) {
+                socket_connection_release(u);
+                /* systemd collects a finished connection instance (unless it failed: kept to be seen) */
+                if (u->state == UNIT_INACTIVE) {
+                        u->gc_pending = true;
+                        manager_schedule_gc(u->m);
+                }
+        }
+}
+
 void munit_notify(MUnit *u, UnitActiveState os, UnitActiveState ns, bool reload_success) {
         Manager *m = u->m;
         u->state = ns;
@@ -251,6 +280,7 @@ void munit_notify(MUnit *u, UnitActiveState os, UnitActiveState ns, bool reload_
         job_schedule_neighbours(u);
         if (!u->cfg) return;
         char **const *deps = (char **const *)u->cfg->unit.deps;
+        notify_triggers(u, deps);
         /* An unexpected deactivation stops units bound to this one (BindsTo=). */
         if (!had_job && UNIT_IS_INACTIVE_OR_FAILED(ns) && !UNIT_IS_INACTIVE_OR_FAILED(os) && !m->shutting_down)
                 STRV_FOREACH(n, deps[UNIT_BOUND_BY]) {

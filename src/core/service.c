@@ -50,6 +50,7 @@ static ServiceConfig *cfg(MUnit *u) { return u->cfg->service; }
 
 void service_init_runtime(MUnit *u) {
         u->svc.exec_report_fd = -1;
+        u->svc.socket_fd = -1;
         u->svc.state = SERVICE_DEAD;
 }
 
@@ -72,8 +73,11 @@ void service_done_runtime(MUnit *u) {
         for (size_t i = 0; i < s->n_fd_store; i++) close(s->fd_store[i]);
         free(s->fd_store);
         strv_free(s->fd_store_names);
+        if (s->socket_fd >= 0) close(s->socket_fd);
+        free(s->peer);
         memset(s, 0, sizeof *s);
         s->exec_report_fd = -1;
+        s->socket_fd = -1;
 }
 
 static void set_state(MUnit *u, ServiceState ns) {

@@ -90,9 +90,10 @@ static int write_oom(int v) {
         return k == n ? 0 : -errno;
 }
 
-/* "SYSTEMD_EXEC_PID=" + digits, written in the child (systemd 248+ sets it to the process itself). */
-static void fill_exec_pid(char *slot) {
-        char *q = slot + strlen("SYSTEMD_EXEC_PID="), tmp[16];
+/* "NAME=" + our pid, written in the child after fork: SYSTEMD_EXEC_PID= (systemd 248+) and
+ * LISTEN_PID= (sd_listen_fds(3)) both name the process itself. */
+static void fill_pid(char *slot) {
+        char *q = strchr(slot, '=') + 1, tmp[16];
         int n = 0;
         for (unsigned v = (unsigned)getpid(); v || !n; v /= 10) tmp[n++] = (char)('0' + v % 10);
         while (n) *q++ = tmp[--n];
@@ -100,7 +101,7 @@ static void fill_exec_pid(char *slot) {
 }
 
 static void child(const SpawnParams *p, const UserRecord *user, gid_t gid, const gid_t *groups, int ngroups,
-                  char **argv, char **envp, char *exec_pid_slot, int report_fd) {
+                  char **argv, char **envp, char *const *pid_slots, int report_fd) {
         const ExecContext *c = p->context;
         reset_signals();
         if (setsid() < 0) child_fail(report_fd, EXIT_SETSID, errno);
@@ -131,7 +132,7 @@ static void child(const SpawnParams *p, const UserRecord *user, gid_t gid, const
         if (wd && chdir(wd) < 0 && !c->working_directory_missing_ok) child_fail(report_fd, EXIT_CHDIR, errno);
         if (c->no_new_privileges && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
                 child_fail(report_fd, EXIT_NO_NEW_PRIVILEGES, errno);
-        if (exec_pid_slot) fill_exec_pid(exec_pid_slot);
+        for (; *pid_slots; pid_slots++) fill_pid(*pid_slots);
         execve(p->command->path, argv, envp);
         child_fail(report_fd, EXIT_EXEC, errno);
 }
@@ -141,7 +142,9 @@ int exec_spawn(const SpawnParams *p, pid_t *ret_pid, int *ret_report_fd) {
         const ExecContext *c = p->context;
         UserRecord user = {0};
         char **argv = NULL, **envp = NULL;
-        char exec_pid_slot[48] = "SYSTEMD_EXEC_PID=";
+        char exec_pid_slot[48] = "SYSTEMD_EXEC_PID=", listen_pid_slot[48] = "LISTEN_PID=";
+        char *pid_slots[3] = { NULL, NULL, NULL };
+        size_t n_slots = 0;
         bool have_user = false;
         gid_t gid = 0, groups[MAX_GROUPS];
         int ngroups = 0, r;
@@ -160,12 +163,14 @@ int exec_spawn(const SpawnParams *p, pid_t *ret_pid, int *ret_report_fd) {
         /* the environment plus a SYSTEMD_EXEC_PID= slot the child fills in */
         size_t n_env = 0;
         while (p->environment && p->environment[n_env]) n_env++;
-        envp = calloc(n_env + 2, sizeof *envp);
+        envp = calloc(n_env + 3, sizeof *envp);
         if (!envp) { r = -ENOMEM; goto out; }
         size_t k = 0;
         for (size_t i = 0; i < n_env; i++)
-                if (!startswith(p->environment[i], "SYSTEMD_EXEC_PID=")) envp[k++] = p->environment[i];
-        if (p->set_exec_pid) envp[k++] = exec_pid_slot;
+                if (!startswith(p->environment[i], "SYSTEMD_EXEC_PID=") && !startswith(p->environment[i], "LISTEN_PID="))
+                        envp[k++] = p->environment[i];
+        if (p->set_exec_pid) envp[k++] = pid_slots[n_slots++] = exec_pid_slot;
+        if (p->set_listen_pid) envp[k++] = pid_slots[n_slots++] = listen_pid_slot;
         int pipefd[2];
         if (pipe2(pipefd, O_CLOEXEC) < 0) { r = -errno; goto out; }
         pid_t pid = fork();
@@ -177,7 +182,7 @@ int exec_spawn(const SpawnParams *p, pid_t *ret_pid, int *ret_report_fd) {
         }
         if (pid == 0) {
                 close(pipefd[0]);
-                child(p, have_user ? &user : NULL, gid, groups, ngroups, argv, envp, p->set_exec_pid ? exec_pid_slot : NULL, pipefd[1]);
+                child(p, have_user ? &user : NULL, gid, groups, ngroups, argv, envp, pid_slots, pipefd[1]);
         }
         close(pipefd[1]);
         (void)fcntl(pipefd[0], F_SETFL, O_NONBLOCK);

@@ -29,8 +29,9 @@ typedef struct SpawnParams {
         bool use_ids;              /* switch to uid/gid below instead (DynamicUser=) */
         uid_t uid;
         gid_t gid;
-        bool apply_bounding_set;
-        bool set_exec_pid;         /* add SYSTEMD_EXEC_PID= (the process's own pid) */   /* drop what CapabilityBoundingSet= excludes (needs CAP_SETPCAP) */
+        bool apply_bounding_set;   /* drop what CapabilityBoundingSet= excludes (needs CAP_SETPCAP) */
+        bool set_exec_pid;         /* add SYSTEMD_EXEC_PID= (the process's own pid) */
+        bool set_listen_pid;       /* add LISTEN_PID= (the same; sd_listen_fds(3) checks it) */
 } SpawnParams;
 
 /* The failure a child reported before exec: its exit code and errno. */

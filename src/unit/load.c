@@ -26,6 +26,19 @@ Unit *loader_get(const Loader *l, const char *name) {
         return hashmap_get(l->units, name);
 }
 
+void loader_forget(Loader *l, Unit *u) {
+        STRV_FOREACH(n, u->names)
+                if (hashmap_get(l->units, *n) == u) (void)hashmap_remove(l->units, *n);
+        if (hashmap_get(l->units, u->id) == u) (void)hashmap_remove(l->units, u->id);
+        for (size_t i = 0; i < l->n_list; i++)
+                if (l->list[i] == u) {
+                        memmove(l->list + i, l->list + i + 1, (l->n_list - i - 1) * sizeof *l->list);
+                        l->n_list--;
+                        break;
+                }
+        unit_free(u);
+}
+
 static const char *type_section(UnitType t) {
         static const char *const names[_UNIT_TYPE_MAX] = {
                 [UNIT_SERVICE] = "Service", [UNIT_MOUNT] = "Mount", [UNIT_SWAP] = "Swap",

@@ -34,6 +34,8 @@ int loader_load_all(Loader *l);
  * loaded set. Idempotent. */
 int loader_add_reverse_dependencies(Loader *l);
 Unit *loader_get(const Loader *l, const char *name);
+/* Drop a unit nobody needs any more (a finished Accept=yes instance): its names and the Unit. */
+void loader_forget(Loader *l, Unit *u);
 
 /* Parse an in-memory unit file into u (no drop-ins, no search path): for tests and fuzzing. */
 int unit_load_from_buffer(Unit *u, const char *name, const char *data, size_t size);

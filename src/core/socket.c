@@ -1,0 +1,730 @@
+/* SPDX-License-Identifier: MIT */
+/* Socket units (systemd.socket(5)): open the listening fds, watch them, and on traffic start the
+ * service (Accept=no, which gets every listening fd) or one service instance per connection
+ * (Accept=yes, which gets the connection). The fds belong to the socket unit, so they stay open
+ * while the service restarts and no connection is refused.
+ *
+ * States: dead → start-pre → (open fds) → start-post → listening ⇄ running → stop-pre →
+ * (close fds) → stop-post → dead/failed. "running" means the service is up and the fds are not
+ * watched (Accept=no); traffic then is the service's business. */
+#include <fcntl.h>
+#include <limits.h>
+#include <sys/epoll.h>
+#include <mqueue.h>
+#include <netinet/tcp.h>
+#include <signal.h>
+#include <stdio.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <arpa/inet.h>
+#include <linux/netlink.h>
+#include "base/log.h"
+#include "base/strv.h"
+#include "core/manager.h"
+#include "exec/userdb.h"
+#include "unit/name.h"
+
+static const char *const socket_state_table[_SOCKET_STATE_MAX] = {
+        [SOCKET_DEAD] = "dead", [SOCKET_START_PRE] = "start-pre", [SOCKET_START_POST] = "start-post",
+        [SOCKET_LISTENING] = "listening", [SOCKET_RUNNING] = "running", [SOCKET_STOP_PRE] = "stop-pre",
+        [SOCKET_STOP_POST] = "stop-post", [SOCKET_FAILED] = "failed",
+};
+const char *socket_state_to_string(SocketState s) { return s < _SOCKET_STATE_MAX ? socket_state_table[s] : NULL; }
+
+static const char *const socket_result_table[_SOCKET_RESULT_MAX] = {
+        [SOCKET_SUCCESS] = "success", [SOCKET_FAILURE_RESOURCES] = "resources", [SOCKET_FAILURE_TIMEOUT] = "timeout",
+        [SOCKET_FAILURE_EXIT_CODE] = "exit-code", [SOCKET_FAILURE_SIGNAL] = "signal", [SOCKET_FAILURE_CORE_DUMP] = "core-dump",
+        [SOCKET_FAILURE_START_LIMIT_HIT] = "start-limit-hit", [SOCKET_FAILURE_TRIGGER_LIMIT_HIT] = "trigger-limit-hit",
+        [SOCKET_FAILURE_SERVICE_START_LIMIT_HIT] = "service-start-limit-hit",
+};
+const char *socket_result_to_string(SocketResult r) { return r < _SOCKET_RESULT_MAX ? socket_result_table[r] : NULL; }
+
+static SocketConfig *cfg(MUnit *u) { return u->cfg->socket; }
+
+static UnitActiveState state_to_active(SocketState s) {
+        switch (s) {
+        case SOCKET_DEAD: return UNIT_INACTIVE;
+        case SOCKET_FAILED: return UNIT_FAILED;
+        case SOCKET_LISTENING: case SOCKET_RUNNING: return UNIT_ACTIVE;
+        case SOCKET_START_PRE: case SOCKET_START_POST: return UNIT_ACTIVATING;
+        default: return UNIT_DEACTIVATING;
+        }
+}
+
+void socket_init_runtime(MUnit *u) {
+        u->sock.state = SOCKET_DEAD;
+}
+
+static void unwatch_fds(MUnit *u) {
+        for (size_t i = 0; i < u->sock.n_fds; i++) {
+                event_source_free(u->sock.io[i]);
+                u->sock.io[i] = NULL;
+        }
+}
+
+static void close_fds(MUnit *u) {
+        SocketRuntime *s = &u->sock;
+        unwatch_fds(u);
+        for (size_t i = 0; i < s->n_fds; i++)
+                if (s->fds[i] >= 0) close(s->fds[i]);
+        free(s->fds);
+        free(s->io);
+        s->fds = NULL;
+        s->io = NULL;
+        s->n_fds = 0;
+}
+
+void socket_done_runtime(MUnit *u) {
+        SocketRuntime *s = &u->sock;
+        close_fds(u);
+        event_source_free(s->control_watch);
+        event_source_free(s->timer);
+        memset(s, 0, sizeof *s);
+}
+
+static void set_state(MUnit *u, SocketState ns) {
+        SocketState os = u->sock.state;
+        u->sock.state = ns;
+        if (ns != os) log_debug("%s: Changed %s -> %s", u->id, socket_state_to_string(os), socket_state_to_string(ns));
+        UnitActiveState oa = u->state, na = state_to_active(ns);
+        if (oa != na || ns != os) munit_notify(u, oa, na, true);
+}
+
+static void record(MUnit *u, SocketResult f) {
+        if (u->sock.result == SOCKET_SUCCESS) u->sock.result = f;
+}
+
+/* ---- opening the ports ---- */
+
+static int chown_to(MUnit *u, const char *path, int fd) {
+        SocketConfig *c = cfg(u);
+        if (!c->user && !c->group) return 0;
+        uid_t uid = (uid_t)-1;
+        gid_t gid = (gid_t)-1;
+        int r;
+        if (c->user) {
+                UserRecord ur = {0};
+                if ((r = userdb_get_user(u->m->set.root, c->user, &ur)) < 0) return r;
+                uid = ur.uid;
+                if (!c->group) gid = ur.gid;
+                user_record_done(&ur);
+        }
+        if (c->group && (r = userdb_get_group(u->m->set.root, c->group, &gid, NULL)) < 0) return r;
+        r = path ? lchown(path, uid, gid) : fchown(fd, uid, gid);
+        return r < 0 ? -errno : 0;
+}
+
+static int mkdir_parents(const char *path, mode_t mode) {
+        _cleanup_free_ char *p = strdup(path);
+        if (!p) return -ENOMEM;
+        for (char *s = strchr(p + 1, '/'); s; s = strchr(s + 1, '/')) {
+                *s = 0;
+                if (mkdir(p, mode) < 0 && errno != EEXIST) return -errno;
+                *s = '/';
+        }
+        return 0;
+}
+
+/* Options that need privileges a container may lack are tried and, on EPERM, said once. */
+static void set_opt(MUnit *u, int fd, int level, int name, int value, const char *what) {
+        if (setsockopt(fd, level, name, &value, sizeof value) < 0)
+                log_warning("%s: %s failed, ignoring: %m", u->id, what);
+}
+
+static void apply_options(MUnit *u, int fd, const SocketAddress *a) {
+        SocketConfig *c = cfg(u);
+        bool inet = a->family == AF_INET || a->family == AF_INET6;
+        if (inet && a->type != SOCK_DGRAM) set_opt(u, fd, SOL_SOCKET, SO_REUSEADDR, 1, "SO_REUSEADDR");
+        if (c->reuse_port) set_opt(u, fd, SOL_SOCKET, SO_REUSEPORT, 1, "ReusePort=");
+        if (c->keep_alive) set_opt(u, fd, SOL_SOCKET, SO_KEEPALIVE, 1, "KeepAlive=");
+        if (c->keep_alive_time && c->keep_alive_time != USEC_INFINITY)
+                set_opt(u, fd, IPPROTO_TCP, TCP_KEEPIDLE, (int)(c->keep_alive_time / USEC_PER_SEC), "KeepAliveTimeSec=");
+        if (c->keep_alive_interval && c->keep_alive_interval != USEC_INFINITY)
+                set_opt(u, fd, IPPROTO_TCP, TCP_KEEPINTVL, (int)(c->keep_alive_interval / USEC_PER_SEC), "KeepAliveIntervalSec=");
+        if (c->keep_alive_cnt) set_opt(u, fd, IPPROTO_TCP, TCP_KEEPCNT, (int)c->keep_alive_cnt, "KeepAliveProbes=");
+        if (c->no_delay) set_opt(u, fd, IPPROTO_TCP, TCP_NODELAY, 1, "NoDelay=");
+        if (c->broadcast) set_opt(u, fd, SOL_SOCKET, SO_BROADCAST, 1, "Broadcast=");
+        if (c->pass_cred) set_opt(u, fd, SOL_SOCKET, SO_PASSCRED, 1, "PassCredentials=");
+        if (c->pass_sec) set_opt(u, fd, SOL_SOCKET, SO_PASSSEC, 1, "PassSecurity=");
+        if (c->priority >= 0) set_opt(u, fd, SOL_SOCKET, SO_PRIORITY, c->priority, "Priority=");
+        if (c->receive_buffer) set_opt(u, fd, SOL_SOCKET, SO_RCVBUF, (int)c->receive_buffer, "ReceiveBuffer=");
+        if (c->send_buffer) set_opt(u, fd, SOL_SOCKET, SO_SNDBUF, (int)c->send_buffer, "SendBuffer=");
+        if (c->mark >= 0) set_opt(u, fd, SOL_SOCKET, SO_MARK, c->mark, "Mark=");
+        if (inet && c->ip_tos >= 0) set_opt(u, fd, IPPROTO_IP, IP_TOS, c->ip_tos, "IPTOS=");
+        if (inet && c->ip_ttl >= 0) set_opt(u, fd, IPPROTO_IP, IP_TTL, c->ip_ttl, "IPTTL=");
+        if (inet && c->free_bind) set_opt(u, fd, IPPROTO_IP, IP_FREEBIND, 1, "FreeBind=");
+        if (inet && c->transparent) set_opt(u, fd, IPPROTO_IP, IP_TRANSPARENT, 1, "Transparent=");
+        if (a->family == AF_INET6 && c->bind_ipv6_only != SOCKET_ADDRESS_DEFAULT)
+                set_opt(u, fd, IPPROTO_IPV6, IPV6_V6ONLY, c->bind_ipv6_only == SOCKET_ADDRESS_IPV6_ONLY, "BindIPv6Only=");
+        if (c->bind_to_device && setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, c->bind_to_device, (socklen_t)strlen(c->bind_to_device)) < 0)
+                log_warning("%s: BindToDevice= failed, ignoring: %m", u->id);
+}
+
+static int sockaddr_of(const SocketAddress *a, struct sockaddr_storage *ss, socklen_t *len) {
+        memset(ss, 0, sizeof *ss);
+        switch (a->family) {
+        case AF_INET: {
+                struct sockaddr_in *in = (struct sockaddr_in *)ss;
+                in->sin_family = AF_INET;
+                in->sin_addr = a->addr.in;
+                in->sin_port = htons(a->port);
+                *len = sizeof *in;
+                return 0;
+        }
+        case AF_INET6: {
+                struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)ss;
+                in6->sin6_family = AF_INET6;
+                in6->sin6_addr = a->addr.in6;
+                in6->sin6_port = htons(a->port);
+                in6->sin6_scope_id = a->ifindex;
+                *len = sizeof *in6;
+                return 0;
+        }
+        case AF_UNIX: {
+                struct sockaddr_un *un = (struct sockaddr_un *)ss;
+                size_t n = strlen(a->path);
+                if (n >= sizeof un->sun_path) return -ENAMETOOLONG;
+                un->sun_family = AF_UNIX;
+                memcpy(un->sun_path, a->path, n);
+                if (a->path[0] == '@') un->sun_path[0] = 0;   /* abstract: no NUL terminator counted */
+                *len = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + n + (a->path[0] == '@' ? 0 : 1));
+                return 0;
+        }
+        case AF_NETLINK: {
+                struct sockaddr_nl *nl = (struct sockaddr_nl *)ss;
+                nl->nl_family = AF_NETLINK;
+                nl->nl_groups = a->netlink_group;
+                *len = sizeof *nl;
+                return 0;
+        }
+        default:
+                return -EAFNOSUPPORT;
+        }
+}
+
+static int open_socket_port(MUnit *u, const SocketAddress *a) {
+        SocketConfig *c = cfg(u);
+        struct sockaddr_storage ss;
+        socklen_t len;
+        int r = sockaddr_of(a, &ss, &len);
+        if (r < 0) return r;
+        int proto = a->family == AF_NETLINK ? a->netlink_family : (a->family == AF_UNIX ? 0 : c->socket_protocol);
+        _cleanup_close_ int fd = socket(a->family, a->type | SOCK_CLOEXEC | SOCK_NONBLOCK, proto);
+        if (fd < 0) return -errno;
+        apply_options(u, fd, a);
+        bool unix_path = a->family == AF_UNIX && a->path[0] == '/';
+        if (unix_path) {
+                (void)mkdir_parents(a->path, c->directory_mode);
+                (void)unlink(a->path);   /* a stale socket from a previous run */
+        }
+        mode_t old = umask(~c->socket_mode & 0777);
+        r = bind(fd, (struct sockaddr *)&ss, len);
+        umask(old);
+        if (r < 0) return -errno;
+        if (unix_path && (r = chown_to(u, a->path, -1)) < 0) return r;
+        if (socket_address_can_accept(a) && listen(fd, (int)(c->backlog > INT32_MAX ? INT32_MAX : c->backlog)) < 0) return -errno;
+        return TAKE_FD(fd);
+}
+
+static int open_port(MUnit *u, const SocketPort *p) {
+        SocketConfig *c = cfg(u);
+        int fd;
+        switch (p->type) {
+        case SOCKET_PORT_SOCKET:
+                return open_socket_port(u, &p->address);
+        case SOCKET_PORT_FIFO: {
+                (void)mkdir_parents(p->path, c->directory_mode);
+                mode_t old = umask(~c->socket_mode & 0777);
+                int r = mkfifo(p->path, c->socket_mode);
+                umask(old);
+                if (r < 0 && errno != EEXIST) return -errno;
+                fd = open(p->path, O_RDWR | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+                if (fd < 0) return -errno;
+                struct stat st;
+                if (fstat(fd, &st) < 0 || !S_ISFIFO(st.st_mode)) {
+                        close(fd);
+                        return -EEXIST;
+                }
+                (void)chown_to(u, NULL, fd);
+                return fd;
+        }
+        case SOCKET_PORT_SPECIAL:
+                fd = open(p->path, (c->writable ? O_RDWR : O_RDONLY) | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+                return fd < 0 ? -errno : fd;
+        case SOCKET_PORT_MQUEUE: {
+                struct mq_attr attr = { .mq_maxmsg = c->mq_maxmsg, .mq_msgsize = c->mq_msgsize };
+                mode_t old = umask(~c->socket_mode & 0777);
+                fd = mq_open(p->path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_CREAT, c->socket_mode,
+                             c->mq_maxmsg > 0 && c->mq_msgsize > 0 ? &attr : NULL);
+                umask(old);
+                return fd < 0 ? -errno : fd;
+        }
+        default:
+                return -EOPNOTSUPP;
+        }
+}
+
+static void port_name(const SocketPort *p, char *buf, size_t n) {
+        _cleanup_free_ char *s = NULL;
+        if (p->type == SOCKET_PORT_SOCKET) (void)socket_address_format(&p->address, &s);
+        snprintf(buf, n, "%s", s ? s : p->path ? p->path : "?");
+}
+
+static int on_io(EventSource *src, int fd, uint32_t revents, void *userdata);
+
+static int open_fds(MUnit *u) {
+        SocketConfig *c = cfg(u);
+        SocketRuntime *s = &u->sock;
+        if (s->fds) return 0;   /* kept across a restart of the unit's own start */
+        s->fds = malloc(c->n_ports * sizeof *s->fds);
+        s->io = calloc(c->n_ports, sizeof *s->io);
+        if (!s->fds || !s->io) {
+                free(s->fds);
+                free(s->io);
+                s->fds = NULL;
+                s->io = NULL;
+                return -ENOMEM;
+        }
+        s->n_fds = c->n_ports;
+        for (size_t i = 0; i < c->n_ports; i++) s->fds[i] = -1;
+        for (size_t i = 0; i < c->n_ports; i++) {
+                int fd = open_port(u, &c->ports[i]);
+                if (fd < 0) {
+                        char name[256];
+                        port_name(&c->ports[i], name, sizeof name);
+                        log_error("%s: Failed to create listening socket (%s): %s", u->id, name, strerror(-fd));
+                        close_fds(u);
+                        return fd;
+                }
+                s->fds[i] = fd;
+        }
+        STRV_FOREACH(l, c->symlinks) {
+                const SocketPort *p = c->n_ports ? &c->ports[0] : NULL;
+                const char *target = p && p->type == SOCKET_PORT_SOCKET ? p->address.path : p ? p->path : NULL;
+                if (!target || target[0] != '/') continue;
+                (void)mkdir_parents(*l, c->directory_mode);
+                (void)unlink(*l);
+                if (symlink(target, *l) < 0) log_warning("%s: Failed to create symlink %s → %s: %m", u->id, *l, target);
+        }
+        return 0;
+}
+
+static void remove_paths(MUnit *u) {
+        SocketConfig *c = cfg(u);
+        if (!c->remove_on_stop) return;
+        for (size_t i = 0; i < c->n_ports; i++) {
+                const SocketPort *p = &c->ports[i];
+                if (p->type == SOCKET_PORT_SOCKET && p->address.family == AF_UNIX && p->address.path[0] == '/') (void)unlink(p->address.path);
+                else if (p->type == SOCKET_PORT_FIFO || p->type == SOCKET_PORT_SPECIAL) (void)unlink(p->path);
+                else if (p->type == SOCKET_PORT_MQUEUE) (void)mq_unlink(p->path);
+        }
+        STRV_FOREACH(l, c->symlinks) (void)unlink(*l);
+}
+
+static void watch_fds(MUnit *u) {
+        SocketRuntime *s = &u->sock;
+        for (size_t i = 0; i < s->n_fds; i++) {
+                if (s->fds[i] < 0 || s->io[i]) continue;
+                if (event_add_io(u->m->event, &s->io[i], s->fds[i], EPOLLIN, on_io, u) < 0)
+                        log_warning("%s: Failed to watch socket: %m", u->id);
+        }
+}
+
+/* ---- control processes ---- */
+
+static int on_control_exit(EventSource *src, const siginfo_t *si, void *userdata);
+static int on_timer(EventSource *src, usec_t now, void *userdata);
+static void enter_listening(MUnit *u);
+static void enter_stop_pre(MUnit *u, SocketResult f);
+static void enter_stop_post(MUnit *u, SocketResult f);
+static void enter_dead(MUnit *u, SocketResult f);
+static void enter_start_post(MUnit *u);
+
+static void arm_timer(MUnit *u, usec_t timeout) {
+        SocketRuntime *s = &u->sock;
+        usec_t when = timeout == 0 || timeout == USEC_INFINITY ? USEC_INFINITY : now_usec(CLOCK_MONOTONIC) + timeout;
+        if (s->timer) (void)event_source_set_time(s->timer, when);
+        else if (when != USEC_INFINITY) (void)event_add_time(u->m->event, &s->timer, when, on_timer, u);
+}
+
+static int spawn_control(MUnit *u, SocketExecCommand id, const ExecCommand *c) {
+        SocketRuntime *s = &u->sock;
+        pid_t pid;
+        int report_fd;
+        int r = munit_spawn(u, c, true, &pid, &report_fd);
+        if (r < 0) return r;
+        close(report_fd);   /* a failed exec shows as its exit status (203/EXEC) */
+        if ((r = event_add_child(u->m->event, &s->control_watch, pid, on_control_exit, u)) < 0) {
+                (void)kill(pid, SIGKILL);
+                return r;
+        }
+        s->control_id = (int)id;
+        s->control_command = c;
+        s->timeout_killed = false;
+        u->svc.control_pid = pid;
+        munit_add_pid(u, pid);
+        arm_timer(u, cfg(u)->timeout_usec);
+        return 0;
+}
+
+/* Run the list `id` from its first command in `state`; `after` when it is empty or done. */
+static void run_list(MUnit *u, SocketState state, SocketExecCommand id, void (*after)(MUnit *)) {
+        const ExecCommand *c = cfg(u)->exec_command[id];
+        if (!c) return after(u);
+        if (spawn_control(u, id, c) < 0) {
+                log_warning("%s: Failed to run '%s' task.", u->id, socket_exec_command_to_string(id));
+                record(u, SOCKET_FAILURE_RESOURCES);
+                if (state == SOCKET_STOP_PRE) return enter_stop_post(u, SOCKET_FAILURE_RESOURCES);
+                if (state == SOCKET_STOP_POST) return enter_dead(u, SOCKET_FAILURE_RESOURCES);
+                return enter_stop_pre(u, SOCKET_FAILURE_RESOURCES);
+        }
+        set_state(u, state);
+}
+
+static SocketResult result_of(const siginfo_t *si) {
+        if (si->si_code == CLD_EXITED) return SOCKET_FAILURE_EXIT_CODE;
+        return si->si_code == CLD_DUMPED ? SOCKET_FAILURE_CORE_DUMP : SOCKET_FAILURE_SIGNAL;
+}
+
+static int on_control_exit(EventSource *src, const siginfo_t *si, void *userdata) {
+        MUnit *u = userdata;
+        SocketRuntime *s = &u->sock;
+        (void)src;
+        s->control_watch = NULL;
+        u->svc.control_pid = 0;
+        bool ok = si->si_code == CLD_EXITED && si->si_status == 0;
+        if (!ok && s->control_command && (s->control_command->flags & EXEC_COMMAND_IGNORE_FAILURE)) ok = true;
+        SocketResult f = ok ? SOCKET_SUCCESS : s->timeout_killed ? SOCKET_FAILURE_TIMEOUT : result_of(si);
+        if (!ok) log_warning("%s: Control process exited, code=%s, status=%d", u->id,
+                             si->si_code == CLD_EXITED ? "exited" : "killed", si->si_status);
+        if (ok && s->control_command && s->control_command->next) {
+                const ExecCommand *next = s->control_command->next;
+                if (spawn_control(u, (SocketExecCommand)s->control_id, next) >= 0) return 0;
+                f = SOCKET_FAILURE_RESOURCES;
+        }
+        arm_timer(u, USEC_INFINITY);
+        s->control_command = NULL;
+        switch (s->state) {
+        case SOCKET_START_PRE:
+                if (f != SOCKET_SUCCESS) return enter_stop_pre(u, f), 0;
+                if (open_fds(u) < 0) return enter_stop_pre(u, SOCKET_FAILURE_RESOURCES), 0;
+                enter_start_post(u);
+                return 0;
+        case SOCKET_START_POST:
+                if (f != SOCKET_SUCCESS) return enter_stop_pre(u, f), 0;
+                enter_listening(u);
+                return 0;
+        case SOCKET_STOP_PRE:
+                enter_stop_post(u, f);
+                return 0;
+        case SOCKET_STOP_POST:
+                enter_dead(u, f);
+                return 0;
+        default:
+                return 0;
+        }
+}
+
+static int on_timer(EventSource *src, usec_t now, void *userdata) {
+        MUnit *u = userdata;
+        SocketRuntime *s = &u->sock;
+        (void)src;
+        (void)now;
+        if (u->svc.control_pid <= 0) return 0;
+        if (!s->timeout_killed) {
+                log_warning("%s: %s operation timed out. Terminating.", u->id, socket_exec_command_to_string((SocketExecCommand)s->control_id));
+                s->timeout_killed = true;
+                (void)kill(u->svc.control_pid, cfg(u)->kill.kill_signal);
+                arm_timer(u, 5 * USEC_PER_SEC);
+        } else {
+                (void)kill(u->svc.control_pid, SIGKILL);
+        }
+        return 0;
+}
+
+/* ---- transitions ---- */
+
+static void enter_dead(MUnit *u, SocketResult f) {
+        record(u, f);
+        close_fds(u);
+        remove_paths(u);
+        if (u->sock.result != SOCKET_SUCCESS)
+                log_warning("%s: Failed with result '%s'.", u->id, socket_result_to_string(u->sock.result));
+        set_state(u, u->sock.result == SOCKET_SUCCESS ? SOCKET_DEAD : SOCKET_FAILED);
+}
+
+static void stop_post_done(MUnit *u) { enter_dead(u, SOCKET_SUCCESS); }
+
+static void enter_stop_post(MUnit *u, SocketResult f) {
+        record(u, f);
+        close_fds(u);
+        run_list(u, SOCKET_STOP_POST, SOCKET_EXEC_STOP_POST, stop_post_done);
+}
+
+static void stop_pre_done(MUnit *u) { enter_stop_post(u, SOCKET_SUCCESS); }
+
+static void enter_stop_pre(MUnit *u, SocketResult f) {
+        record(u, f);
+        unwatch_fds(u);
+        run_list(u, SOCKET_STOP_PRE, SOCKET_EXEC_STOP_PRE, stop_pre_done);
+}
+
+static void enter_listening(MUnit *u) {
+        set_state(u, SOCKET_LISTENING);
+        watch_fds(u);
+}
+
+static void enter_start_post(MUnit *u) {
+        run_list(u, SOCKET_START_POST, SOCKET_EXEC_START_POST, enter_listening);
+}
+
+static void start_pre_done(MUnit *u) {
+        if (open_fds(u) < 0) return enter_stop_pre(u, SOCKET_FAILURE_RESOURCES);
+        enter_start_post(u);
+}
+
+int socket_start(MUnit *u) {
+        SocketConfig *c = cfg(u);
+        SocketRuntime *s = &u->sock;
+        if (!c) return -ENOEXEC;
+        if (s->state != SOCKET_DEAD && s->state != SOCKET_FAILED) return -EALREADY;
+        if (!c->accept && c->service) {
+                MUnit *svc = NULL;
+                if (manager_load_unit(u->m, c->service, &svc) < 0 || !svc || !svc->cfg || svc->cfg->load_state != UNIT_LOADED) {
+                        log_error("%s: Socket service %s not loaded, refusing.", u->id, c->service);
+                        return -ENOENT;
+                }
+        }
+        s->result = SOCKET_SUCCESS;
+        s->trigger_begin = 0;
+        s->trigger_count = 0;
+        run_list(u, SOCKET_START_PRE, SOCKET_EXEC_START_PRE, start_pre_done);
+        return 0;
+}
+
+int socket_stop(MUnit *u) {
+        SocketRuntime *s = &u->sock;
+        if (s->state == SOCKET_STOP_PRE || s->state == SOCKET_STOP_POST) return 0;
+        if (u->svc.control_pid > 0) (void)kill(u->svc.control_pid, SIGKILL);   /* a start-pre/post task still running */
+        event_source_free(s->control_watch);
+        s->control_watch = NULL;
+        u->svc.control_pid = 0;
+        enter_stop_pre(u, SOCKET_SUCCESS);
+        return 0;
+}
+
+void socket_reset_failed(MUnit *u) {
+        if (u->sock.state == SOCKET_FAILED) set_state(u, SOCKET_DEAD);
+        u->sock.result = SOCKET_SUCCESS;
+}
+
+/* ---- activation ---- */
+
+/* TriggerLimitIntervalSec=/TriggerLimitBurst=: false (and the socket fails) when exceeded. */
+static bool trigger_allowed(MUnit *u) {
+        SocketConfig *c = cfg(u);
+        SocketRuntime *s = &u->sock;
+        if (c->trigger_limit_interval == 0 || c->trigger_limit_burst == 0 || c->trigger_limit_burst == UINT_MAX) return true;
+        usec_t now = now_usec(CLOCK_MONOTONIC);
+        if (s->trigger_begin == 0 || now - s->trigger_begin > c->trigger_limit_interval) {
+                s->trigger_begin = now;
+                s->trigger_count = 0;
+        }
+        if (++s->trigger_count <= c->trigger_limit_burst) return true;
+        log_warning("%s: Trigger limit hit, refusing further activation.", u->id);
+        enter_stop_pre(u, SOCKET_FAILURE_TRIGGER_LIMIT_HIT);
+        return false;
+}
+
+static void trigger_service(MUnit *u) {
+        SocketConfig *c = cfg(u);
+        MUnit *svc = NULL;
+        if (manager_load_unit(u->m, c->service, &svc) < 0 || !svc) return enter_stop_pre(u, SOCKET_FAILURE_RESOURCES);
+        if (svc->svc.state == SERVICE_FAILED && svc->svc.result == SERVICE_FAILURE_START_LIMIT_HIT) {
+                log_error("%s: Socket service %s is in start-limit-hit state, refusing.", u->id, svc->id);
+                return enter_stop_pre(u, SOCKET_FAILURE_SERVICE_START_LIMIT_HIT);
+        }
+        /* the service takes over: stop watching until it is gone again */
+        unwatch_fds(u);
+        set_state(u, SOCKET_RUNNING);
+        if (UNIT_IS_ACTIVE_OR_RELOADING(svc->state) || svc->state == UNIT_ACTIVATING || (svc->job && svc->job->type == JOB_START)) return;
+        int r = manager_add_job(u->m, JOB_START, svc, JOB_REPLACE, NULL);
+        if (r < 0 && r != -EALREADY) {
+                log_warning("%s: Failed to queue service startup job: %s", u->id, strerror(-r));
+                enter_stop_pre(u, SOCKET_FAILURE_RESOURCES);
+        }
+}
+
+/* systemd 252's instance names: "N-LOCAL-REMOTE" for IP, "N-PID-UID" for AF_UNIX peers. */
+static int instance_name(MUnit *u, int cfd, char **ret_instance, char **ret_peer) {
+        struct sockaddr_storage l, r;
+        socklen_t ll = sizeof l, rl = sizeof r;
+        unsigned nr = u->sock.n_accepted;
+        if (getsockname(cfd, (struct sockaddr *)&l, &ll) < 0) return -errno;
+        if (l.ss_family == AF_UNIX) {
+                struct ucred cred;
+                socklen_t cl = sizeof cred;
+                if (getsockopt(cfd, SOL_SOCKET, SO_PEERCRED, &cred, &cl) < 0) return -errno;
+                *ret_instance = xasprintf("%u-%d-%u", nr, (int)cred.pid, (unsigned)cred.uid);
+                *ret_peer = xasprintf("unix:%u", (unsigned)cred.uid);
+        } else if (getpeername(cfd, (struct sockaddr *)&r, &rl) < 0) {
+                return -errno;
+        } else if (l.ss_family == AF_INET) {
+                const struct sockaddr_in *a = (const struct sockaddr_in *)&l, *b = (const struct sockaddr_in *)&r;
+                char la[INET_ADDRSTRLEN], ra[INET_ADDRSTRLEN];
+                inet_ntop(AF_INET, &a->sin_addr, la, sizeof la);
+                inet_ntop(AF_INET, &b->sin_addr, ra, sizeof ra);
+                *ret_instance = xasprintf("%u-%s:%u-%s:%u", nr, la, ntohs(a->sin_port), ra, ntohs(b->sin_port));
+                *ret_peer = strdup(ra);
+        } else if (l.ss_family == AF_INET6) {
+                const struct sockaddr_in6 *a = (const struct sockaddr_in6 *)&l, *b = (const struct sockaddr_in6 *)&r;
+                char la[INET6_ADDRSTRLEN], ra[INET6_ADDRSTRLEN];
+                /* v4-mapped addresses are shown as IPv4, as systemd does */
+                if (IN6_IS_ADDR_V4MAPPED(&a->sin6_addr) && IN6_IS_ADDR_V4MAPPED(&b->sin6_addr)) {
+                        inet_ntop(AF_INET, &a->sin6_addr.s6_addr[12], la, sizeof la);
+                        inet_ntop(AF_INET, &b->sin6_addr.s6_addr[12], ra, sizeof ra);
+                } else {
+                        inet_ntop(AF_INET6, &a->sin6_addr, la, sizeof la);
+                        inet_ntop(AF_INET6, &b->sin6_addr, ra, sizeof ra);
+                }
+                *ret_instance = xasprintf("%u-%s:%u-%s:%u", nr, la, ntohs(a->sin6_port), ra, ntohs(b->sin6_port));
+                *ret_peer = strdup(ra);
+        } else {
+                *ret_instance = xasprintf("%u", nr);
+                *ret_peer = strdup("?");
+        }
+        if (!*ret_instance || !*ret_peer) {
+                free(*ret_instance);
+                free(*ret_peer);
+                return -ENOMEM;
+        }
+        return 0;
+}
+
+static unsigned connections_from(MUnit *u, const char *peer) {
+        unsigned n = 0;
+        for (size_t i = 0; i < u->m->n_list; i++) {
+                MUnit *o = u->m->list[i];
+                if (o->svc.accept_socket == u && o->svc.socket_fd >= 0 && streq_ptr(o->svc.peer, peer)) n++;
+        }
+        return n;
+}
+
+static void accept_one(MUnit *u, int lfd) {
+        SocketConfig *c = cfg(u);
+        SocketRuntime *s = &u->sock;
+        _cleanup_close_ int cfd = accept4(lfd, NULL, NULL, SOCK_CLOEXEC);
+        if (cfd < 0) {
+                if (errno != EAGAIN && errno != EINTR && errno != ECONNABORTED) log_warning("%s: Failed to accept connection: %m", u->id);
+                return;
+        }
+        if (s->n_connections >= c->max_connections) {
+                log_warning("%s: Too many incoming connections (%u), dropping connection.", u->id, s->n_connections);
+                return;
+        }
+        _cleanup_free_ char *instance = NULL, *peer = NULL, *prefix = NULL, *name = NULL;
+        int r = instance_name(u, cfd, &instance, &peer);
+        if (r < 0) {
+                log_warning("%s: Failed to name the connection's instance: %s", u->id, strerror(-r));
+                return;
+        }
+        if (c->max_connections_per_source > 0 && connections_from(u, peer) >= c->max_connections_per_source) {
+                log_warning("%s: Too many incoming connections (%u) from source %s, dropping connection.", u->id,
+                            connections_from(u, peer), peer);
+                return;
+        }
+        if (unit_name_to_prefix(u->id, &prefix) < 0 || unit_name_build(prefix, instance, ".service", &name) < 0) {
+                log_warning("%s: Invalid instance name for connection: %s", u->id, instance);
+                return;
+        }
+        MUnit *svc = NULL;
+        if ((r = manager_load_unit(u->m, name, &svc)) < 0 || !svc || !svc->cfg || svc->cfg->load_state != UNIT_LOADED) {
+                log_error("%s: Failed to load connection service %s.", u->id, name);
+                return;
+        }
+        s->n_accepted++;
+        s->n_connections++;
+        if (svc->svc.socket_fd >= 0) close(svc->svc.socket_fd);
+        svc->svc.socket_fd = TAKE_FD(cfd);
+        svc->svc.accept_socket = u;
+        free(svc->svc.peer);
+        svc->svc.peer = TAKE_PTR(peer);
+        r = manager_add_job(u->m, JOB_START, svc, JOB_REPLACE, NULL);
+        if (r < 0 && r != -EALREADY) {
+                log_warning("%s: Failed to queue service startup job: %s", u->id, strerror(-r));
+                socket_connection_release(svc);
+        }
+}
+
+static int on_io(EventSource *src, int fd, uint32_t revents, void *userdata) {
+        MUnit *u = userdata;
+        SocketConfig *c = cfg(u);
+        (void)src;
+        if (u->sock.state != SOCKET_LISTENING) return 0;
+        if (revents & EPOLLERR) log_warning("%s: Got unexpected poll event (0x%x) on socket.", u->id, revents);
+        if (!trigger_allowed(u)) return 0;
+        size_t i = 0;
+        while (i < u->sock.n_fds && u->sock.fds[i] != fd) i++;
+        bool can_accept = i < c->n_ports && c->ports[i].type == SOCKET_PORT_SOCKET && socket_address_can_accept(&c->ports[i].address);
+        if (c->accept && can_accept) accept_one(u, fd);
+        else trigger_service(u);
+        return 0;
+}
+
+void socket_connection_release(MUnit *svc) {
+        ServiceRuntime *s = &svc->svc;
+        if (s->socket_fd >= 0) {
+                close(s->socket_fd);
+                s->socket_fd = -1;
+        }
+        if (s->accept_socket && s->accept_socket->sock.n_connections > 0) s->accept_socket->sock.n_connections--;
+        s->accept_socket = NULL;
+}
+
+void socket_trigger_notify(MUnit *u, MUnit *other) {
+        SocketRuntime *s = &u->sock;
+        if (!u->cfg || !u->cfg->socket || cfg(u)->accept) return;
+        if (s->state != SOCKET_RUNNING && s->state != SOCKET_LISTENING) return;
+        /* the service hit its start limit: the socket gives up too, as systemd's does */
+        if (other->cfg && other->cfg->service && other->svc.state == SERVICE_FAILED &&
+            other->svc.result == SERVICE_FAILURE_START_LIMIT_HIT)
+                return enter_stop_pre(u, SOCKET_FAILURE_SERVICE_START_LIMIT_HIT);
+        bool gone = UNIT_IS_INACTIVE_OR_FAILED(other->state) && !(other->job && other->job->type != JOB_STOP) &&
+                    !(other->cfg && other->cfg->service && other->svc.state == SERVICE_AUTO_RESTART);
+        if (s->state == SOCKET_RUNNING && gone) enter_listening(u);
+        else if (s->state == SOCKET_LISTENING && !UNIT_IS_INACTIVE_OR_FAILED(other->state)) {
+                /* started by other means: it owns the fds now */
+                unwatch_fds(u);
+                set_state(u, SOCKET_RUNNING);
+        }
+}
+
+int socket_collect_fds(MUnit *svc, int **ret_fds, const char ***ret_names, size_t *ret_n) {
+        int *fds = NULL;
+        const char **names = NULL;
+        size_t n = 0;
+        STRV_FOREACH(t, svc->cfg ? svc->cfg->unit.deps[UNIT_TRIGGERED_BY] : NULL) {
+                MUnit *u = manager_get_unit(svc->m, *t);
+                if (!u || !u->cfg || !u->cfg->socket || u->cfg->socket->accept) continue;
+                for (size_t i = 0; i < u->sock.n_fds; i++) {
+                        if (u->sock.fds[i] < 0) continue;
+                        int *nf = realloc(fds, (n + 1) * sizeof *nf);
+                        if (nf) fds = nf;
+                        const char **nn = realloc(names, (n + 1) * sizeof *nn);
+                        if (nn) names = nn;
+                        if (!nf || !nn) {
+                                free(fds);
+                                free(names);
+                                return -ENOMEM;
+                        }
+                        fds[n] = u->sock.fds[i];
+                        names[n] = u->cfg->socket->fdname ? u->cfg->socket->fdname : u->id;
+                        n++;
+                }
+        }
+        *ret_fds = fds;
+        *ret_names = names;
+        *ret_n = n;
+        return 0;
+}
