@@ -343,6 +343,7 @@ int manager_new(const ManagerSettings *set, Manager **ret) {
         m->set = *set;
         m->notify_fd = -1;
         m->self = getpid();
+        m->userspace_monotonic = now_usec(CLOCK_MONOTONIC);
         m->is_pid1 = m->self == 1;
         int r = event_new(&m->event);
         if (r < 0) goto fail;

@@ -82,6 +82,23 @@ typedef enum SocketResult {
 } SocketResult;
 const char *socket_result_to_string(SocketResult r);
 
+typedef enum TimerState {
+        TIMER_DEAD, TIMER_WAITING, TIMER_RUNNING, TIMER_ELAPSED, TIMER_FAILED, _TIMER_STATE_MAX,
+} TimerState;
+const char *timer_state_to_string(TimerState s);
+
+/* Runtime of a timer unit (timer.c). */
+typedef struct TimerRuntime {
+        TimerState state;
+        bool start_limit_hit;
+        EventSource *timer;          /* one deadline: the earliest of every trigger */
+        usec_t next_monotonic;       /* USEC_INFINITY: none */
+        usec_t next_realtime;        /* the calendar part, USEC_INFINITY none */
+        usec_t last_trigger_monotonic, last_trigger_realtime;
+        uint64_t fired_once;         /* bit i: monotonic value i (OnActive/Boot/StartupSec) is used up */
+        bool calendar_notice_done;
+} TimerRuntime;
+
 /* Runtime of a socket unit (socket.c). Its control process (ExecStartPre= ...) is svc.control_pid,
  * so process discovery and the kill logic treat it like a service's. */
 typedef struct SocketRuntime {
@@ -149,6 +166,7 @@ struct MUnit {
         bool gc_pending;            /* a finished Accept=yes instance: freed by the next GC pass */
         ServiceRuntime svc;         /* services; control_pid also for sockets */
         SocketRuntime sock;         /* socket units only */
+        TimerRuntime timer;         /* timer units only */
 };
 
 typedef struct ManagerSettings {
@@ -188,6 +206,7 @@ struct Manager {
         uint32_t next_dynamic_uid;
         bool final_phase;           /* the last SIGTERM/SIGKILL round of shutdown has begun */
         ProcSnapshot procs;
+        usec_t userspace_monotonic; /* when this manager started: OnBootSec=/OnStartupSec= base in a container */
 };
 
 /* manager.c */
@@ -266,6 +285,16 @@ void socket_trigger_notify(MUnit *sock, MUnit *other);
 int socket_collect_fds(MUnit *svc, int **ret_fds, const char ***ret_names, size_t *ret_n);
 /* An Accept=yes instance is gone: its connection is closed and counted out. */
 void socket_connection_release(MUnit *svc);
+
+/* timer.c */
+int timer_start(MUnit *u);
+int timer_stop(MUnit *u);
+void timer_done_runtime(MUnit *u);
+void timer_reset_failed(MUnit *u);
+/* The unit this timer triggers changed state: re-arm (OnUnitActiveSec=/OnUnitInactiveSec=). */
+void timer_trigger_notify(MUnit *timer, MUnit *other);
+/* The next elapse of an OnCalendar= expression after `after` (CLOCK_REALTIME usec). */
+int timer_calendar_next(const char *expr, usec_t after, usec_t *ret);
 
 /* notify.c */
 int manager_setup_notify(Manager *m);

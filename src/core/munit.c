@@ -37,6 +37,7 @@ void munit_free(MUnit *u) {
         if (u->job) job_free(u->job);
         service_done_runtime(u);
         socket_done_runtime(u);
+        timer_done_runtime(u);
         free(u->id);
         free(u);
 }
@@ -132,6 +133,7 @@ void munit_reset_failed(MUnit *u) {
         u->start_limit_count = 0;
         if (u->cfg && u->cfg->service) service_reset_failed(u);
         else if (u->cfg && u->cfg->socket) socket_reset_failed(u);
+        else if (u->cfg && u->cfg->timer) timer_reset_failed(u);
         else if (u->state == UNIT_FAILED) u->state = UNIT_INACTIVE;
 }
 
@@ -175,7 +177,14 @@ int munit_start(MUnit *u) {
                 }
                 new_invocation_id(u);
                 return socket_start(u);
-        case UNIT_TIMER: case UNIT_PATH:
+        case UNIT_TIMER:
+                if (!munit_test_start_limit(u)) {
+                        manager_emergency_action(u->m, u, u->cfg->unit.start_limit_action, -1, "start limit hit");
+                        return -ECANCELED;
+                }
+                new_invocation_id(u);
+                return timer_start(u);
+        case UNIT_PATH:
                 /* Activation units come with socket/timer/path support; until then they do nothing. */
                 log_notice("%s: %s units are not supported by this tinysd yet; skipped.", u->id, unit_type_to_string(u->cfg->type));
                 u->condition_result = false;
@@ -195,6 +204,7 @@ int munit_stop(MUnit *u) {
         if (UNIT_IS_INACTIVE_OR_FAILED(u->state)) return -EALREADY;
         if (u->cfg && u->cfg->type == UNIT_SERVICE) return service_stop(u);
         if (u->cfg && u->cfg->type == UNIT_SOCKET) return socket_stop(u);
+        if (u->cfg && u->cfg->type == UNIT_TIMER) return timer_stop(u);
         UnitActiveState old = u->state;
         u->state = UNIT_INACTIVE;
         munit_notify(u, old, UNIT_INACTIVE, true);
@@ -255,11 +265,13 @@ static bool process_job(MUnit *u, UnitActiveState os, UnitActiveState ns, bool r
 /* The sockets that start this service learn it changed; an Accept=yes instance that is gone for
  * good gives its connection back. */
 static void notify_triggers(MUnit *u, char **const *deps) {
-        if (!u->cfg->service) return;
         STRV_FOREACH(t, deps[UNIT_TRIGGERED_BY]) {
                 MUnit *o = manager_get_unit(u->m, *t);
-                if (o && o->cfg && o->cfg->socket) socket_trigger_notify(o, u);
+                if (!o || !o->cfg) continue;
+                if (o->cfg->socket) socket_trigger_notify(o, u);
+                else if (o->cfg->timer) timer_trigger_notify(o, u);
         }
+        if (!u->cfg->service) return;
         if (u->svc.accept_socket && UNIT_IS_INACTIVE_OR_FAILED(u->state) && u->svc.state != SERVICE_AUTO_RESTART) {
                 socket_connection_release(u);
                 /* systemd collects a finished connection instance (unless it failed: kept to be seen) */
