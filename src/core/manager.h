@@ -99,6 +99,19 @@ typedef struct TimerRuntime {
         bool calendar_notice_done;
 } TimerRuntime;
 
+typedef enum PathState { PATH_DEAD, PATH_WAITING, PATH_RUNNING, PATH_FAILED, _PATH_STATE_MAX } PathState;
+const char *path_state_to_string(PathState s);
+
+/* Runtime of a path unit (path.c): one inotify fd watching every spec's path and ancestors. */
+typedef struct PathRuntime {
+        PathState state;
+        int inotify_fd;
+        EventSource *io;
+        usec_t trigger_begin;
+        unsigned trigger_count;
+        bool limit_hit;
+} PathRuntime;
+
 /* Runtime of a socket unit (socket.c). Its control process (ExecStartPre= ...) is svc.control_pid,
  * so process discovery and the kill logic treat it like a service's. */
 typedef struct SocketRuntime {
@@ -167,6 +180,7 @@ struct MUnit {
         ServiceRuntime svc;         /* services; control_pid also for sockets */
         SocketRuntime sock;         /* socket units only */
         TimerRuntime timer;         /* timer units only */
+        PathRuntime path;           /* path units only */
 };
 
 typedef struct ManagerSettings {
@@ -285,6 +299,14 @@ void socket_trigger_notify(MUnit *sock, MUnit *other);
 int socket_collect_fds(MUnit *svc, int **ret_fds, const char ***ret_names, size_t *ret_n);
 /* An Accept=yes instance is gone: its connection is closed and counted out. */
 void socket_connection_release(MUnit *svc);
+
+/* path.c */
+int path_start(MUnit *u);
+int path_stop(MUnit *u);
+void path_init_runtime(MUnit *u);
+void path_done_runtime(MUnit *u);
+void path_reset_failed(MUnit *u);
+void path_trigger_notify(MUnit *path, MUnit *other);
 
 /* timer.c */
 int timer_start(MUnit *u);

@@ -29,6 +29,7 @@ MUnit *munit_new(Manager *m, Unit *cfg) {
         u->condition_result = u->assert_result = true;
         service_init_runtime(u);
         socket_init_runtime(u);
+        path_init_runtime(u);
         return u;
 }
 
@@ -38,6 +39,7 @@ void munit_free(MUnit *u) {
         service_done_runtime(u);
         socket_done_runtime(u);
         timer_done_runtime(u);
+        path_done_runtime(u);
         free(u->id);
         free(u);
 }
@@ -134,6 +136,7 @@ void munit_reset_failed(MUnit *u) {
         if (u->cfg && u->cfg->service) service_reset_failed(u);
         else if (u->cfg && u->cfg->socket) socket_reset_failed(u);
         else if (u->cfg && u->cfg->timer) timer_reset_failed(u);
+        else if (u->cfg && u->cfg->path) path_reset_failed(u);
         else if (u->state == UNIT_FAILED) u->state = UNIT_INACTIVE;
 }
 
@@ -185,10 +188,12 @@ int munit_start(MUnit *u) {
                 new_invocation_id(u);
                 return timer_start(u);
         case UNIT_PATH:
-                /* Activation units come with socket/timer/path support; until then they do nothing. */
-                log_notice("%s: %s units are not supported by this tinysd yet; skipped.", u->id, unit_type_to_string(u->cfg->type));
-                u->condition_result = false;
-                return -EBADR;
+                if (!munit_test_start_limit(u)) {
+                        manager_emergency_action(u->m, u, u->cfg->unit.start_limit_action, -1, "start limit hit");
+                        return -ECANCELED;
+                }
+                new_invocation_id(u);
+                return path_start(u);
         default: {
                 /* targets, slices, scopes: active as soon as started */
                 UnitActiveState old = u->state;
@@ -205,6 +210,7 @@ int munit_stop(MUnit *u) {
         if (u->cfg && u->cfg->type == UNIT_SERVICE) return service_stop(u);
         if (u->cfg && u->cfg->type == UNIT_SOCKET) return socket_stop(u);
         if (u->cfg && u->cfg->type == UNIT_TIMER) return timer_stop(u);
+        if (u->cfg && u->cfg->type == UNIT_PATH) return path_stop(u);
         UnitActiveState old = u->state;
         u->state = UNIT_INACTIVE;
         munit_notify(u, old, UNIT_INACTIVE, true);
@@ -270,6 +276,7 @@ static void notify_triggers(MUnit *u, char **const *deps) {
                 if (!o || !o->cfg) continue;
                 if (o->cfg->socket) socket_trigger_notify(o, u);
                 else if (o->cfg->timer) timer_trigger_notify(o, u);
+                else if (o->cfg->path) path_trigger_notify(o, u);
         }
         if (!u->cfg->service) return;
         if (u->svc.accept_socket && UNIT_IS_INACTIVE_OR_FAILED(u->state) && u->svc.state != SERVICE_AUTO_RESTART) {

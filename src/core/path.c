@@ -1,0 +1,231 @@
+/* SPDX-License-Identifier: MIT */
+/* Path units (systemd.path(5)): inotify watches on each spec's path and on its existing
+ * ancestors (so a file whose directory appears later is still seen). Any event re-arms the
+ * watches and re-checks the specs; a true spec starts Unit=. While that unit runs nothing is
+ * triggered; when it is gone the specs are checked again (PathExists= stays true: it starts
+ * again, bounded by TriggerLimit*=, as in systemd). */
+#include <fcntl.h>
+#include <glob.h>
+#include <dirent.h>
+#include <limits.h>
+#include <stdio.h>
+#include <sys/epoll.h>
+#include <sys/inotify.h>
+#include <sys/stat.h>
+#include "base/log.h"
+#include "core/manager.h"
+
+static const char *const path_state_table[_PATH_STATE_MAX] = {
+        [PATH_DEAD] = "dead", [PATH_WAITING] = "waiting", [PATH_RUNNING] = "running", [PATH_FAILED] = "failed",
+};
+const char *path_state_to_string(PathState s) { return s < _PATH_STATE_MAX ? path_state_table[s] : NULL; }
+
+static PathConfig *cfg(MUnit *u) { return u->cfg->path; }
+
+void path_init_runtime(MUnit *u) { u->path.inotify_fd = -1; }
+
+static void unwatch(MUnit *u) {
+        event_source_free(u->path.io);
+        u->path.io = NULL;
+        if (u->path.inotify_fd >= 0) close(u->path.inotify_fd);
+        u->path.inotify_fd = -1;
+}
+
+void path_done_runtime(MUnit *u) {
+        unwatch(u);
+        memset(&u->path, 0, sizeof u->path);
+        u->path.inotify_fd = -1;
+}
+
+static void set_state(MUnit *u, PathState ns) {
+        PathState os = u->path.state;
+        u->path.state = ns;
+        if (ns != os) log_debug("%s: Changed %s -> %s", u->id, path_state_to_string(os), path_state_to_string(ns));
+        UnitActiveState oa = u->state, na = ns == PATH_DEAD ? UNIT_INACTIVE : ns == PATH_FAILED ? UNIT_FAILED : UNIT_ACTIVE;
+        if (oa != na) munit_notify(u, oa, na, true);
+}
+
+static bool dir_not_empty(const char *path) {
+        DIR *d = opendir(path);
+        if (!d) return false;
+        bool found = false;
+        for (struct dirent *e; !found && (e = readdir(d));)
+                found = strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0;
+        closedir(d);
+        return found;
+}
+
+/* Whether a spec holds right now (PathChanged=/PathModified= only fire on events). */
+static bool spec_holds(const PathSpec *s) {
+        switch (s->type) {
+        case PATH_EXISTS: return access(s->path, F_OK) == 0;
+        case PATH_EXISTS_GLOB: {
+                glob_t g;
+                int r = glob(s->path, GLOB_NOSORT, NULL, &g);
+                if (r == 0) globfree(&g);
+                return r == 0;
+        }
+        case PATH_DIRECTORY_NOT_EMPTY: return dir_not_empty(s->path);
+        default: return false;
+        }
+}
+
+static uint32_t mask_for(PathType t) {
+        uint32_t m = IN_DELETE_SELF | IN_MOVE_SELF | IN_ATTRIB | IN_CREATE | IN_MOVED_TO | IN_MOVED_FROM | IN_DELETE;
+        if (t == PATH_CHANGED || t == PATH_MODIFIED) m |= IN_CLOSE_WRITE;
+        if (t == PATH_MODIFIED) m |= IN_MODIFY;
+        return m;
+}
+
+/* Watch the path and every existing ancestor. Re-adding a watch is harmless (it updates the
+ * mask), so this is simply redone after every event. Returns the watch descriptor of the path
+ * itself, or -1 when it does not exist yet. */
+static int watch_spec(int ifd, const PathSpec *s) {
+        char buf[PATH_MAX];
+        snprintf(buf, sizeof buf, "%s", s->path);
+        /* for globs, the directory part is what can be watched */
+        if (s->type == PATH_EXISTS_GLOB) {
+                char *slash = strrchr(buf, '/');
+                if (slash && slash != buf) *slash = 0;
+        }
+        int wd = inotify_add_watch(ifd, buf, mask_for(s->type));
+        for (char *slash = strrchr(buf, '/'); slash; slash = strrchr(buf, '/')) {
+                if (slash == buf) {
+                        (void)inotify_add_watch(ifd, "/", IN_CREATE | IN_MOVED_TO | IN_ATTRIB);
+                        break;
+                }
+                *slash = 0;
+                (void)inotify_add_watch(ifd, buf, IN_CREATE | IN_MOVED_TO | IN_ATTRIB | IN_DELETE_SELF | IN_MOVE_SELF);
+        }
+        return wd;
+}
+
+static int on_inotify(EventSource *src, int fd, uint32_t revents, void *userdata);
+
+static int setup_watches(MUnit *u) {
+        PathRuntime *p = &u->path;
+        if (p->inotify_fd < 0) {
+                p->inotify_fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+                if (p->inotify_fd < 0) return -errno;
+                int r = event_add_io(u->m->event, &p->io, p->inotify_fd, EPOLLIN, on_inotify, u);
+                if (r < 0) {
+                        unwatch(u);
+                        return r;
+                }
+        }
+        for (size_t i = 0; i < cfg(u)->n_specs; i++) (void)watch_spec(p->inotify_fd, &cfg(u)->specs[i]);
+        return 0;
+}
+
+static bool trigger_allowed(MUnit *u) {
+        PathConfig *c = cfg(u);
+        PathRuntime *p = &u->path;
+        if (c->trigger_limit_interval == 0 || c->trigger_limit_burst == 0) return true;
+        usec_t now = now_usec(CLOCK_MONOTONIC);
+        if (p->trigger_begin == 0 || now - p->trigger_begin > c->trigger_limit_interval) {
+                p->trigger_begin = now;
+                p->trigger_count = 0;
+        }
+        if (++p->trigger_count <= c->trigger_limit_burst) return true;
+        log_warning("%s: Trigger limit hit, refusing further activation.", u->id);
+        unwatch(u);
+        set_state(u, PATH_FAILED);
+        return false;
+}
+
+static void enter_running(MUnit *u) {
+        if (!trigger_allowed(u)) return;
+        MUnit *t = NULL;
+        if (manager_load_unit(u->m, cfg(u)->unit, &t) < 0 || !t) {
+                unwatch(u);
+                return set_state(u, PATH_FAILED);
+        }
+        set_state(u, PATH_RUNNING);
+        int r = manager_add_job(u->m, JOB_START, t, JOB_REPLACE, NULL);
+        if (r < 0 && r != -EALREADY) {
+                log_warning("%s: Failed to queue unit startup job: %s", u->id, strerror(-r));
+                unwatch(u);
+                set_state(u, PATH_FAILED);
+        }
+}
+
+/* Check the specs; trigger when one holds (or, from an event, when a Changed/Modified one saw it). */
+static void check(MUnit *u, bool changed) {
+        if (u->path.state != PATH_WAITING) return;
+        bool fire = changed;
+        for (size_t i = 0; !fire && i < cfg(u)->n_specs; i++) fire = spec_holds(&cfg(u)->specs[i]);
+        if (fire) enter_running(u);
+}
+
+static int on_inotify(EventSource *src, int fd, uint32_t revents, void *userdata) {
+        MUnit *u = userdata;
+        (void)src;
+        (void)revents;
+        char buf[4096] __attribute__((aligned(__alignof__(struct inotify_event))));
+        bool changed = false;
+        for (;;) {
+                ssize_t n = read(fd, buf, sizeof buf);
+                if (n <= 0) break;
+                for (char *p = buf; p < buf + n;) {
+                        const struct inotify_event *e = (const struct inotify_event *)p;
+                        /* an event on a PathChanged=/PathModified= path itself (or a file in it) */
+                        for (size_t i = 0; i < cfg(u)->n_specs; i++) {
+                                const PathSpec *s = &cfg(u)->specs[i];
+                                if ((s->type == PATH_CHANGED || s->type == PATH_MODIFIED) && (e->mask & mask_for(s->type)) &&
+                                    (e->mask & (IN_CLOSE_WRITE | IN_MODIFY | IN_ATTRIB | IN_DELETE_SELF | IN_MOVE_SELF | IN_CREATE | IN_MOVED_TO | IN_DELETE)) &&
+                                    access(s->path, F_OK) == 0 && inotify_add_watch(fd, s->path, mask_for(s->type)) == e->wd)
+                                        changed = true;
+                        }
+                        p += sizeof *e + e->len;
+                }
+        }
+        if (u->path.state == PATH_WAITING) (void)setup_watches(u);
+        check(u, changed);
+        return 0;
+}
+
+static void enter_waiting(MUnit *u, bool initial) {
+        int r = setup_watches(u);
+        if (r < 0) {
+                log_error("%s: Failed to enter waiting state: %s", u->id, strerror(-r));
+                return set_state(u, PATH_FAILED);
+        }
+        set_state(u, PATH_WAITING);
+        (void)initial;
+        check(u, false);
+}
+
+int path_start(MUnit *u) {
+        PathConfig *c = cfg(u);
+        if (u->path.state == PATH_WAITING || u->path.state == PATH_RUNNING) return -EALREADY;
+        MUnit *t = NULL;
+        if (manager_load_unit(u->m, c->unit, &t) < 0 || !t || !t->cfg || t->cfg->load_state != UNIT_LOADED) {
+                log_error("%s: Refusing to start, unit %s to trigger not loaded.", u->id, c->unit);
+                return -ENOENT;
+        }
+        if (c->make_directory)
+                for (size_t i = 0; i < c->n_specs; i++)
+                        if (c->specs[i].type != PATH_EXISTS && c->specs[i].type != PATH_EXISTS_GLOB &&
+                            mkdir(c->specs[i].path, c->directory_mode) < 0 && errno != EEXIST)
+                                log_warning("%s: MakeDirectory=: cannot create %s: %m", u->id, c->specs[i].path);
+        u->path.trigger_begin = 0;
+        u->path.trigger_count = 0;
+        enter_waiting(u, true);
+        return 0;
+}
+
+int path_stop(MUnit *u) {
+        if (u->path.state == PATH_DEAD || u->path.state == PATH_FAILED) return -EALREADY;
+        unwatch(u);
+        set_state(u, PATH_DEAD);
+        return 0;
+}
+
+void path_reset_failed(MUnit *u) {
+        if (u->path.state == PATH_FAILED) set_state(u, PATH_DEAD);
+}
+
+void path_trigger_notify(MUnit *u, MUnit *other) {
+        /* the unit is gone again: watch and check anew */
+        if (u->path.state == PATH_RUNNING && UNIT_IS_INACTIVE_OR_FAILED(other->state) && !other->job) enter_waiting(u, false);
+}
