@@ -331,26 +331,18 @@ static int recursive_perms_action(TmpfilesContext *ctx, Item *i, const char *pat
 
 /* ---------------------------------------------------------------- t T h H a A */
 
-/* t/T: "name=value" words (C escapes, quotes), as 252's parse_xattrs_from_arg(). */
+/* t/T: the pairs parsed from the argument. */
 static int set_xattrs(TmpfilesContext *ctx, Item *i, const char *path, CreationMode creation) {
         (void)creation;
         _cleanup_close_ int fd = open_path_logged(ctx, path);
         if (fd < 0) return fd;
         char p[PROC_FD_PATH_MAX];
-        for (const char *a = i->argument;;) {
-                _cleanup_free_ char *w = NULL;
-                int r = extract_first_word(&a, &w, NULL, EXTRACT_UNQUOTE | EXTRACT_CUNESCAPE);
-                if (r < 0) log_warning_errno(r, "Failed to parse extended attribute '%s', ignoring: %m", strempty(a));
-                if (r <= 0) return 0;
-                char *eq = strchr(w, '=');
-                if (!eq || eq == w || !eq[1]) {
-                        log_warning("Malformed extended attribute found, ignoring: %s", w);
-                        continue;
-                }
-                *eq = 0;
-                if (setxattr(proc_fd_path(p, fd), w, eq + 1, strlen(eq + 1), 0) < 0)
-                        return log_error_errno(errno, "Setting extended attribute %s=%s on %s failed: %m", w, eq + 1, path);
+        for (char **x = i->xattrs; x && x[0] && x[1]; x += 2) {
+                log_debug("Setting extended attribute '%s=%s' on %s.", x[0], x[1], path);
+                if (setxattr(proc_fd_path(p, fd), x[0], x[1], strlen(x[1]), 0) < 0)
+                        return log_error_errno(errno, "Setting extended attribute %s=%s on %s failed: %m", x[0], x[1], path);
         }
+        return 0;
 }
 
 int tmpfiles_parse_attributes(const char *arg, const char *path, unsigned *value, unsigned *mask) {

@@ -107,14 +107,7 @@ int chase_open(const TmpfilesContext *ctx, const char *path, bool nofollow_last)
 int open_parent_logged(const TmpfilesContext *ctx, const char *path, bool allow_failure) {
         _cleanup_free_ char *dn = path_dirname(path);
         if (!dn) return log_oom();
-        int fd = chase_open(ctx, dn, false);
-        if (fd >= 0) {
-                struct stat st;
-                if (fstat(fd, &st) >= 0 && !S_ISDIR(st.st_mode)) {
-                        close(fd);
-                        fd = -ENOTDIR;
-                }
-        }
+        int fd = chase_open(ctx, dn, false);  /* not checked to be a directory: *at() calls say ENOTDIR */
         if (fd < 0)
                 return log_full_errno(allow_failure ? LOG_INFO : LOG_ERR, fd, "Failed to open path '%s'%s: %m", dn,
                                       allow_failure ? ", ignoring" : "");

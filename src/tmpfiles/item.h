@@ -56,6 +56,7 @@ typedef struct Item {
         char *argument;          /* NULL for none or "-" */
         char *binary;            /* decoded base64 / credential data; overrides argument */
         size_t binary_size;
+        char **xattrs;           /* t/T: name, value, name, value, ... */
         uid_t uid;
         gid_t gid;
         mode_t mode;

@@ -20,6 +20,7 @@ void item_done(Item *i) {
         free(i->path);
         free(i->argument);
         free(i->binary);
+        strv_free(i->xattrs);
         *i = (Item){0};
 }
 
@@ -158,7 +159,9 @@ int tmpfiles_unbase64(const char *s, size_t n, char **ret, size_t *ret_size) {
                         acc = 0;
                 }
         }
-        if (k == 1 || pad > 2 || (pad > 0 && (k + pad) % 4 != 0)) return -EINVAL;
+        if (pad > 2) return -EINVAL;
+        if ((k + pad) % 4 != 0) return -EPIPE;  /* systemd wants the padding */
+        if (k == 1) return -EINVAL;
         if (k == 2) out[len++] = (char)(acc >> 4);
         else if (k == 3) {
                 out[len++] = (char)(acc >> 10);
@@ -279,6 +282,16 @@ static bool should_include_path(const TmpfilesContext *ctx, const char *path) {
 
 /* The argument of f F w L C: C escapes, then specifiers (as 252; not for base64 lines). */
 static int expand_argument(TmpfilesContext *ctx, Item *i) {
+        if (i->type == SET_XATTR || i->type == RECURSIVE_SET_XATTR) {
+                for (char **x = i->xattrs; x && *x; x++) {
+                        char *resolved;
+                        int r = tmpfiles_specifier_expand(ctx, *x, SIZE_MAX, &resolved);
+                        if (r < 0) return r;
+                        free(*x);
+                        *x = resolved;
+                }
+                return 0;
+        }
         if (!i->argument || !strchr("CLfFw", (int)i->type)) return 0;
         _cleanup_free_ char *unescaped = NULL, *resolved = NULL;
         ssize_t l = cunescape(i->argument, 0, &unescaped);
@@ -408,6 +421,28 @@ static int parse_modifiers(TmpfilesContext *ctx, const char *fname, unsigned lin
         return 0;
 }
 
+/* t/T: "name=value" words (quotes, C escapes); bad ones are warned about and dropped, as 252. */
+static int parse_xattrs(Item *i) {
+        for (const char *p = i->argument;;) {
+                _cleanup_free_ char *w = NULL;
+                int r = extract_first_word(&p, &w, NULL, EXTRACT_UNQUOTE | EXTRACT_CUNESCAPE);
+                if (r < 0) log_warning_errno(r, "Failed to parse extended attribute '%s', ignoring: %m", strempty(p));
+                if (r <= 0) return 0;
+                char *eq = strchr(w, '=');
+                if (!eq) {
+                        log_warning_errno(EINVAL, "Failed to parse extended attribute, ignoring: %s", w);
+                        continue;
+                }
+                *eq = 0;
+                if (!*w || !eq[1]) {
+                        *eq = '=';
+                        log_warning("Malformed extended attribute found, ignoring: %s", w);
+                        continue;
+                }
+                if (strv_extend(&i->xattrs, w) < 0 || strv_extend(&i->xattrs, eq + 1) < 0) return log_oom();
+        }
+}
+
 /* The checks of the argument column per type, before specifiers are expanded. */
 static int check_type(TmpfilesContext *ctx, const char *fname, unsigned line, Item *i, bool unbase64) {
         static const struct { char type; const char *what; } no_base64[] = {
@@ -441,7 +476,8 @@ static int check_type(TmpfilesContext *ctx, const char *fname, unsigned line, It
                 return 0;
         }
         case 't': case 'T':
-                return i->argument ? 0 : bad_line(ctx, fname, line, EBADMSG, "Set extended attribute requires argument.");
+                if (!i->argument) return bad_line(ctx, fname, line, EBADMSG, "Set extended attribute requires argument.");
+                return parse_xattrs(i);
         case 'a': case 'A':
                 return i->argument ? 0 : bad_line(ctx, fname, line, EBADMSG, "Set ACLs requires argument.");
         case 'h': case 'H': {
@@ -464,7 +500,9 @@ static int patch_var_run(const char *fname, unsigned line, char **path) {
         if (!*k) return 0;
         char *n = strjoin("/run/", k);
         if (!n) return log_oom();
-        log_notice("%s:%u: Line references path below legacy directory /var/run/, updating %s → %s; please update the tmpfiles.d/ drop-in file accordingly.",
+        /* 252 says this at LOG_NOTICE; Debian 12's build says it at debug level (its packages still use
+         * /var/run), and that is what a Debian image shows */
+        log_debug("%s:%u: Line references path below legacy directory /var/run/, updating %s → %s; please update the tmpfiles.d/ drop-in file accordingly.",
                    fname, line, *path, n);
         free(*path);
         *path = n;
