@@ -349,7 +349,7 @@ EXPECT = {
     "f-and-f-plus": ["new/file", "new/empty", "new/deprecated"],
     "L-and-L-plus": ["new/link", "etc/skel", "new/rel"],
     "C-copies": ["etc/skel/.bashrc", "etc/skel/sub/data", "copy/tree/a", "copy/single", "exists/emptydir/a"],
-    "modifiers": ["b64", "b64pad", "b64link"],
+    "modifiers": ["b64", "b64pad"],
     "p-and-c-b": ["new/fifo", "dev/null-copy", "dev/blk"],
     "specifiers": ["s/%literal", "s/x86-64", "s/root-0-root-0", "s/root", "s/tmp/var/tmp"],
 }
