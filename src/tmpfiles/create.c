@@ -3,7 +3,6 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <glob.h>
-#include <linux/fs.h>
 #include <stdio.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
@@ -12,6 +11,16 @@
 #include "base/log.h"
 #include "tmpfiles/exec.h"
 #include "tmpfiles/fsops.h"
+
+/* chattr flags and ioctls (kernel ABI; <linux/fs.h> is not available with musl) */
+#define TF_IOC_GETFLAGS _IOR('f', 1, long)
+#define TF_IOC_SETFLAGS _IOW('f', 2, long)
+enum {
+        TF_SECRM_FL = 0x1, TF_UNRM_FL = 0x2, TF_COMPR_FL = 0x4, TF_SYNC_FL = 0x8, TF_IMMUTABLE_FL = 0x10,
+        TF_APPEND_FL = 0x20, TF_NODUMP_FL = 0x40, TF_NOATIME_FL = 0x80, TF_JOURNAL_DATA_FL = 0x4000,
+        TF_NOTAIL_FL = 0x8000, TF_DIRSYNC_FL = 0x10000, TF_TOPDIR_FL = 0x20000, TF_EXTENT_FL = 0x80000,
+        TF_NOCOW_FL = 0x800000, TF_PROJINHERIT_FL = 0x20000000,
+};
 
 #ifndef GLOB_BRACE
 #define GLOB_BRACE 0  /* musl has no brace expansion */
@@ -347,10 +356,10 @@ static int set_xattrs(TmpfilesContext *ctx, Item *i, const char *path, CreationM
 
 int tmpfiles_parse_attributes(const char *arg, const char *path, unsigned *value, unsigned *mask) {
         static const struct { char c; unsigned v; } attrs[] = {
-                { 'A', FS_NOATIME_FL }, { 'S', FS_SYNC_FL }, { 'D', FS_DIRSYNC_FL }, { 'a', FS_APPEND_FL },
-                { 'c', FS_COMPR_FL }, { 'd', FS_NODUMP_FL }, { 'e', FS_EXTENT_FL }, { 'i', FS_IMMUTABLE_FL },
-                { 'j', FS_JOURNAL_DATA_FL }, { 's', FS_SECRM_FL }, { 'u', FS_UNRM_FL }, { 't', FS_NOTAIL_FL },
-                { 'T', FS_TOPDIR_FL }, { 'C', FS_NOCOW_FL }, { 'P', FS_PROJINHERIT_FL },
+                { 'A', TF_NOATIME_FL }, { 'S', TF_SYNC_FL }, { 'D', TF_DIRSYNC_FL }, { 'a', TF_APPEND_FL },
+                { 'c', TF_COMPR_FL }, { 'd', TF_NODUMP_FL }, { 'e', TF_EXTENT_FL }, { 'i', TF_IMMUTABLE_FL },
+                { 'j', TF_JOURNAL_DATA_FL }, { 's', TF_SECRM_FL }, { 'u', TF_UNRM_FL }, { 't', TF_NOTAIL_FL },
+                { 'T', TF_TOPDIR_FL }, { 'C', TF_NOCOW_FL }, { 'P', TF_PROJINHERIT_FL },
         };
         const char *p = arg;
         char m = *p == '+' || *p == '-' || *p == '=' ? *p++ : '+';
@@ -384,14 +393,14 @@ static int set_attributes(TmpfilesContext *ctx, Item *i, const char *path, Creat
         if (!S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode))
                 return log_error_errno(EINVAL, "Setting file flags is only supported on regular files and directories, cannot set on '%s'.", path);
         unsigned f = value & mask;
-        if (!S_ISDIR(st.st_mode)) f &= ~FS_DIRSYNC_FL;
+        if (!S_ISDIR(st.st_mode)) f &= ~TF_DIRSYNC_FL;
         char p[PROC_FD_PATH_MAX];
         _cleanup_close_ int fd = open(proc_fd_path(p, pfd), O_RDONLY | O_CLOEXEC | O_NOATIME);
         if (fd < 0 && errno == EPERM) fd = open(p, O_RDONLY | O_CLOEXEC);
         if (fd < 0) return log_error_errno(errno, "Failed to re-open '%s': %m", path);
         int old = 0;
-        if (ioctl(fd, FS_IOC_GETFLAGS, &old) < 0 ||
-            ((old = (int)(((unsigned)old & ~mask) | f)), ioctl(fd, FS_IOC_SETFLAGS, &old) < 0))
+        if (ioctl(fd, TF_IOC_GETFLAGS, &old) < 0 ||
+            ((old = (int)(((unsigned)old & ~mask) | f)), ioctl(fd, TF_IOC_SETFLAGS, &old) < 0))
                 log_full_errno(errno == ENOTTY || errno == EOPNOTSUPP ? LOG_DEBUG : LOG_WARNING, errno,
                                "Cannot set file attributes for '%s', value=0x%08x, mask=0x%08x, ignoring: %m", path, value, mask);
         return 0;
