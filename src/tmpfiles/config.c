@@ -1,0 +1,185 @@
+/* SPDX-License-Identifier: MIT */
+/* The tmpfiles.d search path, the file list (overrides by basename, basename order) and reading
+ * one file line by line. */
+#include <dirent.h>
+#include <fcntl.h>
+#include <fnmatch.h>
+#include <stdio.h>
+#include <sys/stat.h>
+#include "base/log.h"
+#include "base/strv.h"
+#include "tmpfiles/item.h"
+
+#define CONFIG_FILE_MAX (64u << 20)
+
+/* Debian 12's systemd is built with split-usr: /lib/tmpfiles.d is searched too. */
+static const char *const config_dirs[] = {
+        "/etc/tmpfiles.d", "/run/tmpfiles.d", "/usr/local/lib/tmpfiles.d", "/usr/lib/tmpfiles.d", "/lib/tmpfiles.d",
+};
+
+char **tmpfiles_config_dirs(void) {
+        char **l = NULL;
+        for (size_t k = 0; k < ELEMENTSOF(config_dirs); k++)
+                if (strv_extend(&l, config_dirs[k]) < 0) {
+                        strv_free(l);
+                        return NULL;
+                }
+        return l;
+}
+
+static int basename_cmp(const void *a, const void *b) {
+        const char *x = strrchr(*(char *const *)a, '/'), *y = strrchr(*(char *const *)b, '/');
+        return strcmp(x + 1, y + 1);
+}
+
+static bool has_basename(char *const *files, const char *name) {
+        STRV_FOREACH(f, files)
+                if (streq(strrchr(*f, '/') + 1, name)) return true;
+        return false;
+}
+
+/* Adds the *.conf entries of one directory whose basename is not taken yet. */
+static int add_dir(const char *root, const char *dir, char ***files) {
+        _cleanup_free_ char *path = strjoin(strempty(root), dir);
+        if (!path) return -ENOMEM;
+        DIR *d = opendir(path);
+        if (!d) return errno == ENOENT || errno == ENOTDIR ? 0 : log_debug_errno(errno, "Failed to open directory '%s': %m", path);
+        int r = 0;
+        struct dirent *de;
+        while (r >= 0 && (de = readdir(d))) {
+                if (de->d_name[0] == '.' || !endswith(de->d_name, ".conf") || has_basename(*files, de->d_name))
+                        continue;
+                char *p = strjoin(path, "/", de->d_name);
+                r = p ? strv_push(files, p) : -ENOMEM;
+        }
+        closedir(d);
+        return r;
+}
+
+int tmpfiles_config_files(const char *root, char ***ret) {
+        char **files = NULL;
+        for (size_t k = 0; k < ELEMENTSOF(config_dirs); k++) {
+                int r = add_dir(root, config_dirs[k], &files);
+                if (r < 0) {
+                        strv_free(files);
+                        return r;
+                }
+        }
+        if (files) qsort(files, strv_length(files), sizeof *files, basename_cmp);
+        *ret = files;
+        return 0;
+}
+
+/* An absolute name is opened as is (also with a root, as 252); a bare name is looked up in the
+ * search path below the root. */
+static int open_config(const char *root, const char *fn, char **ret_path, char **ret_data) {
+        if (fn[0] == '/') {
+                if (!(*ret_path = strdup(fn))) return -ENOMEM;
+                return read_file_bounded(AT_FDCWD, fn, CONFIG_FILE_MAX, ret_data, NULL);
+        }
+        for (size_t k = 0; k < ELEMENTSOF(config_dirs); k++) {
+                _cleanup_free_ char *p = strjoin(strempty(root), config_dirs[k], "/", fn);
+                if (!p) return -ENOMEM;
+                int r = read_file_bounded(AT_FDCWD, p, CONFIG_FILE_MAX, ret_data, NULL);
+                if (r == -ENOENT) continue;
+                if (r < 0) return r;
+                *ret_path = TAKE_PTR(p);
+                return 0;
+        }
+        return -ENOENT;
+}
+
+static int read_stdin(char **ret) {
+        Buf b = {0};
+        char chunk[4096];
+        size_t n;
+        int r = 0;
+        while (r >= 0 && (n = fread(chunk, 1, sizeof chunk, stdin)) > 0)
+                r = b.len + n > CONFIG_FILE_MAX ? -EFBIG : buf_put(&b, chunk, n);
+        if (r >= 0 && ferror(stdin)) r = -EIO;
+        if (r < 0) {
+                buf_free(&b);
+                return r;
+        }
+        return (*ret = buf_steal(&b)) ? 0 : -ENOMEM;
+}
+
+static bool fnmatch_path(const char *pattern, const char *s) {
+        return fnmatch(pattern, s, FNM_PATHNAME | FNM_PERIOD) == 0;
+}
+
+/* 252 gives an 'X' line the age of the closest 'd'/'D'/'v'/'q'/'Q' line above (or at) its path. */
+static void propagate_x_ages(TmpfilesContext *ctx) {
+        size_t gi = 0;
+        const char *gk;
+        void *gv;
+        while (hashmap_iterate(ctx->globs, &gi, &gk, &gv)) {
+                ItemArray *ia = gv;
+                for (size_t n = 0; n < ia->n_items; n++) {
+                        Item *i = ia->items + n, *cand = NULL;
+                        if (i->type != IGNORE_DIRECTORY_PATH) continue;
+                        size_t ji = 0;
+                        const char *jk;
+                        void *jv;
+                        while (hashmap_iterate(ctx->items, &ji, &jk, &jv)) {
+                                ItemArray *ja = jv;
+                                for (size_t m = 0; m < ja->n_items; m++) {
+                                        Item *j = ja->items + m;
+                                        if (!strchr("dDvqQ", (int)j->type)) continue;
+                                        if (streq(j->path, i->path)) {
+                                                cand = j;
+                                                break;
+                                        }
+                                        if (cand ? tmpfiles_path_startswith(j->path, cand->path) &&
+                                                           fnmatch_path(i->path, j->path)
+                                                 : tmpfiles_path_startswith(i->path, j->path))
+                                                cand = j;
+                                }
+                        }
+                        if (cand && cand->age_set) {
+                                i->age = cand->age;
+                                i->age_set = true;
+                        }
+                }
+        }
+}
+
+static void parse_lines(TmpfilesContext *ctx, const char *fn, char *data, int *r) {
+        unsigned line = 0;
+        for (char *p = data; *p;) {
+                size_t n = strcspn(p, "\r\n");
+                char *next = p + n;
+                if (*next == '\r' && next[1] == '\n') *next++ = 0;
+                if (*next) *next++ = 0;
+                line++;
+                char *l = strstrip(p);
+                p = next;
+                if (*l == 0 || *l == '#') continue;
+                bool before = ctx->invalid_config;
+                ctx->invalid_config = false;
+                int k = tmpfiles_parse_line(ctx, fn, line, l);
+                bool invalid = ctx->invalid_config;
+                ctx->invalid_config = before || invalid;
+                if (k < 0 && !invalid && *r == 0) *r = k;  /* the first error becomes the result */
+        }
+}
+
+int tmpfiles_read_config(TmpfilesContext *ctx, const char *fn, bool ignore_enoent) {
+        _cleanup_free_ char *path = NULL, *data = NULL;
+        int r;
+        if (streq(fn, "-")) {
+                if (!(path = strdup("<stdin>"))) return log_oom();
+                r = read_stdin(&data);
+        } else
+                r = open_config(ctx->root, fn, &path, &data);
+        if (r < 0) {
+                if (ignore_enoent && r == -ENOENT) return 0;
+                if (r == -ENOMEM) return log_oom();
+                return log_error_errno(r, "Failed to open '%s': %m", fn);
+        }
+        log_debug("Reading config file \"%s\"…", path);
+        r = 0;
+        parse_lines(ctx, path, data, &r);
+        propagate_x_ages(ctx);
+        return r;
+}
