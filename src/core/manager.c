@@ -14,6 +14,7 @@
 #include "core/builtin.h"
 #include "core/console.h"
 #include "core/manager.h"
+#include "tmpfiles/tmpfiles.h"
 
 #define FINAL_SIGTERM_USEC (3 * USEC_PER_SEC)
 
@@ -413,11 +414,24 @@ static void welcome(void) {
         manager_status_line(NULL, STATUS_INFO, line);
 }
 
+/* tmpfiles.d at boot: an image that ships systemd has systemd-tmpfiles-setup.service in
+ * sysinit.target, which runs its own systemd-tmpfiles as a unit; any other image gets the built-in
+ * implementation, in process (file operations only), before anything starts. */
+static void apply_tmpfiles(Manager *m) {
+        MUnit *setup = NULL;
+        if (manager_load_unit(m, "systemd-tmpfiles-setup.service", &setup) >= 0 && setup && setup->cfg &&
+            setup->cfg->load_state == UNIT_LOADED)
+                return;
+        int r = tmpfiles_boot_builtin(m->set.root);
+        if (r != 0) log_warning("tmpfiles.d: applying the configuration finished with status %d.", r);
+}
+
 int manager_boot(Manager *m) {
         const char *target = m->set.default_unit ? m->set.default_unit : "default.target";
         welcome();
         int r = manager_setup_notify(m);
         if (r < 0) log_notice("No notification socket (%s): Type=notify services cannot report readiness.", strerror(-r));
+        apply_tmpfiles(m);
         MUnit *u = NULL;
         r = manager_load_unit(m, target, &u);
         if (r >= 0 && u && u->cfg->load_state == UNIT_NOT_FOUND && streq(target, "default.target"))

@@ -88,7 +88,9 @@ DOCKER_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 # With readonly_root=True only /run stays writable; the others are bound read-only.
 WRITABLE_DIRS = ("/run", "/tmp", "/var/log", "/var/lib", "/var/cache", "/root",
                  "/etc/systemd/system", "/etc/tinysd")
-VENDOR_UNIT_DIRS = ("/usr/lib/systemd/system", "/usr/local/lib/systemd/system")
+# Hidden unless vendor_units=True: the host's units, and its tmpfiles.d (tinysd applies tmpfiles.d
+# at boot when the image has no systemd-tmpfiles-setup.service; the host's would, e.g., empty /tmp).
+VENDOR_UNIT_DIRS = ("/usr/lib/systemd/system", "/usr/local/lib/systemd/system", "/usr/lib/tmpfiles.d")
 SANITIZER_DIR = "/dev/.sanitizer"
 SANITIZER_REPORT = re.compile(r"ERROR: (Address|Leak|Memory|Thread|UndefinedBehavior)Sanitizer"
                               r"|runtime error: |SUMMARY: \w+Sanitizer")
@@ -146,7 +148,7 @@ class Container:
                   text starting with "#!" gets mode 0755. Under a writable directory the file is
                   written there; anywhere else it is bound read-only (e.g. /opt/test/run.sh).
     binds         {container path: host path | (host path, writable)}
-    vendor_units  leave the host's /usr/lib/systemd/system visible (default: hidden)
+    vendor_units  leave the host's /usr/lib/systemd/system and /usr/lib/tmpfiles.d visible (default: hidden)
     network       True shares the host network (default: a new network namespace, only lo)
     sanitizers    None: detect from the binary; True/False: force the ASAN_OPTIONS set-up
     workdir       host directory for everything of this container (default: a new temp dir,

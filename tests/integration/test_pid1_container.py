@@ -242,3 +242,14 @@ def test_non_root_pid1_exits_0_on_sigterm(restricted):
     c.wait_for(MULTI_USER)
     c.signal(signal.SIGTERM)
     assert c.wait() == 0
+
+
+def test_tmpfiles_d_is_applied_at_boot_before_services_start(boot):
+    """An image without systemd-tmpfiles-setup.service: tinysd applies tmpfiles.d itself."""
+    c = boot(units={"user.service": """
+        [Service]
+        ExecStart=/bin/sh -c 'cat /run/app/greeting > /run/seen; exec sleep 1000'
+        """}, enable=["user.service"], files={"/etc/tmpfiles.d/app.conf": "d /run/app 0750 root root -\nf /run/app/greeting 0640 - - - hello\n"})
+    assert c.wait_for_path("/run/seen", contains="hello").read_text() == "hello"
+    assert oct(c.path("/run/app").stat().st_mode & 0o777) == "0o750"
+    assert oct(c.path("/run/app/greeting").stat().st_mode & 0o777) == "0o640"
