@@ -38,10 +38,14 @@ static inline int journal_tools_private_run(void) {
 
 static inline int journal_tools_bind(int type, const char *path) {
         struct sockaddr_un sa = { .sun_family = AF_UNIX };
-        int fd = socket(AF_UNIX, type | SOCK_CLOEXEC, 0);
+        size_t l = strlen(path);
+        int fd;
+        if (l >= sizeof sa.sun_path)
+                return -1;
+        memcpy(sa.sun_path, path, l + 1);
+        fd = socket(AF_UNIX, type | SOCK_CLOEXEC, 0);
         if (fd < 0)
                 return -1;
-        snprintf(sa.sun_path, sizeof sa.sun_path, "%s", path);
         unlink(path);
         if (bind(fd, (struct sockaddr *) &sa, sizeof sa) < 0 || (type == SOCK_STREAM && listen(fd, 4) < 0)) {
                 close(fd);
