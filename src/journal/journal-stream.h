@@ -67,7 +67,8 @@ typedef struct JournalStream {
 } JournalStream;
 
 /* Prepare *s. line_max 0 means JOURNAL_STREAM_LINE_MAX_DEFAULT; others are clamped to
- * [JOURNAL_STREAM_LINE_MAX_MIN, JOURNAL_STREAM_LINE_MAX_MAX] as journald clamps LineMax=.
+ * [JOURNAL_STREAM_LINE_MAX_MIN, JOURNAL_STREAM_LINE_MAX_MAX] (journald clamps LineMax= to 79 below;
+ * its upper clamp is SSIZE_MAX-1, tinysd's 16 MiB keeps PID 1's per-stream buffer bounded).
  * preset NULL: the stream starts with the 7-line header (a socket). preset non-NULL: no header
  * is read, its values are copied (a pipe PID 1 set up itself). trust_unit_id: accept line 2
  * (pass peer uid == 0). Returns 0, -ENOMEM, -EINVAL. */
