@@ -1,0 +1,220 @@
+/* SPDX-License-Identifier: MIT */
+#include <stdio.h>
+#include <time.h>
+#include "base/util.h"
+#include "journal/journal-forward.h"
+
+#define NAME_OUT_MAX 256U      /* bytes of unit/identifier written; the rest is cut */
+#define ELLIPSIS "\xe2\x80\xa6"
+
+static const char *const format_names[] = {
+        [JOURNAL_FORWARD_SHORT] = "short",
+        [JOURNAL_FORWARD_JSON] = "json",
+        [JOURNAL_FORWARD_OFF] = "off",
+};
+
+int journal_forward_format_from_string(const char *s) {
+        if (!s)
+                return -EINVAL;
+        for (size_t i = 0; i < ELEMENTSOF(format_names); i++)
+                if (streq(s, format_names[i]))
+                        return (int) i;
+        return -EINVAL;
+}
+
+const char *journal_forward_format_to_string(JournalForwardFormat f) {
+        return (unsigned) f < ELEMENTSOF(format_names) ? format_names[f] : NULL;
+}
+
+/* The valid UTF-8 sequence at s (n > 0 bytes available): its length, or 0 when s[0] does not
+ * start one (overlong, surrogate, above U+10FFFF, truncated, stray continuation byte). */
+static size_t utf8_len(const unsigned char *s, size_t n) {
+        size_t k;
+        uint32_t c;
+
+        if (s[0] < 0x80)
+                return 1;
+        if (s[0] >= 0xc2 && s[0] <= 0xdf)
+                k = 2, c = s[0] & 0x1f;
+        else if (s[0] >= 0xe0 && s[0] <= 0xef)
+                k = 3, c = s[0] & 0x0f;
+        else if (s[0] >= 0xf0 && s[0] <= 0xf4)
+                k = 4, c = s[0] & 0x07;
+        else
+                return 0;
+        if (k > n)
+                return 0;
+        for (size_t i = 1; i < k; i++) {
+                if ((s[i] & 0xc0) != 0x80)
+                        return 0;
+                c = (c << 6) | (s[i] & 0x3f);
+        }
+        if ((k == 3 && c < 0x800) || (k == 4 && (c < 0x10000 || c > 0x10ffff)) || (c >= 0xd800 && c <= 0xdfff))
+                return 0;
+        return k;
+}
+
+typedef struct Out {
+        char *buf;
+        size_t cap, len;  /* cap excludes the NUL */
+} Out;
+
+static bool put(Out *o, const char *s, size_t n) {
+        if (n > o->cap - o->len)
+                return false;
+        memcpy(o->buf + o->len, s, n);
+        o->len += n;
+        return true;
+}
+
+static bool puts_(Out *o, const char *s) { return put(o, s, strlen(s)); }
+
+/* The escaped form of the character at s into piece (>= 16 bytes); returns the bytes of input
+ * used and sets *piece_len. */
+static size_t escape_char(bool json, const unsigned char *s, size_t n, char *piece, size_t *piece_len) {
+        size_t k = utf8_len(s, n);
+
+        if (k == 0) {
+                *piece_len = json ? (size_t) sprintf(piece, "\\ufffd") : (size_t) sprintf(piece, "\\x%02x", s[0]);
+                return 1;
+        }
+        if (json && (s[0] == '"' || s[0] == '\\')) {
+                *piece_len = (size_t) sprintf(piece, "\\%c", s[0]);
+                return 1;
+        }
+        if (json && s[0] < 0x20) {
+                const char *named = s[0] == '\b' ? "\\b" : s[0] == '\f' ? "\\f" : s[0] == '\n' ? "\\n" :
+                                    s[0] == '\r' ? "\\r" : s[0] == '\t' ? "\\t" : NULL;
+                *piece_len = named ? (size_t) sprintf(piece, "%s", named) : (size_t) sprintf(piece, "\\u%04x", s[0]);
+                return 1;
+        }
+        if (!json && ((s[0] < 0x20 && s[0] != '\t') || s[0] == 0x7f)) {
+                *piece_len = (size_t) sprintf(piece, "\\x%02x", s[0]);
+                return 1;
+        }
+        memcpy(piece, s, k);
+        *piece_len = k;
+        return k;
+}
+
+/* Write s[0..n) escaped; stop at a character boundary leaving `reserve` bytes free. Returns
+ * false when it had to cut. indent > 0 (short format): '\n' becomes '\n' + indent spaces,
+ * trailing newlines are dropped. */
+static bool put_escaped(Out *o, bool json, const char *s, size_t n, size_t reserve, size_t indent) {
+        const unsigned char *p = (const unsigned char *) s;
+        size_t i = 0;
+
+        while (i < n) {
+                char piece[16];
+                size_t used, plen;
+
+                if (!json && p[i] == '\n') {
+                        size_t j = i;
+                        while (j < n && p[j] == '\n')
+                                j++;
+                        if (j == n)
+                                return true;
+                        if (1 + indent + reserve > o->cap - o->len)
+                                return false;
+                        o->buf[o->len++] = '\n';
+                        memset(o->buf + o->len, ' ', indent);
+                        o->len += indent;
+                        i++;
+                        continue;
+                }
+                used = escape_char(json, p + i, n - i, piece, &plen);
+                if (plen + reserve > o->cap - o->len)
+                        return false;
+                put(o, piece, plen);
+                i += used;
+        }
+        return true;
+}
+
+static size_t bounded_strlen(const char *s) { return strnlen(s, NAME_OUT_MAX); }
+
+static bool put_json_string(Out *o, const char *s) {
+        if (!s)
+                return puts_(o, "null");
+        return puts_(o, "\"") && put_escaped(o, true, s, bounded_strlen(s), 0, 0) && puts_(o, "\"");
+}
+
+static bool put_timestamp(Out *o, uint64_t usec) {
+        time_t sec = (time_t) (usec / 1000000U);
+        struct tm tm;
+        char t[64];
+
+        if (!gmtime_r(&sec, &tm))
+                return puts_(o, "null");
+        snprintf(t, sizeof t, "\"%04d-%02d-%02dT%02d:%02d:%02d.%06uZ\"", tm.tm_year + 1900, tm.tm_mon + 1,
+                 tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, (unsigned) (usec % 1000000U));
+        return puts_(o, t);
+}
+
+static bool format_json(Out *o, const JournalForwardMessage *m) {
+        char num[32];
+        bool ok;
+
+        ok = puts_(o, "{\"timestamp\":") && put_timestamp(o, m->timestamp_usec) &&
+             puts_(o, ",\"unit\":") && put_json_string(o, m->unit) &&
+             puts_(o, ",\"identifier\":") && put_json_string(o, m->identifier) && puts_(o, ",\"pid\":");
+        if (m->pid > 0)
+                snprintf(num, sizeof num, "%d", (int) m->pid);
+        else
+                snprintf(num, sizeof num, "null");
+        ok = ok && puts_(o, num);
+        snprintf(num, sizeof num, ",\"priority\":%d,\"message\":\"", m->priority & 7);
+        ok = ok && puts_(o, num);
+        if (!ok)
+                return false;
+        /* room for the ellipsis and the closing "}\n" */
+        if (!put_escaped(o, true, m->message, m->message_len, strlen(ELLIPSIS "\"}\n"), 0))
+                puts_(o, ELLIPSIS);
+        return puts_(o, "\"}\n");
+}
+
+static bool format_short(Out *o, const JournalForwardMessage *m) {
+        const char *name = m->unit ?: m->identifier ?: "unknown";
+        size_t start = o->len;
+
+        if (!put_escaped(o, false, name, bounded_strlen(name), 0, 0))
+                return false;
+        if (m->pid > 0) {
+                char num[32];
+                snprintf(num, sizeof num, "[%d]", (int) m->pid);
+                if (!puts_(o, num))
+                        return false;
+        }
+        if (!puts_(o, ": "))
+                return false;
+        if (!put_escaped(o, false, m->message, m->message_len, strlen(ELLIPSIS "\n"), o->len - start))
+                puts_(o, ELLIPSIS);
+        return puts_(o, "\n");
+}
+
+ssize_t journal_forward_format(JournalForwardFormat f, const JournalForwardMessage *m, char *buf, size_t size) {
+        Out o = { .buf = buf, .cap = size > 0 ? size - 1 : 0 };
+        bool ok;
+
+        if (!m || !buf || (!m->message && m->message_len > 0))
+                return -EINVAL;
+        if (size < JOURNAL_FORWARD_BUF_MIN)
+                return -ENOBUFS;
+        switch (f) {
+        case JOURNAL_FORWARD_OFF:
+                buf[0] = 0;
+                return 0;
+        case JOURNAL_FORWARD_SHORT:
+                ok = format_short(&o, m);
+                break;
+        case JOURNAL_FORWARD_JSON:
+                ok = format_json(&o, m);
+                break;
+        default:
+                return -EINVAL;
+        }
+        if (!ok)  /* cannot happen with size >= JOURNAL_FORWARD_BUF_MIN */
+                return -ENOBUFS;
+        buf[o.len] = 0;
+        return (ssize_t) o.len;
+}

@@ -1,0 +1,233 @@
+/* SPDX-License-Identifier: MIT */
+#include <limits.h>
+#include <syslog.h>
+#include "base/parse.h"
+#include "base/util.h"
+#include "journal/journal-stream.h"
+#include "journal/journal-syslog.h"
+#include "unit/name.h"
+
+#define STATE_RUNNING 7
+
+const char *journal_line_break_to_string(JournalLineBreak b) {
+        switch (b) {
+        case JOURNAL_LINE_BREAK_NUL: return "nul";
+        case JOURNAL_LINE_BREAK_LINE_MAX: return "line-max";
+        case JOURNAL_LINE_BREAK_EOF: return "eof";
+        case JOURNAL_LINE_BREAK_PID_CHANGE: return "pid-change";
+        default: return NULL;
+        }
+}
+
+void journal_stream_header_done(JournalStreamHeader *h) {
+        if (!h)
+                return;
+        free(h->identifier);
+        free(h->unit_id);
+        *h = (JournalStreamHeader) {};
+}
+
+int journal_stream_init(JournalStream *s, size_t line_max, const JournalStreamHeader *preset, bool trust_unit_id,
+                        journal_stream_line_cb cb, void *userdata) {
+        size_t cap;
+
+        if (!s || !cb)
+                return -EINVAL;
+        if (line_max == 0)
+                line_max = JOURNAL_STREAM_LINE_MAX_DEFAULT;
+        if (line_max < JOURNAL_STREAM_LINE_MAX_MIN)
+                line_max = JOURNAL_STREAM_LINE_MAX_MIN;
+        if (line_max > JOURNAL_STREAM_LINE_MAX_MAX)
+                line_max = JOURNAL_STREAM_LINE_MAX_MAX;
+
+        *s = (JournalStream) { .line_max = line_max, .trust_unit_id = trust_unit_id, .cb = cb, .userdata = userdata };
+        if (preset) {
+                s->header.priority = preset->priority;
+                s->header.level_prefix = preset->level_prefix;
+                s->header.forward_to_syslog = preset->forward_to_syslog;
+                s->header.forward_to_kmsg = preset->forward_to_kmsg;
+                s->header.forward_to_console = preset->forward_to_console;
+                if ((preset->identifier && !(s->header.identifier = strdup(preset->identifier))) ||
+                    (preset->unit_id && !(s->header.unit_id = strdup(preset->unit_id)))) {
+                        journal_stream_header_done(&s->header);
+                        return -ENOMEM;
+                }
+                s->state = STATE_RUNNING;
+        } else
+                s->header.priority = LOG_INFO;
+
+        cap = line_max > JOURNAL_STREAM_SETUP_LINE_MAX ? line_max : JOURNAL_STREAM_SETUP_LINE_MAX;
+        s->buf = malloc(cap + 1);
+        if (!s->buf) {
+                journal_stream_header_done(&s->header);
+                return -ENOMEM;
+        }
+        return 0;
+}
+
+void journal_stream_done(JournalStream *s) {
+        if (!s)
+                return;
+        journal_stream_header_done(&s->header);
+        free(s->buf);
+        *s = (JournalStream) {};
+}
+
+bool journal_stream_running(const JournalStream *s) {
+        return s && s->state == STATE_RUNNING;
+}
+
+/* journald parses the priority line with safe_atoi(): strtol() base 0 plus "0b"/"0o" prefixes */
+static int parse_priority_line(const char *p) {
+        int base = 0;
+        char *end;
+        long v;
+
+        if (p[0] == '0' && (p[1] == 'b' || p[1] == 'B')) {
+                base = 2;
+                p += 2;
+        } else if (p[0] == '0' && (p[1] == 'o' || p[1] == 'O')) {
+                base = 8;
+                p += 2;
+        }
+        errno = 0;
+        v = strtol(p, &end, base);
+        if (errno > 0 || end == p || *end)
+                return -EINVAL;
+        if (v < 0 || v > 999)
+                return -ERANGE;
+        return (int) v;
+}
+
+static int header_line(JournalStream *s, char *p) {
+        int r;
+
+        p = strstrip(p);
+        switch (s->state) {
+        case 0:
+                if (*p && !(s->header.identifier = strdup(p)))
+                        return -ENOMEM;
+                break;
+        case 1:
+                if (s->trust_unit_id && unit_name_is_valid(p, UNIT_NAME_PLAIN | UNIT_NAME_INSTANCE) &&
+                    !(s->header.unit_id = strdup(p)))
+                        return -ENOMEM;
+                break;
+        case 2:
+                r = parse_priority_line(p);
+                if (r < 0)
+                        return -EBADMSG;
+                s->header.priority = r;
+                break;
+        default:
+                r = parse_boolean(p);
+                if (r < 0)
+                        return -EBADMSG;
+                if (s->state == 3)
+                        s->header.level_prefix = r;
+                else if (s->state == 4)
+                        s->header.forward_to_syslog = r;
+                else if (s->state == 5)
+                        s->header.forward_to_kmsg = r;
+                else
+                        s->header.forward_to_console = r;
+        }
+        s->state++;
+        return 0;
+}
+
+static int log_line(JournalStream *s, char *p, size_t len, JournalLineBreak lb) {
+        const char *q = p;
+        int priority = s->header.priority;
+        size_t end = len;
+
+        /* journald's strstrip() result is dropped but its in-place cut of trailing whitespace stays;
+         * on an all-whitespace line it cuts nothing */
+        while (end > 0 && strchr(WHITESPACE, p[end - 1]))
+                end--;
+        if (end > 0)
+                len = end;
+        p[len] = 0;
+
+        if (s->header.level_prefix)
+                (void) journal_syslog_parse_priority(&q, &priority, false);
+        len -= (size_t) (q - p);
+        if (len == 0)
+                return 0;
+        return s->cb(q, len, priority, lb, s->userdata);
+}
+
+static int flush_line(JournalStream *s, JournalLineBreak lb) {
+        size_t len = s->len;
+        int r;
+
+        s->len = 0;
+        s->buf[len] = 0;
+        if (s->state == STATE_RUNNING)
+                r = log_line(s, s->buf, len, lb);
+        else if (lb != JOURNAL_LINE_BREAK_NEWLINE)
+                r = -EBADMSG;  /* "Control protocol line not properly terminated." */
+        else
+                r = header_line(s, s->buf);
+        if (r < 0)
+                s->error = r;
+        return r;
+}
+
+static size_t current_max(const JournalStream *s) {
+        return s->state == STATE_RUNNING ? s->line_max : JOURNAL_STREAM_SETUP_LINE_MAX;
+}
+
+int journal_stream_feed(JournalStream *s, const void *data, size_t n) {
+        const char *p = data;
+        int r;
+
+        if (!s || !s->buf || (!p && n > 0))
+                return -EINVAL;
+        if (s->error < 0)
+                return s->error;
+
+        while (n > 0) {
+                size_t room = current_max(s) - s->len, k;
+                const char *nl, *nul;
+
+                k = n < room ? n : room;
+                nl = memchr(p, '\n', k);
+                nul = memchr(p, 0, nl ? (size_t) (nl - p) : k);
+                if (nul || nl) {
+                        const char *t = nul ? nul : nl;
+                        memcpy(s->buf + s->len, p, (size_t) (t - p));
+                        s->len += (size_t) (t - p);
+                        n -= (size_t) (t - p) + 1;
+                        p = t + 1;
+                        r = flush_line(s, nul ? JOURNAL_LINE_BREAK_NUL : JOURNAL_LINE_BREAK_NEWLINE);
+                } else {
+                        memcpy(s->buf + s->len, p, k);
+                        s->len += k;
+                        n -= k;
+                        p += k;
+                        r = s->len >= current_max(s) ? flush_line(s, JOURNAL_LINE_BREAK_LINE_MAX) : 0;
+                }
+                if (r < 0)
+                        return r;
+        }
+        return 0;
+}
+
+static int flush_partial(JournalStream *s, JournalLineBreak lb) {
+        if (!s || !s->buf)
+                return -EINVAL;
+        if (s->error < 0)
+                return s->error;
+        if (s->len == 0)
+                return 0;
+        return flush_line(s, lb);
+}
+
+int journal_stream_pid_change(JournalStream *s) {
+        return flush_partial(s, JOURNAL_LINE_BREAK_PID_CHANGE);
+}
+
+int journal_stream_end(JournalStream *s) {
+        return flush_partial(s, JOURNAL_LINE_BREAK_EOF);
+}
