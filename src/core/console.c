@@ -48,7 +48,7 @@ static void console_flush(void) {
         }
 }
 
-static void console_write(const char *s, size_t n) {
+void console_write(const char *s, size_t n) {
         if (con.fd < 0) return;
         if (con.queue.len == con.queue_off && con.dropped == 0) {
                 ssize_t k = write(con.fd, s, n);

@@ -5,3 +5,6 @@
 /* Route log messages and status lines to the console (PID 1's stdout), non-blocking. */
 void console_init(EventLoop *e, bool show_status, int max_level);
 void console_done(void);
+/* Queue bytes (whole lines) for stdout: written at once when possible, else queued within a bound;
+ * what does not fit is counted and the count printed once the reader catches up. */
+void console_write(const char *s, size_t n);

@@ -126,6 +126,11 @@ static void sandbox_notice(MUnit *u, const ExecContext *c) {
         buf_free(&b);
 }
 
+static bool is_journal(ExecOutput o) {
+        return o == EXEC_OUTPUT_JOURNAL || o == EXEC_OUTPUT_JOURNAL_AND_CONSOLE || o == EXEC_OUTPUT_KMSG ||
+               o == EXEC_OUTPUT_KMSG_AND_CONSOLE;
+}
+
 static int open_output(MUnit *u, const ExecContext *c, ExecOutput o, int idx) {
         const char *path = c->stdio_file[idx];
         /* StandardInput=socket makes inherit mean the connection */
@@ -331,8 +336,23 @@ int munit_spawn(MUnit *u, const ExecCommand *c, bool is_control, pid_t *ret_pid,
         ExecCommand resolved = *c;
         _cleanup_free_ char *path = NULL;
         if (c->path && !strchr(c->path, '/') && (path = find_in_path(c->path, env))) resolved.path = path;
-        int fds[3] = { open_input(u, ec), open_output(u, ec, ec->std_output, 1), -1 };
+        /* journal output goes through PID 1 (log-stream.c); if that fails, straight to stdout */
+        LogStream *ls = NULL;
+        _cleanup_close_ int lfd = -1;
+        bool out_j = is_journal(ec->std_output), err_j = is_journal(ec->std_error);
+        if ((out_j || err_j) && (r = log_stream_new(u, resolved.path, &lfd, &ls)) < 0)
+                log_warning("%s: Failed to set up the log stream, writing to the console: %s", u->id, strerror(-r));
+        if (lfd >= 0) {
+                struct stat st;
+                char js[64];
+                if (fstat(lfd, &st) >= 0) {
+                        snprintf(js, sizeof js, "%llu:%llu", (unsigned long long)st.st_dev, (unsigned long long)st.st_ino);
+                        (void)env_set(&env, "JOURNAL_STREAM", js);
+                }
+        }
+        int fds[3] = { open_input(u, ec), out_j && lfd >= 0 ? fcntl(lfd, F_DUPFD_CLOEXEC, 3) : open_output(u, ec, ec->std_output, 1), -1 };
         fds[2] = ec->std_error == EXEC_OUTPUT_INHERIT ? (fds[1] >= 0 ? fcntl(fds[1], F_DUPFD_CLOEXEC, 3) : -1)
+                 : err_j && lfd >= 0                  ? fcntl(lfd, F_DUPFD_CLOEXEC, 3)
                                                       : open_output(u, ec, ec->std_error, 2);
         SpawnParams p = {
                 .command = &resolved, .context = ec, .environment = env, .stdio = { fds[0], fds[1], fds[2] },
@@ -342,6 +362,7 @@ int munit_spawn(MUnit *u, const ExecCommand *c, bool is_control, pid_t *ret_pid,
                 .set_exec_pid = true, .set_listen_pid = n_pass > 0, .pass_fds = pass, .n_pass_fds = n_pass,
         };
         r = exec_spawn(&p, ret_pid, ret_report_fd);
+        if (r >= 0) log_stream_set_pid(ls, *ret_pid);
         for (int i = 0; i < 3; i++)
                 if (fds[i] >= 0) close(fds[i]);
         user_record_done(&cr.user);

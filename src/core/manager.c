@@ -14,6 +14,7 @@
 #include "core/builtin.h"
 #include "core/console.h"
 #include "core/manager.h"
+#include "journal/journal-forward.h"
 #include "tmpfiles/tmpfiles.h"
 
 #define FINAL_SIGTERM_USEC (3 * USEC_PER_SEC)
@@ -345,6 +346,10 @@ int manager_new(const ManagerSettings *set, Manager **ret) {
         m->notify_fd = -1;
         m->self = getpid();
         m->userspace_monotonic = now_usec(CLOCK_MONOTONIC);
+        const char *lf = getenv(JOURNAL_FORWARD_FORMAT_ENV);
+        int f = lf ? journal_forward_format_from_string(lf) : JOURNAL_FORWARD_SHORT;
+        if (f < 0) log_warning("%s=%s: unknown log format (short, json, off), using short.", JOURNAL_FORWARD_FORMAT_ENV, lf);
+        m->log_format = f < 0 ? JOURNAL_FORWARD_SHORT : f;
         m->is_pid1 = m->self == 1;
         int r = event_new(&m->event);
         if (r < 0) goto fail;
@@ -376,6 +381,7 @@ fail:
 
 void manager_free(Manager *m) {
         if (!m) return;
+        manager_log_streams_drain(m);
         for (size_t i = 0; i < m->n_list; i++) munit_free(m->list[i]);
         free(m->list);
         hashmap_free(m->units);
@@ -448,5 +454,7 @@ int manager_boot(Manager *m) {
 }
 
 int manager_run(Manager *m) {
-        return event_loop(m->event);
+        int r = event_loop(m->event);
+        manager_log_streams_drain(m);   /* what services wrote last still reaches stdout */
+        return r;
 }

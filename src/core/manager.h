@@ -36,6 +36,7 @@ const char *job_result_to_string(JobResult r);
 
 typedef struct Manager Manager;
 typedef struct MUnit MUnit;
+typedef struct LogStream LogStream;
 
 typedef struct Job {
         uint32_t id;
@@ -220,6 +221,8 @@ struct Manager {
         uint32_t next_dynamic_uid;
         bool final_phase;           /* the last SIGTERM/SIGKILL round of shutdown has begun */
         ProcSnapshot procs;
+        LogStream *log_streams;     /* open capture streams (log-stream.c) */
+        int log_format;             /* JournalForwardFormat for service lines on stdout */
         usec_t userspace_monotonic; /* when this manager started: OnBootSec=/OnStartupSec= base in a container */
 };
 
@@ -285,6 +288,14 @@ void service_notify_message(MUnit *u, pid_t pid, const struct NotifyMessage *msg
 void service_orphan_exited(MUnit *u, pid_t pid);
 void service_reset_failed(MUnit *u);
 void service_start_limit_hit(MUnit *u);
+
+/* log-stream.c: service output captured through PID 1 (StandardOutput=journal, the default). */
+/* A stream for a process of u about to be spawned with command path `path`: *ret_fd is the
+ * writing end for the child (close it after the spawn), *ret is PID 1's reading side. */
+int log_stream_new(MUnit *u, const char *path, int *ret_fd, LogStream **ret);
+void log_stream_set_pid(LogStream *s, pid_t pid);
+/* Read whatever is left in every stream (at exit, so nothing written is lost); free them. */
+void manager_log_streams_drain(Manager *m);
 
 /* socket.c */
 int socket_start(MUnit *u);
