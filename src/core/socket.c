@@ -18,7 +18,6 @@
 #include <sys/stat.h>
 #include <sys/un.h>
 #include <arpa/inet.h>
-#include <linux/netlink.h>
 #include "base/log.h"
 #include "base/strv.h"
 #include "core/manager.h"
@@ -161,6 +160,13 @@ static void apply_options(MUnit *u, int fd, const SocketAddress *a) {
                 log_warning("%s: BindToDevice= failed, ignoring: %m", u->id);
 }
 
+/* The kernel's struct sockaddr_nl, declared here: musl ships no <linux/netlink.h>. */
+struct nl_addr {
+        sa_family_t nl_family;
+        unsigned short nl_pad;
+        uint32_t nl_pid, nl_groups;
+};
+
 static int sockaddr_of(const SocketAddress *a, struct sockaddr_storage *ss, socklen_t *len) {
         memset(ss, 0, sizeof *ss);
         switch (a->family) {
@@ -192,7 +198,7 @@ static int sockaddr_of(const SocketAddress *a, struct sockaddr_storage *ss, sock
                 return 0;
         }
         case AF_NETLINK: {
-                struct sockaddr_nl *nl = (struct sockaddr_nl *)ss;
+                struct nl_addr *nl = (struct nl_addr *)ss;
                 nl->nl_family = AF_NETLINK;
                 nl->nl_groups = a->netlink_group;
                 *len = sizeof *nl;
