@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <strings.h>
 #include <time.h>
+#include "base/log.h"
 #include "base/time-util.h"
 #include "base/util.h"
 #include "unit/calendar.h"
@@ -55,11 +56,12 @@ static void chain_normalize(CalendarChain *c) {
         c->n = w;
 }
 
-/* Every item within [from, to] with room for at least one repetition; "~" days count back and
- * may not reach further than 28 days. */
+/* Every item within [from, to] with room for at least one repetition. "~" days count back and
+ * may not reach further than 28 days; systemd 252 lowers that bound by 3 for every further item
+ * of the list ("~01,28/7" is refused, "~28/7" accepted), and so does this. */
 static bool chain_valid(const CalendarChain *c, int from, int to, bool end_of_month) {
-        if (end_of_month) to -= 3;
         for (size_t i = 0; i < c->n; i++) {
+                if (end_of_month) to -= 3;
                 const CalendarComponent *x = &c->c[i];
                 if (x->start < from || x->start > to || x->repeat > to - from) return false;
                 if (x->stop >= 0) {
@@ -616,6 +618,11 @@ static int next_here(const CalendarSpec *spec, usec_t after, usec_t *ret) {
         Moment m = { .usec = (int)(after % USEC_PER_SEC) };
         if (!localtime_or_gmtime_r(&t, &m.tm, spec->utc)) return -EINVAL;
         int r = find_next(spec, &m);
+        if (r == -EDEADLK) {
+                _cleanup_free_ char *s = NULL;
+                (void)calendar_spec_to_string(spec, &s);
+                return log_warning_errno(r, "Infinite loop in calendar calculation: %s", strna(s));
+        }
         if (r < 0) return r;
         t = mktime_or_timegm(&m.tm, spec->utc);
         if (t < 0) return -EINVAL;
