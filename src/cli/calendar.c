@@ -45,6 +45,18 @@ static void table_print(const Table *t) {
         for (size_t i = 0; i < t->n; i++) printf("%*s %s\n", w, t->rows[i].label, t->rows[i].value);
 }
 
+/* glibc's texts for the errors the calendar code returns, so a musl build prints the same */
+static const char *error_text(int r) {
+        switch (-r) {
+        case EINVAL: return "Invalid argument";
+        case ERANGE: return "Numerical result out of range";
+        case ENOBUFS: return "No buffer space available";
+        case ENOMEM: return "Cannot allocate memory";
+        case EDEADLK: return "Resource deadlock avoided";
+        default: return strerror(-r);
+        }
+}
+
 /* systemd-analyze's hint after an expression that is not a calendar event */
 static void parsing_hint(const char *p) {
         if (parse_timestamp(p, NULL) >= 0)
@@ -62,7 +74,7 @@ static int iterations_add(Table *t, const CalendarSpec *spec, const char *p, use
                 r = calendar_spec_next(spec, n, &next);
                 if (r == -ENOENT) return i == 0 ? table_add(t, "Next elapse:", "never") : 0;
                 if (r < 0) {
-                        fprintf(stderr, "Failed to determine next elapse for '%s': %s\n", p, strerror(-r));
+                        fprintf(stderr, "Failed to determine next elapse for '%s': %s\n", p, error_text(r));
                         return r;
                 }
                 char label[32];
@@ -85,12 +97,12 @@ static int calendar_one(const char *p, usec_t n, unsigned iterations) {
         Table t = {0};
         int r = calendar_spec_from_string(p, &spec);
         if (r < 0) {
-                fprintf(stderr, "Failed to parse calendar specification '%s': %s\n", p, strerror(-r));
+                fprintf(stderr, "Failed to parse calendar specification '%s': %s\n", p, error_text(r));
                 parsing_hint(p);
                 return r;
         }
         if ((r = calendar_spec_to_string(spec, &norm)) < 0) {
-                fprintf(stderr, "Failed to format calendar specification '%s': %s\n", p, strerror(-r));
+                fprintf(stderr, "Failed to format calendar specification '%s': %s\n", p, error_text(r));
                 return r;
         }
         if (!streq(norm, p)) r = table_add(&t, "Original form:", p);
