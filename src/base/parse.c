@@ -9,11 +9,6 @@
 #include "base/parse.h"
 #include "base/util.h"
 
-#define USEC_PER_HOUR (UINT64_C(60) * USEC_PER_MINUTE)
-#define USEC_PER_DAY (UINT64_C(24) * USEC_PER_HOUR)
-#define USEC_PER_WEEK (UINT64_C(7) * USEC_PER_DAY)
-#define USEC_PER_MONTH (UINT64_C(2629800) * USEC_PER_SEC)  /* 30.44 days */
-#define USEC_PER_YEAR (UINT64_C(31557600) * USEC_PER_SEC)  /* 365.25 days */
 #define NSEC_PER_USEC UINT64_C(1000)
 
 int parse_boolean(const char *v) {

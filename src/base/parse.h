@@ -12,6 +12,11 @@ typedef uint64_t nsec_t;
 #define USEC_PER_SEC UINT64_C(1000000)
 #define USEC_PER_MSEC UINT64_C(1000)
 #define USEC_PER_MINUTE (UINT64_C(60) * USEC_PER_SEC)
+#define USEC_PER_HOUR (UINT64_C(60) * USEC_PER_MINUTE)
+#define USEC_PER_DAY (UINT64_C(24) * USEC_PER_HOUR)
+#define USEC_PER_WEEK (UINT64_C(7) * USEC_PER_DAY)
+#define USEC_PER_MONTH (UINT64_C(2629800) * USEC_PER_SEC)  /* 30.44 days */
+#define USEC_PER_YEAR (UINT64_C(31557600) * USEC_PER_SEC)  /* 365.25 days */
 #define NSEC_INFINITY UINT64_MAX
 
 /* 1/yes/y/true/t/on → 1; 0/no/n/false/f/off → 0; else -EINVAL. Case-insensitive. */

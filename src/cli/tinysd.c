@@ -15,6 +15,7 @@ static void help(FILE *f) {
               "  tinysd dump [--root=DIR] [-p PROP,...] [--all] NAME...\n"
               "                                              print a unit's properties as `systemctl show`\n"
               "  tinysd tmpfiles [--create] [--remove] [--clean] [--boot] [--root=DIR] [CONFIG...]   apply tmpfiles.d(5)\n"
+              "  tinysd calendar [--iterations=N] [--base-time=TIMESTAMP] EXPR...  as `systemd-analyze calendar`\n"
               "  tinysd --version | --help\n"
               "\nAlso callable as systemctl and journalctl.\n",
               f);
@@ -37,6 +38,7 @@ int tinysd_main(int argc, char **argv) {
         if (streq(verb, "verify")) return verb_verify(argc - 1, argv + 1);
         if (streq(verb, "dump")) return verb_dump(argc - 1, argv + 1);
         if (streq(verb, "tmpfiles")) return verb_tmpfiles(argc - 1, argv + 1);
+        if (streq(verb, "calendar")) return verb_calendar(argc - 1, argv + 1);
         fprintf(stderr, "Unknown command verb '%s'.\n", verb);
         return 1;
 }

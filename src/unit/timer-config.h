@@ -41,11 +41,6 @@ void timer_apply_defaults(Unit *u);
 int timer_verify(Unit *u);
 int timer_config_show(const Unit *u, Buf *out);
 
-/* The normalised form of an OnCalendar= expression as systemd prints it ("*-*-* 6,18:00" →
- * "*-*-* 06,18:00:00"). 0 and *ret on success; -EINVAL for what this normaliser does not cover
- * (callers then keep the expression as written). */
-int calendar_spec_normalize(const char *s, char **ret);
-
 /* Unit= of timers and paths (systemd's config_parse_trigger_unit): data is char **. One only;
  * templates are instantiated with the unit's instance (or its prefix). */
 int config_parse_trigger_unit(const ConfigItem *it, Unit *u, int ltype, void *data);

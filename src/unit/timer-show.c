@@ -2,6 +2,7 @@
 /* systemctl show for [Timer]: org.freedesktop.systemd1.Timer's properties in systemd 252's order.
  * Triggers are listed last-assigned first, as systemd keeps them (LIST_PREPEND). */
 #include "base/strv.h"
+#include "unit/calendar.h"
 #include "unit/unit.h"
 
 static const char *yes_no(bool b) { return b ? "yes" : "no"; }
@@ -18,7 +19,7 @@ int timer_config_show(const Unit *u, Buf *out) {
                                format_timespan(a, sizeof a, v->value, 0), format_timespan(b, sizeof b, 0, 0));
         }
         for (size_t i = strv_length(c->on_calendar); r >= 0 && i > 0; i--) {
-                /* systemd prints the normalised expression (ours as written if unsure), and
+                /* systemd prints the normalised expression (an invalid one as written), and
                  * next_elapse of a timer never started is a NULL string printf()ed */
                 _cleanup_free_ char *norm = NULL;
                 r = calendar_spec_normalize(c->on_calendar[i - 1], &norm);

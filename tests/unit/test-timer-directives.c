@@ -10,6 +10,7 @@
 #include <cmocka.h>
 #include "base/strv.h"
 #include "log-capture.h"
+#include "unit/calendar.h"
 #include "unit/load.h"
 #include "unit/unit.h"
 
