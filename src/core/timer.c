@@ -12,6 +12,7 @@
 #include "base/log.h"
 #include "base/strv.h"
 #include "core/manager.h"
+#include "unit/calendar.h"
 
 #define TIMER_STAMP_DIR "/var/lib/systemd/timers"
 
@@ -247,10 +248,11 @@ void timer_trigger_notify(MUnit *u, MUnit *other) {
                 enter_waiting(u, false);
 }
 
-/* Until the calendar engine lands, calendar expressions cannot be scheduled. */
 int timer_calendar_next(const char *expr, usec_t after, usec_t *ret) {
-        (void)expr;
-        (void)after;
-        (void)ret;
-        return -EOPNOTSUPP;
+        CalendarSpec *spec = NULL;
+        int r = calendar_spec_from_string(expr, &spec);
+        if (r < 0) return r;
+        r = calendar_spec_next(spec, after, ret);
+        calendar_spec_free(spec);
+        return r;
 }

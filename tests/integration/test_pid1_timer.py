@@ -67,3 +67,37 @@ def test_timer_for_a_missing_unit_refuses_to_start(boot):
              enable={"orphan.timer": "timers.target", "other.service": "multi-user.target"})
     c.wait_for(r"orphan\.timer: Refusing to start, unit nothere\.service to trigger not loaded\.")
     c.wait_for(r"other-up")
+
+
+def test_on_calendar_every_two_seconds(boot):
+    c = boot(units={"tick.service": TICK, "cal.timer": """
+        [Timer]
+        OnCalendar=*:*:0/2
+        AccuracySec=1us
+        Unit=tick.service
+        [Install]
+        WantedBy=timers.target
+        """}, enable={"cal.timer": "timers.target"})
+    c.wait_until(lambda: len(ticks(c)) >= 2, timeout=10, what="two calendar ticks")
+    t = ticks(c)
+    assert 1.5 <= t[1] - t[0] <= 2.6, t
+
+
+def test_persistent_timer_catches_up_a_missed_elapse(boot):
+    """The stamp says it last ran in 2020; a daily timer missed elapses since: it runs at once."""
+    import os
+    c = boot(units={"tick.service": TICK, "daily.timer": """
+        [Timer]
+        OnCalendar=daily
+        Persistent=yes
+        Unit=tick.service
+        [Install]
+        WantedBy=timers.target
+        """}, enable={"daily.timer": "timers.target"}, start=False)
+    stamp = c.path("/var/lib/systemd/timers/stamp-daily.timer")
+    stamp.parent.mkdir(parents=True, exist_ok=True)
+    stamp.write_text("")
+    os.utime(stamp, (1577836800, 1577836800))   # 2020-01-01
+    c.start()
+    c.wait_until(lambda: len(ticks(c)) >= 1, timeout=10, what="the catch-up run")
+    assert stamp.stat().st_mtime > 1577836800, "the stamp records the new run"
