@@ -164,36 +164,17 @@ int munit_start(MUnit *u) {
         }
         int r = check_conditions(u);
         if (r < 0) return r;
+        int (*type_start)(MUnit *) = u->cfg->type == UNIT_SERVICE ? service_start : u->cfg->type == UNIT_SOCKET ? socket_start
+                                     : u->cfg->type == UNIT_TIMER ? timer_start : u->cfg->type == UNIT_PATH ? path_start : NULL;
         switch (u->cfg->type) {
-        case UNIT_SERVICE:
+        case UNIT_SERVICE: case UNIT_SOCKET: case UNIT_TIMER: case UNIT_PATH:
                 if (!munit_test_start_limit(u)) {
                         manager_emergency_action(u->m, u, u->cfg->unit.start_limit_action, -1, "start limit hit");
-                        service_start_limit_hit(u);
+                        if (u->cfg->type == UNIT_SERVICE) service_start_limit_hit(u);
                         return -ECANCELED;
                 }
                 new_invocation_id(u);
-                return service_start(u);
-        case UNIT_SOCKET:
-                if (!munit_test_start_limit(u)) {
-                        manager_emergency_action(u->m, u, u->cfg->unit.start_limit_action, -1, "start limit hit");
-                        return -ECANCELED;
-                }
-                new_invocation_id(u);
-                return socket_start(u);
-        case UNIT_TIMER:
-                if (!munit_test_start_limit(u)) {
-                        manager_emergency_action(u->m, u, u->cfg->unit.start_limit_action, -1, "start limit hit");
-                        return -ECANCELED;
-                }
-                new_invocation_id(u);
-                return timer_start(u);
-        case UNIT_PATH:
-                if (!munit_test_start_limit(u)) {
-                        manager_emergency_action(u->m, u, u->cfg->unit.start_limit_action, -1, "start limit hit");
-                        return -ECANCELED;
-                }
-                new_invocation_id(u);
-                return path_start(u);
+                return type_start(u);
         default: {
                 /* targets, slices, scopes: active as soon as started */
                 UnitActiveState old = u->state;
