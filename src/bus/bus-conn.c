@@ -332,6 +332,8 @@ static int conn_read_once(BusConn *c) {
 }
 
 static void rbuf_consume(BusConn *c, size_t n) {
+        if (n == 0)
+                return;
         memmove(c->rbuf, c->rbuf + n, c->rlen - n);
         c->rlen -= n;
 }

@@ -439,6 +439,8 @@ static int wbuf_put(Wbuf w, const void *d, size_t n) {
 
 static int wbuf_align(Wbuf w, size_t a) {
         size_t pad = ALIGN_TO(*w.len, a) - *w.len;
+        if (pad == 0)
+                return 0;
         int r = wbuf_grow(w, pad);
         if (r < 0)
                 return r;
@@ -1642,6 +1644,35 @@ int bus_message_copy_body(BusMessage *dst, BusMessage *src) {
         if (!dst || !src)
                 return -EINVAL;
         return copy_level(dst, src);
+}
+
+int bus_message_new_copy(BusMessage **ret, BusMessage *src) {
+        _cleanup_bus_message_ BusMessage *m = NULL;
+        int r;
+
+        if (!ret || !src || !src->sealed)
+                return -EINVAL;
+        r = message_new(&m, src->type);
+        if (r < 0)
+                return r;
+        m->flags = src->flags;
+        m->reply_serial = src->reply_serial;
+        char **dst[] = { &m->path, &m->interface, &m->member, &m->error_name, &m->destination, &m->sender };
+        const char *from[] = { src->path, src->interface, src->member, src->error_name, src->destination, src->sender };
+        for (size_t i = 0; i < ELEMENTSOF(dst); i++) {
+                r = free_and_strdup(dst[i], from[i]);
+                if (r < 0)
+                        return r;
+        }
+        r = bus_message_rewind(src);
+        if (r >= 0)
+                r = bus_message_copy_body(m, src);
+        if (r >= 0)
+                r = bus_message_rewind(src);
+        if (r < 0)
+                return r;
+        *ret = TAKE_PTR(m);
+        return 0;
 }
 
 /* ---- predicates ---- */

@@ -167,6 +167,10 @@ int bus_message_read_strv(BusMessage *m, char ***ret);  /* "as", copied */
  * position, value by value (converting byte order; fds are duplicated). */
 int bus_message_copy_body(BusMessage *dst, BusMessage *src);
 
+/* A new unsealed little-endian message with src's type, flags, header fields (not its serial)
+ * and body (re-encoded; fds duplicated). src's read position is rewound. */
+int bus_message_new_copy(BusMessage **ret, BusMessage *src);
+
 /* ---- predicates and helpers ---- */
 bool bus_message_is_method_call(const BusMessage *m, const char *interface, const char *member);
 bool bus_message_is_signal(const BusMessage *m, const char *interface, const char *member);

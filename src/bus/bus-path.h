@@ -7,10 +7,7 @@
 
 #include <stddef.h>
 
-/* Escape one label (never fails except -ENOMEM: returns NULL). */
-char *bus_label_escape(const char *s);
-/* Undo bus_label_escape() on l bytes; an '_' not followed by two hex digits stays literal. */
-char *bus_label_unescape_n(const char *f, size_t l);
+/* The label escaping itself is bus_label_escape()/bus_label_unescape() in unit/name.h. */
 
 /* prefix must be a valid object path. Returns 0 or -EINVAL/-ENOMEM. */
 int bus_path_encode(const char *prefix, const char *external_id, char **ret_path);

@@ -8,6 +8,7 @@
 #include "base/util.h"
 #include "bus/bus-message.h"
 #include "bus/bus-path.h"
+#include "unit/name.h"
 
 #define UNIT "/org/freedesktop/systemd1/unit"
 
@@ -75,7 +76,7 @@ static void test_unescape_literal(void **state) {
                 { "_2E", "." }, { "x_2ey_", "x.y_" },
         };
         for (size_t i = 0; i < ELEMENTSOF(t); i++) {
-                _cleanup_free_ char *s = bus_label_unescape_n(t[i].in, strlen(t[i].in));
+                _cleanup_free_ char *s = bus_label_unescape(t[i].in);
                 assert_string_equal(s, t[i].out);
         }
         _cleanup_free_ char *e = bus_label_escape("a.b-c/d");
