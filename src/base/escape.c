@@ -3,6 +3,7 @@
  * behaviour for every flag combination is pinned in tests/unit/test-escape.c. */
 #include <stdint.h>
 #include "base/escape.h"
+#include "base/utf8.h"
 #include "base/log.h"
 #include "base/strv.h"
 #include "base/util.h"
@@ -15,11 +16,6 @@ static int unhex(char c) {
 }
 
 /* Code points systemd's \U accepts: no surrogates, no noncharacters U+FDD0..FDEF / U+xxFFFE/F. */
-static bool unichar_valid(uint32_t c) {
-        return c < 0x110000 && (c & 0xfffff800) != 0xd800 && !(c >= 0xfdd0 && c <= 0xfdef) &&
-               (c & 0xfffe) != 0xfffe;
-}
-
 /* Encodes a code point as UTF-8 into out (room for 4 bytes); returns the byte count. */
 static size_t utf8_encode(char *out, uint32_t c) {
         if (c < 0x80) {
@@ -88,7 +84,7 @@ static int cunescape_one(const char *p, size_t len, uint32_t *ret, bool *raw, bo
                 *ret = c;
                 return 5;
         case 'U':
-                if (unhex_n(p + 1, len - 1, 8, &c) < 0 || (c == 0 && !accept_nul) || !unichar_valid(c))
+                if (unhex_n(p + 1, len - 1, 8, &c) < 0 || (c == 0 && !accept_nul) || !unichar_is_valid(c))
                         return -EINVAL;
                 *ret = c;
                 return 9;
@@ -394,31 +390,8 @@ int strv_split_full(char ***ret, const char *s, const char *separators, ExtractF
 /* Length of the valid UTF-8 character at p (1 for ASCII), or -EINVAL for a bad lead byte, a
  * truncated/overlong sequence or a code point systemd considers invalid. */
 static int utf8_valid_len(const char *p) {
-        const unsigned char *u = (const unsigned char *) p;
-        int len;
-        uint32_t c;
-        if (u[0] < 0x80)
-                return 1;
-        if ((u[0] & 0xe0) == 0xc0) {
-                len = 2;
-                c = u[0] & 0x1f;
-        } else if ((u[0] & 0xf0) == 0xe0) {
-                len = 3;
-                c = u[0] & 0x0f;
-        } else if ((u[0] & 0xf8) == 0xf0) {
-                len = 4;
-                c = u[0] & 0x07;
-        } else
-                return -EINVAL;
-        for (int i = 1; i < len; i++) {
-                if ((u[i] & 0xc0) != 0x80) /* also stops at the NUL terminator */
-                        return -EINVAL;
-                c = (c << 6) | (u[i] & 0x3f);
-        }
-        size_t need = c < 0x80 ? 1 : c < 0x800 ? 2 : c < 0x10000 ? 3 : 4;
-        if ((int) need != len || !unichar_valid(c))
-                return -EINVAL;
-        return len;
+        size_t l = utf8_sequence_len(p, strnlen(p, 4), true);   /* a NUL ends a truncated sequence */
+        return l ? (int) l : -EINVAL;
 }
 
 static bool char_is_cc(char c) {

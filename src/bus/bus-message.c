@@ -4,6 +4,7 @@
 #include "base/strv.h"
 #include "base/util.h"
 #include "bus/bus-message.h"
+#include "base/utf8.h"
 
 /* An open (append) or entered (read) container. stack[0] is the body: its signature is
  * m->signature. Append-side signatures are owned copies; read-side ones point into the message
@@ -110,49 +111,9 @@ bool bus_signature_is_valid(const char *s, bool single) {
         return s && signature_valid_n(s, strnlen(s, BUS_SIGNATURE_MAX + 1), single);
 }
 
-/* One UTF-8 sequence: its length or 0 when invalid. Like systemd's utf8_is_valid(): no overlong
- * forms, surrogates, values above U+10FFFF or noncharacters (U+FDD0..U+FDEF, U+xxFFFE/F). */
-static size_t utf8_seq_len(const unsigned char *s, size_t len) {
-        size_t n;
-        uint32_t c;
-
-        if (s[0] < 0x80)
-                return 1;
-        if ((s[0] & 0xe0) == 0xc0)
-                n = 2, c = s[0] & 0x1f;
-        else if ((s[0] & 0xf0) == 0xe0)
-                n = 3, c = s[0] & 0x0f;
-        else if ((s[0] & 0xf8) == 0xf0)
-                n = 4, c = s[0] & 0x07;
-        else
-                return 0;
-        if (n > len)
-                return 0;
-        for (size_t i = 1; i < n; i++) {
-                if ((s[i] & 0xc0) != 0x80)
-                        return 0;
-                c = (c << 6) | (s[i] & 0x3f);
-        }
-        if ((n == 2 && c < 0x80) || (n == 3 && c < 0x800) || (n == 4 && c < 0x10000))
-                return 0;
-        if (c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
-                return 0;
-        if ((c >= 0xfdd0 && c <= 0xfdef) || (c & 0xfffe) == 0xfffe)
-                return 0;
-        return n;
-}
-
 bool bus_utf8_is_valid(const char *s, size_t len) {
-        const unsigned char *u = (const unsigned char *) s;
-        for (size_t i = 0; i < len;) {
-                if (u[i] == 0)
-                        return false;
-                size_t l = utf8_seq_len(u + i, len - i);
-                if (l == 0)
-                        return false;
-                i += l;
-        }
-        return true;
+        /* D-Bus strings hold no NUL; otherwise systemd's utf8_is_valid() */
+        return !memchr(s, 0, len) && utf8_is_valid_n(s, len, true);
 }
 
 static bool is_alnum_(char c) {

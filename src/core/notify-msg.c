@@ -4,6 +4,7 @@
 #include "base/strv.h"
 #include "base/util.h"
 #include "core/notify-msg.h"
+#include "base/utf8.h"
 
 /* ---- splitting ---- */
 
@@ -55,51 +56,8 @@ static bool contains(char *const *tags, const char *s) {
 
 /* ---- value checks ---- */
 
-/* One UTF-8 sequence at s (at most len bytes): its length, or 0 if invalid. As systemd's
- * utf8_encoded_valid_unichar(): no overlong forms, no surrogates, nothing above U+10FFFF, and
- * none of the noncharacters U+FDD0..U+FDEF and U+xxFFFE/U+xxFFFF. */
-static size_t utf8_char_len(const unsigned char *s, size_t len) {
-        size_t n;
-        uint32_t c;
-
-        if (s[0] < 0x80)
-                return 1;
-        if ((s[0] & 0xe0) == 0xc0) {
-                n = 2;
-                c = s[0] & 0x1f;
-        } else if ((s[0] & 0xf0) == 0xe0) {
-                n = 3;
-                c = s[0] & 0x0f;
-        } else if ((s[0] & 0xf8) == 0xf0) {
-                n = 4;
-                c = s[0] & 0x07;
-        } else
-                return 0;  /* continuation byte, or a 5/6-byte form (always > U+10FFFF) */
-        if (n > len)
-                return 0;
-        for (size_t i = 1; i < n; i++) {
-                if ((s[i] & 0xc0) != 0x80)
-                        return 0;
-                c = (c << 6) | (s[i] & 0x3f);
-        }
-        size_t need = c < 0x80 ? 1 : c < 0x800 ? 2 : c < 0x10000 ? 3 : 4;
-        if (need != n)
-                return 0;
-        if (c >= 0x110000 || (c & 0xfffff800) == 0xd800 || (c >= 0xfdd0 && c <= 0xfdef) ||
-            (c & 0xfffe) == 0xfffe)
-                return 0;
-        return n;
-}
-
 static bool utf8_valid(const char *s) {
-        size_t len = strlen(s);
-        for (size_t i = 0; i < len;) {
-                size_t k = utf8_char_len((const unsigned char *) s + i, len - i);
-                if (k == 0)
-                        return false;
-                i += k;
-        }
-        return true;
+        return utf8_is_valid_n(s, strlen(s), true);
 }
 
 /* systemd's fdname_is_valid(): printable ASCII except ':', at most 255 bytes; "" is valid. */

@@ -3,6 +3,7 @@
 #include <time.h>
 #include "base/util.h"
 #include "journal/journal-forward.h"
+#include "base/utf8.h"
 
 #define NAME_OUT_MAX 256U      /* bytes of unit/identifier written; the rest is cut */
 #define ELLIPSIS "\xe2\x80\xa6"
@@ -26,34 +27,6 @@ const char *journal_forward_format_to_string(JournalForwardFormat f) {
         return (unsigned) f < ELEMENTSOF(format_names) ? format_names[f] : NULL;
 }
 
-/* The valid UTF-8 sequence at s (n > 0 bytes available): its length, or 0 when s[0] does not
- * start one (overlong, surrogate, above U+10FFFF, truncated, stray continuation byte). */
-static size_t utf8_len(const unsigned char *s, size_t n) {
-        size_t k;
-        uint32_t c;
-
-        if (s[0] < 0x80)
-                return 1;
-        if (s[0] >= 0xc2 && s[0] <= 0xdf)
-                k = 2, c = s[0] & 0x1f;
-        else if (s[0] >= 0xe0 && s[0] <= 0xef)
-                k = 3, c = s[0] & 0x0f;
-        else if (s[0] >= 0xf0 && s[0] <= 0xf4)
-                k = 4, c = s[0] & 0x07;
-        else
-                return 0;
-        if (k > n)
-                return 0;
-        for (size_t i = 1; i < k; i++) {
-                if ((s[i] & 0xc0) != 0x80)
-                        return 0;
-                c = (c << 6) | (s[i] & 0x3f);
-        }
-        if ((k == 3 && c < 0x800) || (k == 4 && (c < 0x10000 || c > 0x10ffff)) || (c >= 0xd800 && c <= 0xdfff))
-                return 0;
-        return k;
-}
-
 typedef struct Out {
         char *buf;
         size_t cap, len;  /* cap excludes the NUL */
@@ -72,7 +45,7 @@ static bool puts_(Out *o, const char *s) { return put(o, s, strlen(s)); }
 /* The escaped form of the character at s into piece (>= 16 bytes); returns the bytes of input
  * used and sets *piece_len. */
 static size_t escape_char(bool json, const unsigned char *s, size_t n, char *piece, size_t *piece_len) {
-        size_t k = utf8_len(s, n);
+        size_t k = utf8_sequence_len(s, n, false);
 
         if (k == 0) {
                 *piece_len = json ? (size_t) sprintf(piece, "\\ufffd") : (size_t) sprintf(piece, "\\x%02x", s[0]);

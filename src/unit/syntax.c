@@ -12,6 +12,7 @@
 #include "base/log.h"
 #include "base/util.h"
 #include "unit/syntax.h"
+#include "base/utf8.h"
 
 typedef struct ParseState {
         const char *name;
@@ -22,30 +23,6 @@ typedef struct ParseState {
         unsigned section_line;
         bool section_ignored;
 } ParseState;
-
-static bool utf8_is_valid_n(const char *s, size_t n) {
-        const unsigned char *p = (const unsigned char *)s, *e = p + n;
-        while (p < e) {
-                unsigned c = *p, len;
-                uint32_t cp;
-                if (c < 0x80) { p++; continue; }
-                if ((c & 0xE0) == 0xC0) { len = 2; cp = c & 0x1F; }
-                else if ((c & 0xF0) == 0xE0) { len = 3; cp = c & 0x0F; }
-                else if ((c & 0xF8) == 0xF0) { len = 4; cp = c & 0x07; }
-                else return false;
-                if ((size_t)(e - p) < len) return false;
-                for (unsigned i = 1; i < len; i++) {
-                        if ((p[i] & 0xC0) != 0x80) return false;
-                        cp = (cp << 6) | (p[i] & 0x3F);
-                }
-                /* reject overlong forms, surrogates, and code points beyond U+10FFFF */
-                if ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
-                    (cp >= 0xD800 && cp <= 0xDFFF) || cp > 0x10FFFF)
-                        return false;
-                p += len;
-        }
-        return true;
-}
 
 static bool section_known(const ParseState *st, const char *n, bool *silently) {
         *silently = startswith(n, "X-") != NULL;
@@ -60,7 +37,7 @@ static bool section_known(const ParseState *st, const char *n, bool *silently) {
 static int parse_line(ParseState *st, unsigned line, char *l) {
         l = strstrip(l);
         if (!*l || strchr("#;", *l)) return 0;
-        if (!utf8_is_valid_n(l, strlen(l))) {
+        if (!utf8_is_valid_n(l, strlen(l), false)) {
                 log_syntax(st->name, line, LOG_WARNING, EINVAL, "Not a valid UTF-8 string, ignoring line.");
                 return 0;
         }
