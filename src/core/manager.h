@@ -10,6 +10,7 @@
 #include <sys/types.h>
 #include "base/hashmap.h"
 #include "base/parse.h"
+#include "base/ratelimit.h"
 #include "core/event.h"
 #include "core/proc-scan.h"
 #include "unit/load.h"
@@ -91,7 +92,6 @@ const char *timer_state_to_string(TimerState s);
 /* Runtime of a timer unit (timer.c). */
 typedef struct TimerRuntime {
         TimerState state;
-        bool start_limit_hit;
         EventSource *timer;          /* one deadline: the earliest of every trigger */
         usec_t next_monotonic;       /* USEC_INFINITY: none */
         usec_t next_realtime;        /* the calendar part, USEC_INFINITY none */
@@ -108,9 +108,7 @@ typedef struct PathRuntime {
         PathState state;
         int inotify_fd;
         EventSource *io;
-        usec_t trigger_begin;
-        unsigned trigger_count;
-        bool limit_hit;
+        RateLimit trigger_limit;      /* TriggerLimitIntervalSec=/TriggerLimitBurst= */
 } PathRuntime;
 
 /* Runtime of a socket unit (socket.c). Its control process (ExecStartPre= ...) is svc.control_pid,
@@ -126,8 +124,7 @@ typedef struct SocketRuntime {
         EventSource *control_watch, *timer;
         bool timeout_killed;         /* the control process got KillSignal= after its timeout */
         unsigned n_accepted, n_connections;
-        usec_t trigger_begin;
-        unsigned trigger_count;
+        RateLimit trigger_limit;      /* TriggerLimitIntervalSec=/TriggerLimitBurst= */
 } SocketRuntime;
 
 /* Runtime of a service (service.c). */
@@ -171,8 +168,7 @@ struct MUnit {
         char invocation_id[33];
         usec_t active_enter, inactive_enter;
         /* start rate limit (StartLimitIntervalSec=/Burst=) */
-        usec_t start_limit_begin;
-        unsigned start_limit_count;
+        RateLimit start_limit;
         /* every pid ever seen in this unit (oldest dropped): seeds for process discovery */
         pid_t pids[UNIT_MAX_PIDS];
         unsigned n_pids, pids_next;

@@ -116,23 +116,14 @@ static int check_conditions(MUnit *u) {
 /* StartLimitIntervalSec=/StartLimitBurst=: true if this start is allowed. */
 bool munit_test_start_limit(MUnit *u) {
         const UnitConfig *c = &u->cfg->unit;
-        if (c->start_limit_interval_usec == 0 || c->start_limit_burst == 0) return true;
-        usec_t now = now_usec(CLOCK_MONOTONIC);
-        if (u->start_limit_begin == 0 || now - u->start_limit_begin > c->start_limit_interval_usec) {
-                u->start_limit_begin = now;
-                u->start_limit_count = 0;
-        }
-        if (u->start_limit_count < c->start_limit_burst) {
-                u->start_limit_count++;
+        if (ratelimit_below(&u->start_limit, c->start_limit_interval_usec, c->start_limit_burst, now_usec(CLOCK_MONOTONIC)))
                 return true;
-        }
         log_warning("%s: Start request repeated too quickly.", u->id);
         return false;
 }
 
 void munit_reset_failed(MUnit *u) {
-        u->start_limit_begin = 0;
-        u->start_limit_count = 0;
+        ratelimit_reset(&u->start_limit);
         if (u->cfg && u->cfg->service) service_reset_failed(u);
         else if (u->cfg && u->cfg->socket) socket_reset_failed(u);
         else if (u->cfg && u->cfg->timer) timer_reset_failed(u);

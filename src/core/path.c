@@ -119,14 +119,8 @@ static int setup_watches(MUnit *u) {
 
 static bool trigger_allowed(MUnit *u) {
         PathConfig *c = cfg(u);
-        PathRuntime *p = &u->path;
-        if (c->trigger_limit_interval == 0 || c->trigger_limit_burst == 0) return true;
-        usec_t now = now_usec(CLOCK_MONOTONIC);
-        if (p->trigger_begin == 0 || now - p->trigger_begin > c->trigger_limit_interval) {
-                p->trigger_begin = now;
-                p->trigger_count = 0;
-        }
-        if (++p->trigger_count <= c->trigger_limit_burst) return true;
+        if (ratelimit_below(&u->path.trigger_limit, c->trigger_limit_interval, c->trigger_limit_burst, now_usec(CLOCK_MONOTONIC)))
+                return true;
         log_warning("%s: Trigger limit hit, refusing further activation.", u->id);
         unwatch(u);
         set_state(u, PATH_FAILED);
@@ -208,8 +202,7 @@ int path_start(MUnit *u) {
                         if (c->specs[i].type != PATH_EXISTS && c->specs[i].type != PATH_EXISTS_GLOB &&
                             mkdir(c->specs[i].path, c->directory_mode) < 0 && errno != EEXIST)
                                 log_warning("%s: MakeDirectory=: cannot create %s: %m", u->id, c->specs[i].path);
-        u->path.trigger_begin = 0;
-        u->path.trigger_count = 0;
+        ratelimit_reset(&u->path.trigger_limit);
         enter_waiting(u, true);
         return 0;
 }

@@ -503,8 +503,7 @@ int socket_start(MUnit *u) {
                 }
         }
         s->result = SOCKET_SUCCESS;
-        s->trigger_begin = 0;
-        s->trigger_count = 0;
+        ratelimit_reset(&s->trigger_limit);
         run_list(u, SOCKET_START_PRE, SOCKET_EXEC_START_PRE, start_pre_done);
         return 0;
 }
@@ -530,14 +529,9 @@ void socket_reset_failed(MUnit *u) {
 /* TriggerLimitIntervalSec=/TriggerLimitBurst=: false (and the socket fails) when exceeded. */
 static bool trigger_allowed(MUnit *u) {
         SocketConfig *c = cfg(u);
-        SocketRuntime *s = &u->sock;
-        if (c->trigger_limit_interval == 0 || c->trigger_limit_burst == 0 || c->trigger_limit_burst == UINT_MAX) return true;
-        usec_t now = now_usec(CLOCK_MONOTONIC);
-        if (s->trigger_begin == 0 || now - s->trigger_begin > c->trigger_limit_interval) {
-                s->trigger_begin = now;
-                s->trigger_count = 0;
-        }
-        if (++s->trigger_count <= c->trigger_limit_burst) return true;
+        if (c->trigger_limit_burst == UINT_MAX ||   /* unset: defaults not applied */
+            ratelimit_below(&u->sock.trigger_limit, c->trigger_limit_interval, c->trigger_limit_burst, now_usec(CLOCK_MONOTONIC)))
+                return true;
         log_warning("%s: Trigger limit hit, refusing further activation.", u->id);
         enter_stop_pre(u, SOCKET_FAILURE_TRIGGER_LIMIT_HIT);
         return false;
