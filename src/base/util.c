@@ -168,3 +168,14 @@ int read_file_bounded(int dirfd, const char *path, size_t max, char **ret, size_
         if (ret_size) *ret_size = len;
         return 0;
 }
+
+int mkdir_parents(const char *path, mode_t mode) {
+        _cleanup_free_ char *p = strdup(path);
+        if (!p) return -ENOMEM;
+        for (char *s = strchr(p + 1, '/'); s; s = strchr(s + 1, '/')) {
+                *s = 0;
+                if (mkdir(p, mode) < 0 && errno != EEXIST) return -errno;
+                *s = '/';
+        }
+        return 0;
+}

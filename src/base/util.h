@@ -77,4 +77,6 @@ void buf_free(Buf *b);
 
 /* Read a whole file, refusing files larger than max (returns -EFBIG), directories (-EISDIR),
  * and anything that is not a regular file or /dev/null (-EBADF... see util.c). */
+/* Create every missing ancestor directory of path (not path itself) with mode. */
+int mkdir_parents(const char *path, mode_t mode);
 int read_file_bounded(int dirfd, const char *path, size_t max, char **ret, size_t *ret_size);

@@ -372,17 +372,11 @@ int munit_spawn(MUnit *u, const ExecCommand *c, bool is_control, pid_t *ret_pid,
 }
 
 static int mkdir_parents_mode(const char *path, mode_t mode, uid_t uid, gid_t gid, bool chown_it) {
-        _cleanup_free_ char *p = strdup(path);
-        if (!p) return -ENOMEM;
-        for (char *s = p + 1; *s; s++)
-                if (*s == '/') {
-                        *s = 0;
-                        if (mkdir(p, 0755) < 0 && errno != EEXIST) return -errno;
-                        *s = '/';
-                }
-        if (mkdir(p, mode) < 0 && errno != EEXIST) return -errno;
-        if (chmod(p, mode) < 0) return -errno;
-        if (chown_it && chown(p, uid, gid) < 0 && errno != EPERM) return -errno;
+        int r = mkdir_parents(path, 0755);
+        if (r < 0) return r;
+        if (mkdir(path, mode) < 0 && errno != EEXIST) return -errno;
+        if (chmod(path, mode) < 0) return -errno;
+        if (chown_it && chown(path, uid, gid) < 0 && errno != EPERM) return -errno;
         return 0;
 }
 

@@ -114,17 +114,6 @@ static int chown_to(MUnit *u, const char *path, int fd) {
         return r < 0 ? -errno : 0;
 }
 
-static int mkdir_parents(const char *path, mode_t mode) {
-        _cleanup_free_ char *p = strdup(path);
-        if (!p) return -ENOMEM;
-        for (char *s = strchr(p + 1, '/'); s; s = strchr(s + 1, '/')) {
-                *s = 0;
-                if (mkdir(p, mode) < 0 && errno != EEXIST) return -errno;
-                *s = '/';
-        }
-        return 0;
-}
-
 /* Options that need privileges a container may lack are tried and, on EPERM, said once. */
 static void set_opt(MUnit *u, int fd, int level, int name, int value, const char *what) {
         if (setsockopt(fd, level, name, &value, sizeof value) < 0)

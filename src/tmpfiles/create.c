@@ -449,7 +449,10 @@ static int mkdir_parents_item(Item *i, mode_t child_type) {
                 int r = mkdir_parents_replace(i->path, child_type);
                 return r < 0 && r != -ENOENT ? r : 0;
         }
-        (void)mkdir_parents(i->path);
+        /* the parents get exactly 0755, whatever our umask; errors are ignored, as 252 does */
+        mode_t old = umask(0);
+        (void)mkdir_parents(i->path, 0755);
+        umask(old);
         return 0;
 }
 

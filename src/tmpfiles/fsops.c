@@ -322,23 +322,6 @@ int copy_tree_at(const char *src, int dirfd, const char *name, uid_t uid, gid_t 
 
 /* ---------------------------------------------------------------- parents */
 
-int mkdir_parents(const char *path) {
-        _cleanup_free_ char *dn = path_dirname(path);
-        if (!dn) return -ENOMEM;
-        mode_t old = umask(0);
-        int r = 0;
-        for (char *p = dn + 1;; p++) {
-                if (*p != '/' && *p) continue;
-                char c = *p;
-                *p = 0;
-                if (mkdir(dn, 0755) < 0 && errno != EEXIST) r = -errno;
-                *p = c;
-                if (!c) break;
-        }
-        umask(old);
-        return r;
-}
-
 /* The type check of one component: wrong type → rm -rf it (with 252's notice), -ENOENT after. */
 static int rm_if_wrong_type(mode_t type, int pfd, const char *pname, const char *name, bool follow) {
         struct stat st;

@@ -31,8 +31,6 @@ int rm_rf_at(int dirfd, const char *name, bool only_contents);
 /* Copies the tree at src to dirfd/name (preserving modes, times; owner overridden if uid/gid not
  * -1). An existing empty directory is merged into; anything else existing → -EEXIST. */
 int copy_tree_at(const char *src, int dirfd, const char *name, uid_t uid, gid_t gid);
-/* mkdir -p of the parents of path, mode 0755 (errors ignored by the caller, as 252). */
-int mkdir_parents(const char *path);
 /* 252's mkdir_parents_rm_if_wrong_type() for the '=' modifier; child_type 0: parents only. */
 int mkdir_parents_replace(const char *path, mode_t child_type);
 

@@ -211,6 +211,22 @@ static void test_read_file_bounded(void **state) {
         close(dfd);
 }
 
+static void test_mkdir_parents(void **state) {
+        (void)state;
+        char leaf[512], mid[512], top[512];
+        snprintf(top, sizeof top, "%s/a", tmpdir);
+        snprintf(mid, sizeof mid, "%s/a/b", tmpdir);
+        snprintf(leaf, sizeof leaf, "%s/a/b/c", tmpdir);
+        assert_int_equal(mkdir_parents(leaf, 0750), 0);
+        struct stat st;
+        assert_int_equal(stat(mid, &st), 0);
+        assert_true(S_ISDIR(st.st_mode));
+        assert_int_equal(stat(leaf, &st), -1);              /* the path itself is not made */
+        assert_int_equal(mkdir_parents(leaf, 0750), 0);     /* existing parents are fine */
+        assert_int_equal(rmdir(mid), 0);
+        assert_int_equal(rmdir(top), 0);
+}
+
 int main(void) {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_string_predicates),
@@ -219,6 +235,7 @@ int main(void) {
                 cmocka_unit_test(test_take),
                 cmocka_unit_test(test_buf),
                 cmocka_unit_test_setup_teardown(test_read_file_bounded, setup_tmp, teardown_tmp),
+                cmocka_unit_test_setup_teardown(test_mkdir_parents, setup_tmp, teardown_tmp),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }
