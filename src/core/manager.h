@@ -96,7 +96,6 @@ typedef struct TimerRuntime {
         usec_t next_monotonic;       /* USEC_INFINITY: none */
         usec_t next_realtime;        /* the calendar part, USEC_INFINITY none */
         usec_t last_trigger_monotonic, last_trigger_realtime;
-        uint64_t fired_once;         /* bit i: monotonic value i (OnActive/Boot/StartupSec) is used up */
         bool calendar_notice_done;
 } TimerRuntime;
 

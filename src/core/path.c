@@ -178,14 +178,13 @@ static int on_inotify(EventSource *src, int fd, uint32_t revents, void *userdata
         return 0;
 }
 
-static void enter_waiting(MUnit *u, bool initial) {
+static void enter_waiting(MUnit *u) {
         int r = setup_watches(u);
         if (r < 0) {
                 log_error("%s: Failed to enter waiting state: %s", u->id, strerror(-r));
                 return set_state(u, PATH_FAILED);
         }
         set_state(u, PATH_WAITING);
-        (void)initial;
         check(u, false);
 }
 
@@ -203,7 +202,7 @@ int path_start(MUnit *u) {
                             mkdir(c->specs[i].path, c->directory_mode) < 0 && errno != EEXIST)
                                 log_warning("%s: MakeDirectory=: cannot create %s: %m", u->id, c->specs[i].path);
         ratelimit_reset(&u->path.trigger_limit);
-        enter_waiting(u, true);
+        enter_waiting(u);
         return 0;
 }
 
@@ -220,5 +219,5 @@ void path_reset_failed(MUnit *u) {
 
 void path_trigger_notify(MUnit *u, MUnit *other) {
         /* the unit is gone again: watch and check anew */
-        if (u->path.state == PATH_RUNNING && UNIT_IS_INACTIVE_OR_FAILED(other->state) && !other->job) enter_waiting(u, false);
+        if (u->path.state == PATH_RUNNING && UNIT_IS_INACTIVE_OR_FAILED(other->state) && !other->job) enter_waiting(u);
 }

@@ -99,10 +99,9 @@ static MUnit *target_unit(MUnit *u) {
 }
 
 /* systemd's timer_enter_waiting(): the earliest next elapse over every trigger. */
-static void enter_waiting(MUnit *u, bool time_change) {
+static void enter_waiting(MUnit *u) {
         TimerConfig *c = cfg(u);
         TimerRuntime *t = &u->timer;
-        (void)time_change;
         usec_t now_mono = now_usec(CLOCK_MONOTONIC), now_real = now_usec(CLOCK_REALTIME);
         usec_t next_mono = USEC_INFINITY, next_real = USEC_INFINITY;
         MUnit *target = target_unit(u);
@@ -126,12 +125,8 @@ static void enter_waiting(MUnit *u, bool time_change) {
                 }
                 usec_t when = base + v->value;
                 bool once = v->base == TIMER_ACTIVE || v->base == TIMER_BOOT || v->base == TIMER_STARTUP;
-                if (once && i < 64 && (t->fired_once & (UINT64_C(1) << i))) continue;
-                /* a one-shot trigger already passed before the timer started and was used: skip */
-                if (once && when <= now_mono && t->last_trigger_monotonic >= when) {
-                        if (i < 64) t->fired_once |= UINT64_C(1) << i;
-                        continue;
-                }
+                /* a one-shot trigger is used up once the timer fired at or after it */
+                if (once && t->last_trigger_monotonic >= when) continue;
                 if (when < next_mono) next_mono = when;
         }
         STRV_FOREACH(e, c->on_calendar) {
@@ -179,15 +174,7 @@ static void enter_running(MUnit *u) {
                 log_error("%s: Failed to queue unit startup job: unit %s not found", u->id, cfg(u)->unit);
                 return set_state(u, TIMER_FAILED);
         }
-        usec_t now_mono = now_usec(CLOCK_MONOTONIC);
-        /* the one-shot triggers that are due now are used up */
-        for (size_t i = 0; i < cfg(u)->n_monotonic && i < 64; i++) {
-                const TimerValue *v = &cfg(u)->monotonic[i];
-                usec_t base = v->base == TIMER_ACTIVE ? u->active_enter : u->m->userspace_monotonic;
-                if ((v->base == TIMER_ACTIVE || v->base == TIMER_BOOT || v->base == TIMER_STARTUP) && base + v->value <= now_mono)
-                        t->fired_once |= UINT64_C(1) << i;
-        }
-        t->last_trigger_monotonic = now_mono;
+        t->last_trigger_monotonic = now_usec(CLOCK_MONOTONIC);
         t->last_trigger_realtime = now_usec(CLOCK_REALTIME);
         touch_stamp(u);
         set_state(u, TIMER_RUNNING);
@@ -216,14 +203,13 @@ int timer_start(MUnit *u) {
                 log_error("%s: Refusing to start, unit %s to trigger not loaded.", u->id, cfg(u)->unit);
                 return -ENOENT;
         }
-        t->fired_once = 0;
         t->last_trigger_monotonic = 0;
         t->last_trigger_realtime = 0;
         /* Persistent=: remember when it last ran, so a calendar elapse missed while the container
          * was down is caught up at once */
         if (cfg(u)->persistent) t->last_trigger_realtime = read_stamp(u);
         u->active_enter = now_usec(CLOCK_MONOTONIC);   /* OnActiveSec= counts from here */
-        enter_waiting(u, false);
+        enter_waiting(u);
         return 0;
 }
 
@@ -243,9 +229,9 @@ void timer_trigger_notify(MUnit *u, MUnit *other) {
         /* as systemd: running until the unit is gone again; waiting/elapsed recompute, since
          * OnUnitActiveSec=/OnUnitInactiveSec= count from the unit's last change */
         if (t->state == TIMER_RUNNING) {
-                if (UNIT_IS_INACTIVE_OR_FAILED(other->state)) enter_waiting(u, false);
+                if (UNIT_IS_INACTIVE_OR_FAILED(other->state)) enter_waiting(u);
         } else if (t->state == TIMER_WAITING || t->state == TIMER_ELAPSED)
-                enter_waiting(u, false);
+                enter_waiting(u);
 }
 
 int timer_calendar_next(const char *expr, usec_t after, usec_t *ret) {
