@@ -340,45 +340,39 @@ static int parse_supplementary_groups(const ConfigItem *it, Unit *u, int ltype, 
 
 /* ---- process properties ---- */
 
+/* An integer in [min, max] with a "set" flag, empty unsets it; `what` names it in 252's two
+ * messages ("Failed to parse <what> '%s'", "<What> out of range"). */
+static void parse_int_in_range(const ConfigItem *it, int *value, bool *set, int min, int max, const char *what,
+                               const char *range_what) {
+        int n;
+        if (isempty(it->value)) {
+                *set = false;
+                return;
+        }
+        if (safe_atoi(it->value, &n) < 0) {
+                WARN_ERRNO(it, EINVAL, "Failed to parse %s '%s', ignoring: %m", what, it->value);
+                return;
+        }
+        if (n < min || n > max) {
+                WARN(it, "%s out of range, ignoring: %s", range_what, it->value);
+                return;
+        }
+        *value = n;
+        *set = true;
+}
+
 static int parse_nice_directive(const ConfigItem *it, Unit *u, int ltype, void *data) {
         (void)u; (void)ltype;
         ExecContext *c = CONTEXT_OF(data, ExecContext, nice);
-        int n;
-        if (isempty(it->value)) {
-                c->nice_set = false;
-                return 0;
-        }
-        if (safe_atoi(it->value, &n) < 0) {
-                WARN_ERRNO(it, EINVAL, "Failed to parse nice priority '%s', ignoring: %m", it->value);
-                return 0;
-        }
-        if (n < -20 || n > 19) {
-                WARN(it, "Nice priority out of range, ignoring: %s", it->value);
-                return 0;
-        }
-        c->nice = n;
-        c->nice_set = true;
+        parse_int_in_range(it, &c->nice, &c->nice_set, -20, 19, "nice priority", "Nice priority");
         return 0;
 }
 
 static int parse_oom(const ConfigItem *it, Unit *u, int ltype, void *data) {
         (void)u; (void)ltype;
         ExecContext *c = CONTEXT_OF(data, ExecContext, oom_score_adjust);
-        int n;
-        if (isempty(it->value)) {
-                c->oom_score_adjust_set = false;
-                return 0;
-        }
-        if (safe_atoi(it->value, &n) < 0) {
-                WARN_ERRNO(it, EINVAL, "Failed to parse the OOM score adjust value '%s', ignoring: %m", it->value);
-                return 0;
-        }
-        if (n < -1000 || n > 1000) {
-                WARN(it, "OOM score adjust value out of range, ignoring: %s", it->value);
-                return 0;
-        }
-        c->oom_score_adjust = n;
-        c->oom_score_adjust_set = true;
+        parse_int_in_range(it, &c->oom_score_adjust, &c->oom_score_adjust_set, -1000, 1000, "the OOM score adjust value",
+                           "OOM score adjust value");
         return 0;
 }
 
