@@ -4,6 +4,7 @@
  * returns the process exit code. */
 int verb_verify(int argc, char **argv);
 int verb_dump(int argc, char **argv);
+int verb_journal_import(int argc, char **argv);
 int systemctl_main(int argc, char **argv);
 int journalctl_main(int argc, char **argv);
 int tinysd_main(int argc, char **argv);
