@@ -341,7 +341,8 @@ static int parse_argv(int argc, char **argv, Args *a) {
                 case ARG_LIST_BOOTS:
                         a->action = ACTION_LIST_BOOTS;
                         break;
-                case 'D':
+                case 'D':  /* the last one counts, as in journalctl */
+                        a->dirs = (strv_free(a->dirs), NULL);
                         if (strv_extend(&a->dirs, optarg) < 0)
                                 return log_oom();
                         break;
@@ -446,7 +447,7 @@ static int parse_argv(int argc, char **argv, Args *a) {
                 a->boot_id_set = false;
                 a->boot_offset = 0;
         }
-        if (!!a->dirs + !!a->files > 1 || strv_length(a->dirs) > 1)
+        if (!!a->dirs + !!a->files > 1)
                 return log_error("Please specify at most one of -D/--directory=, --file=, -M/--machine=, --root=, --image=."), -EINVAL;
         if (a->since_set && a->until_set && a->since > a->until)
                 return log_error("--since= must be before --until=."), -EINVAL;
@@ -456,6 +457,9 @@ static int parse_argv(int argc, char **argv, Args *a) {
                 return log_error("Extraneous arguments starting with '%s'", argv[optind]), -EINVAL;
         if ((a->boot || a->action == ACTION_LIST_BOOTS) && a->merge)
                 return log_error("Using --boot or --list-boots with --merge is not supported."), -EINVAL;
+        /* as journalctl: with --grep and --lines it searches backwards until enough lines matched */
+        if (a->grep && a->lines >= 0 && !a->follow)
+                a->reverse = true;
         for (int i = optind; i < argc; i++) {
                 if (streq(argv[i], "+"))
                         return log_error("Failed to add match '%s': %s", argv[i], strerror(EOPNOTSUPP)), -EINVAL;

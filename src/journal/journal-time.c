@@ -67,8 +67,8 @@ static int absolute(const char *t, uint64_t now, bool utc, uint64_t *ret) {
                                         p = strptime(p, dates[d], &tm);
                                         if (!p)
                                                 continue;
-                                        if (d == 1 && p - t != 8)
-                                                continue; /* YY-MM-DD is exactly 8 characters */
+                                        if ((d == 1 && p - t != 8) || (d == 0 && p - t < 10))
+                                                continue; /* YYYY-MM-DD, or YY-MM-DD of exactly 8 characters */
                                         if (tf >= 0) {
                                                 if (*p != ' ' && *p != 'T')
                                                         continue;
