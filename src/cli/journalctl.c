@@ -232,8 +232,9 @@ static const struct option options[] = {
 };
 
 /* getopt's own diagnostics, in glibc's words, printed by us so that musl builds say the same. */
-static int bad_option(int c, char **argv) {
-        const char *arg = argv[optind - 1];
+static int bad_option(int c, int argc, char **argv) {
+        /* musl leaves optind past argc after a missing argument */
+        const char *arg = optind - 1 < argc && optind > 0 ? argv[optind - 1] : argv[argc - 1];
         if (c == ':') {
                 if (startswith(arg, "--")) {
                         _cleanup_free_ char *n = strndup(arg, strcspn(arg, "="));
@@ -250,13 +251,81 @@ static int bad_option(int c, char **argv) {
         return -EINVAL;
 }
 
+static const struct option *find_long(const char *arg) {
+        size_t l = strcspn(arg, "=");
+        for (const struct option *o = options; o->name; o++)
+                if (strlen(o->name) == l && strncmp(o->name, arg, l) == 0)
+                        return o;
+        return NULL;
+}
+
+/* Put the options before the matches, as glibc's getopt_long() does while parsing, so that musl
+ * builds read "journalctl _PID=1 -n 4" the same way; the words after -n/-b that journalctl would
+ * take as their argument stay with them. Reorders pointers in place. */
+static void permute_args(int argc, char **argv, const char *shortopts) {
+        char **opts = calloc((size_t)argc, sizeof(char *)), **pos = calloc((size_t)argc, sizeof(char *));
+        int no = 0, np = 0, i = 1;
+        if (!opts || !pos)
+                goto done;  /* unpermuted: only musl builds notice */
+        for (; i < argc; i++) {
+                const char *a = argv[i];
+                bool takes_next = false, peek = false;
+                if (streq(a, "--"))
+                        break;
+                if (a[0] != '-' || a[1] == 0) {
+                        pos[np++] = argv[i];
+                        continue;
+                }
+                if (a[1] == '-') {
+                        const struct option *o = find_long(a + 2);
+                        takes_next = o && o->has_arg == required_argument && !strchr(a, '=');
+                        peek = o && o->has_arg == optional_argument && !strchr(a, '=') && (o->val == 'n' || o->val == 'b');
+                } else
+                        for (const char *c = a + 1; *c; c++) {
+                                const char *d = strchr(shortopts, *c);
+                                if (!d || *c == ':' || d[1] != ':')
+                                        continue;
+                                if (d[2] == ':')  /* optional: attached, or journalctl's peek */
+                                        peek = c[1] == 0 && (*c == 'n' || *c == 'b');
+                                else
+                                        takes_next = c[1] == 0;
+                                break;
+                        }
+                opts[no++] = argv[i];
+                if ((takes_next || peek) && i + 1 < argc) {
+                        if (takes_next) {
+                                opts[no++] = argv[++i];
+                                continue;
+                        }
+                        int n;
+                        const char *w = argv[i + 1];
+                        bool is_n = a[1] == '-' ? find_long(a + 2)->val == 'n' : a[strlen(a) - 1] == 'n';
+                        Args t = {};
+                        if (streq(w, "all") || (is_n && safe_atoi(w, &n) >= 0 && n >= 0) ||
+                            (!is_n && parse_boot_descriptor(w, &t) >= 0))
+                                opts[no++] = argv[++i];
+                }
+        }
+        for (int k = 0; k < no; k++)
+                argv[1 + k] = opts[k];
+        for (int k = 0; k < np; k++)
+                argv[1 + no + k] = pos[k];
+        /* everything from "--" on keeps its place at the end */
+done:
+        free(opts);
+        free(pos);
+}
+
 static int parse_argv(int argc, char **argv, Args *a) {
+        static const char shortopts[] = ":hefo:alrn::qmb::D:p:g:S:U:t:u:NF:";
         int c, r;
         uint64_t now = now_usec(CLOCK_REALTIME);
 
+        permute_args(argc, argv, shortopts);
+
         optind = 0;  /* full reinitialization (glibc), also parses again in tests */
         opterr = 0;
-        while ((c = getopt_long(argc, argv, ":hefo:alrn::qmb::D:p:g:S:U:t:u:NF:", options, NULL)) >= 0)
+        while ((c = getopt_long(argc, argv, shortopts, options, NULL)) >= 0)
                 switch (c) {
                 case 'h':
                         help();
@@ -437,7 +506,7 @@ static int parse_argv(int argc, char **argv, Args *a) {
                         break;
                 }
                 default:
-                        return bad_option(c, argv);
+                        return bad_option(c, argc, argv);
                 }
 
         if (a->follow && !a->since_set && a->lines == LINES_DEFAULT)
