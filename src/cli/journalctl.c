@@ -667,13 +667,13 @@ static int resolve_boot(JournalReader *j, Args *a) {
 /* -F FIELD (values) and -N (names), unique, in order of first appearance. */
 static int list_fields(JournalReader *j, const Args *a) {
         _cleanup_strv_free_ char **seen = NULL;
-        JournalEntry e;
+        JournalRecord e;
         int r, shown = 0;
         journal_reader_set_filter(j, &a->filter);
         journal_reader_seek_head(j);
         while ((r = journal_reader_next(j, &e)) > 0)
                 for (size_t i = 0; i < e.n_fields; i++) {
-                        const JournalField *f = &e.fields[i];
+                        const JournalRecordField *f = &e.fields[i];
                         _cleanup_free_ char *v = NULL;
                         if (a->action == ACTION_LIST_FIELD_NAMES)
                                 v = strndup(f->data, f->name_len);
@@ -717,10 +717,10 @@ typedef struct ShowState {
 } ShowState;
 
 /* 1 printed, 0 skipped (grep), <0 error */
-static int show_one(const Args *a, ShowState *st, const JournalEntry *e) {
+static int show_one(const Args *a, ShowState *st, const JournalRecord *e) {
         if (st->have_re) {
                 size_t l;
-                const char *m = journal_entry_get(e, "MESSAGE", &l);
+                const char *m = journal_record_get(e, "MESSAGE", &l);
                 if (!m)
                         return 0;
                 _cleanup_free_ char *s = strndup(m, l);
@@ -746,7 +746,7 @@ static int show_one(const Args *a, ShowState *st, const JournalEntry *e) {
 
 static int show(JournalReader *j, Args *a) {
         ShowState st = {};
-        JournalEntry e;
+        JournalRecord e;
         int r = 0;
         bool have = false;  /* e holds the entry to show first */
 

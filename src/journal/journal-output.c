@@ -107,7 +107,7 @@ char *output_format_timestamp(char *buf, size_t l, uint64_t usec, bool utc, bool
         return buf;
 }
 
-void output_cursor(const JournalEntry *e, char *buf, size_t l) {
+void output_cursor(const JournalRecord *e, char *buf, size_t l) {
         char sid[33], bid[33];
         /* x=: a hash of the entry's identity, like systemd's xor_hash (which hashes the data). */
         uint64_t x = UINT64_C(1469598103934665603);
@@ -119,7 +119,7 @@ void output_cursor(const JournalEntry *e, char *buf, size_t l) {
                  e->monotonic, e->realtime, x);
 }
 
-static bool field_selected(const OutputOptions *o, const JournalField *f) {
+static bool field_selected(const OutputOptions *o, const JournalRecordField *f) {
         if (!o->fields)
                 return true;
         STRV_FOREACH(s, o->fields)
@@ -172,17 +172,17 @@ oom:
         return NULL;
 }
 
-static int output_short(FILE *f, const JournalEntry *e, const OutputOptions *o, uint64_t realtime, uint64_t monotonic) {
+static int output_short(FILE *f, const JournalRecord *e, const OutputOptions *o, uint64_t realtime, uint64_t monotonic) {
         size_t ml, hl = 0, il = 0, cl = 0, pl = 0, fpl = 0, ul = 0, n = 0;
-        const char *msg = journal_entry_get(e, "MESSAGE", &ml);
+        const char *msg = journal_record_get(e, "MESSAGE", &ml);
         if (!msg)
                 return 0;  /* systemd skips entries without MESSAGE= here */
-        const char *host = o->no_hostname ? NULL : journal_entry_get(e, "_HOSTNAME", &hl);
-        const char *ident = journal_entry_get(e, "SYSLOG_IDENTIFIER", &il);
-        const char *comm = journal_entry_get(e, "_COMM", &cl);
-        const char *pid = journal_entry_get(e, "_PID", &pl);
-        const char *fpid = journal_entry_get(e, "SYSLOG_PID", &fpl);
-        const char *unit = journal_entry_get(e, "_SYSTEMD_UNIT", &ul);
+        const char *host = o->no_hostname ? NULL : journal_record_get(e, "_HOSTNAME", &hl);
+        const char *ident = journal_record_get(e, "SYSLOG_IDENTIFIER", &il);
+        const char *comm = journal_record_get(e, "_COMM", &cl);
+        const char *pid = journal_record_get(e, "_PID", &pl);
+        const char *fpid = journal_record_get(e, "SYSLOG_PID", &fpl);
+        const char *unit = journal_record_get(e, "_SYSTEMD_UNIT", &ul);
         char ts[128];
         struct tm tm;
 
@@ -259,12 +259,12 @@ static int output_short(FILE *f, const JournalEntry *e, const OutputOptions *o, 
         return 0;
 }
 
-static int output_verbose(FILE *f, const JournalEntry *e, const OutputOptions *o, uint64_t realtime) {
+static int output_verbose(FILE *f, const JournalRecord *e, const OutputOptions *o, uint64_t realtime) {
         char ts[128], cur[256], b[FORMAT_BYTES_MAX];
         output_cursor(e, cur, sizeof cur);
         fprintf(f, "%s [%s]\n", output_format_timestamp(ts, sizeof ts, realtime, o->utc, true), cur);
         for (size_t i = 0; i < e->n_fields; i++) {
-                const JournalField *fl = &e->fields[i];
+                const JournalRecordField *fl = &e->fields[i];
                 if (!field_selected(o, fl))
                         continue;
                 if (o->all || output_utf8_is_printable(fl->data, fl->len, true)) {
@@ -277,17 +277,17 @@ static int output_verbose(FILE *f, const JournalEntry *e, const OutputOptions *o
         return 0;
 }
 
-static bool is_boot_id_field(const JournalField *fl) {
+static bool is_boot_id_field(const JournalRecordField *fl) {
         return fl->name_len == 8 && memcmp(fl->data, "_BOOT_ID", 8) == 0;
 }
 
-static int output_export(FILE *f, const JournalEntry *e, const OutputOptions *o) {
+static int output_export(FILE *f, const JournalRecord *e, const OutputOptions *o) {
         char cur[256], bid[33];
         output_cursor(e, cur, sizeof cur);
         fprintf(f, "__CURSOR=%s\n__REALTIME_TIMESTAMP=%" PRIu64 "\n__MONOTONIC_TIMESTAMP=%" PRIu64 "\n_BOOT_ID=%s\n",
                 cur, e->realtime, e->monotonic, journal_id128_to_string(e->boot_id, bid));
         for (size_t i = 0; i < e->n_fields; i++) {
-                const JournalField *fl = &e->fields[i];
+                const JournalRecordField *fl = &e->fields[i];
                 if (is_boot_id_field(fl) || !field_selected(o, fl))
                         continue;
                 if (output_utf8_is_printable(fl->data, fl->len, false))
@@ -360,7 +360,7 @@ static void json_key(FILE *f, const char *k, size_t kl, bool pretty, bool *first
         fputs(pretty ? " : " : ":", f);
 }
 
-static int output_json(FILE *f, const JournalEntry *e, const OutputOptions *o) {
+static int output_json(FILE *f, const JournalRecord *e, const OutputOptions *o) {
         bool pretty = o->mode == OUTPUT_JSON_PRETTY, first = true;
         char cur[256], num[32], bid[33];
 
@@ -383,13 +383,13 @@ static int output_json(FILE *f, const JournalEntry *e, const OutputOptions *o) {
 
         /* Repeated fields become one array, at the place of their first occurrence. */
         for (size_t i = 0; i < e->n_fields; i++) {
-                const JournalField *fl = &e->fields[i];
+                const JournalRecordField *fl = &e->fields[i];
                 bool dup = false;
                 if (is_boot_id_field(fl) || !field_selected(o, fl))
                         continue;
                 size_t count = 0;
                 for (size_t j = 0; j < e->n_fields; j++) {
-                        const JournalField *g = &e->fields[j];
+                        const JournalRecordField *g = &e->fields[j];
                         if (g->name_len == fl->name_len && memcmp(g->data, fl->data, fl->name_len) == 0) {
                                 if (j < i)
                                         dup = true;
@@ -406,7 +406,7 @@ static int output_json(FILE *f, const JournalEntry *e, const OutputOptions *o) {
                 fputs(pretty ? "[\n" : "[", f);
                 bool firstv = true;
                 for (size_t j = i; j < e->n_fields; j++) {
-                        const JournalField *g = &e->fields[j];
+                        const JournalRecordField *g = &e->fields[j];
                         if (g->name_len != fl->name_len || memcmp(g->data, fl->data, fl->name_len) != 0)
                                 continue;
                         if (!firstv)
@@ -424,10 +424,10 @@ static int output_json(FILE *f, const JournalEntry *e, const OutputOptions *o) {
         return 0;
 }
 
-static int output_cat(FILE *f, const JournalEntry *e, const OutputOptions *o) {
+static int output_cat(FILE *f, const JournalRecord *e, const OutputOptions *o) {
         size_t l;
         if (!o->fields) {
-                const char *m = journal_entry_get(e, "MESSAGE", &l);
+                const char *m = journal_record_get(e, "MESSAGE", &l);
                 if (m) {
                         fwrite(m, 1, l, f);
                         fputc('\n', f);
@@ -435,7 +435,7 @@ static int output_cat(FILE *f, const JournalEntry *e, const OutputOptions *o) {
                 return 0;
         }
         STRV_FOREACH(s, o->fields) {
-                const char *v = journal_entry_get(e, *s, &l);
+                const char *v = journal_record_get(e, *s, &l);
                 if (v) {
                         fwrite(v, 1, l, f);
                         fputc('\n', f);
@@ -445,11 +445,11 @@ static int output_cat(FILE *f, const JournalEntry *e, const OutputOptions *o) {
 }
 
 /* systemd's get_dual_timestamp(): the time the sender gave, if valid, else the entry's. */
-static uint64_t source_timestamp(const JournalEntry *e, const char *field, uint64_t fallback) {
+static uint64_t source_timestamp(const JournalRecord *e, const char *field, uint64_t fallback) {
         size_t l;
         char b[32];
         uint64_t v;
-        const char *s = journal_entry_get(e, field, &l);
+        const char *s = journal_record_get(e, field, &l);
         if (!s || l == 0 || l >= sizeof b)
                 return fallback;
         memcpy(b, s, l);
@@ -459,7 +459,7 @@ static uint64_t source_timestamp(const JournalEntry *e, const char *field, uint6
         return v;
 }
 
-int output_entry(FILE *f, const JournalEntry *e, const OutputOptions *o) {
+int output_entry(FILE *f, const JournalRecord *e, const OutputOptions *o) {
         uint64_t realtime = source_timestamp(e, "_SOURCE_REALTIME_TIMESTAMP", e->realtime);
         switch (o->mode) {
         case OUTPUT_VERBOSE:

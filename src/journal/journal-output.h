@@ -39,11 +39,11 @@ const char *output_mode_to_string(OutputMode m);
 bool output_mode_is_quiet(OutputMode m);  /* export, json*, cat: no informational lines */
 
 /* Print one entry. 0 printed, 0 also when the mode skips it (short without MESSAGE=), <0 error. */
-int output_entry(FILE *f, const JournalEntry *e, const OutputOptions *o);
+int output_entry(FILE *f, const JournalRecord *e, const OutputOptions *o);
 
 /* systemd's utf8_is_printable(): valid UTF-8 without control characters except \t and \n. */
 bool output_utf8_is_printable(const char *s, size_t n, bool allow_newline);
 /* "Mon 2026-11-23 10:15:14 UTC" (with_usec: ".631391" after the seconds) */
 char *output_format_timestamp(char *buf, size_t l, uint64_t usec, bool utc, bool with_usec);
 /* The cursor of an entry, in systemd's shape "s=...;i=...;b=...;m=...;t=...;x=..." */
-void output_cursor(const JournalEntry *e, char *buf, size_t l);
+void output_cursor(const JournalRecord *e, char *buf, size_t l);

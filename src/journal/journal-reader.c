@@ -43,7 +43,7 @@ struct JournalReader {
         bool at_tail;
         uint8_t *buf;
         size_t buf_size;
-        JournalField *fields;
+        JournalRecordField *fields;
         size_t cap_fields;
         int inotify_fd;
 };
@@ -384,7 +384,7 @@ static bool prefilter(const JournalReader *r, const JfIdx *x) {
         return true;
 }
 
-const char *journal_entry_get(const JournalEntry *e, const char *name, size_t *ret_len) {
+const char *journal_record_get(const JournalRecord *e, const char *name, size_t *ret_len) {
         size_t n = strlen(name);
         for (size_t i = 0; i < e->n_fields; i++)
                 if (e->fields[i].name_len == n && memcmp(e->fields[i].data, name, n) == 0) {
@@ -395,10 +395,10 @@ const char *journal_entry_get(const JournalEntry *e, const char *name, size_t *r
         return NULL;
 }
 
-bool journal_entry_has_value(const JournalEntry *e, const char *name, const char *value, size_t value_len) {
+bool journal_record_has_value(const JournalRecord *e, const char *name, const char *value, size_t value_len) {
         size_t n = strlen(name);
         for (size_t i = 0; i < e->n_fields; i++) {
-                const JournalField *fl = &e->fields[i];
+                const JournalRecordField *fl = &e->fields[i];
                 if (fl->name_len == n && memcmp(fl->data, name, n) == 0 && fl->len - n - 1 == value_len &&
                     memcmp(fl->data + n + 1, value, value_len) == 0)
                         return true;
@@ -406,11 +406,11 @@ bool journal_entry_has_value(const JournalEntry *e, const char *name, const char
         return false;
 }
 
-static bool has_glob_value(const JournalEntry *e, const char *name, const char *pattern) {
+static bool has_glob_value(const JournalRecord *e, const char *name, const char *pattern) {
         size_t n = strlen(name);
         char v[512];
         for (size_t i = 0; i < e->n_fields; i++) {
-                const JournalField *fl = &e->fields[i];
+                const JournalRecordField *fl = &e->fields[i];
                 size_t vl = fl->len - n - 1;
                 if (fl->name_len != n || memcmp(fl->data, name, n) != 0 || vl >= sizeof v)
                         continue;
@@ -422,21 +422,21 @@ static bool has_glob_value(const JournalEntry *e, const char *name, const char *
         return false;
 }
 
-static bool unit_matches(const JournalEntry *e, const char *pattern) {
+static bool unit_matches(const JournalRecord *e, const char *pattern) {
         /* journalctl's add_matches_for_unit() */
         if (has_glob_value(e, "_SYSTEMD_UNIT", pattern))
                 return true;
-        if (journal_entry_has_value(e, "_PID", "1", 1) && has_glob_value(e, "UNIT", pattern))
+        if (journal_record_has_value(e, "_PID", "1", 1) && has_glob_value(e, "UNIT", pattern))
                 return true;
-        if (!journal_entry_has_value(e, "_UID", "0", 1))
+        if (!journal_record_has_value(e, "_UID", "0", 1))
                 return false;
         if (has_glob_value(e, "OBJECT_SYSTEMD_UNIT", pattern))
                 return true;
-        return journal_entry_has_value(e, "MESSAGE_ID", "fc2e22bc6ee647b6b90729ab34a250b1", 32) &&
+        return journal_record_has_value(e, "MESSAGE_ID", "fc2e22bc6ee647b6b90729ab34a250b1", 32) &&
                has_glob_value(e, "COREDUMP_UNIT", pattern);
 }
 
-static bool entry_matches(const JournalReader *r, const JournalEntry *e) {
+static bool entry_matches(const JournalReader *r, const JournalRecord *e) {
         const JournalFilter *f = r->filter;
         if (!f)
                 return true;
@@ -445,7 +445,7 @@ static bool entry_matches(const JournalReader *r, const JournalEntry *e) {
         if (f->priorities) {
                 bool ok = false;
                 for (int p = 0; p < 8 && !ok; p++)
-                        ok = (f->priorities & (1U << p)) && journal_entry_has_value(e, "PRIORITY", (char[]) { (char)('0' + p) }, 1);
+                        ok = (f->priorities & (1U << p)) && journal_record_has_value(e, "PRIORITY", (char[]) { (char)('0' + p) }, 1);
                 if (!ok)
                         return false;
         }
@@ -460,7 +460,7 @@ static bool entry_matches(const JournalReader *r, const JournalEntry *e) {
         if (f->identifiers) {
                 bool ok = false;
                 STRV_FOREACH(t, f->identifiers)
-                        if ((ok = journal_entry_has_value(e, "SYSLOG_IDENTIFIER", *t, strlen(*t))))
+                        if ((ok = journal_record_has_value(e, "SYSLOG_IDENTIFIER", *t, strlen(*t))))
                                 break;
                 if (!ok)
                         return false;
@@ -474,7 +474,7 @@ static bool entry_matches(const JournalReader *r, const JournalEntry *e) {
                         continue;
                 for (size_t j = i; j < f->n_matches && !ok; j++)
                         ok = streq(f->matches[j].name, f->matches[i].name) &&
-                             journal_entry_has_value(e, f->matches[j].name, f->matches[j].value, f->matches[j].value_len);
+                             journal_record_has_value(e, f->matches[j].name, f->matches[j].value, f->matches[j].value_len);
                 if (!ok)
                         return false;
         }
@@ -482,7 +482,7 @@ static bool entry_matches(const JournalReader *r, const JournalEntry *e) {
 }
 
 /* Read entry i of f into *ret. 1 ok, 0 damaged (skip), <0 error. */
-static int read_entry(JournalReader *r, RFile *f, size_t i, JournalEntry *ret) {
+static int read_entry(JournalReader *r, RFile *f, size_t i, JournalRecord *ret) {
         const JfIdx *x = &f->idx[i];
         ssize_t k = jf_record_read(f->fd, x->offset, &r->buf, &r->buf_size);
         if (k == -ENOMEM)
@@ -498,7 +498,7 @@ static int read_entry(JournalReader *r, RFile *f, size_t i, JournalEntry *ret) {
                 return 0;
         n = le32toh(n);
         if (r->cap_fields < n) {
-                JournalField *nf = realloc(r->fields, n * sizeof *nf);
+                JournalRecordField *nf = realloc(r->fields, n * sizeof *nf);
                 if (!nf)
                         return -ENOMEM;
                 r->fields = nf;
@@ -509,9 +509,9 @@ static int read_entry(JournalReader *r, RFile *f, size_t i, JournalEntry *ret) {
         size_t l;
         while (c < n && jf_record_next_field(rec, &pos, &d, &l) > 0) {
                 const char *eq = memchr(d, '=', l);
-                r->fields[c++] = (JournalField) { .data = d, .len = l, .name_len = eq ? (size_t)(eq - d) : l };
+                r->fields[c++] = (JournalRecordField) { .data = d, .len = l, .name_len = eq ? (size_t)(eq - d) : l };
         }
-        *ret = (JournalEntry) {
+        *ret = (JournalRecord) {
                 .seqnum = le64toh(v[0]),
                 .realtime = le64toh(v[1]),
                 .monotonic = le64toh(v[2]),
@@ -541,7 +541,7 @@ void journal_reader_seek_tail(JournalReader *r) {
         r->at_tail = true;
 }
 
-static int check(JournalReader *r, RFile *f, size_t i, JournalEntry *ret) {
+static int check(JournalReader *r, RFile *f, size_t i, JournalRecord *ret) {
         if (!prefilter(r, &f->idx[i]))
                 return 0;
         int q = read_entry(r, f, i, ret);
@@ -550,7 +550,7 @@ static int check(JournalReader *r, RFile *f, size_t i, JournalEntry *ret) {
         return entry_matches(r, ret);
 }
 
-int journal_reader_next(JournalReader *r, JournalEntry *ret) {
+int journal_reader_next(JournalReader *r, JournalRecord *ret) {
         size_t fi, ei;
         if (r->at_tail) {
                 /* At the tail: only what was appended after the seek (follow mode). */
@@ -592,7 +592,7 @@ int journal_reader_next(JournalReader *r, JournalEntry *ret) {
         return 0;
 }
 
-int journal_reader_previous(JournalReader *r, JournalEntry *ret) {
+int journal_reader_previous(JournalReader *r, JournalRecord *ret) {
         size_t fi, ei;
         if (r->n_f == 0)
                 return 0;

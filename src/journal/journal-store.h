@@ -76,23 +76,23 @@ int journal_dir_vacuum(const char *dir, uint64_t max_use, uint64_t max_files, ui
                        bool verbose, uint64_t *ret_freed);
 
 /* ---- reader ---- */
-typedef struct JournalField {
+typedef struct JournalRecordField {
         const char *data;   /* "NAME=value" (not NUL-terminated) */
         size_t len;         /* of data */
         size_t name_len;    /* of NAME */
-} JournalField;
+} JournalRecordField;
 
-typedef struct JournalEntry {
+typedef struct JournalRecord {
         uint64_t seqnum, realtime, monotonic;
         uint8_t boot_id[16];
         uint8_t seqnum_id[16];  /* of the file it is in: part of the cursor */
         size_t n_fields;
-        const JournalField *fields;  /* valid until the next reader call */
-} JournalEntry;
+        const JournalRecordField *fields;  /* valid until the next reader call */
+} JournalRecord;
 
 /* Value of the first field NAME (len in *ret_len), or NULL. */
-const char *journal_entry_get(const JournalEntry *e, const char *name, size_t *ret_len);
-bool journal_entry_has_value(const JournalEntry *e, const char *name, const char *value, size_t value_len);
+const char *journal_record_get(const JournalRecord *e, const char *name, size_t *ret_len);
+bool journal_record_has_value(const JournalRecord *e, const char *name, const char *value, size_t value_len);
 
 typedef struct JournalMatch {
         char *name;
@@ -136,8 +136,8 @@ void journal_reader_seek_tail(JournalReader *r);
 int journal_reader_seek_realtime(JournalReader *r, uint64_t usec);
 /* 1 and *ret filled with the next/previous matching entry; 0 at the end; <0 on error. Corrupted
  * entries are skipped. */
-int journal_reader_next(JournalReader *r, JournalEntry *ret);
-int journal_reader_previous(JournalReader *r, JournalEntry *ret);
+int journal_reader_next(JournalReader *r, JournalRecord *ret);
+int journal_reader_previous(JournalReader *r, JournalRecord *ret);
 /* Pick up appended entries and new/rotated files (keeps the position). */
 int journal_reader_refresh(JournalReader *r);
 /* Wait (inotify on the directories/files) until something changed or timeout_usec passed

@@ -54,7 +54,7 @@ static void append_n(JournalStore *s, unsigned from, unsigned n, const uint8_t b
 static size_t read_all(const char *dir, const JournalFilter *f, char ***msgs) {
         _cleanup_(journal_reader_freep) JournalReader *r = NULL;
         char *dirs[] = { (char *)dir, NULL };
-        JournalEntry e;
+        JournalRecord e;
         size_t n = 0;
         int q;
         assert_int_equal(journal_reader_open(dirs, NULL, &r), 0);
@@ -62,7 +62,7 @@ static size_t read_all(const char *dir, const JournalFilter *f, char ***msgs) {
         journal_reader_seek_head(r);
         while ((q = journal_reader_next(r, &e)) > 0) {
                 size_t l;
-                const char *m = journal_entry_get(&e, "MESSAGE", &l);
+                const char *m = journal_record_get(&e, "MESSAGE", &l);
                 if (msgs)
                         assert_int_equal(strv_push(msgs, strndup(m ? m : "", m ? l : 0)), 0);
                 n++;
@@ -98,7 +98,7 @@ static void test_append_read_back(void **state) {
 
         _cleanup_(journal_reader_freep) JournalReader *r = NULL;
         char *dirs[] = { d, NULL };
-        JournalEntry e;
+        JournalRecord e;
         assert_int_equal(journal_reader_open(dirs, NULL, &r), 0);
         journal_reader_seek_tail(r);
         assert_int_equal(journal_reader_previous(r, &e), 1);
@@ -108,11 +108,11 @@ static void test_append_read_back(void **state) {
         assert_memory_equal(e.boot_id, BOOT_B, 16);
         assert_int_equal(e.n_fields, 4);
         size_t l;
-        const char *v = journal_entry_get(&e, "DATA", &l);
+        const char *v = journal_record_get(&e, "DATA", &l);
         assert_int_equal(l, sizeof bin - 1 - 5);
         assert_memory_equal(v, "a\0b\n\xff", l);
-        assert_true(journal_entry_has_value(&e, "X", "2", 1));
-        v = journal_entry_get(&e, "X", &l);
+        assert_true(journal_record_has_value(&e, "X", "2", 1));
+        v = journal_record_get(&e, "X", &l);
         assert_int_equal(l, 1);
         assert_memory_equal(v, "1", 1);  /* the first of the repeated field */
         assert_int_equal(journal_reader_previous(r, &e), 1);
@@ -369,7 +369,7 @@ static void test_index_queries_match_scan(void **state) {
         /* tail + previous gives the last entries; seek_realtime bisects */
         _cleanup_(journal_reader_freep) JournalReader *r = NULL;
         char *dirs[] = { d, NULL };
-        JournalEntry e;
+        JournalRecord e;
         assert_int_equal(journal_reader_open(dirs, NULL, &r), 0);
         assert_true(journal_reader_n_files(r) >= 2);
         journal_reader_seek_tail(r);
@@ -402,7 +402,7 @@ static void test_follow(void **state) {
         append_n(s, 0, 3, BOOT_A);
         _cleanup_(journal_reader_freep) JournalReader *r = NULL;
         char *dirs[] = { d, NULL };
-        JournalEntry e;
+        JournalRecord e;
         assert_int_equal(journal_reader_open(dirs, NULL, &r), 0);
         journal_reader_seek_tail(r);
         assert_int_equal(journal_reader_next(r, &e), 0);
