@@ -6,6 +6,7 @@ int verb_verify(int argc, char **argv);
 int verb_dump(int argc, char **argv);
 int verb_tmpfiles(int argc, char **argv);
 int verb_calendar(int argc, char **argv);
+int verb_journal_import(int argc, char **argv);
 int systemctl_main(int argc, char **argv);
 int journalctl_main(int argc, char **argv);
 int tinysd_main(int argc, char **argv);

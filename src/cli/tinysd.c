@@ -39,6 +39,7 @@ int tinysd_main(int argc, char **argv) {
         if (streq(verb, "dump")) return verb_dump(argc - 1, argv + 1);
         if (streq(verb, "tmpfiles")) return verb_tmpfiles(argc - 1, argv + 1);
         if (streq(verb, "calendar")) return verb_calendar(argc - 1, argv + 1);
+        if (streq(verb, "journal-import")) return verb_journal_import(argc - 1, argv + 1);
         fprintf(stderr, "Unknown command verb '%s'.\n", verb);
         return 1;
 }
@@ -46,11 +47,5 @@ int tinysd_main(int argc, char **argv) {
 int systemctl_main(int argc, char **argv) {
         (void)argc; (void)argv;
         fputs("systemctl: not available in this build of tinysd yet; use `tinysd dump` for offline inspection.\n", stderr);
-        return 1;
-}
-
-int journalctl_main(int argc, char **argv) {
-        (void)argc; (void)argv;
-        fputs("journalctl: not available in this build of tinysd yet.\n", stderr);
         return 1;
 }

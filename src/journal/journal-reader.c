@@ -1,0 +1,771 @@
+/* SPDX-License-Identifier: MIT */
+/* The journal store's reader: the files of some directories in order, their indexes loaded lazily,
+ * a position between two entries, the index prefilter and the full match (see journal-store.c for
+ * the format and the costs). */
+#include <dirent.h>
+#include <fcntl.h>
+#include <fnmatch.h>
+#include <inttypes.h>
+#include <poll.h>
+#include <stdio.h>
+#include <sys/inotify.h>
+#include <sys/stat.h>
+#include "base/strv.h"
+#include "base/util.h"
+#include "journal/journal-format.h"
+#include "journal/journal-entry.h"
+#include "journal/journal-store.h"
+
+typedef struct RFile {
+        char *path;
+        int fd;
+        dev_t dev;
+        ino_t ino;
+        JfHeader header;
+        JfIdx *idx;
+        size_t n_idx, cap_idx;
+        bool loaded, seen;
+        uint64_t covered;     /* data bytes covered by idx[] (end of the last indexed record) */
+        uint64_t idx_read;    /* bytes of the .idx file consumed */
+        uint64_t size;        /* data file size when last loaded */
+} RFile;
+
+struct JournalReader {
+        char **dirs, **files;
+        RFile **f;
+        size_t n_f;
+        const JournalFilter *filter;
+        uint32_t *unit_hashes, *ident_hashes;
+        size_t n_unit_hashes, n_ident_hashes;
+        bool unit_globs;
+        uint32_t boot_hash;
+        RFile *gap_file;      /* position: before entry gap_idx of gap_file; NULL + at_tail */
+        size_t gap_idx;
+        bool at_tail;
+        uint8_t *buf;
+        size_t buf_size;
+        JournalRecordField *fields;
+        size_t cap_fields;
+        int inotify_fd;
+};
+
+static void rfile_free(RFile *f) {
+        if (!f)
+                return;
+        if (f->fd >= 0)
+                close(f->fd);
+        free(f->idx);
+        free(f->path);
+        free(f);
+}
+
+static int idx_push(RFile *f, const JfIdx *x) {
+        if (f->n_idx == f->cap_idx) {
+                size_t nc = f->cap_idx ? f->cap_idx * 2 : 256;
+                JfIdx *n = realloc(f->idx, nc * sizeof *n);
+                if (!n)
+                        return -ENOMEM;
+                f->idx = n;
+                f->cap_idx = nc;
+        }
+        f->idx[f->n_idx++] = *x;
+        return 0;
+}
+
+static int scan_cb(const uint8_t *rec, uint64_t offset, void *userdata) {
+        RFile *f = userdata;
+        JfIdx x;
+        jf_record_index(rec, offset, &x);
+        uint32_t size;
+        memcpy(&size, rec + 4, 4);
+        f->covered = offset + le32toh(size);
+        return idx_push(f, &x);
+}
+
+/* Load (or extend) the in-memory index of f: entries from the .idx file, then a scan of the data
+ * the index does not cover yet. */
+static int rfile_load(RFile *f) {
+        struct stat st;
+        if (fstat(f->fd, &st) < 0)
+                return -errno;
+        uint64_t size = (uint64_t)st.st_size;
+        if (f->loaded && size == f->size)
+                return 0;
+        if (!f->loaded)
+                f->covered = JF_HEADER_SIZE;
+
+        _cleanup_free_ char *ip = strjoin(f->path, JF_IDX_SUFFIX);
+        if (!ip)
+                return -ENOMEM;
+        _cleanup_close_ int ifd = open(ip, O_RDONLY | O_CLOEXEC);
+        uint8_t h[JF_IDX_HEADER_SIZE];
+        if (ifd >= 0 && f->idx_read == 0 && pread(ifd, h, sizeof h, 0) == (ssize_t)sizeof h &&
+            memcmp(h, JF_IDX_MAGIC, 8) == 0)
+                f->idx_read = JF_IDX_HEADER_SIZE;
+        if (ifd >= 0 && f->idx_read >= JF_IDX_HEADER_SIZE) {
+                uint8_t chunk[JF_IDX_ENTRY_SIZE * 512];
+                _cleanup_free_ uint8_t *rec = NULL;
+                size_t rec_size = 0;
+                for (;;) {
+                        ssize_t n = pread(ifd, chunk, sizeof chunk, (off_t)f->idx_read);
+                        if (n < 0)
+                                return -errno;
+                        size_t whole = (size_t)n / JF_IDX_ENTRY_SIZE;
+                        for (size_t i = 0; i < whole; i++) {
+                                JfIdx x;
+                                if (jf_idx_decode(chunk + i * JF_IDX_ENTRY_SIZE, &x) < 0 ||
+                                    x.offset < f->covered || x.offset >= size)
+                                        continue;  /* damaged, or already known from a scan */
+                                int r = idx_push(f, &x);
+                                if (r < 0)
+                                        return r;
+                                f->covered = x.offset + 1;
+                        }
+                        f->idx_read += whole * JF_IDX_ENTRY_SIZE;
+                        if (whole < 512)
+                                break;
+                }
+                /* Where the last indexed record ends: the scan continues from there. */
+                if (f->n_idx > 0 && f->covered == f->idx[f->n_idx - 1].offset + 1) {
+                        ssize_t k = jf_record_read(f->fd, f->idx[f->n_idx - 1].offset, &rec, &rec_size);
+                        if (k == -ENOMEM)
+                                return (int)k;
+                        /* An entry pointing at garbage: rescan from it. */
+                        if (k <= 0)
+                                f->covered = f->idx[--f->n_idx].offset;
+                        else
+                                f->covered = f->idx[f->n_idx - 1].offset + (uint64_t)k;
+                }
+        }
+        int64_t end = jf_scan(f->fd, f->covered, size, scan_cb, f);
+        if (end < 0)
+                return (int)end;
+        f->loaded = true;
+        f->size = size;
+        return 0;
+}
+
+static int rfile_open(const char *path, RFile **ret) {
+        uint8_t h[JF_HEADER_SIZE];
+        struct stat st;
+        _cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC);
+        if (fd < 0)
+                return -errno;
+        if (fstat(fd, &st) < 0)
+                return -errno;
+        if (!S_ISREG(st.st_mode))
+                return -EBADMSG;
+        RFile *f = calloc(1, sizeof *f);
+        if (!f)
+                return -ENOMEM;
+        if (pread(fd, h, sizeof h, 0) != (ssize_t)sizeof h || jf_header_decode(h, &f->header) < 0) {
+                free(f);
+                return -EBADMSG;
+        }
+        f->path = strdup(path);
+        if (!f->path) {
+                free(f);
+                return -ENOMEM;
+        }
+        f->fd = TAKE_FD(fd);
+        f->dev = st.st_dev;
+        f->ino = st.st_ino;
+        *ret = f;
+        return 0;
+}
+
+static int rfile_cmp(const void *a, const void *b) {
+        const RFile *x = *(RFile *const *)a, *y = *(RFile *const *)b;
+        if (x->header.created != y->header.created)
+                return x->header.created < y->header.created ? -1 : 1;
+        return strcmp(x->path, y->path);
+}
+
+static RFile *find_file(JournalReader *r, dev_t dev, ino_t ino) {
+        for (size_t i = 0; i < r->n_f; i++)
+                if (r->f[i]->dev == dev && r->f[i]->ino == ino)
+                        return r->f[i];
+        return NULL;
+}
+
+static int add_path(JournalReader *r, const char *path, bool must_exist) {
+        struct stat st;
+        if (stat(path, &st) < 0)
+                return must_exist ? -errno : 0;
+        RFile *f = find_file(r, st.st_dev, st.st_ino);
+        if (f) {
+                f->seen = true;
+                if (!streq(f->path, path)) {  /* renamed by a rotation */
+                        char *p = strdup(path);
+                        if (!p)
+                                return -ENOMEM;
+                        free(f->path);
+                        f->path = p;
+                }
+                return 0;
+        }
+        int q = rfile_open(path, &f);
+        if (q == -EBADMSG || (q == -ENOENT && !must_exist))
+                return must_exist ? q : 0;  /* not ours, or gone meanwhile */
+        if (q < 0)
+                return q;
+        RFile **n = realloc(r->f, (r->n_f + 1) * sizeof *n);
+        if (!n) {
+                rfile_free(f);
+                return -ENOMEM;
+        }
+        r->f = n;
+        f->seen = true;
+        r->f[r->n_f++] = f;
+        return 0;
+}
+
+static int scan_sources(JournalReader *r) {
+        int q;
+        STRV_FOREACH(p, r->files) {
+                q = add_path(r, *p, true);
+                if (q < 0)
+                        return q;
+        }
+        STRV_FOREACH(d, r->dirs) {
+                DIR *dir = opendir(*d);
+                if (!dir)
+                        continue;
+                for (struct dirent *de; (de = readdir(dir));) {
+                        if (!jf_name_is_journal(de->d_name))
+                                continue;
+                        _cleanup_free_ char *p = strjoin(*d, "/", de->d_name);
+                        if (!p) {
+                                closedir(dir);
+                                return -ENOMEM;
+                        }
+                        q = add_path(r, p, false);
+                        if (q < 0) {
+                                closedir(dir);
+                                return q;
+                        }
+                }
+                closedir(dir);
+        }
+        if (r->n_f > 1)
+                qsort(r->f, r->n_f, sizeof *r->f, rfile_cmp);
+        return 0;
+}
+
+int journal_reader_open(char *const *dirs, char *const *files, JournalReader **ret) {
+        _cleanup_(journal_reader_freep) JournalReader *r = calloc(1, sizeof *r);
+        if (!r)
+                return -ENOMEM;
+        r->inotify_fd = -1;
+        r->dirs = strv_copy(dirs);
+        r->files = strv_copy(files);
+        if ((dirs && !r->dirs) || (files && !r->files))
+                return -ENOMEM;
+        int q = scan_sources(r);
+        if (q < 0)
+                return q;
+        r->at_tail = false;
+        *ret = TAKE_PTR(r);
+        return 0;
+}
+
+JournalReader *journal_reader_free(JournalReader *r) {
+        if (!r)
+                return NULL;
+        for (size_t i = 0; i < r->n_f; i++)
+                rfile_free(r->f[i]);
+        free(r->f);
+        strv_free(r->dirs);
+        strv_free(r->files);
+        free(r->unit_hashes);
+        free(r->ident_hashes);
+        free(r->buf);
+        free(r->fields);
+        if (r->inotify_fd >= 0)
+                close(r->inotify_fd);
+        free(r);
+        return NULL;
+}
+
+size_t journal_reader_n_files(const JournalReader *r) {
+        return r->n_f;
+}
+
+void journal_filter_done(JournalFilter *f) {
+        for (size_t i = 0; i < f->n_matches; i++) {
+                free(f->matches[i].name);
+                free(f->matches[i].value);
+        }
+        free(f->matches);
+        strv_free(f->units);
+        strv_free(f->identifiers);
+        *f = (JournalFilter) {};
+}
+
+int journal_filter_add_match(JournalFilter *f, const char *assignment) {
+        const char *eq = strchr(assignment, '=');
+        if (!eq || !journal_field_name_valid(assignment, (size_t)(eq - assignment), true))
+                return -EINVAL;
+        JournalMatch *n = realloc(f->matches, (f->n_matches + 1) * sizeof *n);
+        if (!n)
+                return -ENOMEM;
+        f->matches = n;
+        JournalMatch *m = &f->matches[f->n_matches];
+        m->name = strndup(assignment, (size_t)(eq - assignment));
+        m->value = strdup(eq + 1);
+        m->value_len = strlen(eq + 1);
+        if (!m->name || !m->value) {
+                free(m->name);
+                free(m->value);
+                return -ENOMEM;
+        }
+        f->n_matches++;
+        return 0;
+}
+
+static bool is_glob(const char *s) {
+        return strpbrk(s, "*?[") != NULL;
+}
+
+static uint32_t *hash_list(char *const *l, size_t *ret_n) {
+        size_t n = strv_length(l);
+        uint32_t *h = calloc(n ? n : 1, sizeof *h);
+        if (!h)
+                return NULL;
+        for (size_t i = 0; i < n; i++)
+                h[i] = jf_hash(l[i], strlen(l[i]));
+        *ret_n = n;
+        return h;
+}
+
+void journal_reader_set_filter(JournalReader *r, const JournalFilter *f) {
+        r->filter = f;
+        free(r->unit_hashes);
+        free(r->ident_hashes);
+        r->unit_hashes = r->ident_hashes = NULL;
+        r->n_unit_hashes = r->n_ident_hashes = 0;
+        r->unit_globs = false;
+        if (!f)
+                return;
+        STRV_FOREACH(u, f->units)
+                r->unit_globs = r->unit_globs || is_glob(*u);
+        /* Without memory for the hash lists the prefilter lets everything through; the full match
+         * below still decides. */
+        if (f->units && !r->unit_globs)
+                r->unit_hashes = hash_list(f->units, &r->n_unit_hashes);
+        if (f->identifiers)
+                r->ident_hashes = hash_list(f->identifiers, &r->n_ident_hashes);
+        if (f->boot_set)
+                r->boot_hash = jf_hash_boot(f->boot_id);
+}
+
+static bool hash_in(const uint32_t *l, size_t n, uint32_t h) {
+        for (size_t i = 0; i < n; i++)
+                if (l[i] == h)
+                        return true;
+        return false;
+}
+
+static bool prefilter(const JournalReader *r, const JfIdx *x) {
+        const JournalFilter *f = r->filter;
+        if (!f)
+                return true;
+        if (x->realtime < f->since || (f->until && x->realtime > f->until))
+                return false;
+        if (f->priorities && (x->priority > 7 || !(f->priorities & (1U << x->priority))))
+                return false;
+        if (f->boot_set && x->boot_hash != r->boot_hash)
+                return false;
+        if (r->unit_hashes && r->n_unit_hashes > 0 &&
+            !hash_in(r->unit_hashes, r->n_unit_hashes, x->unit_hash) &&
+            !hash_in(r->unit_hashes, r->n_unit_hashes, x->unit2_hash))
+                return false;
+        if (r->ident_hashes && r->n_ident_hashes > 0 && !hash_in(r->ident_hashes, r->n_ident_hashes, x->ident_hash))
+                return false;
+        return true;
+}
+
+const char *journal_record_get(const JournalRecord *e, const char *name, size_t *ret_len) {
+        size_t n = strlen(name);
+        for (size_t i = 0; i < e->n_fields; i++)
+                if (e->fields[i].name_len == n && memcmp(e->fields[i].data, name, n) == 0) {
+                        if (ret_len)
+                                *ret_len = e->fields[i].len - n - 1;
+                        return e->fields[i].data + n + 1;
+                }
+        return NULL;
+}
+
+bool journal_record_has_value(const JournalRecord *e, const char *name, const char *value, size_t value_len) {
+        size_t n = strlen(name);
+        for (size_t i = 0; i < e->n_fields; i++) {
+                const JournalRecordField *fl = &e->fields[i];
+                if (fl->name_len == n && memcmp(fl->data, name, n) == 0 && fl->len - n - 1 == value_len &&
+                    memcmp(fl->data + n + 1, value, value_len) == 0)
+                        return true;
+        }
+        return false;
+}
+
+static bool has_glob_value(const JournalRecord *e, const char *name, const char *pattern) {
+        size_t n = strlen(name);
+        char v[512];
+        for (size_t i = 0; i < e->n_fields; i++) {
+                const JournalRecordField *fl = &e->fields[i];
+                size_t vl = fl->len - n - 1;
+                if (fl->name_len != n || memcmp(fl->data, name, n) != 0 || vl >= sizeof v)
+                        continue;
+                memcpy(v, fl->data + n + 1, vl);
+                v[vl] = 0;
+                if (strlen(v) == vl && fnmatch(pattern, v, 0) == 0)
+                        return true;
+        }
+        return false;
+}
+
+static bool unit_matches(const JournalRecord *e, const char *pattern) {
+        /* journalctl's add_matches_for_unit() */
+        if (has_glob_value(e, "_SYSTEMD_UNIT", pattern))
+                return true;
+        if (journal_record_has_value(e, "_PID", "1", 1) && has_glob_value(e, "UNIT", pattern))
+                return true;
+        if (!journal_record_has_value(e, "_UID", "0", 1))
+                return false;
+        if (has_glob_value(e, "OBJECT_SYSTEMD_UNIT", pattern))
+                return true;
+        return journal_record_has_value(e, "MESSAGE_ID", "fc2e22bc6ee647b6b90729ab34a250b1", 32) &&
+               has_glob_value(e, "COREDUMP_UNIT", pattern);
+}
+
+static bool entry_matches(const JournalReader *r, const JournalRecord *e) {
+        const JournalFilter *f = r->filter;
+        if (!f)
+                return true;
+        if (f->boot_set && memcmp(e->boot_id, f->boot_id, 16) != 0)
+                return false;
+        if (f->priorities) {
+                bool ok = false;
+                for (int p = 0; p < 8 && !ok; p++)
+                        ok = (f->priorities & (1U << p)) && journal_record_has_value(e, "PRIORITY", (char[]) { (char)('0' + p) }, 1);
+                if (!ok)
+                        return false;
+        }
+        if (f->units) {
+                bool ok = false;
+                STRV_FOREACH(u, f->units)
+                        if ((ok = unit_matches(e, *u)))
+                                break;
+                if (!ok)
+                        return false;
+        }
+        if (f->identifiers) {
+                bool ok = false;
+                STRV_FOREACH(t, f->identifiers)
+                        if ((ok = journal_record_has_value(e, "SYSLOG_IDENTIFIER", *t, strlen(*t))))
+                                break;
+                if (!ok)
+                        return false;
+        }
+        /* FIELD=VALUE matches: OR within a field, AND across fields. */
+        for (size_t i = 0; i < f->n_matches; i++) {
+                bool first = true, ok = false;
+                for (size_t j = 0; j < i && first; j++)
+                        first = !streq(f->matches[j].name, f->matches[i].name);
+                if (!first)
+                        continue;
+                for (size_t j = i; j < f->n_matches && !ok; j++)
+                        ok = streq(f->matches[j].name, f->matches[i].name) &&
+                             journal_record_has_value(e, f->matches[j].name, f->matches[j].value, f->matches[j].value_len);
+                if (!ok)
+                        return false;
+        }
+        return true;
+}
+
+/* Read entry i of f into *ret. 1 ok, 0 damaged (skip), <0 error. */
+static int read_entry(JournalReader *r, RFile *f, size_t i, JournalRecord *ret) {
+        const JfIdx *x = &f->idx[i];
+        ssize_t k = jf_record_read(f->fd, x->offset, &r->buf, &r->buf_size);
+        if (k == -ENOMEM)
+                return (int)k;
+        if (k <= 0)
+                return 0;
+        const uint8_t *rec = r->buf;
+        uint64_t v[3];
+        uint32_t n;
+        memcpy(&n, rec + 12, 4);
+        memcpy(v, rec + 16, 24);
+        if (le64toh(v[0]) != x->seqnum)
+                return 0;
+        n = le32toh(n);
+        if (r->cap_fields < n) {
+                JournalRecordField *nf = realloc(r->fields, n * sizeof *nf);
+                if (!nf)
+                        return -ENOMEM;
+                r->fields = nf;
+                r->cap_fields = n;
+        }
+        size_t pos = JF_RECORD_HEADER_SIZE, c = 0;
+        const char *d;
+        size_t l;
+        while (c < n && jf_record_next_field(rec, &pos, &d, &l) > 0) {
+                const char *eq = memchr(d, '=', l);
+                r->fields[c++] = (JournalRecordField) { .data = d, .len = l, .name_len = eq ? (size_t)(eq - d) : l };
+        }
+        *ret = (JournalRecord) {
+                .seqnum = le64toh(v[0]),
+                .realtime = le64toh(v[1]),
+                .monotonic = le64toh(v[2]),
+                .n_fields = c,
+                .fields = r->fields,
+        };
+        memcpy(ret->boot_id, rec + 40, 16);
+        memcpy(ret->seqnum_id, f->header.seqnum_id, 16);
+        return 1;
+}
+
+static size_t file_index(const JournalReader *r, const RFile *f) {
+        for (size_t i = 0; i < r->n_f; i++)
+                if (r->f[i] == f)
+                        return i;
+        return SIZE_MAX;
+}
+
+void journal_reader_seek_head(JournalReader *r) {
+        r->gap_file = r->n_f > 0 ? r->f[0] : NULL;
+        r->gap_idx = 0;
+        r->at_tail = false;
+}
+
+void journal_reader_seek_tail(JournalReader *r) {
+        r->gap_file = NULL;
+        r->at_tail = true;
+}
+
+static int check(JournalReader *r, RFile *f, size_t i, JournalRecord *ret) {
+        if (!prefilter(r, &f->idx[i]))
+                return 0;
+        int q = read_entry(r, f, i, ret);
+        if (q <= 0)
+                return q;
+        return entry_matches(r, ret);
+}
+
+int journal_reader_next(JournalReader *r, JournalRecord *ret) {
+        size_t fi, ei;
+        if (r->at_tail) {
+                /* At the tail: only what was appended after the seek (follow mode). */
+                if (r->n_f == 0)
+                        return 0;
+                RFile *last = r->f[r->n_f - 1];
+                int q = rfile_load(last);
+                if (q < 0)
+                        return q;
+                r->at_tail = false;
+                r->gap_file = last;
+                r->gap_idx = last->n_idx;
+        }
+        if (!r->gap_file) {
+                if (r->n_f == 0)
+                        return 0;
+                r->gap_file = r->f[0];
+                r->gap_idx = 0;
+        }
+        fi = file_index(r, r->gap_file);
+        if (fi == SIZE_MAX)
+                return -ESTALE;
+        ei = r->gap_idx;
+        for (; fi < r->n_f; fi++, ei = 0) {
+                RFile *f = r->f[fi];
+                int q = rfile_load(f);
+                if (q < 0)
+                        return q;
+                for (; ei < f->n_idx; ei++) {
+                        r->gap_file = f;
+                        r->gap_idx = ei + 1;
+                        q = check(r, f, ei, ret);
+                        if (q != 0)
+                                return q;
+                }
+                r->gap_file = f;
+                r->gap_idx = f->n_idx;
+        }
+        return 0;
+}
+
+int journal_reader_previous(JournalReader *r, JournalRecord *ret) {
+        size_t fi, ei;
+        if (r->n_f == 0)
+                return 0;
+        if (r->at_tail || !r->gap_file) {
+                RFile *last = r->f[r->n_f - 1];
+                int q = rfile_load(last);
+                if (q < 0)
+                        return q;
+                r->at_tail = false;
+                r->gap_file = last;
+                r->gap_idx = last->n_idx;
+        }
+        fi = file_index(r, r->gap_file);
+        if (fi == SIZE_MAX)
+                return -ESTALE;
+        ei = r->gap_idx;
+        for (;;) {
+                RFile *f = r->f[fi];
+                int q = rfile_load(f);
+                if (q < 0)
+                        return q;
+                if (ei > f->n_idx)
+                        ei = f->n_idx;
+                while (ei > 0) {
+                        ei--;
+                        r->gap_file = f;
+                        r->gap_idx = ei;
+                        q = check(r, f, ei, ret);
+                        if (q != 0)
+                                return q;
+                }
+                if (fi == 0)
+                        return 0;
+                fi--;
+                ei = SIZE_MAX;
+        }
+}
+
+int journal_reader_seek_realtime(JournalReader *r, uint64_t usec) {
+        /* Files are in time order: the first file whose last entry is >= usec, then bisect in it. */
+        for (size_t fi = 0; fi < r->n_f; fi++) {
+                RFile *f = r->f[fi];
+                int q = rfile_load(f);
+                if (q < 0)
+                        return q;
+                if (f->n_idx == 0 || f->idx[f->n_idx - 1].realtime < usec)
+                        continue;
+                size_t lo = 0, hi = f->n_idx;
+                while (lo < hi) {
+                        size_t mid = lo + (hi - lo) / 2;
+                        if (f->idx[mid].realtime < usec)
+                                lo = mid + 1;
+                        else
+                                hi = mid;
+                }
+                r->gap_file = f;
+                r->gap_idx = lo;
+                r->at_tail = false;
+                return 0;
+        }
+        journal_reader_seek_tail(r);
+        return 0;
+}
+
+int journal_reader_refresh(JournalReader *r) {
+        for (size_t i = 0; i < r->n_f; i++)
+                r->f[i]->seen = false;
+        int q = scan_sources(r);
+        if (q < 0)
+                return q;
+        /* Files deleted meanwhile (vacuum) stay open and readable; they are dropped when not
+         * holding the position. */
+        size_t j = 0;
+        for (size_t i = 0; i < r->n_f; i++) {
+                if (!r->f[i]->seen && r->f[i] != r->gap_file) {
+                        rfile_free(r->f[i]);
+                        continue;
+                }
+                r->f[j++] = r->f[i];
+        }
+        r->n_f = j;
+        for (size_t i = 0; i < r->n_f; i++)
+                if (r->f[i]->loaded) {
+                        q = rfile_load(r->f[i]);
+                        if (q < 0)
+                                return q;
+                }
+        return 0;
+}
+
+int journal_reader_wait(JournalReader *r, uint64_t timeout_usec) {
+        if (r->inotify_fd < 0) {
+                r->inotify_fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+                if (r->inotify_fd < 0)
+                        return -errno;
+                uint32_t mask = IN_CREATE | IN_MODIFY | IN_MOVED_TO | IN_MOVED_FROM | IN_DELETE | IN_CLOSE_WRITE;
+                STRV_FOREACH(d, r->dirs)
+                        (void) inotify_add_watch(r->inotify_fd, *d, mask | IN_ONLYDIR);
+                STRV_FOREACH(p, r->files)
+                        (void) inotify_add_watch(r->inotify_fd, *p, IN_MODIFY);
+                /* A change that happened before the watch existed is caught by the caller's refresh. */
+                return 1;
+        }
+        struct pollfd p = { .fd = r->inotify_fd, .events = POLLIN };
+        int ms = timeout_usec == UINT64_MAX ? -1 : (int)(timeout_usec / 1000 > INT32_MAX ? INT32_MAX : timeout_usec / 1000);
+        int n = poll(&p, 1, ms);
+        if (n < 0)
+                return errno == EINTR ? 0 : -errno;
+        if (n == 0)
+                return 0;
+        char buf[4096];
+        while (read(r->inotify_fd, buf, sizeof buf) > 0)
+                ;
+        return 1;
+}
+
+int journal_reader_list_boots(JournalReader *r, JournalBoot **ret, size_t *ret_n) {
+        JournalBoot *l = NULL;
+        size_t n = 0;
+        _cleanup_free_ uint8_t *rec = NULL;
+        size_t rec_size = 0;
+        for (size_t fi = 0; fi < r->n_f; fi++) {
+                RFile *f = r->f[fi];
+                int q = rfile_load(f);
+                if (q < 0)
+                        goto fail;
+                uint32_t cur_hash = 0;
+                JournalBoot *cur = NULL;
+                for (size_t i = 0; i < f->n_idx; i++) {
+                        const JfIdx *x = &f->idx[i];
+                        if (!cur || x->boot_hash != cur_hash) {
+                                ssize_t k = jf_record_read(f->fd, x->offset, &rec, &rec_size);
+                                if (k == -ENOMEM) {
+                                        q = -ENOMEM;
+                                        goto fail;
+                                }
+                                if (k <= 0)
+                                        continue;
+                                cur = NULL;
+                                for (size_t b = 0; b < n && !cur; b++)
+                                        if (memcmp(l[b].id, rec + 40, 16) == 0)
+                                                cur = &l[b];
+                                if (!cur) {
+                                        JournalBoot *nl = realloc(l, (n + 1) * sizeof *nl);
+                                        if (!nl) {
+                                                q = -ENOMEM;
+                                                goto fail;
+                                        }
+                                        l = nl;
+                                        cur = &l[n++];
+                                        memcpy(cur->id, rec + 40, 16);
+                                        cur->first = x->realtime;
+                                        cur->last = x->realtime;
+                                }
+                                cur_hash = x->boot_hash;
+                        }
+                        if (x->realtime < cur->first) cur->first = x->realtime;
+                        if (x->realtime > cur->last) cur->last = x->realtime;
+                }
+                continue;
+        fail:
+                free(l);
+                return q;
+        }
+        /* Oldest boot first, by its first entry. */
+        for (size_t i = 1; i < n; i++)
+                for (size_t j = i; j > 0 && l[j - 1].first > l[j].first; j--) {
+                        JournalBoot t = l[j];
+                        l[j] = l[j - 1];
+                        l[j - 1] = t;
+                }
+        *ret = l;
+        *ret_n = n;
+        return 0;
+}
