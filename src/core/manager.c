@@ -382,6 +382,7 @@ fail:
 void manager_free(Manager *m) {
         if (!m) return;
         manager_log_streams_drain(m);
+        manager_journal_done(m);   /* the store is closed last, after every stream was read */
         for (size_t i = 0; i < m->n_list; i++) munit_free(m->list[i]);
         free(m->list);
         hashmap_free(m->units);
@@ -434,6 +435,7 @@ static void apply_tmpfiles(Manager *m) {
 
 int manager_boot(Manager *m) {
         const char *target = m->set.default_unit ? m->set.default_unit : "default.target";
+        (void)manager_setup_journal(m);   /* first: the welcome and every status line are journaled */
         welcome();
         int r = manager_setup_notify(m);
         if (r < 0) log_notice("No notification socket (%s): Type=notify services cannot report readiness.", strerror(-r));
@@ -456,5 +458,6 @@ int manager_boot(Manager *m) {
 int manager_run(Manager *m) {
         int r = event_loop(m->event);
         manager_log_streams_drain(m);   /* what services wrote last still reaches stdout */
+        manager_journal_drain(m);
         return r;
 }

@@ -38,6 +38,7 @@ const char *job_result_to_string(JobResult r);
 typedef struct Manager Manager;
 typedef struct MUnit MUnit;
 typedef struct LogStream LogStream;
+typedef struct JournalServer JournalServer;
 
 typedef struct Job {
         uint32_t id;
@@ -217,6 +218,7 @@ struct Manager {
         bool final_phase;           /* the last SIGTERM/SIGKILL round of shutdown has begun */
         ProcSnapshot procs;
         LogStream *log_streams;     /* open capture streams (log-stream.c) */
+        JournalServer *journal;     /* the journal server (journal.c); NULL if it could not start */
         int log_format;             /* JournalForwardFormat for service lines on stdout */
         usec_t userspace_monotonic; /* when this manager started: OnBootSec=/OnStartupSec= base in a container */
 };
@@ -291,6 +293,12 @@ int log_stream_new(MUnit *u, const char *path, int *ret_fd, LogStream **ret);
 void log_stream_set_pid(LogStream *s, pid_t pid);
 /* Read whatever is left in every stream (at exit, so nothing written is lost); free them. */
 void manager_log_streams_drain(Manager *m);
+
+/* journal.c: the journal server (store, sockets, forwarding). Setup at boot; drain after the loop
+ * (what clients sent last still reaches stdout); done last (closes the store). */
+int manager_setup_journal(Manager *m);
+void manager_journal_drain(Manager *m);
+void manager_journal_done(Manager *m);
 
 /* socket.c */
 int socket_start(MUnit *u);
