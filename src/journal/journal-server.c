@@ -292,7 +292,9 @@ int journal_server_dispatch(JournalServer *s, JournalEntry *e, int priority, con
         const char *unit = have_unit ? ui.unit : o->unit;
         int r = 0;
         if (have_unit && ui.log_level_max >= 0 && (priority & 7) > ui.log_level_max) goto done;
-        if (!streq_ptr(o->transport, "driver") && !ratelimit_pass(s, unit, have_unit ? &ui : NULL)) goto done;
+        /* the manager's own messages and the server's are never rate limited */
+        if (!streq_ptr(o->transport, "driver") && pid != s->self.pid && !ratelimit_pass(s, unit, have_unit ? &ui : NULL))
+                goto done;
         if (have_unit)
                 STRV_FOREACH(f, ui.extra_fields) (void)journal_entry_add_pair(e, *f, strlen(*f), false);
         if ((r = add_server_fields(s, e, o, unit, have_unit ? ui.invocation_id : NULL)) < 0) goto done;

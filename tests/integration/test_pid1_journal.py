@@ -202,3 +202,131 @@ def test_blocked_stdout_keeps_pid1_working_and_counts_lost_lines(boot, tinysd):
     # forwarding resumed: a later line arrives
     c.exec([LOGGER, "-t", "after", "back to normal"])
     c.wait_for(r"after\[\d+\]: back to normal")
+
+
+def test_flooding_service_does_not_delay_another(boot, tinysd):
+    c = boot(units={
+        "flood.service": """
+            [Service]
+            ExecStart=/bin/sh -c 'while :; do echo "flood flood flood flood flood flood flood flood flood"; done'
+            """,
+        "tick.service": """
+            [Service]
+            ExecStart=/bin/sh -c 'i=0; while [ $i -lt 10 ]; do echo "tick $i $(date +%%s%%N)"; i=$((i+1)); sleep 0.2; done'
+            """}, enable=["flood.service", "tick.service"])
+    m = c.wait_for(r"tick\.service\[\d+\]: tick 9 (\d+)", timeout=20)
+    delays = []
+    for mm in re.finditer(r"tick\.service\[\d+\]: tick \d+ (\d+)", c.output()):
+        delays.append(mm.group(1))
+    assert len(delays) == 10 and m
+    # every tick is also in the journal, promptly, despite the flood
+    es = wait_entries(c, tinysd, lambda es: len(es) >= 10, "-u", "tick.service", "_TRANSPORT=stdout")
+    for e in es:
+        sent = int(e["MESSAGE"].split()[2]) // 1000
+        assert int(e["__REALTIME_TIMESTAMP"]) - sent < 2_000_000, "a tick waited behind the flood"
+    assert len(entries(c, tinysd, "-u", "flood.service", "-n", "5")) == 5
+
+
+def test_entries_survive_sigkill_and_next_boot_appends(boot, tinysd, container_factory):
+    units = {"w.service": """
+        [Service]
+        ExecStart=/bin/sh -c 'i=0; while :; do echo "write $i"; i=$((i+1)); done'
+        """}
+    c = boot(units=units, enable=["w.service"])
+    c.wait_for(r"w\.service\[\d+\]: write 20000", timeout=20)
+    c.kill()
+    c.path("/etc/systemd/system/multi-user.target.wants/w.service").unlink()
+    c2 = container_factory(tinysd, workdir=c.workdir, units={"after.service": """
+        [Service]
+        Type=oneshot
+        ExecStart=/bin/echo second boot
+        """}, enable=["after.service"]).start()
+    c2.wait_for(r"Finished after\.service")
+    es = wait_entries(c2, tinysd, lambda es: "second boot" in messages(es), "-u", "after.service")
+    runs = {}
+    for e in entries(c2, tinysd, "-u", "w.service", "_TRANSPORT=stdout"):
+        runs.setdefault(e["_SYSTEMD_INVOCATION_ID"], []).append(e["MESSAGE"])
+    assert len(runs) == 1
+    first = list(runs.values())[0]
+    assert len(first) >= 20000
+    bad = [(i, m) for i, m in enumerate(first) if m != f"write {i}"]
+    assert not bad, ("every complete entry, in order, none torn", bad[:5], len(first))
+    everything = messages(entries(c2, tinysd, "-n", "all"))
+    assert everything.index("second boot") > everything.index(first[-1]), "appended after the old entries"
+    boots = {e["_BOOT_ID"] for e in entries(c2, tinysd, "-n", "100000")}
+    assert len(boots) == 1, "same kernel: systemd also keeps the boot id across container restarts"
+
+
+def test_rate_limit_when_configured(boot, tinysd):
+    c = boot(units={"chatty.service": """
+        [Service]
+        Type=oneshot
+        ExecStart=/bin/sh -c 'for i in 1 2 3 4 5 6 7 8 9 10 11 12; do echo "line $i"; done; sleep 1.5; echo after-window'
+        """, "calm.service": """
+        [Service]
+        Type=oneshot
+        ExecStart=/bin/sh -c 'for i in 1 2 3 4 5 6 7 8 9 10 11 12; do echo "calm $i"; done'
+        LogRateLimitBurst=100
+        """}, enable=["chatty.service", "calm.service"],
+        files={"/etc/systemd/journald.conf.d/50-rate.conf": "[Journal]\nRateLimitIntervalSec=1s\nRateLimitBurst=5\n"})
+    c.wait_for(r"Finished chatty\.service", timeout=20)
+    out = c.output()
+    assert [f"line {i}" for i in range(1, 6)] == re.findall(r"chatty\.service\[\d+\]: (line \d+)", out)
+    assert "Suppressed 7 messages from chatty.service" in out
+    es = entries(c, tinysd, "_TRANSPORT=stdout", "-u", "chatty.service")
+    assert messages(es) == [f"line {i}" for i in range(1, 6)] + ["after-window"]
+    sup = entries(c, tinysd, "MESSAGE_ID=a596d6fe7bfa4994828e72309e95d61e")
+    assert messages(sup) == ["Suppressed 7 messages from chatty.service"]
+    assert len(entries(c, tinysd, "-u", "calm.service", "_TRANSPORT=stdout")) == 12, "LogRateLimitBurst= per unit"
+
+
+def test_rate_limit_off_by_default(boot, tinysd):
+    c = boot(units={"many.service": """
+        [Service]
+        Type=oneshot
+        ExecStart=/bin/sh -c 'i=0; while [ $i -lt 20000 ]; do echo "m $i"; i=$((i+1)); done'
+        """}, enable=["many.service"])
+    c.wait_for(r"Finished many\.service", timeout=30)
+    assert len(entries(c, tinysd, "-u", "many.service", "_TRANSPORT=stdout")) == 20000
+    assert "Suppressed" not in c.output()
+
+
+def test_per_unit_opt_out_of_forwarding(boot, tinysd):
+    c = boot(units={"secret.service": """
+        [Service]
+        Type=oneshot
+        ExecStart=/bin/echo only-in-the-journal
+        ExecStart=/usr/bin/logger -t secret-logger also-journal-only
+        X-Tinysd-ForwardToConsole=no
+        """, "loud.service": """
+        [Service]
+        Type=oneshot
+        ExecStart=/bin/echo on-stdout
+        """}, enable=["secret.service", "loud.service"])
+    c.wait_for(r"Finished secret\.service")
+    c.wait_for(r"loud\.service\[\d+\]: on-stdout")
+    wait_entries(c, tinysd, lambda es: {"only-in-the-journal", "also-journal-only"} <= set(messages(es)),
+                 "-u", "secret.service")
+    assert "only-in-the-journal" not in c.output() and "also-journal-only" not in c.output()
+    # systemd ignores the X- key: the unit is valid there too
+    v = c.exec(["/usr/bin/systemd-analyze", "verify", "/etc/systemd/system/secret.service"])
+    assert "X-Tinysd" not in v.stderr, v.stderr
+
+
+def test_lines_written_while_stopping_reach_stdout_and_journal(boot, tinysd):
+    c = boot(units={"bye.service": """
+        [Service]
+        ExecStart=/bin/sh -c 'trap "echo stopping-now; logger -t bye-logger logged-while-stopping; exit 0" TERM; echo up; while :; do sleep 0.1; done'
+        """}, enable=["bye.service"])
+    c.wait_for(r"bye\.service\[\d+\]: up")
+    c.stop()
+    out = c.output()
+    assert re.search(r"bye\.service\[\d+\]: stopping-now", out), out
+    assert re.search(r"bye\.service\[\d+\]: logged-while-stopping", out), out
+    j = pathlib.Path(tinysd).with_name("journalctl")
+    mid = pathlib.Path("/etc/machine-id").read_text().strip()
+    import subprocess
+    p = subprocess.run([str(j), "-D", str(c.path(f"/var/log/journal/{mid}")), "-u", "bye.service", "-o", "cat"],
+                       capture_output=True, text=True, timeout=20)
+    assert "stopping-now\n" in p.stdout and "logged-while-stopping\n" in p.stdout, p.stdout + p.stderr
+    assert "Stopped bye.service" in p.stdout
