@@ -60,7 +60,8 @@ struct JournalServer {
         Hashmap *rate;
         char *dgram;                    /* receive buffer, grown on demand up to JOURNAL_SERVER_DGRAM_MAX */
         size_t dgram_size;
-        JournalCreds cache;             /* the last datagram sender's /proc data */
+        JournalCreds cache;             /* the last datagram sender's /proc data and unit */
+        char *cache_unit;
         usec_t cache_time;
 };
 
@@ -416,16 +417,25 @@ static int receive(JournalServer *s, int fd, Datagram *d) {
         return 1;
 }
 
-/* The sender's /proc data, reused for a flood of datagrams from one process. */
-static const JournalCreds *sender_creds(JournalServer *s, const Datagram *d) {
+/* The sender's /proc data and unit, reused for a flood of datagrams from one process (the pid →
+ * unit lookup may walk /proc). */
+static const JournalCreds *sender_creds(JournalServer *s, const Datagram *d, const char **ret_unit) {
+        *ret_unit = NULL;
         if (!d->have_cred || d->cred.pid <= 0) return NULL;
         usec_t now = now_usec(CLOCK_MONOTONIC);
-        if (s->cache.pid == d->cred.pid && s->cache.uid == d->cred.uid && s->cache.gid == d->cred.gid &&
-            now - s->cache_time < USEC_PER_SEC)
-                return &s->cache;
-        journal_creds_done(&s->cache);
-        (void)journal_creds_read(&s->cache, NULL, d->cred.pid, d->cred.uid, d->cred.gid);
-        s->cache_time = now;
+        if (s->cache.pid != d->cred.pid || s->cache.uid != d->cred.uid || s->cache.gid != d->cred.gid ||
+            now - s->cache_time >= USEC_PER_SEC) {
+                journal_creds_done(&s->cache);
+                free(s->cache_unit);
+                s->cache_unit = NULL;
+                (void)journal_creds_read(&s->cache, NULL, d->cred.pid, d->cred.uid, d->cred.gid);
+                JournalUnitInfo ui = {};
+                if (s->hooks.unit_lookup && d->cred.pid != s->self.pid &&
+                    s->hooks.unit_lookup(d->cred.pid, NULL, &ui, s->hooks.userdata) && ui.unit)
+                        s->cache_unit = strdup(ui.unit);
+                s->cache_time = now;
+        }
+        *ret_unit = s->cache_unit;
         return &s->cache;
 }
 
@@ -443,7 +453,8 @@ static int on_native_entry(JournalEntry *entry, int priority, void *userdata) {
 }
 
 static void handle_native(JournalServer *s, Datagram *d) {
-        NativeCtx c = { .s = s, .origin = { .transport = "journal", .creds = sender_creds(s, d), .realtime = d->realtime } };
+        NativeCtx c = { .s = s, .origin = { .transport = "journal", .realtime = d->realtime } };
+        c.origin.creds = sender_creds(s, d, &c.origin.unit);
         if (d->size == 0 && d->n_fds == 1) {
                 _cleanup_free_ void *buf = NULL;
                 size_t n = 0;
@@ -463,7 +474,8 @@ static void handle_syslog(JournalServer *s, Datagram *d) {
         JournalEntry e = {};
         int priority = LOG_USER | LOG_INFO;
         if (journal_syslog_parse(s->dgram, d->size, JOURNAL_SYSLOG_RFC5424, &e, &priority) < 0) return;
-        JournalOrigin o = { .transport = "syslog", .creds = sender_creds(s, d), .realtime = d->realtime };
+        JournalOrigin o = { .transport = "syslog", .realtime = d->realtime };
+        o.creds = sender_creds(s, d, &o.unit);
         (void)journal_server_dispatch(s, &e, priority, &o);
 }
 
@@ -756,6 +768,7 @@ JournalServer *journal_server_free(JournalServer *s) {
         free(s->store_dir);
         free(s->dgram);
         journal_creds_done(&s->cache);
+        free(s->cache_unit);
         journal_creds_done(&s->self);
         free(s);
         return NULL;
