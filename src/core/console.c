@@ -13,6 +13,7 @@
 #include "core/console.h"
 #include "core/manager.h"
 #include "journal/journal-server.h"
+#include "unit/name.h"
 
 #define CONSOLE_QUEUE_MAX (1024 * 1024)
 
@@ -93,10 +94,23 @@ static void journal_line(int level, const char *unit, const char *message_id, co
         con.in_journal = false;
 }
 
+/* "foo.service: Main process exited, ..." is about foo.service: systemd stores UNIT= with it */
+static void journal_log_message(int level, const char *msg) {
+        char unit[256];
+        const char *colon = strstr(msg, ": ");
+        size_t n = colon ? (size_t)(colon - msg) : 0;
+        if (n > 0 && n < sizeof unit) {
+                memcpy(unit, msg, n);
+                unit[n] = 0;
+        }
+        bool is_unit = n > 0 && n < sizeof unit && unit_name_is_valid(unit, UNIT_NAME_PLAIN | UNIT_NAME_INSTANCE);
+        journal_line(level, is_unit ? unit : NULL, NULL, msg);
+}
+
 static void log_to_console(int level, const char *msg, void *userdata) {
         (void)userdata;
         if (level > con.max_level) return;
-        journal_line(level, NULL, NULL, msg);
+        journal_log_message(level, msg);
         char line[2048];
         int n = snprintf(line, sizeof line, "tinysd[%d]: %s\n", (int)getpid(), msg);
         if (n < 0) return;

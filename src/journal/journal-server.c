@@ -57,6 +57,7 @@ struct JournalServer {
         EventSource *native_io, *stdout_io, *syslog_io;
         ServerStream *streams;
         unsigned n_streams;
+        bool streams_full;              /* refusing connections: said once until there is room */
         Hashmap *rate;
         char *dgram;                    /* receive buffer, grown on demand up to JOURNAL_SERVER_DGRAM_MAX */
         size_t dgram_size;
@@ -509,6 +510,7 @@ static void stream_free(ServerStream *t) {
                 if (*p == t) {
                         *p = t->next;
                         s->n_streams--;
+                        s->streams_full = false;
                         break;
                 }
         event_source_free(t->io);
@@ -553,7 +555,8 @@ static int on_stream(EventSource *src, int fd, uint32_t revents, void *userdata)
 
 static void accept_stream(JournalServer *s, int cfd) {
         if (s->n_streams >= JOURNAL_SERVER_STREAMS_MAX) {
-                log_warning("Too many stdout streams, refusing connection.");
+                if (!s->streams_full) log_warning("Too many stdout streams, refusing connection.");
+                s->streams_full = true;
                 close(cfd);
                 return;
         }

@@ -336,3 +336,110 @@ def test_lines_written_while_stopping_reach_stdout_and_journal(boot, tinysd):
     # the store was closed cleanly: the last entries are the manager's final lines
     p = subprocess.run([str(j), "-D", jdir, "-n", "1", "-o", "cat"], capture_output=True, text=True, timeout=20)
     assert p.stdout.startswith(("Stopped target", "Removed slice")), p.stdout
+
+
+def test_unusable_store_never_stops_forwarding(boot, tinysd, tmp_path):
+    # /var/log/journal and /run/log are files: no store anywhere
+    c = boot(start=False, units={"still.service": """
+        [Service]
+        Type=oneshot
+        ExecStart=/bin/echo forwarded anyway
+        """}, enable=["still.service"])
+    c.path("/var/log/journal").write_text("not a directory")
+    c.path("/run/log").write_text("not a directory")
+    c.start()
+    c.wait_for(r"still\.service\[\d+\]: forwarded anyway")
+    c.wait_for(r"Finished still\.service")
+    out = c.output()
+    assert len(re.findall(r"Cannot open the journal in /run/log/journal/\w+: .*Messages are forwarded to stdout only\.", out)) == 1, out
+    assert c.exec([LOGGER, "-t", "x", "socket still served"]).returncode == 0
+    c.wait_for(r"x\[\d+\]: socket still served")
+
+
+def test_volatile_fallback_when_var_log_journal_is_unusable(boot, tinysd):
+    c = boot(start=False, units={"v.service": """
+        [Service]
+        Type=oneshot
+        ExecStart=/bin/echo into run
+        """}, enable=["v.service"])
+    c.path("/var/log/journal").write_text("not a directory")
+    c.start()
+    c.wait_for(r"Finished v\.service")
+    mid = c.exec(["cat", "/etc/machine-id"]).stdout.strip()
+    assert c.path(f"/run/log/journal/{mid}").is_dir()
+    assert messages(wait_entries(c, tinysd, lambda es: len(es) == 1, "-u", "v.service", "_TRANSPORT=stdout")) == ["into run"]
+
+
+def test_unprivileged_pid1(boot, tinysd):
+    c = boot(user=1000, units={"u.service": """
+        [Service]
+        Type=oneshot
+        ExecStart=/bin/echo as uid 1000
+        """}, enable=["u.service"])
+    c.wait_for(r"Finished u\.service")
+    es = wait_entries(c, tinysd, lambda es: len(es) == 1, "-u", "u.service", "_TRANSPORT=stdout")
+    assert es[0]["_UID"] == "1000" and es[0]["MESSAGE"] == "as uid 1000"
+    # /dev/log cannot be made by uid 1000: said once; the socket itself works
+    assert len(re.findall(r"Cannot create /dev/log", c.output())) == 1, c.output()
+    p = c.exec([LOGGER, "-u", "/run/systemd/journal/dev-log", "-t", "direct", "hi"])
+    assert p.returncode == 0, p.stderr
+    c.wait_for(r"direct\[\d+\]: hi")
+
+
+HOSTILE = r"""
+import os, socket, struct, time
+socks = []
+for i in range(300):                      # more than PID 1 accepts
+    s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    try:
+        s.connect("/run/systemd/journal/stdout")
+    except OSError:
+        break
+    socks.append(s)
+socks[0].sendall(b"\xff" * 300)           # a header line that never ends: the stream is closed
+d = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+d.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, 4 << 20)
+for payload in (b"\0" * 100, b"BIN\n" + struct.pack("<Q", 1 << 60), b"=x\n" * 2000, os.urandom(150000)):
+    try:
+        d.sendto(payload, "/run/systemd/journal/socket")
+        d.sendto(payload, "/run/systemd/journal/dev-log")
+    except OSError:
+        pass
+r, w = os.pipe()
+try:
+    socket.send_fds(d, [b""], [r], address="/run/systemd/journal/socket")
+except OSError:
+    pass
+print("sent", len(socks), flush=True)
+time.sleep(2)                             # hold the connections: PID 1 sees them all at once
+"""
+
+
+def test_hostile_clients_degrade_only_themselves(boot, tinysd):
+    c = boot(files={"/var/lib/hostile.py": HOSTILE})
+    c.wait_for(r"Reached target .*Multi-User")
+    p = c.exec([PYTHON, "/var/lib/hostile.py"], timeout=30)
+    assert p.returncode == 0 and p.stdout.startswith("sent "), p.stderr
+    assert c.output().count("Too many stdout streams, refusing connection.") == 1
+    assert c.exec([LOGGER, "-t", "fine", "after the attack"]).returncode == 0
+    c.wait_for(r"fine\[\d+\]: after the attack")
+    assert messages(wait_entries(c, tinysd, lambda es: len(es) == 1, "-t", "fine")) == ["after the attack"]
+
+
+def test_manager_messages_about_a_unit_carry_unit(boot, tinysd):
+    c = boot(units={"bad.service": """
+        [Unit]
+        Description=Bad
+        [Service]
+        Type=oneshot
+        ExecStart=/bin/sh -c 'echo failing; exit 3'
+        """}, enable=["bad.service"])
+    c.wait_for(r"Failed to start bad\.service")
+    es = wait_entries(c, tinysd, lambda es: any(e.get("MESSAGE_ID") == "be02cf6855d2428ba40df7e9d022f03d" for e in es),
+                      "-u", "bad.service")
+    mine = {e["MESSAGE"]: e for e in es if e["_PID"] == "1"}
+    exited = [m for m in mine if m.startswith("bad.service: Main process exited, code=exited, status=3/")]
+    assert len(exited) == 1 and mine[exited[0]]["UNIT"] == "bad.service", list(mine)
+    failed = mine["Failed to start bad.service - Bad."]
+    assert failed["PRIORITY"] == "3" and failed["UNIT"] == "bad.service" and failed["SYSLOG_IDENTIFIER"] == "systemd"
+    assert [e["MESSAGE"] for e in es if e["_PID"] != "1"] == ["failing"]
