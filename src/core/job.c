@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include "base/log.h"
 #include "base/strv.h"
+#include "core/dbus.h"
 #include "core/manager.h"
 
 static const char *const job_type_table[_JOB_TYPE_MAX] = {
@@ -293,6 +294,7 @@ static int job_install(Manager *m, MUnit *u, JobType type, bool irreversible, Jo
         u->job = j;
         m->n_jobs++;
         job_requeue(j);
+        manager_bus_job_new(m, j);
         *ret = j;
         return 0;
 }
@@ -488,6 +490,7 @@ void job_finish(Job *j, JobResult r) {
         JobType type = j->type;
         log_debug("%s: Job %u %s/%s finished, result=%s", u->id, j->id, u->id, job_type_to_string(type), job_result_to_string(r));
         job_print_status(j, r);
+        manager_bus_job_removed(m, j->id, u->id, r);
         job_free(j);
         if (type == JOB_START && r != JOB_DONE) job_fail_dependents(u);
         /* Requisite/verify-active failures propagate like start failures */

@@ -37,6 +37,13 @@ const char *job_result_to_string(JobResult r);
 
 typedef struct Manager Manager;
 typedef struct MUnit MUnit;
+typedef struct BusServer BusServer;
+
+/* A point in time on both clocks, as systemd keeps its unit timestamps (0/0: never). */
+typedef struct DualTimestamp {
+        usec_t realtime, monotonic;
+} DualTimestamp;
+void dual_timestamp_now(DualTimestamp *ts);
 typedef struct LogStream LogStream;
 
 typedef struct Job {
@@ -141,6 +148,8 @@ typedef struct ServiceRuntime {
         usec_t watchdog_usec;
         EventSource *watchdog_timer;
         int main_exit_code, main_exit_status;  /* CLD_* and status, for $EXIT_CODE/$EXIT_STATUS */
+        pid_t exec_main_pid;                   /* the last main process (ExecMainPID=) */
+        DualTimestamp exec_main_start, exec_main_exit;
         bool forbid_restart, reload_pending_ready;
         unsigned n_restarts;
         char *status_text;
@@ -166,6 +175,9 @@ struct MUnit {
         bool sandbox_notice_done, pam_notice_done;
         char invocation_id[33];
         usec_t active_enter, inactive_enter;
+        /* systemd's unit timestamps (D-Bus StateChangeTimestamp=, ActiveEnterTimestamp=, ...) */
+        DualTimestamp state_change_ts, inactive_exit_ts, active_enter_ts, active_exit_ts, inactive_enter_ts;
+        DualTimestamp condition_ts, assert_ts;
         /* start rate limit (StartLimitIntervalSec=/Burst=) */
         RateLimit start_limit;
         /* every pid ever seen in this unit (oldest dropped): seeds for process discovery */
@@ -219,6 +231,9 @@ struct Manager {
         LogStream *log_streams;     /* open capture streams (log-stream.c) */
         int log_format;             /* JournalForwardFormat for service lines on stdout */
         usec_t userspace_monotonic; /* when this manager started: OnBootSec=/OnStartupSec= base in a container */
+        DualTimestamp userspace_ts, finish_ts;   /* manager start; the boot transaction's end */
+        bool boot_finished;
+        BusServer *bus;             /* the D-Bus API on /run/systemd/private (dbus.c) */
 };
 
 /* manager.c */
