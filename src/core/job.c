@@ -484,6 +484,15 @@ static void job_fail_dependents(MUnit *u) {
                 }
 }
 
+/* The stop half of a restart is done: say "Stopped ..." as systemd does, then the same job
+ * starts the unit. */
+void job_restart_stopped(Job *j) {
+        job_print_status(j, JOB_DONE);
+        j->state = JOB_WAITING;
+        j->type = JOB_START;
+        job_requeue(j);
+}
+
 void job_finish(Job *j, JobResult r) {
         MUnit *u = j->unit;
         Manager *m = u->m;

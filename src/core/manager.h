@@ -285,6 +285,7 @@ void manager_dispatch_run_queue(Manager *m);
 void job_schedule_neighbours(MUnit *u);
 void job_free(Job *j);
 void job_requeue(Job *j);   /* check again whether it can run */
+void job_restart_stopped(Job *j);
 
 /* service.c */
 int service_start(MUnit *u);

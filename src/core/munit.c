@@ -231,10 +231,7 @@ static bool process_job(MUnit *u, UnitActiveState os, UnitActiveState ns, bool r
                 return true;
         case JOB_RESTART:
                 if (UNIT_IS_INACTIVE_OR_FAILED(ns)) {
-                        /* stop half done: the same job now starts the unit */
-                        j->state = JOB_WAITING;
-                        j->type = JOB_START;
-                        job_requeue(j);
+                        job_restart_stopped(j);
                 }
                 return true;
         default:

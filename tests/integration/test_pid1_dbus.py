@@ -178,6 +178,8 @@ def test_restart_replaces_the_main_process(box):
     after = ctl(box, "show", "--value", "-p", "MainPID", "web.service").stdout.strip()
     assert before != after and int(after) > 1
     assert ctl(box, "is-active", "web.service").stdout == "active\n"
+    # the console tells both halves of the restart, as systemd 252 does
+    box.wait_for(r"Stopped web\.service - Web Server\.\n(?:.*\n)*?.*Started web\.service - Web Server\.\n(?:.*\n)*?web\.service\[%s\]: web up" % after)
 
 
 def test_try_restart_of_inactive_unit_completes_at_once(box):
