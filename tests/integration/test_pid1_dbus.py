@@ -345,3 +345,56 @@ def test_private_socket_is_closed_to_other_users(box):
                   "python3", RAW, "/run/systemd/private", "/org/freedesktop/systemd1",
                   "org.freedesktop.systemd1.Manager", "GetUnit", "web.service"], privileged=True, timeout=20)
     assert r.returncode != 0 and "PermissionError" in r.stderr
+
+
+# ------------------------------------------------------------------ timers and sockets
+
+TICK_TIMER = """[Unit]
+Description=Tick timer
+[Timer]
+OnCalendar=*-*-* *:*:00
+[Install]
+WantedBy=timers.target
+"""
+TICK = "[Service]\nType=oneshot\nExecStart=/bin/true\n"
+HELLO_SOCKET = """[Unit]
+Description=Hello socket
+[Socket]
+ListenStream=127.0.0.1:7778
+[Install]
+WantedBy=sockets.target
+"""
+HELLO = "[Unit]\nDescription=Hello\n[Service]\nExecStart=/bin/sh -c 'while :; do sleep 1; done'\n"
+
+
+@pytest.fixture
+def triggers(boot):
+    c = boot(units={"tick.timer": TICK_TIMER, "tick.service": TICK, "hello.socket": HELLO_SOCKET, "hello.service": HELLO},
+             enable={"tick.timer": "timers.target", "hello.socket": "sockets.target"})
+    c.wait_for(MULTI_USER)
+    return c
+
+
+def test_list_timers(triggers):
+    r = ctl(triggers, "list-timers")
+    assert r.returncode == 0, r.stderr
+    lines = r.stdout.splitlines()
+    assert re.match(r"NEXT\s+LEFT\s+LAST\s+PASSED\s+UNIT\s+ACTIVATES$", lines[0]), lines[0]
+    assert re.match(r"\w{3} \d{4}-\d\d-\d\d \d\d:\d\d:00 \w+\s+\d+s left\s+-\s+-\s+tick\.timer\s+tick\.service$", lines[1]), lines[1]
+    assert "1 timers listed." in lines
+
+
+def test_list_sockets_and_status_of_a_socket(triggers):
+    r = ctl(triggers, "list-sockets")
+    assert re.search(r"^127\.0\.0\.1:7778\s+hello\.socket\s+hello\.service$", r.stdout, re.M), r.stdout
+    r = ctl(triggers, "status", "hello.socket")
+    assert re.search(r"Active: active \(listening\) since ", r.stdout), r.stdout
+    assert re.search(r"Listen: 127\.0\.0\.1:7778 \(Stream\)", r.stdout), r.stdout
+    assert re.search(r"Triggers: ● hello\.service", r.stdout), r.stdout
+
+
+def test_stopping_a_socket_activated_service_warns(triggers):
+    assert ctl(triggers, "start", "hello.service").returncode == 0
+    r = ctl(triggers, "stop", "hello.service")
+    assert r.returncode == 0
+    assert r.stderr == "Warning: Stopping hello.service, but it can still be activated by:\n  hello.socket\n"
