@@ -7,8 +7,8 @@
  * records what it did, or failed to do, as a list of InstallChange entries in order. A change
  * type >= 0 is an InstallChangeType; a negative type is an errno describing why `path` (and maybe
  * `source`) could not be processed. The functions return a negative errno on failure; the list
- * then usually names the culprit. enable, reenable and preset return the number of [Install]
- * rules found (0 → systemctl's "no installation config" notice).
+ * then usually names the culprit. enable and reenable return > 0 when the units carry [Install]
+ * rules (0 → systemctl's "no installation config" notice; D-Bus's carries_install_info).
  *
  * Error mapping as PID 1's D-Bus methods of systemd 252 do it (dbus-manager.c install_error()):
  * the first change with a negative type decides; with none, the function's return value is sent
