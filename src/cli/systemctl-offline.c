@@ -147,8 +147,27 @@ static int parse_args(int argc, char **argv, Args *a) {
         return 1;
 }
 
-/* unit_name_mangle_with_suffix() for command-line names; absolute paths stay (made absolute). */
-static int mangle_names(const Args *a, char **in, const char *suffix, char ***ret) {
+/* unit_name_mangle_with_suffix(), with its notices. */
+static int mangle_one(const Args *a, const char *name, const char *operation, const char *suffix, char **ret) {
+        bool suggest = true;
+        if (!unit_name_is_valid(name, UNIT_NAME_ANY) && strpbrk(name, "*?[") &&
+            strspn(name, LETTERS DIGITS ":-_.\\@*?[]!^") == strlen(name)) {
+                if (!a->quiet) log_notice("Glob pattern passed %s, but globs are not supported for this.", operation);
+                suggest = false;
+        }
+        int r = unit_name_mangle(name, suffix, false, ret);
+        if (r <= 0 || a->quiet || name[0] == '/') return r;
+        /* the escaped name before the suffix was appended, when escaping changed anything */
+        size_t n = strlen(*ret);
+        if (unit_name_to_type(name) < 0 && endswith(*ret, suffix)) n -= strlen(suffix);
+        if (n != strlen(name) || strncmp(*ret, name, n) != 0)
+                log_notice("Invalid unit name \"%s\" escaped as \"%.*s\"%s.", name, (int)n, *ret,
+                           suggest ? " (maybe you should use systemd-escape?)" : "");
+        return r;
+}
+
+/* Command-line names: paths are made absolute, names mangled. */
+static int mangle_names(const Args *a, char **in, const char *operation, char ***ret) {
         _cleanup_strv_free_ char **l = strv_new_empty();
         if (!l) return log_oom();
         STRV_FOREACH(n, in) {
@@ -161,15 +180,8 @@ static int mangle_names(const Args *a, char **in, const char *suffix, char ***re
                                 m = cwd ? strjoin(cwd, "/", *n) : NULL;
                         }
                         r = m ? 0 : -ENOMEM;
-                } else {
-                        r = unit_name_mangle(*n, suffix, false, &m);
-                        if (r > 0 && !a->quiet) {
-                                _cleanup_free_ char *plain = NULL;
-                                if (unit_name_mangle(*n, suffix, false, &plain) >= 0 && !startswith(plain, *n))
-                                        log_notice("Invalid unit name \"%s\" escaped as \"%s\" (maybe you should use systemd-escape?).",
-                                                   *n, m);
-                        }
-                }
+                } else
+                        r = mangle_one(a, *n, operation, ".service", &m);
                 if (r < 0) return log_error_errno(r, "Failed to mangle unit name or path '%s': %m", *n);
                 if (strv_push(&l, m) < 0) return log_oom();
         }
@@ -199,7 +211,9 @@ static void no_install_info_notice(void) {
 
 static int verb_enable(const Args *a, const char *verb, char **args) {
         _cleanup_strv_free_ char **names = NULL;
-        int r = mangle_names(a, args, ".service", &names);
+        _cleanup_free_ char *operation = strjoin("to ", verb);
+        if (!operation) return log_oom();
+        int r = mangle_names(a, args, operation, &names);
         if (r < 0) return r;
         if (streq(verb, "disable")) {
                 bool was_path = false;
@@ -245,7 +259,7 @@ static int verb_enable(const Args *a, const char *verb, char **args) {
 
 static int verb_is_enabled(const Args *a, char **args) {
         _cleanup_strv_free_ char **names = NULL;
-        int r = mangle_names(a, args, ".service", &names);
+        int r = mangle_names(a, args, "to check", &names);
         if (r < 0) return r;
         bool enabled = false;
         STRV_FOREACH(n, names) {
@@ -350,7 +364,7 @@ static int verb_get_default(const Args *a) {
 
 static int verb_set_default(const Args *a, const char *arg) {
         _cleanup_free_ char *unit = NULL;
-        int r = unit_name_mangle(arg, ".target", false, &unit);
+        int r = mangle_one(a, arg, "set-default", ".target", &unit);
         if (r < 0) return log_error_errno(r, "Failed to mangle unit name: %m");
         InstallChanges c = {0};
         r = install_set_default(a->root, INSTALL_FORCE, unit, &c);

@@ -520,7 +520,25 @@ static int info_add(Ctx *c, const char *name, const char *path, bool auxiliary, 
 
 static int name_printf(const Paths *p, const InstallInfo *i, const char *fmt, char **ret) {
         SpecifierUnit su = { .id = i->name, .fragment_path = i->path, .root = p->root };
-        return specifier_expand(&su, SPECIFIERS_NAME, fmt, UNIT_NAME_MAX, ret);
+        if (!i->default_instance || !unit_name_is_valid(i->name, UNIT_NAME_TEMPLATE) || !strstr(fmt, "%i"))
+                return specifier_expand(&su, SPECIFIERS_NAME, fmt, UNIT_NAME_MAX, ret);
+        /* In [Install], %i of a template is its DefaultInstance= (which holds no '%'). */
+        Buf b = {0};
+        int r = 0;
+        for (const char *s = fmt; *s && r >= 0; s++) {
+                if (s[0] == '%' && s[1] == 'i') {
+                        r = buf_puts(&b, i->default_instance);
+                        s++;
+                } else if (s[0] == '%' && s[1]) {
+                        r = buf_put(&b, s, 2);
+                        s++;
+                } else
+                        r = buf_putc(&b, *s);
+        }
+        _cleanup_free_ char *pre = r >= 0 ? buf_steal(&b) : NULL;
+        buf_free(&b);
+        if (!pre) return -ENOMEM;
+        return specifier_expand(&su, SPECIFIERS_NAME, pre, UNIT_NAME_MAX, ret);
 }
 
 static bool type_may_alias(UnitType t) {
