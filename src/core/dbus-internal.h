@@ -49,6 +49,8 @@ typedef struct BusError {
         char message[512];
 } BusError;
 int bus_error_setf(BusError *e, const char *name, const char *fmt, ...) _printf_(3, 4);
+/* The standard error name for a negative errno (sd_bus_error_set_errno()'s mapping, in part). */
+const char *bus_errno_to_name(int err);
 
 /* ---- properties ---- */
 /* Appends the property's value (of the table's signature, not wrapped in a variant). */

@@ -301,13 +301,6 @@ static int method_get_unit_by_pid(Manager *m, BusConn *c, BusMessage *call, BusM
         return reply_unit_path(reply, u);
 }
 
-static int method_default_target(Manager *m, BusMessage *reply) {
-        MUnit *u = NULL;
-        int r = manager_load_unit(m, "default.target", &u);
-        if (r < 0 || !u || !u->cfg || u->cfg->load_state != UNIT_LOADED) return -ENOENT;
-        return bus_message_append(reply, "s", u->id);
-}
-
 int bus_manager_method(Manager *m, BusConn *c, BusMessage *call, BusMessage *reply, bool privileged, BusError *e) {
         static const struct { const char *name; JobType type; bool reload_or_try; } jobs[] = {
                 { "StartUnit", JOB_START, false }, { "StopUnit", JOB_STOP, false }, { "ReloadUnit", JOB_RELOAD, false },
@@ -390,10 +383,7 @@ int bus_manager_method(Manager *m, BusConn *c, BusMessage *call, BusMessage *rep
                 r = 0;
         } else if (streq(member, "SetEnvironment") || streq(member, "UnsetEnvironment") || streq(member, "UnsetAndSetEnvironment"))
                 r = method_environment(m, call, member, e);
-        else if (streq(member, "GetDefaultTarget")) {
-                r = method_default_target(m, reply);
-                if (r == -ENOENT) return bus_error_setf(e, BUS_ERROR_FILE_NOT_FOUND, "No such file or directory");
-        } else if (streq(member, "Subscribe") || streq(member, "Unsubscribe") || streq(member, "Ref") || streq(member, "Unref"))
+        else if (streq(member, "Subscribe") || streq(member, "Unsubscribe") || streq(member, "Ref") || streq(member, "Unref"))
                 r = 0;
         else
                 return bus_unit_file_method(m, call, reply, e);

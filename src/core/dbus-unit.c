@@ -16,6 +16,7 @@
 #include "base/util.h"
 #include "bus/bus-path.h"
 #include "core/dbus-internal.h"
+#include "unit/install.h"
 
 #define U(o) ((MUnit *)(o))
 #define C(o) (U(o)->cfg)
@@ -36,23 +37,14 @@ const char *bus_unit_sub_state(const MUnit *u) {
         }
 }
 
-static bool has_install_info(const Unit *c) {
-        return !strv_isempty(c->unit.wanted_by) || !strv_isempty(c->unit.required_by) || !strv_isempty(c->unit.upheld_by) ||
-               !strv_isempty(c->unit.alias) || !strv_isempty(c->unit.also);
-}
-
-/* Until the install logic answers it exactly: masked, static (no [Install]), enabled when some
- * unit pulls it in through a .wants/.requires link, else disabled. */
+/* What `systemctl is-enabled` says, from the unit files on disk (install.c), as systemd 252's
+ * UnitFileState: "" for units without a file. */
 const char *bus_unit_file_state(const MUnit *u) {
         const Unit *c = u->cfg;
-        if (!c) return "";
-        if (c->load_state == UNIT_MASKED) return "masked";
-        if (!c->fragment_path) return "";
-        if (startswith(c->fragment_path, "/run/systemd/generator")) return "generated";
-        if (!has_install_info(c)) return "static";
-        if (!strv_isempty(c->unit.deps[UNIT_WANTED_BY]) || !strv_isempty(c->unit.deps[UNIT_REQUIRED_BY]))
-                return "enabled";
-        return "disabled";
+        if (!c || (!c->fragment_path && c->load_state != UNIT_MASKED)) return "";
+        UnitFileState st;
+        if (install_get_state(u->m->set.root, u->id, &st) < 0) return "";
+        return unit_file_state_to_string(st);
 }
 
 int bus_unit_load_error(const MUnit *u, BusError *e) {
@@ -127,7 +119,12 @@ static int g_source_path(BusMessage *m, void *o) { return bus_append_string(m, C
 static int g_dropin_paths(BusMessage *m, void *o) { return bus_append_strv(m, C(o) ? C(o)->dropin_paths : NULL); }
 static int g_unit_file_state(BusMessage *m, void *o) { return bus_append_string(m, bus_unit_file_state(U(o))); }
 static int g_unit_file_preset(BusMessage *m, void *o) {
-        return bus_append_string(m, C(o) && C(o)->fragment_path && has_install_info(C(o)) ? "enabled" : "");
+        if (!C(o) || !C(o)->fragment_path) return bus_append_string(m, "");
+        Presets p = { 0 };
+        int r = presets_read(U(o)->m->set.root, &p);
+        int q = r < 0 ? r : presets_query(&p, U(o)->id);
+        presets_done(&p);
+        return bus_append_string(m, q < 0 ? "" : q > 0 ? "enabled" : "disabled");
 }
 static int g_freezer_state(BusMessage *m, void *o) { (void)o; return bus_append_string(m, "running"); }
 

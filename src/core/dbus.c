@@ -133,7 +133,7 @@ bool bus_method_is_read_only(const char *interface, const char *member) {
         return false;
 }
 
-static const char *errno_to_bus_error(int err) {
+const char *bus_errno_to_name(int err) {
         switch (err) {
         case -ENOMEM: return BUS_ERROR_NO_MEMORY;
         case -EINVAL: case -ENXIO: case -EBADMSG: return BUS_ERROR_INVALID_ARGS;
@@ -243,7 +243,7 @@ static void dispatch(BusClient *c, BusMessage *call) {
         if (r < 0) {
                 bus_message_free(reply);
                 reply = NULL;
-                const char *name = e.name ? e.name : errno_to_bus_error(r);
+                const char *name = e.name ? e.name : bus_errno_to_name(r);
                 if (!e.name) snprintf(e.message, sizeof e.message, "%s", strerror(r == -EREMOTEIO ? EIO : -r));
                 if (bus_message_new_method_error(&reply, call, name, e.message) < 0) {
                         client_kill(c, -ENOMEM);

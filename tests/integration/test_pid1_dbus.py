@@ -398,3 +398,41 @@ def test_stopping_a_socket_activated_service_warns(triggers):
     r = ctl(triggers, "stop", "hello.service")
     assert r.returncode == 0
     assert r.stderr == "Warning: Stopping hello.service, but it can still be activated by:\n  hello.socket\n"
+
+
+# ------------------------------------------------------------------ unit files (install.c)
+
+def test_disable_enable_round_trip_through_pid1(box):
+    link = box.path("/etc/systemd/system/multi-user.target.wants/web.service")
+    r = ctl(box, "disable", "web.service")
+    assert r.returncode == 0
+    assert r.stderr == 'Removed "/etc/systemd/system/multi-user.target.wants/web.service".\n'
+    assert not os.path.lexists(link)
+    r = ctl(box, "is-enabled", "web.service")
+    assert (r.returncode, r.stdout) == (1, "disabled\n")
+    r = ctl(box, "enable", "web.service")
+    assert r.returncode == 0
+    assert r.stderr.startswith("Created symlink /etc/systemd/system/multi-user.target.wants/web.service → "
+                               "/etc/systemd/system/web.service.\n")
+    assert os.readlink(link) == "/etc/systemd/system/web.service"
+    assert ctl(box, "is-enabled", "web.service").stdout == "enabled\n"
+    r = ctl(box, "is-enabled", "trap.service", "nope.service")
+    assert r.returncode == 1
+    assert r.stdout == "static\n"
+    assert r.stderr == "Failed to get unit file state for nope.service: No such file or directory\n"
+
+
+def test_list_unit_files_and_mask(box):
+    r = ctl(box, "list-unit-files", "--no-legend", "web.service", "trap.service")
+    assert [l.split() for l in r.stdout.splitlines()] == [["trap.service", "static", "-"],
+                                                          ["web.service", "enabled", "enabled"]]
+    r = ctl(box, "mask", "nope.service")
+    assert r.returncode == 0
+    assert r.stderr == ("Unit nope.service does not exist, proceeding anyway.\n"
+                        "Created symlink /etc/systemd/system/nope.service → /dev/null.\n")
+    assert ctl(box, "is-enabled", "nope.service").stdout == "masked\n"
+    assert ctl(box, "daemon-reload").returncode == 0
+    r = ctl(box, "start", "nope.service")
+    assert (r.returncode, r.stderr) == (1, "Failed to start nope.service: Unit nope.service is masked.\n")
+    assert ctl(box, "unmask", "nope.service").returncode == 0
+    assert not os.path.lexists(box.path("/etc/systemd/system/nope.service"))
