@@ -87,7 +87,10 @@ static int parse_args(int argc, char **argv, Args *a) {
         bool done = false;
         int c, r;
         optind = 0;
-        while ((c = getopt_long(argc, argv, "fqlt:", options, NULL)) >= 0) {
+        opterr = 0;   /* glibc's messages, also when linked with musl */
+        while ((c = getopt_long(argc, argv, ":fqlt:", options, NULL)) >= 0) {
+                /* the option being looked at, for messages (optind may run past argc on musl) */
+                const char *cur = optind >= 1 && optind - 1 < argc && argv[optind - 1] ? argv[optind - 1] : "";
                 switch (c) {
                 case ARG_ROOT: {
                         free(a->root);
@@ -141,7 +144,18 @@ static int parse_args(int argc, char **argv, Args *a) {
                         break;
                 case ARG_NOW: a->now = true; break;
                 case ARG_NO_RELOAD: case ARG_NO_PAGER: case ARG_SYSTEM: case ARG_NO_ASK_PASSWORD: break;
-                default: return -EINVAL;  /* getopt printed the message */
+                case ':':
+                        if (optopt > 0 && optopt < 0x100 && !startswith(cur, "--"))
+                                fprintf(stderr, "%s: option requires an argument -- '%c'\n", argv[0], optopt);
+                        else
+                                fprintf(stderr, "%s: option '%s' requires an argument\n", argv[0], cur);
+                        return -EINVAL;
+                default:
+                        if (optopt > 0 && optopt < 0x100 && !startswith(cur, "--"))
+                                fprintf(stderr, "%s: invalid option -- '%c'\n", argv[0], optopt);
+                        else
+                                fprintf(stderr, "%s: unrecognized option '%s'\n", argv[0], cur);
+                        return -EINVAL;
                 }
         }
         return 1;
