@@ -61,6 +61,31 @@ static int split_list(const char *opt, const char *arg, char ***l, bool types, b
         }
 }
 
+/* --root=: made absolute against the working directory and simplified, as parse_path_argument(). */
+static int set_root(Args *a, const char *arg) {
+        _cleanup_free_ char *cwd = NULL;
+        char *abs;
+        if (arg[0] != '/') {
+                if (!(cwd = getcwd(NULL, 0))) return log_error_errno(errno, "Failed to get cwd: %m");
+                abs = strjoin(cwd, "/", arg);
+        } else
+                abs = strdup(arg);
+        if (!abs) return log_oom();
+        char *w = abs;
+        for (const char *s = abs; *s;) {
+                if (*s == '/') {
+                        while (*s == '/' || (s[0] == '.' && (s[1] == '/' || !s[1]) && s[-1] == '/')) s++;
+                        *w++ = '/';
+                } else
+                        *w++ = *s++;
+        }
+        *w = 0;
+        if (w > abs + 1 && w[-1] == '/') w[-1] = 0;
+        free(a->root);
+        a->root = abs;
+        return 0;
+}
+
 enum { ARG_ROOT = 0x100, ARG_RUNTIME, ARG_PRESET_MODE, ARG_NO_RELOAD, ARG_NO_LEGEND, ARG_NO_PAGER, ARG_STATE,
        ARG_NOW, ARG_SYSTEM, ARG_NO_ASK_PASSWORD, ARG_LEGEND };
 
@@ -87,32 +112,14 @@ static int parse_args(int argc, char **argv, Args *a) {
         bool done = false;
         int c, r;
         optind = 0;
-        while ((c = getopt_long(argc, argv, "fqlt:", options, NULL)) >= 0) {
+        opterr = 0;   /* glibc's messages, also when linked with musl */
+        while ((c = getopt_long(argc, argv, ":fqlt:", options, NULL)) >= 0) {
+                /* the option being looked at, for messages (optind may run past argc on musl) */
+                const char *cur = optind >= 1 && optind - 1 < argc && argv[optind - 1] ? argv[optind - 1] : "";
                 switch (c) {
-                case ARG_ROOT: {
-                        free(a->root);
-                        a->root = NULL;
-                        _cleanup_free_ char *cwd = NULL, *abs = NULL;
-                        if (optarg[0] != '/') {
-                                if (!(cwd = getcwd(NULL, 0))) return log_error_errno(errno, "Failed to get cwd: %m");
-                                abs = strjoin(cwd, "/", optarg);
-                        } else
-                                abs = strdup(optarg);
-                        if (!abs) return log_oom();
-                        /* simplify: collapse slashes, drop "." and a trailing slash */
-                        char *w = abs;
-                        for (const char *s = abs; *s;) {
-                                if (*s == '/') {
-                                        while (*s == '/' || (s[0] == '.' && (s[1] == '/' || !s[1]) && s[-1] == '/')) s++;
-                                        *w++ = '/';
-                                } else
-                                        *w++ = *s++;
-                        }
-                        *w = 0;
-                        if (w > abs + 1 && w[-1] == '/') w[-1] = 0;
-                        a->root = TAKE_PTR(abs);
+                case ARG_ROOT:
+                        if ((r = set_root(a, optarg)) < 0) return r;
                         break;
-                }
                 case ARG_RUNTIME: a->runtime = true; break;
                 case 'f': a->force = true; break;
                 case ARG_PRESET_MODE:
@@ -141,7 +148,18 @@ static int parse_args(int argc, char **argv, Args *a) {
                         break;
                 case ARG_NOW: a->now = true; break;
                 case ARG_NO_RELOAD: case ARG_NO_PAGER: case ARG_SYSTEM: case ARG_NO_ASK_PASSWORD: break;
-                default: return -EINVAL;  /* getopt printed the message */
+                case ':':
+                        if (optopt > 0 && optopt < 0x100 && !startswith(cur, "--"))
+                                fprintf(stderr, "%s: option requires an argument -- '%c'\n", argv[0], optopt);
+                        else
+                                fprintf(stderr, "%s: option '%s' requires an argument\n", argv[0], cur);
+                        return -EINVAL;
+                default:
+                        if (optopt > 0 && optopt < 0x100 && !startswith(cur, "--"))
+                                fprintf(stderr, "%s: invalid option -- '%c'\n", argv[0], optopt);
+                        else
+                                fprintf(stderr, "%s: unrecognized option '%s'\n", argv[0], cur);
+                        return -EINVAL;
                 }
         }
         return 1;

@@ -175,7 +175,7 @@ SCENARIOS = {
     "preset-unknown": [["preset", "nope.service"], ["preset", "--preset-mode=bogus", "plain.service"]],
     "errors": [["enable"], ["set-default"], ["set-default", "a.target", "b.target"], ["bogus-verb"], ["start", "plain.service"],
                ["--bogus", "enable", "plain.service"], ["list-unit-files", "-t", "bogus"], ["preset-all", "x"],
-               ["is-enabled"]],
+               ["is-enabled"], ["-Z", "enable", "x"], ["list-unit-files", "--type"], ["enable", "-t"]],
     "generated-transient": [["is-enabled", "gen.service", "trans.service"], ["enable", "gen.service"], ["enable", "trans.service"],
                             ["list-unit-files", "--no-legend", "gen*", "trans*"]],
     "linked-state": [["is-enabled", "etclinked.service"], ["enable", "etclinked.service"], ["list-unit-files", "etclinked*"]],
