@@ -43,7 +43,7 @@ TMPFS = {"docker": (), "read-only": ("/run",), "podman": ("/run", "/run/lock", "
 INIT = "/sbin/init"
 
 
-def _resolve(root, p, depth=0):
+def _resolve(root, p, depth=0, follow_last=True):
     """Container path P with every symlink resolved inside ROOT (a relative path from /)."""
     parts = [x for x in pathlib.PurePosixPath("/" + str(p).lstrip("/")).parts[1:]]
     done = []
@@ -53,11 +53,12 @@ def _resolve(root, p, depth=0):
                 done.pop()
             continue
         cand = os.path.join(root, *done, name)
-        if os.path.islink(cand) and depth < 40:
+        last = i == len(parts) - 1
+        if os.path.islink(cand) and depth < 40 and (follow_last or not last):
             target = os.readlink(cand)
             base = "/" if target.startswith("/") else "/" + "/".join(done)
             rest = "/".join(parts[i + 1:])
-            return _resolve(root, os.path.join(base, target, rest), depth + 1)
+            return _resolve(root, os.path.join(base, target, rest), depth + 1, follow_last)
         done.append(name)
     return "/".join(done)
 
@@ -86,18 +87,23 @@ class ImageContainer(Container):
         self.root = workdir / "root"
         self._overlay = False
         self._tmpfs = TMPFS[mode]
+        self.pid1 = None
         self._mount_root(workdir)
         env = dict(env or {})
         if mode == "podman":
             env.setdefault("container", "podman")
-        super().__init__(binary, args=args, env=env, hostname=hostname,
-                         user=1000 if mode == "user" else None, readonly_root=mode == "read-only",
-                         network=network, sanitizers=sanitizers, workdir=workdir)
-        self._own_workdir = own
-        self._install_tinysd()
-        self.write_file("/etc/hostname", self.hostname + "\n")
-        self.write_file("/etc/hosts", "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n"
-                        f"127.0.1.1\t{self.hostname}\n")
+        try:
+            super().__init__(binary, args=args, env=env, hostname=hostname,
+                             user=1000 if mode == "user" else None, readonly_root=mode == "read-only",
+                             network=network, sanitizers=sanitizers, workdir=workdir)
+            self._own_workdir = own
+            self._install_tinysd()
+            self.write_file("/etc/hostname", self.hostname + "\n")
+            self.write_file("/etc/hosts", "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n"
+                            f"127.0.1.1\t{self.hostname}\n")
+        except BaseException:
+            self._unmount_root()
+            raise
 
     # ------------------------------------------------------------------ the root
     def _mount_root(self, workdir):
@@ -142,9 +148,18 @@ class ImageContainer(Container):
             return super().path(p)
         for t in self._tmpfs:
             if p == t or p.startswith(t + "/"):
-                if self.pid1 is not None and self.running():
+                if getattr(self, "proc", None) is not None and self.pid1 is not None and self.running():
                     return pathlib.Path(f"/proc/{self.pid1}/root") / p.lstrip("/")
         return self.root / _resolve(self.root, p)
+
+    def enable(self, name, target="multi-user.target", kind="wants"):
+        """`systemctl enable` by hand (the link itself is replaced, not followed)."""
+        rel = _resolve(self.root, f"/etc/systemd/system/{target}.{kind}/{name}", follow_last=False)
+        link = self.root / rel
+        link.parent.mkdir(parents=True, exist_ok=True)
+        if os.path.lexists(link):
+            link.unlink()
+        link.symlink_to(f"/etc/systemd/system/{name}")
 
     # ------------------------------------------------------------------ the bwrap command
     def bwrap_command(self, status_fd):
