@@ -2,6 +2,7 @@
 /* Running systemd.generator(7) executables at boot, before units are loaded. */
 #include <dirent.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
