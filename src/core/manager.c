@@ -381,6 +381,7 @@ int manager_new(const ManagerSettings *set, Manager **ret) {
                 if ((s <= SIGRTMIN + 6 || s >= SIGRTMIN + 13) && (r = event_add_signal(m->event, NULL, s, on_signal, m)) < 0) goto fail;
         event_set_orphan_handler(m->event, on_orphan, m);
         event_set_reaped_handler(m->event, on_reaped, m);
+        event_set_pid_gone_handler(m->event, manager_proc_gone, m);
         signal(SIGPIPE, SIG_IGN);
         if (!m->is_pid1 && prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) < 0) log_warning("Cannot become a child subreaper: %m");
         *ret = m;

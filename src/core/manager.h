@@ -354,6 +354,7 @@ int munit_kill_stragglers(MUnit *u);
 int manager_kill_all(Manager *m, int sig);
 /* The /proc snapshot of the current loop phase (NULL on failure); freed by proc_snapshot_done(). */
 const ProcTable *manager_proc_table(Manager *m);
+void manager_proc_gone(pid_t pid, void *userdata);   /* event_pid_gone_fn */
 void proc_snapshot_done(ProcSnapshot *ps);
 
 /* exec-run.c: everything between a unit's configuration and exec_spawn(). */
