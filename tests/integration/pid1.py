@@ -88,9 +88,10 @@ DOCKER_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 # With readonly_root=True only /run stays writable; the others are bound read-only.
 WRITABLE_DIRS = ("/run", "/tmp", "/var/log", "/var/lib", "/var/cache", "/root",
                  "/etc/systemd/system", "/etc/tinysd")
-# Hidden unless vendor_units=True: the host's units, and its tmpfiles.d (tinysd applies tmpfiles.d
+# Hidden unless vendor_units=True: the host's units and generators, and its tmpfiles.d (tinysd applies tmpfiles.d
 # at boot when the image has no systemd-tmpfiles-setup.service; the host's would, e.g., empty /tmp).
-VENDOR_UNIT_DIRS = ("/usr/lib/systemd/system", "/usr/local/lib/systemd/system", "/usr/lib/tmpfiles.d")
+VENDOR_UNIT_DIRS = ("/usr/lib/systemd/system", "/usr/local/lib/systemd/system", "/usr/lib/tmpfiles.d",
+                    "/usr/lib/systemd/system-generators")
 SANITIZER_DIR = "/dev/.sanitizer"
 SANITIZER_REPORT = re.compile(r"ERROR: (Address|Leak|Memory|Thread|UndefinedBehavior)Sanitizer"
                               r"|runtime error: |SUMMARY: \w+Sanitizer")
