@@ -269,6 +269,25 @@ def test_deb_systemd_invoke_restarts_an_enabled_service(boot, tmp_path):
     assert ctl(c, "is-active", "web.service").stdout == "active\n"
 
 
+def test_invoke_rc_d_drives_units(boot, tmp_path):
+    """Debian's invoke-rc.d (maintainer scripts' way to act on a service) under tinysd."""
+    policy = tmp_path / "policy-rc.d"
+    policy.write_text("#!/bin/sh\nexit 0\n")
+    policy.chmod(0o755)
+    c = boot(units={"web.service": WEB}, enable=["web.service"], binds={"/usr/sbin/policy-rc.d": str(policy)})
+    c.wait_for(MULTI_USER)
+    before = ctl(c, "show", "--value", "-p", "MainPID", "web.service").stdout.strip()
+    r = c.exec(["/usr/sbin/invoke-rc.d", "web", "restart"], timeout=30)
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert ctl(c, "show", "--value", "-p", "MainPID", "web.service").stdout.strip() not in ("0", before)
+    r = c.exec(["/usr/sbin/invoke-rc.d", "web", "stop"], timeout=30)
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert ctl(c, "is-active", "web.service").stdout == "inactive\n"
+    r = c.exec(["/usr/sbin/invoke-rc.d", "web", "start"], timeout=30)
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert ctl(c, "is-active", "web.service").stdout == "active\n"
+
+
 # ------------------------------------------------------------------ hostile peers
 
 def _connect(c):
