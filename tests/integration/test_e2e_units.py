@@ -12,8 +12,8 @@ unit files are used unchanged; only what an admin would change is changed, befor
   So: no sshd before the first connection, then ssh-keyscan and a key login over 127.0.0.1:22,
   ssh.service started by the socket and serving every later connection from the same fd, and PID 1
   still owning port 22.
-  The per-connection flavour (Accept=yes + ssh@.service, `sshd -i`, which Debian shipped until
-  openssh 1:9.1) is what an admin writes into /etc/systemd/system: a second container checks it,
+  The per-connection flavour (Accept=yes + ssh@.service, `sshd -i`, which Debian shipped before
+  openssh 1:9.1p1-1) is what an admin writes into /etc/systemd/system: a second container checks it,
   with the unit text Debian shipped, against the same vendor sshd.
 
 * logrotate.timer (OnCalendar=daily, Persistent=true) catches up at boot: its stamp file
@@ -21,6 +21,9 @@ unit files are used unchanged; only what an admin would change is changed, befor
   stopped for two days would have it; logrotate's own state (/var/lib/logrotate/status) says a test
   log configured `daily`/`rotate 1` was last rotated two days ago too. Then logrotate.service runs
   once at boot, the test log is rotated (test.log.1 holds the old lines) and the stamp's mtime is now.
+
+* syslog(3) through /dev/log (PID 1's journal socket, /dev/log -> /run/systemd/journal/dev-log):
+  logger's line and the per-connection sshd's (which logs only to syslog) reach PID 1's stdout.
 
 One container per flavour (module-scoped); the module skips when the image cannot be had."""
 import os
@@ -58,8 +61,8 @@ LOGROTATE_CONF = f"""{TEST_LOG} {{
 }}
 """
 
-# Debian's ssh@.service as shipped until openssh 1:9.1 (bookworm dropped it with the Accept=no
-# socket); the admin's ssh.socket drop-in switches the vendor socket to one sshd per connection.
+# Debian's ssh@.service as shipped before openssh 1:9.1p1-1 (which switched ssh.socket to
+# Accept=no and dropped it); the admin's ssh.socket drop-in switches the vendor socket to one sshd per connection.
 SSH_AT_SERVICE = """[Unit]
 Description=OpenBSD Secure Shell server per-connection daemon
 Documentation=man:sshd(8) man:sshd_config(5)
@@ -271,15 +274,29 @@ def test_logrotate_rotated_the_test_log(ctr):
     rotated = ctr.path(TEST_LOG + ".1")
     assert rotated.read_text() == "line from before the rotation\n"
     assert not ctr.path(TEST_LOG).exists() or ctr.path(TEST_LOG).read_text() == ""
+    # logrotate recorded the rotation: the entry is no longer the two-day-old one we wrote
+    # (dates in the container's time zone, which need not be the host's: compare with both)
     status = ctr.path("/var/lib/logrotate/status").read_text()
-    today = time.localtime()
-    assert re.search(rf'^"{re.escape(TEST_LOG)}" {today.tm_year}-{today.tm_mon}-{today.tm_mday}-', status, re.M), status
+    m = re.search(rf'^"{re.escape(TEST_LOG)}" (\d+)-(\d+)-(\d+)-', status, re.M)
+    assert m, status
+    days = {(t.tm_year, t.tm_mon, t.tm_mday) for t in (time.localtime(), time.gmtime())}
+    assert tuple(int(x) for x in m.groups()) in days, status
 
 
 def test_logrotate_timer_stamp_updated(ctr):
     ctr.wait_for(finished(*LOGROTATE), timeout=30)
     age = time.time() - ctr.path(STAMP).stat().st_mtime
     assert age < 600, f"stamp is {age:.0f} s old"
+
+
+# ---------------------------------------------------------------- syslog(3) through /dev/log
+
+def test_syslog_via_dev_log_reaches_pid1_stdout(ctr):
+    r = ctr.exec(["readlink", "/dev/log"])
+    assert r.stdout.strip() == "/run/systemd/journal/dev-log", r
+    r = ctr.exec(["logger", "-t", "e2e-syslog", "-p", "daemon.notice", "hello through /dev/log"])
+    assert r.returncode == 0, r
+    ctr.wait_for(r"^e2e-syslog\[\d+\]: hello through /dev/log$", timeout=10)
 
 
 # ---------------------------------------------------------------- the admin's Accept=yes flavour
@@ -318,6 +335,10 @@ def test_accept_yes_instance_lives_while_connected_and_goes_after(ctr_accept):
         per_conn = [p for p in sshd_procs(ctr_accept) if p.ppid == 1]
         assert len(per_conn) == 1, ctr_accept.pids()
         assert tcp_connections_of(ctr_accept, per_conn[0].pid) == {("127.0.0.1:22", inst.split("-", 2)[2])}, inst
+        # `sshd -i` logs only with syslog(3) (its stdout and stderr are the connection): the line
+        # came through /dev/log and PID 1 attributed it to the instance by the sender's pid
+        ctr_accept.wait_for(rf"^ssh@{re.escape(inst)}\.service\[{per_conn[0].pid}\]: Accepted publickey for root "
+                            rf"from 127\.0\.0\.1 port {inst.rsplit(':', 1)[1]} ssh2", timeout=5)
         login.stdin.write("bye\n")
         login.stdin.flush()
         assert login.wait(15) == 0
