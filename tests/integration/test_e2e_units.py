@@ -352,6 +352,9 @@ def test_accept_yes_instance_lives_while_connected_and_goes_after(ctr_accept):
     out = ctr_accept.output()
     assert not re.search(rf"ssh@{re.escape(inst)}\.service: (Failed with result|Main process exited, code=killed)", out), out[-4000:]
     assert not re.search(rf"^\[FAILED\].*ssh@{re.escape(inst)}", out, re.M), out[-4000:]
+    # the journal has the instance's lines under its unit, with sshd's own syslog identifier
+    r = ctr_accept.exec(["journalctl", "--no-pager", "-u", f"ssh@{inst}.service"])
+    assert re.search(rf"sshd\[{per_conn[0].pid}\]: Accepted publickey for root", r.stdout), r
     keyscan(ctr_accept)
     ctr_accept.wait_until(lambda: len(ssh_instances(ctr_accept) - before) == 2, timeout=10, what="a second instance")
 
