@@ -41,7 +41,9 @@ BWRAP = shutil.which("bwrap") or "/usr/bin/bwrap"
 
 SERVICES = ("nginx", "openssh-server", "redis-server", "postgresql", "cron", "memcached")
 CLIENTS = ("curl", "openssh-client", "redis-tools", "postgresql-client", "netcat-openbsd")
-SERVICE_PACKAGES = SERVICES + CLIENTS
+# tools that come with their own timers (logrotate.timer: OnCalendar=daily, Persistent=true)
+TOOLS = ("logrotate",)
+SERVICE_PACKAGES = SERVICES + CLIENTS + TOOLS
 # .debs downloaded into the services image's apt cache (not installed): the container has no
 # network, so `apt-get install` inside it installs these offline.
 OFFLINE_PACKAGES = ("lighttpd",)
