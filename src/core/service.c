@@ -504,14 +504,15 @@ static ServiceResult failure_of(const siginfo_t *si) {
         return SERVICE_FAILURE_SIGNAL;
 }
 
-static void log_exit(MUnit *u, const char *what, const siginfo_t *si, bool clean) {
-        if (si->si_code == CLD_EXITED) {
-                const char *name = exec_exit_status_to_string(si->si_status);
-                log_full(clean ? LOG_DEBUG : LOG_NOTICE, "%s: %s process exited, code=exited, status=%d/%s", u->id, what,
-                         si->si_status, name ? name : si->si_status == 0 ? "SUCCESS" : "FAILURE");
-        } else
-                log_full(clean ? LOG_DEBUG : LOG_NOTICE, "%s: %s process exited, code=%s, status=%d/%s", u->id, what,
-                         si->si_code == CLD_DUMPED ? "dumped" : "killed", si->si_status, signal_abbrev(si->si_status));
+/* systemd 252's unit_log_process_exit(): a success (a clean exit, or a failure the command's '-'
+ * prefix ignores) at debug level with " (success)", an exit() failure at notice, a signal at
+ * warning. */
+static void log_exit(MUnit *u, const char *what, const siginfo_t *si, bool success) {
+        int level = success ? LOG_DEBUG : si->si_code == CLD_EXITED ? LOG_NOTICE : LOG_WARNING;
+        const char *code = si->si_code == CLD_EXITED ? "exited" : si->si_code == CLD_DUMPED ? "dumped" : "killed";
+        const char *name = si->si_code == CLD_EXITED ? exit_status_to_string(si->si_status) : signal_abbrev(si->si_status);
+        log_full(level, "%s: %s process exited, code=%s, status=%d/%s%s", u->id, what, code, si->si_status, strna(name),
+                 success ? " (success)" : "");
 }
 
 /* After any process of a stopping unit exits, the kill states may be complete. */
@@ -542,7 +543,8 @@ static int on_main_exit(EventSource *src, const siginfo_t *si, void *userdata) {
         s->main_exit_code = si->si_code;
         s->main_exit_status = si->si_status;
         dual_timestamp_now(&s->exec_main_exit);
-        log_exit(u, "Main", si, clean);
+        bool ignored = !clean && s->main_command && (s->main_command->flags & EXEC_COMMAND_IGNORE_FAILURE);
+        log_exit(u, "Main", si, clean || ignored);
         /* a spawn failure before exec: say what it was, as systemd does */
         if (s->exec_report_fd >= 0) {
                 SpawnFailure sf;
@@ -636,8 +638,8 @@ static int on_control_exit(EventSource *src, const siginfo_t *si, void *userdata
         bool clean = exit_is_clean(u, si, false);
         ServiceResult f = clean ? SERVICE_SUCCESS : failure_of(si);
         const ExecCommand *cmd = s->control_command;
-        log_exit(u, "Control", si, clean);
         if (cmd && (cmd->flags & EXEC_COMMAND_IGNORE_FAILURE)) f = SERVICE_SUCCESS;
+        log_exit(u, "Control", si, f == SERVICE_SUCCESS);
         switch (s->state) {
         case SERVICE_CONDITION:
                 if (f != SERVICE_SUCCESS && si->si_code == CLD_EXITED && si->si_status > 0 && si->si_status < 255) {

@@ -9,29 +9,13 @@
 #include "base/util.h"
 #include "exec/env.h"
 #include "exec/spawn.h"
+#include "unit/service-config.h"
 #include "exec/userdb.h"
 
 #define MAX_GROUPS 64
 
 const char *exec_exit_status_to_string(int status) {
-        switch (status) {
-        case EXIT_CHDIR: return "CHDIR";
-        case EXIT_NICE: return "NICE";
-        case EXIT_FDS: return "FDS";
-        case EXIT_EXEC: return "EXEC";
-        case EXIT_MEMORY: return "MEMORY";
-        case EXIT_LIMITS: return "LIMITS";
-        case EXIT_OOM_ADJUST: return "OOM_ADJUST";
-        case EXIT_SIGNAL_MASK: return "SIGNAL_MASK";
-        case EXIT_STDIN: return "STDIN";
-        case EXIT_STDOUT: return "STDOUT";
-        case EXIT_GROUP: return "GROUP";
-        case EXIT_USER: return "USER";
-        case EXIT_SETSID: return "SETSID";
-        case EXIT_STDERR: return "STDERR";
-        case EXIT_NO_NEW_PRIVILEGES: return "NO_NEW_PRIVILEGES";
-        default: return NULL;
-        }
+        return exit_status_to_string(status);   /* systemd's one table: EXIT_STATUS_FULL */
 }
 
 /* In the child: report the failed step and exit with its code. Only async-signal-safe calls. */

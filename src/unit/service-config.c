@@ -70,6 +70,10 @@ static const char *const exit_status_names[256] = {
         [242] = "NUMA_POLICY", [243] = "CREDENTIALS", [244] = "BPF", [255] = "EXCEPTION",
 };
 
+const char *exit_status_to_string(int status) {
+        return status >= 0 && status < 256 ? exit_status_names[status] : NULL;
+}
+
 int exit_status_from_string(const char *s) {
         unsigned v;
         for (int i = 0; i < 256; i++)

@@ -57,6 +57,8 @@ typedef struct ExitStatusSet {
 bool exit_status_set_is_empty(const ExitStatusSet *s);
 /* A number 0…255 or one of systemd's names ("NOTINSTALLED", "EXCEPTION", ...); -EINVAL/-ERANGE. */
 int exit_status_from_string(const char *s);
+/* The name of an exit status (SUCCESS, FAILURE, EXEC, EXCEPTION ...), or NULL: 252's EXIT_STATUS_FULL. */
+const char *exit_status_to_string(int status);
 
 /* Every [Service] setting of systemd.service(5) as of systemd 252. */
 typedef struct ServiceConfig {

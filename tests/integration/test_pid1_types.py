@@ -230,3 +230,16 @@ def test_notify_from_the_main_process_itself(boot):
     c.wait_for(started("notify.service", "Notify Main"))
     c.wait_for(MULTI_USER)
     assert c.path("/run/after-notify").read_text() == "yes\n"
+
+
+def test_ignored_failure_is_not_reported_and_exit_names_are_systemds(boot):
+    # '-' makes a failing command count as success: systemd logs its exit at debug level only
+    # ("status=255/EXCEPTION (success)"); without '-', the failure is told with 252's name.
+    c = boot(units={
+        "ignored.service": "[Unit]\nDescription=Ignored\n[Service]\nType=oneshot\nExecStart=-/bin/sh -c 'exit 255'\n",
+        "counted.service": "[Unit]\nDescription=Counted\n[Service]\nType=oneshot\nExecStart=/bin/sh -c 'exit 255'\n"},
+        enable=["ignored.service", "counted.service"])
+    c.wait_for(MULTI_USER)
+    c.wait_for(finished("ignored.service", "Ignored"))
+    c.wait_for(r"counted\.service: Main process exited, code=exited, status=255/EXCEPTION$")
+    assert "ignored.service: Main process exited" not in c.output()
