@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include "base/strv.h"
 #include "cli/systemctl-status.h"
+#include "cli/systemctl-print.h"
 #include "cli/systemctl.h"
 #include "unit/name.h"
 
@@ -17,7 +18,7 @@ int ctl_dump_changes(BusMessage *reply, bool quiet) {
 
         if (bus_message_enter_container(reply, 'a', "(sss)") <= 0)
                 return -EBADMSG;
-        while ((r = bus_message_read(reply, "(sss)", &type, &path, &source)) > 0) {
+        while ((r = ctl_read(reply, "(sss)", &type, &path, &source)) > 0) {
                 if (quiet)
                         continue;
                 if (streq(type, "symlink"))

@@ -8,6 +8,7 @@
 #include "base/log.h"
 #include "base/parse.h"
 #include "base/strv.h"
+#include "cli/systemctl-print.h"
 #include "cli/systemctl.h"
 
 static const struct {
@@ -75,7 +76,7 @@ static int expand_names(Ctl *c, char **args, const char *suffix, char ***ret) {
                         return ctl_log_call_error(r, reply, "Failed to list units"), r;
                 if (bus_message_enter_container(reply, 'a', "(ssssssouso)") <= 0)
                         return -EBADMSG;
-                while (bus_message_read(reply, "(ssssssouso)", &id, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL) > 0)
+                while (ctl_read(reply, "(ssssssouso)", &id, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL) > 0)
                         if (strv_extend(ret, id) < 0)
                                 return -ENOMEM;
         }

@@ -10,6 +10,7 @@
 #include "base/strv.h"
 #include "base/time-util.h"
 #include "cli/systemctl-list.h"
+#include "cli/systemctl-print.h"
 #include "cli/systemctl-status.h"
 #include "cli/systemctl-table.h"
 
@@ -37,7 +38,7 @@ static int list_units(Ctl *c, char **states, char **patterns, BusMessage **ret_r
         }
         if (bus_message_enter_container(reply, 'a', "(ssssssouso)") <= 0)
                 return -EBADMSG;
-        while ((r = bus_message_read(reply, "(ssssssouso)", &x.id, &x.description, &x.load_state, &x.active_state,
+        while ((r = ctl_read(reply, "(ssssssouso)", &x.id, &x.description, &x.load_state, &x.active_state,
                                      &x.sub_state, &x.following, &x.unit_path, &x.job_id, &x.job_type, &x.job_path)) > 0) {
                 CtlUnitInfo *q = reallocarray(u, n + 1, sizeof *q);
                 if (!q) {
@@ -88,7 +89,7 @@ int verb_ctl_list_unit_files(Ctl *c, int argc, char **argv) {
                 return ctl_log_call_error(r, reply, "Failed to list unit files");
         if (bus_message_enter_container(reply, 'a', "(ss)") <= 0)
                 return 1;
-        while ((r = bus_message_read(reply, "(ss)", &path, &state)) > 0) {
+        while ((r = ctl_read(reply, "(ss)", &path, &state)) > 0) {
                 const char *dot = strrchr(path, '.');
                 CtlUnitFile *q;
                 if (c->args->types && (!dot || !strv_contains(c->args->types, dot + 1)))
@@ -131,7 +132,7 @@ int verb_ctl_list_jobs(Ctl *c, int argc, char **argv) {
         if (bus_message_enter_container(reply, 'a', "(usssoo)") <= 0 || ctl_table_new(&t, 4, headers) < 0)
                 return 1;
         t.header = !c->args->no_legend;
-        while ((r = bus_message_read(reply, "(usssoo)", &id, &unit, &type, &state, &jp, &up)) > 0) {
+        while ((r = ctl_read(reply, "(usssoo)", &id, &unit, &type, &state, &jp, &up)) > 0) {
                 char ids[16];
                 bool match = !patterns;
                 STRV_FOREACH(p, patterns)
@@ -212,7 +213,7 @@ int verb_ctl_list_sockets(Ctl *c, int argc, char **argv) {
                         (void) bus_message_read_strv(tr, &trig);
                 if (bus_message_enter_container(lr, 'a', "(ss)") <= 0)
                         continue;
-                while (bus_message_read(lr, "(ss)", &type, &addr) > 0) {
+                while (ctl_read(lr, "(ss)", &type, &addr) > 0) {
                         SocketRow *q = reallocarray(rows, nr + 1, sizeof *q);
                         if (!q)
                                 break;

@@ -5,13 +5,28 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <signal.h>
+#include <sys/socket.h>
 #include <stdlib.h>
 #include "base/escape.h"
 #include "base/parse.h"
 #include "base/strv.h"
 #include "base/time-util.h"
 #include "cli/systemctl-print.h"
+
+int ctl_read(BusMessage *m, const char *types, ...) {
+        va_list ap;
+        int r;
+
+        if (bus_message_at_end(m, false))
+                return 0;
+        va_start(ap, types);
+        r = bus_message_readv(m, types, ap);
+        va_end(ap);
+        return r;
+}
 
 void ctl_print_value(FILE *f, const char *name, const char *expected, CtlPrintFlags flags, const char *value) {
         if (expected && !streq_ptr(expected, value))
@@ -135,7 +150,7 @@ static int print_strv(FILE *f, const char *name, BusMessage *m, CtlPrintFlags fl
         r = bus_message_enter_container(m, 'a', "s");
         if (r <= 0)
                 return r < 0 ? r : -EBADMSG;
-        while ((r = bus_message_read(m, "s", &s)) > 0) {
+        while ((r = ctl_read(m, "s", &s)) > 0) {
                 _cleanup_free_ char *q = shell_maybe_quote(s);
                 if (!q)
                         return -ENOMEM;
@@ -187,10 +202,11 @@ static int print_array_hex(FILE *f, const char *name, BusMessage *m, CtlPrintFla
 
 static int print_basic(FILE *f, const char *name, const char *expected, BusMessage *m, CtlPrintFlags flags,
                        char type) {
-        union { const char *s; int b; uint64_t t; int64_t x; uint32_t u; int32_t i; double d;
-                uint8_t y; uint16_t q; int16_t n; } v;
+        union { const char *s; int b; uint64_t t; int64_t x; uint32_t u; int32_t i; double d; } v;
         int r;
 
+        if (!strchr("sbtxuid", type))
+                return 0;   /* y, n, q, o, g, h ...: "[unprintable]" in 252, value left unread */
         r = bus_message_read_basic(m, type, &v);
         if (r <= 0)
                 return r < 0 ? r : -EBADMSG;
@@ -230,12 +246,20 @@ static int print_basic(FILE *f, const char *name, const char *expected, BusMessa
 }
 
 static unsigned cap_last_cap(void) {
-        _cleanup_free_ char *s = NULL;
+        char buf[32] = "";
         unsigned v;
+        ssize_t n;
+        int fd = open("/proc/sys/kernel/cap_last_cap", O_RDONLY | O_CLOEXEC);
 
-        if (read_file_bounded(AT_FDCWD, "/proc/sys/kernel/cap_last_cap", 64, &s, NULL) >= 0 &&
-            safe_atou(strstrip(s), &v) >= 0 && v < 64)
-                return v;
+        if (fd < 0)
+                return 40;
+        n = read(fd, buf, sizeof buf - 1);
+        close(fd);
+        if (n > 0) {
+                buf[n] = 0;
+                if (safe_atou(strstrip(buf), &v) >= 0 && v < 64)
+                        return v;
+        }
         return 40;
 }
 
@@ -351,7 +375,7 @@ static int print_pairs(FILE *f, const char *name, const char *expected, BusMessa
         r = bus_message_enter_container(m, 'a', "(ss)");
         if (r <= 0)
                 return r < 0 ? r : -EBADMSG;
-        while ((r = bus_message_read(m, "(ss)", &a, &b)) > 0) {
+        while ((r = ctl_read(m, "(ss)", &a, &b)) > 0) {
                 _cleanup_free_ char *s = paren ? xasprintf("%s (%s)", b, a) : xasprintf("%s%s%s", a, sep, b);
                 if (!s)
                         return -ENOMEM;
@@ -426,7 +450,7 @@ static int print_struct(FILE *f, const char *name, const char *expected, BusMess
                 for (int k = 0; k < 2; k++) {
                         if (bus_message_enter_container(m, 'a', "i") <= 0)
                                 return buf_free(&out), -EBADMSG;
-                        while ((r = bus_message_read(m, "i", &v)) > 0) {
+                        while ((r = ctl_read(m, "i", &v)) > 0) {
                                 if (out.len > 0)
                                         buf_putc(&out, ' ');
                                 if (k == 0)
@@ -450,6 +474,119 @@ static int print_struct(FILE *f, const char *name, const char *expected, BusMess
         return 0;
 }
 
+/* MountImages= ("[-]SRC:DST[:PART:OPTS...]") and ExtensionImages= ("[-]SRC[:PART:OPTS...]"), joined by spaces. */
+static int print_images(FILE *f, const char *name, const char *expected, BusMessage *m, CtlPrintFlags flags, bool dest) {
+        Buf out = {};
+        int r;
+
+        if (bus_message_enter_container(m, 'a', dest ? "(ssba(ss))" : "(sba(ss))") <= 0)
+                return -EBADMSG;
+        while ((r = bus_message_enter_container(m, '(', dest ? "ssba(ss)" : "sba(ss)")) > 0) {
+                const char *src, *dst = NULL, *part, *opts;
+                int ign;
+
+                if ((dest ? bus_message_read(m, "ssb", &src, &dst, &ign) : bus_message_read(m, "sb", &src, &ign)) <= 0 ||
+                    bus_message_enter_container(m, 'a', "(ss)") <= 0)
+                        return buf_free(&out), -EBADMSG;
+                buf_printf(&out, "%s%s%s%s%s", out.len ? " " : "", ign ? "-" : "", src, dst ? ":" : "", strempty(dst));
+                while (ctl_read(m, "(ss)", &part, &opts) > 0)
+                        buf_printf(&out, ":%s:%s", part, opts);
+                if (bus_message_exit_container(m) < 0 || bus_message_exit_container(m) < 0)
+                        return buf_free(&out), -EBADMSG;
+        }
+        if (r < 0 || bus_message_exit_container(m) < 0)
+                return buf_free(&out), -EBADMSG;
+        ctl_print_value(f, name, expected, flags, out.s);
+        buf_free(&out);
+        return 1;
+}
+
+/* LogExtraFields=: the valid FIELD=value entries, joined by spaces. */
+static int print_log_extra_fields(FILE *f, const char *name, const char *expected, BusMessage *m, CtlPrintFlags flags) {
+        Buf out = {};
+        int r;
+
+        if (bus_message_enter_container(m, 'a', "ay") <= 0)
+                return -EBADMSG;
+        while ((r = bus_message_enter_container(m, 'a', "y")) > 0) {
+                Buf one = {};
+                uint8_t y;
+                bool bad = false;
+                while (ctl_read(m, "y", &y) > 0) {
+                        if (y == 0)
+                                bad = true;
+                        buf_putc(&one, (char) y);
+                }
+                if (bus_message_exit_container(m) < 0)
+                        return buf_free(&one), buf_free(&out), -EBADMSG;
+                if (!bad && one.s && strchr(one.s, '=') && one.s[0] != '=')
+                        buf_printf(&out, "%s%s", out.len ? " " : "", one.s);
+                buf_free(&one);
+        }
+        if (r < 0 || bus_message_exit_container(m) < 0)
+                return buf_free(&out), -EBADMSG;
+        ctl_print_value(f, name, expected, flags, out.s);
+        buf_free(&out);
+        return 1;
+}
+
+/* IPAddressAllow=/IPAddressDeny=: "ADDR/PREFIX" joined by spaces. */
+static int print_ip_addresses(FILE *f, const char *name, const char *expected, BusMessage *m, CtlPrintFlags flags) {
+        Buf out = {};
+        int r;
+
+        if (bus_message_enter_container(m, 'a', "(iayu)") <= 0)
+                return -EBADMSG;
+        while ((r = bus_message_enter_container(m, '(', "iayu")) > 0) {
+                uint8_t a[16];
+                size_t n = 0;
+                int32_t family;
+                uint32_t prefix;
+                char buf[INET6_ADDRSTRLEN];
+
+                if (bus_message_read(m, "i", &family) <= 0 || bus_message_enter_container(m, 'a', "y") <= 0)
+                        return buf_free(&out), -EBADMSG;
+                while (ctl_read(m, "y", n < sizeof a ? &a[n] : &a[sizeof a - 1]) > 0)
+                        n++;
+                if (bus_message_exit_container(m) < 0 || bus_message_read(m, "u", &prefix) <= 0 ||
+                    bus_message_exit_container(m) < 0)
+                        return buf_free(&out), -EBADMSG;
+                if ((family != AF_INET || n != 4) && (family != AF_INET6 || n != 16))
+                        continue;
+                if (prefix > n * 8 || !inet_ntop(family, a, buf, sizeof buf))
+                        continue;
+                buf_printf(&out, "%s%s/%" PRIu32, out.len ? " " : "", buf, prefix);
+        }
+        if (r < 0 || bus_message_exit_container(m) < 0)
+                return buf_free(&out), -EBADMSG;
+        ctl_print_value(f, name, expected, flags, out.s);
+        buf_free(&out);
+        return 1;
+}
+
+/* SocketBindAllow=/SocketBindDeny=: one line per rule, "[ipv4:|ipv6:][tcp|udp]PORT[-PORT]|any". */
+static int print_socket_bind(FILE *f, const char *name, const char *expected, BusMessage *m, CtlPrintFlags flags) {
+        int32_t af, proto;
+        uint16_t nr, min;
+        int r;
+
+        if (bus_message_enter_container(m, 'a', "(iiqq)") <= 0)
+                return -EBADMSG;
+        while ((r = ctl_read(m, "(iiqq)", &af, &proto, &nr, &min)) > 0) {
+                const char *fam = af == AF_INET ? "ipv4" : af == AF_INET6 ? "ipv6" : "";
+                const char *pr = proto == IPPROTO_TCP ? "tcp" : proto == IPPROTO_UDP ? "udp" : "";
+                const char *c1 = *fam ? ":" : "";
+                if (nr == 0)
+                        print_valuef(f, name, expected, flags, "%s%s%sany", fam, c1, pr);
+                else if (nr == 1)
+                        print_valuef(f, name, expected, flags, "%s%s%s%u", fam, c1, pr, (unsigned) min);
+                else
+                        print_valuef(f, name, expected, flags, "%s%s%s%u-%u", fam, c1, pr, (unsigned) min,
+                                     (unsigned) (uint16_t) (min + nr - 1));
+        }
+        return r < 0 || bus_message_exit_container(m) < 0 ? -EBADMSG : 1;
+}
+
 static int print_struct_array(FILE *f, const char *name, const char *expected, BusMessage *m, CtlPrintFlags flags,
                               const char *contents) {
         char t1[FORMAT_TIMESPAN_MAX], t2[FORMAT_TIMESPAN_MAX > FORMAT_TIMESTAMP_MAX ? FORMAT_TIMESPAN_MAX : FORMAT_TIMESTAMP_MAX];
@@ -460,7 +597,7 @@ static int print_struct_array(FILE *f, const char *name, const char *expected, B
         if (streq(contents, "(sb)") && streq(name, "EnvironmentFiles")) {
                 if (bus_message_enter_container(m, 'a', "(sb)") <= 0)
                         return -EBADMSG;
-                while ((r = bus_message_read(m, "(sb)", &a, &bo)) > 0)
+                while ((r = ctl_read(m, "(sb)", &a, &bo)) > 0)
                         print_valuef(f, name, expected, flags, "%s (ignore_errors=%s)", a, bo ? "yes" : "no");
                 return r < 0 || bus_message_exit_container(m) < 0 ? -EBADMSG : 1;
         }
@@ -473,7 +610,7 @@ static int print_struct_array(FILE *f, const char *name, const char *expected, B
         if (streq(contents, "(stt)") && streq(name, "TimersMonotonic")) {
                 if (bus_message_enter_container(m, 'a', "(stt)") <= 0)
                         return -EBADMSG;
-                while ((r = bus_message_read(m, "(stt)", &a, &x, &y)) > 0)
+                while ((r = ctl_read(m, "(stt)", &a, &x, &y)) > 0)
                         print_valuef(f, name, expected, flags, "{ %s=%s ; next_elapse=%s }", a,
                                      strna(format_timespan(t1, sizeof t1, x, 0)),
                                      strna(format_timespan(t2, sizeof t2, y, 0)));
@@ -482,9 +619,9 @@ static int print_struct_array(FILE *f, const char *name, const char *expected, B
         if (streq(contents, "(sst)") && streq(name, "TimersCalendar")) {
                 if (bus_message_enter_container(m, 'a', "(sst)") <= 0)
                         return -EBADMSG;
-                while ((r = bus_message_read(m, "(sst)", &a, &b, &x)) > 0)
+                while ((r = ctl_read(m, "(sst)", &a, &b, &x)) > 0)
                         print_valuef(f, name, expected, flags, "{ %s=%s ; next_elapse=%s }", a, b,
-                                     strna(format_timestamp(t2, sizeof t2, x)));
+                                     format_timestamp(t2, sizeof t2, x) ?: "(null)");  /* printf of NULL in 252 */
                 return r < 0 || bus_message_exit_container(m) < 0 ? -EBADMSG : 1;
         }
         if (startswith(name, "Exec") && (streq(contents, "(sasbttttuii)") || streq(contents, "(sasasttttuii)")))
@@ -496,7 +633,7 @@ static int print_struct_array(FILE *f, const char *name, const char *expected, B
                 bool lat = streq(name, "IODeviceLatencyTargetUSec");
                 if (bus_message_enter_container(m, 'a', "(st)") <= 0)
                         return -EBADMSG;
-                while ((r = bus_message_read(m, "(st)", &a, &x)) > 0) {
+                while ((r = ctl_read(m, "(st)", &a, &x)) > 0) {
                         if (lat)
                                 print_valuef(f, name, expected, flags, "%s %s", a, format_timespan(t1, sizeof t1, x, 1));
                         else
@@ -508,7 +645,7 @@ static int print_struct_array(FILE *f, const char *name, const char *expected, B
                 Buf out = {};
                 if (bus_message_enter_container(m, 'a', "(ssbt)") <= 0)
                         return -EBADMSG;
-                while ((r = bus_message_read(m, "(ssbt)", &a, &b, &bo, &x)) > 0) {
+                while ((r = ctl_read(m, "(ssbt)", &a, &b, &bo, &x)) > 0) {
                         if (isempty(a))
                                 continue;
                         buf_printf(&out, "%s%s%s%s%s%s", out.len ? " " : "", bo ? "-" : "", a,
@@ -522,18 +659,26 @@ static int print_struct_array(FILE *f, const char *name, const char *expected, B
                 Buf out = {};
                 if (bus_message_enter_container(m, 'a', "(ss)") <= 0)
                         return -EBADMSG;
-                while ((r = bus_message_read(m, "(ss)", &a, &b)) > 0)
+                while ((r = ctl_read(m, "(ss)", &a, &b)) > 0)
                         if (!isempty(a))
                                 buf_printf(&out, "%s%s%s%s", out.len ? " " : "", a, isempty(b) ? "" : ":", b);
                 ctl_print_value(f, name, expected, flags, out.s);
                 buf_free(&out);
                 return r < 0 || bus_message_exit_container(m) < 0 ? -EBADMSG : 1;
         }
+        if (streq(contents, "(ssba(ss))") && streq(name, "MountImages"))
+                return print_images(f, name, expected, m, flags, true);
+        if (streq(contents, "(sba(ss))") && streq(name, "ExtensionImages"))
+                return print_images(f, name, expected, m, flags, false);
+        if (streq(contents, "(iayu)") && (streq(name, "IPAddressAllow") || streq(name, "IPAddressDeny")))
+                return print_ip_addresses(f, name, expected, m, flags);
+        if (streq(contents, "(iiqq)") && (streq(name, "SocketBindAllow") || streq(name, "SocketBindDeny")))
+                return print_socket_bind(f, name, expected, m, flags);
         if (streq(contents, "(sst)") && endswith(name, "DirectorySymlink"))
         {
                 if (bus_message_enter_container(m, 'a', "(sst)") <= 0)
                         return -EBADMSG;
-                while ((r = bus_message_read(m, "(sst)", &a, &b, &x)) > 0)
+                while ((r = ctl_read(m, "(sst)", &a, &b, &x)) > 0)
                         print_valuef(f, name, expected, flags, "%s:%s", a, b);
                 return r < 0 || bus_message_exit_container(m) < 0 ? -EBADMSG : 1;
         }
@@ -581,6 +726,8 @@ int ctl_print_property(FILE *f, const char *name, const char *expected, BusMessa
         case 'a':
                 if (streq(contents, "s"))
                         return print_strv(f, name, m, flags);
+                if (streq(contents, "ay") && streq(name, "LogExtraFields"))
+                        return print_log_extra_fields(f, name, expected, m, flags);
                 if (streq(contents, "y") || streq(contents, "u"))
                         return print_array_hex(f, name, m, flags, contents[0]);
                 if (contents[0] == '(')
@@ -618,12 +765,20 @@ int ctl_print_all_properties(FILE *f, BusMessage *m, char *const *filter, CtlPri
                                 }
                         }
                 if (want) {
-                        if (bus_message_peek_type(m, &type, &contents) <= 0 ||
-                            bus_message_enter_container(m, 'v', contents) <= 0)
+                        char sig[BUS_SIGNATURE_MAX + 1];
+                        /* peek's contents string lives only until the next peek: keep a copy */
+                        if (bus_message_peek_type(m, &type, &contents) <= 0)
+                                return -EBADMSG;
+                        snprintf(sig, sizeof sig, "%s", contents);
+                        contents = sig;
+                        if (bus_message_enter_container(m, 'v', contents) <= 0)
                                 return -EBADMSG;
                         r = ctl_print_property(f, name, expected, m, flags);
-                        if (r < 0)
+                        if (r < 0) {
+                                if (getenv("CTL_DEBUG"))
+                                        fprintf(stderr, "property %s (%s): %d\n", name, contents, r);
                                 return r;
+                        }
                         if (r == 0) {
                                 if ((flags & CTL_PRINT_SHOW_EMPTY) && !expected)
                                         fprintf(f, "%s=[unprintable]\n", name);

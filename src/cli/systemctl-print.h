@@ -24,6 +24,10 @@ int ctl_print_property(FILE *f, const char *name, const char *expected, BusMessa
  * print NAME only when it has VALUE). Names seen are added to *found if found != NULL. */
 int ctl_print_all_properties(FILE *f, BusMessage *m, char *const *filter, CtlPrintFlags flags, char ***found);
 
+/* bus_message_read() for loops over an array: 0 at the end of the current container, 1 when the
+ * values were read, <0 on a type mismatch. */
+int ctl_read(BusMessage *m, const char *types, ...);
+
 /* systemd's names: sigchld codes ("exited", NULL for 0), exit statuses for LIBC|SYSTEMD
  * ("SUCCESS", "EXEC"...; NULL otherwise), signals without "SIG" ("TERM"; numbers otherwise). */
 const char *ctl_sigchld_code_to_string(int code);

@@ -140,7 +140,7 @@ static int get_processes(Ctl *c, const char *unit, CtlProcess **ret, size_t *ret
         }
         if (bus_message_enter_container(reply, 'a', "(sus)") <= 0)
                 return -EBADMSG;
-        while ((r = bus_message_read(reply, "(sus)", &cg, &pid, &cmd)) > 0) {
+        while ((r = ctl_read(reply, "(sus)", &cg, &pid, &cmd)) > 0) {
                 CtlProcess *q = reallocarray(p, n + 1, sizeof *q);
                 if (!q) {
                         free_procs(p, n);

@@ -217,7 +217,7 @@ static int parse_special(CtlUnitStatus *s, const char *name, const char *content
         if (streq(name, "Listen") && streq(contents, "a(ss)")) {
                 if (bus_message_enter_container(m, 'a', "(ss)") <= 0)
                         return -EBADMSG;
-                while ((r = bus_message_read(m, "(ss)", &a, &b)) > 0)
+                while ((r = ctl_read(m, "(ss)", &a, &b)) > 0)
                         if (strv_extend(&s->listen, a) < 0 || strv_extend(&s->listen, b) < 0)
                                 return -ENOMEM;
                 return r < 0 || bus_message_exit_container(m) < 0 ? -EBADMSG : 1;
@@ -235,11 +235,13 @@ int ctl_unit_status_parse(CtlUnitStatus *s, BusMessage *m) {
         if (bus_message_enter_container(m, 'a', "{sv}") <= 0)
                 return -EBADMSG;
         while ((r = bus_message_enter_container(m, '{', "sv")) > 0) {
-                const char *name, *contents;
-                char type;
+                const char *name, *peeked;
+                char type, contents[BUS_SIGNATURE_MAX + 1];
 
-                if (bus_message_read(m, "s", &name) <= 0 || bus_message_peek_type(m, &type, &contents) <= 0 ||
-                    bus_message_enter_container(m, 'v', contents) <= 0)
+                if (bus_message_read(m, "s", &name) <= 0 || bus_message_peek_type(m, &type, &peeked) <= 0)
+                        return -EBADMSG;
+                snprintf(contents, sizeof contents, "%s", peeked);   /* valid only until the next peek */
+                if (bus_message_enter_container(m, 'v', contents) <= 0)
                         return -EBADMSG;
                 r = parse_special(s, name, contents, m);
                 if (r < 0)
