@@ -139,7 +139,8 @@ static int parse_field(CtlUnitStatus *s, const StatusField *fd, BusMessage *m) {
         if (streq(fd->sig, "s")) {
                 if (bus_message_read(m, "s", &str) <= 0)
                         return -EBADMSG;
-                return free_and_strdup((char **) p, str);
+                /* as systemctl's property map: an empty string is "not set" */
+                return free_and_strdup((char **) p, isempty(str) ? NULL : str);
         }
         if (streq(fd->sig, "as")) {
                 char **l = NULL;
