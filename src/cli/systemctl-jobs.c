@@ -8,6 +8,7 @@
 #include "base/log.h"
 #include "base/parse.h"
 #include "base/strv.h"
+#include "cli/systemctl-list.h"
 #include "cli/systemctl-print.h"
 #include "cli/systemctl.h"
 
@@ -51,7 +52,12 @@ static bool string_is_glob(const char *s) {
 
 /* Names from the command line: mangled; globs expanded against the loaded units
  * (ListUnitsByPatterns), as systemctl's expand_unit_names(). */
+static int expand_names_full(Ctl *c, char **args, const char *suffix, char ***ret, bool *ret_expanded);
 static int expand_names(Ctl *c, char **args, const char *suffix, char ***ret) {
+        return expand_names_full(c, args, suffix, ret, NULL);
+}
+
+static int expand_names_full(Ctl *c, char **args, const char *suffix, char ***ret, bool *ret_expanded) {
         _cleanup_strv_free_ char **mangled = NULL, **globs = NULL;
         int r;
 
@@ -64,20 +70,27 @@ static int expand_names(Ctl *c, char **args, const char *suffix, char ***ret) {
                                 return -ENOMEM;
                 } else if (strv_extend(ret, *n) < 0)
                         return -ENOMEM;
+        if (ret_expanded)
+                *ret_expanded = globs != NULL;
         if (globs) {
                 _cleanup_bus_message_ BusMessage *m = NULL, *reply = NULL;
-                const char *id;
+                CtlListOptions o = { .types = c->args->types, .states = c->args->states, .all = c->args->all };
+                CtlUnitInfo u;
 
+                /* as get_unit_list(): the server matches the patterns and states, then list-units'
+                 * filter applies (inactive units only with --all) */
                 r = ctl_new_call(&m, SD_PATH, SD_MANAGER, "ListUnitsByPatterns");
-                if (r < 0 || (r = bus_message_append_strv(m, NULL)) < 0 || (r = bus_message_append_strv(m, globs)) < 0)
+                if (r < 0 || (r = bus_message_append_strv(m, c->args->states)) < 0 ||
+                    (r = bus_message_append_strv(m, globs)) < 0)
                         return r;
                 r = ctl_call(c, m, &reply);
                 if (r < 0)
                         return ctl_log_call_error(r, reply, "Failed to list units"), r;
                 if (bus_message_enter_container(reply, 'a', "(ssssssouso)") <= 0)
                         return -EBADMSG;
-                while (ctl_read(reply, "(ssssssouso)", &id, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL) > 0)
-                        if (strv_extend(ret, id) < 0)
+                while (ctl_read(reply, "(ssssssouso)", &u.id, &u.description, &u.load_state, &u.active_state,
+                                &u.sub_state, &u.following, &u.unit_path, &u.job_id, &u.job_type, &u.job_path) > 0)
+                        if (ctl_list_show_unit(&u, &o) && strv_extend(ret, u.id) < 0)
                                 return -ENOMEM;
         }
         return 0;
@@ -311,11 +324,20 @@ int verb_ctl_start(Ctl *c, int argc, char **argv) {
         r = ctl_bus(c);
         if (r < 0)
                 return 1;
-        r = expand_names(c, argv + 1, NULL, &names);
+        bool expanded = false;
+        r = expand_names_full(c, argv + 1, NULL, &names, &expanded);
         if (r < 0) {
                 errno = -r;
                 fprintf(stderr, "Failed to expand names: %m\n");
                 return 1;
+        }
+        if (!c->args->all && expanded && streq(job_type, "start") && !c->args->quiet) {
+                bool colors = ctl_colors_enabled();
+                fprintf(stderr, "Warning: %ssystemctl start called with a glob pattern.%s\n"
+                        "Hint: unit globs expand to loaded units, so start will usually have no effect.\n"
+                        "      Passing --all will also load units which are pulled in by other units.\n"
+                        "      See systemctl(1) for more details.\n",
+                        colors ? "\x1B[0;1;31m" : "", colors ? "\x1B[0m" : "");
         }
         return start_units(c, argv[0], method, job_type, c->args->job_mode ?: "replace", names, c->args->no_block);
 }
@@ -432,9 +454,9 @@ int verb_ctl_reset_failed(Ctl *c, int argc, char **argv) {
                         return 1;
                 r = ctl_call(c, m, &reply);
                 if (r < 0) {
-                        int code = ctl_log_call_error(r, reply, "Failed to reset failed state of unit %s", *n);
-                        if (ret == 0)
-                                ret = code;
+                        /* 252 returns the errno here, not an exit code mapped from the error name */
+                        (void) ctl_log_call_error(r, reply, "Failed to reset failed state of unit %s", *n);
+                        ret = 1;
                 }
         }
         return ret;

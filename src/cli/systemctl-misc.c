@@ -67,6 +67,35 @@ int verb_ctl_is_system_running(Ctl *c, int argc, char **argv) {
         return streq(state, "running") ? 0 : 1;
 }
 
+/* shell_maybe_quote(s, SHELL_ESCAPE_POSIX): as is when nothing needs quoting (control characters,
+ * whitespace and "\`$*?['()<>|&;!), else $'...' with \ and ' escaped and control characters
+ * C-escaped. */
+void ctl_print_posix_quoted(FILE *f, const char *s) {
+        static const char cc[] = "abtnvfr";
+        const char *p;
+
+        for (p = s; *p; p++)
+                if ((unsigned char) *p < ' ' || *p == 127 || strchr(" \t\n\r\"\\`$*?['()<>|&;!", *p))
+                        break;
+        if (!*p) {
+                fputs(s, f);
+                return;
+        }
+        fprintf(f, "$'%.*s", (int) (p - s), s);
+        for (; *p; p++) {
+                unsigned char ch = (unsigned char) *p;
+                if (ch == '\\' || ch == '\'')
+                        fprintf(f, "\\%c", ch);
+                else if (ch >= 7 && ch <= 13)
+                        fprintf(f, "\\%c", cc[ch - 7]);
+                else if (ch < ' ' || ch == 127)
+                        fprintf(f, "\\x%02x", ch);
+                else
+                        fputc(ch, f);
+        }
+        fputc('\'', f);
+}
+
 int verb_ctl_show_environment(Ctl *c, int argc, char **argv) {
         _cleanup_bus_message_ BusMessage *reply = NULL;
         _cleanup_strv_free_ char **env = NULL;
@@ -81,13 +110,12 @@ int verb_ctl_show_environment(Ctl *c, int argc, char **argv) {
         if (bus_message_read_strv(reply, &env) < 0)
                 return 1;
         STRV_FOREACH(e, env) {
-                /* systemctl 252 quotes the value part when it needs quoting */
                 const char *eq = strchr(*e, '=');
-                _cleanup_free_ char *name = eq ? strndup(*e, (size_t) (eq - *e)) : NULL;
-                _cleanup_free_ char *q = eq ? shell_maybe_quote(eq + 1) : NULL;
-                if (eq && name && q)
-                        printf("%s=%s\n", name, q);
-                else
+                if (eq) {
+                        printf("%.*s=", (int) (eq - *e), *e);
+                        ctl_print_posix_quoted(stdout, eq + 1);
+                        putchar('\n');
+                } else
                         puts(*e);
         }
         return 0;
@@ -100,17 +128,6 @@ int verb_ctl_set_environment(Ctl *c, int argc, char **argv) {
         int r;
 
         (void) argc;
-        STRV_FOREACH(a, args) {
-                const char *eq = strchr(*a, '=');
-                if (set && (!eq || eq == *a)) {
-                        fprintf(stderr, "Not a valid environment variable assignment: %s\n", *a);
-                        return 1;
-                }
-                if (!set && eq) {
-                        fprintf(stderr, "Not a valid environment variable name: %s\n", *a);
-                        return 1;
-                }
-        }
         if (ctl_bus(c) < 0)
                 return 1;
         if (ctl_new_call(&m, SD_PATH, SD_MANAGER, set ? "SetEnvironment" : "UnsetEnvironment") < 0 ||
