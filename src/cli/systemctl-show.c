@@ -203,11 +203,18 @@ static void show_journal(const CtlArgs *a, const char *unit, usec_t not_before_m
                 for (size_t k = 0; k < n; k++)
                         if (journal_reader_previous(jr, &e) <= 0)
                                 break;
+                uint64_t last_seq = e.seqnum, last_rt = e.realtime;
+
                 putchar('\n');
-                for (size_t k = 0; k < n; k++) {
-                        if (k > 0 && journal_reader_next(jr, &e) <= 0)
-                                break;
+                (void) output_entry(stdout, &e, &o);
+                /* next() may first return the entry previous() just returned: skip it then */
+                for (size_t k = 1; k < n && journal_reader_next(jr, &e) > 0;) {
+                        if (e.seqnum == last_seq && e.realtime == last_rt)
+                                continue;
+                        last_seq = e.seqnum;
+                        last_rt = e.realtime;
                         (void) output_entry(stdout, &e, &o);
+                        k++;
                 }
         }
         journal_filter_done(&filter);
