@@ -71,9 +71,11 @@ void ctl_table_print(const CtlTable *t, FILE *f) {
 
         if (!width)
                 return;
-        for (size_t c = 0; c < t->n_cols; c++)
+        for (size_t c = 0; c < t->n_cols; c++) {
+                width[c] = 1;   /* format-table's default minimum cell width */
                 if (!t->hidden[c])
                         last = c;
+        }
         for (size_t r = first; r < rows; r++)
                 for (size_t c = 0; c < t->n_cols; c++) {
                         const char *s = t->cells[r * t->n_cols + c];
