@@ -121,7 +121,8 @@ static void free_procs(CtlProcess *p, size_t n) {
         free(p);
 }
 
-static int get_processes(Ctl *c, const char *unit, CtlProcess **ret, size_t *ret_n) {
+/* GetUnitProcesses(unit); failures are reported naming `label` and otherwise ignored. */
+static int get_processes(Ctl *c, const char *unit, const char *label, CtlProcess **ret, size_t *ret_n) {
         _cleanup_bus_message_ BusMessage *m = NULL, *reply = NULL;
         CtlProcess *p = NULL;
         size_t n = 0;
@@ -135,7 +136,7 @@ static int get_processes(Ctl *c, const char *unit, CtlProcess **ret, size_t *ret
                 return -ENOMEM;
         r = ctl_call(c, m, &reply);
         if (r < 0) {
-                ctl_log_call_error(r, reply, "Failed to dump process list for '%s', ignoring", unit);
+                ctl_log_call_error(r, reply, "Failed to dump process list for '%s', ignoring", label);
                 return r;
         }
         if (bus_message_enter_container(reply, 'a', "(sus)") <= 0)
@@ -260,7 +261,7 @@ static int status_one(Ctl *c, const char *path, const char *unit, bool *new_line
                         (void) ctl_get_string(c, p, SD_UNIT, "ActiveState", &t_states[i]);
         }
         if (s.control_group)
-                (void) get_processes(c, s.id ?: unit, &procs, &n_procs);
+                (void) get_processes(c, s.id ?: unit, s.id ?: unit, &procs, &n_procs);
         /* strv_free stops at the first NULL: states that could not be read are left NULL, so free by index */
         CtlStatusEnv env = {
                 .now = now_realtime(), .now_monotonic = now_clock(CLOCK_MONOTONIC),
@@ -329,7 +330,7 @@ static int system_status(Ctl *c) {
         if (!isempty(tainted))
                 printf("  Tainted: %s%s%s\n", colors ? "\x1B[0;1;38;5;185m" : "", tainted, off);
         printf("   CGroup: %s\n", isempty(cgroup) ? "/" : cgroup);
-        if (get_processes(c, "-.slice", &procs, &n) >= 0) {
+        if (get_processes(c, "-.slice", host, &procs, &n) >= 0) {
                 unsigned cols = c->args->full ? 0 : ctl_columns();
                 ctl_print_processes(stdout, isempty(cgroup) ? "/" : cgroup, procs, n, "           ", utf8,
                                     cols > 11 ? cols - 11 : cols);

@@ -238,7 +238,7 @@ static int parse_args(int argc, char **argv, CtlArgs *a, bool *offline_root) {
 
         opterr = 1;
         optind = 0;
-        while ((c = getopt_long(argc, argv, "ht:p:P:alqfs:n:o:irH:M:T", options, NULL)) >= 0) {
+        while ((c = getopt_long(argc, argv, "ht:p:P:alqfs:n:o:irH:M:T.::", options, NULL)) >= 0) {
                 switch (c) {
                 case 'h':
                         help();
@@ -332,6 +332,13 @@ static int parse_args(int argc, char **argv, CtlArgs *a, bool *offline_root) {
                 case ARG_NOW: a->now = true; break;
                 case 'H': case 'M':
                         fputs("Remote and machine transports are not supported by tinysd's systemctl.\n", stderr);
+                        return -1;
+                case '.':
+                        /* "-.mount" and friends: getopt's message plus 252's hint */
+                        fprintf(stderr, "%s: invalid option -- '.'\n"
+                                "Hint: to specify units starting with a dash, use \"--\":\n"
+                                "      %s [OPTIONS...] COMMAND -- -.%s ...\n",
+                                program_invocation_name, program_invocation_name, optarg ? optarg : "mount");
                         return -1;
                 case '?':
                         return -1;
