@@ -80,6 +80,8 @@ void ctl_unit_status_done(CtlUnitStatus *s) {
         strv_free(s->triggered_by);
         strv_free(s->triggers);
         strv_free(s->listen);
+        strv_free(s->failed_conditions);
+        free(s->failed_assert);
         for (size_t i = 0; i < s->n_exec; i++) {
                 free(s->exec[i].name);
                 free(s->exec[i].path);
@@ -221,6 +223,40 @@ static int parse_special(CtlUnitStatus *s, const char *name, const char *content
                 while ((r = ctl_read(m, "(ss)", &a, &b)) > 0)
                         if (strv_extend(&s->listen, a) < 0 || strv_extend(&s->listen, b) < 0)
                                 return -ENOMEM;
+                return r < 0 || bus_message_exit_container(m) < 0 ? -EBADMSG : 1;
+        }
+        if ((streq(name, "Conditions") || streq(name, "Asserts")) && streq(contents, "a(sbbsi)")) {
+                bool cond = streq(name, "Conditions");
+                const char *param;
+                int trigger, negate;
+                int32_t st;
+
+                if (bus_message_enter_container(m, 'a', "(sbbsi)") <= 0)
+                        return -EBADMSG;
+                while ((r = ctl_read(m, "(sbbsi)", &a, &trigger, &negate, &param, &st)) > 0) {
+                        if (st >= 0)
+                                continue;
+                        if (cond) {
+                                /* systemctl prepends each to its list: newest first */
+                                char *e = xasprintf("%s=%s%s%s", a, trigger ? "|" : "", negate ? "!" : "", param);
+                                size_t n = strv_length(s->failed_conditions);
+                                char **l = e ? reallocarray(s->failed_conditions, n + 2, sizeof(char *)) : NULL;
+                                if (!l) {
+                                        free(e);
+                                        return -ENOMEM;
+                                }
+                                memmove(l + 1, l, n * sizeof(char *));
+                                l[0] = e;
+                                l[n + 1] = NULL;
+                                s->failed_conditions = l;
+                        } else if (!trigger || !s->failed_assert) {
+                                free(s->failed_assert);
+                                s->failed_assert = xasprintf("%s=%s%s", a, negate ? "!" : "", param);
+                                s->failed_assert_trigger = trigger;
+                                if (!s->failed_assert)
+                                        return -ENOMEM;
+                        }
+                }
                 return r < 0 || bus_message_exit_container(m) < 0 ? -EBADMSG : 1;
         }
         if (startswith(name, "Exec") && !endswith(name, "Ex") && streq(contents, "a(sasbttttuii)"))
@@ -506,11 +542,18 @@ void ctl_print_status(FILE *f, CtlUnitStatus *s, const CtlStatusEnv *env) {
                 fprintf(f, "  Condition: start %scondition failed%s at ", env->colors ? ANSI_YELLOW : "",
                         env->colors ? ANSI_NORMAL : "");
                 print_timestamp_pair(f, s->condition_timestamp, env->now);
+                STRV_FOREACH(c, s->failed_conditions)
+                        fprintf(f, "             %s %s was not met\n",
+                                ctl_glyph(c[1] ? CTL_GLYPH_TREE_BRANCH : CTL_GLYPH_TREE_RIGHT, env->utf8), *c);
         }
         if (!s->assert_result && s->assert_timestamp > 0) {
                 fprintf(f, "     Assert: start %sassertion failed%s at ", env->colors ? ANSI_RED : "",
                         env->colors ? ANSI_NORMAL : "");
                 print_timestamp_pair(f, s->assert_timestamp, env->now);
+                if (s->failed_assert_trigger)
+                        fputs("             none of the trigger assertions were met\n", f);
+                else if (s->failed_assert)
+                        fprintf(f, "             %s was not met\n", s->failed_assert);
         }
         if (s->sysfs_path)
                 fprintf(f, "     Device: %s\n", s->sysfs_path);

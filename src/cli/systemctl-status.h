@@ -37,6 +37,9 @@ typedef struct CtlUnitStatus {
         bool transient, need_daemon_reload, running, condition_result, assert_result, accept;
         uint32_t main_pid, control_pid, n_accepted, n_connections, n_refused;
         int32_t status_errno, exit_code, exit_status;
+        char **failed_conditions;  /* "Name=[|][!]param" of the conditions that failed, in systemctl's order */
+        char *failed_assert;       /* "Name=[!]param" of the failed assertion */
+        bool failed_assert_trigger;
         CtlExecStatus *exec;
         size_t n_exec;
 } CtlUnitStatus;

@@ -40,6 +40,11 @@ UNITS = {
     "ctl-sock.socket": "[Unit]\nDescription=ctl test socket\n\n[Socket]\nListenStream=/run/ctl-test.sock\n\n"
                        "[Install]\nWantedBy=sockets.target\n",
     "ctl-sock.service": "[Service]\nExecStart=/bin/sleep infinity\n",
+    "ctl-cond.service": "[Unit]\nConditionPathExists=/nonexistent\nConditionPathExists=|/nope\n"
+                        "ConditionPathExists=|!/etc\n\n[Service]\nExecStart=/bin/true\n",
+    "ctl-assert.service": "[Unit]\nAssertPathExists=!/etc\n\n[Service]\nExecStart=/bin/true\n",
+    # keeps the two above loaded (referenced), so their condition/assert results stay visible
+    "ctl-holder.target": "[Unit]\nWants=ctl-cond.service ctl-assert.service\n",
     "ctl-static.service": "[Unit]\nDescription=ctl static\n\n[Service]\nType=oneshot\nExecStart=/bin/true\n",
 }
 
@@ -209,12 +214,14 @@ def test_show(box):
 def test_status(box):
     ctl(REAL, "start", "ctl-simple", "ctl-oneshot", "ctl-sock.socket")
     ctl(REAL, "start", "ctl-fail")
+    ctl(REAL, "start", "ctl-holder.target")
     # the journal is journald's; give our reader the same entries in tinysd's store
     sdbox("exec", NAME, "sh", "-c", f"rm -f /var/log/journal/*/*.tjournal* /run/log/journal/*/*.tjournal*; "
           f"journalctl -o export | {OURS.replace('systemctl', 'tinysd')} journal-import")
     for args in (["ctl-simple.service"], ["ctl-oneshot", "ctl-fail.service"], ["ctl-sock.socket", "ctl-timer.timer"],
                  ["-n", "3", "ctl-oneshot"], ["--lines=0", "ctl-simple"], ["-o", "cat", "-n", "2", "ctl-oneshot"],
-                 ["nonexist.service"], ["multi-user.target", "-n0"], ["-n0", "init.scope"]):
+                 ["nonexist.service"], ["multi-user.target", "-n0"], ["-n0", "init.scope"],
+                 ["-n0", "ctl-cond", "ctl-assert"]):
         same("status", *args)
     same("status", "-n0")
 
