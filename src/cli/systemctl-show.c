@@ -340,7 +340,6 @@ static int system_status(Ctl *c) {
 }
 
 int verb_ctl_status(Ctl *c, int argc, char **argv) {
-        _cleanup_strv_free_ char **names = NULL;
         bool new_line = false;
         int ret = 0, r;
 
@@ -348,13 +347,38 @@ int verb_ctl_status(Ctl *c, int argc, char **argv) {
                 return 1;
         if (argc <= 1)
                 return system_status(c);
-        if (unit_names(c, argv + 1, &names) < 0)
-                return 1;
-        STRV_FOREACH(n, names) {
+        /* as 252: the PIDs first, then the unit names */
+        for (int pass = 0; pass < 2; pass++)
+        for (int i = 1; i < argc; i++) {
+                _cleanup_strv_free_ char **one = NULL;
                 _cleanup_free_ char *path = NULL;
-                if (ctl_unit_path(*n, &path) < 0)
-                        return 1;
-                r = status_one(c, path, *n, &new_line);
+                char *arg[] = { argv[i], NULL };
+                unsigned pid;
+                bool is_pid = safe_atou(argv[i], &pid) >= 0;
+
+                if (is_pid != (pass == 0))
+                        continue;
+                if (is_pid) {
+                        /* a PID: the unit it belongs to (GetUnitByPID) */
+                        _cleanup_bus_message_ BusMessage *m = NULL, *reply = NULL;
+                        const char *p;
+                        if (ctl_new_call(&m, SD_PATH, SD_MANAGER, "GetUnitByPID") < 0 ||
+                            bus_message_append(m, "u", (uint32_t) pid) < 0)
+                                return 1;
+                        r = ctl_call(c, m, &reply);
+                        if (r < 0) {
+                                (void) ctl_log_call_error(r, reply, "Failed to get unit for PID %u", pid);
+                                ret = 1;   /* 252 keeps the errno: exit status 1 */
+                                continue;
+                        }
+                        if (bus_message_read(reply, "o", &p) <= 0 || !(path = strdup(p)))
+                                return 1;
+                        r = status_one(c, path, NULL, &new_line);
+                } else {
+                        if (unit_names(c, arg, &one) < 0 || ctl_unit_path(one[0], &path) < 0)
+                                return 1;
+                        r = status_one(c, path, one[0], &new_line);
+                }
                 if (r != 0 && ret == 0)
                         ret = r;
         }

@@ -221,7 +221,7 @@ def test_status(box):
     for args in (["ctl-simple.service"], ["ctl-oneshot", "ctl-fail.service"], ["ctl-sock.socket", "ctl-timer.timer"],
                  ["-n", "3", "ctl-oneshot"], ["--lines=0", "ctl-simple"], ["-o", "cat", "-n", "2", "ctl-oneshot"],
                  ["nonexist.service"], ["multi-user.target", "-n0"], ["-n0", "init.scope"],
-                 ["-n0", "ctl-cond", "ctl-assert"]):
+                 ["-n0", "ctl-cond", "ctl-assert"], ["-n0", "1", "ctl-oneshot", "999999"]):
         same("status", *args)
     same("status", "-n0")
 
@@ -289,3 +289,17 @@ def test_not_booted():
             assert out[1] == out[0], args
     finally:
         shutil.rmtree(link)
+
+
+def test_poweroff_last(box):
+    """Ours asks PID 1 to power off (StartUnit poweroff.target, replace-irreversibly) and returns
+    at once; real systemd then leaves the container. Runs last: the sandbox is gone afterwards."""
+    rc, out, err = ctl(OURS, "poweroff")
+    assert (rc, out, err) == (0, "", "")
+    pid = (RESEARCH / "runs" / NAME / "systemd.pid").read_text().strip()
+    for _ in range(200):
+        if not os.path.exists(f"/proc/{pid}") or open(f"/proc/{pid}/stat").read().split()[2] == "Z":
+            break
+        time.sleep(0.05)
+    else:
+        pytest.fail("real systemd did not power off")
