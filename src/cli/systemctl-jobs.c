@@ -236,8 +236,11 @@ static int wait_for_jobs(Ctl *c, JobWait *w) {
                 r = report_job_result(c, unit, result);
                 if (r < 0 && ret == 0)
                         ret = r;
-                strv_remove(w->paths, job);
-                strv_remove(w->units, w->units[i]);
+                /* drop entry i of both vectors (they are parallel) */
+                free(w->paths[i]);
+                free(w->units[i]);
+                memmove(w->paths + i, w->paths + i + 1, (strv_length(w->paths + i + 1) + 1) * sizeof(char *));
+                memmove(w->units + i, w->units + i + 1, (strv_length(w->units + i + 1) + 1) * sizeof(char *));
         }
         return ret;
 }

@@ -88,6 +88,12 @@ def box():
     bindir.mkdir(parents=True, exist_ok=True)
     shutil.copy2(binary, bindir / "tinysd.new")
     os.replace(bindir / "tinysd.new", bindir / "tinysd")
+    # a sanitizer build needs its runtime libraries inside the (private copy of the) rootfs
+    ldd = subprocess.run(["ldd", str(binary)], capture_output=True, text=True)
+    for lib in re.findall(r"=> (/\S+)", ldd.stdout):
+        dst = ROOTFS / lib.lstrip("/")
+        if not dst.exists():
+            shutil.copy2(lib, dst)
     if not (bindir / "systemctl").is_symlink():
         (bindir / "systemctl").symlink_to("tinysd")
     sdbox("cleanup", NAME)
