@@ -8,7 +8,7 @@
 #include "base/strv.h"
 #include "cli/systemctl.h"
 
-#define RELOAD_TIMEOUT_USEC (50ULL * 1000000ULL)   /* twice the default method timeout, as systemctl */
+#define RELOAD_TIMEOUT_USEC (180ULL * 1000000ULL)   /* systemctl 252: twice DEFAULT_TIMEOUT_USEC (90 s) */
 
 int verb_ctl_daemon_reload(Ctl *c, int argc, char **argv) {
         _cleanup_bus_message_ BusMessage *m = NULL, *reply = NULL;
@@ -23,10 +23,10 @@ int verb_ctl_daemon_reload(Ctl *c, int argc, char **argv) {
                 return 1;
         r = bus_call(c->conn, m, RELOAD_TIMEOUT_USEC, &reply);
         /* Reexecute drops the connection before answering. */
-        if (reexec && (r == -ECONNRESET || r == -EPIPE || r == -ENOTCONN))
+        if (reexec && (r == -ECONNRESET || r == -EPIPE || r == -ENOTCONN || r == -ETIMEDOUT))
                 return 0;
         if (r < 0)
-                return ctl_log_call_error(r, reply, reexec ? "Failed to reexecute daemon" : "Failed to reload daemon") ? 1 : 1;
+                return ctl_log_call_error(r, reply, "%s daemon failed", reexec ? "Reexecute" : "Reload");
         return 0;
 }
 
@@ -135,6 +135,6 @@ int verb_ctl_set_environment(Ctl *c, int argc, char **argv) {
                 return 1;
         r = ctl_call(c, m, &reply);
         if (r < 0)
-                return ctl_log_call_error(r, reply, "Failed to %s environment", set ? "set" : "unset") ? 1 : 1;
+                return ctl_log_call_error(r, reply, "Failed to %s environment", set ? "set" : "unset");
         return 0;
 }

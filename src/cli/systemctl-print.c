@@ -774,11 +774,8 @@ int ctl_print_all_properties(FILE *f, BusMessage *m, char *const *filter, CtlPri
                         if (bus_message_enter_container(m, 'v', contents) <= 0)
                                 return -EBADMSG;
                         r = ctl_print_property(f, name, expected, m, flags);
-                        if (r < 0) {
-                                if (getenv("CTL_DEBUG"))
-                                        fprintf(stderr, "property %s (%s): %d\n", name, contents, r);
+                        if (r < 0)
                                 return r;
-                        }
                         if (r == 0) {
                                 if ((flags & CTL_PRINT_SHOW_EMPTY) && !expected)
                                         fprintf(f, "%s=[unprintable]\n", name);

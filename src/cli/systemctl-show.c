@@ -75,7 +75,6 @@ static int show_path(Ctl *c, const char *path, bool *new_line) {
 }
 
 int verb_ctl_show(Ctl *c, int argc, char **argv) {
-        _cleanup_strv_free_ char **names = NULL;
         bool new_line = false;
         int ret = 0, r;
 
