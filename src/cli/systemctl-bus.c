@@ -25,6 +25,13 @@ int ctl_bus(Ctl *c) {
                 fprintf(stderr, "Failed to connect to bus: %m\n");
                 return r;
         }
+        /* as sd-bus on a direct connection: the server must be root or ourselves */
+        const struct ucred *peer = bus_conn_get_peer(c->conn);
+        if (!peer || (peer->uid != 0 && peer->uid != getuid())) {
+                c->conn = bus_conn_free(c->conn);
+                fputs("Failed to connect to bus: Operation not permitted\n", stderr);
+                return -EPERM;
+        }
         return 0;
 }
 
