@@ -170,3 +170,29 @@ int ctl_mangle_names(char **names, const char *suffix, bool allow_globs, char **
         }
         return 0;
 }
+
+int ctl_need_daemon_reload(Ctl *c, const char *unit) {
+        _cleanup_bus_message_ BusMessage *m = NULL, *reply = NULL, *prop = NULL;
+        const char *path;
+        int b, r;
+
+        r = ctl_new_call(&m, SD_PATH, SD_MANAGER, "GetUnit");
+        if (r < 0 || (r = bus_message_append(m, "s", unit)) < 0)
+                return r;
+        r = ctl_call(c, m, &reply);
+        if (r < 0)
+                return r;
+        if (bus_message_read(reply, "o", &path) <= 0)
+                return -EBADMSG;
+        r = ctl_get_property(c, path, SD_UNIT, "NeedDaemonReload", "b", &prop);
+        if (r < 0)
+                return r;
+        if (bus_message_read(prop, "b", &b) <= 0)
+                return -EBADMSG;
+        return b;
+}
+
+void ctl_warn_unit_file_changed(const char *unit) {
+        fprintf(stderr, "Warning: The unit file, source configuration file or drop-ins of %s changed on disk. "
+                "Run 'systemctl daemon-reload' to reload units.\n", unit);
+}

@@ -106,33 +106,6 @@ static void job_wait_done(JobWait *w) {
         strv_free(w->units);
 }
 
-static int get_bool_property(Ctl *c, const char *path, const char *iface, const char *name, bool *ret) {
-        _cleanup_bus_message_ BusMessage *reply = NULL;
-        int b, r;
-
-        r = ctl_get_property(c, path, iface, name, "b", &reply);
-        if (r < 0)
-                return r;
-        if (bus_message_read(reply, "b", &b) <= 0)
-                return -EBADMSG;
-        *ret = b;
-        return 0;
-}
-
-/* GetUnit(name) and its NeedDaemonReload, as systemctl's need_daemon_reload(). */
-static void warn_if_changed(Ctl *c, const char *unit) {
-        _cleanup_bus_message_ BusMessage *m = NULL, *reply = NULL;
-        const char *path;
-        bool b = false;
-
-        if (ctl_new_call(&m, SD_PATH, SD_MANAGER, "GetUnit") < 0 || bus_message_append(m, "s", unit) < 0 ||
-            ctl_call(c, m, &reply) < 0 || bus_message_read(reply, "o", &path) <= 0)
-                return;
-        if (get_bool_property(c, path, SD_UNIT, "NeedDaemonReload", &b) >= 0 && b)
-                fprintf(stderr, "Warning: The unit file, source configuration file or drop-ins of %s changed on disk. "
-                        "Run 'systemctl daemon-reload' to reload units.\n", unit);
-}
-
 static int unit_active_state(Ctl *c, const char *unit, char **ret) {
         _cleanup_free_ char *path = NULL;
         int r = ctl_unit_path(unit, &path);
@@ -274,7 +247,8 @@ static int start_one(Ctl *c, const char *method, const char *job_type, const cha
                 fputs("Failed to parse bus message: Bad message\n", stderr);
                 return 1;
         }
-        warn_if_changed(c, name);
+        if (ctl_need_daemon_reload(c, name) > 0)
+                ctl_warn_unit_file_changed(name);
         if (w && (strv_extend(&w->paths, path) < 0 || strv_extend(&w->units, name) < 0))
                 return 1;
         return 0;

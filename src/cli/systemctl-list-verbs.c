@@ -54,6 +54,22 @@ static int list_units(Ctl *c, char **states, char **patterns, BusMessage **ret_r
         return 0;
 }
 
+int ctl_get_unit_list(Ctl *c, char **patterns, BusMessage **ret_reply, CtlUnitInfo **ret, size_t *ret_n) {
+        CtlListOptions o = list_options(c->args, patterns);
+        size_t n = 0, k = 0;
+        int r;
+
+        r = list_units(c, c->args->states, patterns, ret_reply, ret, &n);
+        if (r < 0)
+                return r;
+        for (size_t i = 0; i < n; i++)
+                if (ctl_list_show_unit(&(*ret)[i], &o))
+                        (*ret)[k++] = (*ret)[i];
+        ctl_sort_units(*ret, k);
+        *ret_n = k;
+        return 0;
+}
+
 int verb_ctl_list_units(Ctl *c, int argc, char **argv) {
         _cleanup_bus_message_ BusMessage *reply = NULL;
         _cleanup_free_ CtlUnitInfo *u = NULL;

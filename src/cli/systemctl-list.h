@@ -19,6 +19,10 @@ typedef struct CtlListOptions {
         bool all, plain, legend, utf8;
 } CtlListOptions;
 
+/* ListUnitsByPatterns(--state, patterns), filtered (ctl_list_show_unit) and sorted as list-units;
+ * the strings point into *ret_reply. */
+int ctl_get_unit_list(Ctl *c, char **patterns, BusMessage **ret_reply, CtlUnitInfo **ret, size_t *ret_n);
+
 /* systemctl's output_show_unit(): does the unit belong in list-units' output? */
 bool ctl_list_show_unit(const CtlUnitInfo *u, const CtlListOptions *o);
 /* Sort as list-units: by type suffix, then name (both case-insensitive). */

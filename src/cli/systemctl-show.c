@@ -11,6 +11,7 @@
 #include "base/parse.h"
 #include "base/strv.h"
 #include "base/time-util.h"
+#include "cli/systemctl-list.h"
 #include "cli/systemctl-print.h"
 #include "cli/systemctl-status.h"
 #include "cli/systemctl.h"
@@ -74,14 +75,37 @@ static int show_path(Ctl *c, const char *path, bool *new_line) {
         return 0;
 }
 
+static int status_one(Ctl *c, const char *path, const char *unit, bool *new_line);
+
+static int show_all(Ctl *c, bool status, bool *new_line) {
+        _cleanup_bus_message_ BusMessage *reply = NULL;
+        _cleanup_free_ CtlUnitInfo *u = NULL;
+        size_t n = 0;
+        int ret = 0, r;
+
+        if (ctl_get_unit_list(c, NULL, &reply, &u, &n) < 0)
+                return 1;
+        for (size_t i = 0; i < n; i++) {
+                _cleanup_free_ char *path = NULL;
+                if (ctl_unit_path(u[i].id, &path) < 0)
+                        return 1;
+                r = status ? status_one(c, path, u[i].id, new_line) : show_path(c, path, new_line);
+                if (r != 0 && ret == 0)
+                        ret = r;
+        }
+        return ret;
+}
+
 int verb_ctl_show(Ctl *c, int argc, char **argv) {
         bool new_line = false;
         int ret = 0, r;
 
         if (ctl_bus(c) < 0)
                 return 1;
-        if (argc <= 1)
+        if (argc <= 1 && !c->args->states && !c->args->types)
                 return show_path(c, SD_PATH, &new_line);
+        if (argc <= 1)
+                return show_all(c, false, &new_line);
         for (int i = 1; i < argc; i++) {
                 unsigned id;
                 if (safe_atou(argv[i], &id) >= 0) {
@@ -273,6 +297,9 @@ static int status_one(Ctl *c, const char *path, const char *unit, bool *new_line
         ctl_print_status(stdout, &s, &env);
         if (s.id)
                 show_journal(c->args, s.id, s.inactive_exit_timestamp_monotonic);
+        fflush(stdout);
+        if (s.need_daemon_reload)
+                ctl_warn_unit_file_changed(s.id);
         code = ctl_status_exit_code(s.active_state);
         for (size_t i = 0; by_states && i < nb; i++)
                 free(TAKE_PTR(by_states[i]));
@@ -344,8 +371,18 @@ int verb_ctl_status(Ctl *c, int argc, char **argv) {
 
         if (ctl_bus(c) < 0)
                 return 1;
-        if (argc <= 1)
-                return system_status(c);
+        if (argc <= 1) {
+                /* the manager, then (with --all, --state=, --type=) every unit list-units would show */
+                if (!c->args->states && !c->args->types) {
+                        r = system_status(c);
+                        if (r != 0)
+                                return r;
+                        new_line = true;
+                }
+                if (c->args->all || c->args->states || c->args->types)
+                        return show_all(c, true, &new_line);
+                return 0;
+        }
         /* as 252: the PIDs first, then the unit names */
         for (int pass = 0; pass < 2; pass++)
         for (int i = 1; i < argc; i++) {
@@ -436,6 +473,14 @@ int verb_ctl_cat(Ctl *c, int argc, char **argv) {
                 if (!first)
                         putchar('\n');
                 first = false;
+                if (ctl_need_daemon_reload(c, *n) > 0) {
+                        const char *on = colors ? "\x1B[0;1;31m" : "", *off = colors ? "\x1B[0m" : "";
+                        fflush(stdout);
+                        fprintf(stderr, "%s# Warning: %s changed on disk, the version systemd has loaded is outdated.\n"
+                                "%s# This output shows the current version of the unit's original fragment and drop-in files.\n"
+                                "%s# If fragments or drop-ins were added or removed, they are not properly reflected in this output.\n"
+                                "%s# Run 'systemctl daemon-reload' to reload units.%s\n", on, *n, on, on, on, off);
+                }
                 if (!isempty(frag) && cat_file(frag, false, colors) < 0)
                         fprintf(stderr, "Failed to cat %s: %s\n", frag, strerror(errno));
                 STRV_FOREACH(d, dropins)

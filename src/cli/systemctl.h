@@ -64,6 +64,9 @@ int ctl_get_property(Ctl *c, const char *path, const char *iface, const char *na
 int ctl_get_string(Ctl *c, const char *path, const char *iface, const char *name, char **ret);
 /* The unit's object path (no call: systemd's escaping). */
 int ctl_unit_path(const char *unit, char **ret);
+/* GetUnit + NeedDaemonReload: 1 if the unit's files changed since they were loaded, 0, or <0. */
+int ctl_need_daemon_reload(Ctl *c, const char *unit);
+void ctl_warn_unit_file_changed(const char *unit);
 /* Mangle user input into unit names (adds .service etc.), appending to *list. */
 int ctl_mangle_names(char **names, const char *suffix, bool allow_globs, char ***list);
 

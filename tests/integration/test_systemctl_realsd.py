@@ -268,6 +268,27 @@ def test_unit_files(box):
     pair("get-default", "set-default graphical", "get-default", "set-default multi-user.target", "get-default")
 
 
+def test_changed_on_disk(box):
+    unit = ROOTFS / "etc/systemd/system/ctl-chg.service"
+    unit.write_text("[Service]\nExecStart=/bin/sleep infinity\n")
+    ctl(REAL, "daemon-reload")
+    same("start", "ctl-chg", exact=True)
+    unit.write_text("[Service]\nExecStart=/bin/sleep 1000\n")
+    same("restart", "ctl-chg", exact=True)      # "Warning: The unit file ... changed on disk."
+    same("status", "-n0", "ctl-chg")
+    same("cat", "ctl-chg", exact=True)
+    ctl(REAL, "stop", "ctl-chg")
+    unit.unlink()
+    ctl(REAL, "daemon-reload")
+
+
+def test_status_all(box):
+    for args in (["--state=failed"], ["--type=timer"], ["--all", "--type=socket"]):
+        same("status", "-n0", *args)
+    same("show", "--state=failed")
+    same("show", "--type=timer", "-p", "Id,ActiveState")
+
+
 def test_environment(box):
     pair("set-environment FOO=bar Q=it's", "show-environment", "unset-environment FOO Q", "show-environment")
     same("set-environment", "FOO", exact=True)
