@@ -52,12 +52,11 @@ static bool string_is_glob(const char *s) {
 
 /* Names from the command line: mangled; globs expanded against the loaded units
  * (ListUnitsByPatterns), as systemctl's expand_unit_names(). */
-static int expand_names_full(Ctl *c, char **args, const char *suffix, char ***ret, bool *ret_expanded);
 static int expand_names(Ctl *c, char **args, const char *suffix, char ***ret) {
-        return expand_names_full(c, args, suffix, ret, NULL);
+        return ctl_expand_names(c, args, suffix, ret, NULL);
 }
 
-static int expand_names_full(Ctl *c, char **args, const char *suffix, char ***ret, bool *ret_expanded) {
+int ctl_expand_names(Ctl *c, char **args, const char *suffix, char ***ret, bool *ret_expanded) {
         _cleanup_strv_free_ char **mangled = NULL, **globs = NULL;
         int r;
 
@@ -302,7 +301,7 @@ int verb_ctl_start(Ctl *c, int argc, char **argv) {
         if (r < 0)
                 return 1;
         bool expanded = false;
-        r = expand_names_full(c, argv + 1, NULL, &names, &expanded);
+        r = ctl_expand_names(c, argv + 1, NULL, &names, &expanded);
         if (r < 0) {
                 errno = -r;
                 fprintf(stderr, "Failed to expand names: %m\n");

@@ -51,8 +51,7 @@ static usec_t now_clock(clockid_t id) {
 
 /* Names for show/status/cat: numbers are jobs (show) or PIDs (status: not supported here). */
 static int unit_names(Ctl *c, char **args, char ***ret) {
-        (void) c;
-        return ctl_mangle_names(args, NULL, false, ret);
+        return ctl_expand_names(c, args, NULL, ret, NULL);
 }
 
 static int show_path(Ctl *c, const char *path, bool *new_line) {
@@ -106,21 +105,29 @@ int verb_ctl_show(Ctl *c, int argc, char **argv) {
                 return show_path(c, SD_PATH, &new_line);
         if (argc <= 1)
                 return show_all(c, false, &new_line);
+        /* as 252: numbers are jobs, shown first; the other arguments are patterns, expanded together */
+        _cleanup_strv_free_ char **patterns = NULL, **names = NULL;
         for (int i = 1; i < argc; i++) {
+                _cleanup_free_ char *path = NULL;
                 unsigned id;
-                if (safe_atou(argv[i], &id) >= 0) {
-                        _cleanup_free_ char *path = xasprintf(SD_PATH "/job/%u", id);
-                        if (!path)
+                if (safe_atou(argv[i], &id) < 0) {
+                        if (strv_extend(&patterns, argv[i]) < 0)
                                 return 1;
-                        r = show_path(c, path, &new_line);
-                } else {
-                        _cleanup_strv_free_ char **one = NULL;
-                        char *arg[] = { argv[i], NULL };
-                        _cleanup_free_ char *path = NULL;
-                        if (unit_names(c, arg, &one) < 0 || ctl_unit_path(one[0], &path) < 0)
-                                return 1;
-                        r = show_path(c, path, &new_line);
+                        continue;
                 }
+                if (!(path = xasprintf(SD_PATH "/job/%u", id)))
+                        return 1;
+                r = show_path(c, path, &new_line);
+                if (r != 0)
+                        return r;
+        }
+        if (patterns && unit_names(c, patterns, &names) < 0)
+                return 1;
+        STRV_FOREACH(n, names) {
+                _cleanup_free_ char *path = NULL;
+                if (ctl_unit_path(*n, &path) < 0)
+                        return 1;
+                r = show_path(c, path, &new_line);
                 if (r != 0)
                         return r;
         }
@@ -383,38 +390,41 @@ int verb_ctl_status(Ctl *c, int argc, char **argv) {
                         return show_all(c, true, &new_line);
                 return 0;
         }
-        /* as 252: the PIDs first, then the unit names */
-        for (int pass = 0; pass < 2; pass++)
+        /* as 252: the PIDs first, then the other arguments as patterns, expanded together */
+        _cleanup_strv_free_ char **patterns = NULL, **names = NULL;
         for (int i = 1; i < argc; i++) {
-                _cleanup_strv_free_ char **one = NULL;
+                _cleanup_bus_message_ BusMessage *m = NULL, *reply = NULL;
                 _cleanup_free_ char *path = NULL;
-                char *arg[] = { argv[i], NULL };
+                const char *p;
                 unsigned pid;
-                bool is_pid = safe_atou(argv[i], &pid) >= 0;
 
-                if (is_pid != (pass == 0))
+                if (safe_atou(argv[i], &pid) < 0) {
+                        if (strv_extend(&patterns, argv[i]) < 0)
+                                return 1;
                         continue;
-                if (is_pid) {
-                        /* a PID: the unit it belongs to (GetUnitByPID) */
-                        _cleanup_bus_message_ BusMessage *m = NULL, *reply = NULL;
-                        const char *p;
-                        if (ctl_new_call(&m, SD_PATH, SD_MANAGER, "GetUnitByPID") < 0 ||
-                            bus_message_append(m, "u", (uint32_t) pid) < 0)
-                                return 1;
-                        r = ctl_call(c, m, &reply);
-                        if (r < 0) {
-                                (void) ctl_log_call_error(r, reply, "Failed to get unit for PID %u", pid);
-                                ret = 1;   /* 252 keeps the errno: exit status 1 */
-                                continue;
-                        }
-                        if (bus_message_read(reply, "o", &p) <= 0 || !(path = strdup(p)))
-                                return 1;
-                        r = status_one(c, path, NULL, &new_line);
-                } else {
-                        if (unit_names(c, arg, &one) < 0 || ctl_unit_path(one[0], &path) < 0)
-                                return 1;
-                        r = status_one(c, path, one[0], &new_line);
                 }
+                if (ctl_new_call(&m, SD_PATH, SD_MANAGER, "GetUnitByPID") < 0 ||
+                    bus_message_append(m, "u", (uint32_t) pid) < 0)
+                        return 1;
+                r = ctl_call(c, m, &reply);
+                if (r < 0) {
+                        (void) ctl_log_call_error(r, reply, "Failed to get unit for PID %u", pid);
+                        ret = 1;   /* 252 keeps the errno: exit status 1 */
+                        continue;
+                }
+                if (bus_message_read(reply, "o", &p) <= 0 || !(path = strdup(p)))
+                        return 1;
+                r = status_one(c, path, NULL, &new_line);
+                if (r != 0 && ret == 0)
+                        ret = r;
+        }
+        if (patterns && unit_names(c, patterns, &names) < 0)
+                return 1;
+        STRV_FOREACH(n, names) {
+                _cleanup_free_ char *path = NULL;
+                if (ctl_unit_path(*n, &path) < 0)
+                        return 1;
+                r = status_one(c, path, *n, &new_line);
                 if (r != 0 && ret == 0)
                         ret = r;
         }

@@ -78,6 +78,9 @@ unsigned ctl_columns(void);
 int ctl_dump_changes(BusMessage *reply, bool quiet);
 
 /* ---- jobs (systemctl-jobs.c) ---- */
+/* Command-line names → unit names, as expand_unit_names(): mangled (suffix, default .service);
+ * globs expanded against the loaded units list-units would show. *ret_expanded: a glob was seen. */
+int ctl_expand_names(Ctl *c, char **args, const char *suffix, char ***ret, bool *ret_expanded);
 int verb_ctl_start(Ctl *c, int argc, char **argv);
 int verb_ctl_isolate(Ctl *c, int argc, char **argv);
 int verb_ctl_kill(Ctl *c, int argc, char **argv);

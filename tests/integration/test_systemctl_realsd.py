@@ -282,6 +282,15 @@ def test_changed_on_disk(box):
     ctl(REAL, "daemon-reload")
 
 
+def test_globs(box):
+    ctl(REAL, "start", "ctl-simple", "ctl-sock.socket")
+    same("show", "-p", "Id,ActiveState", "ctl-s*")
+    same("status", "-n0", "ctl-s*", "nomatch*")
+    same("is-active", "ctl-*", exact=True)
+    same("cat", "ctl-o*", exact=True)
+    same("show", "nomatch*", exact=True)
+
+
 def test_status_all(box):
     for args in (["--state=failed"], ["--type=timer"], ["--all", "--type=socket"]):
         same("status", "-n0", *args)
