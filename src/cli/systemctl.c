@@ -158,9 +158,34 @@ static void help(void) {
                "     --wait              For is-system-running: wait until startup is completed\n");
 }
 
+/* `systemctl help UNIT...`: 252 opens the unit's Documentation= man pages; without man(1) in a
+ * container, tinysd prints the documentation references instead. */
 static int verb_help(Ctl *c, int argc, char **argv) {
-        (void) c; (void) argc; (void) argv;
-        help();
+        _cleanup_strv_free_ char **names = NULL;
+
+        if (argc <= 1) {
+                fputs("'help' command expects one or more unit names.\n"
+                      "(Alternatively, help for systemctl itself may be shown with --help)\n", stderr);
+                return 1;
+        }
+        if (ctl_bus(c) < 0 || ctl_expand_names(c, argv + 1, NULL, &names, NULL) < 0)
+                return 1;
+        STRV_FOREACH(n, names) {
+                _cleanup_bus_message_ BusMessage *reply = NULL;
+                _cleanup_strv_free_ char **docs = NULL;
+                _cleanup_free_ char *path = NULL;
+
+                if (ctl_unit_path(*n, &path) < 0 ||
+                    ctl_get_property(c, path, SD_UNIT, "Documentation", "as", &reply) < 0 ||
+                    bus_message_read_strv(reply, &docs) < 0)
+                        return 1;
+                if (!docs || !docs[0]) {
+                        fprintf(stderr, "Documentation for %s not known.\n", *n);
+                        continue;
+                }
+                STRV_FOREACH(d, docs)
+                        puts(*d);
+        }
         return 0;
 }
 
@@ -401,12 +426,12 @@ int systemctl_main(int argc, char **argv) {
                 r = -1;
                 goto finish;
         }
-        if (env_offline() && !v->offline_ok && v->run != verb_help) {
+        if (env_offline() && !v->offline_ok) {
                 fprintf(stderr, "Running in chroot, ignoring command '%s'\n", name);
                 r = 0;
                 goto finish;
         }
-        if (!booted() && v->run != verb_help && v->run != verb_ctl_is_system_running) {
+        if (!booted() && v->run != verb_ctl_is_system_running) {
                 fputs("System has not been booted with systemd as init system (PID 1). Can't operate.\n"
                       "Failed to connect to bus: Host is down\n", stderr);
                 r = -1;

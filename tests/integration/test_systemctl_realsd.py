@@ -168,6 +168,8 @@ def pair(*steps):
 
 def test_jobs_and_states(box):
     same("is-system-running")
+    same("is-system-running", "--wait", exact=True)
+    same("help", exact=True)
     same("start", "ctl-simple.service", "ctl-sock.socket", exact=True)
     same("is-active", "ctl-simple", exact=True)
     same("is-active", "--quiet", "ctl-simple", "nonexist", exact=True)
