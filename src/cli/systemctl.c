@@ -374,9 +374,26 @@ static int parse_args(int argc, char **argv, CtlArgs *a, bool *offline_root) {
         return 1;
 }
 
+/* running_in_chroot(): our root is not PID 1's ($SYSTEMD_IGNORE_CHROOT=1 turns the check off). */
+static bool in_chroot(void) {
+        const char *e = getenv("SYSTEMD_IGNORE_CHROOT");
+        struct stat a, b;
+
+        if (e && parse_boolean(e) > 0)
+                return false;
+        if (stat("/proc/1/root", &a) < 0 || stat("/", &b) < 0)
+                return false;
+        return a.st_dev != b.st_dev || a.st_ino != b.st_ino;
+}
+
+/* running_in_chroot_or_offline(): $SYSTEMD_OFFLINE decides when set, else the chroot check. */
 static bool env_offline(void) {
         const char *e = getenv("SYSTEMD_OFFLINE");
-        return e && parse_boolean(e) > 0;
+        int r = e ? parse_boolean(e) : -1;
+
+        if (r >= 0)
+                return r > 0;
+        return in_chroot();
 }
 
 static bool booted(void) {
