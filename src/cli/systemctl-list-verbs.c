@@ -18,6 +18,7 @@ static CtlListOptions list_options(const CtlArgs *a, char **patterns) {
         return (CtlListOptions) {
                 .patterns = patterns, .types = a->types, .states = a->states, .all = a->all,
                 .plain = a->plain, .legend = !a->no_legend, .utf8 = ctl_locale_is_utf8(),
+                .columns = a->full ? 0 : ctl_columns(),
         };
 }
 
@@ -123,7 +124,8 @@ int verb_ctl_list_unit_files(Ctl *c, int argc, char **argv) {
                         r = ctl_preset_query(NULL, b ? b + 1 : u[i].path);
                         u[i].preset = r < 0 ? "n/a" : r ? "enabled" : "disabled";
                 }
-        ctl_print_unit_files(stdout, u, n, !c->args->no_legend);
+        ctl_print_unit_files(stdout, u, n, !c->args->no_legend, c->args->full ? 0 : ctl_columns(),
+                             ctl_locale_is_utf8());
         return 0;
 }
 
@@ -148,6 +150,8 @@ int verb_ctl_list_jobs(Ctl *c, int argc, char **argv) {
         if (bus_message_enter_container(reply, 'a', "(usssoo)") <= 0 || ctl_table_new(&t, 4, headers) < 0)
                 return 1;
         t.header = !c->args->no_legend;
+        t.width = c->args->full ? 0 : ctl_columns();
+        t.utf8 = ctl_locale_is_utf8();
         while ((r = ctl_read(reply, "(usssoo)", &id, &unit, &type, &state, &jp, &up)) > 0) {
                 char ids[16];
                 bool match = !patterns;
@@ -242,6 +246,10 @@ int verb_ctl_list_sockets(Ctl *c, int argc, char **argv) {
                 qsort(rows, nr, sizeof *rows, cmp_socket);
         if (ctl_table_new(&t, 4, headers) >= 0) {
                 t.header = !c->args->no_legend;
+                t.width = c->args->full ? 0 : ctl_columns();
+                t.utf8 = ctl_locale_is_utf8();
+        t.width = c->args->full ? 0 : ctl_columns();
+        t.utf8 = ctl_locale_is_utf8();
                 if (!c->args->show_types)
                         ctl_table_hide(&t, 1);
                 for (size_t i = 0; i < nr; i++)
@@ -317,6 +325,10 @@ int verb_ctl_list_timers(Ctl *c, int argc, char **argv) {
                 qsort(rows, nr, sizeof *rows, cmp_timer);
         if (ctl_table_new(&t, 6, headers) >= 0) {
                 t.header = !c->args->no_legend;
+                t.width = c->args->full ? 0 : ctl_columns();
+                t.utf8 = ctl_locale_is_utf8();
+        t.width = c->args->full ? 0 : ctl_columns();
+        t.utf8 = ctl_locale_is_utf8();
                 for (size_t i = 0; i < nr; i++) {
                         char a[FORMAT_TIMESTAMP_MAX], b[FORMAT_TIMESTAMP_RELATIVE_MAX];
                         char d[FORMAT_TIMESTAMP_MAX], e[FORMAT_TIMESTAMP_RELATIVE_MAX];

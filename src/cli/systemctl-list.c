@@ -69,6 +69,8 @@ void ctl_print_units(FILE *f, const CtlUnitInfo *u, size_t n, const CtlListOptio
         if (ctl_table_new(&t, 7, headers) < 0)
                 return;
         t.header = o->legend;
+        t.width = o->columns;
+        t.utf8 = o->utf8;
         if (o->plain)
                 ctl_table_hide(&t, 0);
         for (size_t i = 0; i < n; i++) {
@@ -129,13 +131,15 @@ void ctl_sort_unit_files(CtlUnitFile *u, size_t n) {
                 qsort(u, n, sizeof *u, cmp_unit_file);
 }
 
-void ctl_print_unit_files(FILE *f, const CtlUnitFile *u, size_t n, bool legend) {
+void ctl_print_unit_files(FILE *f, const CtlUnitFile *u, size_t n, bool legend, size_t columns, bool utf8) {
         static const char *const headers[] = { "unit file", "state", "preset" };
         CtlTable t;
 
         if (ctl_table_new(&t, 3, headers) < 0)
                 return;
         t.header = legend;
+        t.width = columns;
+        t.utf8 = utf8;
         for (size_t i = 0; i < n; i++) {
                 const char *b = strrchr(u[i].path, '/');
                 if (ctl_table_add(&t, b ? b + 1 : u[i].path) < 0 || ctl_table_add(&t, u[i].state) < 0 ||

@@ -6,6 +6,7 @@
 #include <inttypes.h>
 #include <stdio.h>
 #include <sys/ioctl.h>
+#include <sys/utsname.h>
 #include <time.h>
 #include "base/log.h"
 #include "base/parse.h"
@@ -293,9 +294,12 @@ static int status_one(Ctl *c, const char *path, const char *unit, bool *new_line
         if (s.control_group)
                 (void) get_processes(c, s.id ?: unit, s.id ?: unit, &procs, &n_procs);
         /* strv_free stops at the first NULL: states that could not be read are left NULL, so free by index */
+        struct utsname un = {};
+        (void) uname(&un);
         CtlStatusEnv env = {
                 .now = now_realtime(), .now_monotonic = now_clock(CLOCK_MONOTONIC),
                 .colors = ctl_colors_enabled(), .utf8 = ctl_locale_is_utf8(),
+                .urlify = ctl_urlify_enabled(ctl_colors_enabled()), .nodename = un.nodename,
                 .columns = c->args->full ? 0 : ctl_columns(),
                 .triggered_by_states = (const char *const *) by_states,
                 .triggers_states = (const char *const *) t_states,
@@ -365,7 +369,7 @@ static int system_status(Ctl *c) {
         printf("   CGroup: %s\n", isempty(cgroup) ? "/" : cgroup);
         if (get_processes(c, "-.slice", host, &procs, &n) >= 0) {
                 unsigned cols = c->args->full ? 0 : ctl_columns();
-                ctl_print_processes(stdout, isempty(cgroup) ? "/" : cgroup, procs, n, "           ", utf8,
+                ctl_print_processes(stdout, isempty(cgroup) ? "/" : cgroup, procs, n, "           ", utf8, colors,
                                     cols > 11 ? cols - 11 : cols);
                 free_procs(procs, n);
         }
@@ -436,16 +440,36 @@ static void fclose_p(FILE **f) {
                 fclose(*f);
 }
 
+/* As 252's cat_file(): a "# PATH" header, then the file line by line (\n, \r, \r\n and NUL end a
+ * line; a last line without one gets a newline). */
 static int cat_file(const char *path, bool newline, bool colors) {
         _cleanup_(fclose_p) FILE *f = fopen(path, "re");
-        char buf[4096];
-        size_t k;
+        _cleanup_free_ char *u = NULL;
+        struct utsname un = {};
+        int ch, prev = 0;
+        bool pending = false;
 
         if (!f)
                 return -errno;
-        printf("%s%s# %s%s\n", newline ? "\n" : "", colors ? "\x1B[0;1;34m" : "", path, colors ? "\x1B[0m" : "");
-        while ((k = fread(buf, 1, sizeof buf, f)) > 0)
-                fwrite(buf, 1, k, stdout);
+        (void) uname(&un);
+        u = ctl_urlify_path(path, NULL, un.nodename, ctl_urlify_enabled(colors));
+        printf("%s%s# %s%s\n", newline ? "\n" : "", colors ? "\x1B[0;1;34m" : "", u ? u : path, colors ? "\x1B[0m" : "");
+        while ((ch = getc(f)) != EOF) {
+                if (ch == '\n' && prev == '\r') {
+                        prev = 0;
+                        continue;
+                }
+                prev = ch;
+                if (ch == '\n' || ch == '\r' || ch == 0) {
+                        putchar('\n');
+                        pending = false;
+                } else {
+                        putchar(ch);
+                        pending = true;
+                }
+        }
+        if (pending)
+                putchar('\n');
         return ferror(f) ? -EIO : 0;
 }
 

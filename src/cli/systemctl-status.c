@@ -42,6 +42,29 @@ bool ctl_locale_is_utf8(void) {
         return (streq(set, "C") || streq(set, "POSIX")) && !getenv("LC_ALL") && !getenv("LC_CTYPE") && !getenv("LANG");
 }
 
+char *ctl_urlify(const char *url, const char *text, bool enabled) {
+        if (isempty(text))
+                text = url;
+        return enabled ? strjoin("\x1B]8;;", url, "\a", text, "\x1B]8;;\a") : strdup(text);
+}
+
+char *ctl_urlify_path(const char *path, const char *text, const char *nodename, bool enabled) {
+        _cleanup_free_ char *url = NULL;
+
+        if (isempty(text))
+                text = path;
+        if (!enabled)
+                return strdup(text);
+        url = strjoin("file://", strempty(nodename), path);
+        return url ? ctl_urlify(url, text, true) : NULL;
+}
+
+bool ctl_urlify_enabled(bool colors) {
+        const char *e = getenv("SYSTEMD_URLIFY");
+        int r = e ? parse_boolean(e) : -1;
+        return r >= 0 ? r > 0 : colors;
+}
+
 CtlGlyph ctl_active_state_glyph(const char *s) {
         if (streq_ptr(s, "reloading"))
                 return CTL_GLYPH_CIRCLE_ARROW;
@@ -335,7 +358,8 @@ static void print_timestamp_pair(FILE *f, usec_t t, usec_t now) {
                 strna(format_timestamp_relative_to(b, sizeof b, t, now)));
 }
 
-static void print_dropins(FILE *f, char **paths, bool utf8) {
+static void print_dropins(FILE *f, char **paths, const CtlStatusEnv *env) {
+        bool utf8 = env->utf8;
         _cleanup_free_ char *dir = NULL;
         bool last = false;
 
@@ -351,7 +375,8 @@ static void print_dropins(FILE *f, char **paths, bool utf8) {
                 }
                 last = !(d[1] && startswith(d[1], dir));
                 const char *base = strrchr(*d, '/');
-                fprintf(f, "%s%s", base ? base + 1 : *d, last ? "\n" : ", ");
+                _cleanup_free_ char *u = ctl_urlify_path(*d, base ? base + 1 : *d, env->nodename, env->urlify);
+                fprintf(f, "%s%s", u ? u : base ? base + 1 : *d, last ? "\n" : ", ");
         }
 }
 
@@ -449,6 +474,10 @@ static void print_head(FILE *f, const CtlUnitStatus *s, const CtlStatusEnv *env,
                 streq_ptr(s->load_state, "bad-setting");
         const char *on = bad && env->colors ? ANSI_RED : "", *off = bad && env->colors ? ANSI_NORMAL : "";
         const char *path = s->source_path ?: s->fragment_path;
+        _cleanup_free_ char *upath = path ? ctl_urlify_path(path, NULL, env->nodename, env->urlify) : NULL;
+
+        if (upath)
+                path = upath;
 
         fprintf(f, "%s%s%s %s", active_on, ctl_glyph(ctl_active_state_glyph(s->active_state), env->utf8),
                 active_off, strna(s->id));
@@ -475,7 +504,7 @@ static void print_head(FILE *f, const CtlUnitStatus *s, const CtlStatusEnv *env,
                 fprintf(f, "     Loaded: %s%s%s\n", on, strna(s->load_state), off);
         if (s->transient)
                 fputs("  Transient: yes\n", f);
-        print_dropins(f, s->dropin_paths, env->utf8);
+        print_dropins(f, s->dropin_paths, env);
 }
 
 static void print_active(FILE *f, const CtlUnitStatus *s, const CtlStatusEnv *env, const char *on, const char *off) {
@@ -561,8 +590,10 @@ void ctl_print_status(FILE *f, CtlUnitStatus *s, const CtlStatusEnv *env) {
                 fprintf(f, "      Where: %s\n", s->where);
         if (s->what)
                 fprintf(f, "       What: %s\n", s->what);
-        STRV_FOREACH(d, s->documentation)
-                fprintf(f, "   %9s %s\n", d == s->documentation ? "Docs:" : "", *d);
+        STRV_FOREACH(d, s->documentation) {
+                _cleanup_free_ char *u = ctl_urlify(*d, NULL, env->urlify);
+                fprintf(f, "   %9s %s\n", d == s->documentation ? "Docs:" : "", u ? u : *d);
+        }
         for (size_t i = 0; s->listen && s->listen[i] && s->listen[i + 1]; i += 2)
                 fprintf(f, "   %9s %s (%s)\n", i == 0 ? "Listen:" : "", s->listen[i + 1], s->listen[i]);
         if (s->accept) {
@@ -594,7 +625,7 @@ void ctl_print_status(FILE *f, CtlUnitStatus *s, const CtlStatusEnv *env) {
                 fprintf(f, "        CPU: %s\n", format_timespan(ts, sizeof ts, s->cpu_usage_nsec / 1000, 1000));
         if (s->control_group) {
                 fprintf(f, "     CGroup: %s\n", s->control_group);
-                ctl_print_processes(f, s->control_group, env->procs, env->n_procs, "             ", env->utf8,
+                ctl_print_processes(f, s->control_group, env->procs, env->n_procs, "             ", env->utf8, env->colors,
                                     env->columns > 13 ? env->columns - 13 : env->columns);
         }
 }
@@ -625,7 +656,7 @@ static char *child_of(const char *cg, const char *path) {
 }
 
 static void dump_cgroup(FILE *f, const char *cg, const CtlProcess *procs, size_t n, const char *prefix, bool utf8,
-                        unsigned columns, unsigned depth) {
+                        bool colors, unsigned columns, unsigned depth) {
         _cleanup_free_ const CtlProcess **mine = calloc(n ? n : 1, sizeof *mine);
         _cleanup_strv_free_ char **children = NULL;
         size_t k = 0;
@@ -654,12 +685,13 @@ static void dump_cgroup(FILE *f, const char *cg, const CtlProcess *procs, size_t
 
                 if (columns && room < 20)
                         room = 20;
-                fprintf(f, "%s%s%*" PRIu32 " ", prefix, ctl_glyph(more ? CTL_GLYPH_TREE_BRANCH : CTL_GLYPH_TREE_RIGHT, utf8),
-                        width, mine[i]->pid);
+                fprintf(f, "%s%s%s%*" PRIu32 " ", prefix, ctl_glyph(more ? CTL_GLYPH_TREE_BRANCH : CTL_GLYPH_TREE_RIGHT, utf8),
+                        colors ? "\x1B[0;38;5;245m" : "", width, mine[i]->pid);
                 if (columns && strlen(cmd) > room)
-                        fprintf(f, "%.*s%s\n", (int) room - 1, cmd, utf8 ? "\u2026" : "...");
+                        fprintf(f, "%.*s%s", (int) room - 1, cmd, utf8 ? "\u2026" : "...");
                 else
-                        fprintf(f, "%s\n", cmd);
+                        fputs(cmd, f);
+                fprintf(f, "%s\n", colors ? "\x1B[0m" : "");
         }
         STRV_FOREACH(c, children) {
                 bool more = c[1] != NULL;
@@ -670,11 +702,12 @@ static void dump_cgroup(FILE *f, const char *cg, const CtlProcess *procs, size_t
                         base ? base + 1 : *c);
                 if (!pp)
                         return;
-                dump_cgroup(f, *c, procs, n, pp, utf8, columns > 2 ? (columns - 2 < 20 ? 20 : columns - 2) : columns, depth + 1);
+                dump_cgroup(f, *c, procs, n, pp, utf8, colors, columns > 2 ? (columns - 2 < 20 ? 20 : columns - 2) : columns,
+                            depth + 1);
         }
 }
 
 void ctl_print_processes(FILE *f, const char *unit_cgroup, const CtlProcess *procs, size_t n,
-                         const char *prefix, bool utf8, unsigned columns) {
-        dump_cgroup(f, isempty(unit_cgroup) ? "/" : unit_cgroup, procs, n, prefix, utf8, columns, 0);
+                         const char *prefix, bool utf8, bool colors, unsigned columns) {
+        dump_cgroup(f, isempty(unit_cgroup) ? "/" : unit_cgroup, procs, n, prefix, utf8, colors, columns, 0);
 }

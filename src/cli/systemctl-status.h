@@ -60,6 +60,8 @@ typedef struct CtlStatusEnv {
         usec_t now;            /* realtime, for "5min ago" */
         usec_t now_monotonic;  /* CLOCK_MONOTONIC, to place a timer's monotonic next elapse */
         bool colors, utf8;
+        bool urlify;           /* paths and Docs as OSC 8 hyperlinks (a terminal with colours) */
+        const char *nodename;  /* uname's, for file:// links */
         unsigned columns;      /* 0: no ellipsizing of process lines */
         /* state of each of triggered_by[] / triggers[] ("active", ...), NULL entries allowed */
         const char *const *triggered_by_states;
@@ -69,6 +71,13 @@ typedef struct CtlStatusEnv {
         /* process name of a pid (/proc/PID/comm) or NULL; may be NULL itself */
         char *(*comm)(uint32_t pid);
 } CtlStatusEnv;
+
+/* terminal_urlify(): text (url if NULL) as an OSC 8 hyperlink to url when enabled, else text.
+ * ctl_urlify_path(): the same with a file://NODENAME/PATH url. Return NULL on ENOMEM. */
+char *ctl_urlify(const char *url, const char *text, bool enabled);
+char *ctl_urlify_path(const char *path, const char *text, const char *nodename, bool enabled);
+/* urlify_enabled(): $SYSTEMD_URLIFY, else whether colours are on. */
+bool ctl_urlify_enabled(bool colors);
 
 /* The glyphs systemctl uses, UTF-8 or ASCII. */
 typedef enum CtlGlyph {
@@ -85,6 +94,6 @@ CtlGlyph ctl_active_state_glyph(const char *active_state);
 void ctl_print_status(FILE *f, CtlUnitStatus *s, const CtlStatusEnv *env);
 /* The process tree under "CGroup:" (unit_show_processes()). */
 void ctl_print_processes(FILE *f, const char *unit_cgroup, const CtlProcess *procs, size_t n,
-                         const char *prefix, bool utf8, unsigned columns);
+                         const char *prefix, bool utf8, bool colors, unsigned columns);
 /* LSB status of an ActiveState: 0 active/reloading, 3 otherwise. */
 int ctl_status_exit_code(const char *active_state);

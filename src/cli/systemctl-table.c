@@ -65,11 +65,72 @@ void ctl_table_hide(CtlTable *t, size_t col) {
                 t->hidden[col] = true;
 }
 
-void ctl_table_print(const CtlTable *t, FILE *f) {
-        size_t rows = t->n_cols ? t->n_cells / t->n_cols : 0, first = t->header ? 0 : 1, last = 0;
-        _cleanup_free_ size_t *width = calloc(t->n_cols ? t->n_cols : 1, sizeof(size_t));
+void ctl_table_fit(const size_t *requested, size_t n, size_t width, size_t *ret) {
+        size_t min_total = n ? n - 1 : 0, req_total = min_total, extra, weight = n;
+        bool finalize = false;
 
-        if (!width)
+        for (size_t j = 0; j < n; j++) {
+                min_total += 1;
+                req_total += requested[j];
+                ret[j] = requested[j];
+        }
+        if (width == 0 || width >= req_total)
+                return;
+        extra = width > min_total ? width - min_total : 0;
+        for (size_t j = 0; j < n; j++)
+                ret[j] = SIZE_MAX;
+        /* equal weights: each round, a column whose share covers its request gets it, and the
+         * sharing restarts; in the final round the rest get their share */
+        for (;;) {
+                bool restart = false;
+                for (size_t j = 0; j < n; j++) {
+                        size_t w;
+                        if (ret[j] != SIZE_MAX)
+                                continue;
+                        w = 1 + (weight ? extra / weight : 0);
+                        if (w >= requested[j]) {
+                                w = requested[j];
+                                restart = true;
+                        } else if (!finalize)
+                                continue;
+                        ret[j] = w;
+                        extra -= w - 1;
+                        weight--;
+                        if (restart && !finalize)
+                                break;
+                }
+                if (finalize)
+                        break;
+                if (!restart)
+                        finalize = true;
+        }
+}
+
+/* The field cut to w display columns with an ellipsis at the end (ellipsize(s, w, 100)). */
+static void put_ellipsized(FILE *f, const char *s, size_t w, bool utf8) {
+        size_t ell = utf8 ? 1 : 3, keep = w > ell ? w - ell : 0, cols = 0;
+        const char *p = s;
+
+        if (w <= ell && !utf8) {
+                fprintf(f, "%.*s", (int) w, "...");
+                return;
+        }
+        while (*p && cols < keep) {
+                p++;
+                while (((unsigned char) *p & 0xC0) == 0x80)
+                        p++;
+                cols++;
+        }
+        fprintf(f, "%.*s%s", (int) (p - s), s, utf8 ? "\u2026" : "...");
+}
+
+void ctl_table_print(const CtlTable *t, FILE *f) {
+        size_t rows = t->n_cols ? t->n_cells / t->n_cols : 0, first = t->header ? 0 : 1, last = 0, nv = 0;
+        _cleanup_free_ size_t *width = calloc(t->n_cols ? t->n_cols : 1, sizeof(size_t));
+        _cleanup_free_ size_t *req = calloc(t->n_cols ? t->n_cols : 1, sizeof(size_t));
+        _cleanup_free_ size_t *fit = calloc(t->n_cols ? t->n_cols : 1, sizeof(size_t));
+
+        if (!width || !req || !fit)
                 return;
         for (size_t c = 0; c < t->n_cols; c++) {
                 width[c] = 1;   /* format-table's default minimum cell width */
@@ -83,10 +144,18 @@ void ctl_table_print(const CtlTable *t, FILE *f) {
                         if (w > width[c])
                                 width[c] = w;
                 }
+        for (size_t c = 0; c < t->n_cols; c++)
+                if (!t->hidden[c])
+                        req[nv++] = width[c];
+        ctl_table_fit(req, nv, t->width, fit);
+        for (size_t c = 0, k = 0; c < t->n_cols; c++)
+                if (!t->hidden[c])
+                        width[c] = fit[k++];
         for (size_t r = first; r < rows; r++) {
                 bool sep = false;
                 for (size_t c = 0; c < t->n_cols; c++) {
                         const char *s = t->cells[r * t->n_cols + c];
+                        size_t w;
                         if (t->hidden[c])
                                 continue;
                         if (!s)
@@ -94,9 +163,14 @@ void ctl_table_print(const CtlTable *t, FILE *f) {
                         if (sep)
                                 fputc(' ', f);
                         sep = true;
+                        w = ctl_utf8_width(s);
+                        if (w > width[c]) {
+                                put_ellipsized(f, s, width[c], t->utf8);
+                                continue;
+                        }
                         fputs(s, f);
                         if (c != last)
-                                for (size_t k = ctl_utf8_width(s); k < width[c]; k++)
+                                for (size_t k = w; k < width[c]; k++)
                                         fputc(' ', f);
                 }
                 fputc('\n', f);

@@ -300,6 +300,26 @@ def test_status_all(box):
     same("show", "--type=timer", "-p", "Id,ActiveState")
 
 
+def test_terminal(box):
+    """On a terminal (a pty from script(1)): tables fit $COLUMNS as format-table shrinks them;
+    status has colours, OSC 8 links and grey process lines. (Tables are compared without colours:
+    tinysd does not colour them.)"""
+    if not (ROOTFS / "usr/bin/script").exists():
+        pytest.skip("no script(1) in the rootfs")
+    ctl(REAL, "start", "ctl-simple", "ctl-sock.socket", "ctl-fail")
+    cases = [("50", "0", "list-units --all"), ("60", "0", "list-unit-files"), ("70", "0", "list-timers --all"),
+             ("40", "0", "list-sockets"), ("45", "0", "list-dependencies"), ("30", "0", "list-units --plain"),
+             ("80", "1", "status -n0 ctl-simple ctl-fail ctl-sock.socket"), ("60", "1", "status -n0 systemd-journald"),
+             ("80", "1", "cat ctl-simple"), ("80", "1", "list-dependencies ctl-oneshot")]
+    for cols, colors, cmd in cases:
+        outs = []
+        for b in (REAL, OURS):
+            r = sdbox("exec", NAME, "env", f"COLUMNS={cols}", f"SYSTEMD_COLORS={colors}", "TERM=xterm",
+                      "script", "-qec", f"{b} --no-pager {cmd}", "/dev/null")
+            outs.append(normalise(r.stdout))
+        assert outs[1] == outs[0], f"{cmd} on a {cols}-column terminal"
+
+
 def test_environment(box):
     pair("set-environment FOO=bar Q=it's", "show-environment", "unset-environment FOO Q", "show-environment")
     same("set-environment", "FOO", exact=True)

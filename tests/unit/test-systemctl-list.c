@@ -112,7 +112,7 @@ static void test_unit_files(void **state) {
         };
         Capture c;
         ctl_sort_unit_files(u, 3);
-        ctl_print_unit_files(cap_open(&c), u, 3, true);
+        ctl_print_unit_files(cap_open(&c), u, 3, true, 0, true);
         _cleanup_free_ char *out = cap_close(&c);
         assert_string_equal(out,
                 "UNIT FILE          STATE    PRESET\n"
@@ -179,9 +179,48 @@ static void test_dependencies(void **state) {
                 "  `-a-very-long-unit-name-that-does-n...\n");
 }
 
+static void test_fit(void **state) {
+        (void) state;
+        size_t req[] = { 1, 30, 6, 8, 7, 40 }, w[6];
+        /* enough room: as requested */
+        ctl_table_fit(req, 6, 0, w);
+        assert_int_equal(w[5], 40);
+        ctl_table_fit(req, 6, 200, w);
+        assert_int_equal(w[1], 30);
+        assert_int_equal(w[5], 40);
+        /* 80 columns: 5 gaps + 6 minimum = 11, 69 to share; the narrow columns get what they ask */
+        ctl_table_fit(req, 6, 80, w);
+        size_t sum = 5;
+        for (size_t i = 0; i < 6; i++)
+                sum += w[i];
+        assert_int_equal(sum, 80);
+        assert_int_equal(w[0], 1);
+        assert_int_equal(w[2], 6);
+        assert_int_equal(w[3], 8);
+        assert_int_equal(w[4], 7);
+        assert_int_equal(w[1], 26);
+        assert_int_equal(w[5], 27);
+
+        static const char *const h[] = { "unit", "description" };
+        CtlTable t;
+        Capture c;
+        assert_int_equal(ctl_table_new(&t, 2, h), 0);
+        ctl_table_add(&t, "a-long-unit-name.service");
+        ctl_table_add(&t, "A description that is long");
+        t.width = 30;
+        t.utf8 = false;
+        ctl_table_print(&t, cap_open(&c));
+        _cleanup_free_ char *out = cap_close(&c);
+        assert_string_equal(out,
+                "UNIT           DESCRIPTION\n"      /* 14 + 1 + 15 columns */
+                "a-long-unit... A descriptio...\n");
+        ctl_table_done(&t);
+}
+
 int main(void) {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_table),
+                cmocka_unit_test(test_fit),
                 cmocka_unit_test(test_list_units),
                 cmocka_unit_test(test_unit_files),
                 cmocka_unit_test(test_presets),
