@@ -18,7 +18,7 @@ static CtlListOptions list_options(const CtlArgs *a, char **patterns) {
         return (CtlListOptions) {
                 .patterns = patterns, .types = a->types, .states = a->states, .all = a->all,
                 .plain = a->plain, .legend = !a->no_legend, .utf8 = ctl_locale_is_utf8(),
-                .columns = a->full ? 0 : ctl_columns(),
+                .columns = a->full ? 0 : ctl_columns(), .colors = ctl_colors_enabled(),
         };
 }
 
@@ -125,7 +125,7 @@ int verb_ctl_list_unit_files(Ctl *c, int argc, char **argv) {
                         u[i].preset = r < 0 ? "n/a" : r ? "enabled" : "disabled";
                 }
         ctl_print_unit_files(stdout, u, n, !c->args->no_legend, c->args->full ? 0 : ctl_columns(),
-                             ctl_locale_is_utf8());
+                             ctl_locale_is_utf8(), ctl_colors_enabled());
         return 0;
 }
 
@@ -152,6 +152,7 @@ int verb_ctl_list_jobs(Ctl *c, int argc, char **argv) {
         t.header = !c->args->no_legend;
         t.width = c->args->full ? 0 : ctl_columns();
         t.utf8 = ctl_locale_is_utf8();
+        t.colors = ctl_colors_enabled();
         while ((r = ctl_read(reply, "(usssoo)", &id, &unit, &type, &state, &jp, &up)) > 0) {
                 char ids[16];
                 bool match = !patterns;
@@ -162,26 +163,30 @@ int verb_ctl_list_jobs(Ctl *c, int argc, char **argv) {
                         skipped = true;
                         continue;
                 }
+                const char *on = t.colors && streq(state, "running") ? CTL_ANSI_HIGHLIGHT : NULL;
                 snprintf(ids, sizeof ids, "%" PRIu32, id);
-                if (ctl_table_add(&t, ids) < 0 || ctl_table_add(&t, unit) < 0 || ctl_table_add(&t, type) < 0 ||
-                    ctl_table_add(&t, state) < 0)
+                if (ctl_table_add(&t, ids) < 0 || ctl_table_add_full(&t, unit, on, NULL, false) < 0 ||
+                    ctl_table_add(&t, type) < 0 || ctl_table_add_full(&t, state, on, NULL, false) < 0)
                         break;
                 n++;
         }
+        const char *nm = t.colors ? CTL_ANSI_NORMAL : "";
         if (n == 0) {
                 if (!c->args->no_legend)
-                        printf("No jobs %s.\n", skipped ? "listed" : "running");
+                        printf("%sNo jobs %s.%s\n", t.colors ? CTL_ANSI_GREEN : "", skipped ? "listed" : "running", nm);
         } else {
                 ctl_table_print(&t, stdout);
                 if (!c->args->no_legend)
-                        printf("\n%zu jobs listed.\n", n);
+                        printf("\n%s%zu jobs listed%s.\n", t.colors ? CTL_ANSI_HIGHLIGHT : "", n, nm);
         }
         ctl_table_done(&t);
         return 0;
 }
 
 static void output_legend(const CtlArgs *a, const char *type, size_t n) {
-        printf("\n%zu %ss listed.\n", n, type);
+        bool colors = ctl_colors_enabled();
+        printf("\n%s%zu %ss listed.%s\n", !colors ? "" : n > 0 ? CTL_ANSI_HIGHLIGHT : CTL_ANSI_RED, n, type,
+               colors ? CTL_ANSI_NORMAL : "");
         if (!a->all)
                 printf("Pass --all to see loaded but inactive %ss, too.\n", type);
 }
@@ -248,13 +253,16 @@ int verb_ctl_list_sockets(Ctl *c, int argc, char **argv) {
                 t.header = !c->args->no_legend;
                 t.width = c->args->full ? 0 : ctl_columns();
                 t.utf8 = ctl_locale_is_utf8();
+                t.colors = ctl_colors_enabled();
         t.width = c->args->full ? 0 : ctl_columns();
         t.utf8 = ctl_locale_is_utf8();
+        t.colors = ctl_colors_enabled();
                 if (!c->args->show_types)
                         ctl_table_hide(&t, 1);
                 for (size_t i = 0; i < nr; i++)
                         if (ctl_table_add(&t, rows[i].listen) < 0 || ctl_table_add(&t, rows[i].type) < 0 ||
-                            ctl_table_add(&t, rows[i].id) < 0 || ctl_table_add(&t, rows[i].activates) < 0)
+                            ctl_table_add(&t, rows[i].id) < 0 ||
+                            ctl_table_add_full(&t, rows[i].activates, NULL, NULL, !rows[i].activates) < 0)
                                 break;
                 ctl_table_print(&t, stdout);
                 ctl_table_done(&t);
@@ -327,8 +335,10 @@ int verb_ctl_list_timers(Ctl *c, int argc, char **argv) {
                 t.header = !c->args->no_legend;
                 t.width = c->args->full ? 0 : ctl_columns();
                 t.utf8 = ctl_locale_is_utf8();
+                t.colors = ctl_colors_enabled();
         t.width = c->args->full ? 0 : ctl_columns();
         t.utf8 = ctl_locale_is_utf8();
+        t.colors = ctl_colors_enabled();
                 for (size_t i = 0; i < nr; i++) {
                         char a[FORMAT_TIMESTAMP_MAX], b[FORMAT_TIMESTAMP_RELATIVE_MAX];
                         char d[FORMAT_TIMESTAMP_MAX], e[FORMAT_TIMESTAMP_RELATIVE_MAX];

@@ -73,15 +73,34 @@ void ctl_print_units(FILE *f, const CtlUnitInfo *u, size_t n, const CtlListOptio
         t.utf8 = o->utf8;
         if (o->plain)
                 ctl_table_hide(&t, 0);
+        bool ul = ctl_underline_enabled(o->colors);
+        t.colors = o->colors;
         for (size_t i = 0; i < n; i++) {
-                bool circle = !o->plain && (streq(u[i].load_state, "error") || streq(u[i].load_state, "not-found") ||
-                                            streq(u[i].load_state, "bad-setting") || streq(u[i].load_state, "masked") ||
-                                            streq(u[i].active_state, "failed"));
-                if (ctl_table_add(&t, circle ? ctl_glyph(CTL_GLYPH_BLACK_CIRCLE, o->utf8) : " ") < 0 ||
-                    ctl_table_add(&t, u[i].id) < 0 || ctl_table_add(&t, u[i].load_state) < 0 ||
-                    ctl_table_add(&t, u[i].active_state) < 0 || ctl_table_add(&t, u[i].sub_state) < 0 ||
-                    ctl_table_add(&t, u[i].job_id ? u[i].job_type : "") < 0 ||
-                    ctl_table_add(&t, u[i].description) < 0)
+                /* colours as output_units_list(): the last row of each unit type underlined, bad load
+                 * states yellow/red, failed units red */
+                bool underline = i + 1 < n && !streq(type_suffix(u[i].id), type_suffix(u[i + 1].id));
+                const char *on_underline = "", *on_loaded = "", *on_active = "", *on_circle;
+                bool circle = false;
+
+                if (o->colors && underline)
+                        on_underline = ctl_ansi_underlined(CTL_ANSI_NORMAL, ul);
+                if ((streq(u[i].load_state, "error") || streq(u[i].load_state, "not-found") ||
+                     streq(u[i].load_state, "bad-setting") || streq(u[i].load_state, "masked")) && !o->plain) {
+                        circle = true;
+                        on_circle = o->colors ? ctl_ansi_underlined(CTL_ANSI_YELLOW, underline && ul) : "";
+                        on_loaded = o->colors ? ctl_ansi_underlined(CTL_ANSI_RED, underline && ul) : "";
+                } else if (streq(u[i].active_state, "failed") && !o->plain) {
+                        circle = true;
+                        on_circle = on_active = o->colors ? ctl_ansi_underlined(CTL_ANSI_RED, underline && ul) : "";
+                } else
+                        on_circle = on_active = on_loaded = on_underline;
+                if (ctl_table_add_full(&t, circle ? ctl_glyph(CTL_GLYPH_BLACK_CIRCLE, o->utf8) : " ", on_circle, on_circle, false) < 0 ||
+                    ctl_table_add_full(&t, u[i].id, on_active, on_active, false) < 0 ||
+                    ctl_table_add_full(&t, u[i].load_state, on_loaded, on_loaded, false) < 0 ||
+                    ctl_table_add_full(&t, u[i].active_state, on_active, on_active, false) < 0 ||
+                    ctl_table_add_full(&t, u[i].sub_state, on_active, on_active, false) < 0 ||
+                    ctl_table_add_full(&t, u[i].job_id ? u[i].job_type : "", on_underline, on_underline, false) < 0 ||
+                    ctl_table_add_full(&t, u[i].description, on_underline, on_underline, false) < 0)
                         goto finish;
                 if (u[i].job_id)
                         jobs++;
@@ -91,6 +110,8 @@ void ctl_print_units(FILE *f, const CtlUnitInfo *u, size_t n, const CtlListOptio
         ctl_table_print(&t, f);
         records = ctl_table_rows(&t);
         if (o->legend) {
+                const char *hl = !o->colors ? "" : records > 0 ? CTL_ANSI_HIGHLIGHT : CTL_ANSI_RED;
+                const char *gr = o->colors ? CTL_ANSI_GREY : "", *nm = o->colors ? CTL_ANSI_NORMAL : "";
                 if (records > 0) {
                         fputs("\nLOAD   = Reflects whether the unit definition was properly loaded.\n"
                               "ACTIVE = The high-level unit activation state, i.e. generalization of SUB.\n"
@@ -99,11 +120,13 @@ void ctl_print_units(FILE *f, const CtlUnitInfo *u, size_t n, const CtlListOptio
                                 fputs("JOB    = Pending job for the unit.\n\n", f);
                 }
                 if (o->all || strv_contains(o->states, "inactive"))
-                        fprintf(f, "%zu loaded units listed.\n"
-                                "To show all installed unit files use 'systemctl list-unit-files'.\n", records);
+                        fprintf(f, "%s%zu loaded units listed.%s\n"
+                                "%sTo show all installed unit files use 'systemctl list-unit-files'.%s\n",
+                                hl, records, nm, gr, nm);
                 else if (!o->states || !*o->states)
-                        fprintf(f, "%zu loaded units listed. Pass --all to see loaded but inactive units, too.\n"
-                                "To show all installed unit files use 'systemctl list-unit-files'.\n", records);
+                        fprintf(f, "%s%zu loaded units listed.%s %sPass --all to see loaded but inactive units, too.%s\n"
+                                "%sTo show all installed unit files use 'systemctl list-unit-files'.%s\n",
+                                hl, records, nm, gr, nm, gr, nm);
                 else
                         fprintf(f, "%zu loaded units listed.\n", records);
         }
@@ -131,7 +154,7 @@ void ctl_sort_unit_files(CtlUnitFile *u, size_t n) {
                 qsort(u, n, sizeof *u, cmp_unit_file);
 }
 
-void ctl_print_unit_files(FILE *f, const CtlUnitFile *u, size_t n, bool legend, size_t columns, bool utf8) {
+void ctl_print_unit_files(FILE *f, const CtlUnitFile *u, size_t n, bool legend, size_t columns, bool utf8, bool colors) {
         static const char *const headers[] = { "unit file", "state", "preset" };
         CtlTable t;
 
@@ -140,10 +163,34 @@ void ctl_print_unit_files(FILE *f, const CtlUnitFile *u, size_t n, bool legend, 
         t.header = legend;
         t.width = columns;
         t.utf8 = utf8;
+        t.colors = colors;
+        bool ul = ctl_underline_enabled(colors);
         for (size_t i = 0; i < n; i++) {
-                const char *b = strrchr(u[i].path, '/');
-                if (ctl_table_add(&t, b ? b + 1 : u[i].path) < 0 || ctl_table_add(&t, u[i].state) < 0 ||
-                    ctl_table_add(&t, u[i].preset) < 0)
+                /* colours as output_unit_file_list() */
+                const char *b = strrchr(u[i].path, '/'), *st = u[i].state, *on_ul = "", *on_unit, *on_preset = "";
+                bool underline = i + 1 < n && !streq(type_suffix(u[i].path), type_suffix(u[i + 1].path));
+
+                if (colors && underline)
+                        on_ul = ctl_ansi_underlined(CTL_ANSI_NORMAL, ul);
+                if (!colors)
+                        on_unit = "";
+                else if (streq(st, "masked") || streq(st, "masked-runtime") || streq(st, "disabled") || streq(st, "bad"))
+                        on_unit = ctl_ansi_underlined(CTL_ANSI_RED, underline && ul);
+                else if (streq(st, "enabled") || streq(st, "alias"))
+                        on_unit = ctl_ansi_underlined(CTL_ANSI_GREEN, underline && ul);
+                else
+                        on_unit = on_ul;
+                if (colors && !u[i].preset)
+                        on_preset = ctl_ansi_underlined(CTL_ANSI_GREY, underline && ul);
+                else if (colors && streq(u[i].preset, "disabled"))
+                        on_preset = ctl_ansi_underlined(CTL_ANSI_RED, underline && ul);
+                else if (colors && streq(u[i].preset, "enabled"))
+                        on_preset = ctl_ansi_underlined(CTL_ANSI_GREEN, underline && ul);
+                else if (colors)
+                        on_preset = underline ? on_ul : CTL_ANSI_NORMAL;
+                if (ctl_table_add_full(&t, b ? b + 1 : u[i].path, on_ul, on_ul, false) < 0 ||
+                    ctl_table_add_full(&t, st, on_unit, on_unit, false) < 0 ||
+                    ctl_table_add_full(&t, u[i].preset, on_preset, on_preset, !u[i].preset) < 0)
                         goto finish;
         }
         ctl_table_print(&t, f);

@@ -16,7 +16,7 @@ typedef struct CtlListOptions {
         char *const *patterns;   /* fnmatch on the id; NULL: all */
         char *const *types;      /* unit type suffixes without the dot */
         char *const *states;
-        bool all, plain, legend, utf8;
+        bool all, plain, legend, utf8, colors;
         size_t columns;          /* terminal width to fit the table into; 0: no limit (pipe, --full) */
 } CtlListOptions;
 
@@ -36,7 +36,7 @@ typedef struct CtlUnitFile {
         const char *preset;      /* "enabled"/"disabled"/"n/a", NULL: not shown ("-") */
 } CtlUnitFile;
 void ctl_sort_unit_files(CtlUnitFile *u, size_t n);
-void ctl_print_unit_files(FILE *f, const CtlUnitFile *u, size_t n, bool legend, size_t columns, bool utf8);
+void ctl_print_unit_files(FILE *f, const CtlUnitFile *u, size_t n, bool legend, size_t columns, bool utf8, bool colors);
 /* Whether list-unit-files / status show a preset for this state (not alias, static, generated, transient). */
 bool ctl_show_preset_for_state(const char *state);
 

@@ -14,6 +14,28 @@ size_t ctl_utf8_width(const char *s) {
         return w;
 }
 
+const char *ctl_ansi_underlined(const char *base, bool underline) {
+        static const struct { const char *base, *ul; } map[] = {
+                { CTL_ANSI_NORMAL, CTL_ANSI_NORMAL CTL_ANSI_UNDERLINE },
+                { CTL_ANSI_RED, CTL_ANSI_RED CTL_ANSI_UNDERLINE },
+                { CTL_ANSI_GREEN, CTL_ANSI_GREEN CTL_ANSI_UNDERLINE },
+                { CTL_ANSI_YELLOW, CTL_ANSI_YELLOW CTL_ANSI_UNDERLINE },
+                { CTL_ANSI_GREY, CTL_ANSI_GREY CTL_ANSI_UNDERLINE },
+                { CTL_ANSI_HIGHLIGHT, CTL_ANSI_HIGHLIGHT CTL_ANSI_UNDERLINE },
+        };
+        if (!underline)
+                return base;
+        for (size_t i = 0; i < ELEMENTSOF(map); i++)
+                if (streq(map[i].base, base))
+                        return map[i].ul;
+        return base;
+}
+
+bool ctl_underline_enabled(bool colors) {
+        const char *t = getenv("TERM");
+        return colors && !(t && streq(t, "linux"));
+}
+
 int ctl_table_new(CtlTable *t, size_t n_cols, const char *const *headers) {
         *t = (CtlTable) { .n_cols = n_cols, .header = true };
         t->hidden = calloc(n_cols, sizeof(bool));
@@ -33,18 +55,18 @@ int ctl_table_new(CtlTable *t, size_t n_cols, const char *const *headers) {
 
 void ctl_table_done(CtlTable *t) {
         for (size_t i = 0; i < t->n_cells; i++)
-                free(t->cells[i]);
+                free(t->cells[i].text);
         free(t->cells);
         free(t->hidden);
         *t = (CtlTable) {};
 }
 
-int ctl_table_add(CtlTable *t, const char *cell) {
+int ctl_table_add_full(CtlTable *t, const char *cell, const char *color, const char *rgap, bool empty) {
         char *c = NULL;
 
         if (t->n_cells >= t->alloc) {
                 size_t n = t->alloc ? t->alloc * 2 : 64;
-                char **p = reallocarray(t->cells, n, sizeof(char *));
+                CtlTableCell *p = reallocarray(t->cells, n, sizeof(CtlTableCell));
                 if (!p)
                         return -ENOMEM;
                 t->cells = p;
@@ -52,8 +74,14 @@ int ctl_table_add(CtlTable *t, const char *cell) {
         }
         if (cell && !(c = strdup(cell)))
                 return -ENOMEM;
-        t->cells[t->n_cells++] = c;
+        t->cells[t->n_cells++] = (CtlTableCell) {
+                .text = c, .color = isempty(color) ? NULL : color, .rgap = isempty(rgap) ? NULL : rgap, .empty = empty,
+        };
         return 0;
+}
+
+int ctl_table_add(CtlTable *t, const char *cell) {
+        return ctl_table_add_full(t, cell, NULL, NULL, false);
 }
 
 size_t ctl_table_rows(const CtlTable *t) {
@@ -124,6 +152,46 @@ static void put_ellipsized(FILE *f, const char *s, size_t w, bool utf8) {
         fprintf(f, "%.*s%s", (int) (p - s), s, utf8 ? "\u2026" : "...");
 }
 
+/* One cell as format-table's second pass writes it: the gap colour (or the header's underline),
+ * the separator, the cell colour, the text padded to w (the last column only when a colour or
+ * the header needs the padding kept), the reset. Returns the cell's gap colour. */
+static const char *print_cell(const CtlTable *t, FILE *f, const CtlTableCell *d, size_t w, bool header, bool first,
+                              bool last, const char *gap) {
+        const char *s = d->text ? d->text : header ? "" : "-";
+        const char *color = !t->colors ? NULL : d->color ? d->color : d->empty ? CTL_ANSI_GREY : NULL;
+        const char *ul = ctl_underline_enabled(t->colors) ? CTL_ANSI_NORMAL CTL_ANSI_UNDERLINE : CTL_ANSI_NORMAL;
+        size_t l = ctl_utf8_width(s);
+        bool pad;
+
+        if (t->colors) {
+                if (gap)
+                        fputs(gap, f);
+                else if (header)
+                        fputs(ul, f);
+        }
+        if (!first)
+                fputc(' ', f);
+        if (t->colors) {
+                if (gap || (color && header))
+                        fputs(CTL_ANSI_NORMAL, f);
+                if (color)
+                        fputs(color, f);
+                else if (gap && header)
+                        fputs(ul, f);
+        }
+        if (l > w)
+                put_ellipsized(f, s, w, t->utf8);
+        else {
+                fputs(s, f);
+                pad = !last || (t->colors && (color || header));
+                for (size_t k = l; pad && k < w; k++)
+                        fputc(' ', f);
+        }
+        if (t->colors && (color || header))
+                fputs(CTL_ANSI_NORMAL, f);
+        return t->colors ? d->rgap : NULL;
+}
+
 void ctl_table_print(const CtlTable *t, FILE *f) {
         size_t rows = t->n_cols ? t->n_cells / t->n_cols : 0, first = t->header ? 0 : 1, last = 0, nv = 0;
         _cleanup_free_ size_t *width = calloc(t->n_cols ? t->n_cols : 1, sizeof(size_t));
@@ -139,7 +207,7 @@ void ctl_table_print(const CtlTable *t, FILE *f) {
         }
         for (size_t r = first; r < rows; r++)
                 for (size_t c = 0; c < t->n_cols; c++) {
-                        const char *s = t->cells[r * t->n_cols + c];
+                        const char *s = t->cells[r * t->n_cols + c].text;
                         size_t w = ctl_utf8_width(s ? s : "-");
                         if (w > width[c])
                                 width[c] = w;
@@ -152,26 +220,13 @@ void ctl_table_print(const CtlTable *t, FILE *f) {
                 if (!t->hidden[c])
                         width[c] = fit[k++];
         for (size_t r = first; r < rows; r++) {
-                bool sep = false;
+                const char *gap = NULL;
+                bool firstcol = true;
                 for (size_t c = 0; c < t->n_cols; c++) {
-                        const char *s = t->cells[r * t->n_cols + c];
-                        size_t w;
                         if (t->hidden[c])
                                 continue;
-                        if (!s)
-                                s = r == 0 ? "" : "-";
-                        if (sep)
-                                fputc(' ', f);
-                        sep = true;
-                        w = ctl_utf8_width(s);
-                        if (w > width[c]) {
-                                put_ellipsized(f, s, width[c], t->utf8);
-                                continue;
-                        }
-                        fputs(s, f);
-                        if (c != last)
-                                for (size_t k = w; k < width[c]; k++)
-                                        fputc(' ', f);
+                        gap = print_cell(t, f, &t->cells[r * t->n_cols + c], width[c], r == 0, firstcol, c == last, gap);
+                        firstcol = false;
                 }
                 fputc('\n', f);
         }

@@ -4,11 +4,14 @@
  * D-Bus API (org.freedesktop.systemd1), as systemctl 252 does; the offline mode (--root=,
  * SYSTEMD_OFFLINE=1, no /run/systemd/system) is systemctl_offline_main().
  *
- * Modules: systemctl.c (options, verb table), systemctl-bus.c (connection, calls, errors, jobs),
- * systemctl-print.c (show's property formatting), systemctl-status.c (the status block),
- * systemctl-list.c (tables), systemctl-jobs.c (start/stop/... verbs), systemctl-files.c (unit file
- * verbs), systemctl-misc.c (everything else). The print/status/list formatting functions are pure:
- * they read parsed messages or structs and write to a FILE. */
+ * Modules: systemctl.c (options, verb table, online/offline decision), systemctl-bus.c (connection,
+ * calls, error names → exit codes), systemctl-jobs.c (start/stop/..., JobRemoved, kill,
+ * reset-failed, poweroff...), systemctl-show.c (show, status, cat, is-active: bus side and journal
+ * lines), systemctl-list-verbs.c (list-* bus side), systemctl-files.c (unit file verbs),
+ * systemctl-misc.c (daemon-reload, is-system-running, environment). Pure formatting:
+ * systemctl-print.c (show's property values), systemctl-status.c (the status block),
+ * systemctl-list.c (list tables, presets, dependency tree lines), systemctl-table.c (format-table);
+  * they read parsed messages or structs and write to a FILE. */
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>

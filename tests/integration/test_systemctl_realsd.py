@@ -302,13 +302,16 @@ def test_status_all(box):
 
 def test_terminal(box):
     """On a terminal (a pty from script(1)): tables fit $COLUMNS as format-table shrinks them;
-    status has colours, OSC 8 links and grey process lines. (Tables are compared without colours:
-    tinysd does not colour them.)"""
+    tables and status have 252's colours (underlined type boundaries, red failures, grey empty
+    cells), status OSC 8 links and grey process lines."""
     if not (ROOTFS / "usr/bin/script").exists():
         pytest.skip("no script(1) in the rootfs")
     ctl(REAL, "start", "ctl-simple", "ctl-sock.socket", "ctl-fail")
     cases = [("50", "0", "list-units --all"), ("60", "0", "list-unit-files"), ("70", "0", "list-timers --all"),
              ("40", "0", "list-sockets"), ("45", "0", "list-dependencies"), ("30", "0", "list-units --plain"),
+             ("80", "1", "list-units"), ("120", "1", "list-units --all"), ("60", "1", "list-unit-files"),
+             ("70", "1", "list-timers --all"), ("40", "1", "list-sockets --all"), ("100", "1", "list-jobs"),
+             ("80", "1", "list-units --plain --failed"), ("80", "1", "list-units --state=nonexistent"),
              ("80", "1", "status -n0 ctl-simple ctl-fail ctl-sock.socket"), ("60", "1", "status -n0 systemd-journald"),
              ("80", "1", "cat ctl-simple"), ("80", "1", "list-dependencies ctl-oneshot")]
     for cols, colors, cmd in cases:

@@ -112,7 +112,7 @@ static void test_unit_files(void **state) {
         };
         Capture c;
         ctl_sort_unit_files(u, 3);
-        ctl_print_unit_files(cap_open(&c), u, 3, true, 0, true);
+        ctl_print_unit_files(cap_open(&c), u, 3, true, 0, true, false);
         _cleanup_free_ char *out = cap_close(&c);
         assert_string_equal(out,
                 "UNIT FILE          STATE    PRESET\n"
