@@ -11,7 +11,7 @@
  * systemctl-misc.c (daemon-reload, is-system-running, environment). Pure formatting:
  * systemctl-print.c (show's property values), systemctl-status.c (the status block),
  * systemctl-list.c (list tables, presets, dependency tree lines), systemctl-table.c (format-table);
-  * they read parsed messages or structs and write to a FILE. */
+ * they read parsed messages or structs and write to a FILE. */
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
