@@ -8,6 +8,7 @@ char **strv_new_empty(void);
 void strv_free(char **l);
 static inline void strv_freep(char ***l) { strv_free(*l); }
 size_t strv_length(char *const *l);
+static inline bool strv_isempty(char *const *l) { return !l || !*l; }
 bool strv_contains(char *const *l, const char *s);
 int strv_push(char ***l, char *value);         /* takes ownership of value, also on failure */
 int strv_extend(char ***l, const char *value); /* copies */

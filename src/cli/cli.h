@@ -8,6 +8,8 @@ int verb_tmpfiles(int argc, char **argv);
 int verb_calendar(int argc, char **argv);
 int verb_journal_import(int argc, char **argv);
 int systemctl_main(int argc, char **argv);
+/* systemctl's unit-file verbs without a manager (--root=, $SYSTEMD_OFFLINE=1); argv[0] is ignored. */
+int systemctl_offline_main(int argc, char **argv);
 int journalctl_main(int argc, char **argv);
 int tinysd_main(int argc, char **argv);
 int manager_main(int argc, char **argv);

@@ -8,6 +8,7 @@
 #include "cli/args.h"
 #include "cli/cli.h"
 #include "core/console.h"
+#include "core/generator.h"
 #include "core/manager.h"
 
 extern char **environ;
@@ -55,8 +56,12 @@ int manager_main(int argc, char **argv) {
                         return 1;
                 }
         }
+        /* generators write units the loader (in manager_new) must see; on daemon-reload they are
+         * not rerun yet */
+        int r = generators_run(generator_search_path, generator_output_dirs, environ, 90 * USEC_PER_SEC);
+        if (r < 0) fprintf(stderr, "tinysd: Failed to run generators: %s\n", strerror(-r));
         Manager *m = NULL;
-        int r = manager_new(&set, &m);
+        r = manager_new(&set, &m);
         if (r < 0) {
                 fprintf(stderr, "tinysd: Failed to allocate manager: %s\n", strerror(-r));
                 return 1;

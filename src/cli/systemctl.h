@@ -26,8 +26,8 @@
 #define DBUS_PROPERTIES "org.freedesktop.DBus.Properties"
 #define SYSTEMD_PRIVATE_SOCKET "/run/systemd/private"
 
-/* Offline mode, provided by src/cli/systemctl-offline.c. */
-int systemctl_offline_main(int argc, char **argv);
+/* The offline mode is systemctl_offline_main() in src/cli/systemctl-offline.c (cli/cli.h). */
+#include "cli/cli.h"
 
 typedef struct CtlArgs {
         char **properties;       /* -p, --property (may hold NAME=VALUE filters) */

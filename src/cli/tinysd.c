@@ -40,6 +40,7 @@ int tinysd_main(int argc, char **argv) {
         if (streq(verb, "tmpfiles")) return verb_tmpfiles(argc - 1, argv + 1);
         if (streq(verb, "calendar")) return verb_calendar(argc - 1, argv + 1);
         if (streq(verb, "journal-import")) return verb_journal_import(argc - 1, argv + 1);
+        if (streq(verb, "systemctl-offline")) return systemctl_offline_main(argc - 1, argv + 1);
         fprintf(stderr, "Unknown command verb '%s'.\n", verb);
         return 1;
 }

@@ -3,13 +3,17 @@
  * own log messages, on PID 1's stdout. Colour only on a terminal. Output never blocks PID 1: it
  * goes through a separate non-blocking open file description of stdout (services keep the
  * blocking one they inherit), and what does not fit is queued, bounded, and written when the
- * reader catches up; a line that cannot be queued is counted and the count reported. */
+ * reader catches up. When the queue is full, lines are counted, not queued, until the reader has
+ * taken all of it; then one line says how many were not forwarded (the journal has them all).
+ * Status lines and log messages are also journaled as systemd's (console_set_journal()). */
 #include <fcntl.h>
 #include <stdio.h>
 #include <sys/epoll.h>
 #include "base/log.h"
 #include "core/console.h"
 #include "core/manager.h"
+#include "journal/journal-server.h"
+#include "unit/name.h"
 
 #define CONSOLE_QUEUE_MAX (1024 * 1024)
 
@@ -22,6 +26,8 @@ static struct {
         unsigned long dropped;
         EventLoop *event;
         EventSource *src;
+        JournalServer *journal;
+        bool in_journal;           /* a journal write that logs must not journal again */
 } con = { .fd = -1, .show_status = true, .max_level = LOG_NOTICE };
 
 static void console_flush(void);
@@ -32,15 +38,28 @@ static int on_writable(EventSource *s, int fd, uint32_t revents, void *userdata)
         return 0;
 }
 
+/* The queue is empty and lines were dropped: queue the one line that says so. */
+static void queue_dropped_note(void) {
+        char note[160];
+        int l = snprintf(note, sizeof note, "tinysd: %lu lines were not forwarded: stdout was not read%s\n", con.dropped,
+                         journal_server_has_store(con.journal) ? " (the journal has them)" : "");
+        if (l > 0 && buf_put(&con.queue, note, (size_t)l) >= 0) con.dropped = 0;
+}
+
 static void console_flush(void) {
-        while (con.queue_off < con.queue.len) {
+        for (;;) {
+                if (con.queue_off == con.queue.len) {
+                        con.queue.len = con.queue_off = 0;
+                        if (con.dropped == 0) break;
+                        queue_dropped_note();
+                        if (con.dropped) break;
+                }
                 ssize_t n = write(con.fd, con.queue.s + con.queue_off, con.queue.len - con.queue_off);
                 if (n < 0 && errno == EINTR) continue;
                 if (n <= 0) break;
                 con.queue_off += (size_t)n;
         }
         if (con.queue_off == con.queue.len) {
-                con.queue.len = con.queue_off = 0;
                 if (con.src) event_source_set_io_events(con.src, 0);
         } else if (con.event) {
                 if (!con.src) (void)event_add_io(con.event, &con.src, con.fd, EPOLLOUT, on_writable, NULL);
@@ -50,23 +69,48 @@ static void console_flush(void) {
 
 void console_write(const char *s, size_t n) {
         if (con.fd < 0) return;
-        if (con.queue.len == con.queue_off && con.dropped == 0) {
+        if (con.dropped) {
+                /* dropping until the reader took the whole queue: lines stay whole, one note */
+                con.dropped++;
+                return;
+        }
+        if (con.queue.len == con.queue_off) {
                 ssize_t k = write(con.fd, s, n);
                 if (k == (ssize_t)n) return;
                 if (k > 0) s += k, n -= (size_t)k;
-        }
-        if (con.dropped) {
-                char note[96];
-                int l = snprintf(note, sizeof note, "tinysd: %lu console lines dropped: stdout not read\n", con.dropped);
-                if (con.queue.len + (size_t)l <= CONSOLE_QUEUE_MAX && buf_put(&con.queue, note, (size_t)l) >= 0) con.dropped = 0;
         }
         if (con.queue.len + n > CONSOLE_QUEUE_MAX || buf_put(&con.queue, s, n) < 0) con.dropped++;
         console_flush();
 }
 
+void console_set_journal(JournalServer *j) {
+        con.journal = j;
+}
+
+static void journal_line(int level, const char *unit, const char *message_id, const char *text) {
+        if (!con.journal || con.in_journal) return;
+        con.in_journal = true;
+        (void)journal_server_log_manager(con.journal, level, unit, message_id, text, false);
+        con.in_journal = false;
+}
+
+/* "foo.service: Main process exited, ..." is about foo.service: systemd stores UNIT= with it */
+static void journal_log_message(int level, const char *msg) {
+        char unit[256];
+        const char *colon = strstr(msg, ": ");
+        size_t n = colon ? (size_t)(colon - msg) : 0;
+        if (n > 0 && n < sizeof unit) {
+                memcpy(unit, msg, n);
+                unit[n] = 0;
+        }
+        bool is_unit = n > 0 && n < sizeof unit && unit_name_is_valid(unit, UNIT_NAME_PLAIN | UNIT_NAME_INSTANCE);
+        journal_line(level, is_unit ? unit : NULL, NULL, msg);
+}
+
 static void log_to_console(int level, const char *msg, void *userdata) {
         (void)userdata;
         if (level > con.max_level) return;
+        journal_log_message(level, msg);
         char line[2048];
         int n = snprintf(line, sizeof line, "tinysd[%d]: %s\n", (int)getpid(), msg);
         if (n < 0) return;
@@ -105,8 +149,18 @@ void console_done(void) {
         con.fd = -1;
 }
 
-void manager_status_line(Manager *m, StatusKind k, const char *text) {
-        (void)m;
+/* systemd's log priority and catalog id of a status line (job_emit_done_message()) */
+static void journal_status(StatusKind k, const char *unit, const char *text) {
+        static const int level[] = { LOG_INFO, LOG_ERR, LOG_WARNING, LOG_ERR, LOG_INFO, LOG_WARNING };
+        const char *id = NULL;
+        if (unit && startswith(text, "Started ")) id = "39f53479d3a045ac8e11786248231fbf";
+        else if (unit && startswith(text, "Stopped ")) id = "9d1aaa27d60140bd96365438aad20286";
+        else if (unit && startswith(text, "Failed to start ")) id = "be02cf6855d2428ba40df7e9d022f03d";
+        journal_line(level[k], unit, id, text);
+}
+
+static void status_line(StatusKind k, const char *unit, const char *text) {
+        journal_status(k, unit, text);
         if (!con.show_status && k != STATUS_WARN) return;
         static const char *const plain[] = { "  OK  ", "FAILED", "DEPEND", " TIME ", "", " WARN " };
         static const char *const color[] = { "\x1b[0;32m", "\x1b[0;1;31m", "\x1b[0;1;33m", "\x1b[0;1;31m", "", "\x1b[0;1;33m" };
@@ -123,8 +177,14 @@ void manager_status_line(Manager *m, StatusKind k, const char *text) {
         console_write(line, (size_t)n);
 }
 
+void manager_status_line(Manager *m, StatusKind k, const char *text) {
+        (void)m;
+        status_line(k, NULL, text);
+}
+
 void manager_status(Manager *m, StatusKind k, MUnit *u, const char *prefix, const char *suffix) {
         _cleanup_free_ char *name = munit_status_name(u);
         _cleanup_free_ char *text = name ? strjoin(prefix, name, suffix) : NULL;
-        if (text) manager_status_line(m, k, text);
+        (void)m;
+        if (text) status_line(k, u->id, text);
 }

@@ -8,3 +8,6 @@ void console_done(void);
 /* Queue bytes (whole lines) for stdout: written at once when possible, else queued within a bound;
  * what does not fit is counted and the count printed once the reader catches up. */
 void console_write(const char *s, size_t n);
+/* Journal status lines (with UNIT=) and log messages there too; NULL: stop. */
+typedef struct JournalServer JournalServer;
+void console_set_journal(JournalServer *j);

@@ -42,6 +42,8 @@ struct EventLoop {
         void *orphan_userdata;
         event_reaped_fn reaped_cb;
         void *reaped_userdata;
+        event_pid_gone_fn pid_gone_cb;
+        void *pid_gone_userdata;
         usec_t armed;             /* what the timerfd is armed to; USEC_INFINITY = disarmed */
         bool exiting;
         int exit_code;
@@ -320,6 +322,11 @@ void event_set_reaped_handler(EventLoop *e, event_reaped_fn cb, void *userdata) 
         e->reaped_userdata = userdata;
 }
 
+void event_set_pid_gone_handler(EventLoop *e, event_pid_gone_fn cb, void *userdata) {
+        e->pid_gone_cb = cb;
+        e->pid_gone_userdata = userdata;
+}
+
 void event_set_orphan_handler(EventLoop *e, event_orphan_fn cb, void *userdata) {
         e->orphan_cb = cb;
         e->orphan_userdata = userdata;
@@ -394,7 +401,10 @@ static void reap_children(EventLoop *e) {
                         return;
                 }
                 reaped = true;
-                e->phase++;   /* a process is gone: what was read of /proc before is stale */
+                /* a process is gone: what was read of /proc before is stale, unless the owner of
+                 * that reading can strike this one process from it */
+                if (e->pid_gone_cb) e->pid_gone_cb(si.si_pid, e->pid_gone_userdata);
+                else e->phase++;
                 EventSource *s = find_child(e, si.si_pid);
                 if (s) {
                         event_child_fn cb = s->child.cb;

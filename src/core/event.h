@@ -50,6 +50,12 @@ void event_set_orphan_handler(EventLoop *e, event_orphan_fn cb, void *userdata);
 /* Called after a batch of reaped children was dispatched; none_left: we have no child at all. */
 typedef void (*event_reaped_fn)(bool none_left, void *userdata);
 void event_set_reaped_handler(EventLoop *e, event_reaped_fn cb, void *userdata);
+/* Called with each reaped pid before its child or orphan callback runs. Without one, every reaped
+ * child starts a new event_phase(); with one, the handler keeps its phase-long state current
+ * (PID 1 strikes the pid from its /proc snapshot, so stopping N units costs one /proc scan per
+ * wake-up, not one per exited process). */
+typedef void (*event_pid_gone_fn)(pid_t pid, void *userdata);
+void event_set_pid_gone_handler(EventLoop *e, event_pid_gone_fn cb, void *userdata);
 void event_source_free(EventSource *s);
 
 /* One iteration: run deferred work, wait (timeout_usec; USEC_INFINITY blocks) and dispatch. */

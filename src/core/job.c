@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include "base/log.h"
 #include "base/strv.h"
+#include "core/dbus.h"
 #include "core/manager.h"
 
 static const char *const job_type_table[_JOB_TYPE_MAX] = {
@@ -293,6 +294,7 @@ static int job_install(Manager *m, MUnit *u, JobType type, bool irreversible, Jo
         u->job = j;
         m->n_jobs++;
         job_requeue(j);
+        manager_bus_job_new(m, j);
         *ret = j;
         return 0;
 }
@@ -482,12 +484,22 @@ static void job_fail_dependents(MUnit *u) {
                 }
 }
 
+/* The stop half of a restart is done: say "Stopped ..." as systemd does, then the same job
+ * starts the unit. */
+void job_restart_stopped(Job *j) {
+        job_print_status(j, JOB_DONE);
+        j->state = JOB_WAITING;
+        j->type = JOB_START;
+        job_requeue(j);
+}
+
 void job_finish(Job *j, JobResult r) {
         MUnit *u = j->unit;
         Manager *m = u->m;
         JobType type = j->type;
         log_debug("%s: Job %u %s/%s finished, result=%s", u->id, j->id, u->id, job_type_to_string(type), job_result_to_string(r));
         job_print_status(j, r);
+        manager_bus_job_removed(m, j->id, u->id, r);
         job_free(j);
         if (type == JOB_START && r != JOB_DONE) job_fail_dependents(u);
         /* Requisite/verify-active failures propagate like start failures */

@@ -86,6 +86,14 @@ void proc_snapshot_done(ProcSnapshot *ps) {
         ps->valid = false;
 }
 
+/* A child of ours was reaped: it is dead in the snapshot of this phase (see event.h). */
+void manager_proc_gone(pid_t pid, void *userdata) {
+        ProcSnapshot *ps = &((Manager *)userdata)->procs;
+        if (!ps->valid) return;
+        ProcInfo *p = (ProcInfo *)proc_table_find(&ps->table, pid);
+        if (p) p->state = 'X';
+}
+
 const ProcTable *manager_proc_table(Manager *m) {
         const ProcSnapshot *ps;
         return snapshot(m, &ps) < 0 ? NULL : &ps->table;

@@ -4,7 +4,8 @@
  * loop, splits lines as journald does (journal-stream.c: <N> prefixes, long lines split, never
  * dropped), and forwards each line to the container's stdout named `unit[pid]: message` (or JSON
  * lines, TINYSD_LOG_FORMAT=json). The stream outlives the process: whatever it or its children
- * write while stopping is still read, and at exit every stream is drained. */
+ * write while stopping is still read, and at exit every stream is drained. Each line is also an
+ * entry of the journal (_TRANSPORT=stdout) through the journal server, which forwards it. */
 #include <fcntl.h>
 #include <stdio.h>
 #include <sys/epoll.h>
@@ -14,6 +15,7 @@
 #include "core/console.h"
 #include "core/manager.h"
 #include "journal/journal-forward.h"
+#include "journal/journal-server.h"
 #include "journal/journal-stream.h"
 
 struct LogStream {
@@ -24,6 +26,8 @@ struct LogStream {
         int log_level_max;
         EventSource *io;
         JournalStream js;
+        JournalCreds creds;        /* of pid, read at its first line */
+        char stream_id[33];
         LogStream *next;
 };
 
@@ -36,15 +40,33 @@ static void stream_free(LogStream *s) {
                 }
         event_source_free(s->io);
         journal_stream_done(&s->js);
+        journal_creds_done(&s->creds);
         if (s->fd >= 0) close(s->fd);
         free(s->unit);
         free(s);
 }
 
+/* The writer's credentials: the owner of /proc/PID is its effective uid and gid. */
+static const JournalCreds *stream_creds(LogStream *s) {
+        if (s->pid <= 0) return NULL;
+        if (s->creds.pid != s->pid) {
+                char p[64];
+                struct stat st;
+                snprintf(p, sizeof p, "/proc/%d", (int)s->pid);
+                journal_creds_done(&s->creds);
+                if (stat(p, &st) < 0) st.st_uid = 0, st.st_gid = 0;
+                (void)journal_creds_read(&s->creds, NULL, s->pid, st.st_uid, st.st_gid);
+        }
+        return &s->creds;
+}
+
 static int on_line(const char *line, size_t len, int priority, JournalLineBreak lb, void *userdata) {
         LogStream *s = userdata;
-        (void)lb;
         if (s->log_level_max >= 0 && (priority & 7) > s->log_level_max) return 0;
+        if (s->m->journal) {
+                JournalOrigin o = { .transport = "stdout", .creds = stream_creds(s), .unit = s->unit, .stream_id = s->stream_id };
+                return journal_server_stream_line(s->m->journal, &o, s->js.header.identifier, line, len, priority, lb), 0;
+        }
         if (s->m->log_format == JOURNAL_FORWARD_OFF) return 0;
         /* the forwarder cuts what does not fit its buffer; a line longer than that goes out in
          * pieces, each a line of its own, so nothing is dropped */
@@ -107,11 +129,12 @@ int log_stream_new(MUnit *u, const char *path, int *ret_fd, LogStream **ret) {
         s->fd = sv[0];
         s->log_level_max = ec ? ec->log_level_max : -1;
         s->unit = strdup(u->id);
+        journal_random_id(s->stream_id);
         const char *slash = path ? strrchr(path, '/') : NULL;
         JournalStreamHeader h = {
                 .identifier = (char *)(ec && ec->syslog_identifier ? ec->syslog_identifier : slash ? slash + 1 : path ? path : u->id),
                 .unit_id = u->id,
-                .priority = ec ? (ec->syslog_priority & 7) : LOG_INFO,
+                .priority = ec ? ec->syslog_priority : LOG_DAEMON | LOG_INFO,
                 .level_prefix = ec ? ec->syslog_level_prefix : true,
         };
         int r = s->unit ? journal_stream_init(&s->js, 0, &h, true, on_line, s) : -ENOMEM;

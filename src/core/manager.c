@@ -13,6 +13,7 @@
 #include "base/strv.h"
 #include "core/builtin.h"
 #include "core/console.h"
+#include "core/dbus.h"
 #include "core/manager.h"
 #include "journal/journal-forward.h"
 #include "tmpfiles/tmpfiles.h"
@@ -20,6 +21,11 @@
 #define FINAL_SIGTERM_USEC (3 * USEC_PER_SEC)
 
 static void manager_enter_final(Manager *m);
+
+void dual_timestamp_now(DualTimestamp *ts) {
+        ts->realtime = now_usec(CLOCK_REALTIME);
+        ts->monotonic = now_usec(CLOCK_MONOTONIC);
+}
 
 MUnit *manager_get_unit(Manager *m, const char *name) {
         return hashmap_get(m->units, name);
@@ -147,6 +153,10 @@ static void manager_enter_final(Manager *m) {
 }
 
 void manager_check_finished(Manager *m) {
+        if (!m->boot_finished && m->n_jobs == 0 && !m->shutting_down) {
+                m->boot_finished = true;
+                dual_timestamp_now(&m->finish_ts);
+        }
         /* not while the stop jobs are being enqueued: canceling one may briefly leave none */
         if (m->shutting_down && m->n_jobs == 0 && !m->enqueuing_shutdown) manager_enter_final(m);
 }
@@ -346,6 +356,7 @@ int manager_new(const ManagerSettings *set, Manager **ret) {
         m->notify_fd = -1;
         m->self = getpid();
         m->userspace_monotonic = now_usec(CLOCK_MONOTONIC);
+        dual_timestamp_now(&m->userspace_ts);
         const char *lf = getenv(JOURNAL_FORWARD_FORMAT_ENV);
         int f = lf ? journal_forward_format_from_string(lf) : JOURNAL_FORWARD_SHORT;
         if (f < 0) log_warning("%s=%s: unknown log format (short, json, off), using short.", JOURNAL_FORWARD_FORMAT_ENV, lf);
@@ -370,6 +381,7 @@ int manager_new(const ManagerSettings *set, Manager **ret) {
                 if ((s <= SIGRTMIN + 6 || s >= SIGRTMIN + 13) && (r = event_add_signal(m->event, NULL, s, on_signal, m)) < 0) goto fail;
         event_set_orphan_handler(m->event, on_orphan, m);
         event_set_reaped_handler(m->event, on_reaped, m);
+        event_set_pid_gone_handler(m->event, manager_proc_gone, m);
         signal(SIGPIPE, SIG_IGN);
         if (!m->is_pid1 && prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) < 0) log_warning("Cannot become a child subreaper: %m");
         *ret = m;
@@ -382,6 +394,8 @@ fail:
 void manager_free(Manager *m) {
         if (!m) return;
         manager_log_streams_drain(m);
+        manager_bus_free(m);
+        manager_journal_done(m);   /* the store is closed last, after every stream was read */
         for (size_t i = 0; i < m->n_list; i++) munit_free(m->list[i]);
         free(m->list);
         hashmap_free(m->units);
@@ -434,10 +448,12 @@ static void apply_tmpfiles(Manager *m) {
 
 int manager_boot(Manager *m) {
         const char *target = m->set.default_unit ? m->set.default_unit : "default.target";
+        (void)manager_setup_journal(m);   /* first: the welcome and every status line are journaled */
         welcome();
         int r = manager_setup_notify(m);
         if (r < 0) log_notice("No notification socket (%s): Type=notify services cannot report readiness.", strerror(-r));
         apply_tmpfiles(m);
+        (void)manager_bus_setup(m);
         MUnit *u = NULL;
         r = manager_load_unit(m, target, &u);
         if (r >= 0 && u && u->cfg->load_state == UNIT_NOT_FOUND && streq(target, "default.target"))
@@ -456,5 +472,6 @@ int manager_boot(Manager *m) {
 int manager_run(Manager *m) {
         int r = event_loop(m->event);
         manager_log_streams_drain(m);   /* what services wrote last still reaches stdout */
+        manager_journal_drain(m);
         return r;
 }

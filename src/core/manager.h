@@ -37,7 +37,15 @@ const char *job_result_to_string(JobResult r);
 
 typedef struct Manager Manager;
 typedef struct MUnit MUnit;
+typedef struct BusServer BusServer;
+
+/* A point in time on both clocks, as systemd keeps its unit timestamps (0/0: never). */
+typedef struct DualTimestamp {
+        usec_t realtime, monotonic;
+} DualTimestamp;
+void dual_timestamp_now(DualTimestamp *ts);
 typedef struct LogStream LogStream;
+typedef struct JournalServer JournalServer;
 
 typedef struct Job {
         uint32_t id;
@@ -141,6 +149,8 @@ typedef struct ServiceRuntime {
         usec_t watchdog_usec;
         EventSource *watchdog_timer;
         int main_exit_code, main_exit_status;  /* CLD_* and status, for $EXIT_CODE/$EXIT_STATUS */
+        pid_t exec_main_pid;                   /* the last main process (ExecMainPID=) */
+        DualTimestamp exec_main_start, exec_main_exit;
         bool forbid_restart, reload_pending_ready;
         unsigned n_restarts;
         char *status_text;
@@ -166,6 +176,9 @@ struct MUnit {
         bool sandbox_notice_done, pam_notice_done;
         char invocation_id[33];
         usec_t active_enter, inactive_enter;
+        /* systemd's unit timestamps (D-Bus StateChangeTimestamp=, ActiveEnterTimestamp=, ...) */
+        DualTimestamp state_change_ts, inactive_exit_ts, active_enter_ts, active_exit_ts, inactive_enter_ts;
+        DualTimestamp condition_ts, assert_ts;
         /* start rate limit (StartLimitIntervalSec=/Burst=) */
         RateLimit start_limit;
         /* every pid ever seen in this unit (oldest dropped): seeds for process discovery */
@@ -217,8 +230,12 @@ struct Manager {
         bool final_phase;           /* the last SIGTERM/SIGKILL round of shutdown has begun */
         ProcSnapshot procs;
         LogStream *log_streams;     /* open capture streams (log-stream.c) */
+        JournalServer *journal;     /* the journal server (journal.c); NULL if it could not start */
         int log_format;             /* JournalForwardFormat for service lines on stdout */
         usec_t userspace_monotonic; /* when this manager started: OnBootSec=/OnStartupSec= base in a container */
+        DualTimestamp userspace_ts, finish_ts;   /* manager start; the boot transaction's end */
+        bool boot_finished;
+        BusServer *bus;             /* the D-Bus API on /run/systemd/private (dbus.c) */
 };
 
 /* manager.c */
@@ -270,6 +287,7 @@ void manager_dispatch_run_queue(Manager *m);
 void job_schedule_neighbours(MUnit *u);
 void job_free(Job *j);
 void job_requeue(Job *j);   /* check again whether it can run */
+void job_restart_stopped(Job *j);
 
 /* service.c */
 int service_start(MUnit *u);
@@ -291,6 +309,12 @@ int log_stream_new(MUnit *u, const char *path, int *ret_fd, LogStream **ret);
 void log_stream_set_pid(LogStream *s, pid_t pid);
 /* Read whatever is left in every stream (at exit, so nothing written is lost); free them. */
 void manager_log_streams_drain(Manager *m);
+
+/* journal.c: the journal server (store, sockets, forwarding). Setup at boot; drain after the loop
+ * (what clients sent last still reaches stdout); done last (closes the store). */
+int manager_setup_journal(Manager *m);
+void manager_journal_drain(Manager *m);
+void manager_journal_done(Manager *m);
 
 /* socket.c */
 int socket_start(MUnit *u);
@@ -338,6 +362,7 @@ int munit_kill_stragglers(MUnit *u);
 int manager_kill_all(Manager *m, int sig);
 /* The /proc snapshot of the current loop phase (NULL on failure); freed by proc_snapshot_done(). */
 const ProcTable *manager_proc_table(Manager *m);
+void manager_proc_gone(pid_t pid, void *userdata);   /* event_pid_gone_fn */
 void proc_snapshot_done(ProcSnapshot *ps);
 
 /* exec-run.c: everything between a unit's configuration and exec_spawn(). */

@@ -98,12 +98,14 @@ static bool unit_skipped_in_container(const MUnit *u) {
 static int check_conditions(MUnit *u) {
         ConditionContext ctx = { .root = u->m->set.root, .environ = u->m->environment };
         const Condition *failed = NULL;
+        dual_timestamp_now(&u->condition_ts);
         u->condition_result = condition_list_test(u->cfg->unit.conditions, &ctx, &failed);
         if (!u->condition_result) {
                 _cleanup_free_ char *d = condition_describe(failed, false);
                 log_info("%s was skipped because of an unmet condition check (%s).", u->id, strempty(d));
                 return -EBADR;
         }
+        dual_timestamp_now(&u->assert_ts);
         u->assert_result = condition_list_test(u->cfg->unit.asserts, &ctx, &failed);
         if (!u->assert_result) {
                 _cleanup_free_ char *d = condition_describe(failed, true);
@@ -229,10 +231,7 @@ static bool process_job(MUnit *u, UnitActiveState os, UnitActiveState ns, bool r
                 return true;
         case JOB_RESTART:
                 if (UNIT_IS_INACTIVE_OR_FAILED(ns)) {
-                        /* stop half done: the same job now starts the unit */
-                        j->state = JOB_WAITING;
-                        j->type = JOB_START;
-                        job_requeue(j);
+                        job_restart_stopped(j);
                 }
                 return true;
         default:
@@ -267,6 +266,13 @@ void munit_notify(MUnit *u, UnitActiveState os, UnitActiveState ns, bool reload_
         usec_t now = now_usec(CLOCK_MONOTONIC);
         if (UNIT_IS_ACTIVE_OR_RELOADING(ns) && !UNIT_IS_ACTIVE_OR_RELOADING(os)) u->active_enter = now;
         if (UNIT_IS_INACTIVE_OR_FAILED(ns) && !UNIT_IS_INACTIVE_OR_FAILED(os)) u->inactive_enter = now;
+        DualTimestamp ts;
+        dual_timestamp_now(&ts);
+        u->state_change_ts = ts;
+        if (UNIT_IS_INACTIVE_OR_FAILED(os) && !UNIT_IS_INACTIVE_OR_FAILED(ns)) u->inactive_exit_ts = ts;
+        else if (UNIT_IS_INACTIVE_OR_FAILED(ns) && !UNIT_IS_INACTIVE_OR_FAILED(os)) u->inactive_enter_ts = ts;
+        if (UNIT_IS_ACTIVE_OR_RELOADING(ns) && !UNIT_IS_ACTIVE_OR_RELOADING(os)) u->active_enter_ts = ts;
+        else if (UNIT_IS_ACTIVE_OR_RELOADING(os) && !UNIT_IS_ACTIVE_OR_RELOADING(ns)) u->active_exit_ts = ts;
         bool had_job = process_job(u, os, ns, reload_success);
         job_schedule_neighbours(u);
         if (!u->cfg) return;

@@ -102,6 +102,10 @@ int manager_setup_notify(Manager *m) {
         (void)mkdir("/run/systemd", 0755);
         (void)unlink(NOTIFY_PATH);
         if (bind(fd, (struct sockaddr *)&sa, sizeof sa) < 0) return -errno;
+        /* every service may notify, whatever its User= (systemd's is srwxrwxrwx: its PID 1 runs
+         * with umask 0); ours inherits the runtime's umask 022, which left the socket 0755 and
+         * made sendmsg() fail with EACCES for non-root services such as redis-server */
+        if (chmod(NOTIFY_PATH, 0777) < 0) return -errno;
         int one = 1;
         if (setsockopt(fd, SOL_SOCKET, SO_PASSCRED, &one, sizeof one) < 0) return -errno;
         int size = 8 * 1024 * 1024;

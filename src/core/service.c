@@ -157,6 +157,9 @@ static int spawn_main(MUnit *u, const ExecCommand *c) {
         if (r < 0) return r;
         s->main_command = c;
         set_main_pid(u, pid, true);
+        s->exec_main_pid = pid;
+        dual_timestamp_now(&s->exec_main_start);
+        s->exec_main_exit = (DualTimestamp) { 0 };
         s->exec_report_fd = report_fd;
         if (cfg(u)->type == SERVICE_EXEC &&
             event_add_io(u->m->event, &s->exec_watch, report_fd, EPOLLIN, on_exec_report, u) < 0)
@@ -538,6 +541,7 @@ static int on_main_exit(EventSource *src, const siginfo_t *si, void *userdata) {
         ServiceResult f = clean ? SERVICE_SUCCESS : failure_of(si);
         s->main_exit_code = si->si_code;
         s->main_exit_status = si->si_status;
+        dual_timestamp_now(&s->exec_main_exit);
         log_exit(u, "Main", si, clean);
         /* a spawn failure before exec: say what it was, as systemd does */
         if (s->exec_report_fd >= 0) {
@@ -595,6 +599,7 @@ static void forking_find_main(MUnit *u) {
                         long pid = strtol(data, NULL, 10);
                         if (pid > 1 && kill((pid_t)pid, 0) == 0) {
                                 set_main_pid(u, (pid_t)pid, false);
+                                u->svc.exec_main_pid = (pid_t)pid;
                                 return;
                         }
                 }

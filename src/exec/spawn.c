@@ -70,9 +70,29 @@ static int setup_fds(const SpawnParams *p, int report_fd) {
         return 0;
 }
 
+/* As systemd: a limit above the hard limit we may not raise (no CAP_SYS_RESOURCE, as in every
+ * container) is clamped to that hard limit instead of failing the start; e.g. redis-server's
+ * LimitNOFILE=65535 under a runtime whose hard limit is lower. */
+static int set_limit_closest(int resource, const struct rlimit *want) {
+        if (setrlimit(resource, want) >= 0) return 0;
+        if (errno != EPERM) return -errno;
+        struct rlimit cur;
+        if (getrlimit(resource, &cur) < 0) return -errno;
+        if (cur.rlim_max == RLIM_INFINITY) return -EPERM;   /* not the hard limit's fault */
+        struct rlimit fixed = {
+                .rlim_cur = want->rlim_cur < cur.rlim_max ? want->rlim_cur : cur.rlim_max,
+                .rlim_max = want->rlim_max < cur.rlim_max ? want->rlim_max : cur.rlim_max,
+        };
+        if (fixed.rlim_cur == cur.rlim_cur && fixed.rlim_max == cur.rlim_max) return 0;
+        return setrlimit(resource, &fixed) < 0 ? -errno : 0;
+}
+
 static int apply_limits(const ExecContext *c) {
         for (int i = 0; i < (int)ELEMENTSOF(c->rlimit); i++)
-                if (c->rlimit[i] && setrlimit(i, c->rlimit[i]) < 0) return -errno;
+                if (c->rlimit[i]) {
+                        int r = set_limit_closest(i, c->rlimit[i]);
+                        if (r < 0) return r;
+                }
         return 0;
 }
 

@@ -132,17 +132,22 @@ char *journal_id128_to_string(const uint8_t id[16], char buf[static 33]) {
 }
 
 int journal_store_machine_id(char ret[static 33]) {
-        _cleanup_free_ char *s = NULL;
-        uint8_t id[16];
-        if (read_file_bounded(AT_FDCWD, "/etc/machine-id", 64, &s, NULL) >= 0) {
+        /* /run/machine-id: what PID 1 generated in a container whose /etc has none */
+        static const char *const files[] = { "/etc/machine-id", "/run/machine-id" };
+        for (size_t f = 0; f < ELEMENTSOF(files); f++) {
+                _cleanup_free_ char *s = NULL;
+                uint8_t id[16];
+                if (read_file_bounded(AT_FDCWD, files[f], 64, &s, NULL) < 0)
+                        continue;
                 char *t = strstrip(s);
                 bool zero = true;
-                if (strlen(t) == 32 && journal_id128_from_string(t, id) >= 0) {
-                        for (int i = 0; i < 16; i++) zero = zero && id[i] == 0;
-                        if (!zero) {
-                                journal_id128_to_string(id, ret);
-                                return 0;
-                        }
+                if (strlen(t) != 32 || journal_id128_from_string(t, id) < 0)
+                        continue;
+                for (int i = 0; i < 16; i++)
+                        zero = zero && id[i] == 0;
+                if (!zero) {
+                        journal_id128_to_string(id, ret);
+                        return 0;
                 }
         }
         memcpy(ret, JOURNAL_STORE_FALLBACK_MACHINE_ID, 33);

@@ -35,6 +35,7 @@ void exec_context_init(ExecContext *c) {
         c->syslog_priority = LOG_DAEMON | LOG_INFO;
         c->syslog_level_prefix = true;
         c->log_level_max = -1;
+        c->forward_to_console = true;
         c->mount_apivfs = -1;
         c->timer_slack_nsec = NSEC_INFINITY;
         c->ignore_sigpipe = true;

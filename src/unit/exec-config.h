@@ -155,6 +155,7 @@ typedef struct ExecContext {
         usec_t log_ratelimit_interval_usec;
         unsigned log_ratelimit_burst;
         char **log_extra_fields;
+        bool forward_to_console;      /* X-Tinysd-ForwardToConsole= (tinysd): service lines on PID 1's stdout */
         char *log_namespace;
         char **set_credential, **load_credential;  /* "ID:VALUE" / "ID:PATH", encrypted ones prefixed "+" */
         char *utmp_id;

@@ -1783,6 +1783,8 @@ static const Directive exec_directives[] = {
         EXEC("LogRateLimitIntervalSec", config_parse_sec, 0, log_ratelimit_interval_usec),
         EXEC("LogRateLimitBurst", config_parse_unsigned, 0, log_ratelimit_burst),
         EXEC("LogExtraFields", parse_log_extra_fields, 0, log_extra_fields),
+        /* tinysd's own; systemd ignores X- keys, so the unit stays valid there */
+        EXEC("X-Tinysd-ForwardToConsole", config_parse_bool, 0, forward_to_console),
         COMPAT("Capabilities", DISABLED_LEGACY),
         EXEC("SecureBits", parse_secure_bits, 0, secure_bits),
         EXEC("CapabilityBoundingSet", parse_capability_set, 1, capability_bounding_set),

@@ -2,6 +2,7 @@
 /* The [Timer] directive table (systemd.timer(5)) and Unit= of timers and paths. */
 #include "base/log.h"
 #include "base/strv.h"
+#include "unit/calendar.h"
 #include "unit/specifier.h"
 #include "unit/unit.h"
 
@@ -24,7 +25,14 @@ static int parse_timer(const ConfigItem *it, Unit *u, int ltype, void *data) {
         _cleanup_free_ char *k = NULL;
         if (config_expand_specifiers(it, u, SPECIFIERS_FULL, &k) < 0) return 0;
         if (ltype == TIMER_CALENDAR) {
-                /* Stored as written; the calendar engine validates and normalises it. */
+                /* Checked here as systemd does; stored as written (the timer parses it again). */
+                _cleanup_(calendar_spec_freep) CalendarSpec *spec = NULL;
+                int r = calendar_spec_from_string(k, &spec);
+                if (r == -ENOMEM) return log_oom();
+                if (r < 0) {
+                        log_syntax(it->file, it->line, LOG_WARNING, 0, "Failed to parse calendar specification, ignoring: %s", k);
+                        return 0;
+                }
                 return strv_push(&c->on_calendar, TAKE_PTR(k)) < 0 ? log_oom() : 0;
         }
         usec_t usec;

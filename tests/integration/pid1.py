@@ -88,9 +88,10 @@ DOCKER_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 # With readonly_root=True only /run stays writable; the others are bound read-only.
 WRITABLE_DIRS = ("/run", "/tmp", "/var/log", "/var/lib", "/var/cache", "/root",
                  "/etc/systemd/system", "/etc/tinysd")
-# Hidden unless vendor_units=True: the host's units, and its tmpfiles.d (tinysd applies tmpfiles.d
+# Hidden unless vendor_units=True: the host's units and generators, and its tmpfiles.d (tinysd applies tmpfiles.d
 # at boot when the image has no systemd-tmpfiles-setup.service; the host's would, e.g., empty /tmp).
-VENDOR_UNIT_DIRS = ("/usr/lib/systemd/system", "/usr/local/lib/systemd/system", "/usr/lib/tmpfiles.d")
+VENDOR_UNIT_DIRS = ("/usr/lib/systemd/system", "/usr/local/lib/systemd/system", "/usr/lib/tmpfiles.d",
+                    "/usr/lib/systemd/system-generators")
 SANITIZER_DIR = "/dev/.sanitizer"
 SANITIZER_REPORT = re.compile(r"ERROR: (Address|Leak|Memory|Thread|UndefinedBehavior)Sanitizer"
                               r"|runtime error: |SUMMARY: \w+Sanitizer")
@@ -194,6 +195,8 @@ class Container:
         self._cond = threading.Condition()
         self._chunks = []               # (stream, text) in arrival order
         self._threads = []
+        self._stdout_flowing = threading.Event()   # cleared by pause_stdout(): nobody reads PID 1's stdout
+        self._stdout_flowing.set()
         self.command = None
 
     # ------------------------------------------------------------------ preparing the image
@@ -402,6 +405,8 @@ class Container:
             dec = codecs.getincrementaldecoder("utf-8")(errors="replace")
             status_buf = ""
             while True:
+                if stream == "stdout":
+                    self._stdout_flowing.wait()
                 try:
                     data = os.read(fd, 65536)
                 except OSError:
@@ -429,6 +434,13 @@ class Container:
         t = threading.Thread(target=run, name=f"container-{stream}", daemon=True)
         t.start()
         self._threads.append(t)
+
+    def pause_stdout(self):
+        """Stop reading PID 1's stdout (a `docker logs` consumer that stalls): the pipe fills up."""
+        self._stdout_flowing.clear()
+
+    def resume_stdout(self):
+        self._stdout_flowing.set()
 
     def _eof_all(self):
         return sum(1 for _, t in self._chunks if t is None) >= 2
@@ -554,6 +566,7 @@ class Container:
         """Make sure nothing is left running: SIGTERM, then SIGKILL after TERM_TIMEOUT."""
         if self.proc is None:
             return
+        self._stdout_flowing.set()
         if self.running():
             try:
                 self.stop(term_timeout)

@@ -117,6 +117,47 @@ static void test_children_and_orphans(void **state) {
         event_free(e);
 }
 
+typedef struct GoneLog {
+        EventLoop *e;
+        pid_t pids[4];
+        int n;
+        uint64_t phase_at_child;
+} GoneLog;
+
+static void on_gone(pid_t pid, void *ud) {
+        GoneLog *g = ud;
+        if (g->n < 4) g->pids[g->n++] = pid;
+}
+
+static int on_child_phase(EventSource *s, const siginfo_t *si, void *ud) {
+        (void)s; (void)si;
+        GoneLog *g = ud;
+        g->phase_at_child = event_phase(g->e);
+        return 0;
+}
+
+/* With a pid-gone handler, each reaped pid is reported before its callback runs, and reaping
+ * does not start a new phase (the handler keeps its phase-long state current instead). */
+static void test_pid_gone_handler(void **state) {
+        (void)state;
+        GoneLog g = { 0 };
+        assert_int_equal(event_new(&g.e), 0);
+        event_set_pid_gone_handler(g.e, on_gone, &g);
+        pid_t pid = fork();
+        if (pid == 0) _exit(0);
+        assert_int_equal(event_add_child(g.e, NULL, pid, on_child_phase, &g), 0);
+        uint64_t before = 0;
+        for (int i = 0; i < 100 && g.n == 0; i++) {
+                before = event_phase(g.e);
+                event_run(g.e, 100 * 1000);
+        }
+        assert_int_equal(g.n, 1);
+        assert_int_equal(g.pids[0], pid);
+        /* the wake-up bumps the phase once; the reaped child does not bump it again */
+        assert_true(g.phase_at_child <= before + 2);
+        event_free(g.e);
+}
+
 static int on_defer(EventSource *s, void *ud) {
         (void)s;
         (*(int *)ud)++;
@@ -145,6 +186,7 @@ int main(void) {
                 cmocka_unit_test(test_io_and_self_free),
                 cmocka_unit_test(test_signal),
                 cmocka_unit_test(test_children_and_orphans),
+                cmocka_unit_test(test_pid_gone_handler),
                 cmocka_unit_test(test_defer_runs_once_per_enable),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);

@@ -92,6 +92,18 @@ static void test_corpus_instance(void **state) {
         unit_free(u);
 }
 
+/* An invalid OnCalendar= is refused at load time with 252's message, the valid ones kept. */
+static void test_invalid_calendar_ignored(void **state) {
+        (void)state;
+        log_capture_start();
+        Unit *u = load_ok("c.timer", "[Timer]\nOnCalendar=bogus day\nOnCalendar=daily\n");
+        assert_non_null(strstr(log_captured(), "c.timer:2: Failed to parse calendar specification, ignoring: bogus day\n"));
+        assert_int_equal(strv_length(u->timer->on_calendar), 1);
+        assert_string_equal(u->timer->on_calendar[0], "daily");
+        log_capture_stop();
+        unit_free(u);
+}
+
 /* Several values accumulate (duplicates too); systemd lists the last one first; "infinity"
  * never elapses and is dropped; an empty assignment of any of them drops all, calendar ones
  * included. */
@@ -231,6 +243,7 @@ int main(void) {
                 cmocka_unit_test(test_corpus_apt_daily),
                 cmocka_unit_test(test_corpus_instance),
                 cmocka_unit_test(test_monotonic_values),
+                cmocka_unit_test(test_invalid_calendar_ignored),
                 cmocka_unit_test(test_calendar),
                 cmocka_unit_test(test_calendar_normalize),
                 cmocka_unit_test(test_trigger_unit),

@@ -1,0 +1,39 @@
+/* SPDX-License-Identifier: MIT */
+/* Job objects: /org/freedesktop/systemd1/job/<id>, org.freedesktop.systemd1.Job. A job object
+ * exists while the job does; its end is announced by JobRemoved (dbus.c). */
+#include <errno.h>
+#include <stdlib.h>
+#include "base/util.h"
+#include "core/dbus-internal.h"
+
+#define J(o) ((Job *)(o))
+
+static int g_id(BusMessage *m, void *o) { return bus_append_u32(m, J(o)->id); }
+static int g_unit(BusMessage *m, void *o) {
+        _cleanup_free_ char *p = NULL;
+        int r = bus_unit_path(J(o)->unit->id, &p);
+        return r < 0 ? r : bus_message_append(m, "(so)", J(o)->unit->id, p);
+}
+static int g_type(BusMessage *m, void *o) { return bus_append_string(m, job_type_to_string(J(o)->type)); }
+static int g_state(BusMessage *m, void *o) { return bus_append_string(m, J(o)->state == JOB_RUNNING ? "running" : "waiting"); }
+
+static const BusProperty job_properties[] = {
+        { "Id", "u", g_id },
+        { "Unit", "(so)", g_unit },
+        { "JobType", "s", g_type },
+        { "State", "s", g_state },
+        { NULL, NULL, NULL },
+};
+const BusInterface bus_job_interface = { BUS_IFACE_JOB, job_properties };
+
+Job *bus_job_from_path(Manager *m, const char *path) {
+        const char *p = startswith(path, BUS_JOB_PREFIX "/");
+        if (!p || !*p) return NULL;
+        char *end;
+        errno = 0;
+        unsigned long id = strtoul(p, &end, 10);
+        if (errno || *end || id == 0 || id > UINT32_MAX) return NULL;
+        for (size_t i = 0; i < m->n_list; i++)
+                if (m->list[i]->job && m->list[i]->job->id == id) return m->list[i]->job;
+        return NULL;
+}

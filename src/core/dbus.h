@@ -1,0 +1,25 @@
+/* SPDX-License-Identifier: MIT */
+#pragma once
+/* systemd's D-Bus API (org.freedesktop.systemd1) served by PID 1 on /run/systemd/private, the
+ * direct peer-to-peer socket Debian's /usr/bin/systemctl uses when run as root.
+ *
+ * The server side is the manager's: dbus.c owns the listening socket and the connections (each a
+ * BusConn from src/bus, non-blocking, bounded), dispatches method calls to the object layer
+ * (dbus-manager.c, dbus-unit.c, dbus-job.c) and broadcasts JobNew/JobRemoved to every connection,
+ * as systemd does for private connections (no Subscribe needed). A connection that misbehaves is
+ * closed; nothing it sends can stall or crash PID 1. */
+#include "core/manager.h"
+
+#define BUS_PRIVATE_SOCKET "/run/systemd/private"
+/* tinysd's addition: the same API, read-only, for every user (mode 0666): status queries work
+ * for non-root users; any method that changes state answers AccessDenied. */
+#define BUS_READONLY_SOCKET "/run/tinysd/bus-readonly"
+
+/* Listen on /run/systemd/private (mode 0600, the manager's uid) and on the read-only socket.
+ * Failures are logged, not fatal. */
+int manager_bus_setup(Manager *m);
+void manager_bus_free(Manager *m);
+
+/* Job life cycle, from job.c. */
+void manager_bus_job_new(Manager *m, const Job *j);
+void manager_bus_job_removed(Manager *m, uint32_t id, const char *unit, JobResult r);
