@@ -8,6 +8,7 @@
 #include "cli/systemctl-status.h"
 #include "cli/systemctl-print.h"
 #include "cli/systemctl.h"
+#include "unit/lookup.h"
 #include "unit/name.h"
 
 /* As install_changes_dump(): to stderr, like systemctl's log. */
@@ -76,6 +77,24 @@ static int file_names(char **args, bool allow_paths, char ***ret) {
         return 0;
 }
 
+/* mask/unmask: 252 looks each name up in the unit search path first and only notes a missing one. */
+static void notice_missing_units(char **names) {
+        LookupPaths lp = {};
+        UnitFileMap map = {};
+
+        if (lookup_paths_init(&lp, NULL) < 0)
+                return;
+        if (unit_file_map_build(&map, &lp) >= 0)
+                STRV_FOREACH(n, names) {
+                        _cleanup_free_ char *id = NULL, *frag = NULL;
+                        bool masked = false;
+                        if (unit_file_find_fragment(&map, *n, &id, &frag, &masked) == -ENOENT)
+                                fprintf(stderr, "Unit %s does not exist, proceeding anyway.\n", *n);
+                }
+        unit_file_map_done(&map);
+        lookup_paths_done(&lp);
+}
+
 int verb_ctl_enable(Ctl *c, int argc, char **argv) {
         const char *verb = argv[0], *method;
         _cleanup_strv_free_ char **names = NULL;
@@ -107,6 +126,8 @@ int verb_ctl_enable(Ctl *c, int argc, char **argv) {
                 method = "UnmaskUnitFiles", force = false;
         else
                 method = "PresetAllUnitFiles";
+        if (streq(verb, "mask") || streq(verb, "unmask"))
+                notice_missing_units(names);
         if (ctl_new_call(&m, SD_PATH, SD_MANAGER, method) < 0)
                 return 1;
         if (preset_all)

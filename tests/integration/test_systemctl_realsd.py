@@ -266,6 +266,7 @@ def test_unit_files(box):
          "is-enabled ctl-static")
     pair("preset ctl-sock.socket", "is-enabled ctl-sock.socket", "disable ctl-sock.socket")
     pair("link /etc/systemd/system/ctl-static.service", "is-enabled nonexist.service")
+    pair("mask nope.service", "unmask nope.service")
     pair("enable --quiet ctl-simple", "disable -q ctl-simple", "is-enabled -q ctl-simple")
     pair("get-default", "set-default graphical", "get-default", "set-default multi-user.target", "get-default")
 
