@@ -44,9 +44,3 @@ int tinysd_main(int argc, char **argv) {
         fprintf(stderr, "Unknown command verb '%s'.\n", verb);
         return 1;
 }
-
-int systemctl_main(int argc, char **argv) {
-        (void)argc; (void)argv;
-        fputs("systemctl: not available in this build of tinysd yet; use `tinysd dump` for offline inspection.\n", stderr);
-        return 1;
-}

@@ -1,0 +1,475 @@
+/* SPDX-License-Identifier: MIT */
+/* `systemctl`: options, the verb table, the online/offline decision. The verbs themselves live
+ * in systemctl-*.c. */
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <sys/stat.h>
+#include "base/escape.h"
+#include "base/log.h"
+#include "base/parse.h"
+#include "base/strv.h"
+#include "cli/cli.h"
+#include "cli/systemctl.h"
+
+typedef struct CtlVerb {
+        const char *name;
+        int min_args, max_args;   /* counting the verb; -1: any */
+        bool offline_ok;          /* unit-file verbs: handed to systemctl_offline_main() offline */
+        int (*run)(Ctl *c, int argc, char **argv);
+} CtlVerb;
+
+static int verb_help(Ctl *c, int argc, char **argv);
+
+static const CtlVerb verbs[] = {
+        { "list-units",            -1, -1, false, verb_ctl_list_units },
+        { "list-unit-files",       -1, -1, true,  verb_ctl_list_unit_files },
+        { "list-sockets",          -1, -1, false, verb_ctl_list_sockets },
+        { "list-timers",           -1, -1, false, verb_ctl_list_timers },
+        { "list-jobs",             -1, -1, false, verb_ctl_list_jobs },
+        { "list-dependencies",     -1, -1, false, verb_ctl_list_dependencies },
+        { "start",                  2, -1, false, verb_ctl_start },
+        { "stop",                   2, -1, false, verb_ctl_start },
+        { "condstop",               2, -1, false, verb_ctl_start },
+        { "reload",                 2, -1, false, verb_ctl_start },
+        { "restart",                2, -1, false, verb_ctl_start },
+        { "try-restart",            2, -1, false, verb_ctl_start },
+        { "reload-or-restart",     -1, -1, false, verb_ctl_start },
+        { "reload-or-try-restart",  2, -1, false, verb_ctl_start },
+        { "try-reload-or-restart",  2, -1, false, verb_ctl_start },
+        { "force-reload",           2, -1, false, verb_ctl_start },
+        { "condreload",             2, -1, false, verb_ctl_start },
+        { "condrestart",            2, -1, false, verb_ctl_start },
+        { "isolate",                2,  2, false, verb_ctl_isolate },
+        { "kill",                   2, -1, false, verb_ctl_kill },
+        { "is-active",              2, -1, false, verb_ctl_is_active },
+        { "check",                  2, -1, false, verb_ctl_is_active },
+        { "is-failed",              2, -1, false, verb_ctl_is_active },
+        { "show",                  -1, -1, false, verb_ctl_show },
+        { "cat",                    2, -1, false, verb_ctl_cat },
+        { "status",                -1, -1, false, verb_ctl_status },
+        { "help",                  -1, -1, false, verb_help },
+        { "daemon-reload",         -1,  1, false, verb_ctl_daemon_reload },
+        { "daemon-reexec",         -1,  1, false, verb_ctl_daemon_reload },
+        { "show-environment",      -1,  1, false, verb_ctl_show_environment },
+        { "set-environment",        2, -1, false, verb_ctl_set_environment },
+        { "unset-environment",      2, -1, false, verb_ctl_set_environment },
+        { "halt",                  -1,  1, false, verb_ctl_power },
+        { "poweroff",              -1,  1, false, verb_ctl_power },
+        { "reboot",                -1,  2, false, verb_ctl_power },
+        { "kexec",                 -1,  1, false, verb_ctl_power },
+        { "default",               -1,  1, false, verb_ctl_power },
+        { "rescue",                -1,  1, false, verb_ctl_power },
+        { "emergency",             -1,  1, false, verb_ctl_power },
+        { "exit",                  -1,  2, false, verb_ctl_power },
+        { "reset-failed",          -1, -1, false, verb_ctl_reset_failed },
+        { "enable",                 2, -1, true,  verb_ctl_enable },
+        { "disable",                2, -1, true,  verb_ctl_enable },
+        { "reenable",               2, -1, true,  verb_ctl_enable },
+        { "preset",                 2, -1, true,  verb_ctl_enable },
+        { "preset-all",            -1,  1, true,  verb_ctl_enable },
+        { "mask",                   2, -1, true,  verb_ctl_enable },
+        { "unmask",                 2, -1, true,  verb_ctl_enable },
+        { "link",                   2, -1, true,  verb_ctl_enable },
+        { "is-enabled",             2, -1, true,  verb_ctl_is_enabled },
+        { "get-default",           -1,  1, true,  verb_ctl_get_default },
+        { "set-default",            2,  2, true,  verb_ctl_set_default },
+        { "is-system-running",     -1,  1, false, verb_ctl_is_system_running },
+};
+
+static void help(void) {
+        printf("systemctl [OPTIONS...] COMMAND ...\n\n"
+               "Query or send control commands to the system manager (tinysd).\n\n"
+               "Unit Commands:\n"
+               "  list-units [PATTERN...]             List units currently in memory\n"
+               "  list-sockets [PATTERN...]           List socket units currently in memory\n"
+               "  list-timers [PATTERN...]            List timer units currently in memory\n"
+               "  is-active PATTERN...                Check whether units are active\n"
+               "  is-failed PATTERN...                Check whether units are failed\n"
+               "  status [PATTERN...|PID...]          Show runtime status of one or more units\n"
+               "  show [PATTERN...|JOB...]            Show properties of one or more units/jobs or the manager\n"
+               "  cat PATTERN...                      Show files and drop-ins of specified units\n"
+               "  start UNIT...                       Start (activate) one or more units\n"
+               "  stop UNIT...                        Stop (deactivate) one or more units\n"
+               "  reload UNIT...                      Reload one or more units\n"
+               "  restart UNIT...                     Start or restart one or more units\n"
+               "  try-restart UNIT...                 Restart one or more units if active\n"
+               "  reload-or-restart UNIT...           Reload one or more units if possible, otherwise start or restart\n"
+               "  try-reload-or-restart UNIT...       If active, reload one or more units, if supported, otherwise restart\n"
+               "  isolate UNIT                        Start one unit and stop all others\n"
+               "  kill UNIT...                        Send signal to processes of a unit\n"
+               "  reset-failed [PATTERN...]           Reset failed state for all, one, or more units\n"
+               "  list-dependencies [UNIT...]         Recursively show units which are required or wanted by the units\n\n"
+               "Unit File Commands:\n"
+               "  list-unit-files [PATTERN...]        List installed unit files\n"
+               "  enable [UNIT...|PATH...]            Enable one or more unit files\n"
+               "  disable UNIT...                     Disable one or more unit files\n"
+               "  reenable UNIT...                    Reenable one or more unit files\n"
+               "  preset UNIT...                      Enable/disable one or more unit files based on preset configuration\n"
+               "  preset-all                          Enable/disable all unit files based on preset configuration\n"
+               "  is-enabled UNIT...                  Check whether unit files are enabled\n"
+               "  mask UNIT...                        Mask one or more units\n"
+               "  unmask UNIT...                      Unmask one or more units\n"
+               "  link PATH...                        Link one or more units files into the search path\n"
+               "  get-default                         Get the name of the default target\n"
+               "  set-default TARGET                  Set the default target\n\n"
+               "Job Commands:\n"
+               "  list-jobs [PATTERN...]              List jobs\n\n"
+               "Environment Commands:\n"
+               "  show-environment                    Dump environment\n"
+               "  set-environment VARIABLE=VALUE...   Set one or more environment variables\n"
+               "  unset-environment VARIABLE...       Unset one or more environment variables\n\n"
+               "Manager State Commands:\n"
+               "  daemon-reload                       Reload systemd manager configuration\n"
+               "  is-system-running                   Check whether system is fully running\n\n"
+               "System Commands:\n"
+               "  halt, poweroff, reboot              Shut down the container\n"
+               "  exit [EXIT_CODE]                    Ask the service manager to quit\n\n"
+               "Options:\n"
+               "  -h --help              Show this help\n"
+               "     --version           Show package version\n"
+               "  -t --type=TYPE         List units of a particular type\n"
+               "     --state=STATE       List units with particular LOAD or SUB or ACTIVE state\n"
+               "     --failed            Shortcut for --state=failed\n"
+               "  -p --property=NAME     Show only properties by this name\n"
+               "  -P NAME                Equivalent to --value --property=NAME\n"
+               "  -a --all               Show all properties/all units currently in memory\n"
+               "  -r --recursive         (accepted, no effect)\n"
+               "     --reverse           Show reverse dependencies with 'list-dependencies'\n"
+               "     --before            Show units ordered before with 'list-dependencies'\n"
+               "     --after             Show units ordered after with 'list-dependencies'\n"
+               "  -l --full              Don't ellipsize unit names on output\n"
+               "     --value             When showing properties, only print the value\n"
+               "     --job-mode=MODE     Specify how to deal with already queued jobs\n"
+               "     --no-block          Do not wait until operation finished\n"
+               "     --no-legend         Do not print a legend (column headers and hints)\n"
+               "     --no-pager          Do not pipe output into a pager\n"
+               "  -q --quiet             Suppress output\n"
+               "     --kill-whom=WHOM    Whom to send signal to\n"
+               "  -s --signal=SIGNAL     Which signal to send\n"
+               "  -f --force             When enabling unit files, override existing symlinks\n"
+               "     --now               Start or stop unit after enabling or disabling it\n"
+               "     --runtime           Enable/disable/mask unit files temporarily until next reboot\n"
+               "     --root=PATH         Operate on an alternate filesystem root (offline)\n"
+               "  -n --lines=INTEGER     Number of journal entries to show\n"
+               "  -o --output=STRING     Change journal output mode\n"
+               "     --plain             Print unit dependencies as a list instead of a tree\n"
+               "     --wait              For is-system-running: wait until startup is completed\n");
+}
+
+/* `systemctl help UNIT...`: 252 opens the unit's Documentation= man pages; without man(1) in a
+ * container, tinysd prints the documentation references instead. */
+static int verb_help(Ctl *c, int argc, char **argv) {
+        _cleanup_strv_free_ char **names = NULL;
+
+        if (argc <= 1) {
+                fputs("'help' command expects one or more unit names.\n"
+                      "(Alternatively, help for systemctl itself may be shown with --help)\n", stderr);
+                return 1;
+        }
+        if (ctl_bus(c) < 0 || ctl_expand_names(c, argv + 1, NULL, &names, NULL) < 0)
+                return 1;
+        STRV_FOREACH(n, names) {
+                _cleanup_bus_message_ BusMessage *reply = NULL;
+                _cleanup_strv_free_ char **docs = NULL;
+                _cleanup_free_ char *path = NULL;
+
+                if (ctl_unit_path(*n, &path) < 0 ||
+                    ctl_get_property(c, path, SD_UNIT, "Documentation", "as", &reply) < 0 ||
+                    bus_message_read_strv(reply, &docs) < 0)
+                        return 1;
+                if (!docs || !docs[0]) {
+                        fprintf(stderr, "Documentation for %s not known.\n", *n);
+                        continue;
+                }
+                STRV_FOREACH(d, docs)
+                        puts(*d);
+        }
+        return 0;
+}
+
+static int split_append(char ***l, const char *s) {
+        _cleanup_strv_free_ char **parts = NULL;
+        int r = strv_split_full(&parts, s, ",", 0);
+        if (r < 0)
+                return r;
+        return strv_extend_strv(l, parts, false);
+}
+
+static bool is_unit_type(const char *t) {
+        static const char *const types[] = { "service", "mount", "swap", "socket", "target", "device",
+                                             "automount", "timer", "path", "slice", "scope" };
+        for (size_t i = 0; i < ELEMENTSOF(types); i++)
+                if (streq(types[i], t))
+                        return true;
+        return false;
+}
+
+enum {
+        ARG_VERSION = 0x100, ARG_VALUE, ARG_NO_BLOCK, ARG_NO_LEGEND, ARG_LEGEND, ARG_NO_PAGER, ARG_PLAIN,
+        ARG_STATE, ARG_FAILED, ARG_KILL_WHOM, ARG_JOB_MODE, ARG_NOW, ARG_RUNTIME, ARG_REVERSE, ARG_BEFORE,
+        ARG_AFTER, ARG_ROOT, ARG_SYSTEM, ARG_USER, ARG_NO_ASK_PASSWORD, ARG_WAIT, ARG_NO_RELOAD,
+        ARG_SHOW_TYPES, ARG_IGNORE, ARG_IGNORE_VAL,
+};
+
+/* Returns 1 to go on, 0 to exit 0, <0 (as -exit status) on a usage error. */
+static int parse_args(int argc, char **argv, CtlArgs *a, bool *offline_root) {
+        static const struct option options[] = {
+                { "help", no_argument, NULL, 'h' },
+                { "version", no_argument, NULL, ARG_VERSION },
+                { "type", required_argument, NULL, 't' },
+                { "property", required_argument, NULL, 'p' },
+                { "all", no_argument, NULL, 'a' },
+                { "reverse", no_argument, NULL, ARG_REVERSE },
+                { "after", no_argument, NULL, ARG_AFTER },
+                { "before", no_argument, NULL, ARG_BEFORE },
+                { "show-types", no_argument, NULL, ARG_SHOW_TYPES },
+                { "failed", no_argument, NULL, ARG_FAILED },
+                { "full", no_argument, NULL, 'l' },
+                { "job-mode", required_argument, NULL, ARG_JOB_MODE },
+                { "fail", no_argument, NULL, ARG_IGNORE },
+                { "irreversible", no_argument, NULL, ARG_IGNORE },
+                { "ignore-dependencies", no_argument, NULL, ARG_IGNORE },
+                { "ignore-inhibitors", no_argument, NULL, 'i' },
+                { "check-inhibitors", required_argument, NULL, ARG_IGNORE_VAL },
+                { "value", no_argument, NULL, ARG_VALUE },
+                { "user", no_argument, NULL, ARG_USER },
+                { "system", no_argument, NULL, ARG_SYSTEM },
+                { "no-block", no_argument, NULL, ARG_NO_BLOCK },
+                { "wait", no_argument, NULL, ARG_WAIT },
+                { "no-legend", no_argument, NULL, ARG_NO_LEGEND },
+                { "legend", required_argument, NULL, ARG_LEGEND },
+                { "no-pager", no_argument, NULL, ARG_NO_PAGER },
+                { "no-wall", no_argument, NULL, ARG_IGNORE },
+                { "quiet", no_argument, NULL, 'q' },
+                { "root", required_argument, NULL, ARG_ROOT },
+                { "force", no_argument, NULL, 'f' },
+                { "no-reload", no_argument, NULL, ARG_NO_RELOAD },
+                { "kill-whom", required_argument, NULL, ARG_KILL_WHOM },
+                { "signal", required_argument, NULL, 's' },
+                { "no-ask-password", no_argument, NULL, ARG_NO_ASK_PASSWORD },
+                { "runtime", no_argument, NULL, ARG_RUNTIME },
+                { "lines", required_argument, NULL, 'n' },
+                { "output", required_argument, NULL, 'o' },
+                { "plain", no_argument, NULL, ARG_PLAIN },
+                { "state", required_argument, NULL, ARG_STATE },
+                { "recursive", no_argument, NULL, 'r' },
+                { "now", no_argument, NULL, ARG_NOW },
+                { "preset-mode", required_argument, NULL, ARG_IGNORE_VAL },
+                {}
+        };
+        int c, r;
+
+        opterr = 1;
+        optind = 0;
+        while ((c = getopt_long(argc, argv, "ht:p:P:alqfs:n:o:irH:M:T.::", options, NULL)) >= 0) {
+                switch (c) {
+                case 'h':
+                        help();
+                        return 0;
+                case ARG_VERSION:
+                        puts("systemd 252 (tinysd)");
+                        return 0;
+                case 't':
+                        if (streq(optarg, "help")) {
+                                puts("Available unit types:\nservice\nmount\nswap\nsocket\ntarget\ndevice\nautomount\ntimer\npath\nslice\nscope");
+                                return 0;
+                        }
+                        {
+                                _cleanup_strv_free_ char **parts = NULL;
+                                if (strv_split_full(&parts, optarg, ",", 0) < 0)
+                                        return -1;
+                                STRV_FOREACH(p, parts)
+                                        if ((is_unit_type(*p) ? strv_extend(&a->types, *p)
+                                                              : strv_extend(&a->states, *p)) < 0)
+                                                return -1;
+                        }
+                        break;
+                case 'P':
+                        a->value = true;
+                        __attribute__((fallthrough));
+                case 'p':
+                        if (split_append(&a->properties, optarg) < 0)
+                                return -1;
+                        /* -p without a value still means "only the named ones" */
+                        if (!a->properties && strv_extend(&a->properties, "") < 0)
+                                return -1;
+                        break;
+                case 'a':
+                        a->all = true;
+                        break;
+                case ARG_REVERSE: a->reverse = true; break;
+                case ARG_AFTER: a->after = true; break;
+                case ARG_BEFORE: a->before = true; break;
+                case ARG_SHOW_TYPES: a->show_types = true; break;
+                case ARG_FAILED:
+                        if (strv_extend(&a->states, "failed") < 0)
+                                return -1;
+                        break;
+                case 'l': a->full = true; break;
+                case ARG_JOB_MODE: a->job_mode = optarg; break;
+                case ARG_VALUE: a->value = true; break;
+                case ARG_USER:
+                        fputs("--user is not supported by tinysd's systemctl.\n", stderr);
+                        return -1;
+                case ARG_SYSTEM: break;
+                case ARG_NO_BLOCK: a->no_block = true; break;
+                case ARG_WAIT: a->wait = true; break;
+                case ARG_NO_LEGEND: a->no_legend = true; break;
+                case ARG_LEGEND:
+                        r = parse_boolean(optarg);
+                        if (r < 0) {
+                                fprintf(stderr, "Failed to parse --legend= argument '%s': Invalid argument\n", optarg);
+                                return -1;
+                        }
+                        a->no_legend = !r;
+                        break;
+                case ARG_NO_PAGER: case ARG_NO_ASK_PASSWORD: case ARG_IGNORE: case ARG_IGNORE_VAL:
+                case 'i': case 'r': case 'T':
+                        break;
+                case 'q': a->quiet = true; break;
+                case ARG_ROOT: *offline_root = true; break;
+                case 'f': a->force = true; break;
+                case ARG_NO_RELOAD: a->no_reload = true; break;
+                case ARG_KILL_WHOM: a->kill_whom = optarg; break;
+                case 's':
+                        if (parse_signal(optarg, &a->signal) < 0) {
+                                fprintf(stderr, "Failed to parse signal string %s.\n", optarg);
+                                return -1;
+                        }
+                        break;
+                case ARG_RUNTIME: a->runtime = true; break;
+                case 'n':
+                        if (safe_atou(optarg, &a->lines) < 0) {
+                                fprintf(stderr, "Failed to parse lines '%s'\n", optarg);
+                                return -1;
+                        }
+                        break;
+                case 'o':
+                        a->output = optarg;
+                        break;
+                case ARG_PLAIN: a->plain = true; break;
+                case ARG_STATE:
+                        if (split_append(&a->states, optarg) < 0)
+                                return -1;
+                        break;
+                case ARG_NOW: a->now = true; break;
+                case 'H': case 'M':
+                        fputs("Remote and machine transports are not supported by tinysd's systemctl.\n", stderr);
+                        return -1;
+                case '.':
+                        /* "-.mount" and friends: getopt's message plus 252's hint */
+                        fprintf(stderr, "%s: invalid option -- '.'\n"
+                                "Hint: to specify units starting with a dash, use \"--\":\n"
+                                "      %s [OPTIONS...] COMMAND -- -.%s ...\n",
+                                program_invocation_name, program_invocation_name, optarg ? optarg : "mount");
+                        return -1;
+                case '?':
+                        return -1;
+                default:
+                        return -1;
+                }
+        }
+        return 1;
+}
+
+/* running_in_chroot(): our root is not PID 1's ($SYSTEMD_IGNORE_CHROOT=1 turns the check off). */
+static bool in_chroot(void) {
+        const char *e = getenv("SYSTEMD_IGNORE_CHROOT");
+        struct stat a, b;
+
+        if (e && parse_boolean(e) > 0)
+                return false;
+        if (stat("/proc/1/root", &a) < 0 || stat("/", &b) < 0)
+                return false;
+        return a.st_dev != b.st_dev || a.st_ino != b.st_ino;
+}
+
+/* running_in_chroot_or_offline(): $SYSTEMD_OFFLINE decides when set, else the chroot check. */
+static bool env_offline(void) {
+        const char *e = getenv("SYSTEMD_OFFLINE");
+        int r = e ? parse_boolean(e) : -1;
+
+        if (r >= 0)
+                return r > 0;
+        return in_chroot();
+}
+
+static bool booted(void) {
+        struct stat st;
+        return lstat("/run/systemd/system/", &st) >= 0 && S_ISDIR(st.st_mode);
+}
+
+int systemctl_main(int argc, char **argv) {
+        CtlArgs a = { .signal = SIGTERM, .lines = 10 };
+        Ctl c = { .args = &a };
+        const CtlVerb *v = NULL;
+        bool root = false;
+        const char *name;
+        int r, left;
+
+        r = parse_args(argc, argv, &a, &root);
+        if (r <= 0)
+                goto finish;
+        left = argc - optind;
+        name = left > 0 ? argv[optind] : "list-units";
+        for (size_t i = 0; i < ELEMENTSOF(verbs); i++)
+                if (streq(verbs[i].name, name))
+                        v = &verbs[i];
+        if (!v) {
+                fprintf(stderr, "Unknown command verb %s.\n", name);
+                r = -1;
+                goto finish;
+        }
+        if (left == 0)
+                left = 1;
+        if (v->min_args >= 0 && left < v->min_args) {
+                fputs("Too few arguments.\n", stderr);
+                r = -1;
+                goto finish;
+        }
+        if (v->max_args >= 0 && left > v->max_args) {
+                fputs("Too many arguments.\n", stderr);
+                r = -1;
+                goto finish;
+        }
+        if (v->offline_ok && (root || env_offline() || !booted())) {
+                r = systemctl_offline_main(argc, argv);
+                goto finish_code;
+        }
+        if (root) {
+                fputs("--root= is only supported for unit file commands.\n", stderr);
+                r = -1;
+                goto finish;
+        }
+        if (env_offline() && !v->offline_ok) {
+                fprintf(stderr, "Running in chroot, ignoring command '%s'\n", name);
+                r = 0;
+                goto finish;
+        }
+        if (!booted() && v->run != verb_ctl_is_system_running) {
+                fputs("System has not been booted with systemd as init system (PID 1). Can't operate.\n"
+                      "Failed to connect to bus: Host is down\n", stderr);
+                r = -1;
+                goto finish;
+        }
+        {
+                char *fake[] = { (char *) name, NULL };
+                if (argc - optind > 0)
+                        r = v->run(&c, argc - optind, argv + optind);
+                else
+                        r = v->run(&c, 1, fake);
+        }
+        goto finish_code;
+finish:
+        r = r < 0 ? 1 : 0;
+finish_code:
+        if (r < 0)
+                r = 1;
+        bus_conn_free(c.conn);
+        strv_free(a.properties);
+        strv_free(a.states);
+        strv_free(a.types);
+        return r;
+}
