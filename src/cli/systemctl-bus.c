@@ -4,9 +4,11 @@
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <unistd.h>
 #include "base/log.h"
 #include "base/strv.h"
 #include "bus/bus-path.h"
+#include "bus/bus-sockets.h"
 #include "cli/systemctl.h"
 #include "unit/name.h"
 
@@ -17,7 +19,11 @@ int ctl_bus(Ctl *c) {
 
         if (c->conn)
                 return 0;
-        r = bus_conn_connect(&c->conn, SYSTEMD_PRIVATE_SOCKET, CTL_CALL_TIMEOUT_USEC);
+        r = bus_conn_connect(&c->conn, BUS_PRIVATE_SOCKET, CTL_CALL_TIMEOUT_USEC);
+        /* a user the private socket refuses gets tinysd's read-only socket: queries answer,
+         * changes are denied by PID 1 (systemd 252 would try the system bus instead) */
+        if ((r == -EACCES || r == -EPERM) && geteuid() != 0)
+                r = bus_conn_connect(&c->conn, BUS_READONLY_SOCKET, CTL_CALL_TIMEOUT_USEC);
         if (r < 0) {
                 /* systemctl 252 then tries the system bus; that needs dbus-daemon, which a
                  * tinysd container does not run, so the error is the same as its final one. */

@@ -24,7 +24,6 @@
 #define SD_MANAGER "org.freedesktop.systemd1.Manager"
 #define SD_UNIT "org.freedesktop.systemd1.Unit"
 #define DBUS_PROPERTIES "org.freedesktop.DBus.Properties"
-#define SYSTEMD_PRIVATE_SOCKET "/run/systemd/private"
 
 /* The offline mode is systemctl_offline_main() in src/cli/systemctl-offline.c (cli/cli.h). */
 #include "cli/cli.h"

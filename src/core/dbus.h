@@ -10,10 +10,7 @@
  * closed; nothing it sends can stall or crash PID 1. */
 #include "core/manager.h"
 
-#define BUS_PRIVATE_SOCKET "/run/systemd/private"
-/* tinysd's addition: the same API, read-only, for every user (mode 0666): status queries work
- * for non-root users; any method that changes state answers AccessDenied. */
-#define BUS_READONLY_SOCKET "/run/tinysd/bus-readonly"
+#include "bus/bus-sockets.h"
 
 /* Listen on /run/systemd/private (mode 0600, the manager's uid) and on the read-only socket.
  * Failures are logged, not fatal. */

@@ -1,7 +1,10 @@
 # SPDX-License-Identifier: MIT
-"""PID 1's D-Bus API on /run/systemd/private, driven by the distribution's own systemctl.
+"""PID 1's D-Bus API on /run/systemd/private, driven by both systemctls.
 
-The client is Debian 12's /usr/bin/systemctl (systemd 252) run inside the container with
+Every test that uses `systemctl` runs twice: with Debian 12's /usr/bin/systemctl (systemd 252)
+and with tinysd's own (the binary under test, bound over /usr/bin/systemctl in the container, so
+that deb-systemd-invoke and invoke-rc.d call it too); both must give the same results and exit
+codes. The client runs inside the container with
 `docker exec` semantics (container.exec): as root it connects to /run/systemd/private, checks
 sd_booted() (/run/systemd/system), authenticates with SASL EXTERNAL and calls
 org.freedesktop.systemd1 methods, waiting for JobRemoved. Everything asserted here is what a user
@@ -68,11 +71,17 @@ def ctl(c, *args, timeout=20):
     return c.exec([SYSTEMCTL, "--no-pager", *args], timeout=timeout)
 
 
+@pytest.fixture(params=["debian", "tinysd"])
+def client_binds(request, tinysd):
+    """The container binds that select the systemctl under test."""
+    return {} if request.param == "debian" else {SYSTEMCTL: tinysd}
+
+
 @pytest.fixture
-def box(boot):
+def box(boot, client_binds):
     c = boot(units={"web.service": WEB, "trap.service": TRAP, "fail.service": ONESHOT_FAIL,
                     "envdump.service": ENVDUMP, "slow.service": SLOW},
-             enable=["web.service"])
+             enable=["web.service"], binds=client_binds)
     c.wait_for(MULTI_USER)
     return c
 
@@ -255,11 +264,11 @@ def test_poweroff_stops_the_container_cleanly(box):
     assert "Stopped web.service - Web Server." in box.output()
 
 
-def test_deb_systemd_invoke_restarts_an_enabled_service(boot, tmp_path):
+def test_deb_systemd_invoke_restarts_an_enabled_service(boot, tmp_path, client_binds):
     policy = tmp_path / "policy-rc.d"
     policy.write_text("#!/bin/sh\nexit 0\n")
     policy.chmod(0o755)
-    c = boot(units={"web.service": WEB}, enable=["web.service"], binds={"/usr/sbin/policy-rc.d": str(policy)})
+    c = boot(units={"web.service": WEB}, enable=["web.service"], binds={"/usr/sbin/policy-rc.d": str(policy), **client_binds})
     c.wait_for(MULTI_USER)
     before = ctl(c, "show", "--value", "-p", "MainPID", "web.service").stdout.strip()
     r = c.exec(["/usr/bin/deb-systemd-invoke", "restart", "web.service"], timeout=30)
@@ -269,12 +278,12 @@ def test_deb_systemd_invoke_restarts_an_enabled_service(boot, tmp_path):
     assert ctl(c, "is-active", "web.service").stdout == "active\n"
 
 
-def test_invoke_rc_d_drives_units(boot, tmp_path):
+def test_invoke_rc_d_drives_units(boot, tmp_path, client_binds):
     """Debian's invoke-rc.d (maintainer scripts' way to act on a service) under tinysd."""
     policy = tmp_path / "policy-rc.d"
     policy.write_text("#!/bin/sh\nexit 0\n")
     policy.chmod(0o755)
-    c = boot(units={"web.service": WEB}, enable=["web.service"], binds={"/usr/sbin/policy-rc.d": str(policy)})
+    c = boot(units={"web.service": WEB}, enable=["web.service"], binds={"/usr/sbin/policy-rc.d": str(policy), **client_binds})
     c.wait_for(MULTI_USER)
     before = ctl(c, "show", "--value", "-p", "MainPID", "web.service").stdout.strip()
     r = c.exec(["/usr/sbin/invoke-rc.d", "web", "restart"], timeout=30)
@@ -387,9 +396,9 @@ HELLO = "[Unit]\nDescription=Hello\n[Service]\nExecStart=/bin/sh -c 'while :; do
 
 
 @pytest.fixture
-def triggers(boot):
+def triggers(boot, client_binds):
     c = boot(units={"tick.timer": TICK_TIMER, "tick.service": TICK, "hello.socket": HELLO_SOCKET, "hello.service": HELLO},
-             enable={"tick.timer": "timers.target", "hello.socket": "sockets.target"})
+             enable={"tick.timer": "timers.target", "hello.socket": "sockets.target"}, binds=client_binds)
     c.wait_for(MULTI_USER)
     return c
 
