@@ -1,7 +1,7 @@
 #!/bin/sh
 # `make demo`: what tinysd does today, on the bundled example units in examples/units/.
-# Today tinysd loads unit files exactly as systemd does; booting them as PID 1 comes with the
-# manager (see the README's status table), and this demo grows with it.
+# It checks the example units, boots them with tinysd as PID 1 of a simulated container, uses
+# systemctl and journalctl inside it the way `docker exec` would, and stops it like `docker stop`.
 set -eu
 here=$(cd "$(dirname "$0")/.." && pwd)
 bin=$here/build/tinysd
@@ -59,6 +59,20 @@ sleep 3
 step "from outside: the web server answers, the one-shot wrote its file"
 python3 -c 'import urllib.request; print("GET / ->", urllib.request.urlopen("http://127.0.0.1:8080/index.html", timeout=3).read().decode().strip())' || echo "(web server not reachable: is port 8080 taken on this host?)"
 pid1=$(pgrep -f '^/opt/tinysd$' | head -1)
+# `docker exec CONTAINER systemctl ...`: the same binary under its other names, inside the container
+ln -sf /opt/tinysd "$tmp/run/systemctl"
+ln -sf /opt/tinysd "$tmp/run/journalctl"
+inside() { nsenter --target "$pid1" --mount --pid --uts --ipc --root --wd=/ -- "$@"; }
+step "docker exec: systemctl status demo-web.service   (tinysd's systemctl over the D-Bus API on /run/systemd/private)"
+inside /run/systemctl --no-pager status demo-web.service || true
+step "docker exec: systemctl list-units --type=service"
+inside /run/systemctl --no-pager list-units --type=service || true
+step "docker exec: journalctl -u demo-crashloop.service -n 6   (the journal PID 1 keeps)"
+inside /run/journalctl --no-pager -u demo-crashloop.service -n 6 || true
+step "docker exec: systemctl restart demo-web.service; the main PID changes"
+inside /run/systemctl show -p MainPID demo-web.service
+inside /run/systemctl restart demo-web.service
+inside /run/systemctl show -p MainPID demo-web.service
 step "docker stop: SIGTERM to PID 1 (host pid $pid1) — every unit stops in reverse order, exit status 0"
 kill -TERM "$pid1"
 rc=0
