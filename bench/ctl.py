@@ -4,15 +4,19 @@
 against the real systemd 252 as PID 1 (when its sandbox is available). Nothing is asserted.
 
 Both PID 1s boot the bench12 units (bench/bootlib.py). Inside each container a shell loop runs
-one systemctl command N times and times the loop with `date +%s%N`; the same client binary and
-the same loop on both sides, so process start-up of systemctl is included equally. Commands:
+the systemctl commands below; the same client binary and the same loop on both sides, so process
+start-up of systemctl is included equally. Commands:
   is-active   systemctl is-active bench-s01.service            (one Properties.Get)
   show        systemctl show -p ActiveState,MainPID bench-s01.service   (GetAll)
   status      systemctl status --no-pager bench-s01.service    (GetAll + GetUnitProcesses)
   list-units  systemctl list-units --no-pager                  (ListUnitsByPatterns)
+  stop, start systemctl stop/start bench-s01.service            (job + JobRemoved)
   restart     systemctl restart bench-s01.service              (job + JobRemoved; includes
               stopping and starting the sleep; a drop-in StartLimitIntervalSec=0 on both sides
               so that the loop does not hit the start limit)
+Each command is timed on its own (date +%s%N around it), N times per boot (default 100); the
+median is reported. Against tinysd both clients run: Debian's /usr/bin/systemctl and tinysd's
+own (the binary under test called as systemctl).
 tinysd runs in the test harness's bwrap container (tests/integration/pid1.py); systemd in
 ../shared/tools/real-systemd/sdbox.sh (CG=v2ns: it needs a writable cgroup tree), through the
 helpers of bench/boot-systemd.py. Usage: ctl.py [--bin PATH] [--runs N] [--no-systemd] [--json F]"""
@@ -33,29 +37,42 @@ import bootlib as bl  # noqa: E402
 
 NOLIMIT = ("bench-s01.service.d/nolimit.conf", "[Unit]\nStartLimitIntervalSec=0\n")
 
+# each is timed on its own, N times (median reported); stop/start alternate so both do work
 COMMANDS = {
-    "is-active": "systemctl is-active bench-s01.service",
-    "show": "systemctl show -p ActiveState,MainPID bench-s01.service",
-    "status": "systemctl status --no-pager bench-s01.service",
-    "list-units": "systemctl list-units --no-pager",
-    "restart": "systemctl restart bench-s01.service",
+    "(date)": ":",   # the timing's own cost (one `date` fork+exec): subtract it from the others
+    "is-active": "{ctl} is-active bench-s01.service",
+    "show": "{ctl} show -p ActiveState,MainPID bench-s01.service",
+    "status": "{ctl} status --no-pager bench-s01.service",
+    "list-units": "{ctl} list-units --no-pager",
+    "stop": "{ctl} stop bench-s01.service",
+    "start": "{ctl} start bench-s01.service",
+    "restart": "{ctl} restart bench-s01.service",
 }
 
 
-def loop_script(cmd, n):
-    return (f"t0=$(date +%s%N); i=0; while [ $i -lt {n} ]; do {cmd} >/dev/null 2>&1 || echo FAIL; i=$((i+1)); done; "
-            f"t1=$(date +%s%N); echo $(( (t1 - t0) / {n} ))")
-
-
-def measure(run_sh, n):
-    out = {}
+def loop_script(ctl, n):
+    """One shell loop inside the container: every command of COMMANDS once per round, each timed
+    with date +%s%N; prints `NAME NANOSECONDS` lines (or `NAME FAIL`)."""
+    body = ""
     for name, cmd in COMMANDS.items():
-        text = run_sh(loop_script(cmd, n)).strip().splitlines()
-        if not text or "FAIL" in text:
-            out[name] = None
+        c = cmd.format(ctl=ctl)
+        body += (f"a=$(date +%s%N); if {c} >/dev/null 2>&1 || [ '{name}' = is-active ] || [ '{name}' = status ]; "
+                 f"then b=$(date +%s%N); echo '{name}' $((b - a)); else echo '{name}' FAIL; fi; ")
+    return f"i=0; while [ $i -lt {n} ]; do {body} i=$((i+1)); done"
+
+
+def measure(run_sh, ctl, n):
+    samples = {k: [] for k in COMMANDS}
+    failed = set()
+    for line in run_sh(loop_script(ctl, n)).splitlines():
+        parts = line.split()
+        if len(parts) != 2 or parts[0] not in samples:
             continue
-        out[name] = int(text[-1]) / 1e6   # ms per command
-    return out
+        if parts[1] == "FAIL":
+            failed.add(parts[0])
+        else:
+            samples[parts[0]].append(int(parts[1]) / 1e6)
+    return {k: (statistics.median(v) if v and k not in failed else None) for k, v in samples.items()}
 
 
 def bench_tinysd(binary, runs, n):
@@ -80,7 +97,9 @@ def bench_tinysd(binary, runs, n):
             try:
                 c.wait_for(MULTI_USER, timeout=20)
                 time.sleep(0.5)
-                results.append(measure(lambda s: c.exec(["/bin/sh", "-c", s], timeout=300).stdout, n))
+                run_sh = lambda s: c.exec(["/bin/sh", "-c", s], timeout=600).stdout  # noqa: E731
+                ours = str(pathlib.Path(binary).with_name("systemctl"))
+                results.append({"debian": measure(run_sh, "systemctl", n), "tinysd": measure(run_sh, ours, n)})
             finally:
                 c.close()
                 c.cleanup()
@@ -106,7 +125,8 @@ def bench_systemd(runs, n):
             bs.sdbox("start", name, capture=True)
             bs.sdbox("exec", name, "timeout", "60", "systemctl", "is-system-running", "--wait", check=False, capture=True)
             time.sleep(0.5)
-            results.append(measure(lambda s: bs.sdbox("exec", name, "/bin/sh", "-c", s, capture=True, check=False), n))
+            results.append({"debian": measure(lambda s: bs.sdbox("exec", name, "/bin/sh", "-c", s, capture=True, check=False),
+                                              "systemctl", n)})
         finally:
             bs.sdbox("stop", name, "SIGRTMIN+3", "20", check=False)
             bs.sdbox("cleanup", name, check=False)
@@ -114,11 +134,11 @@ def bench_systemd(runs, n):
     return results
 
 
-def summarize(label, results):
-    print(f"{label}: ms per command (median of {len(results)} runs)")
+def summarize(label, results, client):
+    print(f"{label}, client {client}: ms per command (median of every sample, {len(results)} boots)")
     row = {}
     for name in COMMANDS:
-        xs = [r[name] for r in results if r.get(name) is not None]
+        xs = [r[client][name] for r in results if r.get(client, {}).get(name) is not None]
         row[name] = statistics.median(xs) if xs else None
         print(f"  {name:11s} {row[name]:8.2f}" if xs else f"  {name:11s}   failed")
     return row
@@ -128,22 +148,23 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--bin", default=str(HERE.parent / "build" / "tinysd"))
     ap.add_argument("--runs", type=int, default=3)
-    ap.add_argument("--iterations", type=int, default=50)
+    ap.add_argument("--iterations", type=int, default=100)
     ap.add_argument("--no-systemd", action="store_true")
     ap.add_argument("--json")
     a = ap.parse_args()
     if os.geteuid() != 0:
         sys.exit("root required (namespaces)")
-    report = {"tinysd": summarize("tinysd", bench_tinysd(a.bin, a.runs, a.iterations))}
+    t = bench_tinysd(a.bin, a.runs, a.iterations)
+    report = {"tinysd+debian": summarize("tinysd PID 1", t, "debian"), "tinysd+tinysd": summarize("tinysd PID 1", t, "tinysd")}
     if not a.no_systemd:
         sd = bench_systemd(a.runs, a.iterations)
         if sd:
-            report["systemd"] = summarize("systemd 252", sd)
-            print("ratio tinysd/systemd:")
+            report["systemd+debian"] = summarize("systemd 252 PID 1", sd, "debian")
+            print("ratio, Debian's systemctl: against tinysd / against systemd:")
             for k in COMMANDS:
-                t, s = report["tinysd"].get(k), report["systemd"].get(k)
-                if t and s:
-                    print(f"  {k:11s} {t / s:6.2f}")
+                x, y = report["tinysd+debian"].get(k), report["systemd+debian"].get(k)
+                if x and y:
+                    print(f"  {k:11s} {x / y:6.2f}")
     if a.json:
         pathlib.Path(a.json).write_text(json.dumps(report, indent=1))
 
