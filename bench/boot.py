@@ -58,6 +58,9 @@ def bwrap_cmd(binary, rundir, tmpdir, unitdir, argv):
     return ["bwrap", "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc",
             "--bind", str(rundir), "/run", "--bind", str(tmpdir), "/tmp",
             "--bind", str(unitdir), "/etc/systemd/system",
+            # the image is the host's root, which has systemd 252 installed: hide its generators
+            # (an image without systemd has none; with them a boot takes ~50 ms more here)
+            "--tmpfs", "/usr/lib/systemd/system-generators",
             "--tmpfs", "/opt", "--ro-bind", str(binary), "/opt/tinysd",
             "--unshare-pid", "--unshare-ipc", "--unshare-uts", "--as-pid-1", "--die-with-parent",
             "--cap-drop", "ALL", *caps, "--setenv", "SYSTEMD_UNIT_PATH", "/etc/systemd/system", *argv]
