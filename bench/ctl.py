@@ -14,8 +14,8 @@ start-up of systemctl is included equally. Commands:
   restart     systemctl restart bench-s01.service              (job + JobRemoved; includes
               stopping and starting the sleep; a drop-in StartLimitIntervalSec=0 on both sides
               so that the loop does not hit the start limit)
-Each command is timed on its own (date +%s%N around it), N times per boot (default 100); the
-median is reported. Against tinysd both clients run: Debian's /usr/bin/systemctl and tinysd's
+Each command is timed on its own by a small static C timer (fork, exec, wait; CLOCK_MONOTONIC),
+N times per boot (default 100); the median is reported. Against tinysd both clients run: Debian's /usr/bin/systemctl and tinysd's
 own (the binary under test called as systemctl).
 tinysd runs in the test harness's bwrap container (tests/integration/pid1.py); systemd in
 ../shared/tools/real-systemd/sdbox.sh (CG=v2ns: it needs a writable cgroup tree), through the
@@ -26,6 +26,7 @@ import json
 import os
 import pathlib
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -39,44 +40,70 @@ NOLIMIT = ("bench-s01.service.d/nolimit.conf", "[Unit]\nStartLimitIntervalSec=0\
 
 # each is timed on its own, N times (median reported); stop/start alternate so both do work
 COMMANDS = {
-    "(date)": ":",   # the timing's own cost (one `date` fork+exec): subtract it from the others
-    "is-active": "{ctl} is-active bench-s01.service",
-    "show": "{ctl} show -p ActiveState,MainPID bench-s01.service",
-    "status": "{ctl} status --no-pager bench-s01.service",
-    "list-units": "{ctl} list-units --no-pager",
-    "stop": "{ctl} stop bench-s01.service",
-    "start": "{ctl} start bench-s01.service",
-    "restart": "{ctl} restart bench-s01.service",
+    "is-active": "is-active bench-s01.service",
+    "show": "show -p ActiveState,MainPID bench-s01.service",
+    "status": "status --no-pager bench-s01.service",
+    "list-units": "list-units --no-pager",
+    "stop": "stop bench-s01.service",
+    "start": "start bench-s01.service",
+    "restart": "restart bench-s01.service",
 }
 
+# The timer: fork + execv + waitpid around each run, CLOCK_MONOTONIC, stdout/stderr to /dev/null;
+# prints one line of nanoseconds per run (-1 when the command failed). Static, so the same binary
+# runs in tinysd's container (host root) and in systemd's debootstrap'ed rootfs.
+TIMER_C = r"""
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+static long long now(void) { struct timespec t; clock_gettime(CLOCK_MONOTONIC, &t); return t.tv_sec * 1000000000LL + t.tv_nsec; }
+int main(int argc, char **argv) {
+        if (argc < 4) return 2;
+        int n = atoi(argv[1]), okcodes = atoi(argv[2]);
+        for (int i = 0; i < n; i++) {
+                long long a = now();
+                pid_t p = fork();
+                if (p == 0) {
+                        int fd = open("/dev/null", O_WRONLY);
+                        dup2(fd, 1); dup2(fd, 2);
+                        execv(argv[3], argv + 3);
+                        _exit(127);
+                }
+                int st;
+                waitpid(p, &st, 0);
+                long long b = now();
+                int code = WIFEXITED(st) ? WEXITSTATUS(st) : 255;
+                printf("%lld\n", code == 0 || code == okcodes ? b - a : -1);
+        }
+        return 0;
+}
+"""
 
-def loop_script(ctl, n):
-    """One shell loop inside the container: every command of COMMANDS once per round, each timed
-    with date +%s%N; prints `NAME NANOSECONDS` lines (or `NAME FAIL`)."""
-    body = ""
-    for name, cmd in COMMANDS.items():
-        c = cmd.format(ctl=ctl)
-        body += (f"a=$(date +%s%N); if {c} >/dev/null 2>&1 || [ '{name}' = is-active ] || [ '{name}' = status ]; "
-                 f"then b=$(date +%s%N); echo '{name}' $((b - a)); else echo '{name}' FAIL; fi; ")
-    return f"i=0; while [ $i -lt {n} ]; do {body} i=$((i+1)); done"
+
+def build_timer(dest):
+    src = pathlib.Path(tempfile.mkdtemp(prefix="ctl-timer-")) / "t.c"
+    src.write_text(TIMER_C)
+    subprocess.run(["gcc", "-O2", "-static", "-o", str(dest), str(src)], check=True)
+    return dest
 
 
-def measure(run_sh, ctl, n):
-    samples = {k: [] for k in COMMANDS}
-    failed = set()
-    for line in run_sh(loop_script(ctl, n)).splitlines():
-        parts = line.split()
-        if len(parts) != 2 or parts[0] not in samples:
-            continue
-        if parts[1] == "FAIL":
-            failed.add(parts[0])
-        else:
-            samples[parts[0]].append(int(parts[1]) / 1e6)
-    return {k: (statistics.median(v) if v and k not in failed else None) for k, v in samples.items()}
+def measure(run, timer, ctl, n):
+    """run(argv) -> stdout, inside the container; ctl: the systemctl to time."""
+    out = {}
+    for name, args in COMMANDS.items():
+        ok = 3 if name in ("is-active", "status") else 0
+        lines = run([timer, str(n), str(ok), ctl, *args.split()]).split()
+        xs = [int(x) / 1e6 for x in lines if x.lstrip("-").isdigit()]
+        out[name] = statistics.median(xs) if xs and min(xs) >= 0 else None
+    return out
 
 
 def bench_tinysd(binary, runs, n):
     from pid1 import MULTI_USER, Container
+    timer = str(build_timer(HERE.parent / "build" / "bench-ctl-timer"))   # visible in the container
     results = []
     for _ in range(runs):
         with tempfile.TemporaryDirectory(prefix="tinysd-ctl-") as work:
@@ -97,9 +124,9 @@ def bench_tinysd(binary, runs, n):
             try:
                 c.wait_for(MULTI_USER, timeout=20)
                 time.sleep(0.5)
-                run_sh = lambda s: c.exec(["/bin/sh", "-c", s], timeout=600).stdout  # noqa: E731
+                run = lambda argv: c.exec(argv, timeout=600).stdout  # noqa: E731
                 ours = str(pathlib.Path(binary).with_name("systemctl"))
-                results.append({"debian": measure(run_sh, "systemctl", n), "tinysd": measure(run_sh, ours, n)})
+                results.append({"debian": measure(run, timer, "/usr/bin/systemctl", n), "tinysd": measure(run, timer, ours, n)})
             finally:
                 c.close()
                 c.cleanup()
@@ -118,6 +145,8 @@ def bench_systemd(runs, n):
     dropin = bs.ROOTFS / "etc/systemd/system" / NOLIMIT[0]
     dropin.parent.mkdir(parents=True, exist_ok=True)
     dropin.write_text(NOLIMIT[1])
+    timer_rel = "usr/local/bin/bench-ctl-timer"
+    build_timer(bs.ROOTFS / timer_rel)
     results = []
     for i in range(runs):
         name = f"ctl{i}"
@@ -125,12 +154,13 @@ def bench_systemd(runs, n):
             bs.sdbox("start", name, capture=True)
             bs.sdbox("exec", name, "timeout", "60", "systemctl", "is-system-running", "--wait", check=False, capture=True)
             time.sleep(0.5)
-            results.append({"debian": measure(lambda s: bs.sdbox("exec", name, "/bin/sh", "-c", s, capture=True, check=False),
-                                              "systemctl", n)})
+            results.append({"debian": measure(lambda argv: bs.sdbox("exec", name, *argv, capture=True, check=False),
+                                              "/" + timer_rel, "/usr/bin/systemctl", n)})
         finally:
             bs.sdbox("stop", name, "SIGRTMIN+3", "20", check=False)
             bs.sdbox("cleanup", name, check=False)
     dropin.unlink(missing_ok=True)
+    (bs.ROOTFS / timer_rel).unlink(missing_ok=True)
     return results
 
 
