@@ -10,24 +10,39 @@
 #include "journal/journal-format.h"
 #include "journal/journal-store.h"
 
-static uint32_t crc_table[256];
+static uint32_t crc_table[8][256];
 static bool crc_ready;
 
-/* CRC-32 (IEEE 802.3, reflected, as zlib's crc32()). */
+/* CRC-32 (IEEE 802.3, reflected 0xedb88320, as zlib's crc32()), eight bytes per step ("slicing-by-8"): the checksum over
+ * every record was a fifth of PID 1's time while forwarding at full speed, byte by byte. The
+ * tables are built once; the result is the plain bytewise CRC's. */
+static void crc_init(void) {
+        for (uint32_t i = 0; i < 256; i++) {
+                uint32_t c = i;
+                for (int k = 0; k < 8; k++)
+                        c = c & 1 ? 0xedb88320U ^ (c >> 1) : c >> 1;
+                crc_table[0][i] = c;
+        }
+        for (uint32_t i = 0; i < 256; i++)
+                for (int t = 1; t < 8; t++)
+                        crc_table[t][i] = (crc_table[t - 1][i] >> 8) ^ crc_table[0][crc_table[t - 1][i] & 0xff];
+}
+
 uint32_t jf_crc32(uint32_t crc, const void *p, size_t n) {
         if (!__atomic_load_n(&crc_ready, __ATOMIC_ACQUIRE)) {
-                for (uint32_t i = 0; i < 256; i++) {
-                        uint32_t c = i;
-                        for (int k = 0; k < 8; k++)
-                                c = c & 1 ? 0xedb88320U ^ (c >> 1) : c >> 1;
-                        crc_table[i] = c;
-                }
+                crc_init();
                 __atomic_store_n(&crc_ready, true, __ATOMIC_RELEASE);
         }
         const uint8_t *b = p;
         crc = ~crc;
+        for (; n >= 8; n -= 8, b += 8) {
+                uint32_t lo = crc ^ ((uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 | (uint32_t)b[3] << 24);
+                crc = crc_table[7][lo & 0xff] ^ crc_table[6][(lo >> 8) & 0xff] ^ crc_table[5][(lo >> 16) & 0xff] ^
+                      crc_table[4][lo >> 24] ^ crc_table[3][b[4]] ^ crc_table[2][b[5]] ^ crc_table[1][b[6]] ^
+                      crc_table[0][b[7]];
+        }
         while (n--)
-                crc = crc_table[(crc ^ *b++) & 0xff] ^ (crc >> 8);
+                crc = crc_table[0][(crc ^ *b++) & 0xff] ^ (crc >> 8);
         return ~crc;
 }
 
