@@ -97,7 +97,7 @@ def test_on_failure_starts_the_handler(boot):
         "failing.service": oneshot("Failing", "/bin/false", "OnFailure=handler.service"),
         "handler.service": oneshot("Handler", "/bin/sh -c 'echo handled > /run/handled'"),
     }, enable=["failing.service"])
-    assert c.wait_for_path("/run/handled").read_text() == "handled\n"
+    assert c.wait_for_path("/run/handled", contains="\n").read_text() == "handled\n"
 
 
 def test_false_condition_skips_the_unit_without_failure(boot):
