@@ -125,7 +125,7 @@ def bench_tinysd(binary, runs, n):
                 c.wait_for(MULTI_USER, timeout=20)
                 time.sleep(0.5)
                 run = lambda argv: c.exec(argv, timeout=600).stdout  # noqa: E731
-                ours = str(pathlib.Path(binary).with_name("systemctl"))
+                ours = str(pathlib.Path(os.path.abspath(binary)).with_name("systemctl"))
                 results.append({"debian": measure(run, timer, "/usr/bin/systemctl", n), "tinysd": measure(run, timer, ours, n)})
             finally:
                 c.close()
