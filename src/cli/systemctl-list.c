@@ -13,6 +13,7 @@
 #include "base/strv.h"
 #include "base/time-util.h"
 #include "cli/systemctl-list.h"
+#include "unit/install.h"
 #include "cli/systemctl-status.h"
 #include "cli/systemctl-table.h"
 
@@ -202,83 +203,12 @@ finish:
 
 /* ---- presets ---- */
 
-static int cmp_str(const void *a, const void *b) {
-        return strcmp(*(char *const *) a, *(char *const *) b);
-}
-
-/* The preset files in systemd's order: by file name, a name in an earlier directory hiding the
- * same name later. */
-static int preset_files(const char *root, char ***ret) {
-        static const char *const dirs[] = { "/etc/systemd/system-preset", "/run/systemd/system-preset",
-                                            "/usr/local/lib/systemd/system-preset", "/usr/lib/systemd/system-preset",
-                                            "/lib/systemd/system-preset" };
-        _cleanup_strv_free_ char **names = NULL, **paths = NULL;
-
-        for (size_t i = 0; i < ELEMENTSOF(dirs); i++) {
-                _cleanup_free_ char *d = strjoin(strempty(root), dirs[i]);
-                DIR *dir = d ? opendir(d) : NULL;
-                struct dirent *de;
-
-                if (!d)
-                        return -ENOMEM;
-                if (!dir)
-                        continue;
-                while ((de = readdir(dir))) {
-                        if (!endswith(de->d_name, ".preset") || strv_contains(names, de->d_name))
-                                continue;
-                        if (strv_extend(&names, de->d_name) < 0 || strv_push(&paths, strjoin(d, "/", de->d_name)) < 0) {
-                                closedir(dir);
-                                return -ENOMEM;
-                        }
-                }
-                closedir(dir);
-        }
-        /* sort paths by their file names */
-        size_t n = strv_length(paths);
-        for (size_t i = 0; i < n; i++) {
-                char *p = paths[i];
-                paths[i] = strjoin(strrchr(p, '/') + 1, "\n", p);
-                free(p);
-                if (!paths[i])
-                        return -ENOMEM;
-        }
-        if (n > 1)
-                qsort(paths, n, sizeof(char *), cmp_str);
-        for (size_t i = 0; i < n; i++)
-                memmove(paths[i], strchr(paths[i], '\n') + 1, strlen(strchr(paths[i], '\n') + 1) + 1);
-        *ret = TAKE_PTR(paths);
-        return 0;
-}
-
 int ctl_preset_query(const char *root, const char *unit) {
-        _cleanup_strv_free_ char **files = NULL;
-        int r = preset_files(root, &files);
-
-        if (r < 0)
-                return r;
-        STRV_FOREACH(p, files) {
-                _cleanup_free_ char *text = NULL;
-                char *line, *save = NULL;
-
-                if (read_file_bounded(AT_FDCWD, *p, 1024 * 1024, &text, NULL) < 0)
-                        continue;
-                for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-                        _cleanup_free_ char *verb = NULL, *pattern = NULL;
-                        const char *q = strstrip(line);
-                        if (!*q || strchr("#;", *q))
-                                continue;
-                        if (extract_first_word(&q, &verb, WHITESPACE, 0) <= 0 ||
-                            extract_first_word(&q, &pattern, WHITESPACE, 0) <= 0)
-                                continue;
-                        if (fnmatch(pattern, unit, FNM_NOESCAPE) != 0)
-                                continue;
-                        if (streq(verb, "enable"))
-                                return 1;
-                        if (streq(verb, "disable") || streq(verb, "ignore"))
-                                return 0;
-                }
-        }
-        return 1;   /* no rule: enable */
+        Presets p = { 0 };
+        int r = presets_read(root, &p);
+        if (r >= 0) r = presets_query(&p, unit);
+        presets_done(&p);
+        return r;
 }
 
 /* ---- list-dependencies ---- */

@@ -3,6 +3,7 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include "base/conf-files.h"
 #include "base/log.h"
 #include "base/strv.h"
 #include "journal/journald-conf.h"
@@ -136,33 +137,9 @@ void journald_config_finish(JournaldConfig *c) {
 static int collect_dropins(const char *root, char ***ret) {
         static const char *const dirs[] = {
                 "/etc/systemd/journald.conf.d", "/run/systemd/journald.conf.d",
-                "/usr/local/lib/systemd/journald.conf.d", "/usr/lib/systemd/journald.conf.d",
+                "/usr/local/lib/systemd/journald.conf.d", "/usr/lib/systemd/journald.conf.d", NULL,
         };
-        _cleanup_strv_free_ char **names = NULL, **paths = NULL;
-        for (size_t i = 0; i < ELEMENTSOF(dirs); i++) {
-                _cleanup_free_ char *d = strjoin(strempty(root), dirs[i]);
-                if (!d) return -ENOMEM;
-                DIR *dir = opendir(d);
-                if (!dir) continue;
-                for (struct dirent *de; (de = readdir(dir));) {
-                        if (de->d_name[0] == '.' || !endswith(de->d_name, ".conf") || strv_contains(names, de->d_name)) continue;
-                        char *p = strjoin(d, "/", de->d_name);
-                        if (!p || strv_extend(&names, de->d_name) < 0 || strv_push(&paths, p) < 0) {
-                                closedir(dir);
-                                return -ENOMEM;
-                        }
-                }
-                closedir(dir);
-        }
-        /* applied in file-name order, whatever the directory (insertion sort: few files) */
-        size_t n = strv_length(paths);
-        for (size_t i = 1; i < n; i++)
-                for (size_t j = i; j > 0 && strcmp(names[j - 1], names[j]) > 0; j--) {
-                        char *t = names[j]; names[j] = names[j - 1]; names[j - 1] = t;
-                        t = paths[j]; paths[j] = paths[j - 1]; paths[j - 1] = t;
-                }
-        *ret = TAKE_PTR(paths);
-        return 0;
+        return conf_files_list(root, dirs, ".conf", ret);
 }
 
 static int load_file(JournaldConfig *c, const char *path) {

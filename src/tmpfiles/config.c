@@ -6,6 +6,7 @@
 #include <fnmatch.h>
 #include <stdio.h>
 #include <sys/stat.h>
+#include "base/conf-files.h"
 #include "base/log.h"
 #include "base/strv.h"
 #include "tmpfiles/item.h"
@@ -27,46 +28,16 @@ char **tmpfiles_config_dirs(void) {
         return l;
 }
 
-static int basename_cmp(const void *a, const void *b) {
-        const char *x = strrchr(*(char *const *)a, '/'), *y = strrchr(*(char *const *)b, '/');
-        return strcmp(x + 1, y + 1);
-}
-
-static bool has_basename(char *const *files, const char *name) {
-        STRV_FOREACH(f, files)
-                if (streq(strrchr(*f, '/') + 1, name)) return true;
-        return false;
-}
-
-/* Adds the *.conf entries of one directory whose basename is not taken yet. */
-static int add_dir(const char *root, const char *dir, char ***files) {
-        _cleanup_free_ char *path = strjoin(strempty(root), dir);
-        if (!path) return -ENOMEM;
-        DIR *d = opendir(path);
-        if (!d) return errno == ENOENT || errno == ENOTDIR ? 0 : log_debug_errno(errno, "Failed to open directory '%s': %m", path);
-        int r = 0;
-        struct dirent *de;
-        while (r >= 0 && (de = readdir(d))) {
-                if (de->d_name[0] == '.' || !endswith(de->d_name, ".conf") || has_basename(*files, de->d_name))
-                        continue;
-                char *p = strjoin(path, "/", de->d_name);
-                r = p ? strv_push(files, p) : -ENOMEM;
-        }
-        closedir(d);
-        return r;
-}
-
 int tmpfiles_config_files(const char *root, char ***ret) {
-        char **files = NULL;
+        _cleanup_strv_free_ char **files = NULL;
         for (size_t k = 0; k < ELEMENTSOF(config_dirs); k++) {
-                int r = add_dir(root, config_dirs[k], &files);
-                if (r < 0) {
-                        strv_free(files);
-                        return r;
-                }
+                int r = conf_files_add_dir(root, config_dirs[k], ".conf", &files);
+                if (r < 0)
+                        return r == -ENOMEM ? r : log_debug_errno(-r, "Failed to open directory '%s%s': %s", strempty(root),
+                                                                  config_dirs[k], strerror(-r));
         }
-        if (files) qsort(files, strv_length(files), sizeof *files, basename_cmp);
-        *ret = files;
+        conf_files_sort(files);
+        *ret = TAKE_PTR(files);
         return 0;
 }
 

@@ -12,6 +12,7 @@
 #include <unistd.h>
 #include "base/escape.h"
 #include "base/log.h"
+#include "base/conf-files.h"
 #include "base/strv.h"
 #include "base/util.h"
 #include "unit/install.h"
@@ -765,10 +766,6 @@ static int load_or_readlink(const Paths *p, Ctx *ctx, InstallInfo *info, const c
         return 0;
 }
 
-static int cmp_str(const void *a, const void *b) {
-        return strcmp(base_name(*(char *const *)a), base_name(*(char *const *)b));
-}
-
 /* *.conf in NAME.d/ (and TEMPLATE.d/) of every search directory: first directory wins per file
  * name, ordered by file name. */
 static int find_dropins(const Paths *p, const char *name, const char *template, char ***ret) {
@@ -779,25 +776,11 @@ static int find_dropins(const Paths *p, const char *name, const char *template, 
                 STRV_FOREACH(d, p->lp.search_path) {
                         _cleanup_free_ char *dir = strjoin(*d, "/", n, ".d");
                         if (!dir) return -ENOMEM;
-                        DIR *dd = opendir(dir);
-                        if (!dd) continue;
-                        for (struct dirent *de; (de = readdir(dd));) {
-                                if (de->d_name[0] == '.' || !endswith(de->d_name, ".conf")) continue;
-                                bool seen = false;
-                                STRV_FOREACH(f, files)
-                                        if (streq(base_name(*f), de->d_name)) seen = true;
-                                if (seen) continue;
-                                char *f = strjoin(dir, "/", de->d_name);
-                                if (!f || strv_push(&files, f) < 0) {
-                                        closedir(dd);
-                                        return -ENOMEM;
-                                }
-                        }
-                        closedir(dd);
+                        int r = conf_files_add_dir(NULL, dir, ".conf", &files);
+                        if (r == -ENOMEM) return r;
                 }
         }
-        size_t n = strv_length(files);
-        if (n > 1) qsort(files, n, sizeof *files, cmp_str);
+        conf_files_sort(files);
         *ret = TAKE_PTR(files);
         return 0;
 }
@@ -1709,30 +1692,7 @@ static int presets_add(Presets *ps, const char *file, unsigned line, const char 
 }
 
 static int preset_files(const char *root, char ***ret) {
-        _cleanup_strv_free_ char **files = NULL;
-        for (const char *const *d = preset_dirs; *d; d++) {
-                _cleanup_free_ char *dir = root_join(root, *d);
-                if (!dir) return -ENOMEM;
-                DIR *dd = opendir(dir);
-                if (!dd) continue;
-                for (struct dirent *de; (de = readdir(dd));) {
-                        if (de->d_name[0] == '.' || !endswith(de->d_name, ".preset")) continue;
-                        bool seen = false;
-                        STRV_FOREACH(f, files)
-                                if (streq(base_name(*f), de->d_name)) seen = true;
-                        if (seen) continue;
-                        char *f = strjoin(dir, "/", de->d_name);
-                        if (!f || strv_push(&files, f) < 0) {
-                                closedir(dd);
-                                return -ENOMEM;
-                        }
-                }
-                closedir(dd);
-        }
-        size_t n = strv_length(files);
-        if (n > 1) qsort(files, n, sizeof *files, cmp_str);
-        *ret = TAKE_PTR(files);
-        return 0;
+        return conf_files_list(root, preset_dirs, ".preset", ret);
 }
 
 int presets_read(const char *root, Presets *ret) {
