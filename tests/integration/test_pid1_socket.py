@@ -224,3 +224,63 @@ def test_socket_that_cannot_bind_fails_and_others_still_start(boot):
     c.wait_for(r"FAILED.*Failed to listen on [ab]\.socket\.")
     c.wait_for(r"other-up")
     assert c.stop() == 0
+
+
+# Every Listen*= kind the container allows in one unit: the service gets them all from fd 3 in
+# file order, LISTEN_FDS counting them, names from FileDescriptorName= (one name for the unit).
+KINDS_SERVER = r"""#!/bin/sh
+echo "$LISTEN_FDS $LISTEN_FDNAMES" > /run/kinds-env
+for fd in 3 4 5 6 7 8 9; do printf '%s %s\n' "$fd" "$(readlink /proc/$$/fd/$fd)"; done > /run/kinds-fds
+exec sleep 1000
+"""
+
+KINDS_CLIENT = r"""#!/usr/bin/python3
+import socket, sys
+kind = sys.argv[1]
+if kind == "ipv6":
+    s = socket.socket(socket.AF_INET6); s.settimeout(5); s.connect(("::1", 7781))
+elif kind == "abstract":
+    s = socket.socket(socket.AF_UNIX); s.settimeout(5); s.connect("\0tinysd-kinds")
+print("connected", kind)
+"""
+
+
+def test_every_listen_kind_reaches_the_service_in_order(boot):
+    c = boot(units={
+        "kinds.socket": """
+            [Unit]
+            Description=All Kinds
+            [Socket]
+            ListenStream=[::1]:7781
+            ListenStream=@tinysd-kinds
+            ListenDatagram=127.0.0.1:7782
+            ListenSequentialPacket=/run/kinds.seqpacket
+            ListenNetlink=route 0
+            ListenMessageQueue=/tinysd-kinds
+            ListenFIFO=/run/kinds.fifo
+            FileDescriptorName=kinds
+            [Install]
+            WantedBy=sockets.target
+            """,
+        "kinds.service": """
+            [Unit]
+            Description=All Kinds Service
+            [Service]
+            ExecStart=/opt/test/kinds-server
+            """},
+        enable={"kinds.socket": "sockets.target"},
+        files={"/opt/test/kinds-server": (KINDS_SERVER, 0o755), "/opt/test/kinds-client": (KINDS_CLIENT, 0o755)})
+    c.wait_for(r"Listening on kinds\.socket - All Kinds\.")
+    assert not c.path("/run/kinds-env").exists()   # nothing started before a client came
+    r = c.exec(["/opt/test/kinds-client", "ipv6"])
+    assert (r.returncode, r.stdout) == (0, "connected ipv6\n"), r.stderr
+    c.wait_for(started("kinds.service", "All Kinds Service"))
+    env = c.wait_for_path("/run/kinds-env", contains="\n").read_text()
+    assert env == "7 " + ":".join(["kinds"] * 7) + "\n"
+    fds = dict(line.split(" ", 1) for line in c.wait_for_path("/run/kinds-fds", contains="9 ").read_text().splitlines())
+    for fd in "345678":
+        assert fds[fd].startswith(("socket:[", "/tinysd-kinds", "/run/kinds.fifo")), fds
+    assert fds["8"].startswith("/tinysd-kinds") and fds["9"] == "/run/kinds.fifo", fds   # file order
+    # the abstract socket stays open for the running service's accept()
+    r = c.exec(["/opt/test/kinds-client", "abstract"])
+    assert (r.returncode, r.stdout) == (0, "connected abstract\n"), r.stderr
