@@ -264,7 +264,7 @@ def test_poweroff_stops_the_container_cleanly(box):
     assert "Stopped web.service - Web Server." in box.output()
 
 
-def test_deb_systemd_invoke_restarts_an_enabled_service(boot, tmp_path, client_binds):
+def test_deb_systemd_invoke_restart_stop_start(boot, tmp_path, client_binds):
     policy = tmp_path / "policy-rc.d"
     policy.write_text("#!/bin/sh\nexit 0\n")
     policy.chmod(0o755)
@@ -275,6 +275,12 @@ def test_deb_systemd_invoke_restarts_an_enabled_service(boot, tmp_path, client_b
     assert r.returncode == 0, r.stdout + r.stderr
     after = ctl(c, "show", "--value", "-p", "MainPID", "web.service").stdout.strip()
     assert before != after
+    assert ctl(c, "is-active", "web.service").stdout == "active\n"
+    r = c.exec(["/usr/bin/deb-systemd-invoke", "stop", "web.service"], timeout=30)
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert ctl(c, "is-active", "web.service").stdout == "inactive\n"
+    r = c.exec(["/usr/bin/deb-systemd-invoke", "start", "web.service"], timeout=30)
+    assert r.returncode == 0, r.stdout + r.stderr
     assert ctl(c, "is-active", "web.service").stdout == "active\n"
 
 
