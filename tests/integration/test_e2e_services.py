@@ -76,8 +76,18 @@ def ctr_dir(tmp_path_factory):
     return tmp_path_factory.mktemp("e2e")
 
 
+# Debian's own systemctl 252 from this host (the image has no systemd): it links only libraries a
+# bookworm image with these services has, so it runs inside the container as a second client.
+DEBIAN_SYSTEMCTL = pathlib.Path("/usr/bin/systemctl")
+
+
 def boot_services(img, workdir):
     c = ImageContainer(img, TINYSD, workdir=workdir)
+    if DEBIAN_SYSTEMCTL.exists() and not DEBIAN_SYSTEMCTL.is_symlink():
+        dst = c.path("/usr/local/bin/debian-systemctl")
+        dst.parent.mkdir(parents=True, exist_ok=True)
+        dst.write_bytes(DEBIAN_SYSTEMCTL.read_bytes())
+        dst.chmod(0o755)
     unit = c.path("/etc/systemd/system/stubborn.service")
     unit.write_text(STUBBORN_UNIT)
     c.enable("stubborn.service")
@@ -192,6 +202,39 @@ def test_systemctl_status_journalctl_and_restart(ctr):
     assert ctr.path("/run/nginx.pid").read_text().strip() != old
     r = ctr.exec(["curl", "-sS", "-o", "/dev/null", "-w", "%{http_code}", "http://127.0.0.1:80/"])
     assert r.stdout == "200"
+
+
+@pytest.mark.parametrize("unit", [*SERVICES, "postgresql@15-main.service"])
+def test_status_is_active_and_journal_of_each_through_both_systemctls(ctr, unit):
+    need_bus(ctr)
+    clients = ["systemctl"]
+    if ctr.path("/usr/local/bin/debian-systemctl").exists():
+        clients.append("/usr/local/bin/debian-systemctl")
+    first_lines = set()
+    for client in clients:
+        r = ctr.exec([client, "--no-pager", "status", unit])
+        assert r.returncode == 0, (client, r.stdout, r.stderr)
+        assert re.search(r"^\s+Active: active \(running\) since ", r.stdout, re.M), (client, r.stdout)
+        assert re.search(r"^\s+Main PID: \d+ ", r.stdout, re.M), (client, r.stdout)
+        first_lines.add(r.stdout.splitlines()[0])
+        r = ctr.exec([client, "is-active", unit])
+        assert (r.returncode, r.stdout) == (0, "active\n"), client
+    assert len(first_lines) == 1, first_lines      # the same "● unit - description" from both
+    r = ctr.exec(["journalctl", "--no-pager", "-u", unit])
+    assert r.returncode == 0 and re.search(rf"Started {re.escape(unit)}", r.stdout), r.stdout[-2000:]
+
+
+def test_restart_through_debians_systemctl(ctr):
+    need_bus(ctr)
+    if not ctr.path("/usr/local/bin/debian-systemctl").exists():
+        pytest.skip("Debian's systemctl is not on this host")
+    show = ["/usr/local/bin/debian-systemctl", "show", "--value", "-p", "MainPID", "redis-server.service"]
+    old = ctr.exec(show).stdout.strip()
+    r = ctr.exec(["/usr/local/bin/debian-systemctl", "restart", "redis-server.service"], timeout=30)
+    assert r.returncode == 0, r.stderr
+    new = ctr.exec(show).stdout.strip()
+    assert new not in (old, "0")
+    assert ctr.exec(["redis-cli", "ping"]).stdout.strip() == "PONG"
 
 
 def test_apt_get_install_of_another_service_starts_it(ctr):
