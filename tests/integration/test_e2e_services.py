@@ -205,7 +205,7 @@ def test_systemctl_status_journalctl_and_restart(ctr):
 
 
 @pytest.mark.parametrize("unit", [*SERVICES, "postgresql@15-main.service"])
-def test_status_is_active_and_journal_of_each_through_both_systemctls(ctr, unit):
+def test_status_journal_and_restart_of_each_through_both_systemctls(ctr, unit):
     need_bus(ctr)
     clients = ["systemctl"]
     if ctr.path("/usr/local/bin/debian-systemctl").exists():
@@ -222,6 +222,13 @@ def test_status_is_active_and_journal_of_each_through_both_systemctls(ctr, unit)
     assert len(first_lines) == 1, first_lines      # the same "● unit - description" from both
     r = ctr.exec(["journalctl", "--no-pager", "-u", unit])
     assert r.returncode == 0 and re.search(rf"Started {re.escape(unit)}", r.stdout), r.stdout[-2000:]
+    # and a restart through tinysd's systemctl: a new main process, active again
+    show = ["systemctl", "show", "--value", "-p", "MainPID", unit]
+    old = ctr.exec(show).stdout.strip()
+    r = ctr.exec(["systemctl", "restart", unit], timeout=60)
+    assert r.returncode == 0, r.stderr
+    assert ctr.exec(show).stdout.strip() not in (old, "0")
+    assert ctr.exec(["systemctl", "is-active", unit]).stdout == "active\n"
 
 
 def test_restart_through_debians_systemctl(ctr):
