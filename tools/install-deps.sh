@@ -4,7 +4,10 @@
 set -eu
 need=""
 have_pkg() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed"; }
-for p in make gcc clang libclang-rt-14-dev musl-tools libcmocka-dev python3 python3-pytest file util-linux bubblewrap procps; do
+# systemd: Debian's systemctl, journalctl, systemd-cat and systemd-analyze are reference clients in the
+# tests; debootstrap builds the end-to-end image; init-system-helpers has deb-systemd-invoke.
+for p in make gcc clang libclang-rt-14-dev musl-tools libcmocka-dev python3 python3-pytest file util-linux bubblewrap procps \
+         systemd debootstrap init-system-helpers; do
         have_pkg "$p" || need="$need $p"
 done
 [ -z "$need" ] && exit 0
