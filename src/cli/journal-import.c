@@ -64,7 +64,7 @@ static int handle_field(Pending *p, char *data, size_t name_len, size_t len) {
                 if (vl >= sizeof tmp)
                         goto bad;
                 memcpy(tmp, v, vl), tmp[vl] = 0;
-                if (journal_id128_from_string(tmp, p->boot_id) < 0)
+                if (id128_from_string(tmp, p->boot_id) < 0)
                         goto bad;
         }
         if (!journal_field_name_valid(data, name_len, true)) {
@@ -129,7 +129,7 @@ int verb_journal_import(int argc, char **argv) {
                 return log_error_errno(r, "Failed to open journal in %s: %m", dir), 1;
         _cleanup_free_ char *bs = NULL;
         if (read_file_bounded(AT_FDCWD, "/proc/sys/kernel/random/boot_id", 64, &bs, NULL) >= 0)
-                (void) journal_id128_from_string(strstrip(bs), boot);
+                (void) id128_from_string(strstrip(bs), boot);
 
         for (;;) {
                 ssize_t n = getline(&line, &cap, stdin);

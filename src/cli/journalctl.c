@@ -160,7 +160,7 @@ static int parse_boot_descriptor(const char *x, Args *a) {
                 char t[33];
                 memcpy(t, x, 32);
                 t[32] = 0;
-                if (journal_id128_from_string(t, a->boot_id) >= 0) {
+                if (id128_from_string(t, a->boot_id) >= 0) {
                         a->boot_id_set = true;
                         x += 32;
                 }
@@ -619,7 +619,7 @@ static int list_boots(JournalReader *j, const Args *a) {
                 snprintf(idx, sizeof idx, "%d", (int)i - (int)n + 1);
                 output_format_timestamp(first, sizeof first, b[i].first, a->out.utc, false);
                 output_format_timestamp(last, sizeof last, b[i].last, a->out.utc, false);
-                printf("%*s %s %-*s %s\n", (int)wi, idx, journal_id128_to_string(b[i].id, id), (int)wf, first, last);
+                printf("%*s %s %-*s %s\n", (int)wi, idx, id128_to_string(b[i].id, id), (int)wf, first, last);
         }
         return 0;
 }
@@ -631,7 +631,7 @@ static int resolve_boot(JournalReader *j, Args *a) {
         if (!a->explicit_source && !a->boot_id_set && a->boot_offset == 0) {
                 _cleanup_free_ char *s = NULL;
                 if (read_file_bounded(AT_FDCWD, "/proc/sys/kernel/random/boot_id", 64, &s, NULL) >= 0 &&
-                    journal_id128_from_string(strstrip(s), a->filter.boot_id) >= 0) {
+                    id128_from_string(strstrip(s), a->filter.boot_id) >= 0) {
                         a->filter.boot_set = true;
                         return 0;
                 }
@@ -658,7 +658,7 @@ static int resolve_boot(JournalReader *j, Args *a) {
         const char *reason = r < 0 ? strerror(-r) : "No such boot ID in journal";
         if (a->boot_id_set) {
                 char id[33];
-                log_error("Data from the specified boot (%s) is not available: %s", journal_id128_to_string(a->boot_id, id), reason);
+                log_error("Data from the specified boot (%s) is not available: %s", id128_to_string(a->boot_id, id), reason);
         } else
                 log_error("Data from the specified boot (%+i) is not available: %s", a->boot_offset, reason);
         return -ENODATA;
@@ -732,7 +732,7 @@ static int show_one(const Args *a, ShowState *st, const JournalRecord *e) {
         if (!a->merge && !a->quiet) {
                 if (st->prev_boot_valid && memcmp(st->prev_boot, e->boot_id, 16) != 0) {
                         char id[33];
-                        printf("-- Boot %s --\n", journal_id128_to_string(e->boot_id, id));
+                        printf("-- Boot %s --\n", id128_to_string(e->boot_id, id));
                 }
                 memcpy(st->prev_boot, e->boot_id, 16);
                 st->prev_boot_valid = true;

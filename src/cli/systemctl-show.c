@@ -220,7 +220,7 @@ static void show_journal(const CtlArgs *a, const char *unit, usec_t not_before_m
         if (strv_extend(&filter.units, unit) < 0)
                 return;
         if (read_file_bounded(AT_FDCWD, "/proc/sys/kernel/random/boot_id", 64, &boot, NULL) >= 0 &&
-            journal_id128_from_string(strstrip(boot), filter.boot_id) >= 0)
+            id128_from_string(strstrip(boot), filter.boot_id) >= 0)
                 filter.boot_set = true;
         journal_reader_set_filter(jr, &filter);
         journal_reader_seek_tail(jr);

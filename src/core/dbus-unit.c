@@ -11,6 +11,7 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <unistd.h>
+#include "base/id128.h"
 #include "base/log.h"
 #include "base/strv.h"
 #include "base/util.h"
@@ -203,14 +204,10 @@ static int g_failure_action_status(BusMessage *m, void *o) { return bus_append_i
 static int g_success_action_status(BusMessage *m, void *o) { return bus_append_i32(m, C(o) ? C(o)->unit.success_action_exit_status : -1); }
 static int g_reboot_argument(BusMessage *m, void *o) { return bus_append_string(m, C(o) ? C(o)->unit.reboot_argument : NULL); }
 static int g_invocation_id(BusMessage *m, void *o) {
-        const char *id = U(o)->invocation_id;
+        uint8_t id[16];
+        bool have = id128_from_string(U(o)->invocation_id, id) >= 0;
         int r = bus_message_open_container(m, 'a', "y");
-        for (size_t i = 0; r >= 0 && strlen(id) == 32 && i < 16; i++) {
-                unsigned v;
-                if (sscanf(id + 2 * i, "%2x", &v) != 1) break;
-                uint8_t b = (uint8_t)v;
-                r = bus_message_append_basic(m, 'y', &b);
-        }
+        for (size_t i = 0; r >= 0 && have && i < sizeof id; i++) r = bus_message_append_basic(m, 'y', &id[i]);
         return r < 0 ? r : bus_message_close_container(m);
 }
 static int g_collect_mode(BusMessage *m, void *o) {

@@ -129,7 +129,7 @@ int log_stream_new(MUnit *u, const char *path, int *ret_fd, LogStream **ret) {
         s->fd = sv[0];
         s->log_level_max = ec ? ec->log_level_max : -1;
         s->unit = strdup(u->id);
-        journal_random_id(s->stream_id);
+        id128_random_string(s->stream_id);
         const char *slash = path ? strrchr(path, '/') : NULL;
         JournalStreamHeader h = {
                 .identifier = (char *)(ec && ec->syslog_identifier ? ec->syslog_identifier : slash ? slash + 1 : path ? path : u->id),

@@ -3,7 +3,7 @@
  * dispatch to the type; state changes come back through munit_notify(), which finishes jobs and
  * propagates to dependent units. */
 #include <stdio.h>
-#include <sys/random.h>
+#include "base/id128.h"
 #include "base/log.h"
 #include "base/strv.h"
 #include "core/condition-eval.h"
@@ -133,17 +133,6 @@ void munit_reset_failed(MUnit *u) {
         else if (u->state == UNIT_FAILED) u->state = UNIT_INACTIVE;
 }
 
-static void new_invocation_id(MUnit *u) {
-        uint8_t b[16];
-        if (getrandom(b, sizeof b, GRND_NONBLOCK) != sizeof b) {
-                uint64_t t = now_usec(CLOCK_MONOTONIC) ^ ((uint64_t)getpid() << 32);
-                for (size_t i = 0; i < sizeof b; i++) b[i] = (uint8_t)(t >> (i % 8 * 8)) ^ (uint8_t)(i * 131 + (uintptr_t)u);
-        }
-        b[6] = (b[6] & 0x0F) | 0x40;   /* a v4 UUID, as systemd's sd_id128_randomize() */
-        b[8] = (b[8] & 0x3F) | 0x80;
-        for (size_t i = 0; i < sizeof b; i++) snprintf(u->invocation_id + 2 * i, 3, "%02x", b[i]);
-}
-
 int munit_start(MUnit *u) {
         if (!u->cfg || u->cfg->load_state != UNIT_LOADED) return -ENOEXEC;
         if (UNIT_IS_ACTIVE_OR_RELOADING(u->state)) return -EALREADY;
@@ -166,12 +155,12 @@ int munit_start(MUnit *u) {
                         if (u->cfg->type == UNIT_SERVICE) service_start_limit_hit(u);
                         return -ECANCELED;
                 }
-                new_invocation_id(u);
+                id128_random_string(u->invocation_id);
                 return type_start(u);
         default: {
                 /* targets, slices, scopes: active as soon as started */
                 UnitActiveState old = u->state;
-                new_invocation_id(u);
+                id128_random_string(u->invocation_id);
                 u->state = UNIT_ACTIVE;
                 munit_notify(u, old, UNIT_ACTIVE, true);
                 return 0;

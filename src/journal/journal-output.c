@@ -115,7 +115,7 @@ void output_cursor(const JournalRecord *e, char *buf, size_t l) {
                 for (size_t j = 0; j < e->fields[i].len; j++)
                         x = (x ^ (uint8_t)e->fields[i].data[j]) * UINT64_C(1099511628211);
         snprintf(buf, l, "s=%s;i=%" PRIx64 ";b=%s;m=%" PRIx64 ";t=%" PRIx64 ";x=%" PRIx64,
-                 journal_id128_to_string(e->seqnum_id, sid), e->seqnum, journal_id128_to_string(e->boot_id, bid),
+                 id128_to_string(e->seqnum_id, sid), e->seqnum, id128_to_string(e->boot_id, bid),
                  e->monotonic, e->realtime, x);
 }
 
@@ -285,7 +285,7 @@ static int output_export(FILE *f, const JournalRecord *e, const OutputOptions *o
         char cur[256], bid[33];
         output_cursor(e, cur, sizeof cur);
         fprintf(f, "__CURSOR=%s\n__REALTIME_TIMESTAMP=%" PRIu64 "\n__MONOTONIC_TIMESTAMP=%" PRIu64 "\n_BOOT_ID=%s\n",
-                cur, e->realtime, e->monotonic, journal_id128_to_string(e->boot_id, bid));
+                cur, e->realtime, e->monotonic, id128_to_string(e->boot_id, bid));
         for (size_t i = 0; i < e->n_fields; i++) {
                 const JournalRecordField *fl = &e->fields[i];
                 if (is_boot_id_field(fl) || !field_selected(o, fl))
@@ -379,7 +379,7 @@ static int output_json(FILE *f, const JournalRecord *e, const OutputOptions *o) 
         json_key(f, "__MONOTONIC_TIMESTAMP", 21, pretty, &first);
         json_string(f, num, strlen(num));
         json_key(f, "_BOOT_ID", 8, pretty, &first);
-        json_string(f, journal_id128_to_string(e->boot_id, bid), 32);
+        json_string(f, id128_to_string(e->boot_id, bid), 32);
 
         /* Repeated fields become one array, at the place of their first occurrence. */
         for (size_t i = 0; i < e->n_fields; i++) {

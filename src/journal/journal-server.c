@@ -4,7 +4,6 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <sys/epoll.h>
-#include <sys/random.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/time.h>
@@ -70,23 +69,13 @@ struct JournalServer {
 
 /* ---- ids ---- */
 
-void journal_random_id(char ret[static 33]) {
-        uint8_t b[16];
-        if (getrandom(b, sizeof b, GRND_NONBLOCK) != sizeof b) {
-                usec_t t = now_usec(CLOCK_MONOTONIC) ^ ((usec_t)getpid() << 32);
-                for (size_t i = 0; i < sizeof b; i++) b[i] = (uint8_t)(t >> (8 * (i % 8))) ^ (uint8_t)(i * 131);
-        }
-        b[6] = (b[6] & 0x0F) | 0x40;
-        b[8] = (b[8] & 0x3F) | 0x80;
-        journal_id128_to_string(b, ret);
-}
 
 static bool read_id(const char *path, char ret[static 33]) {
         _cleanup_free_ char *s = NULL;
         uint8_t id[16], zero[16] = {};
         if (read_file_bounded(AT_FDCWD, path, 64, &s, NULL) < 0) return false;
-        if (journal_id128_from_string(strstrip(s), id) < 0 || memcmp(id, zero, 16) == 0) return false;
-        journal_id128_to_string(id, ret);
+        if (id128_from_string(strstrip(s), id) < 0 || memcmp(id, zero, 16) == 0) return false;
+        id128_to_string(id, ret);
         return true;
 }
 
@@ -95,7 +84,7 @@ int journal_machine_id_setup(const char *root, char ret[static 33]) {
         _cleanup_free_ char *run = strjoin(strempty(root), "/run/machine-id");
         if (!etc || !run) return -ENOMEM;
         if (read_id(etc, ret) || read_id(run, ret)) return 0;
-        journal_random_id(ret);
+        id128_random_string(ret);
         _cleanup_close_ int fd = open(run, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0444);
         if (fd < 0) return -errno;
         char line[34];
@@ -576,7 +565,7 @@ static void accept_stream(JournalServer *s, int cfd) {
         }
         t->server = s;
         t->fd = cfd;
-        journal_random_id(t->id);
+        id128_random_string(t->id);
         struct ucred cred = {};
         socklen_t l = sizeof cred;
         if (getsockopt(cfd, SOL_SOCKET, SO_PEERCRED, &cred, &l) < 0) cred.pid = 0;
@@ -713,12 +702,12 @@ bool journal_server_has_store(const JournalServer *s) {
 static void read_boot_id(JournalServer *s) {
         _cleanup_free_ char *t = NULL;
         if (read_file_bounded(AT_FDCWD, "/proc/sys/kernel/random/boot_id", 64, &t, NULL) < 0 ||
-            journal_id128_from_string(strstrip(t), s->boot_id) < 0) {
+            id128_from_string(strstrip(t), s->boot_id) < 0) {
                 char r[33];
-                journal_random_id(r);
-                (void)journal_id128_from_string(r, s->boot_id);
+                id128_random_string(r);
+                (void)id128_from_string(r, s->boot_id);
         }
-        journal_id128_to_string(s->boot_id, s->boot_id_str);
+        id128_to_string(s->boot_id, s->boot_id_str);
 }
 
 int journal_server_new(EventLoop *e, const JournaldConfig *config, int forward_format,

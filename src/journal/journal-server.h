@@ -101,5 +101,3 @@ JournalServer *journal_server_free(JournalServer *s);
 /* The machine id: /etc/machine-id, else /run/machine-id, else a random one written to
  * /run/machine-id (systemd's machine-id-setup in a container with a read-only /etc). */
 int journal_machine_id_setup(const char *root, char ret[static 33]);
-/* A fresh random 128-bit id as 32 hex digits (_STREAM_ID=). */
-void journal_random_id(char ret[static 33]);

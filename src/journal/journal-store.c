@@ -98,39 +98,6 @@ void journal_store_limits_apply_defaults(JournalStoreLimits *l, uint64_t fs_size
                 l->max_files = 100;
 }
 
-int journal_id128_from_string(const char *s, uint8_t ret[16]) {
-        /* 32 hex digits, or the 36-character form with dashes */
-        size_t j = 0, n = strlen(s);
-        if (n != 32 && n != 36)
-                return -EINVAL;
-        for (size_t i = 0; i < n;) {
-                if (n == 36 && (i == 8 || i == 13 || i == 18 || i == 23)) {
-                        if (s[i++] != '-')
-                                return -EINVAL;
-                        continue;
-                }
-                int v = 0;
-                for (int k = 0; k < 2; k++, i++) {
-                        char c = s[i];
-                        int d = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 :
-                                c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
-                        if (d < 0)
-                                return -EINVAL;
-                        v = v << 4 | d;
-                }
-                if (j >= 16)
-                        return -EINVAL;
-                ret[j++] = (uint8_t)v;
-        }
-        return j == 16 ? 0 : -EINVAL;
-}
-
-char *journal_id128_to_string(const uint8_t id[16], char buf[static 33]) {
-        for (int i = 0; i < 16; i++)
-                snprintf(buf + 2 * i, 3, "%02x", id[i]);
-        return buf;
-}
-
 int journal_store_machine_id(char ret[static 33]) {
         /* /run/machine-id: what PID 1 generated in a container whose /etc has none */
         static const char *const files[] = { "/etc/machine-id", "/run/machine-id" };
@@ -141,12 +108,12 @@ int journal_store_machine_id(char ret[static 33]) {
                         continue;
                 char *t = strstrip(s);
                 bool zero = true;
-                if (strlen(t) != 32 || journal_id128_from_string(t, id) < 0)
+                if (strlen(t) != 32 || id128_from_string(t, id) < 0)
                         continue;
                 for (int i = 0; i < 16; i++)
                         zero = zero && id[i] == 0;
                 if (!zero) {
-                        journal_id128_to_string(id, ret);
+                        id128_to_string(id, ret);
                         return 0;
                 }
         }
@@ -236,7 +203,7 @@ static int newest_archive(int dir_fd, uint64_t *ret_seqnum, uint8_t seqnum_id[16
         char hex[33];
         memcpy(hex, best + strlen("system@"), 32);
         hex[32] = 0;
-        (void) journal_id128_from_string(hex, seqnum_id);
+        (void) id128_from_string(hex, seqnum_id);
         /* Its last seqnum: the last index entry, else a scan of the data. */
         char idx[300];
         snprintf(idx, sizeof idx, "%s" JF_IDX_SUFFIX, best);
@@ -447,7 +414,7 @@ int journal_store_open(const char *dir, const JournalStoreLimits *limits, Journa
         journal_store_limits_apply_defaults(&s->limits, fstatvfs(s->dir_fd, &sv) >= 0 ? (uint64_t)sv.f_blocks * sv.f_frsize : 0);
 
         (void) journal_store_machine_id(mid);
-        (void) journal_id128_from_string(mid, s->header.machine_id);
+        (void) id128_from_string(mid, s->header.machine_id);
         bool found = false;
         uint64_t last = 0;
         (void) newest_archive(s->dir_fd, &last, s->header.seqnum_id, &found);
@@ -473,7 +440,7 @@ int journal_store_rotate(JournalStore *s) {
         if (s->n_entries == 0)
                 return 0;
         snprintf(name, sizeof name, "system@%s-%016" PRIx64 "-%016" PRIx64 JF_SUFFIX,
-                 journal_id128_to_string(s->header.seqnum_id, sid), s->first_seqnum, s->first_realtime);
+                 id128_to_string(s->header.seqnum_id, sid), s->first_seqnum, s->first_realtime);
         snprintf(idx, sizeof idx, "%s" JF_IDX_SUFFIX, name);
         /* Data first: a crash in between leaves an archive without index (readers scan it) and a
          * stale active index, which open_active() discards along with the new empty data file. */

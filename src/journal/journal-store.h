@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/uio.h>
+#include "base/id128.h"
 
 /* Files of one store live in one directory: "system.tjournal" (active) and
  * "system@<seqnum-id>-<first seqnum>-<first realtime>.tjournal" (archived), each with a
@@ -152,5 +153,3 @@ typedef struct JournalBoot {
 int journal_reader_list_boots(JournalReader *r, JournalBoot **ret, size_t *ret_n);
 
 /* Helpers shared with journalctl and the importer. */
-int journal_id128_from_string(const char *s, uint8_t ret[16]);
-char *journal_id128_to_string(const uint8_t id[16], char buf[static 33]);
