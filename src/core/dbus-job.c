@@ -33,7 +33,5 @@ Job *bus_job_from_path(Manager *m, const char *path) {
         errno = 0;
         unsigned long id = strtoul(p, &end, 10);
         if (errno || *end || id == 0 || id > UINT32_MAX) return NULL;
-        for (size_t i = 0; i < m->n_list; i++)
-                if (m->list[i]->job && m->list[i]->job->id == id) return m->list[i]->job;
-        return NULL;
+        return manager_get_job(m, (uint32_t)id);
 }

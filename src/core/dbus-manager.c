@@ -11,6 +11,7 @@
 #include "base/strv.h"
 #include "base/util.h"
 #include "core/dbus-internal.h"
+#include "exec/env.h"
 
 #define M(o) ((Manager *)(o))
 
@@ -246,12 +247,6 @@ static int method_list_jobs(Manager *m, BusMessage *reply) {
         return r < 0 ? r : bus_message_close_container(reply);
 }
 
-static Job *job_by_id(Manager *m, uint32_t id) {
-        for (size_t i = 0; i < m->n_list; i++)
-                if (m->list[i]->job && m->list[i]->job->id == id) return m->list[i]->job;
-        return NULL;
-}
-
 static bool env_assignment_valid(const char *s) {
         const char *eq = strchr(s, '=');
         if (!eq || eq == s) return false;
@@ -261,35 +256,17 @@ static bool env_assignment_valid(const char *s) {
         return true;
 }
 
-/* Remove NAME (or NAME=...) entries from the manager's environment block. */
-static void env_unset(char **env, const char *name) {
-        size_t n = strcspn(name, "=");
-        size_t w = 0;
-        for (size_t i = 0; env && env[i]; i++) {
-                if (strncmp(env[i], name, n) == 0 && env[i][n] == '=') {
-                        free(env[i]);
-                        continue;
-                }
-                env[w++] = env[i];
-        }
-        if (env) env[w] = NULL;
-}
-
 static int method_environment(Manager *m, BusMessage *call, const char *member, BusError *e) {
         _cleanup_strv_free_ char **unset = NULL, **set = NULL;
-        int r = 0;
         if (streq(member, "UnsetEnvironment") || streq(member, "UnsetAndSetEnvironment"))
                 if (bus_message_read_strv(call, &unset) < 0) return invalid_args(e);
         if (streq(member, "SetEnvironment") || streq(member, "UnsetAndSetEnvironment"))
                 if (bus_message_read_strv(call, &set) < 0) return invalid_args(e);
         STRV_FOREACH(s, set)
                 if (!env_assignment_valid(*s)) return bus_error_setf(e, BUS_ERROR_INVALID_ARGS, "Invalid environment assignments");
+        /* systemd's semantics: "NAME" unsets it, "NAME=VALUE" only that exact assignment */
         STRV_FOREACH(s, unset) env_unset(m->environment, *s);
-        STRV_FOREACH(s, set) {
-                env_unset(m->environment, *s);
-                if ((r = strv_extend(&m->environment, *s)) < 0) return r;
-        }
-        return 0;
+        return env_merge(&m->environment, set);
 }
 
 static int method_get_unit_by_pid(Manager *m, BusConn *c, BusMessage *call, BusMessage *reply, BusError *e) {
@@ -337,7 +314,7 @@ int bus_manager_method(Manager *m, BusConn *c, BusMessage *call, BusMessage *rep
         else if (streq(member, "GetJob") || streq(member, "CancelJob")) {
                 uint32_t id = 0;
                 if (bus_message_read(call, "u", &id) < 1) return invalid_args(e);
-                Job *j = job_by_id(m, id);
+                Job *j = manager_get_job(m, id);
                 if (!j) return bus_error_setf(e, BUS_ERROR_NO_SUCH_JOB, "Job %u does not exist.", id);
                 if (streq(member, "CancelJob")) {
                         job_finish(j, JOB_CANCELED);

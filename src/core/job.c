@@ -239,6 +239,12 @@ static int tx_break_cycles(Transaction *tx) {
 
 /* ---- installed jobs ---- */
 
+Job *manager_get_job(Manager *m, uint32_t id) {
+        for (size_t i = 0; i < m->n_list; i++)
+                if (m->list[i]->job && m->list[i]->job->id == id) return m->list[i]->job;
+        return NULL;
+}
+
 void job_free(Job *j) {
         if (!j) return;
         Manager *m = j->unit->m;

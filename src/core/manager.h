@@ -282,6 +282,7 @@ MUnit *manager_unit_by_pid(Manager *m, pid_t pid);
 
 /* job.c */
 int manager_add_job(Manager *m, JobType type, MUnit *u, JobMode mode, Job **ret);
+Job *manager_get_job(Manager *m, uint32_t id);   /* NULL: no such job (any more) */
 void job_finish(Job *j, JobResult r);
 void manager_dispatch_run_queue(Manager *m);
 void job_schedule_neighbours(MUnit *u);

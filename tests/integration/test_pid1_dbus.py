@@ -231,6 +231,9 @@ def test_set_environment_reaches_services_started_later(box):
     assert "FOO=from-systemctl" in ctl(box, "show-environment").stdout.splitlines()
     assert ctl(box, "start", "envdump.service").returncode == 0
     assert box.path("/run/envdump").read_text() == "FOO=from-systemctl\n"
+    # systemctl(1): an assignment unsets the variable only when it has that value
+    assert ctl(box, "unset-environment", "FOO=other").returncode == 0
+    assert "FOO=from-systemctl" in ctl(box, "show-environment").stdout.splitlines()
     assert ctl(box, "unset-environment", "FOO").returncode == 0
     assert not any(l.startswith("FOO=") for l in ctl(box, "show-environment").stdout.splitlines())
 
