@@ -384,14 +384,12 @@ static int g_private_tmp(BusMessage *m, void *o) { ExecContext *c = ectx(o); ret
 static int g_private_devices(BusMessage *m, void *o) { ExecContext *c = ectx(o); return bus_append_bool(m, c && c->private_devices); }
 static int g_private_network(BusMessage *m, void *o) { ExecContext *c = ectx(o); return bus_append_bool(m, c && c->private_network); }
 static int g_protect_system(BusMessage *m, void *o) {
-        static const char *const t[] = { "no", "yes", "full", "strict" };
         ExecContext *c = ectx(o);
-        return bus_append_string(m, c && c->protect_system >= 0 && c->protect_system < 4 ? t[c->protect_system] : "no");
+        return bus_append_string(m, protect_system_to_string(c ? c->protect_system : PROTECT_SYSTEM_NO));
 }
 static int g_protect_home(BusMessage *m, void *o) {
-        static const char *const t[] = { "no", "yes", "read-only", "tmpfs" };
         ExecContext *c = ectx(o);
-        return bus_append_string(m, c && c->protect_home >= 0 && c->protect_home < 4 ? t[c->protect_home] : "no");
+        return bus_append_string(m, protect_home_to_string(c ? c->protect_home : PROTECT_HOME_NO));
 }
 #define DIR_GETTER(fn, type) \
         static int fn(BusMessage *m, void *o) { ExecContext *c = ectx(o); return bus_append_strv(m, c ? c->directories[type].paths : NULL); }

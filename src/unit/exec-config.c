@@ -21,6 +21,18 @@ static const char *const exec_output_table[_EXEC_OUTPUT_MAX] = {
 };
 DEFINE_STRING_TABLE(exec_output, ExecOutput, exec_output_table)
 
+static const char *const protect_system_table[_PROTECT_SYSTEM_MAX] = {
+        [PROTECT_SYSTEM_NO] = "no", [PROTECT_SYSTEM_YES] = "yes", [PROTECT_SYSTEM_FULL] = "full",
+        [PROTECT_SYSTEM_STRICT] = "strict",
+};
+DEFINE_STRING_TABLE(protect_system, ProtectSystem, protect_system_table)
+
+static const char *const protect_home_table[_PROTECT_HOME_MAX] = {
+        [PROTECT_HOME_NO] = "no", [PROTECT_HOME_YES] = "yes", [PROTECT_HOME_READ_ONLY] = "read-only",
+        [PROTECT_HOME_TMPFS] = "tmpfs",
+};
+DEFINE_STRING_TABLE(protect_home, ProtectHome, protect_home_table)
+
 static const char *const kill_mode_table[_KILL_MODE_MAX] = {
         [KILL_CONTROL_GROUP] = "control-group", [KILL_PROCESS] = "process", [KILL_MIXED] = "mixed", [KILL_NONE] = "none",
 };

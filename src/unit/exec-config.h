@@ -65,6 +65,10 @@ typedef struct ExecDirectory {
 
 typedef enum ProtectSystem { PROTECT_SYSTEM_NO, PROTECT_SYSTEM_YES, PROTECT_SYSTEM_FULL, PROTECT_SYSTEM_STRICT, _PROTECT_SYSTEM_MAX, _PROTECT_SYSTEM_INVALID = -1 } ProtectSystem;
 typedef enum ProtectHome { PROTECT_HOME_NO, PROTECT_HOME_YES, PROTECT_HOME_READ_ONLY, PROTECT_HOME_TMPFS, _PROTECT_HOME_MAX, _PROTECT_HOME_INVALID = -1 } ProtectHome;
+const char *protect_system_to_string(ProtectSystem p);   /* "no" "yes" "full" "strict" */
+ProtectSystem protect_system_from_string(const char *s);
+const char *protect_home_to_string(ProtectHome p);       /* "no" "yes" "read-only" "tmpfs" */
+ProtectHome protect_home_from_string(const char *s);
 
 typedef enum ExecUtmpMode { EXEC_UTMP_INIT, EXEC_UTMP_LOGIN, EXEC_UTMP_USER, _EXEC_UTMP_MODE_MAX, _EXEC_UTMP_MODE_INVALID = -1 } ExecUtmpMode;
 typedef enum ExecKeyringMode { EXEC_KEYRING_INHERIT, EXEC_KEYRING_PRIVATE, EXEC_KEYRING_SHARED, _EXEC_KEYRING_MODE_MAX, _EXEC_KEYRING_MODE_INVALID = -1 } ExecKeyringMode;

@@ -1532,9 +1532,8 @@ static int parse_root_hash_signature(const ConfigItem *it, Unit *u, int ltype, v
 
 static int parse_protect_system(const ConfigItem *it, Unit *u, int ltype, void *data) {
         (void)u; (void)ltype;
-        static const char *const names[] = { "no", "yes", "full", "strict" };
         int b = parse_boolean(it->value);
-        int v = b >= 0 ? b : lookup_name(names, ELEMENTSOF(names), it->value);
+        int v = b >= 0 ? b : (int)protect_system_from_string(it->value);
         if (isempty(it->value)) v = PROTECT_SYSTEM_NO;
         if (v < 0) {
                 WARN(it, "Failed to parse protect system value, ignoring: %s", it->value);
@@ -1546,9 +1545,8 @@ static int parse_protect_system(const ConfigItem *it, Unit *u, int ltype, void *
 
 static int parse_protect_home(const ConfigItem *it, Unit *u, int ltype, void *data) {
         (void)u; (void)ltype;
-        static const char *const names[] = { "no", "yes", "read-only", "tmpfs" };
         int b = parse_boolean(it->value);
-        int v = b >= 0 ? b : lookup_name(names, ELEMENTSOF(names), it->value);
+        int v = b >= 0 ? b : (int)protect_home_from_string(it->value);
         if (isempty(it->value)) v = PROTECT_HOME_NO;
         if (v < 0) {
                 WARN(it, "Failed to parse protect home value, ignoring: %s", it->value);

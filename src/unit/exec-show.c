@@ -260,8 +260,8 @@ static int put_sandbox(Buf *o, const ExecContext *c) {
                                    yesno(c->protect_kernel_tunables), yesno(c->protect_kernel_modules), yesno(c->protect_kernel_logs),
                                    yesno(c->protect_control_groups), yesno(c->private_network), yesno(c->private_users),
                                    yesno(c->private_mounts), yesno(c->private_ipc),
-                                   (const char *[]){ "no", "yes", "read-only", "tmpfs" }[c->protect_home],
-                                   (const char *[]){ "no", "yes", "full", "strict" }[c->protect_system]);
+                                   protect_home_to_string(c->protect_home),
+                                   protect_system_to_string(c->protect_system));
         if (r >= 0) r = buf_printf(o, "UtmpIdentifier=%s\nUtmpMode=%s\nSELinuxContext=%s\nAppArmorProfile=%s\nSmackProcessLabel=%s\n",
                                    strempty(c->utmp_id), (const char *[]){ "init", "login", "user" }[c->utmp_mode],
                                    strempty(c->selinux_context), strempty(c->apparmor_profile), strempty(c->smack_process_label));
