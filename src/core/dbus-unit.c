@@ -8,7 +8,6 @@
  * the unit has processes, so that `systemctl status` asks GetUnitProcesses, which answers from
  * tinysd's process discovery (kill.c). */
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <unistd.h>
 #include "base/id128.h"
@@ -17,6 +16,7 @@
 #include "base/util.h"
 #include "bus/bus-path.h"
 #include "core/dbus-internal.h"
+#include "journal/journal-server.h"
 #include "unit/install.h"
 
 #define U(o) ((MUnit *)(o))
@@ -882,36 +882,20 @@ int bus_unit_kill(MUnit *u, const char *whom, int32_t signo, BusError *e) {
         return 0;
 }
 
-static void read_cmdline(pid_t pid, char *buf, size_t size) {
-        char path[64];
-        snprintf(path, sizeof path, "/proc/%d/cmdline", (int)pid);
-        buf[0] = 0;
-        int fd = open(path, O_RDONLY | O_CLOEXEC);
-        if (fd < 0) return;
-        ssize_t n = read(fd, buf, size - 1);
-        close(fd);
-        if (n <= 0) {
-                buf[0] = 0;
-                return;
-        }
-        buf[n] = 0;
-        for (ssize_t i = 0; i < n; i++)
-                if (buf[i] == 0) buf[i] = ' ';
-        while (n > 0 && buf[n - 1] == ' ') buf[--n] = 0;
-}
-
 int bus_unit_processes(MUnit *u, BusMessage *reply) {
         pid_t *pids = NULL;
         size_t n = 0;
         int r = has_processes(u) ? munit_members(u, &pids, &n) : 0;
         if (r < 0) return r;
-        char cg[UNIT_NAME_MAX + 32], cmd[2048];
+        char cg[UNIT_NAME_MAX + 32];
         snprintf(cg, sizeof cg, "/system.slice/%s", u->id);
         r = bus_message_open_container(reply, 'a', "(sus)");
         for (size_t i = 0; i < n && r >= 0; i++) {
-                read_cmdline(pids[i], cmd, sizeof cmd);
-                if (!cmd[0]) continue;
-                r = bus_message_append(reply, "(sus)", cg, (uint32_t)pids[i], cmd);
+                /* the command line as the journal records it (_CMDLINE=); none for zombies */
+                JournalCreds cr;
+                (void)journal_creds_read(&cr, NULL, pids[i], 0, 0);
+                if (cr.cmdline) r = bus_message_append(reply, "(sus)", cg, (uint32_t)pids[i], cr.cmdline);
+                journal_creds_done(&cr);
         }
         free(pids);
         return r < 0 ? r : bus_message_close_container(reply);
