@@ -355,7 +355,6 @@ int manager_new(const ManagerSettings *set, Manager **ret) {
         m->set = *set;
         m->notify_fd = -1;
         m->self = getpid();
-        m->userspace_monotonic = now_usec(CLOCK_MONOTONIC);
         dual_timestamp_now(&m->userspace_ts);
         const char *lf = getenv(JOURNAL_FORWARD_FORMAT_ENV);
         int f = lf ? journal_forward_format_from_string(lf) : JOURNAL_FORWARD_SHORT;

@@ -175,8 +175,8 @@ struct MUnit {
         bool condition_result, assert_result;
         bool sandbox_notice_done, pam_notice_done;
         char invocation_id[33];
-        usec_t active_enter, inactive_enter;
-        /* systemd's unit timestamps (D-Bus StateChangeTimestamp=, ActiveEnterTimestamp=, ...) */
+        /* systemd's unit timestamps (D-Bus StateChangeTimestamp=, ActiveEnterTimestamp=, ...);
+         * the monotonic parts are also the timers' OnUnitActiveSec=/OnUnitInactiveSec= bases */
         DualTimestamp state_change_ts, inactive_exit_ts, active_enter_ts, active_exit_ts, inactive_enter_ts;
         DualTimestamp condition_ts, assert_ts;
         /* start rate limit (StartLimitIntervalSec=/Burst=) */
@@ -232,8 +232,9 @@ struct Manager {
         LogStream *log_streams;     /* open capture streams (log-stream.c) */
         JournalServer *journal;     /* the journal server (journal.c); NULL if it could not start */
         int log_format;             /* JournalForwardFormat for service lines on stdout */
-        usec_t userspace_monotonic; /* when this manager started: OnBootSec=/OnStartupSec= base in a container */
-        DualTimestamp userspace_ts, finish_ts;   /* manager start; the boot transaction's end */
+        /* the manager's start (also the OnBootSec=/OnStartupSec= base in a container); the boot
+         * transaction's end */
+        DualTimestamp userspace_ts, finish_ts;
         bool boot_finished;
         BusServer *bus;             /* the D-Bus API on /run/systemd/private (dbus.c) */
 };

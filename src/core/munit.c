@@ -252,9 +252,6 @@ static void notify_triggers(MUnit *u, char **const *deps) {
 void munit_notify(MUnit *u, UnitActiveState os, UnitActiveState ns, bool reload_success) {
         Manager *m = u->m;
         u->state = ns;
-        usec_t now = now_usec(CLOCK_MONOTONIC);
-        if (UNIT_IS_ACTIVE_OR_RELOADING(ns) && !UNIT_IS_ACTIVE_OR_RELOADING(os)) u->active_enter = now;
-        if (UNIT_IS_INACTIVE_OR_FAILED(ns) && !UNIT_IS_INACTIVE_OR_FAILED(os)) u->inactive_enter = now;
         DualTimestamp ts;
         dual_timestamp_now(&ts);
         u->state_change_ts = ts;

@@ -109,16 +109,16 @@ static void enter_waiting(MUnit *u) {
                 const TimerValue *v = &c->monotonic[i];
                 usec_t base;
                 switch (v->base) {
-                case TIMER_ACTIVE: base = u->active_enter ? u->active_enter : now_mono; break;
-                case TIMER_BOOT: case TIMER_STARTUP: base = u->m->userspace_monotonic; break;
+                case TIMER_ACTIVE: base = u->active_enter_ts.monotonic ? u->active_enter_ts.monotonic : now_mono; break;
+                case TIMER_BOOT: case TIMER_STARTUP: base = u->m->userspace_ts.monotonic; break;
                 case TIMER_UNIT_ACTIVE:
-                        base = target && target->active_enter ? target->active_enter : 0;
+                        base = target && target->active_enter_ts.monotonic ? target->active_enter_ts.monotonic : 0;
                         /* never active yet: count from our own last trigger, as systemd does */
                         if (!base) base = t->last_trigger_monotonic;
                         if (!base) continue;
                         break;
                 case TIMER_UNIT_INACTIVE:
-                        base = target && target->inactive_enter ? target->inactive_enter : t->last_trigger_monotonic;
+                        base = target && target->inactive_enter_ts.monotonic ? target->inactive_enter_ts.monotonic : t->last_trigger_monotonic;
                         if (!base) continue;
                         break;
                 default: continue;
@@ -208,7 +208,7 @@ int timer_start(MUnit *u) {
         /* Persistent=: remember when it last ran, so a calendar elapse missed while the container
          * was down is caught up at once */
         if (cfg(u)->persistent) t->last_trigger_realtime = read_stamp(u);
-        u->active_enter = now_usec(CLOCK_MONOTONIC);   /* OnActiveSec= counts from here */
+        dual_timestamp_now(&u->active_enter_ts);   /* OnActiveSec= counts from here */
         enter_waiting(u);
         return 0;
 }
