@@ -26,9 +26,8 @@
 
 const char *bus_unit_sub_state(const MUnit *u) {
         UnitType t = u->cfg ? u->cfg->type : unit_name_to_type(u->id);
-        bool loaded = u->cfg && u->cfg->load_state == UNIT_LOADED;
         switch (t) {
-        case UNIT_SERVICE: return loaded || u->svc.state != SERVICE_DEAD ? service_state_to_string(u->svc.state) : "dead";
+        case UNIT_SERVICE: return service_state_to_string(u->svc.state);
         case UNIT_SOCKET: return socket_state_to_string(u->sock.state);
         case UNIT_TIMER: return timer_state_to_string(u->timer.state);
         case UNIT_PATH: return path_state_to_string(u->path.state);
@@ -326,11 +325,14 @@ static bool has_processes(const MUnit *u) {
                u->state == UNIT_ACTIVATING || u->state == UNIT_DEACTIVATING;
 }
 static int g_slice(BusMessage *m, void *o) { return bus_append_string(m, C(o) && C(o)->type == UNIT_SLICE ? "-.slice" : "system.slice"); }
+/* The virtual group a unit's processes are listed under (see the top of this file). */
+static const char *control_group(const MUnit *u, char buf[static UNIT_NAME_MAX + 32]) {
+        snprintf(buf, UNIT_NAME_MAX + 32, "/system.slice/%s", u->id);
+        return buf;
+}
 static int g_control_group(BusMessage *m, void *o) {
-        if (!has_processes(U(o))) return bus_append_string(m, "");
         char buf[UNIT_NAME_MAX + 32];
-        snprintf(buf, sizeof buf, "/system.slice/%s", U(o)->id);
-        return bus_append_string(m, buf);
+        return bus_append_string(m, has_processes(U(o)) ? control_group(U(o), buf) : "");
 }
 
 static ExecContext *ectx(void *o) { return C(o) ? unit_exec_context(C(o)) : NULL; }
@@ -888,7 +890,7 @@ int bus_unit_processes(MUnit *u, BusMessage *reply) {
         int r = has_processes(u) ? munit_members(u, &pids, &n) : 0;
         if (r < 0) return r;
         char cg[UNIT_NAME_MAX + 32];
-        snprintf(cg, sizeof cg, "/system.slice/%s", u->id);
+        control_group(u, cg);
         r = bus_message_open_container(reply, 'a', "(sus)");
         for (size_t i = 0; i < n && r >= 0; i++) {
                 /* the command line as the journal records it (_CMDLINE=); none for zombies */
