@@ -102,7 +102,7 @@ static void client_send(BusClient *c, BusMessage *msg) {
 
 /* A signal is built once per connection: each numbers its own messages. */
 static void broadcast_job_signal(Manager *m, const char *member, uint32_t id, const char *unit, const char *result) {
-        if (!m->bus) return;
+        if (!m->bus || !m->bus->clients) return;   /* every job passes here: nothing to build for no one */
         _cleanup_free_ char *jp = NULL;
         if (bus_job_path(id, &jp) < 0) return;
         for (BusClient *c = m->bus->clients; c; c = c->next) {
