@@ -16,6 +16,9 @@
 #include "unit/name.h"
 
 #define CONSOLE_QUEUE_MAX (1024 * 1024)
+/* Lines are written in batches: before the loop sleeps again, or once this much is queued (one
+ * write() per line cost a syscall per forwarded line at full speed). */
+#define CONSOLE_BATCH (64 * 1024)
 
 static struct {
         int fd;
@@ -25,7 +28,8 @@ static struct {
         size_t queue_off;
         unsigned long dropped;
         EventLoop *event;
-        EventSource *src;
+        EventSource *src;          /* EPOLLOUT while the reader is behind */
+        EventSource *flush_src;    /* deferred: writes the batch before the loop sleeps */
         JournalServer *journal;
         bool in_journal;           /* a journal write that logs must not journal again */
 } con = { .fd = -1, .show_status = true, .max_level = LOG_NOTICE };
@@ -67,6 +71,13 @@ static void console_flush(void) {
         }
 }
 
+static int on_flush(EventSource *s, void *userdata) {
+        (void)userdata;
+        event_source_set_enabled(s, false);
+        console_flush();
+        return 0;
+}
+
 void console_write(const char *s, size_t n) {
         if (con.fd < 0) return;
         if (con.dropped) {
@@ -74,13 +85,14 @@ void console_write(const char *s, size_t n) {
                 con.dropped++;
                 return;
         }
-        if (con.queue.len == con.queue_off) {
-                ssize_t k = write(con.fd, s, n);
-                if (k == (ssize_t)n) return;
-                if (k > 0) s += k, n -= (size_t)k;
+        if (con.queue.len - con.queue_off + n > CONSOLE_BATCH) console_flush();
+        if (con.queue.len + n > CONSOLE_QUEUE_MAX || buf_put(&con.queue, s, n) < 0) {
+                con.dropped++;
+                console_flush();
+                return;
         }
-        if (con.queue.len + n > CONSOLE_QUEUE_MAX || buf_put(&con.queue, s, n) < 0) con.dropped++;
-        console_flush();
+        if (con.flush_src) event_source_set_enabled(con.flush_src, true);
+        else console_flush();
 }
 
 void console_set_journal(JournalServer *j) {
@@ -126,6 +138,7 @@ void console_init(EventLoop *e, bool show_status, int max_level) {
         con.show_status = show_status;
         con.max_level = max_level;
         con.tty = isatty(STDOUT_FILENO);
+        if (e && event_add_defer(e, &con.flush_src, on_flush, NULL) >= 0) event_source_set_enabled(con.flush_src, false);
         /* a new open file description: O_NONBLOCK here does not reach the services' stdout */
         con.fd = open("/proc/self/fd/1", O_WRONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY | O_APPEND);
         if (con.fd < 0) con.fd = fcntl(STDOUT_FILENO, F_DUPFD_CLOEXEC, 3);
@@ -142,7 +155,8 @@ void console_done(void) {
         }
         log_set_sink(NULL, NULL);
         event_source_free(con.src);
-        con.src = NULL;
+        event_source_free(con.flush_src);
+        con.src = con.flush_src = NULL;
         con.event = NULL;
         buf_free(&con.queue);
         if (con.fd >= 0) close(con.fd);

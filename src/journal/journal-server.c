@@ -47,6 +47,7 @@ struct JournalServer {
         int forward_format;
         JournalServerHooks hooks;
         JournalStore *store;
+        EventSource *flush_src;         /* deferred: writes the store's batch before the loop sleeps */
         char *store_dir;
         bool store_failing;
         uint8_t boot_id[16];
@@ -175,12 +176,7 @@ int journal_creds_add_fields(const JournalCreds *c, JournalEntry *e) {
 
 /* ---- store and forwarding ---- */
 
-static void store_entry(JournalServer *s, const JournalEntry *e, usec_t realtime) {
-        if (!s->store || e->n_fields == 0) return;
-        struct iovec *iov = calloc(e->n_fields, sizeof *iov);
-        int r = iov ? journal_entry_to_iovec(e, iov, e->n_fields) : -ENOMEM;
-        if (r >= 0) r = journal_store_append(s->store, iov, e->n_fields, realtime, now_usec(CLOCK_MONOTONIC), s->boot_id);
-        free(iov);
+static void store_result(JournalServer *s, int r) {
         if (r < 0 && !s->store_failing) {
                 s->store_failing = true;
                 log_warning("Failed to write to the journal in %s: %s. Messages are still forwarded to stdout.",
@@ -189,6 +185,27 @@ static void store_entry(JournalServer *s, const JournalEntry *e, usec_t realtime
                 s->store_failing = false;
                 log_notice("Writing to the journal in %s works again.", s->store_dir);
         }
+}
+
+static int on_flush(EventSource *src, void *userdata) {
+        JournalServer *s = userdata;
+        event_source_set_enabled(src, false);
+        store_result(s, journal_store_flush(s->store));
+        return 0;
+}
+
+static void store_entry(JournalServer *s, const JournalEntry *e, usec_t realtime) {
+        if (!s->store || e->n_fields == 0) return;
+        struct iovec iov_small[32], *iov = e->n_fields <= ELEMENTSOF(iov_small) ? iov_small : calloc(e->n_fields, sizeof *iov);
+        int r = iov ? journal_entry_to_iovec(e, iov, e->n_fields) : -ENOMEM;
+        if (r >= 0) r = journal_store_append(s->store, iov, e->n_fields, realtime, now_usec(CLOCK_MONOTONIC), s->boot_id);
+        if (iov != iov_small) free(iov);
+        if (r >= 0 && journal_store_pending(s->store)) {
+                /* written in one batch before PID 1 waits again (without a loop: now) */
+                if (s->flush_src) event_source_set_enabled(s->flush_src, true);
+                else r = journal_store_flush(s->store);
+        }
+        store_result(s, r);
 }
 
 static void forward_message(JournalServer *s, const JournalForwardMessage *proto) {
@@ -692,6 +709,8 @@ int journal_server_open_store(JournalServer *s, const char *dir) {
         }
         free(s->store_dir);
         s->store_dir = TAKE_PTR(d);
+        if (s->event && !s->flush_src && event_add_defer(s->event, &s->flush_src, on_flush, s) >= 0)
+                event_source_set_enabled(s->flush_src, false);
         return 1;
 }
 
@@ -739,6 +758,7 @@ void journal_server_drain(JournalServer *s) {
                 next = t->next;
                 (void)stream_read(t);
         }
+        if (s->store) store_result(s, journal_store_flush(s->store));
 }
 
 JournalServer *journal_server_free(JournalServer *s) {
@@ -765,6 +785,7 @@ JournalServer *journal_server_free(JournalServer *s) {
                 free(b);
         }
         hashmap_free(s->rate);
+        event_source_free(s->flush_src);
         if (s->store) journal_store_close(s->store);   /* last: everything above is in it */
         free(s->store_dir);
         free(s->dgram);

@@ -25,9 +25,10 @@
  *      36 u8 PRIORITY (0xff: none), 3 zero bytes   40 u32 hash of SYSLOG_IDENTIFIER=
  *      44 u32 CRC-32 of bytes 0..43.   Hashes are 32-bit FNV-1a, 0 meaning "field absent".
  *
- * Crash safety. The writer writes a record with one pwrite() at the end of the last complete
- * record, then its index entry; nothing is ever rewritten in place (rotation only renames). After a
- * kill -9 (or a failed write) at most the last record is incomplete. journal_store_open() checks the
+ * Crash safety. The writer writes a batch of records with one pwrite() at the end of the last
+ * complete record, then their index entries; nothing is ever rewritten in place (rotation only renames). After a
+ * kill -9 (or a failed write) at most the last records are incomplete, and entries appended but
+ * not yet flushed are lost (PID 1 flushes before it waits for events again). journal_store_open() checks the
  * last index entries against the data (stepping back over any that do not point at a valid record
  * with the same seqnum), scans the data after the last indexed record — verifying magic, size and
  * CRC — re-indexes every complete record found there, and truncates the data file after the last
@@ -37,7 +38,8 @@
  * scan data past the end of the index themselves, so a live writer or a missing index is fine.
  *
  * Costs (n = entries in the store, k = entries returned, f = files):
- *   append: O(entry size), two pwrite()s; rotation: two renames + a vacuum, O(f).
+ *   append: O(entry size), buffered; journal_store_flush() writes the batch with two pwrite()s
+ *   (PID 1 flushes before it waits for events again, or at JOURNAL_STORE_BATCH_MAX); rotation: two renames + a vacuum, O(f).
  *   open (writer): O(1) reads plus O(entries after the last index entry) to recover.
  *   query: reads 48-byte index entries only, from the end for -n/-e/-r (stops after k matches
  *          of the index prefilter), from a bisected position for --since (O(log n) to find);
@@ -75,8 +77,11 @@ struct JournalStore {
         uint64_t next_seqnum, first_seqnum, first_realtime;
         JfHeader header;
         JournalStoreLimits limits;
-        uint8_t *buf;
-        size_t buf_size;
+        /* Appended entries not yet written: records and their index entries, written with one
+         * pwrite() each by journal_store_flush() (data_end/idx_end count them already). */
+        uint8_t *pend, *pend_idx;
+        size_t pend_len, pend_cap, pend_idx_len, pend_idx_cap;
+        uint64_t pend_entries;
 };
 
 void journal_store_limits_apply_defaults(JournalStoreLimits *l, uint64_t fs_size) {
@@ -439,6 +444,9 @@ int journal_store_rotate(JournalStore *s) {
 
         if (s->n_entries == 0)
                 return 0;
+        r = journal_store_flush(s);
+        if (r < 0)
+                return r;
         snprintf(name, sizeof name, "system@%s-%016" PRIx64 "-%016" PRIx64 JF_SUFFIX,
                  id128_to_string(s->header.seqnum_id, sid), s->first_seqnum, s->first_realtime);
         snprintf(idx, sizeof idx, "%s" JF_IDX_SUFFIX, name);
@@ -461,13 +469,49 @@ int journal_store_rotate(JournalStore *s) {
         return 0;
 }
 
-int journal_store_append(JournalStore *s, const struct iovec *fields, size_t n_fields,
-                         uint64_t realtime, uint64_t monotonic, const uint8_t boot_id[16]) {
-        int r;
+static int reserve(uint8_t **p, size_t *cap, size_t need) {
+        if (need <= *cap)
+                return 0;
+        size_t n = *cap ? *cap : 64 * 1024;
+        while (n < need)
+                n *= 2;
+        uint8_t *b = realloc(*p, n);
+        if (!b)
+                return -ENOMEM;
+        *p = b;
+        *cap = n;
+        return 0;
+}
 
-        if (!s || s->data_fd < 0)
-                return -EBADF;
-        if (n_fields == 0 || !fields || !boot_id)
+/* Write what journal_store_append() buffered: the records first, then their index entries (an
+ * unindexed record at the end is re-indexed by recover(); an index entry never points past the
+ * data). On failure both files are cut back to their last flushed state and the buffered entries
+ * are lost; the error is returned. */
+int journal_store_flush(JournalStore *s) {
+        if (!s || s->pend_len == 0)
+                return 0;
+        uint64_t data_at = s->data_end - s->pend_len, idx_at = s->idx_end - s->pend_idx_len;
+        int r = pwrite_all(s->data_fd, s->pend, s->pend_len, data_at);
+        if (r >= 0)
+                r = pwrite_all(s->idx_fd, s->pend_idx, s->pend_idx_len, idx_at);
+        if (r < 0) {
+                (void) !ftruncate(s->idx_fd, (off_t)idx_at);
+                (void) !ftruncate(s->data_fd, (off_t)data_at);
+                s->data_end = data_at;
+                s->idx_end = idx_at;
+                s->n_entries -= s->pend_entries;
+        }
+        s->pend_len = s->pend_idx_len = 0;
+        s->pend_entries = 0;
+        return r;
+}
+
+bool journal_store_pending(const JournalStore *s) {
+        return s && s->pend_len > 0;
+}
+
+static ssize_t record_size(const struct iovec *fields, size_t n_fields) {
+        if (n_fields == 0 || !fields)
                 return -EINVAL;
         if (n_fields > JOURNAL_STORE_FIELDS_MAX)
                 return -E2BIG;
@@ -483,29 +527,17 @@ int journal_store_append(JournalStore *s, const struct iovec *fields, size_t n_f
                         return -E2BIG;
         }
         size = (size + 7) & ~(size_t)7;
-        if (size > JOURNAL_STORE_ENTRY_MAX)
-                return -E2BIG;
+        return size > JOURNAL_STORE_ENTRY_MAX ? -E2BIG : (ssize_t)size;
+}
 
-        if (s->n_entries > 0 && s->data_end + size > s->limits.max_file_size) {
-                r = journal_store_rotate(s);
-                if (r < 0)
-                        return r;
-        }
-        if (s->buf_size < size) {
-                uint8_t *b = realloc(s->buf, size);
-                if (!b)
-                        return -ENOMEM;
-                s->buf = b;
-                s->buf_size = size;
-        }
-        uint8_t *b = s->buf;
-        memset(b, 0, size);
+static void record_encode(uint8_t *b, size_t size, uint64_t seqnum, const struct iovec *fields, size_t n_fields,
+                          uint64_t realtime, uint64_t monotonic, const uint8_t boot_id[16]) {
         uint32_t v32;
         uint64_t v64;
         v32 = htole32(JF_RECORD_MAGIC); memcpy(b, &v32, 4);
         v32 = htole32((uint32_t)size); memcpy(b + 4, &v32, 4);
         v32 = htole32((uint32_t)n_fields); memcpy(b + 12, &v32, 4);
-        v64 = htole64(s->next_seqnum); memcpy(b + 16, &v64, 8);
+        v64 = htole64(seqnum); memcpy(b + 16, &v64, 8);
         v64 = htole64(realtime); memcpy(b + 24, &v64, 8);
         v64 = htole64(monotonic); memcpy(b + 32, &v64, 8);
         memcpy(b + 40, boot_id, 16);
@@ -516,26 +548,46 @@ int journal_store_append(JournalStore *s, const struct iovec *fields, size_t n_f
                 memcpy(b + pos + 4, fields[i].iov_base, fields[i].iov_len);
                 pos += 4 + fields[i].iov_len;
         }
+        memset(b + pos, 0, size - pos);
         v32 = htole32(jf_crc32(0, b + 12, size - 12));
         memcpy(b + 8, &v32, 4);
+}
 
-        r = pwrite_all(s->data_fd, b, size, s->data_end);
-        if (r < 0) {
-                (void) !ftruncate(s->data_fd, (off_t)s->data_end);
-                return r;
+int journal_store_append(JournalStore *s, const struct iovec *fields, size_t n_fields,
+                         uint64_t realtime, uint64_t monotonic, const uint8_t boot_id[16]) {
+        int r;
+
+        if (!s || s->data_fd < 0)
+                return -EBADF;
+        if (!boot_id)
+                return -EINVAL;
+        ssize_t ss = record_size(fields, n_fields);
+        if (ss < 0)
+                return (int)ss;
+        size_t size = (size_t)ss;
+
+        if (s->n_entries > 0 && s->data_end + size > s->limits.max_file_size) {
+                r = journal_store_flush(s);
+                if (r >= 0)
+                        r = journal_store_rotate(s);
+                if (r < 0)
+                        return r;
         }
+        if (reserve(&s->pend, &s->pend_cap, s->pend_len + size) < 0 ||
+            reserve(&s->pend_idx, &s->pend_idx_cap, s->pend_idx_len + JF_IDX_ENTRY_SIZE) < 0)
+                return -ENOMEM;
+        uint8_t *b = s->pend + s->pend_len;
+        record_encode(b, size, s->next_seqnum, fields, n_fields, realtime, monotonic, boot_id);
         JfIdx x;
         jf_record_index(b, s->data_end, &x);
-        r = idx_append(s, &x);
-        if (r < 0) {
-                /* Keep data and index in step: an unindexed record in the middle would be invisible. */
-                (void) !ftruncate(s->idx_fd, (off_t)s->idx_end);
-                (void) !ftruncate(s->data_fd, (off_t)s->data_end);
-                return r;
-        }
+        jf_idx_encode(&x, s->pend_idx + s->pend_idx_len);
+        s->pend_len += size;
+        s->pend_idx_len += JF_IDX_ENTRY_SIZE;
+        s->pend_entries++;
         s->data_end += size;
+        s->idx_end += JF_IDX_ENTRY_SIZE;
         note_entry(s, &x);
-        return 0;
+        return s->pend_len >= JOURNAL_STORE_BATCH_MAX ? journal_store_flush(s) : 0;
 }
 
 uint64_t journal_store_next_seqnum(const JournalStore *s) {
@@ -549,10 +601,12 @@ const JournalStoreLimits *journal_store_limits(const JournalStore *s) {
 JournalStore *journal_store_close(JournalStore *s) {
         if (!s)
                 return NULL;
+        (void) journal_store_flush(s);
         if (s->data_fd >= 0) close(s->data_fd);
         if (s->idx_fd >= 0) close(s->idx_fd);
         if (s->dir_fd >= 0) close(s->dir_fd);
-        free(s->buf);
+        free(s->pend);
+        free(s->pend_idx);
         free(s->dir);
         free(s);
         return NULL;

@@ -58,6 +58,12 @@ int journal_store_open(const char *dir, const JournalStoreLimits *limits, Journa
  * or the write error (-ENOSPC, -EIO...; the file is then left as it was). */
 int journal_store_append(JournalStore *s, const struct iovec *fields, size_t n_fields,
                          uint64_t realtime, uint64_t monotonic, const uint8_t boot_id[16]);
+/* Entries are buffered; journal_store_flush() writes them (also done at JOURNAL_STORE_BATCH_MAX
+ * buffered bytes, before a rotation and by journal_store_close()). On a write error the buffered
+ * entries are dropped, the files stay as they were, and the error is returned. */
+#define JOURNAL_STORE_BATCH_MAX (256U * 1024U)
+int journal_store_flush(JournalStore *s);
+bool journal_store_pending(const JournalStore *s);
 /* Archive the active file and start a new one (journalctl --rotate), then vacuum. */
 int journal_store_rotate(JournalStore *s);
 uint64_t journal_store_next_seqnum(const JournalStore *s);

@@ -464,14 +464,26 @@ class Container:
 
     def wait_for(self, regex, timeout=10, stream=None, flags=re.M):
         """Wait until PID 1's output matches REGEX; return the match. Raises ContainerError with
-        the output so far on timeout or when the container exits without a match."""
+        the output so far on timeout or when the container exits without a match.
+        Searched incrementally (the last MiB again, then what arrived since), so a flooding
+        service's output does not make each wake-up cost the whole output and slow the reader."""
         rx = re.compile(regex, flags)
         deadline = time.monotonic() + timeout
+        carry_max = 1 << 20
         with self._cond:
+            seen = 0
+            text = ""
             while True:
-                m = rx.search(self.output(stream))
-                if m:
-                    return m
+                new = [t for s, t in self._chunks[seen:] if t is not None and (stream is None or s == stream)]
+                seen = len(self._chunks)
+                if new or not text:
+                    if len(text) > carry_max:   # keep whole lines: '^' must not match mid-line
+                        cut = text.find("\n", len(text) - carry_max)
+                        text = text[cut + 1:] if cut >= 0 else ""
+                    text += "".join(new)
+                    m = rx.search(text)
+                    if m:
+                        return m
                 if self.proc.poll() is not None and self._eof_all():
                     raise ContainerError(f"container exited before output matched {regex!r}\n" + self._describe())
                 left = deadline - time.monotonic()

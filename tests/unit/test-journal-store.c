@@ -160,6 +160,7 @@ static void test_rotation_and_limits(void **state) {
                 struct iovec iov[] = { { big, sizeof big } };
                 assert_int_equal(journal_store_append(s, iov, 1, 1000000ULL + i, i, BOOT_A), 0);
         }
+        assert_int_equal(journal_store_flush(s), 0);
         size_t archives = count_archives(d);
         assert_true(archives >= 2);
         uint64_t usage;
@@ -400,6 +401,7 @@ static void test_follow(void **state) {
         lim.keep_free = 0;
         assert_int_equal(journal_store_open(d, &lim, &s), 0);
         append_n(s, 0, 3, BOOT_A);
+        assert_int_equal(journal_store_flush(s), 0);
         _cleanup_(journal_reader_freep) JournalReader *r = NULL;
         char *dirs[] = { d, NULL };
         JournalRecord e;
@@ -409,6 +411,7 @@ static void test_follow(void **state) {
         assert_int_equal(journal_reader_wait(r, 0), 1);  /* arms the watch */
         assert_int_equal(journal_reader_wait(r, 0), 0);
         append_n(s, 3, 2, BOOT_A);
+        assert_int_equal(journal_store_flush(s), 0);
         assert_int_equal(journal_reader_wait(r, 1000000), 1);
         assert_int_equal(journal_reader_refresh(r), 0);
         assert_int_equal(journal_reader_next(r, &e), 1);
@@ -418,11 +421,40 @@ static void test_follow(void **state) {
         /* across a rotation */
         assert_int_equal(journal_store_rotate(s), 0);
         append_n(s, 5, 1, BOOT_A);
+        assert_int_equal(journal_store_flush(s), 0);
         assert_int_equal(journal_reader_refresh(r), 0);
         assert_int_equal(journal_reader_next(r, &e), 1);
         assert_int_equal(e.seqnum, 6);
         assert_int_equal(journal_reader_next(r, &e), 0);
         journal_store_close(s);
+        rm_rf(d);
+}
+
+/* Appends are buffered: readers see them after journal_store_flush(), or once a batch fills. */
+static void test_batching(void **state) {
+        (void)state;
+        char *d = tmptree_new();
+        JournalStore *s = NULL;
+        assert_int_equal(journal_store_open(d, NULL, &s), 0);
+        assert_false(journal_store_pending(s));
+        append_n(s, 0, 3, BOOT_A);
+        assert_true(journal_store_pending(s));
+        assert_int_equal(read_all(d, NULL, NULL), 0);
+        assert_int_equal(journal_store_flush(s), 0);
+        assert_false(journal_store_pending(s));
+        assert_int_equal(journal_store_flush(s), 0);   /* nothing to do */
+        assert_int_equal(read_all(d, NULL, NULL), 3);
+        /* ~100 bytes per entry: a full batch is written without being asked */
+        unsigned n = JOURNAL_STORE_BATCH_MAX / 64;
+        append_n(s, 3, n, BOOT_A);
+        size_t seen = read_all(d, NULL, NULL);
+        assert_true(seen > 3 && seen < 3 + n);
+        journal_store_close(s);                          /* flushes the rest */
+        _cleanup_strv_free_ char **m = NULL;
+        assert_int_equal(read_all(d, NULL, &m), 3 + n);
+        char last[32];
+        snprintf(last, sizeof last, "msg %u", 3 + n - 1);
+        assert_string_equal(m[3 + n - 1], last);
         rm_rf(d);
 }
 
@@ -492,6 +524,7 @@ int main(void) {
                 cmocka_unit_test(test_corruption_in_the_middle),
                 cmocka_unit_test(test_index_queries_match_scan),
                 cmocka_unit_test(test_follow),
+                cmocka_unit_test(test_batching),
                 cmocka_unit_test(test_timestamps),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
