@@ -83,6 +83,7 @@ def box(boot, client_binds):
                     "envdump.service": ENVDUMP, "slow.service": SLOW},
              enable=["web.service"], binds=client_binds)
     c.wait_for(MULTI_USER)
+    c.wait_for(r"web\.service\[\d+\]: web up")   # exec'd: status shows "(sh)", not the forked manager
     return c
 
 
