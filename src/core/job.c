@@ -259,12 +259,26 @@ void job_free(Job *j) {
         free(j);
 }
 
+/* A start job that waits for its service after the fork (READY=1, the oneshot's or forking
+ * parent's exit): its latency is on the path to the target, so it is dispatched before jobs that
+ * are done once forked. Independent jobs have no defined order; this only starts the slow ones
+ * first (bench12 waited for its notify service, forked last). */
+static bool job_waits_after_fork(const Job *j) {
+        const Unit *c = j->unit->cfg;
+        if (j->type != JOB_START || !c || c->type != UNIT_SERVICE || !c->service) return false;
+        ServiceType t = c->service->type;
+        return t != SERVICE_SIMPLE && t != SERVICE_EXEC && t != SERVICE_IDLE;
+}
+
 void job_requeue(Job *j) {
         if (j->in_run_queue) return;
         Manager *m = j->unit->m;
         j->in_run_queue = true;
-        j->run_next = m->run_queue;
-        m->run_queue = j;
+        Job **p = &m->run_queue;
+        if (!job_waits_after_fork(j))
+                while (*p && job_waits_after_fork(*p)) p = &(*p)->run_next;
+        j->run_next = *p;
+        *p = j;
         event_source_set_enabled(m->run_defer, true);
 }
 

@@ -243,3 +243,21 @@ def test_ignored_failure_is_not_reported_and_exit_names_are_systemds(boot):
     c.wait_for(finished("ignored.service", "Ignored"))
     c.wait_for(r"counted\.service: Main process exited, code=exited, status=255/EXCEPTION$")
     assert "ignored.service: Main process exited" not in c.output()
+
+
+def test_services_that_are_waited_for_are_forked_first(boot):
+    """Independent start jobs have no defined order; tinysd forks the ones whose start waits for
+    the service (notify, oneshot) before those done once forked (simple), so their latency
+    overlaps the other forks. Observable as fork order: PIDs in a fresh PID namespace rise."""
+    units = {f"s{i}.service": "[Service]\nExecStart=/bin/sh -c 'echo up; exec sleep 1000'\n" for i in range(1, 6)}
+    units["a-notify.service"] = ("[Service]\nType=notify\nNotifyAccess=all\n"
+                                 "ExecStart=/bin/sh -c 'echo up; systemd-notify --ready; exec sleep 1000'\n")
+    units["a-oneshot.service"] = "[Service]\nType=oneshot\nExecStart=/bin/sh -c 'echo up'\n"
+    c = boot(units=units, enable=list(units))
+    c.wait_for(MULTI_USER)
+    pids = {}
+    for name in units:
+        pids[name] = int(c.wait_for(name.replace(".", r"\.") + r"\[(\d+)\]: up").group(1))
+    waited = [pids["a-notify.service"], pids["a-oneshot.service"]]
+    simple = [pids[f"s{i}.service"] for i in range(1, 6)]
+    assert max(waited) < min(simple), pids
