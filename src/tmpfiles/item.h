@@ -79,6 +79,13 @@ typedef struct ItemArray {
         size_t n_children;
 } ItemArray;
 
+/* User and group names resolved during one run: tmpfiles.d names the same few (root, systemd-journal,
+ * ...) on many lines, and each lookup reads /etc/passwd or /etc/group whole. */
+typedef struct TmpfilesIdCache {
+        unsigned n;
+        struct { bool group; uint32_t id; char name[33]; } e[16];
+} TmpfilesIdCache;
+
 typedef struct TmpfilesContext {
         const char *root;        /* NULL for "/" */
         bool boot;
@@ -88,6 +95,7 @@ typedef struct TmpfilesContext {
         bool invalid_config;     /* a line was invalid: exit 65 */
         bool specifier_notified; /* "unresolvable specifier" said once */
         bool said_unsupported[128]; /* per line type: "cannot apply here" said once */
+        TmpfilesIdCache *ids;    /* NULL: no cache */
 } TmpfilesContext;
 
 void item_done(Item *i);

@@ -200,21 +200,40 @@ static int parse_id(const char *s, unsigned *ret) {
         return 0;
 }
 
+static bool cache_get(const TmpfilesContext *ctx, bool group, const char *name, uint32_t *ret) {
+        for (unsigned i = 0; ctx->ids && i < ctx->ids->n; i++)
+                if (ctx->ids->e[i].group == group && streq(ctx->ids->e[i].name, name)) return (*ret = ctx->ids->e[i].id), true;
+        return false;
+}
+
+static void cache_put(const TmpfilesContext *ctx, bool group, const char *name, uint32_t id) {
+        TmpfilesIdCache *c = ctx->ids;
+        if (!c || c->n >= ELEMENTSOF(c->e) || strlen(name) >= sizeof c->e[0].name) return;
+        c->e[c->n].group = group;
+        c->e[c->n].id = id;
+        strcpy(c->e[c->n++].name, name);
+}
+
 static int find_uid(const TmpfilesContext *ctx, const char *user, uid_t *ret) {
         unsigned v;
         if (parse_id(user, &v) >= 0) return (*ret = v), 0;
+        if (cache_get(ctx, false, user, ret)) return 0;
         UserRecord u;
         int r = userdb_get_user(ctx->root, user, &u);
         if (r < 0) return r;
         *ret = u.uid;
         user_record_done(&u);
+        cache_put(ctx, false, user, *ret);
         return 0;
 }
 
 static int find_gid(const TmpfilesContext *ctx, const char *group, gid_t *ret) {
         unsigned v;
         if (parse_id(group, &v) >= 0) return (*ret = v), 0;
-        return userdb_get_group(ctx->root, group, ret, NULL);
+        if (cache_get(ctx, true, group, ret)) return 0;
+        int r = userdb_get_group(ctx->root, group, ret, NULL);
+        if (r >= 0) cache_put(ctx, true, group, *ret);
+        return r;
 }
 
 /* "major:minor" as systemd's parse_devnum(). */

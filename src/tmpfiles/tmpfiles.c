@@ -111,9 +111,10 @@ int tmpfiles_run(const TmpfilesOptions *o, char *const *configs) {
                           "Please mount /proc/. Alternatively, consider using the --root= or --image= switches.");
                 return 1;
         }
+        TmpfilesIdCache ids = {};
         TmpfilesContext ctx = {
                 .root = root, .boot = o->boot, .include_prefixes = o->include_prefixes,
-                .exclude_prefixes = o->exclude_prefixes, .items = hashmap_new(), .globs = hashmap_new(),
+                .exclude_prefixes = o->exclude_prefixes, .items = hashmap_new(), .globs = hashmap_new(), .ids = &ids,
         };
         mode_t old_umask = umask(0022);
         int r = ctx.items && ctx.globs ? read_all(&ctx, configs) : log_oom();

@@ -163,6 +163,56 @@ static void test_specifiers(void **state) {
         unsetenv("HOME");
 }
 
+static void write_text(const char *path, const char *text) {
+        FILE *f = fopen(path, "w");
+        assert_non_null(f);
+        fputs(text, f);
+        fclose(f);
+}
+
+/* One run resolves each user and group name once (tmpfiles.d repeats a few names on many lines). */
+static void test_id_cache(void **state) {
+        (void)state;
+        char root[] = "/tmp/tinysd-tmpfiles-ids-XXXXXX";
+        assert_non_null(mkdtemp(root));
+        char etc[64], passwd[80], group[80];
+        snprintf(etc, sizeof etc, "%s/etc", root);
+        snprintf(passwd, sizeof passwd, "%s/passwd", etc);
+        snprintf(group, sizeof group, "%s/group", etc);
+        assert_int_equal(mkdir(etc, 0755), 0);
+        write_text(passwd, "root:x:0:0::/root:/bin/sh\nsvc:x:501:502::/:/bin/false\n");
+        write_text(group, "root:x:0:\nsvcgrp:x:503:\n");
+        TmpfilesIdCache ids = {};
+        TmpfilesContext *c = ctx_new(root);
+        c->ids = &ids;
+        assert_int_equal(tmpfiles_parse_line(c, "x.conf", 1, "d /a 0755 svc svcgrp -"), 0);
+        char pa[80], pb[80];
+        snprintf(pa, sizeof pa, "%s/a", root);
+        snprintf(pb, sizeof pb, "%s/b", root);
+        Item *i = first(c, pa);
+        assert_non_null(i);
+        assert_int_equal(i->uid, 501);
+        assert_int_equal(i->gid, 503);
+        assert_int_equal(ids.n, 2);
+        /* the files change under the run: the names resolved already keep their ids */
+        write_text(passwd, "root:x:0:0::/root:/bin/sh\nsvc:x:601:602::/:/bin/false\n");
+        assert_int_equal(tmpfiles_parse_line(c, "x.conf", 2, "d /b 0755 svc svcgrp -"), 0);
+        i = first(c, pb);
+        assert_non_null(i);
+        assert_int_equal(i->uid, 501);
+        assert_int_equal(ids.n, 2);
+        /* an unknown name is not cached, and fails as before */
+        log_capture_start();
+        assert_int_equal(tmpfiles_parse_line(c, "x.conf", 3, "d /c 0755 nobody-here - -"), -ESRCH);
+        log_capture_stop();
+        assert_int_equal(ids.n, 2);
+        ctx_free(c);
+        unlink(passwd);
+        unlink(group);
+        rmdir(etc);
+        rmdir(root);
+}
+
 static void test_values(void **state) {
         (void)state;
         char *out;
@@ -235,6 +285,7 @@ int main(void) {
                 cmocka_unit_test(test_conflicts_and_order),
                 cmocka_unit_test(test_boot_prefix_and_root),
                 cmocka_unit_test(test_specifiers),
+                cmocka_unit_test(test_id_cache),
                 cmocka_unit_test(test_values),
                 cmocka_unit_test(test_run_in_root),
         };
