@@ -1,7 +1,14 @@
 /* SPDX-License-Identifier: MIT */
 /* The journal store's reader: the files of some directories in order, their indexes loaded lazily,
  * a position between two entries, the index prefilter and the full match (see journal-store.c for
- * the format and the costs). */
+ * the format and the costs).
+ *
+ * A file's index is read in chunks of IDX_CHUNK entries when an entry of the chunk is first needed:
+ * `journalctl -n 100` reads the last chunk or two of the newest file, not every index entry of
+ * the journal. Entries that fail their CRC, or point outside the data, are kept as invalid
+ * placeholders (offset 0), so an entry's position in the array is its position in the .idx file;
+ * entries appended after the first load (a live writer) and entries found by scanning data the
+ * index does not cover are loaded eagerly after those. */
 #include <dirent.h>
 #include <fcntl.h>
 #include <fnmatch.h>
@@ -24,6 +31,9 @@ typedef struct RFile {
         JfHeader header;
         JfIdx *idx;
         size_t n_idx, cap_idx;
+        size_t n_lazy;        /* idx[0..n_lazy) are read from the .idx file a chunk at a time */
+        uint8_t *chunk_loaded; /* per chunk of idx[0..n_lazy): read yet */
+        int idx_fd;
         bool loaded, seen;
         uint64_t covered;     /* data bytes covered by idx[] (end of the last indexed record) */
         uint64_t idx_read;    /* bytes of the .idx file consumed */
@@ -54,6 +64,9 @@ static void rfile_free(RFile *f) {
                 return;
         if (f->fd >= 0)
                 close(f->fd);
+        if (f->idx_fd >= 0)
+                close(f->idx_fd);
+        free(f->chunk_loaded);
         free(f->idx);
         free(f->path);
         free(f);
@@ -82,8 +95,76 @@ static int scan_cb(const uint8_t *rec, uint64_t offset, void *userdata) {
         return idx_push(f, &x);
 }
 
-/* Load (or extend) the in-memory index of f: entries from the .idx file, then a scan of the data
- * the index does not cover yet. */
+#define IDX_CHUNK 1024U
+
+/* Entry i of f; reads its chunk of the .idx file on first use. An entry that cannot be read or
+ * is damaged comes back invalid (offset 0): readers skip it. */
+static const JfIdx *idx_at(RFile *f, size_t i) {
+        size_t c = i / IDX_CHUNK;
+        if (i >= f->n_lazy || f->chunk_loaded[c])
+                return &f->idx[i];
+        f->chunk_loaded[c] = 1;
+        size_t first = c * IDX_CHUNK, n = f->n_lazy - first < IDX_CHUNK ? f->n_lazy - first : IDX_CHUNK;
+        _cleanup_free_ uint8_t *b = malloc(n * JF_IDX_ENTRY_SIZE);
+        ssize_t k = b ? pread(f->idx_fd, b, n * JF_IDX_ENTRY_SIZE, (off_t)(JF_IDX_HEADER_SIZE + first * JF_IDX_ENTRY_SIZE)) : -1;
+        size_t whole = k > 0 ? (size_t)k / JF_IDX_ENTRY_SIZE : 0;
+        for (size_t j = 0; j < n; j++) {
+                JfIdx *x = &f->idx[first + j];
+                if (j >= whole || jf_idx_decode(b + j * JF_IDX_ENTRY_SIZE, x) < 0 ||
+                    x->offset < JF_HEADER_SIZE || x->offset >= f->size)
+                        *x = (JfIdx) {};
+        }
+        return &f->idx[i];
+}
+
+/* First load: size the lazy part of the index after the .idx file and find where the last
+ * valid indexed record ends (the data scan continues there). */
+static int rfile_load_lazy(RFile *f, uint64_t size) {
+        struct stat st;
+        uint8_t h[JF_IDX_HEADER_SIZE];
+        _cleanup_free_ char *ip = strjoin(f->path, JF_IDX_SUFFIX);
+        if (!ip)
+                return -ENOMEM;
+        f->covered = JF_HEADER_SIZE;
+        f->size = size;
+        f->idx_fd = open(ip, O_RDONLY | O_CLOEXEC);
+        if (f->idx_fd < 0 || fstat(f->idx_fd, &st) < 0 || pread(f->idx_fd, h, sizeof h, 0) != (ssize_t)sizeof h ||
+            memcmp(h, JF_IDX_MAGIC, 8) != 0)
+                return 0;   /* no usable index: everything is scanned */
+        size_t n = ((uint64_t)st.st_size - JF_IDX_HEADER_SIZE) / JF_IDX_ENTRY_SIZE;
+        f->idx_read = JF_IDX_HEADER_SIZE + (uint64_t)n * JF_IDX_ENTRY_SIZE;
+        if (n == 0)
+                return 0;
+        /* large and mostly untouched: calloc maps it lazily */
+        f->idx = calloc(n + 256, sizeof *f->idx);
+        f->chunk_loaded = calloc((n + IDX_CHUNK - 1) / IDX_CHUNK, 1);
+        if (!f->idx || !f->chunk_loaded)
+                return -ENOMEM;
+        f->cap_idx = n + 256;
+        f->n_idx = f->n_lazy = n;
+        _cleanup_free_ uint8_t *rec = NULL;
+        size_t rec_size = 0;
+        for (size_t i = n; i-- > 0;) {
+                const JfIdx *x = idx_at(f, i);
+                if (x->offset == 0)
+                        continue;
+                ssize_t k = jf_record_read(f->fd, x->offset, &rec, &rec_size);
+                if (k == -ENOMEM)
+                        return (int)k;
+                if (k > 0) {
+                        f->covered = x->offset + (uint64_t)k;
+                        break;
+                }
+                /* an entry pointing at garbage: the scan starts there */
+                f->covered = x->offset;
+                f->idx[i] = (JfIdx) {};
+                break;
+        }
+        return 0;
+}
+
+/* Load (or extend) the in-memory index of f: on first use the index file's entries lazily, later
+ * the entries appended to it, then a scan of the data the index does not cover yet. */
 static int rfile_load(RFile *f) {
         struct stat st;
         if (fstat(f->fd, &st) < 0)
@@ -91,23 +172,29 @@ static int rfile_load(RFile *f) {
         uint64_t size = (uint64_t)st.st_size;
         if (f->loaded && size == f->size)
                 return 0;
-        if (!f->loaded)
-                f->covered = JF_HEADER_SIZE;
-
-        _cleanup_free_ char *ip = strjoin(f->path, JF_IDX_SUFFIX);
-        if (!ip)
-                return -ENOMEM;
-        _cleanup_close_ int ifd = open(ip, O_RDONLY | O_CLOEXEC);
+        if (!f->loaded) {
+                int r = rfile_load_lazy(f, size);
+                if (r < 0)
+                        return r;
+        }
+        f->size = size;
+        if (f->idx_fd < 0) {
+                _cleanup_free_ char *ip = strjoin(f->path, JF_IDX_SUFFIX);
+                if (!ip)
+                        return -ENOMEM;
+                f->idx_fd = open(ip, O_RDONLY | O_CLOEXEC);
+        }
         uint8_t h[JF_IDX_HEADER_SIZE];
-        if (ifd >= 0 && f->idx_read == 0 && pread(ifd, h, sizeof h, 0) == (ssize_t)sizeof h &&
+        if (f->idx_fd >= 0 && f->idx_read == 0 && pread(f->idx_fd, h, sizeof h, 0) == (ssize_t)sizeof h &&
             memcmp(h, JF_IDX_MAGIC, 8) == 0)
                 f->idx_read = JF_IDX_HEADER_SIZE;
-        if (ifd >= 0 && f->idx_read >= JF_IDX_HEADER_SIZE) {
+        if (f->idx_fd >= 0 && f->idx_read >= JF_IDX_HEADER_SIZE) {
                 uint8_t chunk[JF_IDX_ENTRY_SIZE * 512];
                 _cleanup_free_ uint8_t *rec = NULL;
                 size_t rec_size = 0;
+                bool added = false;
                 for (;;) {
-                        ssize_t n = pread(ifd, chunk, sizeof chunk, (off_t)f->idx_read);
+                        ssize_t n = pread(f->idx_fd, chunk, sizeof chunk, (off_t)f->idx_read);
                         if (n < 0)
                                 return -errno;
                         size_t whole = (size_t)n / JF_IDX_ENTRY_SIZE;
@@ -120,13 +207,14 @@ static int rfile_load(RFile *f) {
                                 if (r < 0)
                                         return r;
                                 f->covered = x.offset + 1;
+                                added = true;
                         }
                         f->idx_read += whole * JF_IDX_ENTRY_SIZE;
                         if (whole < 512)
                                 break;
                 }
                 /* Where the last indexed record ends: the scan continues from there. */
-                if (f->n_idx > 0 && f->covered == f->idx[f->n_idx - 1].offset + 1) {
+                if (added) {
                         ssize_t k = jf_record_read(f->fd, f->idx[f->n_idx - 1].offset, &rec, &rec_size);
                         if (k == -ENOMEM)
                                 return (int)k;
@@ -141,7 +229,6 @@ static int rfile_load(RFile *f) {
         if (end < 0)
                 return (int)end;
         f->loaded = true;
-        f->size = size;
         return 0;
 }
 
@@ -168,6 +255,7 @@ static int rfile_open(const char *path, RFile **ret) {
                 return -ENOMEM;
         }
         f->fd = TAKE_FD(fd);
+        f->idx_fd = -1;
         f->dev = st.st_dev;
         f->ino = st.st_ino;
         *ret = f;
@@ -367,6 +455,8 @@ static bool hash_in(const uint32_t *l, size_t n, uint32_t h) {
 }
 
 static bool prefilter(const JournalReader *r, const JfIdx *x) {
+        if (x->offset == 0)
+                return false;   /* a damaged index entry */
         const JournalFilter *f = r->filter;
         if (!f)
                 return true;
@@ -484,7 +574,7 @@ static bool entry_matches(const JournalReader *r, const JournalRecord *e) {
 
 /* Read entry i of f into *ret. 1 ok, 0 damaged (skip), <0 error. */
 static int read_entry(JournalReader *r, RFile *f, size_t i, JournalRecord *ret) {
-        const JfIdx *x = &f->idx[i];
+        const JfIdx *x = idx_at(f, i);
         ssize_t k = jf_record_read(f->fd, x->offset, &r->buf, &r->buf_size);
         if (k == -ENOMEM)
                 return (int)k;
@@ -543,7 +633,7 @@ void journal_reader_seek_tail(JournalReader *r) {
 }
 
 static int check(JournalReader *r, RFile *f, size_t i, JournalRecord *ret) {
-        if (!prefilter(r, &f->idx[i]))
+        if (!prefilter(r, idx_at(f, i)))
                 return 0;
         int q = read_entry(r, f, i, ret);
         if (q <= 0)
@@ -639,12 +729,12 @@ int journal_reader_seek_realtime(JournalReader *r, uint64_t usec) {
                 int q = rfile_load(f);
                 if (q < 0)
                         return q;
-                if (f->n_idx == 0 || f->idx[f->n_idx - 1].realtime < usec)
+                if (f->n_idx == 0 || idx_at(f, f->n_idx - 1)->realtime < usec)
                         continue;
                 size_t lo = 0, hi = f->n_idx;
                 while (lo < hi) {
                         size_t mid = lo + (hi - lo) / 2;
-                        if (f->idx[mid].realtime < usec)
+                        if (idx_at(f, mid)->realtime < usec)
                                 lo = mid + 1;
                         else
                                 hi = mid;
@@ -723,7 +813,9 @@ int journal_reader_list_boots(JournalReader *r, JournalBoot **ret, size_t *ret_n
                 uint32_t cur_hash = 0;
                 JournalBoot *cur = NULL;
                 for (size_t i = 0; i < f->n_idx; i++) {
-                        const JfIdx *x = &f->idx[i];
+                        const JfIdx *x = idx_at(f, i);
+                        if (x->offset == 0)
+                                continue;
                         if (!cur || x->boot_hash != cur_hash) {
                                 ssize_t k = jf_record_read(f->fd, x->offset, &rec, &rec_size);
                                 if (k == -ENOMEM) {
