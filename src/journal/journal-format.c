@@ -110,18 +110,23 @@ int jf_idx_decode(const uint8_t buf[JF_IDX_ENTRY_SIZE], JfIdx *ret) {
         return 0;
 }
 
+static bool record_magic(uint32_t m) {
+        return m == JF_RECORD_MAGIC || m == JF_CONTEXT_MAGIC;
+}
+
 ssize_t jf_record_check(const uint8_t *buf, size_t avail) {
         if (avail < 8)
-                return avail >= 4 && get32(buf) != JF_RECORD_MAGIC ? -EBADMSG : 0;
+                return avail >= 4 && !record_magic(get32(buf)) ? -EBADMSG : 0;
         uint32_t size = get32(buf + 4);
-        if (get32(buf) != JF_RECORD_MAGIC || size < JF_RECORD_HEADER_SIZE + 8 || size % 8 != 0 ||
+        if (!record_magic(get32(buf)) || size < JF_RECORD_HEADER_SIZE + 8 || size % 8 != 0 ||
             size > JOURNAL_STORE_ENTRY_MAX)
                 return -EBADMSG;
         if (size > avail)
                 return 0;
         if (get32(buf + 8) != jf_crc32(0, buf + 12, size - 12))
                 return -EBADMSG;
-        /* The CRC matched, so the fields are as the writer made them; still never trust lengths. */
+        /* The CRC matched, so the fields are as the writer made them; still never trust lengths.
+         * An entry may end with a context reference (8 bytes, not counted in n). */
         uint32_t n = get32(buf + 12), seen = 0;
         size_t pos = JF_RECORD_HEADER_SIZE;
         while (pos + 4 <= size && seen < n) {
@@ -131,9 +136,43 @@ ssize_t jf_record_check(const uint8_t *buf, size_t avail) {
                 pos += 4 + l;
                 seen++;
         }
+        if (pos + 12 <= size && get32(buf + pos) == (JF_FIELD_CONTEXT | 8)) {
+                if (get32(buf) != JF_RECORD_MAGIC || get64(buf + pos + 4) < JF_HEADER_SIZE)
+                        return -EBADMSG;
+                pos += 12;
+        }
         if (seen != n || n == 0 || size - pos >= 8)
                 return -EBADMSG;
         return size;
+}
+
+bool jf_record_is_context(const uint8_t *rec) {
+        return get32(rec) == JF_CONTEXT_MAGIC;
+}
+
+uint64_t jf_record_context(const uint8_t *rec) {
+        uint32_t n = get32(rec + 12), size = get32(rec + 4);
+        size_t pos = JF_RECORD_HEADER_SIZE;
+        for (uint32_t i = 0; i < n; i++)
+                pos += 4 + get32(rec + pos);
+        if (pos + 12 <= size && get32(rec + pos) == (JF_FIELD_CONTEXT | 8))
+                return get64(rec + pos + 4);
+        return 0;
+}
+
+ssize_t jf_context_read(int fd, uint64_t offset, uint64_t before, uint8_t **buf, size_t *buf_size, uint64_t *buf_offset) {
+        if (offset < JF_HEADER_SIZE || offset >= before)
+                return 0;
+        if (*buf_offset == offset && *buf)
+                return get32(*buf + 4);
+        *buf_offset = 0;
+        ssize_t k = jf_record_read(fd, offset, buf, buf_size);
+        if (k <= 0)
+                return k == -ENOMEM || k == -EIO ? k : 0;
+        if (!jf_record_is_context(*buf))
+                return 0;
+        *buf_offset = offset;
+        return k;
 }
 
 int jf_record_next_field(const uint8_t *rec, size_t *pos, const char **ret_data, size_t *ret_len) {
@@ -141,7 +180,7 @@ int jf_record_next_field(const uint8_t *rec, size_t *pos, const char **ret_data,
         if (*pos + 4 > size)
                 return 0;
         uint32_t l = get32(rec + *pos);
-        if (l == 0 || l > size - *pos - 4)
+        if (l == 0 || (l & JF_FIELD_CONTEXT) || l > size - *pos - 4)
                 return 0;
         *ret_data = (const char *)rec + *pos + 4;
         *ret_len = l;
@@ -158,9 +197,9 @@ static bool field_is(const char *d, size_t l, const char *name, const char **ret
         return true;
 }
 
-void jf_record_index(const uint8_t *rec, uint64_t offset, JfIdx *ret) {
+void jf_record_index(const uint8_t *rec, const uint8_t *ctx, uint64_t offset, JfIdx *ret) {
         const char *unit = NULL, *unit_pid1 = NULL, *object = NULL, *ident = NULL, *d, *v;
-        size_t unit_l = 0, unit_pid1_l = 0, object_l = 0, ident_l = 0, l, vl, pos = JF_RECORD_HEADER_SIZE;
+        size_t unit_l = 0, unit_pid1_l = 0, object_l = 0, ident_l = 0, l, vl;
         bool pid1 = false;
 
         *ret = (JfIdx) {
@@ -170,22 +209,24 @@ void jf_record_index(const uint8_t *rec, uint64_t offset, JfIdx *ret) {
                 .boot_hash = jf_hash_boot(rec + 40),
                 .priority = JF_NO_PRIORITY,
         };
-        while (jf_record_next_field(rec, &pos, &d, &l) > 0) {
-                if (field_is(d, l, "_SYSTEMD_UNIT", &v, &vl) && !unit)
-                        unit = v, unit_l = vl;
-                else if (field_is(d, l, "UNIT", &v, &vl) && !unit_pid1)
-                        unit_pid1 = v, unit_pid1_l = vl;
-                else if ((field_is(d, l, "OBJECT_SYSTEMD_UNIT", &v, &vl) ||
-                          field_is(d, l, "COREDUMP_UNIT", &v, &vl)) && !object)
-                        object = v, object_l = vl;
-                else if (field_is(d, l, "SYSLOG_IDENTIFIER", &v, &vl) && !ident)
-                        ident = v, ident_l = vl;
-                else if (field_is(d, l, "_PID", &v, &vl))
-                        pid1 = vl == 1 && v[0] == '1';
-                else if (field_is(d, l, "PRIORITY", &v, &vl) && vl == 1 && v[0] >= '0' && v[0] <= '7' &&
-                         ret->priority == JF_NO_PRIORITY)
-                        ret->priority = (uint8_t)(v[0] - '0');
-        }
+        /* the entry's own fields, then its context's, as a reader lists them */
+        for (const uint8_t *r = rec; r; r = r == rec ? ctx : NULL)
+                for (size_t pos = JF_RECORD_HEADER_SIZE; jf_record_next_field(r, &pos, &d, &l) > 0;) {
+                        if (field_is(d, l, "_SYSTEMD_UNIT", &v, &vl) && !unit)
+                                unit = v, unit_l = vl;
+                        else if (field_is(d, l, "UNIT", &v, &vl) && !unit_pid1)
+                                unit_pid1 = v, unit_pid1_l = vl;
+                        else if ((field_is(d, l, "OBJECT_SYSTEMD_UNIT", &v, &vl) ||
+                                  field_is(d, l, "COREDUMP_UNIT", &v, &vl)) && !object)
+                                object = v, object_l = vl;
+                        else if (field_is(d, l, "SYSLOG_IDENTIFIER", &v, &vl) && !ident)
+                                ident = v, ident_l = vl;
+                        else if (field_is(d, l, "_PID", &v, &vl))
+                                pid1 = vl == 1 && v[0] == '1';
+                        else if (field_is(d, l, "PRIORITY", &v, &vl) && vl == 1 && v[0] >= '0' && v[0] <= '7' &&
+                                 ret->priority == JF_NO_PRIORITY)
+                                ret->priority = (uint8_t)(v[0] - '0');
+                }
         /* Two unit slots: the unit the process runs in, and the unit a message is about (PID 1's
          * UNIT=, or OBJECT_SYSTEMD_UNIT=/COREDUMP_UNIT=) — the fields `journalctl -u` matches. */
         if (unit)

@@ -12,6 +12,8 @@
 #define JF_HEADER_SIZE 64U
 #define JF_IDX_HEADER_SIZE 16U
 #define JF_RECORD_MAGIC UINT32_C(0x4a445354)   /* "TSDJ" */
+#define JF_CONTEXT_MAGIC UINT32_C(0x43445354)  /* "TSDC": fields shared by entries, not an entry */
+#define JF_FIELD_CONTEXT UINT32_C(0x80000000)  /* length word of an entry's context reference */
 #define JF_RECORD_HEADER_SIZE 56U
 #define JF_IDX_ENTRY_SIZE 48U
 #define JF_NO_PRIORITY 0xffU
@@ -44,10 +46,19 @@ int jf_idx_decode(const uint8_t buf[JF_IDX_ENTRY_SIZE], JfIdx *ret);      /* -EB
 /* Validate the record at buf (avail bytes available): returns its size (> 0), 0 if it is
  * incomplete (avail too short for the size it claims), -EBADMSG if invalid. */
 ssize_t jf_record_check(const uint8_t *buf, size_t avail);
-/* The index entry of a valid record at file offset `offset`. */
-void jf_record_index(const uint8_t *rec, uint64_t offset, JfIdx *ret);
-/* Iterate the fields of a valid record: *pos starts at JF_RECORD_HEADER_SIZE. 1 + field, 0 at end. */
+/* A context record (JF_CONTEXT_MAGIC): skipped by everything that lists entries. */
+bool jf_record_is_context(const uint8_t *rec);
+/* The file offset of the context record a valid entry record refers to, or 0 for none. */
+uint64_t jf_record_context(const uint8_t *rec);
+/* The index entry of a valid entry record at file offset `offset`; ctx: its context record (or
+ * NULL), whose fields count as the entry's. */
+void jf_record_index(const uint8_t *rec, const uint8_t *ctx, uint64_t offset, JfIdx *ret);
+/* Iterate the fields of a valid record: *pos starts at JF_RECORD_HEADER_SIZE. 1 + field, 0 at end
+ * (the context reference is not a field). */
 int jf_record_next_field(const uint8_t *rec, size_t *pos, const char **ret_data, size_t *ret_len);
+/* Read the context record at `offset` (which must lie before the entry at `before`) into *buf,
+ * unless *buf_offset says it is there already. >0 ok, 0 missing or damaged, <0 error. */
+ssize_t jf_context_read(int fd, uint64_t offset, uint64_t before, uint8_t **buf, size_t *buf_size, uint64_t *buf_offset);
 
 /* Read a record of at most JOURNAL_STORE_ENTRY_MAX bytes at offset of fd into *buf (grown as
  * needed). Returns size, 0 if incomplete/past EOF, -EBADMSG if invalid. */

@@ -34,6 +34,9 @@ typedef struct RFile {
         size_t n_lazy;        /* idx[0..n_lazy) are read from the .idx file a chunk at a time */
         uint8_t *chunk_loaded; /* per chunk of idx[0..n_lazy): read yet */
         int idx_fd;
+        uint8_t *ctx;         /* the context record last read by the scan */
+        size_t ctx_size;
+        uint64_t ctx_off;
         bool loaded, seen;
         uint64_t covered;     /* data bytes covered by idx[] (end of the last indexed record) */
         uint64_t idx_read;    /* bytes of the .idx file consumed */
@@ -54,6 +57,10 @@ struct JournalReader {
         bool at_tail;
         uint8_t *buf;
         size_t buf_size;
+        uint8_t *ctx_buf;     /* the context record of the entry last read, from ctx_file */
+        size_t ctx_buf_size;
+        uint64_t ctx_off;
+        const RFile *ctx_file;
         JournalRecordField *fields;
         size_t cap_fields;
         int inotify_fd;
@@ -67,6 +74,7 @@ static void rfile_free(RFile *f) {
         if (f->idx_fd >= 0)
                 close(f->idx_fd);
         free(f->chunk_loaded);
+        free(f->ctx);
         free(f->idx);
         free(f->path);
         free(f);
@@ -87,11 +95,23 @@ static int idx_push(RFile *f, const JfIdx *x) {
 
 static int scan_cb(const uint8_t *rec, uint64_t offset, void *userdata) {
         RFile *f = userdata;
-        JfIdx x;
-        jf_record_index(rec, offset, &x);
         uint32_t size;
         memcpy(&size, rec + 4, 4);
         f->covered = offset + le32toh(size);
+        if (jf_record_is_context(rec))
+                return 0;
+        const uint8_t *ctx = NULL;
+        uint64_t co = jf_record_context(rec);
+        if (co) {
+                ssize_t k = jf_context_read(f->fd, co, offset, &f->ctx, &f->ctx_size, &f->ctx_off);
+                if (k < 0)
+                        return (int)k;
+                if (k == 0)
+                        return 0;   /* its context is damaged: skip the entry */
+                ctx = f->ctx;
+        }
+        JfIdx x;
+        jf_record_index(rec, ctx, offset, &x);
         return idx_push(f, &x);
 }
 
@@ -368,6 +388,7 @@ JournalReader *journal_reader_free(JournalReader *r) {
         free(r->unit_hashes);
         free(r->ident_hashes);
         free(r->buf);
+        free(r->ctx_buf);
         free(r->fields);
         if (r->inotify_fd >= 0)
                 close(r->inotify_fd);
@@ -588,6 +609,20 @@ static int read_entry(JournalReader *r, RFile *f, size_t i, JournalRecord *ret) 
         if (le64toh(v[0]) != x->seqnum)
                 return 0;
         n = le32toh(n);
+        const uint8_t *ctx = NULL;
+        uint64_t co = jf_record_context(rec);
+        if (co) {
+                if (r->ctx_file != f)
+                        r->ctx_off = 0;
+                r->ctx_file = f;
+                ssize_t q = jf_context_read(f->fd, co, x->offset, &r->ctx_buf, &r->ctx_buf_size, &r->ctx_off);
+                if (q <= 0)
+                        return q == -ENOMEM ? (int)q : 0;
+                ctx = r->ctx_buf;
+                uint32_t cn;
+                memcpy(&cn, ctx + 12, 4);
+                n += le32toh(cn);
+        }
         if (r->cap_fields < n) {
                 JournalRecordField *nf = realloc(r->fields, n * sizeof *nf);
                 if (!nf)
@@ -595,13 +630,15 @@ static int read_entry(JournalReader *r, RFile *f, size_t i, JournalRecord *ret) 
                 r->fields = nf;
                 r->cap_fields = n;
         }
-        size_t pos = JF_RECORD_HEADER_SIZE, c = 0;
+        size_t c = 0;
         const char *d;
         size_t l;
-        while (c < n && jf_record_next_field(rec, &pos, &d, &l) > 0) {
-                const char *eq = memchr(d, '=', l);
-                r->fields[c++] = (JournalRecordField) { .data = d, .len = l, .name_len = eq ? (size_t)(eq - d) : l };
-        }
+        /* the entry's own fields, then the shared ones of its context */
+        for (const uint8_t *p = rec; p; p = p == rec ? ctx : NULL)
+                for (size_t pos = JF_RECORD_HEADER_SIZE; c < n && jf_record_next_field(p, &pos, &d, &l) > 0;) {
+                        const char *eq = memchr(d, '=', l);
+                        r->fields[c++] = (JournalRecordField) { .data = d, .len = l, .name_len = eq ? (size_t)(eq - d) : l };
+                }
         *ret = (JournalRecord) {
                 .seqnum = le64toh(v[0]),
                 .realtime = le64toh(v[1]),

@@ -194,11 +194,15 @@ static int on_flush(EventSource *src, void *userdata) {
         return 0;
 }
 
-static void store_entry(JournalServer *s, const JournalEntry *e, usec_t realtime) {
+/* The last n_shared fields of e are the server's trusted fields: the same for every line of a
+ * stream, so the store keeps them once per file. */
+static void store_entry(JournalServer *s, const JournalEntry *e, size_t n_shared, usec_t realtime) {
         if (!s->store || e->n_fields == 0) return;
         struct iovec iov_small[32], *iov = e->n_fields <= ELEMENTSOF(iov_small) ? iov_small : calloc(e->n_fields, sizeof *iov);
         int r = iov ? journal_entry_to_iovec(e, iov, e->n_fields) : -ENOMEM;
-        if (r >= 0) r = journal_store_append(s->store, iov, e->n_fields, realtime, now_usec(CLOCK_MONOTONIC), s->boot_id);
+        if (r >= 0)
+                r = journal_store_append_shared(s->store, iov, e->n_fields, n_shared, realtime, now_usec(CLOCK_MONOTONIC),
+                                                s->boot_id);
         if (iov != iov_small) free(iov);
         if (r >= 0 && journal_store_pending(s->store)) {
                 /* written in one batch before PID 1 waits again (without a loop: now) */
@@ -314,9 +318,10 @@ int journal_server_dispatch(JournalServer *s, JournalEntry *e, int priority, con
                 goto done;
         if (have_unit)
                 STRV_FOREACH(f, ui.extra_fields) (void)journal_entry_add_pair(e, *f, strlen(*f), false);
+        size_t n_own = e->n_fields;
         if ((r = add_server_fields(s, e, o, unit, have_unit ? ui.invocation_id : NULL)) < 0) goto done;
         usec_t realtime = o->realtime ? o->realtime : now_usec(CLOCK_REALTIME);
-        if ((priority & 7) <= s->config.max_level_store) store_entry(s, e, realtime);
+        if ((priority & 7) <= s->config.max_level_store) store_entry(s, e, e->n_fields - n_own, realtime);
         size_t len = 0;
         const char *message = journal_entry_get(e, "MESSAGE", &len);
         if (!o->no_forward && ui.forward && message) {

@@ -67,6 +67,8 @@
 #include "journal/journal-entry.h"
 #include "journal/journal-store.h"
 
+#define JOURNAL_STORE_CONTEXTS 16
+#define JOURNAL_STORE_CONTEXT_MAX (8U * 1024U)   /* larger shared parts are stored inline */
 #define GiB (UINT64_C(1024) * 1024 * 1024)
 #define MiB (UINT64_C(1024) * 1024)
 
@@ -82,6 +84,14 @@ struct JournalStore {
         uint8_t *pend, *pend_idx;
         size_t pend_len, pend_cap, pend_idx_len, pend_idx_cap;
         uint64_t pend_entries;
+        /* Context records of the active file, newest few: an entry whose shared fields (the
+         * server's trusted ones, the same for every line of a stream) equal one of these refers to
+         * it instead of repeating ~500 bytes. Emptied at rotation and on a failed flush. */
+        struct { uint8_t *rec; size_t size; uint64_t offset; } ctx[JOURNAL_STORE_CONTEXTS];
+        unsigned ctx_next;
+        uint8_t *ctx_rd;          /* recovery: the context record last read */
+        size_t ctx_rd_size;
+        uint64_t ctx_rd_off;
 };
 
 void journal_store_limits_apply_defaults(JournalStoreLimits *l, uint64_t fs_size) {
@@ -174,6 +184,8 @@ static int pwrite_all(int fd, const void *p, size_t n, uint64_t off) {
         return 0;
 }
 
+static void ctx_forget(JournalStore *s);
+
 static uint64_t now_realtime(void) {
         struct timespec ts;
         clock_gettime(CLOCK_REALTIME, &ts);
@@ -250,8 +262,20 @@ static void note_entry(JournalStore *s, const JfIdx *x) {
 
 static int recover_cb(const uint8_t *rec, uint64_t offset, void *userdata) {
         JournalStore *s = userdata;
+        if (jf_record_is_context(rec))
+                return 0;
+        const uint8_t *ctx = NULL;
+        uint64_t co = jf_record_context(rec);
+        if (co) {
+                ssize_t k = jf_context_read(s->data_fd, co, offset, &s->ctx_rd, &s->ctx_rd_size, &s->ctx_rd_off);
+                if (k < 0)
+                        return (int)k;
+                if (k == 0)
+                        return 0;   /* its context is damaged: the entry cannot be read */
+                ctx = s->ctx_rd;
+        }
         JfIdx x;
-        jf_record_index(rec, offset, &x);
+        jf_record_index(rec, ctx, offset, &x);
         int r = idx_append(s, &x);
         if (r < 0)
                 return r;
@@ -269,6 +293,7 @@ static int recover(JournalStore *s, uint64_t data_size) {
         size_t rec_size = 0;
         int r;
 
+        s->ctx_rd_off = 0;   /* a new file: its contexts are its own */
         if (fstat(s->idx_fd, &st) < 0)
                 return -errno;
         uint8_t got[JF_IDX_HEADER_SIZE];
@@ -447,6 +472,7 @@ int journal_store_rotate(JournalStore *s) {
         r = journal_store_flush(s);
         if (r < 0)
                 return r;
+        ctx_forget(s);
         snprintf(name, sizeof name, "system@%s-%016" PRIx64 "-%016" PRIx64 JF_SUFFIX,
                  id128_to_string(s->header.seqnum_id, sid), s->first_seqnum, s->first_realtime);
         snprintf(idx, sizeof idx, "%s" JF_IDX_SUFFIX, name);
@@ -487,6 +513,14 @@ static int reserve(uint8_t **p, size_t *cap, size_t need) {
  * unindexed record at the end is re-indexed by recover(); an index entry never points past the
  * data). On failure both files are cut back to their last flushed state and the buffered entries
  * are lost; the error is returned. */
+static void ctx_forget(JournalStore *s) {
+        for (unsigned i = 0; i < JOURNAL_STORE_CONTEXTS; i++) {
+                free(s->ctx[i].rec);
+                s->ctx[i].rec = NULL;
+        }
+        s->ctx_next = 0;
+}
+
 int journal_store_flush(JournalStore *s) {
         if (!s || s->pend_len == 0)
                 return 0;
@@ -500,6 +534,7 @@ int journal_store_flush(JournalStore *s) {
                 s->data_end = data_at;
                 s->idx_end = idx_at;
                 s->n_entries -= s->pend_entries;
+                ctx_forget(s);   /* its records may have been in the lost batch */
         }
         s->pend_len = s->pend_idx_len = 0;
         s->pend_entries = 0;
@@ -530,11 +565,12 @@ static ssize_t record_size(const struct iovec *fields, size_t n_fields) {
         return size > JOURNAL_STORE_ENTRY_MAX ? -E2BIG : (ssize_t)size;
 }
 
-static void record_encode(uint8_t *b, size_t size, uint64_t seqnum, const struct iovec *fields, size_t n_fields,
-                          uint64_t realtime, uint64_t monotonic, const uint8_t boot_id[16]) {
+static void record_encode(uint8_t *b, uint32_t magic, size_t size, uint64_t seqnum, const struct iovec *fields,
+                          size_t n_fields, uint64_t ctx_offset, uint64_t realtime, uint64_t monotonic,
+                          const uint8_t boot_id[16]) {
         uint32_t v32;
         uint64_t v64;
-        v32 = htole32(JF_RECORD_MAGIC); memcpy(b, &v32, 4);
+        v32 = htole32(magic); memcpy(b, &v32, 4);
         v32 = htole32((uint32_t)size); memcpy(b + 4, &v32, 4);
         v32 = htole32((uint32_t)n_fields); memcpy(b + 12, &v32, 4);
         v64 = htole64(seqnum); memcpy(b + 16, &v64, 8);
@@ -548,38 +584,106 @@ static void record_encode(uint8_t *b, size_t size, uint64_t seqnum, const struct
                 memcpy(b + pos + 4, fields[i].iov_base, fields[i].iov_len);
                 pos += 4 + fields[i].iov_len;
         }
+        if (ctx_offset) {
+                v32 = htole32(JF_FIELD_CONTEXT | 8); memcpy(b + pos, &v32, 4);
+                v64 = htole64(ctx_offset); memcpy(b + pos + 4, &v64, 8);
+                pos += 12;
+        }
         memset(b + pos, 0, size - pos);
         v32 = htole32(jf_crc32(0, b + 12, size - 12));
         memcpy(b + 8, &v32, 4);
 }
 
-int journal_store_append(JournalStore *s, const struct iovec *fields, size_t n_fields,
-                         uint64_t realtime, uint64_t monotonic, const uint8_t boot_id[16]) {
+static size_t fields_size(const struct iovec *fields, size_t n) {
+        size_t size = JF_RECORD_HEADER_SIZE;
+        for (size_t i = 0; i < n; i++)
+                size += 4 + fields[i].iov_len;
+        return size;
+}
+
+static bool ctx_equal(const uint8_t *rec, size_t size, const struct iovec *fields, size_t n) {
+        uint32_t v32;
+        memcpy(&v32, rec + 12, 4);
+        if (le32toh(v32) != n)
+                return false;
+        size_t pos = JF_RECORD_HEADER_SIZE;
+        for (size_t i = 0; i < n; i++) {
+                memcpy(&v32, rec + pos, 4);
+                if (le32toh(v32) != fields[i].iov_len || pos + 4 + fields[i].iov_len > size ||
+                    memcmp(rec + pos + 4, fields[i].iov_base, fields[i].iov_len) != 0)
+                        return false;
+                pos += 4 + fields[i].iov_len;
+        }
+        return true;
+}
+
+/* The context record holding exactly these fields in the active file, or NULL. */
+static const uint8_t *ctx_find(JournalStore *s, const struct iovec *fields, size_t n, uint64_t *ret_offset) {
+        for (unsigned i = 0; i < JOURNAL_STORE_CONTEXTS; i++)
+                if (s->ctx[i].rec && ctx_equal(s->ctx[i].rec, s->ctx[i].size, fields, n)) {
+                        *ret_offset = s->ctx[i].offset;
+                        return s->ctx[i].rec;
+                }
+        return NULL;
+}
+
+/* Append a context record with these fields to the batch and remember it. */
+static const uint8_t *ctx_add(JournalStore *s, const struct iovec *fields, size_t n, size_t size, uint64_t *ret_offset) {
+        uint8_t *copy = malloc(size);
+        if (!copy || reserve(&s->pend, &s->pend_cap, s->pend_len + size) < 0) {
+                free(copy);
+                return NULL;
+        }
+        static const uint8_t no_boot[16];
+        record_encode(copy, JF_CONTEXT_MAGIC, size, 0, fields, n, 0, 0, 0, no_boot);
+        memcpy(s->pend + s->pend_len, copy, size);
+        unsigned slot = s->ctx_next++ % JOURNAL_STORE_CONTEXTS;
+        free(s->ctx[slot].rec);
+        s->ctx[slot].rec = copy;
+        s->ctx[slot].size = size;
+        s->ctx[slot].offset = *ret_offset = s->data_end;
+        s->pend_len += size;
+        s->data_end += size;
+        return copy;
+}
+
+int journal_store_append_shared(JournalStore *s, const struct iovec *fields, size_t n_fields, size_t n_shared,
+                                uint64_t realtime, uint64_t monotonic, const uint8_t boot_id[16]) {
         int r;
 
         if (!s || s->data_fd < 0)
                 return -EBADF;
-        if (!boot_id)
+        if (!boot_id || n_shared > n_fields)
                 return -EINVAL;
-        ssize_t ss = record_size(fields, n_fields);
+        ssize_t ss = record_size(fields, n_fields);   /* validates every field */
         if (ss < 0)
                 return (int)ss;
-        size_t size = (size_t)ss;
+        size_t n_own = n_fields - n_shared;
+        size_t ctx_size = (fields_size(fields + n_own, n_shared) + 7) & ~(size_t)7;
+        if (n_own == 0 || n_shared == 0 || ctx_size > JOURNAL_STORE_CONTEXT_MAX)
+                n_own = n_fields, n_shared = 0;      /* stored inline, as one record */
+        size_t size = n_shared ? (fields_size(fields, n_own) + 12 + 7) & ~(size_t)7 : (size_t)ss;
 
-        if (s->n_entries > 0 && s->data_end + size > s->limits.max_file_size) {
+        uint64_t ctx_offset = 0;
+        const uint8_t *ctx = n_shared ? ctx_find(s, fields + n_own, n_shared, &ctx_offset) : NULL;
+        size_t need = size + (n_shared && !ctx ? ctx_size : 0);
+        if (s->n_entries > 0 && s->data_end + need > s->limits.max_file_size) {
                 r = journal_store_flush(s);
                 if (r >= 0)
-                        r = journal_store_rotate(s);
+                        r = journal_store_rotate(s);   /* forgets the contexts: the new file gets its own */
                 if (r < 0)
                         return r;
+                ctx = NULL;
         }
+        if (n_shared && !ctx && !(ctx = ctx_add(s, fields + n_own, n_shared, ctx_size, &ctx_offset)))
+                return -ENOMEM;
         if (reserve(&s->pend, &s->pend_cap, s->pend_len + size) < 0 ||
             reserve(&s->pend_idx, &s->pend_idx_cap, s->pend_idx_len + JF_IDX_ENTRY_SIZE) < 0)
                 return -ENOMEM;
         uint8_t *b = s->pend + s->pend_len;
-        record_encode(b, size, s->next_seqnum, fields, n_fields, realtime, monotonic, boot_id);
+        record_encode(b, JF_RECORD_MAGIC, size, s->next_seqnum, fields, n_own, ctx_offset, realtime, monotonic, boot_id);
         JfIdx x;
-        jf_record_index(b, s->data_end, &x);
+        jf_record_index(b, ctx, s->data_end, &x);
         jf_idx_encode(&x, s->pend_idx + s->pend_idx_len);
         s->pend_len += size;
         s->pend_idx_len += JF_IDX_ENTRY_SIZE;
@@ -588,6 +692,11 @@ int journal_store_append(JournalStore *s, const struct iovec *fields, size_t n_f
         s->idx_end += JF_IDX_ENTRY_SIZE;
         note_entry(s, &x);
         return s->pend_len >= JOURNAL_STORE_BATCH_MAX ? journal_store_flush(s) : 0;
+}
+
+int journal_store_append(JournalStore *s, const struct iovec *fields, size_t n_fields,
+                         uint64_t realtime, uint64_t monotonic, const uint8_t boot_id[16]) {
+        return journal_store_append_shared(s, fields, n_fields, 0, realtime, monotonic, boot_id);
 }
 
 uint64_t journal_store_next_seqnum(const JournalStore *s) {
@@ -607,6 +716,8 @@ JournalStore *journal_store_close(JournalStore *s) {
         if (s->dir_fd >= 0) close(s->dir_fd);
         free(s->pend);
         free(s->pend_idx);
+        ctx_forget(s);
+        free(s->ctx_rd);
         free(s->dir);
         free(s);
         return NULL;

@@ -430,6 +430,100 @@ static void test_follow(void **state) {
         rm_rf(d);
 }
 
+/* Entry i with shared fields of stream i % 2: MESSAGE=m i, PRIORITY=6 own; _PID, _SYSTEMD_UNIT
+ * and a long _CMDLINE shared. */
+static void append_shared_n(JournalStore *s, unsigned from, unsigned n) {
+        char cmd[300];
+        memset(cmd, 'c', sizeof cmd);
+        memcpy(cmd, "_CMDLINE=", 9);
+        for (unsigned i = from; i < from + n; i++) {
+                char m[64], pid[32], unit[64];
+                snprintf(m, sizeof m, "MESSAGE=m %u", i);
+                snprintf(pid, sizeof pid, "_PID=%u", 100 + i % 2);
+                snprintf(unit, sizeof unit, "_SYSTEMD_UNIT=s%u.service", i % 2);
+                struct iovec iov[] = { { m, strlen(m) }, { (char *)"PRIORITY=6", 10 },
+                                       { pid, strlen(pid) }, { unit, strlen(unit) }, { cmd, sizeof cmd } };
+                assert_int_equal(journal_store_append_shared(s, iov, ELEMENTSOF(iov), 3, 1000000ULL * (i + 1), i, BOOT_A), 0);
+        }
+}
+
+static uint64_t data_size(const char *d) {
+        _cleanup_free_ char *p = path_in(d, JF_ACTIVE_NAME);
+        struct stat st;
+        assert_int_equal(stat(p, &st), 0);
+        return (uint64_t)st.st_size;
+}
+
+/* Shared fields are stored once per file; readers see every field in order; the index, recovery
+ * without an index, rotation and a damaged context record all keep working. */
+static void test_shared_fields(void **state) {
+        (void)state;
+        char *d = tmptree_new();
+        JournalStore *s = NULL;
+        assert_int_equal(journal_store_open(d, NULL, &s), 0);
+        append_shared_n(s, 0, 200);
+        journal_store_close(s);
+        /* 2 context records of ~400 bytes; 200 entries of ~100 bytes instead of ~450 */
+        assert_true(data_size(d) < JF_HEADER_SIZE + 2 * 512 + 200 * 128);
+
+        _cleanup_(journal_reader_freep) JournalReader *r = NULL;
+        char *dirs[] = { d, NULL };
+        JournalRecord e;
+        assert_int_equal(journal_reader_open(dirs, NULL, &r), 0);
+        journal_reader_seek_head(r);
+        assert_int_equal(journal_reader_next(r, &e), 1);
+        assert_int_equal(e.n_fields, 5);
+        assert_memory_equal(e.fields[0].data, "MESSAGE=m 0", 11);
+        assert_memory_equal(e.fields[1].data, "PRIORITY=6", 10);
+        assert_memory_equal(e.fields[2].data, "_PID=100", 8);
+        assert_memory_equal(e.fields[3].data, "_SYSTEMD_UNIT=s0.service", 24);
+        assert_int_equal(e.fields[4].len, 300);
+        assert_int_equal(e.fields[4].name_len, 8);
+        /* -u matches the shared _SYSTEMD_UNIT= through the index */
+        JournalFilter f = {};
+        assert_int_equal(strv_push(&f.units, strdup("s1.service")), 0);
+        _cleanup_strv_free_ char **m = NULL;
+        assert_int_equal(read_all(d, &f, &m), 100);
+        assert_string_equal(m[0], "m 1");
+        assert_string_equal(m[99], "m 199");
+        /* without the index, the writer re-indexes through the contexts and appends after them */
+        _cleanup_free_ char *idx = path_in(d, JF_ACTIVE_NAME ".idx");
+        assert_int_equal(unlink(idx), 0);
+        assert_int_equal(journal_store_open(d, NULL, &s), 0);
+        assert_int_equal(journal_store_next_seqnum(s), 201);
+        append_shared_n(s, 200, 2);
+        journal_store_close(s);
+        strv_free(m);
+        m = NULL;
+        assert_int_equal(read_all(d, &f, &m), 101);
+        assert_string_equal(m[100], "m 201");
+        /* a damaged context hides the entries that use it, and only those */
+        uint64_t ctx_at = JF_HEADER_SIZE;    /* the first record written is stream 0's context */
+        _cleanup_free_ char *data = path_in(d, JF_ACTIVE_NAME);
+        int fd = open(data, O_RDWR | O_CLOEXEC);
+        char c;
+        assert_int_equal(pread(fd, &c, 1, (off_t)ctx_at + 70), 1);
+        c ^= 0x33;
+        assert_int_equal(pwrite(fd, &c, 1, (off_t)ctx_at + 70), 1);
+        close(fd);
+        /* stream 1's 101 entries, and entry 200: written after the reopen with a context of its own */
+        assert_int_equal(read_all(d, NULL, NULL), 102);
+        journal_filter_done(&f);
+        rm_rf(d);
+
+        /* rotation: every file carries the contexts its entries use */
+        d = tmptree_new();
+        JournalStoreLimits lim = JOURNAL_STORE_LIMITS_UNSET;
+        lim.max_file_size = 1;   /* the 512K minimum */
+        lim.keep_free = 0;
+        assert_int_equal(journal_store_open(d, &lim, &s), 0);
+        append_shared_n(s, 0, 12000);
+        journal_store_close(s);
+        assert_true(count_archives(d) >= 1);
+        assert_int_equal(read_all(d, NULL, NULL), 12000);
+        rm_rf(d);
+}
+
 /* The reader loads index chunks on demand: a file of several chunks reads the same forward,
  * backward and after a seek; a damaged index entry hides only its own entry. */
 static void test_index_chunks(void **state) {
@@ -580,6 +674,7 @@ int main(void) {
                 cmocka_unit_test(test_follow),
                 cmocka_unit_test(test_batching),
                 cmocka_unit_test(test_index_chunks),
+                cmocka_unit_test(test_shared_fields),
                 cmocka_unit_test(test_timestamps),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
