@@ -17,7 +17,12 @@
  *       8  u32 CRC-32 of bytes 12..size-1    12 u32 number of fields
  *      16  u64 seqnum   24 u64 realtime usec   32 u64 monotonic usec   40 boot id[16]
  *      56  fields, in order: u32 length, then "NAME=value" (length bytes, binary-safe)
+ *          optionally a context reference: u32 0x80000008, u64 offset of a context record
  *          zero padding to a multiple of 8.
+ *   context records: the same layout with magic 0x43445354 ("TSDC"), seqnum, times and boot id 0:
+ *       fields shared by many entries (a stream's trusted fields), written once per file before
+ *       the first entry that refers to them. An entry's fields are its own, then its context's.
+ *       Context records have no index entry; scans skip them.
  * Index file: 16 bytes "TSDJIDX1" + 8 zero bytes, then one 48-byte entry per record, in order:
  *       0 u64 record offset   8 u64 seqnum   16 u64 realtime
  *      24 u32 hash of _SYSTEMD_UNIT=  28 u32 hash of the unit the message is about (UNIT= from
