@@ -27,10 +27,6 @@ static const char *const dir_env[_EXEC_DIRECTORY_TYPE_MAX] = {
 };
 static const char *const dir_prefix[_EXEC_DIRECTORY_TYPE_MAX] = { "/run", "/var/lib", "/var/cache", "/var/log", "/etc" };
 
-static bool have_cap(int cap) {
-        return capability_have_effective(cap);
-}
-
 /* What of AmbientCapabilities= and SecureBits= this manager can apply: a service gets no
  * capability the manager does not hold itself, and setting securebits needs CAP_SETPCAP. */
 typedef struct CapPlan {
@@ -143,7 +139,7 @@ static void sandbox_notice(MUnit *u, const ExecContext *c, const CapPlan *caps) 
         SKIP(c->restrict_suid_sgid, "RestrictSUIDSGID=");
         SKIP(caps->ambient_missing, "AmbientCapabilities=");
         SKIP(c->secure_bits && !caps->secure_bits, "SecureBits=");
-        SKIP(c->capability_bounding_set != UINT64_MAX && !have_cap(CAP_SETPCAP), "CapabilityBoundingSet=");
+        SKIP(c->capability_bounding_set != UINT64_MAX && !capability_have_effective(CAP_SETPCAP), "CapabilityBoundingSet=");
         SKIP(c->restrict_filesystems.set, "RestrictFileSystems=");
 #undef SKIP
         if (b.len) log_notice("%s: sandboxing not applied in this container (no mount namespaces or seccomp here): %s", u->id, b.s);
@@ -341,7 +337,7 @@ int munit_spawn(MUnit *u, const ExecCommand *c, bool is_control, pid_t *ret_pid,
         }
         CapPlan caps = cap_plan(ec);
         sandbox_notice(u, ec, &caps);
-        if (cr.change && geteuid() != 0 && !have_cap(CAP_SETUID)) {
+        if (cr.change && geteuid() != 0 && !capability_have_effective(CAP_SETUID)) {
                 /* A non-root manager cannot switch users: run as ourselves, as a user manager would. */
                 if (!u->pam_notice_done) log_notice("%s: User=/Group= not applied: tinysd runs unprivileged.", u->id);
                 u->pam_notice_done = true;
@@ -387,7 +383,7 @@ int munit_spawn(MUnit *u, const ExecCommand *c, bool is_control, pid_t *ret_pid,
                 .root = m->set.root, .apply_credentials = cr.change && !cr.dynamic,
                 .use_ids = cr.change && cr.dynamic, .uid = cr.uid, .gid = cr.gid,
                 /* set or implied (PrivateDevices=, ...): systemd drops whatever is not all */
-                .apply_bounding_set = (ec->capability_bounding_set != UINT64_MAX || ambient_hack) && have_cap(CAP_SETPCAP) && !privileged,
+                .apply_bounding_set = ec->capability_bounding_set != UINT64_MAX && capability_have_effective(CAP_SETPCAP) && !privileged,
                 .bounding_set = ec->capability_bounding_set | (ambient_hack ? HACK_CAPS : 0),
                 .apply_ambient = !privileged && capability_ambient_supported(), .ambient_set = caps.ambient,
                 .apply_secure_bits = !privileged && caps.secure_bits && (ec->secure_bits || prctl(PR_GET_SECUREBITS, 0, 0, 0, 0) > 0),
