@@ -11,13 +11,13 @@
 #include "base/log.h"
 #include "base/strv.h"
 #include "core/manager.h"
+#include "exec/capability.h"
 #include "exec/env.h"
 #include "exec/spawn.h"
 #include "exec/userdb.h"
 
-/* capability numbers (linux/capability.h is not in every libc's headers, e.g. musl) */
-#define CAP_SETUID 7
-#define CAP_SETPCAP 8
+/* What a "!!" command may need to drop privileges itself (systemd.service(5)) */
+#define HACK_CAPS (CAP_MASK(CAP_SETPCAP) | CAP_MASK(CAP_SETUID) | CAP_MASK(CAP_SETGID))
 #define DEFAULT_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 #define DYNAMIC_UID_MIN 61184   /* systemd's DynamicUser= range */
 #define DYNAMIC_UID_MAX 65519
@@ -27,8 +27,28 @@ static const char *const dir_env[_EXEC_DIRECTORY_TYPE_MAX] = {
 };
 static const char *const dir_prefix[_EXEC_DIRECTORY_TYPE_MAX] = { "/run", "/var/lib", "/var/cache", "/var/log", "/etc" };
 
-static bool have_cap(int cap) {
-        return prctl(PR_CAPBSET_READ, cap, 0, 0, 0) == 1 && geteuid() == 0;
+/* What of AmbientCapabilities= and SecureBits= this manager can apply: a service gets no
+ * capability the manager does not hold itself, and setting securebits needs CAP_SETPCAP. */
+typedef struct CapPlan {
+        uint64_t ambient;          /* to raise */
+        uint64_t ambient_missing;  /* configured, but beyond the manager (or the kernel) */
+        bool secure_bits;          /* CAP_SETPCAP is there to set them */
+} CapPlan;
+
+static CapPlan cap_plan(const ExecContext *c) {
+        CapPlan plan = { .ambient = 0 };
+        CapSets s = {0};
+        (void)capability_get_self(&s);
+        plan.secure_bits = s.permitted & CAP_MASK(CAP_SETPCAP);
+        if (!c->capability_ambient_set) return plan;
+        uint64_t bset = 0;
+        if (!capability_ambient_supported() || capability_bounding_get(&bset) < 0) {
+                plan.ambient_missing = c->capability_ambient_set & c->capability_bounding_set;
+                return plan;
+        }
+        plan.ambient = capability_ambient_plan(c->capability_ambient_set, c->capability_bounding_set, bset,
+                                               s.permitted, &plan.ambient_missing);
+        return plan;
 }
 
 /* The user and group a unit's processes run as: uid/gid, or -ESRCH/-EPERM. */
@@ -87,7 +107,7 @@ static int resolve_creds(MUnit *u, bool privileged_command, Creds *ret) {
 }
 
 /* Once per unit: the settings this container cannot apply. A unit systemd would start still starts. */
-static void sandbox_notice(MUnit *u, const ExecContext *c) {
+static void sandbox_notice(MUnit *u, const ExecContext *c, const CapPlan *caps) {
         if (u->sandbox_notice_done) return;
         u->sandbox_notice_done = true;
         Buf b = {0};
@@ -117,8 +137,9 @@ static void sandbox_notice(MUnit *u, const ExecContext *c) {
         SKIP(c->lock_personality, "LockPersonality=");
         SKIP(c->restrict_realtime, "RestrictRealtime=");
         SKIP(c->restrict_suid_sgid, "RestrictSUIDSGID=");
-        SKIP(c->capability_ambient_set, "AmbientCapabilities=");
-        SKIP(c->capability_bounding_set_set && !have_cap(CAP_SETPCAP), "CapabilityBoundingSet=");
+        SKIP(caps->ambient_missing, "AmbientCapabilities=");
+        SKIP(c->secure_bits && !caps->secure_bits, "SecureBits=");
+        SKIP(c->capability_bounding_set != UINT64_MAX && !capability_have_effective(CAP_SETPCAP), "CapabilityBoundingSet=");
         SKIP(c->restrict_filesystems.set, "RestrictFileSystems=");
 #undef SKIP
         if (b.len) log_notice("%s: sandboxing not applied in this container (no mount namespaces or seccomp here): %s", u->id, b.s);
@@ -304,7 +325,9 @@ int munit_spawn(MUnit *u, const ExecCommand *c, bool is_control, pid_t *ret_pid,
         ExecContext *ec = unit_exec_context(u->cfg);
         ServiceConfig *sc = u->cfg->service;
         bool privileged = (c->flags & EXEC_COMMAND_FULLY_PRIVILEGED) || (is_control && sc && sc->permissions_start_only);
-        bool no_setuid = c->flags & (EXEC_COMMAND_NO_SETUID | EXEC_COMMAND_AMBIENT_MAGIC);
+        /* "!!" acts as "!" only where the kernel lacks ambient capabilities (systemd.service(5)) */
+        bool ambient_hack = (c->flags & EXEC_COMMAND_AMBIENT_MAGIC) && !capability_ambient_supported();
+        bool no_setuid = (c->flags & EXEC_COMMAND_NO_SETUID) || ambient_hack;
         Creds cr;
         int r = resolve_creds(u, privileged || no_setuid, &cr);
         if (r < 0) {
@@ -312,8 +335,9 @@ int munit_spawn(MUnit *u, const ExecCommand *c, bool is_control, pid_t *ret_pid,
                 user_record_done(&cr.user);
                 return r;
         }
-        sandbox_notice(u, ec);
-        if (cr.change && geteuid() != 0 && !have_cap(CAP_SETUID)) {
+        CapPlan caps = cap_plan(ec);
+        sandbox_notice(u, ec, &caps);
+        if (cr.change && geteuid() != 0 && !capability_have_effective(CAP_SETUID)) {
                 /* A non-root manager cannot switch users: run as ourselves, as a user manager would. */
                 if (!u->pam_notice_done) log_notice("%s: User=/Group= not applied: tinysd runs unprivileged.", u->id);
                 u->pam_notice_done = true;
@@ -358,7 +382,12 @@ int munit_spawn(MUnit *u, const ExecCommand *c, bool is_control, pid_t *ret_pid,
                 .command = &resolved, .context = ec, .environment = env, .stdio = { fds[0], fds[1], fds[2] },
                 .root = m->set.root, .apply_credentials = cr.change && !cr.dynamic,
                 .use_ids = cr.change && cr.dynamic, .uid = cr.uid, .gid = cr.gid,
-                .apply_bounding_set = ec->capability_bounding_set_set && have_cap(CAP_SETPCAP) && !privileged,
+                /* set or implied (PrivateDevices=, ...): systemd drops whatever is not all */
+                .apply_bounding_set = ec->capability_bounding_set != UINT64_MAX && capability_have_effective(CAP_SETPCAP) && !privileged,
+                .bounding_set = ec->capability_bounding_set | (ambient_hack ? HACK_CAPS : 0),
+                .apply_ambient = !privileged && capability_ambient_supported(), .ambient_set = caps.ambient,
+                .apply_secure_bits = !privileged && caps.secure_bits && (ec->secure_bits || prctl(PR_GET_SECUREBITS, 0, 0, 0, 0) > 0),
+                .secure_bits = ec->secure_bits,
                 .set_exec_pid = true, .set_listen_pid = n_pass > 0, .pass_fds = pass, .n_pass_fds = n_pass,
         };
         r = exec_spawn(&p, ret_pid, ret_report_fd);

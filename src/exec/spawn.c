@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 #include "base/strv.h"
 #include "base/util.h"
+#include "exec/capability.h"
 #include "exec/env.h"
 #include "exec/spawn.h"
 #include "unit/service-config.h"
@@ -104,6 +105,29 @@ static void fill_pid(char *slot) {
         *q = 0;
 }
 
+/* CapabilityBoundingSet=, then AmbientCapabilities= while still the manager's user (systemd's
+ * order): raised into the inheritable set too, so they can be raised again after the switch. */
+static int caps_before_user(const SpawnParams *p) {
+        int r;
+        if (p->apply_bounding_set && (r = capability_bounding_drop(p->bounding_set)) < 0) return r;
+        if (p->apply_ambient && (r = capability_ambient_apply(p->ambient_set, true)) < 0) return r;
+        return 0;
+}
+
+/* The switch to the service's user. Leaving root clears the permitted set, unless keep-caps is
+ * set: needed when ambient capabilities are raised afterwards (the kernel clears the ambient set
+ * either way) or securebits set (CAP_SETPCAP). *ret_status: EXIT_GROUP or EXIT_USER on failure. */
+static int switch_user(const SpawnParams *p, uid_t uid, gid_t gid, const gid_t *groups, int ngroups, int *ret_status) {
+        *ret_status = EXIT_GROUP;
+        if (setgroups((size_t)ngroups, groups) < 0 && errno != EPERM) return -errno;
+        if (setresgid(gid, gid, gid) < 0) return -errno;
+        *ret_status = EXIT_USER;
+        bool keep = uid != 0 && ((p->apply_ambient && p->ambient_set) || p->apply_secure_bits);
+        if (keep && prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) < 0) return -errno;
+        if (setresuid(uid, uid, uid) < 0) return -errno;
+        return 0;
+}
+
 static void child(const SpawnParams *p, const UserRecord *user, gid_t gid, const gid_t *groups, int ngroups,
                   char **argv, char **envp, char *const *pid_slots, int report_fd) {
         const ExecContext *c = p->context;
@@ -117,23 +141,18 @@ static void child(const SpawnParams *p, const UserRecord *user, gid_t gid, const
                 child_fail(report_fd, EXIT_OOM_ADJUST, -r);
         if ((r = apply_limits(c)) < 0) child_fail(report_fd, EXIT_LIMITS, -r);
         umask(c->umask);
-        if (p->apply_bounding_set)
-                for (int cap = 0; cap <= 63; cap++)
-                        if (!(c->capability_bounding_set & (UINT64_C(1) << cap)) && prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) < 0 &&
-                            errno == EINVAL)
-                                break;   /* past the kernel's last capability */
-        if (p->use_ids) {
-                if (setgroups(0, NULL) < 0 && errno != EPERM) child_fail(report_fd, EXIT_GROUP, errno);
-                if (setresgid(p->gid, p->gid, p->gid) < 0) child_fail(report_fd, EXIT_GROUP, errno);
-                if (setresuid(p->uid, p->uid, p->uid) < 0) child_fail(report_fd, EXIT_USER, errno);
-        } else if (user) {
-                if (setgroups((size_t)ngroups, groups) < 0 && errno != EPERM) child_fail(report_fd, EXIT_GROUP, errno);
-                if (setresgid(gid, gid, gid) < 0) child_fail(report_fd, EXIT_GROUP, errno);
-                if (setresuid(user->uid, user->uid, user->uid) < 0) child_fail(report_fd, EXIT_USER, errno);
-        }
+        if ((r = caps_before_user(p)) < 0) child_fail(report_fd, EXIT_CAPABILITIES, -r);
+        int status = 0;
+        if (p->use_ids) r = switch_user(p, p->uid, p->gid, NULL, 0, &status);
+        else if (user) r = switch_user(p, user->uid, gid, groups, ngroups, &status);
+        if (r < 0) child_fail(report_fd, status, -r);
+        if ((p->use_ids || user) && p->apply_ambient && p->ambient_set &&
+            (r = capability_ambient_apply(p->ambient_set, false)) < 0)
+                child_fail(report_fd, EXIT_CAPABILITIES, -r);
         const char *wd = c->working_directory;
         if (c->working_directory_home) wd = user ? user->home : "/root";
         if (wd && chdir(wd) < 0 && !c->working_directory_missing_ok) child_fail(report_fd, EXIT_CHDIR, errno);
+        if (p->apply_secure_bits && (r = securebits_apply(p->secure_bits)) < 0) child_fail(report_fd, EXIT_SECUREBITS, -r);
         if (c->no_new_privileges && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
                 child_fail(report_fd, EXIT_NO_NEW_PRIVILEGES, errno);
         for (; *pid_slots; pid_slots++) fill_pid(*pid_slots);

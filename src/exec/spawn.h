@@ -5,13 +5,15 @@
  * exec pipe that the caller watches in its event loop (EOF = exec succeeded), and the child then
  * exits with systemd's status code for the failed step (systemd.exec(5), "Process Exit Codes"). */
 #include <stdbool.h>
+#include <stdint.h>
 #include <sys/types.h>
 #include "unit/exec-config.h"
 
 enum {
         EXIT_CHDIR = 200, EXIT_NICE = 201, EXIT_FDS = 202, EXIT_EXEC = 203, EXIT_MEMORY = 204,
         EXIT_LIMITS = 205, EXIT_OOM_ADJUST = 206, EXIT_SIGNAL_MASK = 207, EXIT_STDIN = 208,
-        EXIT_STDOUT = 209, EXIT_GROUP = 216, EXIT_USER = 217, EXIT_SETSID = 220, EXIT_STDERR = 222,
+        EXIT_STDOUT = 209, EXIT_SECUREBITS = 213, EXIT_GROUP = 216, EXIT_USER = 217, EXIT_CAPABILITIES = 218,
+        EXIT_SETSID = 220, EXIT_STDERR = 222,
         EXIT_NO_NEW_PRIVILEGES = 227,
 };
 /* "CHDIR", "EXEC", ... as systemd prints them in "status=203/EXEC"; NULL for other codes. */
@@ -29,7 +31,12 @@ typedef struct SpawnParams {
         bool use_ids;              /* switch to uid/gid below instead (DynamicUser=) */
         uid_t uid;
         gid_t gid;
-        bool apply_bounding_set;   /* drop what CapabilityBoundingSet= excludes (needs CAP_SETPCAP) */
+        bool apply_bounding_set;   /* drop what bounding_set excludes (needs CAP_SETPCAP) */
+        uint64_t bounding_set;     /* CapabilityBoundingSet= (plus what the "!!" fallback needs) */
+        bool apply_ambient;        /* make ambient_set the ambient set (a kernel with ambient capabilities) */
+        uint64_t ambient_set;      /* AmbientCapabilities= as far as the manager can give them */
+        bool apply_secure_bits;    /* set the securebits to secure_bits (needs CAP_SETPCAP) */
+        int secure_bits;
         bool set_exec_pid;         /* add SYSTEMD_EXEC_PID= (the process's own pid) */
         bool set_listen_pid;       /* add LISTEN_PID= (the same; sd_listen_fds(3) checks it) */
 } SpawnParams;

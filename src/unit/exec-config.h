@@ -100,7 +100,6 @@ typedef struct ExecContext {
         bool dynamic_user;
         char *pam_name;
         uint64_t capability_bounding_set, capability_ambient_set;
-        bool capability_bounding_set_set;
         bool no_new_privileges;
         int secure_bits;
         char *selinux_context, *apparmor_profile, *smack_process_label;

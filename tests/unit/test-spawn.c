@@ -11,6 +11,7 @@
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include "base/strv.h"
+#include "exec/capability.h"
 #include "exec/env.h"
 #include "exec/spawn.h"
 #include "tmptree.h"
@@ -143,6 +144,40 @@ static void test_spawn_failures_use_systemd_codes(void **state) {
         exec_context_done(&c);
 }
 
+/* As systemd: AmbientCapabilities= survive the switch to another user (keep-caps, raised again
+ * after it), SecureBits= are set before the exec, CapabilityBoundingSet= is dropped. Needs root. */
+static void test_spawn_ambient_caps_for_a_user(void **state) {
+        (void)state;
+        if (geteuid() != 0 || !capability_have_effective(CAP_SETUID) || !capability_have_effective(CAP_SETPCAP) ||
+            !capability_have_effective(10))
+                skip();
+        char *root = tmptree_new();
+        char out[4096];
+        snprintf(out, sizeof out, "%s/out", root);
+        ExecContext c;
+        exec_context_init(&c);
+        char *argv[] = { "/bin/sh", "-c", "id -u; grep -E '^Cap(Amb|Eff|Bnd)' /proc/self/status", NULL };
+        ExecCommand cmd = { .path = "/bin/sh", .argv = argv };
+        char *env[] = { "PATH=/usr/bin:/bin", NULL };
+        int o = open(out, O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
+        SpawnParams p = { .command = &cmd, .context = &c, .environment = env, .stdio = { -1, o, o },
+                          .use_ids = true, .uid = 65534, .gid = 65534,
+                          .apply_bounding_set = true, .bounding_set = CAP_MASK(10) | CAP_MASK(13),
+                          .apply_ambient = true, .ambient_set = CAP_MASK(10),
+                          .apply_secure_bits = true, .secure_bits = 0x1 };
+        SpawnFailure f;
+        assert_int_equal(run(&p, &f), 0);
+        close(o);
+        char buf[512] = {0};
+        FILE *fp = fopen(out, "re");
+        assert_non_null(fp);
+        (void)!fread(buf, 1, sizeof buf - 1, fp);
+        fclose(fp);
+        assert_string_equal(buf, "65534\nCapEff:\t0000000000000400\nCapBnd:\t0000000000002400\nCapAmb:\t0000000000000400\n");
+        exec_context_done(&c);
+        tmptree_free(root);
+}
+
 int main(void) {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_expand_argv),
@@ -150,6 +185,7 @@ int main(void) {
                 cmocka_unit_test(test_env_file),
                 cmocka_unit_test(test_spawn_runs_with_context),
                 cmocka_unit_test(test_spawn_failures_use_systemd_codes),
+                cmocka_unit_test(test_spawn_ambient_caps_for_a_user),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }
