@@ -63,6 +63,15 @@ static void unwatch_main(MUnit *u) {
         u->svc.exec_report_fd = -1;
 }
 
+static void release_fd_store(ServiceRuntime *s) {
+        for (size_t i = 0; i < s->n_fd_store; i++) close(s->fd_store[i]);
+        free(s->fd_store);
+        strv_free(s->fd_store_names);
+        s->fd_store = NULL;
+        s->fd_store_names = NULL;
+        s->n_fd_store = 0;
+}
+
 void service_done_runtime(MUnit *u) {
         ServiceRuntime *s = &u->svc;
         unwatch_main(u);
@@ -70,9 +79,7 @@ void service_done_runtime(MUnit *u) {
         event_source_free(s->timer);
         event_source_free(s->watchdog_timer);
         free(s->status_text);
-        for (size_t i = 0; i < s->n_fd_store; i++) close(s->fd_store[i]);
-        free(s->fd_store);
-        strv_free(s->fd_store_names);
+        release_fd_store(s);
         if (s->socket_fd >= 0) close(s->socket_fd);
         free(s->peer);
         memset(s, 0, sizeof *s);
@@ -237,6 +244,9 @@ static void enter_dead(MUnit *u, ServiceResult f, bool allow_restart) {
                 munit_remove_runtime_directories(u);
         s->forbid_restart = false;
         set_state(u, s->result == SERVICE_SUCCESS || s->result == SERVICE_SKIP_CONDITION ? SERVICE_DEAD : SERVICE_FAILED);
+        /* stopped for good (no restart job waiting): the fd store goes, as systemd 252 releases a
+         * dead unit's resources; a restart keeps it for the next run */
+        if (!u->job || u->job->type == JOB_STOP) release_fd_store(s);
 }
 
 static void enter_stop_post(MUnit *u, ServiceResult f) {

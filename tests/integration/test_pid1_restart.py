@@ -69,3 +69,56 @@ def test_restart_on_failure_does_not_restart_a_clean_exit(boot):
     c.wait_for_path("/run/once")
     time.sleep(0.5)
     assert runs(c, "/run/once") == 1
+
+
+FDSTORE_PY = r"""#!/usr/bin/python3
+import array, os, socket, sys
+def notify(msg, fds=()):
+    addr = os.environ["NOTIFY_SOCKET"]
+    if addr.startswith("@"):
+        addr = "\0" + addr[1:]
+    with socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM) as s:
+        anc = [(socket.SOL_SOCKET, socket.SCM_RIGHTS, array.array("i", fds))] if fds else []
+        s.sendmsg([msg], anc, 0, addr)
+n = int(os.environ.get("LISTEN_FDS", "0"))
+if n == 0:
+    fd = os.memfd_create("state")
+    os.write(fd, b"state from the first run")
+    notify(b"FDSTORE=1\nFDNAME=state", [fd])
+    notify(b"READY=1")
+    print("first run stored its fd", flush=True)
+    sys.exit(3)       # a crash: Restart=on-failure brings it back with the store
+assert int(os.environ["LISTEN_PID"]) == os.getpid()
+os.lseek(3, 0, os.SEEK_SET)
+print(f"second run got {n} fd(s) named {os.environ.get('LISTEN_FDNAMES')}: {os.read(3, 100).decode()}", flush=True)
+notify(b"READY=1")
+os.execv("/bin/sleep", ["sleep", "1000"])
+"""
+
+
+def test_fd_store_is_handed_back_on_restart(boot):
+    # sd_notify(3) FDSTORE=1: fds the service stored survive its restart and come back as
+    # LISTEN_FDS with their FDNAME= (sd_listen_fds_with_names(3))
+    c = boot(units={"keeper.service": """
+        [Unit]
+        Description=Keeper
+        [Service]
+        Type=notify
+        FileDescriptorStoreMax=4
+        Restart=on-failure
+        RestartSec=100ms
+        ExecStart=/opt/test/keeper.py
+        """}, enable=["keeper.service"], files={"/opt/test/keeper.py": FDSTORE_PY})
+    c.wait_for(r"keeper\.service\[\d+\]: first run stored its fd")
+    c.wait_for(r"keeper\.service\[\d+\]: second run got 1 fd\(s\) named state: state from the first run")
+    r = c.exec(["systemctl", "show", "-p", "NFileDescriptorStore", "keeper.service"])
+    assert r.stdout == "NFileDescriptorStore=1\n", r.stdout + r.stderr
+    # systemctl restart keeps the store too
+    assert c.exec(["systemctl", "restart", "keeper.service"]).returncode == 0
+    c.wait_for(r"(?s)second run got 1 fd.*second run got 1 fd\(s\) named state: state from the first run")
+    r = c.exec(["systemctl", "show", "-p", "NFileDescriptorStore", "keeper.service"])
+    assert r.stdout == "NFileDescriptorStore=1\n", r.stdout + r.stderr
+    # a stop that is not a restart releases the store, as systemd 252 does
+    assert c.exec(["systemctl", "stop", "keeper.service"]).returncode == 0
+    r = c.exec(["systemctl", "show", "-p", "NFileDescriptorStore", "keeper.service"])
+    assert r.stdout == "NFileDescriptorStore=0\n", r.stdout + r.stderr
