@@ -256,6 +256,7 @@ void job_free(Job *j) {
                         break;
                 }
         m->n_jobs--;
+        event_source_free(j->timer);
         free(j);
 }
 
@@ -293,6 +294,28 @@ void job_schedule_neighbours(MUnit *u) {
                 }
 }
 
+/* JobTimeoutSec=: the job is canceled with result "timeout" and JobTimeoutAction= runs; the unit
+ * itself is left to what it was doing, as systemd does. */
+static int on_job_timeout(EventSource *src, usec_t now, void *userdata) {
+        Job *j = userdata;
+        MUnit *u = j->unit;
+        (void)src; (void)now;
+        log_warning("%s: Job %s/%s timed out.", u->id, u->id, job_type_to_string(j->type));
+        job_finish(j, JOB_TIMEOUT);
+        if (u->cfg) manager_emergency_action(u->m, u, u->cfg->unit.job_timeout_action, -1, "job timed out");
+        return 0;
+}
+
+/* Arm (or bring forward) the job's timer to `timeout` from now; infinity or 0: no timeout. */
+static void job_arm_timeout(Job *j, usec_t timeout) {
+        if (timeout == 0 || timeout == USEC_INFINITY) return;
+        usec_t when = now_usec(CLOCK_MONOTONIC) + timeout;
+        if (!j->timer) {
+                if (event_add_time(j->unit->m->event, &j->timer, when, on_job_timeout, j) < 0) log_oom();
+        } else if (when < event_source_get_time(j->timer))
+                event_source_set_time(j->timer, when);
+}
+
 static int job_install(Manager *m, MUnit *u, JobType type, bool irreversible, Job **ret) {
         Job *j = u->job;
         if (j) {
@@ -313,6 +336,7 @@ static int job_install(Manager *m, MUnit *u, JobType type, bool irreversible, Jo
         j->irreversible = irreversible;
         u->job = j;
         m->n_jobs++;
+        if (u->cfg) job_arm_timeout(j, u->cfg->unit.job_timeout_usec);
         job_requeue(j);
         manager_bus_job_new(m, j);
         *ret = j;
@@ -392,6 +416,7 @@ static void job_run(Job *j) {
         MUnit *u = j->unit;
         uint32_t id = j->id;
         j->state = JOB_RUNNING;
+        if (u->cfg) job_arm_timeout(j, u->cfg->unit.job_running_timeout_usec);
         int r;
         switch (j->type) {
         case JOB_START:

@@ -56,6 +56,7 @@ typedef struct Job {
         bool in_run_queue;
         bool quiet;              /* the unit was already where the job wanted it: no status line */
         struct Job *run_next;    /* run queue link */
+        struct EventSource *timer; /* JobTimeoutSec=/JobRunningTimeoutSec=; NULL: none */
 } Job;
 
 /* systemd's service states (systemctl show SubState=). */

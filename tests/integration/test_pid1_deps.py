@@ -132,3 +132,39 @@ def test_exec_condition_exiting_1_skips_the_unit(boot):
     assert c.path("/run/checked").read_text() == "checked\n"
     assert not c.path("/run/execcond").exists()
     assert "[FAILED]" not in c.output()
+
+
+def test_job_timeout_cancels_the_job_not_the_unit(boot):
+    # JobTimeoutSec=: the start job ends with result "timeout" ([ TIME ] Timed out starting),
+    # units that Require= it fail as dependencies, and the unit itself keeps starting
+    c = boot(units={
+        "slow.service": """
+            [Unit]
+            Description=Slow Starter
+            JobTimeoutSec=1s
+            [Service]
+            Type=notify
+            TimeoutStartSec=infinity
+            ExecStart=/bin/sleep 1000
+            """,
+        "needs-slow.service": oneshot("Needs Slow", "/bin/true", "Requires=slow.service", "After=slow.service"),
+    }, enable=["slow.service", "needs-slow.service"])
+    c.wait_for(r"^\[ TIME \] Timed out starting slow\.service - Slow Starter\.$", timeout=10)
+    c.wait_for(dependency_failed("needs-slow.service", "Needs Slow"))
+    c.wait_for(MULTI_USER)
+    assert c.exec(["systemctl", "is-active", "slow.service"]).stdout == "activating\n"
+    assert c.exec(["systemctl", "list-jobs"]).stdout.startswith("No jobs running.")
+
+
+def test_job_timeout_action_exit_ends_the_container(boot):
+    c = boot(units={"slow.service": """
+        [Unit]
+        Description=Slow Starter
+        JobTimeoutSec=1s
+        JobTimeoutAction=exit-force
+        [Service]
+        Type=notify
+        ExecStart=/bin/sleep 1000
+        """}, enable=["slow.service"])
+    c.wait_for(r"Timed out starting slow\.service")
+    assert c.wait(timeout=15) == 0
