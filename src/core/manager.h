@@ -170,7 +170,6 @@ struct MUnit {
         Manager *m;
         Unit *cfg;                  /* borrowed from m->loader; replaced by daemon-reload */
         char *id;                   /* owned copy: stable across reloads */
-        UnitActiveState state;      /* derived from the type state, cached for ordering */
         Job *job;
         bool condition_result, assert_result;
         bool sandbox_notice_done, pam_notice_done;
@@ -187,6 +186,8 @@ struct MUnit {
         unsigned n_pids, pids_next, cap_pids;
         uid_t dynamic_uid;          /* DynamicUser= allocation, 0 none */
         bool gc_pending;            /* a finished Accept=yes instance: freed by the next GC pass */
+        UnitActiveState state;      /* derived from the type state, cached for ordering; placed here
+                                     * to fill padding: 664 bytes fit musl's 672-byte size class */
         ServiceRuntime svc;         /* services; control_pid also for sockets */
         SocketRuntime sock;         /* socket units only */
         TimerRuntime timer;         /* timer units only */
