@@ -115,6 +115,11 @@ int buf_printf(Buf *b, const char *fmt, ...) {
 
 char *buf_steal(Buf *b) {
         char *r = b->s ? b->s : strdup("");
+        /* the result is usually kept (parsed configuration): give back the doubling's slack */
+        if (b->s && b->cap > b->len + 1) {
+                char *n = realloc(b->s, b->len + 1);
+                if (n) r = n;
+        }
         b->s = NULL;
         b->len = b->cap = 0;
         return r;

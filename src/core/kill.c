@@ -136,7 +136,8 @@ static bool signaled_before(const ServiceRuntime *s, pid_t pid) {
 static bool signal_member(ServiceRuntime *s, pid_t pid, int sig) {
         if (kill(pid, sig) < 0) return false;
         if (sig != SIGKILL && sig != SIGCONT) (void)kill(pid, SIGCONT);
-        if (sig == s->round_signal && s->n_signaled < ELEMENTSOF(s->signaled)) s->signaled[s->n_signaled++] = pid;
+        if (sig == s->round_signal && pid_array_grow(&s->signaled, &s->cap_signaled, s->n_signaled) >= 0)
+                s->signaled[s->n_signaled++] = pid;
         return true;
 }
 
@@ -171,6 +172,11 @@ void munit_kill_round_begin(MUnit *u, int sig) {
         u->svc.round_signal = sig;
         u->svc.round_ticks = sig > 0 ? boot_ticks() : 0;
         u->svc.n_signaled = 0;
+        if (sig <= 0) {   /* no round: its record goes (a stopped unit holds none) */
+                free(u->svc.signaled);
+                u->svc.signaled = NULL;
+                u->svc.cap_signaled = 0;
+        }
 }
 
 /* systemd re-reads the cgroup until no new process appears, so a child forked while the signal

@@ -163,15 +163,14 @@ typedef struct ServiceRuntime {
         /* the current kill round: who got `round_signal` already (see munit_kill_stragglers) */
         int round_signal;
         unsigned long long round_ticks;       /* when it began, in /proc starttime units */
-        unsigned n_signaled;
-        pid_t signaled[UNIT_MAX_PIDS];
+        unsigned n_signaled, cap_signaled;
+        pid_t *signaled;                      /* grown on demand, at most UNIT_MAX_PIDS */
 } ServiceRuntime;
 
 struct MUnit {
         Manager *m;
         Unit *cfg;                  /* borrowed from m->loader; replaced by daemon-reload */
         char *id;                   /* owned copy: stable across reloads */
-        UnitActiveState state;      /* derived from the type state, cached for ordering */
         Job *job;
         bool condition_result, assert_result;
         bool sandbox_notice_done, pam_notice_done;
@@ -182,11 +181,14 @@ struct MUnit {
         DualTimestamp condition_ts, assert_ts;
         /* start rate limit (StartLimitIntervalSec=/Burst=) */
         RateLimit start_limit;
-        /* every pid ever seen in this unit (oldest dropped): seeds for process discovery */
-        pid_t pids[UNIT_MAX_PIDS];
-        unsigned n_pids, pids_next;
+        /* every pid ever seen in this unit (oldest dropped): seeds for process discovery; grown on
+         * demand (most units have one or two), a ring of UNIT_MAX_PIDS at most */
+        pid_t *pids;
+        unsigned n_pids, pids_next, cap_pids;
         uid_t dynamic_uid;          /* DynamicUser= allocation, 0 none */
         bool gc_pending;            /* a finished Accept=yes instance: freed by the next GC pass */
+        UnitActiveState state;      /* derived from the type state, cached for ordering; placed here
+                                     * to fill padding: 664 bytes fit musl's 672-byte size class */
         ServiceRuntime svc;         /* services; control_pid also for sockets */
         SocketRuntime sock;         /* socket units only */
         TimerRuntime timer;         /* timer units only */
@@ -275,6 +277,9 @@ bool munit_can_reload(const MUnit *u);
 void munit_notify(MUnit *u, UnitActiveState old, UnitActiveState now, bool reload_success);
 MUnit *munit_follow(MUnit *u, const char *name);
 void munit_add_pid(MUnit *u, pid_t pid);
+/* Room for one more pid in *array (n used of *cap): grows it 4, 8, ... up to UNIT_MAX_PIDS.
+ * Returns 0 when there is room, -ENOSPC when full at UNIT_MAX_PIDS, -ENOMEM. */
+int pid_array_grow(pid_t **array, unsigned *cap, unsigned n);
 bool munit_has_pid(const MUnit *u, pid_t pid);
 bool munit_test_start_limit(MUnit *u);
 void munit_reset_failed(MUnit *u);

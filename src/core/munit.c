@@ -36,10 +36,12 @@ MUnit *munit_new(Manager *m, Unit *cfg) {
 void munit_free(MUnit *u) {
         if (!u) return;
         if (u->job) job_free(u->job);
+        free(u->svc.signaled);
         service_done_runtime(u);
         socket_done_runtime(u);
         timer_done_runtime(u);
         path_done_runtime(u);
+        free(u->pids);
         free(u->id);
         free(u);
 }
@@ -60,11 +62,30 @@ bool munit_can_reload(const MUnit *u) {
         return false;
 }
 
+int pid_array_grow(pid_t **array, unsigned *cap, unsigned n) {
+        if (n < *cap) return 0;
+        if (*cap >= UNIT_MAX_PIDS) return -ENOSPC;
+        unsigned c = *cap ? *cap * 2 : 4;
+        if (c > UNIT_MAX_PIDS) c = UNIT_MAX_PIDS;
+        pid_t *a = realloc(*array, c * sizeof *a);
+        if (!a) return -ENOMEM;
+        *array = a;
+        *cap = c;
+        return 0;
+}
+
+/* Filled in order until full, then a ring over what could be allocated (UNIT_MAX_PIDS, or less
+ * when memory ran out: a seed less, never an error). */
 void munit_add_pid(MUnit *u, pid_t pid) {
         if (pid <= 1 || munit_has_pid(u, pid)) return;
+        (void)pid_array_grow(&u->pids, &u->cap_pids, u->n_pids);
+        if (u->n_pids < u->cap_pids) {
+                u->pids[u->n_pids++] = pid;
+                return;
+        }
+        if (u->cap_pids == 0) return;
         u->pids[u->pids_next] = pid;
-        u->pids_next = (u->pids_next + 1) % UNIT_MAX_PIDS;
-        if (u->n_pids < UNIT_MAX_PIDS) u->n_pids++;
+        u->pids_next = (u->pids_next + 1) % u->cap_pids;
 }
 
 bool munit_has_pid(const MUnit *u, pid_t pid) {

@@ -114,8 +114,10 @@ static char *proc_read(const char *proc_root, pid_t pid, const char *what, size_
                 if (k == 0 || (n += (size_t)k) == max) break;
         }
         data[n] = 0;
+        /* credentials are kept with their stream: give back what the bound reserved */
+        char *fit = n < max ? realloc(data, n + 1) : NULL;
         *ret_len = n;
-        return data;
+        return fit ? fit : data;
 }
 
 int journal_creds_read(JournalCreds *c, const char *proc_root, pid_t pid, uid_t uid, gid_t gid) {

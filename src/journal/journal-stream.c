@@ -29,8 +29,6 @@ void journal_stream_header_done(JournalStreamHeader *h) {
 
 int journal_stream_init(JournalStream *s, size_t line_max, const JournalStreamHeader *preset, bool trust_unit_id,
                         journal_stream_line_cb cb, void *userdata) {
-        size_t cap;
-
         if (!s || !cb)
                 return -EINVAL;
         if (line_max == 0)
@@ -55,13 +53,6 @@ int journal_stream_init(JournalStream *s, size_t line_max, const JournalStreamHe
                 s->state = STATE_RUNNING;
         } else
                 s->header.priority = LOG_INFO;
-
-        cap = line_max > JOURNAL_STREAM_SETUP_LINE_MAX ? line_max : JOURNAL_STREAM_SETUP_LINE_MAX;
-        s->buf = malloc(cap + 1);
-        if (!s->buf) {
-                journal_stream_header_done(&s->header);
-                return -ENOMEM;
-        }
         return 0;
 }
 
@@ -158,17 +149,19 @@ static int log_line(JournalStream *s, char *p, size_t len, JournalLineBreak lb) 
 }
 
 static int flush_line(JournalStream *s, JournalLineBreak lb) {
+        char empty[1];
+        char *p = s->buf ? s->buf : empty;  /* no buffer yet: the line is empty */
         size_t len = s->len;
         int r;
 
         s->len = 0;
-        s->buf[len] = 0;
+        p[len] = 0;
         if (s->state == STATE_RUNNING)
-                r = log_line(s, s->buf, len, lb);
+                r = log_line(s, p, len, lb);
         else if (lb != JOURNAL_LINE_BREAK_NEWLINE)
                 r = -EBADMSG;  /* "Control protocol line not properly terminated." */
         else
-                r = header_line(s, s->buf);
+                r = header_line(s, p);
         if (r < 0)
                 s->error = r;
         return r;
@@ -178,11 +171,41 @@ static size_t current_max(const JournalStream *s) {
         return s->state == STATE_RUNNING ? s->line_max : JOURNAL_STREAM_SETUP_LINE_MAX;
 }
 
+/* The line buffer grows with the longest pending line, up to current_max() + 1 bytes: most
+ * streams write short lines or none at all, and PID 1 has one stream per service. */
+static int reserve(JournalStream *s, size_t k) {
+        size_t need = s->len + k + 1, cap;
+        char *b;
+
+        if (need <= s->cap)
+                return 0;
+        cap = s->cap ? s->cap * 2 : JOURNAL_STREAM_BUF_MIN;
+        if (cap < need)
+                cap = need;
+        if (cap > current_max(s) + 1)
+                cap = current_max(s) + 1;
+        b = realloc(s->buf, cap);
+        if (!b)
+                return -ENOMEM;
+        s->buf = b;
+        s->cap = cap;
+        return 0;
+}
+
+/* An idle stream keeps a small buffer at most: a long line's buffer goes once it is flushed. */
+static void trim(JournalStream *s) {
+        if (s->len == 0 && s->cap > JOURNAL_STREAM_BUF_KEEP) {
+                free(s->buf);
+                s->buf = NULL;
+                s->cap = 0;
+        }
+}
+
 int journal_stream_feed(JournalStream *s, const void *data, size_t n) {
         const char *p = data;
         int r;
 
-        if (!s || !s->buf || (!p && n > 0))
+        if (!s || !s->cb || (!p && n > 0))
                 return -EINVAL;
         if (s->error < 0)
                 return s->error;
@@ -196,12 +219,18 @@ int journal_stream_feed(JournalStream *s, const void *data, size_t n) {
                 nul = memchr(p, 0, nl ? (size_t) (nl - p) : k);
                 if (nul || nl) {
                         const char *t = nul ? nul : nl;
-                        memcpy(s->buf + s->len, p, (size_t) (t - p));
-                        s->len += (size_t) (t - p);
+                        if (t > p) {
+                                if ((r = reserve(s, (size_t) (t - p))) < 0)
+                                        return s->error = r;
+                                memcpy(s->buf + s->len, p, (size_t) (t - p));
+                                s->len += (size_t) (t - p);
+                        }
                         n -= (size_t) (t - p) + 1;
                         p = t + 1;
                         r = flush_line(s, nul ? JOURNAL_LINE_BREAK_NUL : JOURNAL_LINE_BREAK_NEWLINE);
                 } else {
+                        if ((r = reserve(s, k)) < 0)
+                                return s->error = r;
                         memcpy(s->buf + s->len, p, k);
                         s->len += k;
                         n -= k;
@@ -211,17 +240,22 @@ int journal_stream_feed(JournalStream *s, const void *data, size_t n) {
                 if (r < 0)
                         return r;
         }
+        trim(s);
         return 0;
 }
 
 static int flush_partial(JournalStream *s, JournalLineBreak lb) {
-        if (!s || !s->buf)
+        int r;
+
+        if (!s || !s->cb)
                 return -EINVAL;
         if (s->error < 0)
                 return s->error;
         if (s->len == 0)
                 return 0;
-        return flush_line(s, lb);
+        r = flush_line(s, lb);
+        trim(s);
+        return r;
 }
 
 int journal_stream_pid_change(JournalStream *s) {

@@ -28,6 +28,8 @@
 #define JOURNAL_STREAM_LINE_MAX_MIN 79U                /* journald clamps LineMax= to this */
 #define JOURNAL_STREAM_LINE_MAX_MAX (16U * 1024U * 1024U)
 #define JOURNAL_STREAM_SETUP_LINE_MAX 255U             /* header lines: UNIT_NAME_MAX - 1 */
+#define JOURNAL_STREAM_BUF_MIN 128U                    /* the line buffer's first allocation */
+#define JOURNAL_STREAM_BUF_KEEP 1024U                  /* larger ones are freed when no line is pending */
 
 typedef enum JournalLineBreak {
         JOURNAL_LINE_BREAK_NEWLINE,
@@ -60,7 +62,8 @@ typedef struct JournalStream {
         bool trust_unit_id;
         size_t line_max;
         JournalStreamHeader header;
-        char *buf;                 /* line_max + 1 bytes */
+        char *buf;                 /* the pending line; NULL until a byte is kept; grows on demand */
+        size_t cap;                /* bytes at buf, at most max(line_max, SETUP_LINE_MAX) + 1 */
         size_t len;
         journal_stream_line_cb cb;
         void *userdata;
@@ -74,8 +77,9 @@ typedef struct JournalStream {
  * (pass peer uid == 0). Returns 0, -ENOMEM, -EINVAL. */
 int journal_stream_init(JournalStream *s, size_t line_max, const JournalStreamHeader *preset, bool trust_unit_id,
                         journal_stream_line_cb cb, void *userdata);
-/* Feed n bytes. Returns 0, or a negative errno: -EBADMSG for a broken header (journald closes
- * the stream), the callback's error, -ENOMEM. Errors are sticky. */
+/* Feed n bytes (the line buffer grows as a pending line needs it). Returns 0, or a negative
+ * errno: -EBADMSG for a broken header (journald closes the stream), the callback's error,
+ * -ENOMEM. Errors are sticky. */
 int journal_stream_feed(JournalStream *s, const void *data, size_t n);
 /* The peer's pid changed (SCM_CREDENTIALS): flush a partial line as PID_CHANGE. */
 int journal_stream_pid_change(JournalStream *s);

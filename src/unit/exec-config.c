@@ -107,18 +107,35 @@ void kill_context_init(KillContext *c) {
 }
 
 void cgroup_context_init(CGroupContext *c) {
-        *c = (CGroupContext){0};
-        c->cpu_weight = c->startup_cpu_weight = CGROUP_WEIGHT_INVALID;
-        c->cpu_shares = c->startup_cpu_shares = CGROUP_WEIGHT_INVALID;
-        c->io_weight = c->startup_io_weight = CGROUP_WEIGHT_INVALID;
-        c->blockio_weight = c->startup_blockio_weight = CGROUP_WEIGHT_INVALID;
-        c->cpu_quota_per_sec_usec = USEC_INFINITY;
-        c->cpu_quota_period_usec = USEC_INFINITY;
-        c->memory_high = c->memory_max = c->memory_swap_max = c->memory_limit = CGROUP_LIMIT_MAX;
-        c->tasks_max = UINT64_MAX;
-        c->tasks_max_set = false;
-        /* the system manager's DefaultCPUAccounting=, DefaultMemoryAccounting=, DefaultTasksAccounting= */
-        c->cpu_accounting = c->memory_accounting = c->tasks_accounting = true;
+        *c = *cgroup_context_default();
+}
+
+const CGroupContext *cgroup_context_default(void) {
+        static const CGroupContext d = {
+                .cpu_weight = CGROUP_WEIGHT_INVALID, .startup_cpu_weight = CGROUP_WEIGHT_INVALID,
+                .cpu_shares = CGROUP_WEIGHT_INVALID, .startup_cpu_shares = CGROUP_WEIGHT_INVALID,
+                .io_weight = CGROUP_WEIGHT_INVALID, .startup_io_weight = CGROUP_WEIGHT_INVALID,
+                .blockio_weight = CGROUP_WEIGHT_INVALID, .startup_blockio_weight = CGROUP_WEIGHT_INVALID,
+                .cpu_quota_per_sec_usec = USEC_INFINITY, .cpu_quota_period_usec = USEC_INFINITY,
+                .memory_high = CGROUP_LIMIT_MAX, .memory_max = CGROUP_LIMIT_MAX,
+                .memory_swap_max = CGROUP_LIMIT_MAX, .memory_limit = CGROUP_LIMIT_MAX,
+                .tasks_max = UINT64_MAX,
+                /* the system manager's DefaultCPUAccounting=, DefaultMemoryAccounting=, DefaultTasksAccounting= */
+                .cpu_accounting = true, .memory_accounting = true, .tasks_accounting = true,
+        };
+        return &d;
+}
+
+CGroupContext *cgroup_context_new(void) {
+        CGroupContext *c = malloc(sizeof *c);
+        if (c) cgroup_context_init(c);
+        return c;
+}
+
+void cgroup_context_free(CGroupContext *c) {
+        if (!c) return;
+        cgroup_context_done(c);
+        free(c);
 }
 
 void cgroup_context_done(CGroupContext *c) {

@@ -209,6 +209,11 @@ typedef struct CGroupContext {
 } CGroupContext;
 void cgroup_context_init(CGroupContext *c);
 void cgroup_context_done(CGroupContext *c);
+/* A unit keeps a CGroupContext only once a resource-control setting is made (most never do);
+ * until then these defaults apply. */
+const CGroupContext *cgroup_context_default(void);
+CGroupContext *cgroup_context_new(void);          /* initialised; NULL on ENOMEM */
+void cgroup_context_free(CGroupContext *c);
 /* Resource-control settings implied by exec settings (PrivateDevices= → DevicePolicy=closed,
  * ProtectClock= → DeviceAllow=char-rtc r), as unit_patch_contexts() of 252. */
 int cgroup_context_patch(CGroupContext *cc, const ExecContext *ec);
@@ -217,7 +222,8 @@ int cgroup_context_patch(CGroupContext *cc, const ExecContext *ec);
 #include "base/util.h"
 int exec_context_show(const ExecContext *c, Buf *out);
 int kill_context_show(const KillContext *c, Buf *out);
-int cgroup_context_show(const CGroupContext *c, Buf *out);
+/* slice: the unit's slice (Slice= or the default one), printed as Slice=; NULL: none */
+int cgroup_context_show(const CGroupContext *c, const char *slice, Buf *out);
 const char *tinysd_capability_name(int cap);   /* "cap_chown" */
 
 /* Directive tables for the exec/kill/cgroup groups (exec-directives.c); section NULL: they apply

@@ -432,8 +432,8 @@ static int put_prefixes(Buf *o, const char *name, char *const *l) {
 }
 
 /* What an inactive unit shows for the runtime cgroup properties. */
-static int put_cgroup_runtime(Buf *o, const CGroupContext *c) {
-        int r = c->slice ? buf_printf(o, "Slice=%s\n", c->slice) : 0;
+static int put_cgroup_runtime(Buf *o, const char *slice) {
+        int r = slice ? buf_printf(o, "Slice=%s\n", slice) : 0;
         if (r >= 0) r = buf_puts(o, "ControlGroup=\nControlGroupId=0\nMemoryCurrent=[not set]\nMemoryAvailable=infinity\n"
                                     "CPUUsageNSec=[not set]\nEffectiveCPUs=\nEffectiveMemoryNodes=\nTasksCurrent=[not set]\n"
                                     "IPIngressBytes=[no data]\nIPIngressPackets=[no data]\nIPEgressBytes=[no data]\n"
@@ -445,8 +445,8 @@ static int put_cgroup_runtime(Buf *o, const CGroupContext *c) {
 
 static const char *const all_controllers = "cpu cpuset io memory pids";
 
-int cgroup_context_show(const CGroupContext *c, Buf *o) {
-        int r = put_cgroup_runtime(o, c);
+int cgroup_context_show(const CGroupContext *c, const char *slice, Buf *o) {
+        int r = put_cgroup_runtime(o, slice);
         if (r >= 0) r = buf_printf(o, "Delegate=%s\n", yesno(c->delegate));
         if (r >= 0) {   /* Delegate=yes without a list delegates every controller the system has */
                 if (c->delegate && !c->delegate_controllers) r = buf_printf(o, "DelegateControllers=%s\n", all_controllers);

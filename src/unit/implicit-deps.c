@@ -60,7 +60,8 @@ static int add_exec_dependencies(Unit *u, const ExecContext *c) {
 }
 
 /* system.slice, or system-PREFIX.slice for instances of templates (systemd's default slice). */
-static int add_slice(Unit *u, CGroupContext *cg) {
+static int add_slice(Unit *u) {
+        const CGroupContext *cg = unit_cgroup_context(u);
         _cleanup_free_ char *slice = NULL;
         if (cg->slice) {
                 if (!(slice = strdup(cg->slice))) return -ENOMEM;
@@ -72,11 +73,9 @@ static int add_slice(Unit *u, CGroupContext *cg) {
                 if (!esc || !(slice = strjoin("system-", esc, ".slice"))) return -ENOMEM;
         } else if (!(slice = strdup("system.slice")))
                 return -ENOMEM;
+        /* InSlice= also keeps the default for Slice= (unit_slice()) */
         int r = add2(u, UNIT_AFTER, UNIT_REQUIRES, slice);
-        if (r >= 0) r = add(u, UNIT_IN_SLICE, slice);
-        /* record the default, so Slice= shows it as systemd does */
-        if (r >= 0 && !cg->slice) cg->slice = TAKE_PTR(slice);
-        return r;
+        return r < 0 ? r : add(u, UNIT_IN_SLICE, slice);
 }
 
 static int add_default_sysinit_shutdown(Unit *u) {
@@ -87,7 +86,7 @@ static int add_default_sysinit_shutdown(Unit *u) {
 static int service_deps(Unit *u) {
         ServiceConfig *s = u->service;
         int r = add_exec_dependencies(u, &s->exec);
-        if (r >= 0) r = add_slice(u, &s->cgroup);
+        if (r >= 0) r = add_slice(u);
         if (r >= 0 && u->unit.default_dependencies) {
                 r = add(u, UNIT_AFTER, BASIC_TARGET);
                 if (r >= 0) r = add_default_sysinit_shutdown(u);
@@ -105,7 +104,7 @@ static int trigger_name(const Unit *u, const char *configured, char **ret) {
 
 static int socket_deps(Unit *u) {
         int r = add_exec_dependencies(u, &u->socket->exec);
-        if (r >= 0) r = add_slice(u, &u->socket->cgroup);
+        if (r >= 0) r = add_slice(u);
         if (r >= 0 && u->unit.default_dependencies) {
                 r = add(u, UNIT_BEFORE, "sockets.target");
                 if (r >= 0) r = add_default_sysinit_shutdown(u);
@@ -160,7 +159,9 @@ int unit_add_implicit_dependencies(Loader *l, Unit *u) {
         (void)l;
         ExecContext *ec = unit_exec_context(u);
         if (ec) exec_context_patch(ec);
-        if (ec && unit_cgroup_context(u)) cgroup_context_patch(unit_cgroup_context(u), ec);
+        CGroupContext *cc = NULL;
+        if (ec && (ec->private_devices || ec->protect_clock) && unit_cgroup_context_get(u, &cc) >= 0 && cc)
+                cgroup_context_patch(cc, ec);
         int r = type_deps(u);
         /* Every path lies on the root file system, which is always mounted — in a container too —
          * so RequiresMountsFor= orders after -.mount as systemd does. Other mount units do not

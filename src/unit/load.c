@@ -49,19 +49,25 @@ static const char *type_section(UnitType t) {
         return names[t];
 }
 
-static void *directive_data(Unit *u, const Directive *d) {
+static int directive_data(Unit *u, const Directive *d, void **ret) {
         char *base = NULL;
+        CGroupContext *cg;
+        int r;
         switch (d->base) {
         case BASE_UNIT: base = (char *)u; break;
         case BASE_EXEC: base = (char *)unit_exec_context(u); break;
         case BASE_KILL: base = (char *)unit_kill_context(u); break;
-        case BASE_CGROUP: base = (char *)unit_cgroup_context(u); break;
+        case BASE_CGROUP:   /* made on the first resource-control setting */
+                if ((r = unit_cgroup_context_get(u, &cg)) < 0) return r;
+                base = (char *)cg;
+                break;
         case BASE_TYPE:
                 base = u->service ? (char *)u->service : u->socket ? (char *)u->socket :
                        u->timer ? (char *)u->timer : u->path ? (char *)u->path : NULL;
                 break;
         }
-        return base ? base + d->offset : NULL;
+        *ret = base ? base + d->offset : NULL;
+        return 0;
 }
 
 static int dispatch_item(const ConfigItem *it, void *userdata) {
@@ -73,7 +79,9 @@ static int dispatch_item(const ConfigItem *it, void *userdata) {
                 section_has_table = true;
                 const Directive *d = directive_lookup((*t)->directives, it->key);
                 if (!d) continue;
-                void *data = directive_data(u, d);
+                void *data;
+                int r = directive_data(u, d, &data);
+                if (r < 0) return r;
                 if (!data && d->base != BASE_UNIT) return 0; /* recognised; this type keeps no state for it */
                 return d->parse(it, u, d->ltype, data);
         }

@@ -104,7 +104,6 @@ ServiceConfig *service_config_new(void) {
         exec_context_init(&s->exec);
         s->exec.keyring_mode = EXEC_KEYRING_PRIVATE;  /* service_init() of 252 */
         kill_context_init(&s->kill);
-        cgroup_context_init(&s->cgroup);
         return s;
 }
 
@@ -117,7 +116,7 @@ void service_config_free(ServiceConfig *s) {
         free(s->usb_function_descriptors);
         free(s->usb_function_strings);
         exec_context_done(&s->exec);
-        cgroup_context_done(&s->cgroup);
+        cgroup_context_free(s->cgroup);
         free(s);
 }
 
@@ -131,7 +130,7 @@ void service_apply_defaults(Unit *u) {
         if (s->notify_access == NOTIFY_NONE &&
             (s->type == SERVICE_NOTIFY || s->watchdog_usec > 0 || s->file_descriptor_store_max > 0))
                 s->notify_access = NOTIFY_MAIN;
-        if (s->oom_policy < 0) s->oom_policy = s->cgroup.delegate ? OOM_CONTINUE : OOM_STOP;  /* DefaultOOMPolicy=stop */
+        if (s->oom_policy < 0) s->oom_policy = s->cgroup && s->cgroup->delegate ? OOM_CONTINUE : OOM_STOP;  /* DefaultOOMPolicy=stop */
         /* service_fix_stdio(): inherit stdout becomes DefaultStandardOutput=journal unless stdin
          * is a terminal or socket (stderr keeps inheriting, DefaultStandardError=inherit). */
         ExecContext *c = &s->exec;

@@ -86,7 +86,7 @@ typedef struct ServiceConfig {
         OOMPolicy oom_policy;         /* _OOM_POLICY_INVALID until service_apply_defaults() */
         ExecContext exec;
         KillContext kill;
-        CGroupContext cgroup;
+        CGroupContext *cgroup;        /* NULL until a resource-control setting: cgroup_context_default() */
 } ServiceConfig;
 ServiceConfig *service_config_new(void);
 void service_config_free(ServiceConfig *s);

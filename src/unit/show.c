@@ -61,8 +61,8 @@ int unit_show(const Loader *l, Unit *u, Buf *out) {
                 else if (u->timer) r = timer_config_show(u, out);
                 else if (u->path) r = path_config_show(u, out);
                 /* systemd's order: resource control, then exec, then kill */
-                CGroupContext *cc = unit_cgroup_context(u);
-                if (r >= 0 && cc) r = cgroup_context_show(cc, out);
+                const CGroupContext *cc = unit_cgroup_context(u);
+                if (r >= 0 && cc) r = cgroup_context_show(cc, unit_slice(u), out);
                 ExecContext *ec = unit_exec_context(u);
                 if (r >= 0 && ec) r = exec_context_show(ec, out);
                 KillContext *kc = unit_kill_context(u);

@@ -255,7 +255,6 @@ SocketConfig *socket_config_new(void) {
         c->trigger_limit_burst = UINT_MAX;
         exec_context_init(&c->exec);
         kill_context_init(&c->kill);
-        cgroup_context_init(&c->cgroup);
         return c;
 }
 
@@ -275,7 +274,7 @@ void socket_config_free(SocketConfig *c) {
         strv_free(c->symlinks);
         free(c->fdname);
         exec_context_done(&c->exec);
-        cgroup_context_done(&c->cgroup);
+        cgroup_context_free(c->cgroup);
         free(c);
 }
 

@@ -116,7 +116,7 @@ typedef struct SocketConfig {
         unsigned trigger_limit_burst;   /* UINT_MAX until defaults apply */
         ExecContext exec;
         KillContext kill;
-        CGroupContext cgroup;
+        CGroupContext *cgroup;      /* NULL until a resource-control setting: cgroup_context_default() */
 } SocketConfig;
 SocketConfig *socket_config_new(void);
 void socket_config_free(SocketConfig *c);

@@ -97,10 +97,28 @@ KillContext *unit_kill_context(Unit *u) {
         return NULL;
 }
 
-CGroupContext *unit_cgroup_context(Unit *u) {
+static CGroupContext **cgroup_slot(const Unit *u) {
         if (u->service) return &u->service->cgroup;
         if (u->socket) return &u->socket->cgroup;
         return NULL;
+}
+
+const CGroupContext *unit_cgroup_context(const Unit *u) {
+        CGroupContext **p = cgroup_slot(u);
+        return !p ? NULL : *p ? *p : cgroup_context_default();
+}
+
+int unit_cgroup_context_get(Unit *u, CGroupContext **ret) {
+        CGroupContext **p = cgroup_slot(u);
+        if (p && !*p && !(*p = cgroup_context_new())) return -ENOMEM;
+        *ret = p ? *p : NULL;
+        return 0;
+}
+
+const char *unit_slice(const Unit *u) {
+        const CGroupContext *c = unit_cgroup_context(u);
+        if (c && c->slice) return c->slice;
+        return u->unit.deps[UNIT_IN_SLICE] ? u->unit.deps[UNIT_IN_SLICE][0] : NULL;
 }
 
 int unit_add_dependency_name(Unit *u, UnitDependency d, const char *name) {

@@ -205,7 +205,13 @@ void unit_free(Unit *u);
 /* The exec, kill and cgroup contexts of the unit's type, or NULL if it has none. */
 ExecContext *unit_exec_context(Unit *u);
 KillContext *unit_kill_context(Unit *u);
-CGroupContext *unit_cgroup_context(Unit *u);
+/* The resource-control settings of a service or socket (its own or cgroup_context_default()). */
+const CGroupContext *unit_cgroup_context(const Unit *u);
+/* The unit's own CGroupContext, made on first use (for the parsers); *ret NULL for types
+ * without one. Returns 0 or -ENOMEM. */
+int unit_cgroup_context_get(Unit *u, CGroupContext **ret);
+/* The slice the unit is in: Slice=, or the default recorded as its InSlice= dependency. */
+const char *unit_slice(const Unit *u);
 /* Add a dependency by name (deduplicated). */
 int unit_add_dependency_name(Unit *u, UnitDependency d, const char *name);
 bool unit_has_dependency(const Unit *u, UnitDependency d, const char *name);

@@ -47,7 +47,7 @@ static void check_invalid(const char *line, const char *msg, bool fatal) {
 
 static char *show(Unit *u) {
         Buf b = {0};
-        assert_true(cgroup_context_show(unit_cgroup_context(u), &b) >= 0);
+        assert_true(cgroup_context_show(unit_cgroup_context(u), unit_slice(u), &b) >= 0);
         assert_true(exec_context_show(unit_exec_context(u), &b) >= 0);
         assert_true(kill_context_show(unit_kill_context(u), &b) >= 0);
         return buf_steal(&b);
@@ -394,7 +394,7 @@ static void test_resource_control(void **state) {
         Unit *u = load_text("Slice=foo.slice\nCPUWeight=idle\nIOWeight=500\nCPUQuota=20%\nMemoryMax=1G\nMemoryHigh=infinity\n"
                             "TasksMax=infinity\nDelegate=cpu memory\nIPAddressDeny=any\nIPAddressAllow=10.1.2.3/8 ::1\n"
                             "DeviceAllow=/dev/null rw\nDevicePolicy=strict\nManagedOOMSwap=kill\nIODeviceWeight=/dev/sda 100\n");
-        CGroupContext *cg = unit_cgroup_context(u);
+        const CGroupContext *cg = unit_cgroup_context(u);
         assert_quiet();
         assert_string_equal(cg->slice, "foo.slice");
         assert_true(cg->cpu_weight == 0);

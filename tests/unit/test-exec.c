@@ -186,12 +186,39 @@ static void test_kill_and_cgroup(void **state) {
         assert_int_equal(k->kill_mode, KILL_MIXED);
         assert_int_equal(k->kill_signal, SIGQUIT);
         assert_false(k->send_sigkill);
-        CGroupContext *cg = unit_cgroup_context(u);
+        const CGroupContext *cg = unit_cgroup_context(u);
         assert_true(cg->memory_max == UINT64_C(1) << 30);
         assert_true(cg->cpu_quota_per_sec_usec == 200000);
         assert_true(cg->tasks_max_set && cg->tasks_max == UINT64_MAX);
-        assert_string_equal(cg->slice, "system.slice");  /* not a .slice name: ignored, the default stays */
+        assert_null(cg->slice);  /* not a .slice name: ignored, the default stays */
+        assert_string_equal(unit_slice(u), "system.slice");
         Buf b = {0};
+        assert_true(cgroup_context_show(cg, unit_slice(u), &b) >= 0);
+        assert_non_null(strstr(b.s, "Slice=system.slice\nControlGroup=\n"));
+        assert_non_null(strstr(b.s, "\nMemoryMax=1073741824\n"));
+        buf_free(&b);
+        unit_free(u);
+        /* no resource-control setting: no context of its own, the defaults show */
+        u = load("plain.service", "[Service]\nExecStart=/bin/true\nPrivateTmp=yes\n");
+        assert_ptr_equal(unit_cgroup_context(u), cgroup_context_default());
+        assert_null(u->service->cgroup);
+        CGroupContext *fresh = cgroup_context_new();
+        Buf b1 = {0}, b2 = {0};
+        assert_true(cgroup_context_show(fresh, "system.slice", &b1) >= 0);
+        assert_true(cgroup_context_show(unit_cgroup_context(u), unit_slice(u), &b2) >= 0);
+        assert_string_equal(b1.s, b2.s);
+        buf_free(&b1);
+        buf_free(&b2);
+        cgroup_context_free(fresh);
+        unit_free(u);
+        u = load("clock.service", "[Service]\nExecStart=/bin/true\nProtectClock=yes\nPrivateDevices=yes\n");
+        assert_non_null(u->service->cgroup);   /* implied DeviceAllow= and DevicePolicy= */
+        assert_int_equal(u->service->cgroup->device_policy, 1);
+        assert_true(strv_contains(u->service->cgroup->device_allow, "char-rtc r"));
+        unit_free(u);
+        u = load("k.service", "[Service]\nExecStart=/bin/true\nKillMode=mixed\nKillSignal=SIGQUIT\n"
+                              "SendSIGKILL=no\n");
+        k = unit_kill_context(u);
         kill_context_show(k, &b);
         assert_non_null(strstr(b.s, "KillMode=mixed\nKillSignal=3\n"));
         buf_free(&b);

@@ -224,6 +224,58 @@ static void test_preset_and_pid_change(void **state) {
         assert_null(journal_line_break_to_string(JOURNAL_LINE_BREAK_NEWLINE));
 }
 
+/* The line buffer: none while nothing is pending, grown to the longest pending line (never past
+ * line_max + 1), and a long line's buffer freed once the line is out. */
+static void test_buffer(void **state) {
+        (void) state;
+        JournalStreamHeader h = { .priority = LOG_INFO };
+        JournalStream s;
+        Lines l = {};
+        char big[300];
+
+        assert_int_equal(journal_stream_init(&s, 100, &h, false, on_line, &l), 0);
+        assert_null(s.buf);
+        assert_int_equal(journal_stream_feed(&s, "\n", 1), 0);  /* an empty line needs none */
+        assert_null(s.buf);
+        assert_int_equal(journal_stream_feed(&s, "ab", 2), 0);
+        assert_non_null(s.buf);
+        assert_true(s.cap >= 3 && s.cap <= JOURNAL_STREAM_BUF_KEEP);
+        assert_int_equal(journal_stream_feed(&s, "c\n", 2), 0);
+        assert_non_null(s.buf);  /* a small one stays */
+        memset(big, 'q', sizeof big);
+        for (size_t i = 0; i < sizeof big; i++) {
+                assert_int_equal(journal_stream_feed(&s, big + i, 1), 0);
+                assert_true(s.cap <= 101);
+        }
+        assert_int_equal(journal_stream_end(&s), 0);
+        assert_int_equal(l.n, 4);  /* abc, then 3 x 100: nothing dropped, nothing left at the end */
+        assert_int_equal(strlen(text(&l)), strlen("6|nl|abc\n") + 3 * (strlen("6|line-max|\n") + 100));
+        journal_stream_done(&s);
+        buf_free(&l.text);
+        l = (Lines) {};
+
+        Buf in = {};
+        for (size_t i = 0; i < 5000; i++)
+                buf_putc(&in, 'z');
+        buf_puts(&in, "\nend");
+        assert_int_equal(journal_stream_init(&s, 0, &h, false, on_line, &l), 0);
+        assert_int_equal(journal_stream_feed(&s, in.s, in.len), 0);
+        assert_int_equal(l.n, 1);
+        assert_true(s.cap > 5000 && s.len == 3);  /* "end" is pending */
+        assert_int_equal(journal_stream_feed(&s, "\n", 1), 0);
+        assert_null(s.buf);
+        assert_int_equal(journal_stream_feed(&s, in.s, 4000), 0);
+        assert_true(s.cap > 4000 && s.cap <= JOURNAL_STREAM_LINE_MAX_DEFAULT + 1);
+        assert_int_equal(journal_stream_pid_change(&s), 0);
+        assert_null(s.buf);
+        assert_int_equal(journal_stream_end(&s), 0);
+        assert_int_equal(l.n, 3);
+        assert_int_equal(strlen(text(&l)), 2 * strlen("6|nl|\n") + strlen("6|pid-change|\n") + 5000 + 3 + 4000);
+        journal_stream_done(&s);
+        buf_free(&l.text);
+        buf_free(&in);
+}
+
 static int fail_line(const char *line, size_t len, int priority, JournalLineBreak lb, void *userdata) {
         (void) line; (void) len; (void) priority; (void) lb; (void) userdata;
         return -ECANCELED;
@@ -288,6 +340,7 @@ int main(void) {
                 cmocka_unit_test(test_lines),
                 cmocka_unit_test(test_line_max),
                 cmocka_unit_test(test_preset_and_pid_change),
+                cmocka_unit_test(test_buffer),
                 cmocka_unit_test(test_callback_error),
                 cmocka_unit_test(test_systemd_cat),
         };
