@@ -420,7 +420,9 @@ def test_hostile_clients_degrade_only_themselves(boot, tinysd):
     c.wait_for(r"Reached target .*Multi-User")
     p = c.exec([PYTHON, "/var/lib/hostile.py"], timeout=30)
     assert p.returncode == 0 and p.stdout.startswith("sent "), p.stderr
-    assert c.output().count("Too many stdout streams, refusing connection.") == 1
+    # said once per time the limit is hit: once, or twice when the garbage stream was closed (room
+    # for one more) while refused connections were still waiting to be accepted
+    assert c.output().count("Too many stdout streams, refusing connection.") in (1, 2), c.output()
     assert c.exec([LOGGER, "-t", "fine", "after the attack"]).returncode == 0
     c.wait_for(r"fine\[\d+\]: after the attack")
     assert messages(wait_entries(c, tinysd, lambda es: len(es) == 1, "-t", "fine")) == ["after the attack"]
