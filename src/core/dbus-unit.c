@@ -546,6 +546,9 @@ static int g_svc_pid_file(BusMessage *m, void *o) { ServiceConfig *c = scfg(o); 
 static int g_svc_notify_access(BusMessage *m, void *o) { ServiceConfig *c = scfg(o); return bus_append_string(m, c ? notify_access_to_string(c->notify_access) : "none"); }
 #define SVC_USEC(fn, field, def) static int fn(BusMessage *m, void *o) { ServiceConfig *c = scfg(o); return bus_append_u64(m, c ? c->field : def); }
 SVC_USEC(g_svc_restart_usec, restart_usec, 100 * USEC_PER_MSEC)
+SVC_USEC(g_svc_restart_max_delay, restart_max_delay_usec, USEC_INFINITY)
+static int g_svc_restart_steps(BusMessage *m, void *o) { ServiceConfig *c = scfg(o); return bus_append_u32(m, c ? c->restart_steps : 0); }
+static int g_svc_restart_next(BusMessage *m, void *o) { return bus_append_u64(m, scfg(o) ? service_restart_usec_next_runtime(U(o)) : 100 * USEC_PER_MSEC); }
 SVC_USEC(g_svc_timeout_start, timeout_start_usec, 90 * USEC_PER_SEC)
 SVC_USEC(g_svc_timeout_stop, timeout_stop_usec, 90 * USEC_PER_SEC)
 SVC_USEC(g_svc_timeout_abort, timeout_abort_usec, 90 * USEC_PER_SEC)
@@ -581,6 +584,10 @@ static const BusProperty service_properties[] = {
         { "PIDFile", "s", g_svc_pid_file },
         { "NotifyAccess", "s", g_svc_notify_access },
         { "RestartUSec", "t", g_svc_restart_usec },
+        /* systemd 254's, in its order */
+        { "RestartSteps", "u", g_svc_restart_steps },
+        { "RestartMaxDelayUSec", "t", g_svc_restart_max_delay },
+        { "RestartUSecNext", "t", g_svc_restart_next },
         { "TimeoutStartUSec", "t", g_svc_timeout_start },
         { "TimeoutStopUSec", "t", g_svc_timeout_stop },
         { "TimeoutAbortUSec", "t", g_svc_timeout_abort },

@@ -153,7 +153,9 @@ typedef struct ServiceRuntime {
         pid_t exec_main_pid;                   /* the last main process (ExecMainPID=) */
         DualTimestamp exec_main_start, exec_main_exit;
         bool forbid_restart, reload_pending_ready;
-        unsigned n_restarts;
+        unsigned n_restarts;                  /* restart jobs queued (NRestarts=) */
+        bool flush_n_restarts;                /* stopped for good: the next start resets n_restarts */
+        bool restart_queued;                  /* n_restarts counts a restart that has not started yet */
         char *status_text;
         int status_errno;
         int *fd_store; char **fd_store_names; size_t n_fd_store;
@@ -308,6 +310,8 @@ struct NotifyMessage;
 void service_notify_message(MUnit *u, pid_t pid, const struct NotifyMessage *msg, const int *fds, size_t n_fds);
 void service_orphan_exited(MUnit *u, pid_t pid);
 void service_reset_failed(MUnit *u);
+/* RestartUSecNext=: the delay before the next automatic restart (systemd 254). */
+usec_t service_restart_usec_next_runtime(const MUnit *u);
 void service_start_limit_hit(MUnit *u);
 
 /* log-stream.c: service output captured through PID 1 (StandardOutput=journal, the default). */

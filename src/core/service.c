@@ -111,6 +111,18 @@ static void arm_timer(MUnit *u, usec_t timeout) {
         event_source_set_time(s->timer, when);
 }
 
+/* The restart delay: unlike a timeout, 0 (RestartSec=0) is "at once", not "never". */
+static void arm_restart_timer(MUnit *u, usec_t delay) {
+        arm_timer(u, delay == 0 ? 1 : delay);
+}
+
+/* systemd 254 counts a restart when its job is queued (n_restarts, at the end of the delay), so
+ * until then the next restart is one more than the counter says. */
+usec_t service_restart_usec_next_runtime(const MUnit *u) {
+        unsigned n = u->svc.n_restarts + (u->svc.restart_queued ? 0 : 1);
+        return service_restart_usec_next(u->cfg->service, n);
+}
+
 static usec_t stop_timeout(MUnit *u) {
         usec_t t = cfg(u)->timeout_stop_usec;
         if (u->m->shutting_down && u->m->set.shutdown_timeout != USEC_INFINITY) {
@@ -233,12 +245,17 @@ static void enter_dead(MUnit *u, ServiceResult f, bool allow_restart) {
         s->main_pid = s->control_pid = 0;
         if (s->result != SERVICE_SUCCESS)
                 log_warning("%s: Failed with result '%s'.", u->id, service_result_to_string(s->result));
+        s->restart_queued = false;
         if (allow_restart && should_restart(u)) {
-                s->n_restarts++;
+                usec_t delay = service_restart_usec_next_runtime(u);
+                char buf[FORMAT_TIMESPAN_MAX];
+                log_debug("%s: Next restart interval calculated as: %s", u->id, format_timespan(buf, sizeof buf, delay, 0));
                 set_state(u, SERVICE_AUTO_RESTART);
-                arm_timer(u, cfg(u)->restart_usec);
+                arm_restart_timer(u, delay);
                 return;
         }
+        /* not restarting: NRestarts= stays visible until the next start (252's flush_n_restarts) */
+        s->flush_n_restarts = true;
         if (cfg(u)->exec.runtime_directory_preserve_mode == 0 ||
             (cfg(u)->exec.runtime_directory_preserve_mode == 2 && !allow_restart))
                 munit_remove_runtime_directories(u);
@@ -407,6 +424,11 @@ int service_start(MUnit *u) {
                 if (state_to_active(st) == UNIT_DEACTIVATING) return -EAGAIN;
                 return 0;
         }
+        if (s->flush_n_restarts) {
+                s->n_restarts = 0;
+                s->flush_n_restarts = false;
+        }
+        s->restart_queued = false;
         s->result = s->reload_result = SERVICE_SUCCESS;
         s->main_exit_code = s->main_exit_status = 0;
         s->forbid_restart = false;
@@ -490,6 +512,7 @@ void service_reset_failed(MUnit *u) {
                 set_state(u, SERVICE_DEAD);
         }
         u->svc.n_restarts = 0;
+        u->svc.flush_n_restarts = false;
 }
 
 /* ---- events ---- */
@@ -790,6 +813,10 @@ static int on_timer(EventSource *src, usec_t now, void *userdata) {
                 enter_dead(u, SERVICE_FAILURE_TIMEOUT, true);
                 return 0;
         case SERVICE_AUTO_RESTART: {
+                /* counted when the job is queued, as systemd does */
+                s->n_restarts++;
+                s->flush_n_restarts = false;
+                s->restart_queued = true;
                 log_info("%s: Scheduled restart job, restart counter is at %u.", u->id, s->n_restarts);
                 /* The start job of a unit that failed while starting is still running: restart
                  * under it; otherwise a new start job, which shows "Started" again. */
@@ -797,7 +824,10 @@ static int on_timer(EventSource *src, usec_t now, void *userdata) {
                                                                                                 : manager_add_job(u->m, JOB_START, u, JOB_REPLACE, NULL);
                 if (r < 0 && r != -ECANCELED) {
                         log_warning("%s: Failed to schedule restart job: %s", u->id, strerror(-r));
-                        if (s->state == SERVICE_AUTO_RESTART) enter_dead(u, SERVICE_SUCCESS, false);
+                        if (s->state == SERVICE_AUTO_RESTART) {
+                                s->n_restarts--;  /* no job: not a restart */
+                                enter_dead(u, SERVICE_SUCCESS, false);
+                        }
                 }
                 return 0;
         }

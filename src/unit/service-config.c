@@ -3,6 +3,7 @@
  * once all files are parsed (service_add_extras()) and the load-time checks (service_verify()). */
 #include "base/log.h"
 #include "base/strv.h"
+#include "unit/restart-delay.h"
 #include "unit/unit.h"
 
 /* notify-reload is 253+: its slot stays NULL so that 252's "Failed to parse" results. */
@@ -99,6 +100,7 @@ ServiceConfig *service_config_new(void) {
         s->timeout_stop_usec = 90 * USEC_PER_SEC;    /* DefaultTimeoutStopSec= */
         s->restart_usec = 100 * USEC_PER_MSEC;       /* DefaultRestartSec= */
         s->runtime_max_usec = USEC_INFINITY;
+        s->restart_max_delay_usec = USEC_INFINITY;
         s->guess_main_pid = true;
         s->oom_policy = _OOM_POLICY_INVALID;
         exec_context_init(&s->exec);
@@ -170,8 +172,25 @@ static int verify_commands(const Unit *u) {
         return 0;
 }
 
+/* systemd 254's checks (252 knows neither setting): warnings only. */
+static void verify_restart_steps(const Unit *u, ServiceConfig *s) {
+        if (s->restart_max_delay_usec == USEC_INFINITY && s->restart_steps > 0)
+                log_warning("%s: Service has RestartSteps= but no RestartMaxDelaySec= setting. Ignoring.", u->id);
+        if (s->restart_max_delay_usec != USEC_INFINITY && s->restart_steps == 0)
+                log_warning("%s: Service has RestartMaxDelaySec= but no RestartSteps= setting. Ignoring.", u->id);
+        if (s->restart_max_delay_usec < s->restart_usec) {
+                log_warning("%s: RestartMaxDelaySec= has a value smaller than RestartSec=, resetting RestartSec= to RestartMaxDelaySec=.",
+                            u->id);
+                s->restart_usec = s->restart_max_delay_usec;
+        }
+}
+
+usec_t service_restart_usec_next(const ServiceConfig *s, unsigned n_restart) {
+        return restart_delay_next(s->restart_usec, s->restart_steps, s->restart_max_delay_usec, n_restart);
+}
+
 int service_verify(Unit *u) {
-        const ServiceConfig *s = u->service;
+        ServiceConfig *s = u->service;
         if (!s) return 0;
         int r = verify_commands(u);
         if (r < 0) return r;
@@ -203,5 +222,6 @@ int service_verify(Unit *u) {
                 log_warning("%s: RuntimeMaxSec= has no effect in combination with Type=oneshot. Ignoring.", u->id);
         if (s->runtime_max_usec == USEC_INFINITY && s->runtime_rand_extra_usec != 0)
                 log_warning("%s: Service has RuntimeRandomizedExtraSec= setting, but no RuntimeMaxSec=. Ignoring.", u->id);
+        verify_restart_steps(u, s);
         return 0;
 }

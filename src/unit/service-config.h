@@ -60,7 +60,8 @@ int exit_status_from_string(const char *s);
 /* The name of an exit status (SUCCESS, FAILURE, EXEC, EXCEPTION ...), or NULL: 252's EXIT_STATUS_FULL. */
 const char *exit_status_to_string(int status);
 
-/* Every [Service] setting of systemd.service(5) as of systemd 252. */
+/* Every [Service] setting of systemd.service(5) as of systemd 252, plus systemd 254's
+ * RestartSteps= and RestartMaxDelaySec=. */
 typedef struct ServiceConfig {
         ServiceType type;             /* _SERVICE_TYPE_INVALID until service_apply_defaults() */
         ServiceExitType exit_type;
@@ -71,6 +72,8 @@ typedef struct ServiceConfig {
         bool non_blocking;            /* NonBlocking= (shown with the exec properties) */
         char *pid_file;
         usec_t restart_usec;
+        unsigned restart_steps;       /* RestartSteps= (254): 0 = off */
+        usec_t restart_max_delay_usec; /* RestartMaxDelaySec= (254): infinity = off */
         usec_t timeout_start_usec, timeout_stop_usec, timeout_abort_usec, runtime_max_usec;
         bool timeout_abort_set;
         bool start_timeout_defined;   /* TimeoutStartSec=/TimeoutSec= given: oneshot keeps it */
@@ -98,7 +101,11 @@ struct Unit;
  * stdout to the journal (systemd 252's service_add_extras()). */
 void service_apply_defaults(struct Unit *u);
 /* 252's service_verify(): logs "UNIT: Service has ... Refusing." and returns -ENOEXEC (the unit
- * is then bad-setting), or warns and returns 0. */
+ * is then bad-setting), or warns and returns 0. Also 254's checks of RestartSteps= and
+ * RestartMaxDelaySec=: a maximum below RestartSec= lowers RestartSec= to it. */
 int service_verify(struct Unit *u);
 /* systemctl show lines of org.freedesktop.systemd1.Service's own properties, in 252's order. */
 int service_config_show(const struct Unit *u, Buf *out);
+/* The delay before restart number n_restart (1 = the first) with RestartSec=, RestartSteps= and
+ * RestartMaxDelaySec= (systemd 254's service_restart_usec_next(), see unit/restart-delay.h). */
+usec_t service_restart_usec_next(const ServiceConfig *s, unsigned n_restart);

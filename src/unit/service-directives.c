@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
-/* The [Service] directive table: exactly systemd 252's keys (no RestartSteps=, OpenFile=,
- * ReloadSignal=: those are later and stay "Unknown key"), with 252's messages and fatality. */
+/* The [Service] directive table: systemd 252's keys with 252's messages and fatality, plus
+ * systemd 254's RestartSteps= and RestartMaxDelaySec= (a documented deviation: 252 warns
+ * "Unknown key" for them). Other later keys (OpenFile=, ReloadSignal=, ...) stay unknown. */
 #include <stddef.h>
 #include "base/escape.h"
 #include "base/log.h"
@@ -227,6 +228,9 @@ static const Directive service_directives[] = {
         EXEC("ExecStop", SERVICE_EXEC_STOP),
         EXEC("ExecStopPost", SERVICE_EXEC_STOP_POST),
         { "RestartSec", config_parse_sec, 0, S(restart_usec) },
+        /* systemd 254: config_parse_unsigned and config_parse_sec there too */
+        { "RestartSteps", config_parse_unsigned, 0, S(restart_steps) },
+        { "RestartMaxDelaySec", config_parse_sec, 0, S(restart_max_delay_usec) },
         { "TimeoutSec", parse_service_timeout, 0, BASE_TYPE, 0 },
         { "TimeoutStartSec", parse_service_timeout, 0, BASE_TYPE, 0 },
         { "TimeoutStopSec", config_parse_sec_fix_0, 0, S(timeout_stop_usec) },

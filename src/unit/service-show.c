@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /* systemctl show for [Service]: org.freedesktop.systemd1.Service's own properties in systemd
  * 252's vtable order (hidden ones such as PermissionsStartOnly are not listed by GetAll, so not
- * here), for a unit that is loaded and not running: runtime values are those of a fresh unit. */
+ * here), plus systemd 254's RestartSteps=, RestartMaxDelayUSec= and RestartUSecNext= after
+ * RestartUSec= (as 254 lists them), for a unit that is loaded and not running: runtime values are
+ * those of a fresh unit. */
 #include "base/strv.h"
 #include "unit/unit.h"
 
@@ -53,6 +55,10 @@ static int put_commands(Buf *out, ServiceExecCommand id, const ExecCommand *list
 
 static int show_timeouts(const ServiceConfig *s, Buf *out) {
         int r = put_usec(out, "RestartUSec", s->restart_usec);
+        /* systemd 254's properties (its vtable order); never restarted: the next delay is the first */
+        if (r >= 0) r = buf_printf(out, "RestartSteps=%u\n", s->restart_steps);
+        if (r >= 0) r = put_usec(out, "RestartMaxDelayUSec", s->restart_max_delay_usec);
+        if (r >= 0) r = put_usec(out, "RestartUSecNext", service_restart_usec_next(s, 1));
         if (r >= 0) r = put_usec(out, "TimeoutStartUSec", s->timeout_start_usec);
         if (r >= 0) r = put_usec(out, "TimeoutStopUSec", s->timeout_stop_usec);
         /* unset: the stop timeout, as 252's service_timeout_abort_usec() */

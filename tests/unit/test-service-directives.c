@@ -168,8 +168,9 @@ static void test_bus_name_sockets_usb(void **state) {
 static void test_252_key_set(void **state) {
         (void)state;
         /* later systemd's keys are unknown to 252; SuccessAction= is [Unit]-only; the [Unit]
-         * compat keys 252 still takes in [Service] reach the unit */
-        Unit *u = load_ok("[Service]\nExecStart=/bin/a\nRestartSteps=3\nOpenFile=/a\nReloadSignal=HUP\nSuccessAction=none\n"
+         * compat keys 252 still takes in [Service] reach the unit. Deviation: 254's RestartSteps=
+         * and RestartMaxDelaySec= are known (252 says "Unknown key"), see test_restart_steps. */
+        Unit *u = load_ok("[Service]\nExecStart=/bin/a\nRestartMode=direct\nOpenFile=/a\nReloadSignal=HUP\nSuccessAction=none\n"
                           "StartLimitInterval=3\nStartLimitBurst=9\nFailureAction=reboot\nRebootArgument=%n\n"
                           "SysVStartPriority=4\nPermissionsStartOnly=yes\nStartLimitIntervalSec=4\n");
         assert_logged("s.service:3: Unknown key");
@@ -183,6 +184,78 @@ static void test_252_key_set(void **state) {
         assert_int_equal(u->unit.failure_action, EMERGENCY_ACTION_REBOOT);
         assert_string_equal(u->unit.reboot_argument, "s.service");
         assert_true(u->service->permissions_start_only);
+        done(u);
+}
+
+#define assert_not_logged(s) do { if (strstr(log_captured(), (s))) fail_msg("logged: %s\nlog:\n%s", (s), log_captured()); } while (0)
+
+/* systemd 254's RestartSteps= (config_parse_unsigned) and RestartMaxDelaySec= (config_parse_sec) */
+static void test_restart_steps(void **state) {
+        (void)state;
+        Unit *u = load_ok("[Service]\nExecStart=/bin/a\nRestartSec=100ms\nRestartSteps=3\nRestartMaxDelaySec=800ms\n");
+        assert_int_equal(u->service->restart_steps, 3);
+        assert_int_equal(u->service->restart_max_delay_usec, 800 * USEC_PER_MSEC);
+        assert_not_logged("Unknown key");
+        assert_not_logged("Ignoring");
+        assert_int_equal(service_restart_usec_next(u->service, 1), 100 * USEC_PER_MSEC);
+        assert_int_equal(service_restart_usec_next(u->service, 2), 200 * USEC_PER_MSEC);
+        assert_int_equal(service_restart_usec_next(u->service, 4), 800 * USEC_PER_MSEC);
+        assert_int_equal(service_restart_usec_next(u->service, 9), 800 * USEC_PER_MSEC);
+        done(u);
+        /* defaults: off */
+        u = load_ok("[Service]\nExecStart=/bin/a\n");
+        assert_int_equal(u->service->restart_steps, 0);
+        assert_int_equal(u->service->restart_max_delay_usec, USEC_INFINITY);
+        assert_int_equal(service_restart_usec_next(u->service, 7), 100 * USEC_PER_MSEC);
+        done(u);
+        /* invalid values keep the previous one; infinity and 0 switch off; the last one wins */
+        u = load_ok("[Service]\nExecStart=/bin/a\nRestartSteps=5\nRestartSteps=-1\nRestartSteps=x\nRestartSteps=4294967296\n"
+                    "RestartMaxDelaySec=1min\nRestartMaxDelaySec=soon\nRestartSteps=\nRestartMaxDelaySec=\n");
+        assert_logged("s.service:4: Failed to parse unsigned value, ignoring: -1\n");
+        assert_logged("s.service:5: Failed to parse unsigned value, ignoring: x\n");
+        assert_logged("s.service:6: Failed to parse unsigned value, ignoring: 4294967296\n");
+        assert_logged("s.service:8: Failed to parse sec value, ignoring: soon\n");
+        assert_logged("s.service:9: Failed to parse unsigned value, ignoring: \n");
+        assert_logged("s.service:10: Failed to parse sec value, ignoring: \n");
+        assert_int_equal(u->service->restart_steps, 5);
+        assert_int_equal(u->service->restart_max_delay_usec, USEC_PER_MINUTE);
+        done(u);
+        u = load_ok("[Service]\nExecStart=/bin/a\nRestartSteps=4294967295\nRestartMaxDelaySec=infinity\nRestartSteps=0\n");
+        assert_int_equal(u->service->restart_steps, 0);
+        assert_int_equal(u->service->restart_max_delay_usec, USEC_INFINITY);
+        done(u);
+}
+
+/* 254's service_verify(): warnings, never a refusal */
+static void test_restart_steps_verify(void **state) {
+        (void)state;
+        Unit *u = load_ok("[Service]\nExecStart=/bin/a\nRestartSteps=3\n");
+        assert_logged("s.service: Service has RestartSteps= but no RestartMaxDelaySec= setting. Ignoring.\n");
+        done(u);
+        u = load_ok("[Service]\nExecStart=/bin/a\nRestartMaxDelaySec=5s\n");
+        assert_logged("s.service: Service has RestartMaxDelaySec= but no RestartSteps= setting. Ignoring.\n");
+        assert_not_logged("smaller");
+        done(u);
+        /* a maximum below RestartSec= lowers RestartSec= to it, also without steps */
+        u = load_ok("[Service]\nExecStart=/bin/a\nRestartSec=2s\nRestartSteps=3\nRestartMaxDelaySec=500ms\n");
+        assert_logged("s.service: RestartMaxDelaySec= has a value smaller than RestartSec=, resetting RestartSec= to RestartMaxDelaySec=.\n");
+        assert_int_equal(u->service->restart_usec, 500 * USEC_PER_MSEC);
+        for (unsigned n = 1; n < 6; n++) assert_int_equal(service_restart_usec_next(u->service, n), 500 * USEC_PER_MSEC);
+        Buf b = {0};
+        assert_int_equal(service_config_show(u, &b), 0);
+        char *t = buf_steal(&b);
+        assert_non_null(strstr(t, "\nRestartUSec=500ms\nRestartSteps=3\nRestartMaxDelayUSec=500ms\nRestartUSecNext=500ms\nTimeoutStartUSec="));
+        free(t);
+        done(u);
+        u = load_ok("[Service]\nExecStart=/bin/a\nRestartSec=1s\nRestartMaxDelaySec=0\n");
+        assert_logged("s.service: Service has RestartMaxDelaySec= but no RestartSteps= setting. Ignoring.\n");
+        assert_logged("s.service: RestartMaxDelaySec= has a value smaller than RestartSec=, resetting RestartSec= to RestartMaxDelaySec=.\n");
+        assert_int_equal(u->service->restart_usec, 0);
+        done(u);
+        /* equal: nothing to say */
+        u = load_ok("[Service]\nExecStart=/bin/a\nRestartSec=1s\nRestartSteps=2\nRestartMaxDelaySec=1s\n");
+        assert_not_logged("Ignoring");
+        assert_not_logged("smaller");
         done(u);
 }
 
@@ -238,6 +311,7 @@ static void test_show(void **state) {
         /* dbus-service.c's order and 252's defaults */
         const char *want =
                 "Type=simple\nExitType=main\nRestart=no\nPIDFile=\nNotifyAccess=none\nRestartUSec=100ms\n"
+                "RestartSteps=0\nRestartMaxDelayUSec=infinity\nRestartUSecNext=100ms\n"  /* 254's, see service-show.c */
                 "TimeoutStartUSec=1min 30s\nTimeoutStopUSec=1min 30s\nTimeoutAbortUSec=1min 30s\n"
                 "TimeoutStartFailureMode=terminate\nTimeoutStopFailureMode=terminate\nRuntimeMaxUSec=infinity\n"
                 "RuntimeRandomizedExtraUSec=0\nWatchdogUSec=infinity\nWatchdogTimestamp=\nWatchdogTimestampMonotonic=0\n"
@@ -272,6 +346,8 @@ int main(void) {
                 cmocka_unit_test(test_exit_status_sets),
                 cmocka_unit_test(test_bus_name_sockets_usb),
                 cmocka_unit_test(test_252_key_set),
+                cmocka_unit_test(test_restart_steps),
+                cmocka_unit_test(test_restart_steps_verify),
                 cmocka_unit_test(test_verify),
                 cmocka_unit_test(test_show),
         };
