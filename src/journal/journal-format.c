@@ -239,6 +239,21 @@ void jf_record_index(const uint8_t *rec, const uint8_t *ctx, uint64_t offset, Jf
                 ret->ident_hash = jf_hash(ident, ident_l);
 }
 
+int jf_record_index_at(int fd, const uint8_t *rec, uint64_t offset, JfContextCache *cache, JfIdx *ret) {
+        if (jf_record_is_context(rec))
+                return 0;
+        const uint8_t *ctx = NULL;
+        uint64_t co = jf_record_context(rec);
+        if (co) {
+                ssize_t k = jf_context_read(fd, co, offset, &cache->buf, &cache->size, &cache->offset);
+                if (k <= 0)
+                        return (int)k;
+                ctx = cache->buf;
+        }
+        jf_record_index(rec, ctx, offset, ret);
+        return 1;
+}
+
 ssize_t jf_record_read(int fd, uint64_t offset, uint8_t **buf, size_t *buf_size) {
         uint8_t head[JF_RECORD_HEADER_SIZE];
         ssize_t n = pread(fd, head, sizeof head, (off_t)offset);

@@ -56,6 +56,16 @@ void jf_record_index(const uint8_t *rec, const uint8_t *ctx, uint64_t offset, Jf
 /* Iterate the fields of a valid record: *pos starts at JF_RECORD_HEADER_SIZE. 1 + field, 0 at end
  * (the context reference is not a field). */
 int jf_record_next_field(const uint8_t *rec, size_t *pos, const char **ret_data, size_t *ret_len);
+/* A context buffer: the context record last read and its offset (0: none). */
+typedef struct JfContextCache {
+        uint8_t *buf;
+        size_t size;
+        uint64_t offset;
+} JfContextCache;
+/* The index entry of the valid record `rec` at `offset` of fd, reading its context record
+ * through *cache when it has one. 1 done, 0 not an entry (a context record) or its context is
+ * damaged (skip it), <0 error. */
+int jf_record_index_at(int fd, const uint8_t *rec, uint64_t offset, JfContextCache *cache, JfIdx *ret);
 /* Read the context record at `offset` (which must lie before the entry at `before`) into *buf,
  * unless *buf_offset says it is there already. >0 ok, 0 missing or damaged, <0 error. */
 ssize_t jf_context_read(int fd, uint64_t offset, uint64_t before, uint8_t **buf, size_t *buf_size, uint64_t *buf_offset);

@@ -34,9 +34,7 @@ typedef struct RFile {
         size_t n_lazy;        /* idx[0..n_lazy) are read from the .idx file a chunk at a time */
         uint8_t *chunk_loaded; /* per chunk of idx[0..n_lazy): read yet */
         int idx_fd;
-        uint8_t *ctx;         /* the context record last read by the scan */
-        size_t ctx_size;
-        uint64_t ctx_off;
+        JfContextCache ctx;   /* the context record last read by the scan */
         bool loaded, seen;
         uint64_t covered;     /* data bytes covered by idx[] (end of the last indexed record) */
         uint64_t idx_read;    /* bytes of the .idx file consumed */
@@ -57,9 +55,7 @@ struct JournalReader {
         bool at_tail;
         uint8_t *buf;
         size_t buf_size;
-        uint8_t *ctx_buf;     /* the context record of the entry last read, from ctx_file */
-        size_t ctx_buf_size;
-        uint64_t ctx_off;
+        JfContextCache ctx;   /* the context record of the entry last read, from ctx_file */
         const RFile *ctx_file;
         JournalRecordField *fields;
         size_t cap_fields;
@@ -74,7 +70,7 @@ static void rfile_free(RFile *f) {
         if (f->idx_fd >= 0)
                 close(f->idx_fd);
         free(f->chunk_loaded);
-        free(f->ctx);
+        free(f->ctx.buf);
         free(f->idx);
         free(f->path);
         free(f);
@@ -98,20 +94,10 @@ static int scan_cb(const uint8_t *rec, uint64_t offset, void *userdata) {
         uint32_t size;
         memcpy(&size, rec + 4, 4);
         f->covered = offset + le32toh(size);
-        if (jf_record_is_context(rec))
-                return 0;
-        const uint8_t *ctx = NULL;
-        uint64_t co = jf_record_context(rec);
-        if (co) {
-                ssize_t k = jf_context_read(f->fd, co, offset, &f->ctx, &f->ctx_size, &f->ctx_off);
-                if (k < 0)
-                        return (int)k;
-                if (k == 0)
-                        return 0;   /* its context is damaged: skip the entry */
-                ctx = f->ctx;
-        }
         JfIdx x;
-        jf_record_index(rec, ctx, offset, &x);
+        int r = jf_record_index_at(f->fd, rec, offset, &f->ctx, &x);
+        if (r <= 0)
+                return r;   /* a context record, or an entry whose context is damaged: skipped */
         return idx_push(f, &x);
 }
 
@@ -388,7 +374,7 @@ JournalReader *journal_reader_free(JournalReader *r) {
         free(r->unit_hashes);
         free(r->ident_hashes);
         free(r->buf);
-        free(r->ctx_buf);
+        free(r->ctx.buf);
         free(r->fields);
         if (r->inotify_fd >= 0)
                 close(r->inotify_fd);
@@ -613,12 +599,12 @@ static int read_entry(JournalReader *r, RFile *f, size_t i, JournalRecord *ret) 
         uint64_t co = jf_record_context(rec);
         if (co) {
                 if (r->ctx_file != f)
-                        r->ctx_off = 0;
+                        r->ctx.offset = 0;
                 r->ctx_file = f;
-                ssize_t q = jf_context_read(f->fd, co, x->offset, &r->ctx_buf, &r->ctx_buf_size, &r->ctx_off);
+                ssize_t q = jf_context_read(f->fd, co, x->offset, &r->ctx.buf, &r->ctx.size, &r->ctx.offset);
                 if (q <= 0)
                         return q == -ENOMEM ? (int)q : 0;
-                ctx = r->ctx_buf;
+                ctx = r->ctx.buf;
                 uint32_t cn;
                 memcpy(&cn, ctx + 12, 4);
                 n += le32toh(cn);

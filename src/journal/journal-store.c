@@ -94,9 +94,7 @@ struct JournalStore {
          * it instead of repeating ~500 bytes. Emptied at rotation and on a failed flush. */
         struct { uint8_t *rec; size_t size; uint64_t offset; } ctx[JOURNAL_STORE_CONTEXTS];
         unsigned ctx_next;
-        uint8_t *ctx_rd;          /* recovery: the context record last read */
-        size_t ctx_rd_size;
-        uint64_t ctx_rd_off;
+        JfContextCache ctx_rd;    /* recovery: the context record last read */
 };
 
 void journal_store_limits_apply_defaults(JournalStoreLimits *l, uint64_t fs_size) {
@@ -267,20 +265,10 @@ static void note_entry(JournalStore *s, const JfIdx *x) {
 
 static int recover_cb(const uint8_t *rec, uint64_t offset, void *userdata) {
         JournalStore *s = userdata;
-        if (jf_record_is_context(rec))
-                return 0;
-        const uint8_t *ctx = NULL;
-        uint64_t co = jf_record_context(rec);
-        if (co) {
-                ssize_t k = jf_context_read(s->data_fd, co, offset, &s->ctx_rd, &s->ctx_rd_size, &s->ctx_rd_off);
-                if (k < 0)
-                        return (int)k;
-                if (k == 0)
-                        return 0;   /* its context is damaged: the entry cannot be read */
-                ctx = s->ctx_rd;
-        }
         JfIdx x;
-        jf_record_index(rec, ctx, offset, &x);
+        int q = jf_record_index_at(s->data_fd, rec, offset, &s->ctx_rd, &x);
+        if (q <= 0)
+                return q;   /* a context record, or an entry whose context is damaged */
         int r = idx_append(s, &x);
         if (r < 0)
                 return r;
@@ -298,7 +286,7 @@ static int recover(JournalStore *s, uint64_t data_size) {
         size_t rec_size = 0;
         int r;
 
-        s->ctx_rd_off = 0;   /* a new file: its contexts are its own */
+        s->ctx_rd.offset = 0;   /* a new file: its contexts are its own */
         if (fstat(s->idx_fd, &st) < 0)
                 return -errno;
         uint8_t got[JF_IDX_HEADER_SIZE];
@@ -722,7 +710,7 @@ JournalStore *journal_store_close(JournalStore *s) {
         free(s->pend);
         free(s->pend_idx);
         ctx_forget(s);
-        free(s->ctx_rd);
+        free(s->ctx_rd.buf);
         free(s->dir);
         free(s);
         return NULL;
