@@ -51,6 +51,8 @@ static void queue_dropped_note(void) {
 }
 
 static void console_flush(void) {
+        /* a line on stdout is in the journal already: a kill -9 right after loses neither */
+        journal_server_flush(con.journal);
         for (;;) {
                 if (con.queue_off == con.queue.len) {
                         con.queue.len = con.queue_off = 0;

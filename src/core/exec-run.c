@@ -391,7 +391,7 @@ int munit_spawn(MUnit *u, const ExecCommand *c, bool is_control, pid_t *ret_pid,
                 .set_exec_pid = true, .set_listen_pid = n_pass > 0, .pass_fds = pass, .n_pass_fds = n_pass,
         };
         r = exec_spawn(&p, ret_pid, ret_report_fd);
-        if (r >= 0) log_stream_set_pid(ls, *ret_pid);
+        if (r >= 0) log_stream_set_pid(ls, *ret_pid, cr.change ? cr.uid : geteuid(), cr.change ? cr.gid : getegid());
         for (int i = 0; i < 3; i++)
                 if (fds[i] >= 0) close(fds[i]);
         user_record_done(&cr.user);

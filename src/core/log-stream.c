@@ -22,6 +22,8 @@ struct LogStream {
         Manager *m;
         char *unit;
         pid_t pid;
+        uid_t uid;                 /* what the service runs as (User=/Group=, or PID 1's) */
+        gid_t gid;
         int fd;
         int log_level_max;
         EventSource *io;
@@ -46,16 +48,15 @@ static void stream_free(LogStream *s) {
         free(s);
 }
 
-/* The writer's credentials: the owner of /proc/PID is its effective uid and gid. */
+/* The writer's credentials. _UID=/_GID= are the ids the service was started as, as journald
+ * sees them (systemd connects a service's stream as its User=/Group=), known even when the
+ * process has exited and been reaped before its first line is read; _COMM= and friends come from
+ * /proc while the process is there. */
 static const JournalCreds *stream_creds(LogStream *s) {
         if (s->pid <= 0) return NULL;
         if (s->creds.pid != s->pid) {
-                char p[64];
-                struct stat st;
-                snprintf(p, sizeof p, "/proc/%d", (int)s->pid);
                 journal_creds_done(&s->creds);
-                if (stat(p, &st) < 0) st.st_uid = 0, st.st_gid = 0;
-                (void)journal_creds_read(&s->creds, NULL, s->pid, st.st_uid, st.st_gid);
+                (void)journal_creds_read(&s->creds, NULL, s->pid, s->uid, s->gid);
         }
         return &s->creds;
 }
@@ -155,8 +156,11 @@ int log_stream_new(MUnit *u, const char *path, int *ret_fd, LogStream **ret) {
         return 0;
 }
 
-void log_stream_set_pid(LogStream *s, pid_t pid) {
-        if (s) s->pid = pid;
+void log_stream_set_pid(LogStream *s, pid_t pid, uid_t uid, gid_t gid) {
+        if (!s) return;
+        s->pid = pid;
+        s->uid = uid;
+        s->gid = gid;
 }
 
 void manager_log_streams_drain(Manager *m) {

@@ -198,6 +198,12 @@ static int on_flush(EventSource *src, void *userdata) {
 
 /* The last n_shared fields of e are the server's trusted fields: the same for every line of a
  * stream, so the store keeps them once per file. */
+void journal_server_flush(JournalServer *s) {
+        if (!s || !s->store || !journal_store_pending(s->store)) return;
+        if (s->flush_src) event_source_set_enabled(s->flush_src, false);
+        store_result(s, journal_store_flush(s->store));
+}
+
 static void store_entry(JournalServer *s, const JournalEntry *e, size_t n_shared, usec_t realtime) {
         if (!s->store || e->n_fields == 0) return;
         struct iovec iov_small[32], *iov = e->n_fields <= ELEMENTSOF(iov_small) ? iov_small : calloc(e->n_fields, sizeof *iov);

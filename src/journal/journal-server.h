@@ -94,6 +94,8 @@ int journal_server_log_manager(JournalServer *s, int priority, const char *unit,
                                const char *message, bool forward);
 /* Read what the sockets still hold (at shutdown), bounded. */
 void journal_server_drain(JournalServer *s);
+/* Write the journal entries buffered so far (otherwise done before PID 1 waits for events). */
+void journal_server_flush(JournalServer *s);
 bool journal_server_has_store(const JournalServer *s);
 /* Close sockets and streams (flushing them), then the store, last. */
 JournalServer *journal_server_free(JournalServer *s);

@@ -378,7 +378,7 @@ def test_unprivileged_pid1(boot, tinysd):
         """}, enable=["u.service"])
     c.wait_for(r"Finished u\.service")
     es = wait_entries(c, tinysd, lambda es: len(es) == 1, "-u", "u.service", "_TRANSPORT=stdout")
-    assert es[0]["_UID"] == "1000" and es[0]["MESSAGE"] == "as uid 1000"
+    assert es[0]["_UID"] == "1000" and es[0]["MESSAGE"] == "as uid 1000", repr(es)
     # /dev/log cannot be made by uid 1000: said once; the socket itself works
     assert len(re.findall(r"Cannot create /dev/log", c.output())) == 1, c.output()
     p = c.exec([LOGGER, "-u", "/run/systemd/journal/dev-log", "-t", "direct", "hi"])
