@@ -50,6 +50,16 @@ static inline const char *startswith(const char *s, const char *prefix) {
 const char *endswith(const char *s, const char *suffix);
 const char *startswith_no_case(const char *s, const char *prefix);
 
+/* v in decimal into buf (no NUL); returns the number of digits (at most 20). For hot paths where
+ * snprintf's parsing showed in profiles. */
+static inline size_t format_u64(char buf[static 20], uint64_t v) {
+        char t[20];
+        size_t n = 0;
+        do t[n++] = (char)('0' + v % 10); while ((v /= 10) > 0);
+        for (size_t i = 0; i < n; i++) buf[i] = t[n - 1 - i];
+        return n;
+}
+
 #define WHITESPACE " \t\n\r"
 #define NEWLINE "\n\r"
 #define DIGITS "0123456789"

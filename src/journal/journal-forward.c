@@ -81,6 +81,20 @@ static bool put_escaped(Out *o, bool json, const char *s, size_t n, size_t reser
                 char piece[16];
                 size_t used, plen;
 
+                /* the common case: a run of printable ASCII that needs no escaping, copied whole */
+                size_t end = i;
+                while (end < n && p[end] >= 0x20 && p[end] < 0x7f && !(json && (p[end] == '"' || p[end] == '\\')))
+                        end++;
+                if (end > i) {
+                        size_t want = end - i, room = o->cap - o->len > reserve ? o->cap - o->len - reserve : 0;
+                        size_t k = want < room ? want : room;
+                        memcpy(o->buf + o->len, p + i, k);
+                        o->len += k;
+                        i += k;
+                        if (k < want)
+                                return false;
+                        continue;
+                }
                 if (!json && p[i] == '\n') {
                         size_t j = i;
                         while (j < n && p[j] == '\n')

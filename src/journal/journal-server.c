@@ -160,9 +160,8 @@ static int add_trusted_string(JournalEntry *e, const char *name, const char *val
 }
 
 static int add_trusted_number(JournalEntry *e, const char *name, unsigned long long v) {
-        char b[24];
-        int n = snprintf(b, sizeof b, "%llu", v);
-        return journal_entry_add_trusted(e, name, b, (size_t)n);
+        char b[20];
+        return journal_entry_add_trusted(e, name, b, format_u64(b, v));
 }
 
 int journal_creds_add_fields(const JournalCreds *c, JournalEntry *e) {
@@ -347,13 +346,10 @@ done:
 int journal_server_stream_line(JournalServer *s, const JournalOrigin *o, const char *identifier,
                                const char *line, size_t len, int priority, JournalLineBreak lb) {
         JournalEntry e = {};
-        char p[16];
-        snprintf(p, sizeof p, "%d", priority & 7);
-        int r = journal_entry_add_string(&e, "PRIORITY", p);
-        if (r >= 0 && (priority >> 3) != 0) {
-                snprintf(p, sizeof p, "%d", priority >> 3);
-                r = journal_entry_add_string(&e, "SYSLOG_FACILITY", p);
-        }
+        char p[20];
+        int r = journal_entry_add(&e, "PRIORITY", p, format_u64(p, (unsigned)priority & 7));
+        if (r >= 0 && (priority >> 3) != 0)
+                r = journal_entry_add(&e, "SYSLOG_FACILITY", p, format_u64(p, (unsigned)priority >> 3));
         if (r >= 0 && !isempty(identifier)) r = journal_entry_add_string(&e, "SYSLOG_IDENTIFIER", identifier);
         if (r >= 0 && journal_line_break_to_string(lb)) r = add_trusted_string(&e, "_LINE_BREAK", journal_line_break_to_string(lb));
         if (r >= 0) r = journal_entry_add(&e, "MESSAGE", line, len);

@@ -227,9 +227,22 @@ static void test_mkdir_parents(void **state) {
         assert_int_equal(rmdir(top), 0);
 }
 
+static void test_format_u64(void **state) {
+        (void)state;
+        static const uint64_t v[] = { 0, 7, 10, 99, 1000, 4294967295ULL, UINT64_MAX };
+        for (size_t i = 0; i < ELEMENTSOF(v); i++) {
+                char b[20], want[32];
+                size_t n = format_u64(b, v[i]);
+                snprintf(want, sizeof want, "%llu", (unsigned long long)v[i]);
+                assert_int_equal(n, strlen(want));
+                assert_memory_equal(b, want, n);
+        }
+}
+
 int main(void) {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_string_predicates),
+                cmocka_unit_test(test_format_u64),
                 cmocka_unit_test(test_string_builders),
                 cmocka_unit_test(test_strstrip_delete_chars),
                 cmocka_unit_test(test_take),
