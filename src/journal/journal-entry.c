@@ -22,15 +22,32 @@ bool journal_field_name_valid(const char *name, size_t len, bool allow_trusted) 
         return true;
 }
 
+/* Room for n more bytes in the arena; the fields point into it, so a move rebases them. */
+static int arena_reserve(JournalEntry *e, size_t n) {
+        if (e->arena_cap - e->arena_len >= n)
+                return 0;
+        size_t cap = e->arena_cap ? e->arena_cap : 1024;
+        while (cap - e->arena_len < n)
+                cap *= 2;
+        char *a = realloc(e->arena, cap);
+        if (!a)
+                return -ENOMEM;
+        if (a != e->arena)
+                for (size_t i = 0; i < e->n_fields; i++)
+                        e->fields[i].data = a + (e->fields[i].data - e->arena);
+        e->arena = a;
+        e->arena_cap = cap;
+        return 0;
+}
+
 static int entry_append(JournalEntry *e, const char *name, size_t name_len, const void *value, size_t len,
-                        bool trusted) {
+                        bool trusted, bool check_name) {
         size_t max_fields = JOURNAL_ENTRY_FIELDS_MAX, max_size = JOURNAL_ENTRY_SIZE_MAX;
         size_t flen, new_size;
-        char *d;
 
-        if (!e || (!value && len > 0))
+        if (!e || !name || (!value && len > 0))
                 return -EINVAL;
-        if (!journal_field_name_valid(name, name_len, trusted))
+        if (check_name && !journal_field_name_valid(name, name_len, trusted))
                 return -EINVAL;
         if (trusted) {
                 max_fields += JOURNAL_ENTRY_TRUSTED_FIELDS_MAX;
@@ -47,38 +64,39 @@ static int entry_append(JournalEntry *e, const char *name, size_t name_len, cons
                 return -EMSGSIZE;
 
         if (e->n_fields >= e->n_allocated) {
-                size_t n = e->n_allocated > 0 ? e->n_allocated * 2 : 8;
+                size_t n = e->n_allocated > 0 ? e->n_allocated * 2 : 24;
                 JournalField *f = realloc(e->fields, n * sizeof *f);
                 if (!f)
                         return -ENOMEM;
                 e->fields = f;
                 e->n_allocated = n;
         }
-        d = malloc(flen + 1);
-        if (!d)
+        if (arena_reserve(e, flen + 1) < 0)
                 return -ENOMEM;
+        char *d = e->arena + e->arena_len;
         memcpy(d, name, name_len);
         d[name_len] = '=';
         if (len > 0)
                 memcpy(d + name_len + 1, value, len);
         d[flen] = 0;
+        e->arena_len += flen + 1;
         e->fields[e->n_fields++] = (JournalField) { .data = d, .len = flen, .name_len = name_len };
         e->size = new_size;
         return 0;
 }
 
 int journal_entry_add(JournalEntry *e, const char *name, const void *value, size_t len) {
-        return entry_append(e, name, name ? strlen(name) : 0, value, len, false);
+        return entry_append(e, name, name ? strlen(name) : 0, value, len, false, true);
 }
 
 int journal_entry_add_trusted(JournalEntry *e, const char *name, const void *value, size_t len) {
-        return entry_append(e, name, name ? strlen(name) : 0, value, len, true);
+        return entry_append(e, name, name ? strlen(name) : 0, value, len, true, false);
 }
 
 int journal_entry_add_string(JournalEntry *e, const char *name, const char *value) {
         if (!value)
                 return -EINVAL;
-        return entry_append(e, name, name ? strlen(name) : 0, value, strlen(value), false);
+        return entry_append(e, name, name ? strlen(name) : 0, value, strlen(value), false, true);
 }
 
 int journal_entry_add_pair(JournalEntry *e, const void *pair, size_t len, bool allow_trusted) {
@@ -89,7 +107,7 @@ int journal_entry_add_pair(JournalEntry *e, const void *pair, size_t len, bool a
         eq = memchr(p, '=', len);
         if (!eq)
                 return -EINVAL;
-        return entry_append(e, p, (size_t) (eq - p), eq + 1, len - (size_t) (eq - p) - 1, allow_trusted);
+        return entry_append(e, p, (size_t) (eq - p), eq + 1, len - (size_t) (eq - p) - 1, allow_trusted, true);
 }
 
 const JournalField *journal_entry_find(const JournalEntry *e, const char *name) {
@@ -129,8 +147,7 @@ int journal_entry_to_iovec(const JournalEntry *e, struct iovec *iov, size_t n_io
 void journal_entry_done(JournalEntry *e) {
         if (!e)
                 return;
-        for (size_t i = 0; i < e->n_fields; i++)
-                free(e->fields[i].data);
         free(e->fields);
+        free(e->arena);
         *e = (JournalEntry) {};
 }

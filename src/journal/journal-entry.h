@@ -30,6 +30,8 @@ typedef struct JournalEntry {
         JournalField *fields;
         size_t n_fields, n_allocated;
         size_t size;       /* journald's measure: sum of len + n_fields */
+        char *arena;       /* every field's bytes, back to back (one allocation per entry, not per field) */
+        size_t arena_len, arena_cap;
 } JournalEntry;
 
 static inline const char *journal_field_value(const JournalField *f) { return f->data + f->name_len + 1; }
@@ -42,6 +44,7 @@ bool journal_field_name_valid(const char *name, size_t len, bool allow_trusted);
  * journal_entry_add(), trusted) name, -E2BIG beyond the field count, -EMSGSIZE beyond the size
  * bound, -ENOMEM; the entry is unchanged then. */
 int journal_entry_add(JournalEntry *e, const char *name, const void *value, size_t len);
+/* name: a literal the server chose (not checked again: this runs for every field stored). */
 int journal_entry_add_trusted(JournalEntry *e, const char *name, const void *value, size_t len);
 int journal_entry_add_string(JournalEntry *e, const char *name, const char *value);
 /* The same for one "NAME=value" buffer of len bytes (the first '=' ends the name). */

@@ -538,16 +538,21 @@ bool journal_store_pending(const JournalStore *s) {
         return s && s->pend_len > 0;
 }
 
-static ssize_t record_size(const struct iovec *fields, size_t n_fields) {
+static ssize_t record_size(const struct iovec *fields, size_t n_fields, bool check_names) {
         if (n_fields == 0 || !fields)
                 return -EINVAL;
         if (n_fields > JOURNAL_STORE_FIELDS_MAX)
                 return -E2BIG;
         size_t size = JF_RECORD_HEADER_SIZE;
         for (size_t i = 0; i < n_fields; i++) {
-                const char *d = fields[i].iov_base, *eq = d ? memchr(d, '=', fields[i].iov_len) : NULL;
-                if (!eq || !journal_field_name_valid(d, (size_t)(eq - d), true))
+                const char *d = fields[i].iov_base;
+                if (!d)
                         return -EINVAL;
+                if (check_names) {
+                        const char *eq = memchr(d, '=', fields[i].iov_len);
+                        if (!eq || !journal_field_name_valid(d, (size_t)(eq - d), true))
+                                return -EINVAL;
+                }
                 if (fields[i].iov_len > JOURNAL_STORE_ENTRY_MAX)
                         return -E2BIG;
                 size += 4 + fields[i].iov_len;
@@ -640,15 +645,15 @@ static const uint8_t *ctx_add(JournalStore *s, const struct iovec *fields, size_
         return copy;
 }
 
-int journal_store_append_shared(JournalStore *s, const struct iovec *fields, size_t n_fields, size_t n_shared,
-                                uint64_t realtime, uint64_t monotonic, const uint8_t boot_id[16]) {
+static int append(JournalStore *s, const struct iovec *fields, size_t n_fields, size_t n_shared, bool check_names,
+                  uint64_t realtime, uint64_t monotonic, const uint8_t boot_id[16]) {
         int r;
 
         if (!s || s->data_fd < 0)
                 return -EBADF;
         if (!boot_id || n_shared > n_fields)
                 return -EINVAL;
-        ssize_t ss = record_size(fields, n_fields);   /* validates every field */
+        ssize_t ss = record_size(fields, n_fields, check_names);
         if (ss < 0)
                 return (int)ss;
         size_t n_own = n_fields - n_shared;
@@ -687,9 +692,14 @@ int journal_store_append_shared(JournalStore *s, const struct iovec *fields, siz
         return s->pend_len >= JOURNAL_STORE_BATCH_MAX ? journal_store_flush(s) : 0;
 }
 
+int journal_store_append_shared(JournalStore *s, const struct iovec *fields, size_t n_fields, size_t n_shared,
+                                uint64_t realtime, uint64_t monotonic, const uint8_t boot_id[16]) {
+        return append(s, fields, n_fields, n_shared, false, realtime, monotonic, boot_id);
+}
+
 int journal_store_append(JournalStore *s, const struct iovec *fields, size_t n_fields,
                          uint64_t realtime, uint64_t monotonic, const uint8_t boot_id[16]) {
-        return journal_store_append_shared(s, fields, n_fields, 0, realtime, monotonic, boot_id);
+        return append(s, fields, n_fields, 0, true, realtime, monotonic, boot_id);
 }
 
 uint64_t journal_store_next_seqnum(const JournalStore *s) {

@@ -58,9 +58,10 @@ int journal_store_open(const char *dir, const JournalStoreLimits *limits, Journa
  * or the write error (-ENOSPC, -EIO...; the file is then left as it was). */
 int journal_store_append(JournalStore *s, const struct iovec *fields, size_t n_fields,
                          uint64_t realtime, uint64_t monotonic, const uint8_t boot_id[16]);
-/* The same; the last n_shared fields are shared by many entries (a stream's trusted fields): they
- * are stored once per file in a context record that the entry refers to. Readers see the entry's
- * fields followed by the shared ones, exactly as if all were stored in the entry. */
+/* The same for fields whose names are known to be valid (a JournalEntry's: not checked again);
+ * the last n_shared fields are shared by many entries (a stream's trusted fields): they are stored
+ * once per file in a context record that the entry refers to. Readers see the entry's fields
+ * followed by the shared ones, exactly as if all were stored in the entry. */
 int journal_store_append_shared(JournalStore *s, const struct iovec *fields, size_t n_fields, size_t n_shared,
                                 uint64_t realtime, uint64_t monotonic, const uint8_t boot_id[16]);
 /* Entries are buffered; journal_store_flush() writes them (also done at JOURNAL_STORE_BATCH_MAX
