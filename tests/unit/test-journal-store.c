@@ -37,6 +37,17 @@ static char *path_in(const char *dir, const char *name) {
         return p;
 }
 
+/* Damage one byte of a file in place. */
+static void flip_byte(const char *path, off_t at, uint8_t mask) {
+        int fd = open(path, O_RDWR | O_CLOEXEC);
+        assert_true(fd >= 0);
+        uint8_t c;
+        assert_int_equal(pread(fd, &c, 1, at), 1);
+        c ^= mask;
+        assert_int_equal(pwrite(fd, &c, 1, at), 1);
+        close(fd);
+}
+
 /* Append entry i: MESSAGE=msg i, _SYSTEMD_UNIT=u<i%3>.service, PRIORITY=i%8. */
 static void append_n(JournalStore *s, unsigned from, unsigned n, const uint8_t boot[16]) {
         for (unsigned i = from; i < from + n; i++) {
@@ -278,8 +289,6 @@ static void test_corruption_in_the_middle(void **state) {
         _cleanup_(journal_reader_freep) JournalReader *r = NULL;
         char *dirs[] = { d, NULL };
         assert_int_equal(journal_reader_open(dirs, NULL, &r), 0);
-        int fd = open(data, O_RDWR | O_CLOEXEC);
-        assert_true(fd >= 0);
         /* find record 5 through the index file */
         uint8_t e[JF_IDX_ENTRY_SIZE];
         JfIdx x;
@@ -287,11 +296,7 @@ static void test_corruption_in_the_middle(void **state) {
         assert_int_equal(pread(ifd, e, sizeof e, JF_IDX_HEADER_SIZE + 4 * JF_IDX_ENTRY_SIZE), (ssize_t)sizeof e);
         close(ifd);
         assert_int_equal(jf_idx_decode(e, &x), 0);
-        char c;
-        assert_int_equal(pread(fd, &c, 1, (off_t)x.offset + 60), 1);
-        c ^= 0x55;
-        assert_int_equal(pwrite(fd, &c, 1, (off_t)x.offset + 60), 1);
-        close(fd);
+        flip_byte(data, (off_t)x.offset + 60, 0x55);
 
         _cleanup_strv_free_ char **m = NULL;
         assert_int_equal(read_all(d, NULL, &m), 9);
@@ -500,12 +505,7 @@ static void test_shared_fields(void **state) {
         /* a damaged context hides the entries that use it, and only those */
         uint64_t ctx_at = JF_HEADER_SIZE;    /* the first record written is stream 0's context */
         _cleanup_free_ char *data = path_in(d, JF_ACTIVE_NAME);
-        int fd = open(data, O_RDWR | O_CLOEXEC);
-        char c;
-        assert_int_equal(pread(fd, &c, 1, (off_t)ctx_at + 70), 1);
-        c ^= 0x33;
-        assert_int_equal(pwrite(fd, &c, 1, (off_t)ctx_at + 70), 1);
-        close(fd);
+        flip_byte(data, (off_t)ctx_at + 70, 0x33);
         /* stream 1's 101 entries, and entry 200: written after the reopen with a context of its own */
         assert_int_equal(read_all(d, NULL, NULL), 102);
         journal_filter_done(&f);
@@ -536,14 +536,7 @@ static void test_index_chunks(void **state) {
         journal_store_close(s);
         /* break the CRC of index entry 1500 */
         _cleanup_free_ char *idx = path_in(d, JF_ACTIVE_NAME ".idx");
-        int fd = open(idx, O_RDWR | O_CLOEXEC);
-        assert_true(fd >= 0);
-        char c;
-        off_t at = JF_IDX_HEADER_SIZE + 1500 * JF_IDX_ENTRY_SIZE + 9;
-        assert_int_equal(pread(fd, &c, 1, at), 1);
-        c ^= 0x5a;
-        assert_int_equal(pwrite(fd, &c, 1, at), 1);
-        close(fd);
+        flip_byte(idx, JF_IDX_HEADER_SIZE + 1500 * JF_IDX_ENTRY_SIZE + 9, 0x5a);
 
         _cleanup_strv_free_ char **m = NULL;
         assert_int_equal(read_all(d, NULL, &m), n - 1);
