@@ -141,6 +141,8 @@ typedef struct ServiceRuntime {
         ServiceResult result, reload_result;
         pid_t main_pid, control_pid;
         bool main_pid_known, main_pid_alien;
+        bool flush_n_restarts;                /* stopped for good: the next start resets n_restarts */
+        bool restart_queued;                  /* n_restarts counts a restart that has not started yet */
         EventSource *main_watch, *control_watch, *exec_watch;  /* child exits; Type=exec report pipe */
         int exec_report_fd;
         ServiceExecCommand control_id;        /* which list the control process runs */
@@ -154,8 +156,6 @@ typedef struct ServiceRuntime {
         DualTimestamp exec_main_start, exec_main_exit;
         bool forbid_restart, reload_pending_ready;
         unsigned n_restarts;                  /* restart jobs queued (NRestarts=) */
-        bool flush_n_restarts;                /* stopped for good: the next start resets n_restarts */
-        bool restart_queued;                  /* n_restarts counts a restart that has not started yet */
         char *status_text;
         int status_errno;
         int *fd_store; char **fd_store_names; size_t n_fd_store;

@@ -491,7 +491,7 @@ int journal_store_rotate(JournalStore *s) {
 static int reserve(uint8_t **p, size_t *cap, size_t need) {
         if (need <= *cap)
                 return 0;
-        size_t n = *cap ? *cap : 64 * 1024;
+        size_t n = *cap ? *cap : 16 * 1024;
         while (n < need)
                 n *= 2;
         uint8_t *b = realloc(*p, n);
