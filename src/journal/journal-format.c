@@ -94,9 +94,7 @@ void jf_idx_encode(const JfIdx *e, uint8_t buf[JF_IDX_ENTRY_SIZE]) {
         put32(buf + 44, jf_crc32(0, buf, 44));
 }
 
-int jf_idx_decode(const uint8_t buf[JF_IDX_ENTRY_SIZE], JfIdx *ret) {
-        if (get32(buf + 44) != jf_crc32(0, buf, 44))
-                return -EBADMSG;
+void jf_idx_decode_unchecked(const uint8_t buf[JF_IDX_ENTRY_SIZE], JfIdx *ret) {
         *ret = (JfIdx) {
                 .offset = get64(buf),
                 .seqnum = get64(buf + 8),
@@ -106,8 +104,34 @@ int jf_idx_decode(const uint8_t buf[JF_IDX_ENTRY_SIZE], JfIdx *ret) {
                 .boot_hash = get32(buf + 32),
                 .priority = buf[36],
                 .ident_hash = get32(buf + 40),
+                .unchecked = true,
+                .crc = get32(buf + 44),
         };
+}
+
+int jf_idx_decode(const uint8_t buf[JF_IDX_ENTRY_SIZE], JfIdx *ret) {
+        if (get32(buf + 44) != jf_crc32(0, buf, 44))
+                return -EBADMSG;
+        jf_idx_decode_unchecked(buf, ret);
+        ret->unchecked = false;
+        ret->crc = 0;
         return 0;
+}
+
+bool jf_idx_verify(JfIdx *x) {
+        if (!x->unchecked)
+                return x->offset != 0;
+        /* the encoder writes every byte it covers, so re-encoding gives back the stored bytes
+         * exactly when they were intact */
+        uint8_t b[JF_IDX_ENTRY_SIZE];
+        jf_idx_encode(x, b);
+        if (get32(b + 44) != x->crc) {
+                *x = (JfIdx) {};
+                return false;
+        }
+        x->unchecked = false;
+        x->crc = 0;
+        return true;
 }
 
 static bool record_magic(uint32_t m) {

@@ -32,6 +32,8 @@ typedef struct JfIdx {
         uint64_t offset, seqnum, realtime;
         uint32_t unit_hash, unit2_hash, boot_hash, ident_hash;
         uint8_t priority;
+        bool unchecked;         /* decoded without its CRC: jf_idx_verify() before trusting it */
+        uint32_t crc;           /* the stored CRC, while unchecked */
 } JfIdx;
 
 uint32_t jf_crc32(uint32_t crc, const void *p, size_t n);
@@ -42,6 +44,10 @@ void jf_header_encode(const JfHeader *h, uint8_t buf[JF_HEADER_SIZE]);
 int jf_header_decode(const uint8_t buf[JF_HEADER_SIZE], JfHeader *ret);   /* -EBADMSG if invalid */
 void jf_idx_encode(const JfIdx *e, uint8_t buf[JF_IDX_ENTRY_SIZE]);
 int jf_idx_decode(const uint8_t buf[JF_IDX_ENTRY_SIZE], JfIdx *ret);      /* -EBADMSG if invalid */
+/* Decode without the CRC check (a reader scanning many entries checks only those it uses). */
+void jf_idx_decode_unchecked(const uint8_t buf[JF_IDX_ENTRY_SIZE], JfIdx *ret);
+/* Check an unchecked entry's CRC now: true if valid; an invalid one is cleared (offset 0). */
+bool jf_idx_verify(JfIdx *x);
 
 /* Validate the record at buf (avail bytes available): returns its size (> 0), 0 if it is
  * incomplete (avail too short for the size it claims), -EBADMSG if invalid. */

@@ -104,8 +104,9 @@ static int scan_cb(const uint8_t *rec, uint64_t offset, void *userdata) {
 #define IDX_CHUNK 1024U
 
 /* Entry i of f; reads its chunk of the .idx file on first use. An entry that cannot be read or
- * is damaged comes back invalid (offset 0): readers skip it. */
-static const JfIdx *idx_at(RFile *f, size_t i) {
+ * points outside the data comes back invalid (offset 0); one whose CRC fails becomes invalid
+ * when jf_idx_verify() checks it. Readers skip both. */
+static JfIdx *idx_at(RFile *f, size_t i) {
         size_t c = i / IDX_CHUNK;
         if (i >= f->n_lazy || f->chunk_loaded[c])
                 return &f->idx[i];
@@ -116,11 +117,23 @@ static const JfIdx *idx_at(RFile *f, size_t i) {
         size_t whole = k > 0 ? (size_t)k / JF_IDX_ENTRY_SIZE : 0;
         for (size_t j = 0; j < n; j++) {
                 JfIdx *x = &f->idx[first + j];
-                if (j >= whole || jf_idx_decode(b + j * JF_IDX_ENTRY_SIZE, x) < 0 ||
-                    x->offset < JF_HEADER_SIZE || x->offset >= f->size)
+                /* the CRC is checked when the entry is used (jf_idx_verify()): a scan for a rare
+                 * unit reads every entry but uses few */
+                if (j >= whole)
+                        *x = (JfIdx) {};
+                else
+                        jf_idx_decode_unchecked(b + j * JF_IDX_ENTRY_SIZE, x);
+                if (x->offset < JF_HEADER_SIZE || x->offset >= f->size)
                         *x = (JfIdx) {};
         }
         return &f->idx[i];
+}
+
+/* Entry i, its CRC checked (a damaged one comes back cleared: offset 0, realtime 0). */
+static const JfIdx *verified(RFile *f, size_t i) {
+        JfIdx *x = idx_at(f, i);
+        (void) jf_idx_verify(x);
+        return x;
 }
 
 /* First load: size the lazy part of the index after the .idx file and find where the last
@@ -151,7 +164,7 @@ static int rfile_load_lazy(RFile *f, uint64_t size) {
         _cleanup_free_ uint8_t *rec = NULL;
         size_t rec_size = 0;
         for (size_t i = n; i-- > 0;) {
-                const JfIdx *x = idx_at(f, i);
+                const JfIdx *x = verified(f, i);
                 if (x->offset == 0)
                         continue;
                 ssize_t k = jf_record_read(f->fd, x->offset, &rec, &rec_size);
@@ -656,7 +669,8 @@ void journal_reader_seek_tail(JournalReader *r) {
 }
 
 static int check(JournalReader *r, RFile *f, size_t i, JournalRecord *ret) {
-        if (!prefilter(r, idx_at(f, i)))
+        JfIdx *x = idx_at(f, i);
+        if (!prefilter(r, x) || !jf_idx_verify(x))
                 return 0;
         int q = read_entry(r, f, i, ret);
         if (q <= 0)
@@ -752,12 +766,12 @@ int journal_reader_seek_realtime(JournalReader *r, uint64_t usec) {
                 int q = rfile_load(f);
                 if (q < 0)
                         return q;
-                if (f->n_idx == 0 || idx_at(f, f->n_idx - 1)->realtime < usec)
+                if (f->n_idx == 0 || verified(f, f->n_idx - 1)->realtime < usec)
                         continue;
                 size_t lo = 0, hi = f->n_idx;
                 while (lo < hi) {
                         size_t mid = lo + (hi - lo) / 2;
-                        if (idx_at(f, mid)->realtime < usec)
+                        if (verified(f, mid)->realtime < usec)
                                 lo = mid + 1;
                         else
                                 hi = mid;
@@ -836,7 +850,7 @@ int journal_reader_list_boots(JournalReader *r, JournalBoot **ret, size_t *ret_n
                 uint32_t cur_hash = 0;
                 JournalBoot *cur = NULL;
                 for (size_t i = 0; i < f->n_idx; i++) {
-                        const JfIdx *x = idx_at(f, i);
+                        const JfIdx *x = verified(f, i);
                         if (x->offset == 0)
                                 continue;
                         if (!cur || x->boot_hash != cur_hash) {
