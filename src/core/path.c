@@ -77,9 +77,11 @@ static uint32_t mask_for(PathType t) {
         return m;
 }
 
-/* Watch the path and every existing ancestor. Re-adding a watch is harmless (it updates the
- * mask), so this is simply redone after every event. Returns the watch descriptor of the path
- * itself, or -1 when it does not exist yet. */
+/* Watch every existing ancestor, from "/" down, then the path itself. Top-down matters: a
+ * directory created after its parent is watched shows up as an event on the parent, whereas
+ * bottom-up could miss one created between the failed watch on it and the watch on its parent.
+ * Re-adding a watch is harmless (it updates the mask), so this is simply redone after every
+ * event. Returns the watch descriptor of the path itself, or -1 when it does not exist yet. */
 static int watch_spec(int ifd, const PathSpec *s) {
         char buf[PATH_MAX];
         snprintf(buf, sizeof buf, "%s", s->path);
@@ -88,16 +90,14 @@ static int watch_spec(int ifd, const PathSpec *s) {
                 char *slash = strrchr(buf, '/');
                 if (slash && slash != buf) *slash = 0;
         }
-        int wd = inotify_add_watch(ifd, buf, mask_for(s->type));
-        for (char *slash = strrchr(buf, '/'); slash; slash = strrchr(buf, '/')) {
-                if (slash == buf) {
-                        (void)inotify_add_watch(ifd, "/", IN_CREATE | IN_MOVED_TO | IN_ATTRIB);
-                        break;
-                }
+        (void)inotify_add_watch(ifd, "/", IN_CREATE | IN_MOVED_TO | IN_ATTRIB);
+        for (char *slash = strchr(buf + 1, '/'); slash; slash = strchr(slash + 1, '/')) {
                 *slash = 0;
-                (void)inotify_add_watch(ifd, buf, IN_CREATE | IN_MOVED_TO | IN_ATTRIB | IN_DELETE_SELF | IN_MOVE_SELF);
+                int w = inotify_add_watch(ifd, buf, IN_CREATE | IN_MOVED_TO | IN_ATTRIB | IN_DELETE_SELF | IN_MOVE_SELF);
+                *slash = '/';
+                if (w < 0) break;   /* the rest does not exist yet: its creation is an event here */
         }
-        return wd;
+        return inotify_add_watch(ifd, buf, mask_for(s->type));
 }
 
 static int on_inotify(EventSource *src, int fd, uint32_t revents, void *userdata);

@@ -34,6 +34,23 @@ def test_path_exists_fires_when_the_file_appears_in_a_later_directory(boot):
     c.wait_until(lambda: runs(c, "flag") == 1, what="one run after the file appeared")
 
 
+def test_path_exists_never_misses_a_tree_created_at_once(boot):
+    # The path re-arms after every run, each time with its directories gone. `mkdir -p a/b &&
+    # touch a/b/flag` races PID 1 re-adding its watches after the first event; tinysd adds them
+    # from "/" down so that a directory created meanwhile is an event on its watched parent. (The
+    # window is narrow: this loop did not hit it with the earlier bottom-up order either, CI did
+    # once in test_path_exists_fires_when_the_file_appears_in_a_later_directory.)
+    c = boot(units={
+        "flag.path": "[Path]\nPathExists=/run/later/dir/flag\n[Install]\nWantedBy=paths.target\n",
+        # no start limit: 30 runs in a few seconds would hit the default 5 per 10 s
+        "flag.service": "[Unit]\nStartLimitIntervalSec=0\n" + RECORD.format(name="flag", extra="rm -rf /run/later"),
+    }, enable={"flag.path": "paths.target"})
+    c.wait_for(r"Started flag\.path")
+    for i in range(1, 31):
+        c.exec(["/bin/sh", "-c", "mkdir -p /run/later/dir && touch /run/later/dir/flag"], check=True)
+        c.wait_until(lambda: runs(c, "flag") == i and not c.path("/run/later").exists(), what=f"run {i}")
+
+
 def test_path_exists_already_true_at_boot_fires_at_once(boot):
     c = boot(units={
         "ready.path": """
