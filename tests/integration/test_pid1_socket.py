@@ -97,6 +97,8 @@ def test_socket_stays_open_while_the_service_restarts(boot):
     # the service exits 1 on "quit"; a client connecting at once is queued on the kept socket
     assert client(c, 7001, "quit") == "bye"
     assert client(c, 7001, "two").startswith("echo:two"), "the connection made during the restart was served"
+    # the second server's start line may reach PID 1's stdout after its answer reached us
+    c.wait_until(lambda: c.output().count("echo-server up") == 2, what="two 'echo-server up' lines")
     assert c.output().count("echo-server up") == 2
 
 
