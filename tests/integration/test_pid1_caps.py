@@ -20,7 +20,7 @@ Contract assumed (systemd 252's behaviour, capabilities(7)):
   with both still starts, and there is exactly one notice line for it, naming both.
 
 The probe service is python3: it writes its uid, capability sets, securebits (prctl
-PR_GET_SECUREBITS through ctypes) and whether binding 127.0.0.1:80 worked, as JSON."""
+PR_GET_SECUREBITS through ctypes) and whether binding 127.0.0.1:PORT (80, 81, ... one per probe: they run at once) worked, as JSON."""
 import json
 import re
 
@@ -38,7 +38,7 @@ libc = ctypes.CDLL(None, use_errno=True)
 res["securebits"] = libc.prctl(27, 0, 0, 0, 0)  # PR_GET_SECUREBITS
 s = socket.socket()
 try:
-    s.bind(("127.0.0.1", 80))
+    s.bind(("127.0.0.1", int(sys.argv[2])))   # a privileged port of its own: probes run at once
     res["bind80"] = "ok"
 except OSError as e:
     res["bind80"] = errno.errorcode.get(e.errno, str(e.errno))
@@ -55,13 +55,13 @@ CAP_NET_RAW = 1 << 13
 CAP_SYS_ADMIN = 1 << 21
 
 
-def probe_unit(name, extra, prefix=""):
+def probe_unit(name, extra, prefix="", port=80):
     return {f"{name}.service": f"""
         [Unit]
         Description=Probe {name}
         [Service]
         Type=oneshot
-        ExecStart={prefix}/opt/test/probe /tmp/{name}.json
+        ExecStart={prefix}/opt/test/probe /tmp/{name}.json {port}
         {extra}
         """}
 
@@ -69,8 +69,8 @@ def probe_unit(name, extra, prefix=""):
 def boot_probes(boot, units, **kw):
     """Boot with the probe units enabled; return the container and {name: probe result}."""
     all_units = {}
-    for name, (extra, prefix) in units.items():
-        all_units.update(probe_unit(name, extra, prefix))
+    for i, (name, (extra, prefix)) in enumerate(units.items()):
+        all_units.update(probe_unit(name, extra, prefix, port=80 + i))
     c = boot(units=all_units, enable=list(all_units), files={"/opt/test/probe": PROBE}, **kw)
     results = {}
     for name in units:
