@@ -174,7 +174,8 @@ bool jf_record_is_context(const uint8_t *rec) {
         return get32(rec) == JF_CONTEXT_MAGIC;
 }
 
-uint64_t jf_record_context(const uint8_t *rec) {
+/* The file offset of the context record a valid entry record refers to, or 0 for none. */
+static uint64_t record_context(const uint8_t *rec) {
         uint32_t n = get32(rec + 12), size = get32(rec + 4);
         size_t pos = JF_RECORD_HEADER_SIZE;
         for (uint32_t i = 0; i < n; i++)
@@ -184,19 +185,24 @@ uint64_t jf_record_context(const uint8_t *rec) {
         return 0;
 }
 
-ssize_t jf_context_read(int fd, uint64_t offset, uint64_t before, uint8_t **buf, size_t *buf_size, uint64_t *buf_offset) {
-        if (offset < JF_HEADER_SIZE || offset >= before)
-                return 0;
-        if (*buf_offset == offset && *buf)
-                return get32(*buf + 4);
-        *buf_offset = 0;
-        ssize_t k = jf_record_read(fd, offset, buf, buf_size);
-        if (k <= 0)
-                return k == -ENOMEM || k == -EIO ? k : 0;
-        if (!jf_record_is_context(*buf))
-                return 0;
-        *buf_offset = offset;
-        return k;
+int jf_record_context_get(int fd, const uint8_t *rec, uint64_t offset, JfContextCache *cache, const uint8_t **ret) {
+        *ret = NULL;
+        uint64_t co = record_context(rec);
+        if (co == 0)
+                return 1;
+        if (co < JF_HEADER_SIZE || co >= offset)
+                return 0;   /* a context is written before the entries that use it */
+        if (cache->offset != co || !cache->buf) {
+                cache->offset = 0;
+                ssize_t k = jf_record_read(fd, co, &cache->buf, &cache->size);
+                if (k == -ENOMEM || k == -EIO)
+                        return (int)k;
+                if (k <= 0 || !jf_record_is_context(cache->buf))
+                        return 0;
+                cache->offset = co;
+        }
+        *ret = cache->buf;
+        return 1;
 }
 
 int jf_record_next_field(const uint8_t *rec, size_t *pos, const char **ret_data, size_t *ret_len) {
@@ -266,14 +272,10 @@ void jf_record_index(const uint8_t *rec, const uint8_t *ctx, uint64_t offset, Jf
 int jf_record_index_at(int fd, const uint8_t *rec, uint64_t offset, JfContextCache *cache, JfIdx *ret) {
         if (jf_record_is_context(rec))
                 return 0;
-        const uint8_t *ctx = NULL;
-        uint64_t co = jf_record_context(rec);
-        if (co) {
-                ssize_t k = jf_context_read(fd, co, offset, &cache->buf, &cache->size, &cache->offset);
-                if (k <= 0)
-                        return (int)k;
-                ctx = cache->buf;
-        }
+        const uint8_t *ctx;
+        int r = jf_record_context_get(fd, rec, offset, cache, &ctx);
+        if (r <= 0)
+                return r;
         jf_record_index(rec, ctx, offset, ret);
         return 1;
 }

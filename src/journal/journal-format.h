@@ -54,8 +54,6 @@ bool jf_idx_verify(JfIdx *x);
 ssize_t jf_record_check(const uint8_t *buf, size_t avail);
 /* A context record (JF_CONTEXT_MAGIC): skipped by everything that lists entries. */
 bool jf_record_is_context(const uint8_t *rec);
-/* The file offset of the context record a valid entry record refers to, or 0 for none. */
-uint64_t jf_record_context(const uint8_t *rec);
 /* The index entry of a valid entry record at file offset `offset`; ctx: its context record (or
  * NULL), whose fields count as the entry's. */
 void jf_record_index(const uint8_t *rec, const uint8_t *ctx, uint64_t offset, JfIdx *ret);
@@ -72,9 +70,10 @@ typedef struct JfContextCache {
  * through *cache when it has one. 1 done, 0 not an entry (a context record) or its context is
  * damaged (skip it), <0 error. */
 int jf_record_index_at(int fd, const uint8_t *rec, uint64_t offset, JfContextCache *cache, JfIdx *ret);
-/* Read the context record at `offset` (which must lie before the entry at `before`) into *buf,
- * unless *buf_offset says it is there already. >0 ok, 0 missing or damaged, <0 error. */
-ssize_t jf_context_read(int fd, uint64_t offset, uint64_t before, uint8_t **buf, size_t *buf_size, uint64_t *buf_offset);
+/* The context record of the valid entry record `rec` at `offset` of fd, through *cache (kept
+ * while the same one is asked for again): *ret is it, or NULL when the entry has none. 1 done,
+ * 0 the context is missing or damaged (the entry cannot be read), <0 error. */
+int jf_record_context_get(int fd, const uint8_t *rec, uint64_t offset, JfContextCache *cache, const uint8_t **ret);
 
 /* Read a record of at most JOURNAL_STORE_ENTRY_MAX bytes at offset of fd into *buf (grown as
  * needed). Returns size, 0 if incomplete/past EOF, -EBADMSG if invalid. */

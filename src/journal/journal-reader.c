@@ -136,20 +136,13 @@ static const JfIdx *verified(RFile *f, size_t i) {
         return x;
 }
 
-/* First load: size the lazy part of the index after the .idx file and find where the last
- * valid indexed record ends (the data scan continues there). */
-static int rfile_load_lazy(RFile *f, uint64_t size) {
+/* First load, with the .idx file open and its header checked: size the lazy part of the index
+ * after the file and find where the last valid indexed record ends (the data scan continues
+ * there). */
+static int rfile_load_lazy(RFile *f) {
         struct stat st;
-        uint8_t h[JF_IDX_HEADER_SIZE];
-        _cleanup_free_ char *ip = strjoin(f->path, JF_IDX_SUFFIX);
-        if (!ip)
-                return -ENOMEM;
-        f->covered = JF_HEADER_SIZE;
-        f->size = size;
-        f->idx_fd = open(ip, O_RDONLY | O_CLOEXEC);
-        if (f->idx_fd < 0 || fstat(f->idx_fd, &st) < 0 || pread(f->idx_fd, h, sizeof h, 0) != (ssize_t)sizeof h ||
-            memcmp(h, JF_IDX_MAGIC, 8) != 0)
-                return 0;   /* no usable index: everything is scanned */
+        if (fstat(f->idx_fd, &st) < 0)
+                return 0;   /* the index unusable: everything is scanned */
         size_t n = ((uint64_t)st.st_size - JF_IDX_HEADER_SIZE) / JF_IDX_ENTRY_SIZE;
         f->idx_read = JF_IDX_HEADER_SIZE + (uint64_t)n * JF_IDX_ENTRY_SIZE;
         if (n == 0)
@@ -164,8 +157,8 @@ static int rfile_load_lazy(RFile *f, uint64_t size) {
         _cleanup_free_ uint8_t *rec = NULL;
         size_t rec_size = 0;
         for (size_t i = n; i-- > 0;) {
-                const JfIdx *x = verified(f, i);
-                if (x->offset == 0)
+                JfIdx *x = idx_at(f, i);
+                if (!jf_idx_verify(x))
                         continue;
                 ssize_t k = jf_record_read(f->fd, x->offset, &rec, &rec_size);
                 if (k == -ENOMEM)
@@ -176,7 +169,7 @@ static int rfile_load_lazy(RFile *f, uint64_t size) {
                 }
                 /* an entry pointing at garbage: the scan starts there */
                 f->covered = x->offset;
-                f->idx[i] = (JfIdx) {};
+                *x = (JfIdx) {};
                 break;
         }
         return 0;
@@ -191,11 +184,6 @@ static int rfile_load(RFile *f) {
         uint64_t size = (uint64_t)st.st_size;
         if (f->loaded && size == f->size)
                 return 0;
-        if (!f->loaded) {
-                int r = rfile_load_lazy(f, size);
-                if (r < 0)
-                        return r;
-        }
         f->size = size;
         if (f->idx_fd < 0) {
                 _cleanup_free_ char *ip = strjoin(f->path, JF_IDX_SUFFIX);
@@ -207,6 +195,14 @@ static int rfile_load(RFile *f) {
         if (f->idx_fd >= 0 && f->idx_read == 0 && pread(f->idx_fd, h, sizeof h, 0) == (ssize_t)sizeof h &&
             memcmp(h, JF_IDX_MAGIC, 8) == 0)
                 f->idx_read = JF_IDX_HEADER_SIZE;
+        if (!f->loaded) {
+                f->covered = JF_HEADER_SIZE;
+                if (f->idx_read > 0) {
+                        int r = rfile_load_lazy(f);
+                        if (r < 0)
+                                return r;
+                }
+        }
         if (f->idx_fd >= 0 && f->idx_read >= JF_IDX_HEADER_SIZE) {
                 uint8_t chunk[JF_IDX_ENTRY_SIZE * 512];
                 _cleanup_free_ uint8_t *rec = NULL;
@@ -475,8 +471,6 @@ static bool hash_in(const uint32_t *l, size_t n, uint32_t h) {
 }
 
 static bool prefilter(const JournalReader *r, const JfIdx *x) {
-        if (x->offset == 0)
-                return false;   /* a damaged index entry */
         const JournalFilter *f = r->filter;
         if (!f)
                 return true;
@@ -608,16 +602,14 @@ static int read_entry(JournalReader *r, RFile *f, size_t i, JournalRecord *ret) 
         if (le64toh(v[0]) != x->seqnum)
                 return 0;
         n = le32toh(n);
-        const uint8_t *ctx = NULL;
-        uint64_t co = jf_record_context(rec);
-        if (co) {
-                if (r->ctx_file != f)
-                        r->ctx.offset = 0;
-                r->ctx_file = f;
-                ssize_t q = jf_context_read(f->fd, co, x->offset, &r->ctx.buf, &r->ctx.size, &r->ctx.offset);
-                if (q <= 0)
-                        return q == -ENOMEM ? (int)q : 0;
-                ctx = r->ctx.buf;
+        if (r->ctx_file != f)
+                r->ctx.offset = 0;   /* contexts are per file */
+        r->ctx_file = f;
+        const uint8_t *ctx;
+        int q = jf_record_context_get(f->fd, rec, x->offset, &r->ctx, &ctx);
+        if (q <= 0)
+                return q == -ENOMEM ? q : 0;
+        if (ctx) {
                 uint32_t cn;
                 memcpy(&cn, ctx + 12, 4);
                 n += le32toh(cn);
@@ -850,8 +842,8 @@ int journal_reader_list_boots(JournalReader *r, JournalBoot **ret, size_t *ret_n
                 uint32_t cur_hash = 0;
                 JournalBoot *cur = NULL;
                 for (size_t i = 0; i < f->n_idx; i++) {
-                        const JfIdx *x = verified(f, i);
-                        if (x->offset == 0)
+                        JfIdx *x = idx_at(f, i);
+                        if (!jf_idx_verify(x))
                                 continue;
                         if (!cur || x->boot_hash != cur_hash) {
                                 ssize_t k = jf_record_read(f->fd, x->offset, &rec, &rec_size);
