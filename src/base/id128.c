@@ -40,15 +40,19 @@ char *id128_to_string(const uint8_t id[16], char buf[static 33]) {
         return buf;
 }
 
-void id128_random_string(char ret[static 33]) {
-        uint8_t b[16];
-        if (getrandom(b, sizeof b, GRND_NONBLOCK) != sizeof b) {
+void id128_random(uint8_t b[16]) {
+        if (getrandom(b, 16, GRND_NONBLOCK) != 16) {
                 struct timespec ts;
                 clock_gettime(CLOCK_MONOTONIC, &ts);
                 uint64_t t = ((uint64_t)ts.tv_sec * 1000000000U + (uint64_t)ts.tv_nsec) ^ ((uint64_t)getpid() << 32);
-                for (size_t i = 0; i < sizeof b; i++) b[i] = (uint8_t)(t >> (8 * (i % 8))) ^ (uint8_t)(i * 131);
+                for (size_t i = 0; i < 16; i++) b[i] = (uint8_t)(t >> (8 * (i % 8))) ^ (uint8_t)(i * 131);
         }
         b[6] = (b[6] & 0x0F) | 0x40;
         b[8] = (b[8] & 0x3F) | 0x80;
+}
+
+void id128_random_string(char ret[static 33]) {
+        uint8_t b[16];
+        id128_random(b);
         id128_to_string(b, ret);
 }

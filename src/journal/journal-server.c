@@ -70,7 +70,6 @@ struct JournalServer {
 
 /* ---- ids ---- */
 
-
 static bool read_id(const char *path, char ret[static 33]) {
         _cleanup_free_ char *s = NULL;
         uint8_t id[16], zero[16] = {};
@@ -188,21 +187,20 @@ static void store_result(JournalServer *s, int r) {
         }
 }
 
-static int on_flush(EventSource *src, void *userdata) {
-        JournalServer *s = userdata;
-        event_source_set_enabled(src, false);
-        store_result(s, journal_store_flush(s->store));
-        return 0;
-}
-
-/* The last n_shared fields of e are the server's trusted fields: the same for every line of a
- * stream, so the store keeps them once per file. */
 void journal_server_flush(JournalServer *s) {
         if (!s || !s->store || !journal_store_pending(s->store)) return;
         if (s->flush_src) event_source_set_enabled(s->flush_src, false);
         store_result(s, journal_store_flush(s->store));
 }
 
+static int on_flush(EventSource *src, void *userdata) {
+        (void)src;
+        journal_server_flush(userdata);
+        return 0;
+}
+
+/* The last n_shared fields of e are the server's trusted fields: the same for every line of a
+ * stream, so the store keeps them once per file. */
 static void store_entry(JournalServer *s, const JournalEntry *e, size_t n_shared, usec_t realtime) {
         if (!s->store || e->n_fields == 0) return;
         struct iovec iov_small[32], *iov = e->n_fields <= ELEMENTSOF(iov_small) ? iov_small : calloc(e->n_fields, sizeof *iov);
@@ -731,9 +729,7 @@ static void read_boot_id(JournalServer *s) {
         _cleanup_free_ char *t = NULL;
         if (read_file_bounded(AT_FDCWD, "/proc/sys/kernel/random/boot_id", 64, &t, NULL) < 0 ||
             id128_from_string(strstrip(t), s->boot_id) < 0) {
-                char r[33];
-                id128_random_string(r);
-                (void)id128_from_string(r, s->boot_id);
+                id128_random(s->boot_id);
         }
         id128_to_string(s->boot_id, s->boot_id_str);
 }
@@ -767,7 +763,7 @@ void journal_server_drain(JournalServer *s) {
                 next = t->next;
                 (void)stream_read(t);
         }
-        if (s->store) store_result(s, journal_store_flush(s->store));
+        journal_server_flush(s);
 }
 
 JournalServer *journal_server_free(JournalServer *s) {

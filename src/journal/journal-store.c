@@ -61,7 +61,6 @@
 #include <inttypes.h>
 #include <stdio.h>
 #include <sys/file.h>
-#include <sys/random.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
 #include <time.h>
@@ -187,7 +186,14 @@ static int pwrite_all(int fd, const void *p, size_t n, uint64_t off) {
         return 0;
 }
 
-static void ctx_forget(JournalStore *s);
+/* Forget the context records of the active file (a new file, or a batch that was lost). */
+static void ctx_forget(JournalStore *s) {
+        for (unsigned i = 0; i < JOURNAL_STORE_CONTEXTS; i++) {
+                free(s->ctx[i].rec);
+                s->ctx[i].rec = NULL;
+        }
+        s->ctx_next = 0;
+}
 
 static uint64_t now_realtime(void) {
         struct timespec ts;
@@ -441,11 +447,8 @@ int journal_store_open(const char *dir, const JournalStoreLimits *limits, Journa
         bool found = false;
         uint64_t last = 0;
         (void) newest_archive(s->dir_fd, &last, s->header.seqnum_id, &found);
-        if (!found && getrandom(s->header.seqnum_id, 16, GRND_NONBLOCK) != 16) {
-                uint64_t t = now_realtime() ^ (uint64_t)getpid() << 32;
-                memcpy(s->header.seqnum_id, &t, 8);
-                memcpy(s->header.seqnum_id + 8, mid, 8);
-        }
+        if (!found)
+                id128_random(s->header.seqnum_id);
         r = open_active(s);
         if (r < 0)
                 return r;
@@ -506,14 +509,6 @@ static int reserve(uint8_t **p, size_t *cap, size_t need) {
  * unindexed record at the end is re-indexed by recover(); an index entry never points past the
  * data). On failure both files are cut back to their last flushed state and the buffered entries
  * are lost; the error is returned. */
-static void ctx_forget(JournalStore *s) {
-        for (unsigned i = 0; i < JOURNAL_STORE_CONTEXTS; i++) {
-                free(s->ctx[i].rec);
-                s->ctx[i].rec = NULL;
-        }
-        s->ctx_next = 0;
-}
-
 int journal_store_flush(JournalStore *s) {
         if (!s || s->pend_len == 0)
                 return 0;
@@ -666,9 +661,7 @@ static int append(JournalStore *s, const struct iovec *fields, size_t n_fields, 
         const uint8_t *ctx = n_shared ? ctx_find(s, fields + n_own, n_shared, &ctx_offset) : NULL;
         size_t need = size + (n_shared && !ctx ? ctx_size : 0);
         if (s->n_entries > 0 && s->data_end + need > s->limits.max_file_size) {
-                r = journal_store_flush(s);
-                if (r >= 0)
-                        r = journal_store_rotate(s);   /* forgets the contexts: the new file gets its own */
+                r = journal_store_rotate(s);   /* flushes, and forgets the contexts: the new file gets its own */
                 if (r < 0)
                         return r;
                 ctx = NULL;

@@ -33,6 +33,12 @@ static void test_random(void **state) {
         assert_int_equal(id128_from_string(x, id), 0);
         assert_int_equal(id[6] >> 4, 4);
         assert_int_equal(id[8] >> 6, 2);
+        uint8_t b[16], c[16];
+        id128_random(b);
+        id128_random(c);
+        assert_memory_not_equal(b, c, 16);
+        assert_int_equal(b[6] >> 4, 4);
+        assert_int_equal(b[8] >> 6, 2);
 }
 
 int main(void) {
