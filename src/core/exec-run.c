@@ -28,27 +28,37 @@ static const char *const dir_env[_EXEC_DIRECTORY_TYPE_MAX] = {
 static const char *const dir_prefix[_EXEC_DIRECTORY_TYPE_MAX] = { "/run", "/var/lib", "/var/cache", "/var/log", "/etc" };
 
 /* What of AmbientCapabilities= and SecureBits= this manager can apply: a service gets no
- * capability the manager does not hold itself, and setting securebits needs CAP_SETPCAP. */
+ * capability the manager does not hold itself, and setting securebits needs CAP_SETPCAP. Read
+ * once per spawn (one capget(), one prctl()), and asked for everything else too. */
 typedef struct CapPlan {
+        uint64_t effective;        /* the manager's own effective set */
+        bool ambient_supported;    /* the kernel has ambient capabilities */
         uint64_t ambient;          /* to raise */
         uint64_t ambient_missing;  /* configured, but beyond the manager (or the kernel) */
         bool secure_bits;          /* CAP_SETPCAP is there to set them */
 } CapPlan;
 
 static CapPlan cap_plan(const ExecContext *c) {
-        CapPlan plan = { .ambient = 0 };
         CapSets s = {0};
         (void)capability_get_self(&s);
-        plan.secure_bits = s.permitted & CAP_MASK(CAP_SETPCAP);
+        CapPlan plan = {
+                .effective = s.effective,
+                .ambient_supported = capability_ambient_supported(),
+                .secure_bits = s.permitted & CAP_MASK(CAP_SETPCAP),
+        };
         if (!c->capability_ambient_set) return plan;
         uint64_t bset = 0;
-        if (!capability_ambient_supported() || capability_bounding_get(&bset) < 0) {
+        if (!plan.ambient_supported || capability_bounding_get(&bset) < 0) {
                 plan.ambient_missing = c->capability_ambient_set & c->capability_bounding_set;
                 return plan;
         }
         plan.ambient = capability_ambient_plan(c->capability_ambient_set, c->capability_bounding_set, bset,
                                                s.permitted, &plan.ambient_missing);
         return plan;
+}
+
+static bool plan_has(const CapPlan *p, int cap) {
+        return p->effective & CAP_MASK(cap);
 }
 
 /* The user and group a unit's processes run as: uid/gid, or -ESRCH/-EPERM. */
@@ -139,7 +149,7 @@ static void sandbox_notice(MUnit *u, const ExecContext *c, const CapPlan *caps) 
         SKIP(c->restrict_suid_sgid, "RestrictSUIDSGID=");
         SKIP(caps->ambient_missing, "AmbientCapabilities=");
         SKIP(c->secure_bits && !caps->secure_bits, "SecureBits=");
-        SKIP(c->capability_bounding_set != UINT64_MAX && !capability_have_effective(CAP_SETPCAP), "CapabilityBoundingSet=");
+        SKIP(c->capability_bounding_set != UINT64_MAX && !plan_has(caps, CAP_SETPCAP), "CapabilityBoundingSet=");
         SKIP(c->restrict_filesystems.set, "RestrictFileSystems=");
 #undef SKIP
         if (b.len) log_notice("%s: sandboxing not applied in this container (no mount namespaces or seccomp here): %s", u->id, b.s);
@@ -325,8 +335,9 @@ int munit_spawn(MUnit *u, const ExecCommand *c, bool is_control, pid_t *ret_pid,
         ExecContext *ec = unit_exec_context(u->cfg);
         ServiceConfig *sc = u->cfg->service;
         bool privileged = (c->flags & EXEC_COMMAND_FULLY_PRIVILEGED) || (is_control && sc && sc->permissions_start_only);
+        CapPlan caps = cap_plan(ec);
         /* "!!" acts as "!" only where the kernel lacks ambient capabilities (systemd.service(5)) */
-        bool ambient_hack = (c->flags & EXEC_COMMAND_AMBIENT_MAGIC) && !capability_ambient_supported();
+        bool ambient_hack = (c->flags & EXEC_COMMAND_AMBIENT_MAGIC) && !caps.ambient_supported;
         bool no_setuid = (c->flags & EXEC_COMMAND_NO_SETUID) || ambient_hack;
         Creds cr;
         int r = resolve_creds(u, privileged || no_setuid, &cr);
@@ -335,9 +346,8 @@ int munit_spawn(MUnit *u, const ExecCommand *c, bool is_control, pid_t *ret_pid,
                 user_record_done(&cr.user);
                 return r;
         }
-        CapPlan caps = cap_plan(ec);
         sandbox_notice(u, ec, &caps);
-        if (cr.change && geteuid() != 0 && !capability_have_effective(CAP_SETUID)) {
+        if (cr.change && geteuid() != 0 && !plan_has(&caps, CAP_SETUID)) {
                 /* A non-root manager cannot switch users: run as ourselves, as a user manager would. */
                 if (!u->pam_notice_done) log_notice("%s: User=/Group= not applied: tinysd runs unprivileged.", u->id);
                 u->pam_notice_done = true;
@@ -383,9 +393,9 @@ int munit_spawn(MUnit *u, const ExecCommand *c, bool is_control, pid_t *ret_pid,
                 .root = m->set.root, .apply_credentials = cr.change && !cr.dynamic,
                 .use_ids = cr.change && cr.dynamic, .uid = cr.uid, .gid = cr.gid,
                 /* set or implied (PrivateDevices=, ...): systemd drops whatever is not all */
-                .apply_bounding_set = ec->capability_bounding_set != UINT64_MAX && capability_have_effective(CAP_SETPCAP) && !privileged,
+                .apply_bounding_set = ec->capability_bounding_set != UINT64_MAX && plan_has(&caps, CAP_SETPCAP) && !privileged,
                 .bounding_set = ec->capability_bounding_set | (ambient_hack ? HACK_CAPS : 0),
-                .apply_ambient = !privileged && capability_ambient_supported(), .ambient_set = caps.ambient,
+                .apply_ambient = !privileged && caps.ambient_supported, .ambient_set = caps.ambient,
                 .apply_secure_bits = !privileged && caps.secure_bits && (ec->secure_bits || prctl(PR_GET_SECUREBITS, 0, 0, 0, 0) > 0),
                 .secure_bits = ec->secure_bits,
                 .set_exec_pid = true, .set_listen_pid = n_pass > 0, .pass_fds = pass, .n_pass_fds = n_pass,
