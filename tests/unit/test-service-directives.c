@@ -34,6 +34,13 @@ static void done(Unit *u) {
 
 #define assert_logged(s) do { if (!strstr(log_captured(), (s))) fail_msg("not logged: %s\nlog:\n%s", (s), log_captured()); } while (0)
 
+/* What `systemctl show` prints for u's [Service] part (free it). */
+static char *show_text(Unit *u) {
+        Buf b = {0};
+        assert_int_equal(service_config_show(u, &b), 0);
+        return buf_steal(&b);
+}
+
 static void test_defaults(void **state) {
         (void)state;
         Unit *u = load_ok("[Service]\nExecStart=/bin/true\n");
@@ -139,9 +146,7 @@ static void test_exit_status_sets(void **state) {
         assert_logged("s.service:3: Failed to parse value, ignoring: FOO\n");
         assert_logged("s.service:3: Failed to parse value, ignoring: 300\n");
         assert_logged("s.service:6: Failed to parse value, ignoring: SIGBOGUS\n");
-        Buf b = {0};
-        assert_int_equal(service_config_show(u, &b), 0);
-        char *t = buf_steal(&b);
+        char *t = show_text(u);
         assert_non_null(strstr(t, "\nRestartPreventExitStatus=\nRestartForceExitStatus=255\nSuccessExitStatus=1 5 KILL TERM\n"));
         free(t);
         done(u);
@@ -241,9 +246,7 @@ static void test_restart_steps_verify(void **state) {
         assert_logged("s.service: RestartMaxDelaySec= has a value smaller than RestartSec=, resetting RestartSec= to RestartMaxDelaySec=.\n");
         assert_int_equal(u->service->restart_usec, 500 * USEC_PER_MSEC);
         for (unsigned n = 1; n < 6; n++) assert_int_equal(service_restart_usec_next(u->service, n), 500 * USEC_PER_MSEC);
-        Buf b = {0};
-        assert_int_equal(service_config_show(u, &b), 0);
-        char *t = buf_steal(&b);
+        char *t = show_text(u);
         assert_non_null(strstr(t, "\nRestartUSec=500ms\nRestartSteps=3\nRestartMaxDelayUSec=500ms\nRestartUSecNext=500ms\nTimeoutStartUSec="));
         free(t);
         done(u);
@@ -305,9 +308,7 @@ static void test_verify(void **state) {
 static void test_show(void **state) {
         (void)state;
         Unit *u = load_ok("[Service]\nExecStart=/bin/true\n");
-        Buf b = {0};
-        assert_int_equal(service_config_show(u, &b), 0);
-        char *t = buf_steal(&b);
+        char *t = show_text(u);
         /* dbus-service.c's order and 252's defaults */
         const char *want =
                 "Type=simple\nExitType=main\nRestart=no\nPIDFile=\nNotifyAccess=none\nRestartUSec=100ms\n"
@@ -327,8 +328,7 @@ static void test_show(void **state) {
         free(t);
         done(u);
         u = load_ok("[Service]\nType=oneshot\nExecStart=/bin/a\nTimeoutStopSec=5\nTimeoutAbortSec=2min\nWatchdogSec=1s\n");
-        assert_int_equal(service_config_show(u, &b), 0);
-        t = buf_steal(&b);
+        t = show_text(u);
         assert_non_null(strstr(t, "NotifyAccess=main\n"));
         assert_non_null(strstr(t, "TimeoutStartUSec=infinity\nTimeoutStopUSec=5s\nTimeoutAbortUSec=2min\n"));
         /* never started: the running watchdog is infinity even with WatchdogSec= (frr.service in 252) */
