@@ -3,10 +3,11 @@
  * Socket, Timer, Path, Target, ...), with systemd 252's property names and D-Bus types, and the
  * Unit methods (Start, Stop, Kill, ...).
  *
- * A container has no cgroups to read memory, task or CPU accounting from: those properties say "unknown"
- * (UINT64_MAX) as systemd does when accounting is off. ControlGroup names a virtual group while
- * the unit has processes, so that `systemctl status` asks GetUnitProcesses, which answers from
- * tinysd's process discovery (kill.c). */
+ * tinysd enables no cgroup controller to read memory, task or CPU accounting from: those
+ * properties say "unknown" (UINT64_MAX) as systemd does when accounting is off. ControlGroup is
+ * the unit's cgroup where PID 1 has one (cgroup.h), else a virtual group while the unit has
+ * processes, so that `systemctl status` asks GetUnitProcesses, which answers from tinysd's
+ * process discovery (kill.c). */
 #include <errno.h>
 #include <stdio.h>
 #include <unistd.h>
@@ -21,6 +22,7 @@
 
 #define U(o) ((MUnit *)(o))
 #define C(o) (U(o)->cfg)
+#define CONTROL_GROUP_MAX 4096
 
 /* ---- state ---- */
 
@@ -325,14 +327,16 @@ static bool has_processes(const MUnit *u) {
                u->state == UNIT_ACTIVATING || u->state == UNIT_DEACTIVATING;
 }
 static int g_slice(BusMessage *m, void *o) { return bus_append_string(m, C(o) && C(o)->type == UNIT_SLICE ? "-.slice" : "system.slice"); }
-/* The virtual group a unit's processes are listed under (see the top of this file). */
-static const char *control_group(const MUnit *u, char buf[static UNIT_NAME_MAX + 32]) {
-        snprintf(buf, UNIT_NAME_MAX + 32, "/system.slice/%s", u->id);
+/* The unit's cgroup, or without cgroups the virtual group its processes are listed under (see
+ * the top of this file). */
+static const char *control_group(const MUnit *u, char buf[static CONTROL_GROUP_MAX]) {
+        if (u->cgroup_rel) snprintf(buf, CONTROL_GROUP_MAX, "/%s", u->cgroup_rel);
+        else snprintf(buf, CONTROL_GROUP_MAX, "/system.slice/%s", u->id);
         return buf;
 }
 static int g_control_group(BusMessage *m, void *o) {
-        char buf[UNIT_NAME_MAX + 32];
-        return bus_append_string(m, has_processes(U(o)) ? control_group(U(o), buf) : "");
+        char buf[CONTROL_GROUP_MAX];
+        return bus_append_string(m, has_processes(U(o)) || U(o)->cgroup_rel ? control_group(U(o), buf) : "");
 }
 
 static ExecContext *ectx(void *o) { return C(o) ? unit_exec_context(C(o)) : NULL; }
@@ -896,14 +900,17 @@ int bus_unit_processes(MUnit *u, BusMessage *reply) {
         size_t n = 0;
         int r = has_processes(u) ? munit_members(u, &pids, &n) : 0;
         if (r < 0) return r;
-        char cg[UNIT_NAME_MAX + 32];
+        char cg[CONTROL_GROUP_MAX];
         control_group(u, cg);
         r = bus_message_open_container(reply, 'a', "(sus)");
         for (size_t i = 0; i < n && r >= 0; i++) {
                 /* the command line as the journal records it (_CMDLINE=); none for zombies */
                 JournalCreds cr;
                 (void)journal_creds_read(&cr, NULL, pids[i], 0, 0);
-                if (cr.cmdline) r = bus_message_append(reply, "(sus)", cg, (uint32_t)pids[i], cr.cmdline);
+                /* a Delegate= service's subgroups: each process's own group */
+                _cleanup_free_ char *rel = NULL, *own = NULL;
+                if (u->cgroup_rel && cgroup_pid_rel(&u->m->cgroup, NULL, pids[i], &rel) >= 0) own = strjoin("/", rel);
+                if (cr.cmdline) r = bus_message_append(reply, "(sus)", own ? own : cg, (uint32_t)pids[i], cr.cmdline);
                 journal_creds_done(&cr);
         }
         free(pids);

@@ -117,9 +117,36 @@ static int resolve_creds(MUnit *u, bool privileged_command, Creds *ret) {
 }
 
 /* Once per unit: the settings this container cannot apply. A unit systemd would start still starts. */
+/* The resource-control settings a unit makes, none of which tinysd applies (cgroup.h: no
+ * controller is enabled), named once with the sandboxing notice. */
+static void resource_notice(MUnit *u) {
+        const CGroupContext *c = unit_cgroup_context(u->cfg), *d = cgroup_context_default();
+        if (!c || c == d) return;
+        Buf b = {0};
+#define SKIP(cond, name) do { if (cond) (void)buf_printf(&b, "%s%s", b.len ? " " : "", name); } while (0)
+        SKIP(c->memory_min || c->memory_low || c->memory_min_permille || c->memory_low_permille, "MemoryMin=/MemoryLow=");
+        SKIP(c->memory_high != d->memory_high || c->memory_high_permille, "MemoryHigh=");
+        SKIP(c->memory_max != d->memory_max || c->memory_limit != d->memory_limit || c->memory_max_permille, "MemoryMax=");
+        SKIP(c->memory_swap_max != d->memory_swap_max, "MemorySwapMax=");
+        SKIP(c->tasks_max_set, "TasksMax=");
+        SKIP(c->cpu_quota_per_sec_usec != d->cpu_quota_per_sec_usec, "CPUQuota=");
+        SKIP(c->cpu_weight != d->cpu_weight || c->startup_cpu_weight != d->startup_cpu_weight ||
+             c->cpu_shares != d->cpu_shares || c->startup_cpu_shares != d->startup_cpu_shares, "CPUWeight=");
+        SKIP(c->allowed_cpus || c->allowed_memory_nodes, "AllowedCPUs=/AllowedMemoryNodes=");
+        SKIP(c->io_weight != d->io_weight || c->blockio_weight != d->blockio_weight || c->io_device_weight ||
+             c->io_read_bandwidth_max || c->io_write_bandwidth_max || c->io_read_iops_max || c->io_write_iops_max ||
+             c->blockio_device_weight || c->blockio_read_bandwidth || c->blockio_write_bandwidth, "IO*=");
+        SKIP(c->device_allow || c->device_policy, "DeviceAllow=/DevicePolicy=");
+        SKIP(c->ip_address_allow || c->ip_address_deny, "IPAddressAllow=/IPAddressDeny=");
+#undef SKIP
+        if (b.len) log_notice("%s: resource control not applied (tinysd enables no cgroup controllers): %s", u->id, b.s);
+        buf_free(&b);
+}
+
 static void sandbox_notice(MUnit *u, const ExecContext *c, const CapPlan *caps) {
         if (u->sandbox_notice_done) return;
         u->sandbox_notice_done = true;
+        resource_notice(u);
         Buf b = {0};
 #define SKIP(cond, name) do { if (cond) (void)buf_printf(&b, "%s%s", b.len ? " " : "", name); } while (0)
         SKIP(c->private_tmp, "PrivateTmp=");
@@ -339,8 +366,14 @@ int munit_spawn(MUnit *u, const ExecCommand *c, bool is_control, pid_t *ret_pid,
         /* "!!" acts as "!" only where the kernel lacks ambient capabilities (systemd.service(5)) */
         bool ambient_hack = (c->flags & EXEC_COMMAND_AMBIENT_MAGIC) && !caps.ambient_supported;
         bool no_setuid = (c->flags & EXEC_COMMAND_NO_SETUID) || ambient_hack;
+        /* systemd fails the start when the unit's cgroup cannot be made (219/CGROUP) */
+        _cleanup_close_ int cg_fd = -1;
+        int r = munit_cgroup_realize(u);
+        if (r > 0 && (cg_fd = r = cgroup_open_procs(&m->cgroup, u->cgroup_rel)) < 0)
+                log_error("%s: Failed to open cgroup %s: %s", u->id, u->cgroup_rel, strerror(-r));
+        if (r < 0) return r;
         Creds cr;
-        int r = resolve_creds(u, privileged || no_setuid, &cr);
+        r = resolve_creds(u, privileged || no_setuid, &cr);
         if (r < 0) {
                 log_error("%s: Failed to determine user credentials: %s", u->id, strerror(-r));
                 user_record_done(&cr.user);
@@ -399,6 +432,7 @@ int munit_spawn(MUnit *u, const ExecCommand *c, bool is_control, pid_t *ret_pid,
                 .apply_secure_bits = !privileged && caps.secure_bits && (ec->secure_bits || prctl(PR_GET_SECUREBITS, 0, 0, 0, 0) > 0),
                 .secure_bits = ec->secure_bits,
                 .set_exec_pid = true, .set_listen_pid = n_pass > 0, .pass_fds = pass, .n_pass_fds = n_pass,
+                .join_cgroup = cg_fd >= 0, .cgroup_procs_fd = cg_fd,
         };
         r = exec_spawn(&p, ret_pid, ret_report_fd);
         if (r >= 0) log_stream_set_pid(ls, *ret_pid, cr.change ? cr.uid : geteuid(), cr.change ? cr.gid : getegid());

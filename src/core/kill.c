@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
-/* Which processes belong to a unit, and signalling them (systemd.kill(5)) without cgroups.
+/* Which processes belong to a unit, and signalling them (systemd.kill(5)).
  *
- * A unit's processes are found by proc_unit_members() from every pid the unit ever had (its
+ * Where PID 1 has a writable cgroup2 (cgroup.h), a unit's processes are those of its cgroup.
+ * Without one, they are found by proc_unit_members() from every pid the unit ever had (its
  * sessions and process groups survive their leaders), plus the orphans re-parented to us that
  * still carry the unit's $INVOCATION_ID in their initial environment: a daemon that double-forks
  * and calls setsid() leaves no other trace. See docs/ARCHITECTURE.md, "Processes without cgroups". */
@@ -99,7 +100,34 @@ const ProcTable *manager_proc_table(Manager *m) {
         return snapshot(m, &ps) < 0 ? NULL : &ps->table;
 }
 
+int munit_cgroup_realize(MUnit *u) {
+        const CGroupRoot *cg = &u->m->cgroup;
+        if (!cgroup_root_enabled(cg)) return 0;
+        if (u->cgroup_rel) return 1;   /* kept until the unit is inactive and its group empty */
+        _cleanup_free_ char *rel = NULL;
+        const char *slice = u->cfg ? unit_slice(u->cfg) : NULL;
+        int r = cgroup_unit_rel(u->id, slice ? slice : "system.slice", &rel);
+        if (r >= 0) r = cgroup_create(cg, rel);
+        if (r < 0) return log_error_errno(r, "%s: Failed to create cgroup %s: %m", u->id, rel ? rel : u->id);
+        u->cgroup_rel = TAKE_PTR(rel);
+        return 1;
+}
+
+void munit_cgroup_release(MUnit *u) {
+        if (!u->cgroup_rel) return;
+        int r = cgroup_remove(&u->m->cgroup, u->cgroup_rel);
+        if (r == -EBUSY) return;   /* KillMode=none/process left processes: it stays theirs */
+        if (r < 0) log_debug("%s: Failed to remove cgroup %s: %s", u->id, u->cgroup_rel, strerror(-r));
+        free(u->cgroup_rel);
+        u->cgroup_rel = NULL;
+}
+
 int munit_members(MUnit *u, pid_t **ret, size_t *ret_n) {
+        if (cgroup_root_enabled(&u->m->cgroup)) {
+                *ret = NULL;
+                *ret_n = 0;
+                return u->cgroup_rel ? cgroup_read_pids(&u->m->cgroup, u->cgroup_rel, ret, ret_n) : 0;
+        }
         const ProcSnapshot *ps;
         int r = snapshot(u->m, &ps);
         if (r < 0) return r;
@@ -187,16 +215,20 @@ void munit_kill_round_begin(MUnit *u, int sig) {
 int munit_kill_stragglers(MUnit *u) {
         ServiceRuntime *s = &u->svc;
         if (s->round_signal <= 0) return 0;
-        const ProcSnapshot *ps;
-        int r = snapshot(u->m, &ps);
+        bool cgroups = cgroup_root_enabled(&u->m->cgroup);
+        const ProcSnapshot *ps = NULL;
+        int r = cgroups ? 0 : snapshot(u->m, &ps);
         if (r < 0) return r;
         pid_t *members = NULL;
         size_t k = 0;
         if ((r = munit_members(u, &members, &k)) < 0) return r;
         int n = 0;
         for (size_t i = 0; i < k; i++) {
-                const ProcInfo *p = proc_table_find(&ps->table, members[i]);
-                if (!p || p->starttime > s->round_ticks || signaled_before(s, members[i])) continue;
+                if (signaled_before(s, members[i])) continue;
+                ProcInfo pi;
+                const ProcInfo *p = ps ? proc_table_find(&ps->table, members[i])
+                                       : proc_info_read(NULL, members[i], &pi) >= 0 ? &pi : NULL;
+                if (!p || p->starttime > s->round_ticks) continue;
                 if (signal_member(s, members[i], s->round_signal)) n++;
         }
         free(members);
@@ -229,10 +261,31 @@ int manager_kill_all(Manager *m, int sig) {
         return n;
 }
 
+/* The unit whose cgroup holds pid: the deepest component of its group that names a unit with
+ * that group (a Delegate= service's subgroups are its own). */
+static MUnit *unit_by_cgroup(Manager *m, pid_t pid) {
+        _cleanup_free_ char *rel = NULL;
+        if (cgroup_pid_rel(&m->cgroup, NULL, pid, &rel) < 0) return NULL;
+        for (size_t len = strlen(rel); len > 0;) {
+                rel[len] = 0;
+                char *slash = strrchr(rel, '/');
+                const char *name = slash ? slash + 1 : rel;
+                if (name[0] == '_') name++;   /* systemd's cg_unescape() */
+                MUnit *u = manager_get_unit(m, name);
+                if (u && u->cgroup_rel && streq(u->cgroup_rel, rel)) return u;
+                len = slash ? (size_t)(slash - rel) : 0;
+        }
+        return NULL;
+}
+
 MUnit *manager_unit_by_pid(Manager *m, pid_t pid) {
         for (size_t i = 0; i < m->n_list; i++) {
                 MUnit *u = m->list[i];
                 if (u->svc.main_pid == pid || u->svc.control_pid == pid) return u;
+        }
+        if (cgroup_root_enabled(&m->cgroup)) {
+                MUnit *u = unit_by_cgroup(m, pid);
+                if (u) return u;
         }
         /* walk up the parent chain to a pid a unit knows */
         pid_t cur = pid;

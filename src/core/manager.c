@@ -354,6 +354,7 @@ int manager_new(const ManagerSettings *set, Manager **ret) {
         if (!m) return -ENOMEM;
         m->set = *set;
         m->notify_fd = -1;
+        m->cgroup = CGROUP_ROOT_NULL;
         m->self = getpid();
         dual_timestamp_now(&m->userspace_ts);
         const char *lf = getenv(JOURNAL_FORWARD_FORMAT_ENV);
@@ -383,6 +384,8 @@ int manager_new(const ManagerSettings *set, Manager **ret) {
         event_set_pid_gone_handler(m->event, manager_proc_gone, m);
         signal(SIGPIPE, SIG_IGN);
         if (!m->is_pid1 && prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) < 0) log_warning("Cannot become a child subreaper: %m");
+        /* only PID 1 owns its cgroup: a subreaper's group belongs to whoever started it */
+        if (m->is_pid1) (void)cgroup_root_open(NULL, NULL, true, &m->cgroup);
         *ret = m;
         return 0;
 fail:
@@ -406,6 +409,8 @@ void manager_free(Manager *m) {
         if (m->notify_fd >= 0) close(m->notify_fd);
         strv_free(m->environment);
         proc_snapshot_done(&m->procs);
+        cgroup_root_clean(&m->cgroup);
+        cgroup_root_done(&m->cgroup);
         event_free(m->event);
         free(m);
 }

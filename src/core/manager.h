@@ -11,6 +11,7 @@
 #include "base/hashmap.h"
 #include "base/parse.h"
 #include "base/ratelimit.h"
+#include "core/cgroup.h"
 #include "core/event.h"
 #include "core/proc-scan.h"
 #include "unit/load.h"
@@ -188,6 +189,7 @@ struct MUnit {
         pid_t *pids;
         unsigned n_pids, pids_next, cap_pids;
         uid_t dynamic_uid;          /* DynamicUser= allocation, 0 none */
+        char *cgroup_rel;           /* the unit's cgroup below m->cgroup once created, else NULL */
         bool gc_pending;            /* a finished Accept=yes instance: freed by the next GC pass */
         UnitActiveState state;      /* derived from the type state, cached for ordering; placed here
                                      * to fill padding: 664 bytes fit musl's 672-byte size class */
@@ -234,6 +236,7 @@ struct Manager {
         uint32_t next_dynamic_uid;
         bool final_phase;           /* the last SIGTERM/SIGKILL round of shutdown has begun */
         ProcSnapshot procs;
+        CGroupRoot cgroup;          /* our writable cgroup2 group, or none (fd -1): cgroup.h */
         LogStream *log_streams;     /* open capture streams (log-stream.c) */
         JournalServer *journal;     /* the journal server (journal.c); NULL if it could not start */
         int log_format;             /* JournalForwardFormat for service lines on stdout */
@@ -365,6 +368,11 @@ int manager_setup_notify(Manager *m);
 
 /* kill.c: process discovery without cgroups and the kill sequence. */
 int munit_members(MUnit *u, pid_t **ret, size_t *ret_n);
+/* The unit's cgroup (cgroup.h), made before its first process is spawned: 1 when made (or there
+ * already), 0 when PID 1 has no cgroups, a negative errno (logged) when it cannot be made. */
+int munit_cgroup_realize(MUnit *u);
+/* Remove the unit's cgroup once the unit is inactive: kept while processes remain in it. */
+void munit_cgroup_release(MUnit *u);
 /* Send sig to the unit's processes as KillMode says (main and control always). Returns how many
  * processes were signalled. main_only: KillMode=mixed's SIGTERM round. */
 int munit_kill(MUnit *u, int sig, bool main_only);

@@ -42,6 +42,7 @@ void munit_free(MUnit *u) {
         timer_done_runtime(u);
         path_done_runtime(u);
         free(u->pids);
+        free(u->cgroup_rel);
         free(u->id);
         free(u);
 }
@@ -273,6 +274,7 @@ static void notify_triggers(MUnit *u, char **const *deps) {
 void munit_notify(MUnit *u, UnitActiveState os, UnitActiveState ns, bool reload_success) {
         Manager *m = u->m;
         u->state = ns;
+        if (UNIT_IS_INACTIVE_OR_FAILED(ns)) munit_cgroup_release(u);
         DualTimestamp ts;
         dual_timestamp_now(&ts);
         u->state_change_ts = ts;

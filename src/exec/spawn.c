@@ -131,6 +131,8 @@ static int switch_user(const SpawnParams *p, uid_t uid, gid_t gid, const gid_t *
 static void child(const SpawnParams *p, const UserRecord *user, gid_t gid, const gid_t *groups, int ngroups,
                   char **argv, char **envp, char *const *pid_slots, int report_fd) {
         const ExecContext *c = p->context;
+        /* into the unit's cgroup before anything else, so whatever it forks is there too */
+        if (p->join_cgroup && write(p->cgroup_procs_fd, "0", 1) != 1) child_fail(report_fd, EXIT_CGROUP, errno);
         reset_signals();
         if (setsid() < 0) child_fail(report_fd, EXIT_SETSID, errno);
         int r = setup_fds(p, report_fd);

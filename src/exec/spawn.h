@@ -13,7 +13,7 @@ enum {
         EXIT_CHDIR = 200, EXIT_NICE = 201, EXIT_FDS = 202, EXIT_EXEC = 203, EXIT_MEMORY = 204,
         EXIT_LIMITS = 205, EXIT_OOM_ADJUST = 206, EXIT_SIGNAL_MASK = 207, EXIT_STDIN = 208,
         EXIT_STDOUT = 209, EXIT_SECUREBITS = 213, EXIT_GROUP = 216, EXIT_USER = 217, EXIT_CAPABILITIES = 218,
-        EXIT_SETSID = 220, EXIT_STDERR = 222,
+        EXIT_CGROUP = 219, EXIT_SETSID = 220, EXIT_STDERR = 222,
         EXIT_NO_NEW_PRIVILEGES = 227,
 };
 /* "CHDIR", "EXEC", ... as systemd prints them in "status=203/EXEC"; NULL for other codes. */
@@ -39,6 +39,8 @@ typedef struct SpawnParams {
         int secure_bits;
         bool set_exec_pid;         /* add SYSTEMD_EXEC_PID= (the process's own pid) */
         bool set_listen_pid;       /* add LISTEN_PID= (the same; sd_listen_fds(3) checks it) */
+        bool join_cgroup;          /* the child moves itself into the unit's cgroup first: */
+        int cgroup_procs_fd;       /* that group's cgroup.procs, opened for writing */
 } SpawnParams;
 
 /* The failure a child reported before exec: its exit code and errno. */

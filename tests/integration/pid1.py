@@ -57,6 +57,7 @@ machine, with 235 units there) is hidden behind an empty directory unless vendor
 the image ships no units but the test's own, under /etc/systemd/system.
 """
 import codecs
+import errno
 import json
 import os
 import pathlib
@@ -154,11 +155,14 @@ class Container:
     sanitizers    None: detect from the binary; True/False: force the ASAN_OPTIONS set-up
     workdir       host directory for everything of this container (default: a new temp dir,
                   removed by close())
+    cgroup        a host cgroup2 directory (see host_cgroup()): bwrap is started in it with a
+                  cgroup namespace rooted there, mounted read-write on /sys/fs/cgroup, as
+                  `docker run --cgroupns=private -v /sys/fs/cgroup:/sys/fs/cgroup:rw` does
     """
 
     def __init__(self, binary, args=(), units=None, enable=(), env=None, hostname=None, user=None,
                  readonly_root=False, files=None, binds=None, vendor_units=False, network=False,
-                 sanitizers=None, workdir=None):
+                 sanitizers=None, workdir=None, cgroup=None):
         self.binary = str(binary)
         self.args = [str(a) for a in args]
         self.env = dict(env or {})
@@ -168,6 +172,7 @@ class Container:
         self.vendor_units = vendor_units
         self.network = network
         self.sanitizers = sanitizers     # None: decided at start() from the binary
+        self.cgroup = cgroup             # host cgroup2 directory: the container's own, writable
         self._own_workdir = workdir is None
         self.workdir = pathlib.Path(workdir or tempfile.mkdtemp(prefix="tinysd-container-"))
         self.workdir.mkdir(parents=True, exist_ok=True)
@@ -341,6 +346,9 @@ class Container:
             cmd += ["--cap-add", c]
         cmd += ["--ro-bind", "/", "/", "--proc", "/proc", "--dev", "/dev",
                 "--perms", "1777", "--tmpfs", "/dev/shm", "--mqueue", "/dev/mqueue"]
+        if self.cgroup:
+            cmd[1:1] = ["--unshare-cgroup"]
+            cmd += ["--bind", str(self.cgroup), "/sys/fs/cgroup"]
         if not provided:
             cmd += ["--ro-bind", os.path.realpath(self.binary), exec_path]
         for g in grafts:
@@ -373,8 +381,16 @@ class Container:
         rfd, wfd = os.pipe()
         try:
             self.command = self.bwrap_command(wfd)
+            join = None
+            if self.cgroup:
+                procs = os.path.join(str(self.cgroup), "cgroup.procs")
+
+                def join():   # in the child, before exec: bwrap's cgroup namespace is rooted here
+                    with open(procs, "w") as f:
+                        f.write("0")
             self.proc = subprocess.Popen(self.command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                                         stderr=subprocess.PIPE, pass_fds=(wfd,), start_new_session=True)
+                                         stderr=subprocess.PIPE, pass_fds=(wfd,), start_new_session=True,
+                                         preexec_fn=join)
         finally:
             os.close(wfd)
         self._reader(self.proc.stdout.fileno(), "stdout")
@@ -704,3 +720,58 @@ trap 'echo "stop $1" >> "$2"; exit 0' TERM
 echo "start $1" >> "$2"
 while :; do sleep 1 & wait $!; done
 """
+
+
+# ---------------------------------------------------------------------- a cgroup of its own
+def host_cgroup2_mount():
+    """Where the host mounts cgroup2 writable (/sys/fs/cgroup, or /sys/fs/cgroup/unified on a
+    hybrid host), or None."""
+    with open("/proc/self/mounts") as f:
+        for line in f:
+            dev, mnt, fstype, opts = line.split()[:4]
+            if fstype == "cgroup2" and "ro" not in opts.split(","):
+                return mnt
+    return None
+
+
+class HostCgroup:
+    """A fresh cgroup2 directory on the host for one container (Container(cgroup=...)), removed
+    by close() after the container is gone. Needs root and a writable cgroup2 mount."""
+
+    def __init__(self):
+        mnt = host_cgroup2_mount()
+        if mnt is None or os.geteuid() != 0:
+            raise OSError(errno.ENODEV, "no writable cgroup2 on this host")
+        self.path = pathlib.Path(mnt) / f"tinysd-test-{os.getpid()}-{secrets.token_hex(4)}"
+        self.path.mkdir()
+
+    def __fspath__(self):
+        return str(self.path)
+
+    def __str__(self):
+        return str(self.path)
+
+    def groups(self):
+        """Every group below ours, as paths relative to it ("system.slice/foo.service")."""
+        return sorted(str(p.relative_to(self.path)) for p in self.path.rglob("*")
+                      if p.is_dir() and not p.is_symlink())
+
+    def pids(self, rel=""):
+        """Host pids in group REL (not its subgroups)."""
+        text = (self.path / rel / "cgroup.procs").read_text()
+        return sorted(int(x) for x in text.split() if int(x) > 0)
+
+    def close(self):
+        dirs = sorted((p for p in self.path.rglob("*") if p.is_dir()), key=lambda p: -len(p.parts))
+        for d in dirs + [self.path]:
+            for _ in range(50):
+                for pid in (d / "cgroup.procs").read_text().split():
+                    try:
+                        os.kill(int(pid), _signal.SIGKILL)
+                    except (ProcessLookupError, ValueError):
+                        pass
+                try:
+                    d.rmdir()
+                    break
+                except OSError:
+                    time.sleep(0.02)
