@@ -233,6 +233,7 @@ static int cmp_pid(const void *a, const void *b) {
 typedef struct PidSet {
         pid_t *pids;
         size_t n, cap;
+        unsigned groups;   /* read so far, up to CGROUP_GROUPS_MAX */
 } PidSet;
 
 /* The pids of one group's cgroup.procs (one per line). */
@@ -264,8 +265,9 @@ static int read_procs(int dfd, PidSet *s) {
 
 /* dfd's pids and its subgroups', depth first. Takes ownership of dfd. */
 static int collect(int dfd, unsigned depth, PidSet *s) {
+        s->groups++;
         int r = read_procs(dfd, s);
-        if (r < 0 || depth >= CGROUP_DEPTH_MAX) {
+        if (r < 0 || depth >= CGROUP_DEPTH_MAX || s->groups >= CGROUP_GROUPS_MAX) {
                 close(dfd);
                 return r;
         }
@@ -275,7 +277,7 @@ static int collect(int dfd, unsigned depth, PidSet *s) {
                 close(dfd);
                 return r;
         }
-        for (struct dirent *de; r >= 0 && (de = readdir(d));) {
+        for (struct dirent *de; r >= 0 && s->groups < CGROUP_GROUPS_MAX && (de = readdir(d));) {
                 if (de->d_type != DT_DIR || de->d_name[0] == '.') continue;
                 int sub = openat(dirfd(d), de->d_name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
                 if (sub < 0) continue;   /* removed meanwhile */

@@ -18,9 +18,11 @@
 #include <stddef.h>
 #include <sys/types.h>
 
-/* Depth and breadth bounds of the subgroups read below a unit's group (Delegate= lets a
- * service make its own): deeper or further ones are not searched. */
+/* Bounds of the subgroups read below a unit's group (Delegate= lets a service make its own):
+ * deeper ones, and any beyond the first CGROUP_GROUPS_MAX, are not searched, so a service that
+ * makes a million groups slows down only the reading of its own. */
 #define CGROUP_DEPTH_MAX 16
+#define CGROUP_GROUPS_MAX 4096
 #define CGROUP_PIDS_MAX (1U << 20)
 
 typedef struct CGroupRoot {
