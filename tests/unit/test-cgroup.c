@@ -61,16 +61,24 @@ static void test_unit_rel(void **state) {
         assert_null(rel);
 }
 
+/* A fake hierarchy below root: ROOT/fs is the mount, ROOT/self the /proc/self/cgroup text,
+ * `group` (below the mount) is made; the paths go to mount/self, each PATH_MAX long. */
+static void fake_hierarchy(const char *root, const char *self_text, const char *group, char *mount, char *self) {
+        char rel[256];
+        snprintf(rel, sizeof rel, "fs/%.200s", group);
+        tmptree_mkdir(root, rel);
+        tmptree_write(root, "self", self_text);
+        snprintf(mount, 4096, "%s/fs", root);
+        snprintf(self, 4096, "%s/self", root);
+}
+
 static void test_root_open(void **state) {
         (void)state;
         char *root = tmptree_new();
         assert_non_null(root);
-        tmptree_mkdir(root, "fs/docker/abc");
-        tmptree_write(root, "self", "4:memory:/\n0::/docker/abc/\n");
-        tmptree_write(root, "v1", "4:memory:/\n");
         char mount[4096], self[4096], v1[4096];
-        snprintf(mount, sizeof mount, "%s/fs", root);
-        snprintf(self, sizeof self, "%s/self", root);
+        fake_hierarchy(root, "4:memory:/\n0::/docker/abc/\n", "docker/abc", mount, self);
+        tmptree_write(root, "v1", "4:memory:/\n");
         snprintf(v1, sizeof v1, "%s/v1", root);
         CGroupRoot c;
         assert_int_equal(cgroup_root_open(mount, self, false, &c), 0);
@@ -96,11 +104,11 @@ static void test_create_read_remove(void **state) {
         (void)state;
         char *root = tmptree_new();
         assert_non_null(root);
-        tmptree_write(root, "self", "0::/\n");
-        char self[4096];
-        snprintf(self, sizeof self, "%s/self", root);
+        char mount[4096], self[4096];
+        fake_hierarchy(root, "0::/\n", "", mount, self);
+        tmptree_write(root, "fs/cgroup.procs", "1\n");
         CGroupRoot c;
-        assert_int_equal(cgroup_root_open(root, self, false, &c), 0);
+        assert_int_equal(cgroup_root_open(mount, self, false, &c), 0);
         assert_true(cgroup_root_enabled(&c));
         assert_string_equal(c.path, "");
         assert_int_equal(cgroup_create(&c, "app.slice/app-web.slice/web.service"), 0);
@@ -112,9 +120,9 @@ static void test_create_read_remove(void **state) {
         assert_int_equal(n, 0);
         assert_null(pids);
         /* a group and its subgroups (Delegate=), duplicates and zeros (pids of other namespaces) */
-        tmptree_write(root, "app.slice/app-web.slice/web.service/cgroup.procs", "30\n10\n0\n");
-        tmptree_write(root, "app.slice/app-web.slice/web.service/worker/cgroup.procs", "20\n10\n");
-        tmptree_write(root, "app.slice/app-web.slice/web.service/worker/deeper/cgroup.procs", "5\n");
+        tmptree_write(root, "fs/app.slice/app-web.slice/web.service/cgroup.procs", "30\n10\n0\n");
+        tmptree_write(root, "fs/app.slice/app-web.slice/web.service/worker/cgroup.procs", "20\n10\n");
+        tmptree_write(root, "fs/app.slice/app-web.slice/web.service/worker/deeper/cgroup.procs", "5\n");
         assert_int_equal(cgroup_read_pids(&c, "app.slice/app-web.slice/web.service", &pids, &n), 0);
         assert_int_equal(n, 4);
         assert_int_equal(pids[0], 5);
@@ -123,7 +131,7 @@ static void test_create_read_remove(void **state) {
         assert_int_equal(pids[3], 30);
         free(pids);
         /* cgroup_attach writes the pid (into the kernel's file: here a plain one) */
-        tmptree_write(root, "app.slice/cgroup.procs", "");
+        tmptree_write(root, "fs/app.slice/cgroup.procs", "");
         assert_int_equal(cgroup_attach(&c, "app.slice", 1234), 0);
         _cleanup_free_ char *text = NULL;
         size_t sz;
@@ -136,18 +144,18 @@ static void test_create_read_remove(void **state) {
                                 "app.slice/app-web.slice/web.service/worker/cgroup.procs",
                                 "app.slice/app-web.slice/web.service/worker/deeper/cgroup.procs" };
         for (size_t i = 0; i < ELEMENTSOF(files); i++) {
-                snprintf(p, sizeof p, "%s/%s", root, files[i]);
+                snprintf(p, sizeof p, "%s/fs/%s", root, files[i]);
                 assert_int_equal(unlink(p), 0);
         }
         assert_int_equal(cgroup_remove(&c, "app.slice/app-web.slice/web.service"), 0);
-        snprintf(p, sizeof p, "%s/app.slice/app-web.slice/web.service", root);
+        snprintf(p, sizeof p, "%s/fs/app.slice/app-web.slice/web.service", root);
         assert_int_equal(access(p, F_OK), -1);
         assert_int_equal(cgroup_remove(&c, "app.slice/app-web.slice/web.service"), 0);   /* gone: fine */
         assert_int_equal(cgroup_remove(&c, ""), -EINVAL);   /* never our own group */
         cgroup_root_clean(&c);
-        snprintf(p, sizeof p, "%s/app.slice", root);
+        snprintf(p, sizeof p, "%s/fs/app.slice", root);
         assert_int_equal(access(p, F_OK), -1);
-        snprintf(p, sizeof p, "%s/self", root);
+        snprintf(p, sizeof p, "%s/fs/cgroup.procs", root);
         assert_int_equal(access(p, F_OK), 0);   /* files are not groups */
         cgroup_root_done(&c);
         tmptree_free(root);
@@ -157,14 +165,11 @@ static void test_pid_rel(void **state) {
         (void)state;
         char *root = tmptree_new();
         assert_non_null(root);
-        tmptree_mkdir(root, "fs/ct");
-        tmptree_write(root, "self", "0::/ct\n");
+        char mount[4096], self[4096], proc[4096];
+        fake_hierarchy(root, "0::/ct\n", "ct", mount, self);
         tmptree_write(root, "proc/7/cgroup", "0::/ct/system.slice/a.service\n");
         tmptree_write(root, "proc/8/cgroup", "0::/ct\n");
         tmptree_write(root, "proc/9/cgroup", "0::/ctx/b.service\n");
-        char mount[4096], self[4096], proc[4096];
-        snprintf(mount, sizeof mount, "%s/fs", root);
-        snprintf(self, sizeof self, "%s/self", root);
         snprintf(proc, sizeof proc, "%s/proc", root);
         CGroupRoot c;
         assert_int_equal(cgroup_root_open(mount, self, false, &c), 0);
