@@ -163,3 +163,22 @@ def test_resource_limits_are_named_once_and_the_unit_starts(cgroup, boot, with_c
     notice = ("limited.service: resource control not applied (tinysd enables no cgroup controllers): "
               "MemoryMax= TasksMax= CPUQuota= CPUWeight=")
     assert c.output().count(notice) == 1, c.output()
+
+
+FORKING = """[Unit]
+Description=Forking Daemon
+[Service]
+Type=forking
+ExecStart=/bin/sh -c '(setsid /bin/sleep 1005 </dev/null >/dev/null 2>&1 &); exit 0'
+"""
+
+
+def test_forking_daemon_main_pid_is_guessed_from_its_group(cgroup, boot):
+    c = boot(cgroup=cgroup, units={"forking.service": FORKING}, enable=["forking.service"])
+    c.wait_for(MULTI_USER)
+    daemon = wait_until(lambda: sleepers(c, "1005"), what="the daemon")[0]
+    r = ctl(c, "show", "-p", "MainPID", "forking.service")
+    assert r.stdout == f"MainPID={daemon.pid}\n", r.stdout + r.stderr
+    assert ctl(c, "stop", "forking.service").returncode == 0
+    assert sleepers(c, "1005") == []
+    assert "system.slice/forking.service" not in cgroup.groups()
