@@ -326,7 +326,36 @@ static bool has_processes(const MUnit *u) {
         return u->svc.main_pid > 0 || u->svc.control_pid > 0 || u->state == UNIT_ACTIVE || u->state == UNIT_RELOADING ||
                u->state == UNIT_ACTIVATING || u->state == UNIT_DEACTIVATING;
 }
-static int g_slice(BusMessage *m, void *o) { return bus_append_string(m, C(o) && C(o)->type == UNIT_SLICE ? "-.slice" : "system.slice"); }
+static int g_slice(BusMessage *m, void *o) {
+        const char *s = C(o) ? unit_slice(C(o)) : NULL;
+        return bus_append_string(m, s ? s : C(o) && C(o)->type == UNIT_SLICE ? "-.slice" : "system.slice");
+}
+/* The resource-control settings as configured (none is applied: cgroup.h) */
+static const CGroupContext *cgctx(void *o) {
+        const CGroupContext *c = C(o) ? unit_cgroup_context(C(o)) : NULL;
+        return c ? c : cgroup_context_default();
+}
+#define CG_U64(fn, expr) static int fn(BusMessage *m, void *o) { const CGroupContext *c = cgctx(o); return bus_append_u64(m, (expr)); }
+#define CG_BOOL(fn, field) static int fn(BusMessage *m, void *o) { return bus_append_bool(m, cgctx(o)->field); }
+CG_U64(g_memory_min, cgroup_memory_bytes(c->memory_min))
+CG_U64(g_memory_low, cgroup_memory_bytes(c->memory_low))
+CG_U64(g_memory_high, cgroup_memory_bytes(c->memory_high))
+CG_U64(g_memory_max, cgroup_memory_bytes(c->memory_max))
+CG_U64(g_memory_swap_max, cgroup_memory_bytes(c->memory_swap_max))
+CG_U64(g_memory_limit, cgroup_memory_bytes(c->memory_limit))
+CG_U64(g_tasks_max, cgroup_context_tasks_max(c))
+CG_U64(g_cpu_weight, c->cpu_weight)
+CG_U64(g_startup_cpu_weight, c->startup_cpu_weight)
+CG_U64(g_cpu_quota, c->cpu_quota_per_sec_usec)
+CG_U64(g_cpu_quota_period, c->cpu_quota_period_usec)
+CG_U64(g_io_weight, c->io_weight)
+CG_U64(g_startup_io_weight, c->startup_io_weight)
+CG_BOOL(g_delegate, delegate)
+CG_BOOL(g_memory_accounting, memory_accounting)
+CG_BOOL(g_tasks_accounting, tasks_accounting)
+CG_BOOL(g_cpu_accounting, cpu_accounting)
+CG_BOOL(g_io_accounting, io_accounting)
+CG_BOOL(g_ip_accounting, ip_accounting)
 /* The unit's cgroup, or without cgroups the virtual group its processes are listed under (see
  * the top of this file). */
 static const char *control_group(const MUnit *u, char buf[static CONTROL_GROUP_MAX]) {
@@ -441,11 +470,25 @@ static int g_send_sighup(BusMessage *m, void *o) { KillContext *k = kctx(o); ret
         { "IPEgressBytes", "t", g_max_t }, \
         { "IOReadBytes", "t", g_max_t }, \
         { "IOWriteBytes", "t", g_max_t }, \
-        { "Delegate", "b", g_false }, \
-        { "MemoryAccounting", "b", g_false }, \
-        { "TasksAccounting", "b", g_false }, \
-        { "CPUAccounting", "b", g_false }, \
-        { "IPAccounting", "b", g_false }
+        { "Delegate", "b", g_delegate }, \
+        { "CPUAccounting", "b", g_cpu_accounting }, \
+        { "CPUWeight", "t", g_cpu_weight }, \
+        { "StartupCPUWeight", "t", g_startup_cpu_weight }, \
+        { "CPUQuotaPerSecUSec", "t", g_cpu_quota }, \
+        { "CPUQuotaPeriodUSec", "t", g_cpu_quota_period }, \
+        { "IOAccounting", "b", g_io_accounting }, \
+        { "IOWeight", "t", g_io_weight }, \
+        { "StartupIOWeight", "t", g_startup_io_weight }, \
+        { "MemoryAccounting", "b", g_memory_accounting }, \
+        { "MemoryMin", "t", g_memory_min }, \
+        { "MemoryLow", "t", g_memory_low }, \
+        { "MemoryHigh", "t", g_memory_high }, \
+        { "MemoryMax", "t", g_memory_max }, \
+        { "MemorySwapMax", "t", g_memory_swap_max }, \
+        { "MemoryLimit", "t", g_memory_limit }, \
+        { "TasksAccounting", "b", g_tasks_accounting }, \
+        { "TasksMax", "t", g_tasks_max }, \
+        { "IPAccounting", "b", g_ip_accounting }
 
 #define EXEC_PROPERTIES \
         { "Environment", "as", g_environment }, \

@@ -224,6 +224,11 @@ int exec_context_show(const ExecContext *c, Buf *out);
 int kill_context_show(const KillContext *c, Buf *out);
 /* slice: the unit's slice (Slice= or the default one), printed as Slice=; NULL: none */
 int cgroup_context_show(const CGroupContext *c, const char *slice, Buf *out);
+/* A memory limit in bytes: percentages (encoded as UINT64_MAX - 1000 + permille) resolved
+ * against physical memory; CGROUP_LIMIT_MAX stays. */
+uint64_t cgroup_memory_bytes(uint64_t v);
+/* TasksMax= in tasks: systemd's default (15% of the kernel's limit) when unset. */
+uint64_t cgroup_context_tasks_max(const CGroupContext *c);
 const char *tinysd_capability_name(int cap);   /* "cap_chown" */
 
 /* Directive tables for the exec/kill/cgroup groups (exec-directives.c); section NULL: they apply

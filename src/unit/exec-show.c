@@ -364,8 +364,7 @@ static int put_weight(Buf *o, const char *name, uint64_t w) {
         return w == CGROUP_WEIGHT_INVALID ? buf_printf(o, "%s=[not set]\n", name) : buf_printf(o, "%s=%llu\n", name, (unsigned long long)w);
 }
 
-/* A memory limit: percentages (encoded as UINT64_MAX - 1000 + permille) of physical memory. */
-static uint64_t memory_bytes(uint64_t v) {
+uint64_t cgroup_memory_bytes(uint64_t v) {
         if (v == CGROUP_LIMIT_MAX || v < UINT64_MAX - 1000) return v;
         long pages = sysconf(_SC_PHYS_PAGES), size = sysconf(_SC_PAGESIZE);
         if (pages <= 0 || size <= 0) return CGROUP_LIMIT_MAX;
@@ -373,7 +372,7 @@ static uint64_t memory_bytes(uint64_t v) {
 }
 
 static int put_limit(Buf *o, const char *name, uint64_t v) {
-        v = memory_bytes(v);
+        v = cgroup_memory_bytes(v);
         return v == CGROUP_LIMIT_MAX ? buf_printf(o, "%s=infinity\n", name) : buf_printf(o, "%s=%llu\n", name, (unsigned long long)v);
 }
 
@@ -394,10 +393,14 @@ static uint64_t system_tasks_max(void) {
         return m ? m : 4194304;
 }
 
+uint64_t cgroup_context_tasks_max(const CGroupContext *c) {
+        if (!c->tasks_max_set) return system_tasks_max() * 15 / 100;
+        if (c->tasks_max_permille) return system_tasks_max() * c->tasks_max_permille / 1000;
+        return c->tasks_max;
+}
+
 static int put_tasks_max(Buf *o, const CGroupContext *c) {
-        uint64_t v = c->tasks_max;
-        if (!c->tasks_max_set) v = system_tasks_max() * 15 / 100;
-        else if (c->tasks_max_permille) v = system_tasks_max() * c->tasks_max_permille / 1000;
+        uint64_t v = cgroup_context_tasks_max(c);
         return v == UINT64_MAX ? buf_puts(o, "TasksMax=infinity\n") : buf_printf(o, "TasksMax=%llu\n", (unsigned long long)v);
 }
 

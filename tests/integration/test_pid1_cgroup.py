@@ -163,6 +163,10 @@ def test_resource_limits_are_named_once_and_the_unit_starts(cgroup, boot, with_c
     notice = ("limited.service: resource control not applied (tinysd enables no cgroup controllers): "
               "MemoryMax= TasksMax= CPUQuota= CPUWeight=")
     assert c.output().count(notice) == 1, c.output()
+    # the values are still what `systemctl show` reports (D-Bus properties), as with systemd
+    r = ctl(c, "show", "-p", "MemoryMax,TasksMax,CPUQuotaPerSecUSec,CPUWeight,MemoryHigh,Slice", "limited.service")
+    assert sorted(r.stdout.splitlines()) == ["CPUQuotaPerSecUSec=500ms", "CPUWeight=200", "MemoryHigh=infinity",
+                                             "MemoryMax=67108864", "Slice=system.slice", "TasksMax=20"], r.stdout + r.stderr
 
 
 FORKING = """[Unit]
