@@ -744,6 +744,13 @@ class HostCgroup:
             raise OSError(errno.ENODEV, "no writable cgroup2 on this host")
         self.path = pathlib.Path(mnt) / f"tinysd-test-{os.getpid()}-{secrets.token_hex(4)}"
         self.path.mkdir()
+        # can a process be moved in? (a cgroup2 mounted rw is not always ours to use)
+        procs = self.path / "cgroup.procs"
+        try:
+            subprocess.run(["/bin/true"], check=True, preexec_fn=lambda: procs.write_text("0"))
+        except (OSError, subprocess.SubprocessError) as e:
+            self.close()
+            raise OSError(errno.EPERM, f"cannot move a process into {self.path}: {e}") from None
 
     def __fspath__(self):
         return str(self.path)
