@@ -118,8 +118,8 @@ static int resolve_creds(MUnit *u, bool privileged_command, Creds *ret) {
 
 /* Once per unit: the settings this container cannot apply. A unit systemd would start still starts. */
 /* The resource-control settings a unit makes, none of which tinysd applies (cgroup.h: no
- * controller is enabled), named once with the sandboxing notice. */
-static void resource_notice(MUnit *u) {
+ * controller is enabled), as a list for the unit's one notice. */
+static void resource_settings(MUnit *u, Buf *out) {
         const CGroupContext *c = unit_cgroup_context(u->cfg), *d = cgroup_context_default();
         if (!c || c == d) return;
         Buf b = {0};
@@ -136,17 +136,19 @@ static void resource_notice(MUnit *u) {
         SKIP(c->io_weight != d->io_weight || c->blockio_weight != d->blockio_weight || c->io_device_weight ||
              c->io_read_bandwidth_max || c->io_write_bandwidth_max || c->io_read_iops_max || c->io_write_iops_max ||
              c->blockio_device_weight || c->blockio_read_bandwidth || c->blockio_write_bandwidth, "IO*=");
-        SKIP(c->device_allow || c->device_policy, "DeviceAllow=/DevicePolicy=");
+        /* PrivateDevices= and ProtectClock= imply these; the sandboxing notice names them */
+        const ExecContext *ec = unit_exec_context(u->cfg);
+        bool implied = ec && (ec->private_devices || ec->protect_clock);
+        SKIP(!implied && (c->device_allow || c->device_policy), "DeviceAllow=/DevicePolicy=");
         SKIP(c->ip_address_allow || c->ip_address_deny, "IPAddressAllow=/IPAddressDeny=");
 #undef SKIP
-        if (b.len) log_notice("%s: resource control not applied (tinysd enables no cgroup controllers): %s", u->id, b.s);
+        if (b.len) (void)buf_puts(out, b.s);
         buf_free(&b);
 }
 
 static void sandbox_notice(MUnit *u, const ExecContext *c, const CapPlan *caps) {
         if (u->sandbox_notice_done) return;
         u->sandbox_notice_done = true;
-        resource_notice(u);
         Buf b = {0};
 #define SKIP(cond, name) do { if (cond) (void)buf_printf(&b, "%s%s", b.len ? " " : "", name); } while (0)
         SKIP(c->private_tmp, "PrivateTmp=");
@@ -179,7 +181,15 @@ static void sandbox_notice(MUnit *u, const ExecContext *c, const CapPlan *caps) 
         SKIP(c->capability_bounding_set != UINT64_MAX && !plan_has(caps, CAP_SETPCAP), "CapabilityBoundingSet=");
         SKIP(c->restrict_filesystems.set, "RestrictFileSystems=");
 #undef SKIP
-        if (b.len) log_notice("%s: sandboxing not applied in this container (no mount namespaces or seccomp here): %s", u->id, b.s);
+        Buf res = {0};
+        resource_settings(u, &res);
+        if (b.len || res.len)
+                log_notice("%s: %s%s%s%s%s", u->id,
+                           b.len ? "sandboxing not applied in this container (no mount namespaces or seccomp here): " : "",
+                           b.len ? b.s : "", b.len && res.len ? "; " : "",
+                           res.len ? "resource control not applied (tinysd enables no cgroup controllers): " : "",
+                           res.len ? res.s : "");
+        buf_free(&res);
         if (c->pam_name) log_notice("%s: PAMName=%s: PAM sessions are not opened by tinysd.", u->id, c->pam_name);
         buf_free(&b);
 }
