@@ -126,7 +126,14 @@ int munit_members(MUnit *u, pid_t **ret, size_t *ret_n) {
         if (cgroup_root_enabled(&u->m->cgroup)) {
                 *ret = NULL;
                 *ret_n = 0;
-                return u->cgroup_rel ? cgroup_read_pids(&u->m->cgroup, u->cgroup_rel, ret, ret_n) : 0;
+                if (!u->cgroup_rel) return 0;
+                int r = cgroup_read_pids(&u->m->cgroup, u->cgroup_rel, ret, ret_n);
+                /* never ourselves, even if a service (as root) wrote our pid into its group */
+                size_t k = 0;
+                for (size_t i = 0; r >= 0 && i < *ret_n; i++)
+                        if ((*ret)[i] != u->m->self) (*ret)[k++] = (*ret)[i];
+                if (r >= 0) *ret_n = k;
+                return r;
         }
         const ProcSnapshot *ps;
         int r = snapshot(u->m, &ps);

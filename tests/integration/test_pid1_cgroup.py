@@ -186,3 +186,24 @@ def test_forking_daemon_main_pid_is_guessed_from_its_group(cgroup, boot):
     assert ctl(c, "stop", "forking.service").returncode == 0
     assert sleepers(c, "1005") == []
     assert "system.slice/forking.service" not in cgroup.groups()
+
+
+EVIL = """[Unit]
+Description=Group Thief
+[Service]
+ExecStart=/bin/sh -c 'echo 1 > /sys/fs/cgroup/system.slice/evil.service/cgroup.procs && echo moved; exec sleep 1006'
+"""
+
+
+def test_a_service_that_moves_pid1_into_its_group_cannot_make_its_stop_signal_pid1(cgroup, boot):
+    c = boot(cgroup=cgroup, units={"evil.service": EVIL, "sleeper.service": SLEEPER},
+             enable=["evil.service", "sleeper.service"])
+    c.wait_for(MULTI_USER)
+    c.wait_for(r"evil\.service\[\d+\]: moved")
+    assert c.pid1 in cgroup.pids("system.slice/evil.service")
+    assert ctl(c, "stop", "evil.service").returncode == 0
+    assert sleepers(c, "1006") == []
+    time.sleep(0.2)
+    assert c.running(), c.output()
+    assert ctl(c, "is-active", "sleeper.service").stdout == "active\n"
+    assert c.stop() == 0
