@@ -146,6 +146,9 @@ int read_file_bounded(int dirfd, const char *path, size_t max, char **ret, size_
         if (!S_ISREG(st.st_mode)) return -EBADFD;
         if ((uint64_t)st.st_size > max) return -EFBIG;
         size_t cap = (size_t)st.st_size + 1, len = 0;
+        /* /proc and /sys report 0 for files that are not empty (boot_id, comm, ...): one read of up
+         * to a page instead of reads of 1, 1, 2, 4 ... bytes; the buffer is trimmed below */
+        if (st.st_size == 0) cap = max < 4095 ? max + 1 : 4096;
         char *b = malloc(cap + 1);
         if (!b) return -ENOMEM;
         for (;;) {
@@ -168,6 +171,10 @@ int read_file_bounded(int dirfd, const char *path, size_t max, char **ret, size_
                 len += (size_t)k;
         }
         if (len > max) { free(b); return -EFBIG; }
+        if (st.st_size == 0 && len + 1 < cap) {
+                char *n = realloc(b, len + 1);
+                if (n) b = n;
+        }
         b[len] = 0;
         *ret = b;
         if (ret_size) *ret_size = len;

@@ -86,6 +86,13 @@ typedef struct TmpfilesIdCache {
         struct { bool group; uint32_t id; char name[33]; } e[16];
 } TmpfilesIdCache;
 
+/* Specifier values resolved during one run's reading of the configuration: every line is expanded
+ * before any is applied, so %m %b %o ... cannot change in between, while each resolution reads a
+ * file (machine-id, boot_id, os-release): systemd.conf and friends name %m and %b on many lines. */
+typedef struct TmpfilesSpecCache {
+        char *value[128];        /* by specifier character; NULL: not resolved yet */
+} TmpfilesSpecCache;
+
 typedef struct TmpfilesContext {
         const char *root;        /* NULL for "/" */
         bool boot;
@@ -96,7 +103,10 @@ typedef struct TmpfilesContext {
         bool specifier_notified; /* "unresolvable specifier" said once */
         bool said_unsupported[128]; /* per line type: "cannot apply here" said once */
         TmpfilesIdCache *ids;    /* NULL: no cache */
+        TmpfilesSpecCache *specs; /* NULL: no cache */
 } TmpfilesContext;
+
+void tmpfiles_spec_cache_done(TmpfilesSpecCache *c);
 
 void item_done(Item *i);
 void item_array_free(ItemArray *a);

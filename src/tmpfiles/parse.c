@@ -102,6 +102,23 @@ static int resolve_one(const TmpfilesContext *ctx, char c, char **ret) {
         return r;
 }
 
+void tmpfiles_spec_cache_done(TmpfilesSpecCache *c) {
+        for (size_t i = 0; c && i < ELEMENTSOF(c->value); i++) {
+                free(c->value[i]);
+                c->value[i] = NULL;
+        }
+}
+
+/* resolve_one() through the run's cache; only successes are kept (an error is rare and may be
+ * logged per line). */
+static int resolve_cached(const TmpfilesContext *ctx, char c, char **ret) {
+        char **slot = ctx->specs && (unsigned char)c < ELEMENTSOF(ctx->specs->value) ? &ctx->specs->value[(unsigned char)c] : NULL;
+        if (slot && *slot) return (*ret = strdup(*slot)) ? 0 : -ENOMEM;
+        int r = resolve_one(ctx, c, ret);
+        if (r >= 0 && slot && *ret) *slot = strdup(*ret);   /* no copy: just not cached */
+        return r;
+}
+
 int tmpfiles_specifier_expand(const TmpfilesContext *ctx, const char *text, size_t max_len, char **ret) {
         Buf b = {0};
         int r = 0;
@@ -112,7 +129,7 @@ int tmpfiles_specifier_expand(const TmpfilesContext *ctx, const char *text, size
                         r = buf_putc(&b, '%');
                 else if (strchr(DIGITS LETTERS, *f)) {
                         _cleanup_free_ char *w = NULL;
-                        r = resolve_one(ctx, *f, &w);
+                        r = resolve_cached(ctx, *f, &w);
                         if (r >= 0 && w) r = buf_puts(&b, w);
                 } else
                         r = buf_put(&b, f - 1, 2);

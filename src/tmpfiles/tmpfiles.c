@@ -112,9 +112,11 @@ int tmpfiles_run(const TmpfilesOptions *o, char *const *configs) {
                 return 1;
         }
         TmpfilesIdCache ids = {};
+        TmpfilesSpecCache specs = {};
         TmpfilesContext ctx = {
                 .root = root, .boot = o->boot, .include_prefixes = o->include_prefixes,
                 .exclude_prefixes = o->exclude_prefixes, .items = hashmap_new(), .globs = hashmap_new(), .ids = &ids,
+                .specs = &specs,
         };
         mode_t old_umask = umask(0022);
         int r = ctx.items && ctx.globs ? read_all(&ctx, configs) : log_oom();
@@ -134,6 +136,7 @@ int tmpfiles_run(const TmpfilesOptions *o, char *const *configs) {
         umask(old_umask);
         bool invalid = ctx.invalid_config;
         context_done(&ctx);
+        tmpfiles_spec_cache_done(&specs);
         if (fatal || errno_is_resource(r)) return 1;
         if (invalid) return EXIT_DATAERR;
         return r < 0 ? EXIT_CANTCREAT : 0;
