@@ -16,7 +16,6 @@
 #endif
 
 #define PROC_CGROUP_MAX (64 * 1024)
-#define READ_CHUNK 4096
 #define PROBE_NAME "tinysd-probe.scope"
 
 int cgroup_parse_proc(const char *text, size_t size, char **ret) {
@@ -35,44 +34,6 @@ int cgroup_parse_proc(const char *text, size_t size, char **ret) {
                 p = end + 1;
         }
         return -ENOENT;
-}
-
-/* A whole kernel file (cgroupfs, /proc) of at most max bytes, read in page-sized chunks: its
- * st_size says 0, so read_file_bounded() would start with one byte. */
-static int read_kernel_file(int dirfd, const char *path, size_t max, char **ret, size_t *ret_size) {
-        _cleanup_close_ int fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-        if (fd < 0) return -errno;
-        size_t cap = READ_CHUNK, len = 0;
-        char *b = malloc(cap + 1);
-        if (!b) return -ENOMEM;
-        for (;;) {
-                if (len == cap) {
-                        if (cap >= max) {
-                                free(b);
-                                return -EFBIG;
-                        }
-                        char *nb = realloc(b, 2 * cap + 1);
-                        if (!nb) {
-                                free(b);
-                                return -ENOMEM;
-                        }
-                        b = nb;
-                        cap *= 2;
-                }
-                ssize_t k = read(fd, b + len, cap - len);
-                if (k < 0 && errno == EINTR) continue;
-                if (k < 0) {
-                        int r = -errno;
-                        free(b);
-                        return r;
-                }
-                if (k == 0) break;
-                len += (size_t)k;
-        }
-        b[len] = 0;
-        *ret = b;
-        *ret_size = len;
-        return 0;
 }
 
 /* systemd's cg_escape(): a name that could be mistaken for a kernel file ("cgroup.*", "_x",
@@ -146,7 +107,7 @@ static int open_writable(const char *mount, const char *self_cgroup, bool check_
         }
         _cleanup_free_ char *text = NULL, *path = NULL;
         size_t n;
-        int r = read_kernel_file(AT_FDCWD, self_cgroup, PROC_CGROUP_MAX, &text, &n);
+        int r = read_file_bounded(AT_FDCWD, self_cgroup, PROC_CGROUP_MAX, &text, &n);
         if (r < 0) return r;
         if ((r = cgroup_parse_proc(text, n, &path)) < 0) return r;
         size_t len = strlen(path);
@@ -240,7 +201,7 @@ typedef struct PidSet {
 static int read_procs(int dfd, PidSet *s) {
         _cleanup_free_ char *text = NULL;
         size_t n;
-        int r = read_kernel_file(dfd, "cgroup.procs", 16 * CGROUP_PIDS_MAX, &text, &n);
+        int r = read_file_bounded(dfd, "cgroup.procs", 16 * CGROUP_PIDS_MAX, &text, &n);
         if (r < 0) return r == -ENOENT ? 0 : r;
         for (char *p = text, *e = text + n; p < e;) {
                 char *end;
@@ -357,7 +318,7 @@ int cgroup_pid_rel(const CGroupRoot *c, const char *proc_root, pid_t pid, char *
                 return -ENAMETOOLONG;
         _cleanup_free_ char *text = NULL, *path = NULL;
         size_t n;
-        int r = read_kernel_file(AT_FDCWD, file, PROC_CGROUP_MAX, &text, &n);
+        int r = read_file_bounded(AT_FDCWD, file, PROC_CGROUP_MAX, &text, &n);
         if (r < 0) return r == -ESRCH ? -ENOENT : r;
         if ((r = cgroup_parse_proc(text, n, &path)) < 0) return r;
         const char *rest = startswith(path, c->path);
