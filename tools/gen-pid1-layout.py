@@ -161,8 +161,8 @@ STRINGS = re.compile(r"^\.rodata.*\.str\d\.\d+$")   # string literals (mergeable
 
 
 def rodata_refs(archives):
-    """{(file pattern, section): read-only data sections it refers to}, from the relocations of
-    every object in the archives. The trace misses two kinds of use: what the kernel reads (a
+    """{(file pattern, section): read-only data sections it refers to (and, in libc, the functions
+    it calls)}, from the relocations of every object in the archives. The trace misses two kinds of use: what the kernel reads (a
     signal mask or a path given to a system call), and strings the linker merged (equal strings
     within an output section are kept once, so the one a function uses may sit in another
     object's section in the training binary; the relocations name the function's own)."""
@@ -180,9 +180,25 @@ def rodata_refs(archives):
                 cur = refs.setdefault((member, m.group(1)), set())
                 continue
             f = line.split()
-            if cur is not None and len(f) >= 5 and f[4].startswith(".rodata"):
+            # read-only data; for libc, also the functions a member calls
+            if cur is not None and len(f) >= 5 and (f[4].startswith(".rodata") or
+                                                    (not f[4].startswith(".") and "libtinysd" not in ar)):
                 cur.add(f[4])
     return refs
+
+
+def libc_members(archives):
+    """{function name: file pattern of the libc member defining it}"""
+    defs = {}
+    for ar in archives:
+        if "libtinysd" in ar:
+            continue
+        out = subprocess.run(["nm", "-A", "--defined-only", ar], capture_output=True, text=True).stdout
+        for line in out.splitlines():
+            f = line.split()
+            if len(f) == 3 and f[1] in "TW":
+                defs.setdefault(f[2], f"*{os.path.basename(ar)}:{f[0].split(':')[1]}")
+    return defs
 
 
 def touched(sections, addrs):
@@ -205,8 +221,9 @@ def main():
     maptext = pathlib.Path(str(binary) + ".map").read_text()
     archives = sorted({str(HERE / a) for a in re.findall(r"(\S+\.a)\(", maptext) if (HERE / a).is_file()})
     refs = rodata_refs(archives)
+    defs = libc_members(archives)
     boot_set, later_set = trace(binary, str(binary.parent / "systemctl"))
-    text, rodata, seen = [], [], set()
+    text, rodata, seen, libc_used = [], [], set(), set()
     for addrs in (boot_set, later_set):
         # a touched string is where the training binary kept the merged copy, maybe another
         # object's: strings come from the relocations of what touched them instead
@@ -215,10 +232,23 @@ def main():
         for i in hot:
             code = sections[i][3].startswith(".text")
             wanted |= {(sections[i][2], sec) for sec in refs.get((sections[i][2], sections[i][3]), ())
-                       if code or STRINGS.match(sec)}
+                       if sec.startswith(".rodata") and (code or STRINGS.match(sec))}
         # libc's members are small and run differently under valgrind (no vDSO: clock_gettime's
-        # lookup of it never runs there): a member used at all is taken whole
+        # lookup of it never runs there) or with more units (malloc's mremap): a member used at
+        # all is taken whole, and the members they call come with the later part
         libc = {sections[i][2] for i in hot if not sections[i][2].startswith("*libtinysd.a:")}
+        libc_used |= libc
+        todo = list(libc_used) if addrs is later_set else []
+        if addrs is later_set:
+            libc = set(libc_used)
+        while todo:
+            member = todo.pop()
+            for (fil, _), names in refs.items():
+                if fil != member:
+                    continue
+                for callee in {defs[n] for n in names if n in defs} - libc:
+                    libc.add(callee)
+                    todo.append(callee)
         hot |= {i for i, s in enumerate(sections) if (s[2], s[3]) in wanted or s[2] in libc}
         for i in sorted(hot):
             _, size, fil, sec = sections[i]
@@ -230,7 +260,9 @@ def main():
         if addrs is boot_set:
             boot_sizes = (sum(n for _, n in text), sum(n for _, n in rodata))
             text.append(("    /* touched only after the boot (systemctl, shutdown): */", 0))
-            rodata.append(("    /* touched only after the boot: */", 0))
+            # an output section of its own: the linker merges equal strings and suffixes within
+            # one, and a string of the boot must not end up kept in the later part
+            rodata.append(("  }\n  .rodata.pid1.later : {", 0))
     sizes = (f"code {boot_sizes[0]} + {sum(n for _, n in text) - boot_sizes[0]} bytes, "
              f"read-only data {boot_sizes[1]} + {sum(n for _, n in rodata) - boot_sizes[1]} bytes (boot + later)")
     hdr = ("/* SPDX-License-Identifier: MIT */\n"
