@@ -51,7 +51,8 @@ asan:
 	        LDFLAGS="-fsanitize=address,undefined" all unit-tests
 
 static:
-	$(MAKE) BUILD=build-static CC=musl-gcc OPT="-Os -g0" LDFLAGS="-static" all
+	$(MAKE) BUILD=build-static CC=musl-gcc OPT="-Os -g0 -fno-pie -fno-asynchronous-unwind-tables -ffunction-sections -fdata-sections" \
+	        LDFLAGS="-static -no-pie -Wl,--gc-sections -Wl,-Map=build-static/tinysd.map -Wl,-T,tools/pid1-layout.ld" all
 	@file build-static/tinysd | grep -q 'statically linked' && echo "build-static/tinysd: static, $$(stat -c %s build-static/tinysd) bytes"
 
 # libFuzzer targets: tests/fuzz/fuzz-*.c, built with clang.

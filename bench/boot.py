@@ -25,7 +25,7 @@ A baseline row boots /bin/echo instead of tinysd in the same sandbox: the cost o
 
 Root is needed (bwrap --cap-add). Usage:
   boot.py [--bin LABEL=PATH ...] [--scenarios simple:10,simple:100,simple:1000,bench12]
-          [--runs 11] [--runs-large 3] [--mem-runs 3] [--mem-units 100] [--idle 10] [--json FILE]
+          [--runs 11] [--runs-large 3] [--mem-runs 3] [--mem-units 100] [--idle 10] [--smaps] [--json FILE]
 Scenarios: simple:N = N services `ExecStart=/bin/sleep infinity`, WantedBy=multi-user.target,
 enabled with symlinks; bench12 = 10 of those + a Type=notify + a Type=oneshot service (the
 issue's 12 units)."""
@@ -107,7 +107,8 @@ def baseline_once(binary, unitdir, work):
     return {"line_ms": (out.hit - t0) * 1000 if out.hit else None, "exit_ms": (t_exit - t0) * 1000}
 
 
-def boot_once(binary, scenario, unitdir, expected_sleeps, work, settle=0.0, idle=0.0, want_mem=False):
+def boot_once(binary, scenario, unitdir, expected_sleeps, work, settle=0.0, idle=0.0, want_mem=False,
+              want_smaps=False):
     """One boot + shutdown. Returns a dict of figures and a list of problems seen."""
     d = fresh_dirs(work)
     res, problems = {"scenario": scenario}, []
@@ -136,6 +137,8 @@ def boot_once(binary, scenario, unitdir, expected_sleeps, work, settle=0.0, idle
             time.sleep(settle)
         if want_mem:
             res["mem_kb"] = bl.memory(pid1)
+        if want_smaps:
+            res["smaps"] = bl.smaps(pid1)
         if idle:
             res["idle_s"] = idle
             res["idle_ctxt"] = bl.idle_wakeups(pid1, idle)
@@ -191,6 +194,8 @@ def main():
     ap.add_argument("--mem-runs", type=int, default=3, help="boots per binary for memory and idle wake-ups")
     ap.add_argument("--mem-units", type=int, default=100)
     ap.add_argument("--idle", type=float, default=10.0, help="seconds of idle observation per memory boot")
+    ap.add_argument("--smaps", action="store_true",
+                    help="print PID 1's Rss and Anonymous kB per mapping (/proc/PID/smaps) of each memory boot")
     ap.add_argument("--json", help="write every raw figure to this file")
     ap.add_argument("--verbose", action="store_true")
     a = ap.parse_args()
@@ -260,11 +265,19 @@ def main():
             rs = []
             for i in range(a.mem_runs):
                 bl.wait_quiet()
-                r, probs, out = boot_once(binary, sc, unitdir, a.mem_units, work, settle=2.0, idle=a.idle, want_mem=True)
+                r, probs, out = boot_once(binary, sc, unitdir, a.mem_units, work, settle=2.0, idle=a.idle, want_mem=True,
+                                         want_smaps=a.smaps)
                 r["bin"], r["run"], r["kind"] = label, i, "memory"
                 rs.append(r)
                 raw["runs"].append(r)
                 all_problems += [f"{label} memory {sc} run {i}: {pr}" for pr in probs]
+                if "mem_kb" in r:
+                    m = r["mem_kb"]
+                    print(f"   run {i}: Rss {m['Rss']} kB = anon {m.get('Anonymous')} + file "
+                          f"{m['Rss'] - m.get('Anonymous', 0)}", flush=True)
+                for name, rss, anon in r.get("smaps", []):
+                    if rss:
+                        print(f"     {rss:6} kB Rss {anon:6} kB anon  {name}")
             mk = lambda k: [r["mem_kb"][k] for r in rs if "mem_kb" in r]
             print(f"{label:6} {a.mem_units} units running: PID 1 Rss {bl.summary(mk('Rss'), 'kB', 0)}, "
                   f"Pss {bl.summary(mk('Pss'), 'kB', 0)} (anon {bl.median(mk('Pss_Anon'))}, file {bl.median(mk('Pss_File'))}), "

@@ -3,6 +3,7 @@
 systemd 252, for reference): the benchmark units, /proc readers, statistics. No assertions:
 everything here measures and reports."""
 import os
+import re
 import pathlib
 import select
 import statistics
@@ -107,6 +108,22 @@ def memory(pid):
             k, v = line.split(":", 1)
             out[k] = int(v.split()[0])
     return out
+
+
+def smaps(pid):
+    """Per-mapping kB figures from /proc/PID/smaps: a list of (name, Rss, Anonymous), where name
+    is the path or [heap]/[stack]/anon plus the mapping's permissions."""
+    rows, cur = [], None
+    for line in pathlib.Path(f"/proc/{pid}/smaps").read_text().splitlines():
+        f = line.split()
+        if re.match(r"^[0-9a-f]+-[0-9a-f]+ ", line):
+            cur = [(f[5] if len(f) > 5 else "anon") + " " + f[1], 0, 0]
+            rows.append(cur)
+        elif f[0] == "Rss:":
+            cur[1] = int(f[1])
+        elif f[0] == "Anonymous:":
+            cur[2] = int(f[1])
+    return [tuple(r) for r in rows]
 
 
 def idle_wakeups(pid, seconds):

@@ -82,87 +82,91 @@ typedef struct AllowDenyList {
         bool set;
 } AllowDenyList;
 
-/* systemd.exec(5): every directive of systemd 252 has a typed field here. */
+/* systemd.exec(5): every directive of systemd 252 has a typed field here. Within each group the
+ * pointers and 64-bit values come first, then ints, then bools, so that there are no padding
+ * holes: a service's ServiceConfig fits musl's 1,344-byte size class (with holes: 1,632). */
 typedef struct ExecContext {
         /* paths */
         char *working_directory;      /* NULL unset; "~" home */
-        bool working_directory_missing_ok;  /* '-' prefix */
-        bool working_directory_home;
         char *root_directory, *root_image, *root_image_options, *root_hash, *root_hash_signature, *root_verity;
         char **extension_directories, **extension_images, **mount_images;
+        char **bind_paths, **bind_read_only_paths;
         int mount_apivfs;             /* -1 unset */
         ProtectProc protect_proc;
         ProcSubset proc_subset;
-        char **bind_paths, **bind_read_only_paths;
+        bool working_directory_missing_ok;  /* '-' prefix */
+        bool working_directory_home;
+        bool dynamic_user;            /* (credentials, here to fill the group's tail) */
+        bool no_new_privileges;       /* (credentials) */
         /* credentials */
         char *user, *group;
         char **supplementary_groups;
-        bool dynamic_user;
         char *pam_name;
         uint64_t capability_bounding_set, capability_ambient_set;
-        bool no_new_privileges;
-        int secure_bits;
         char *selinux_context, *apparmor_profile, *smack_process_label;
+        int secure_bits;
         /* process properties */
-        struct rlimit *rlimit[16];    /* RLIMIT_NLIMITS entries; NULL = unset */
         mode_t umask;
-        uint64_t coredump_filter; bool coredump_filter_set;
-        ExecKeyringMode keyring_mode;
-        int oom_score_adjust; bool oom_score_adjust_set;
+        struct rlimit *rlimit[16];    /* RLIMIT_NLIMITS entries; NULL = unset */
+        uint64_t coredump_filter;
         nsec_t timer_slack_nsec;      /* NSEC_INFINITY unset */
         char *personality;            /* architecture name ("x86-64"), NULL unset */
-        bool ignore_sigpipe;
+        ExecKeyringMode keyring_mode;
+        int oom_score_adjust;
+        bool coredump_filter_set, oom_score_adjust_set, ignore_sigpipe;
         /* scheduling */
-        int nice; bool nice_set;
-        int cpu_sched_policy; int cpu_sched_priority; bool cpu_sched_set, cpu_sched_reset_on_fork;
+        bool nice_set, cpu_sched_set, cpu_sched_reset_on_fork, ioprio_set;
+        int nice;
+        int cpu_sched_policy, cpu_sched_priority;
+        int numa_policy;
+        int ioprio_class, ioprio_priority;   /* class -1 unset */
         char **cpu_affinity;          /* ranges as given, validated */
-        int numa_policy; char **numa_mask;
-        int ioprio_class, ioprio_priority; bool ioprio_set;   /* class -1 unset */
+        char **numa_mask;
         /* sandboxing */
-        ProtectSystem protect_system;
-        ProtectHome protect_home;
         ExecDirectory directories[_EXEC_DIRECTORY_TYPE_MAX];
-        int runtime_directory_preserve_mode;  /* 0 no, 1 yes, 2 restart */
         usec_t timeout_clean_usec;
         char **read_write_paths, **read_only_paths, **inaccessible_paths, **exec_paths, **no_exec_paths;
         char **exec_search_path;
         char **temporary_filesystem;
-        bool private_tmp, private_devices, private_network, private_users, private_mounts, private_ipc;
         char *network_namespace_path, *ipc_namespace_path;
+        AllowDenyList restrict_address_families, restrict_filesystems, restrict_namespaces;
+        unsigned long mount_flags;     /* 0 unset, else MS_SHARED/MS_SLAVE/MS_PRIVATE */
+        ProtectSystem protect_system;
+        ProtectHome protect_home;
+        int runtime_directory_preserve_mode;  /* 0 no, 1 yes, 2 restart */
+        bool private_tmp, private_devices, private_network, private_users, private_mounts, private_ipc;
         bool protect_hostname, protect_clock, protect_kernel_tunables, protect_kernel_modules;
         bool protect_kernel_logs, protect_control_groups;
-        AllowDenyList restrict_address_families, restrict_filesystems, restrict_namespaces;
         bool restrict_namespaces_all;  /* RestrictNamespaces=yes */
         bool lock_personality, memory_deny_write_execute, restrict_realtime, restrict_suid_sgid, remove_ipc;
-        unsigned long mount_flags;     /* 0 unset, else MS_SHARED/MS_SLAVE/MS_PRIVATE */
         /* system calls */
+        int system_call_error_number;  /* 0: unset or "kill", else errno 1..4095 */
         AllowDenyList system_call_filter, system_call_log;
         char **system_call_architectures;
-        int system_call_error_number;  /* 0: unset or "kill", else errno 1..4095 */
         /* environment */
         char **environment;           /* "K=V", in order, later wins at exec time */
         char **environment_files;     /* "-/path" keeps the '-' as systemd's EnvironmentFiles shows it */
         char **pass_environment, **unset_environment;
         /* logging and standard I/O */
-        ExecInput std_input;
-        ExecOutput std_output, std_error;
         char *stdio_file[3];          /* file:/append:/truncate: path, or fd: name */
         char *stdin_data; size_t stdin_data_size;
         char *tty_path;
-        bool tty_reset, tty_vhangup, tty_vt_disallocate;
-        unsigned tty_rows, tty_columns;   /* UINT_MAX unset */
         char *syslog_identifier;
-        int syslog_priority;          /* facility|level */
-        bool syslog_level_prefix;
-        int log_level_max;            /* -1 unset */
         usec_t log_ratelimit_interval_usec;
-        unsigned log_ratelimit_burst;
         char **log_extra_fields;
-        bool forward_to_console;      /* X-Tinysd-ForwardToConsole= (tinysd): service lines on PID 1's stdout */
         char *log_namespace;
         char **set_credential, **load_credential;  /* "ID:VALUE" / "ID:PATH", encrypted ones prefixed "+" */
         char *utmp_id;
+        ExecInput std_input;
+        ExecOutput std_output, std_error;
+        unsigned tty_rows, tty_columns;   /* UINT_MAX unset */
+        int syslog_priority;          /* facility|level */
+        int log_level_max;            /* -1 unset */
+        unsigned log_ratelimit_burst;
         ExecUtmpMode utmp_mode;
+        bool tty_reset, tty_vhangup, tty_vt_disallocate;
+        bool syslog_level_prefix;
+        bool forward_to_console;      /* X-Tinysd-ForwardToConsole= (tinysd): service lines on PID 1's stdout */
 } ExecContext;
 void exec_context_init(ExecContext *c);
 void exec_context_done(ExecContext *c);

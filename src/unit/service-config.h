@@ -66,27 +66,28 @@ typedef struct ServiceConfig {
         ServiceType type;             /* _SERVICE_TYPE_INVALID until service_apply_defaults() */
         ServiceExitType exit_type;
         ServiceRestart restart;
+        unsigned restart_steps;       /* RestartSteps= (254): 0 = off */
         ExecCommand *exec_command[_SERVICE_EXEC_COMMAND_MAX];
         bool remain_after_exit, guess_main_pid, root_directory_start_only;
         bool permissions_start_only;  /* deprecated; control commands run unsandboxed */
         bool non_blocking;            /* NonBlocking= (shown with the exec properties) */
-        char *pid_file;
-        usec_t restart_usec;
-        unsigned restart_steps;       /* RestartSteps= (254): 0 = off */
-        usec_t restart_max_delay_usec; /* RestartMaxDelaySec= (254): infinity = off */
-        usec_t timeout_start_usec, timeout_stop_usec, timeout_abort_usec, runtime_max_usec;
         bool timeout_abort_set;
         bool start_timeout_defined;   /* TimeoutStartSec=/TimeoutSec= given: oneshot keeps it */
+        bool notify_access_set;
+        char *pid_file;
+        usec_t restart_usec;
+        usec_t restart_max_delay_usec; /* RestartMaxDelaySec= (254): infinity = off */
+        usec_t timeout_start_usec, timeout_stop_usec, timeout_abort_usec, runtime_max_usec;
         ServiceTimeoutFailureMode timeout_start_failure_mode, timeout_stop_failure_mode;
         usec_t runtime_rand_extra_usec;
         usec_t watchdog_usec;
-        NotifyAccess notify_access; bool notify_access_set;
+        NotifyAccess notify_access;
+        OOMPolicy oom_policy;         /* _OOM_POLICY_INVALID until service_apply_defaults() */
         char *bus_name;
-        ExitStatusSet success_status, restart_prevent_status, restart_force_status;
         unsigned file_descriptor_store_max;
+        ExitStatusSet success_status, restart_prevent_status, restart_force_status;
         char **sockets;   /* Sockets= */
         char *usb_function_descriptors, *usb_function_strings;
-        OOMPolicy oom_policy;         /* _OOM_POLICY_INVALID until service_apply_defaults() */
         ExecContext exec;
         KillContext kill;
         CGroupContext *cgroup;        /* NULL until a resource-control setting: cgroup_context_default() */
