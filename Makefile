@@ -51,6 +51,7 @@ asan:
 	        LDFLAGS="-fsanitize=address,undefined" all unit-tests
 
 static:
+	@[ ! build-static/tinysd -ot tools/pid1-layout.ld ] || rm -f build-static/tinysd   # relink with a new layout
 	$(MAKE) BUILD=build-static CC=musl-gcc OPT="-Os -g0 -fno-pie -fno-asynchronous-unwind-tables -ffunction-sections -fdata-sections" \
 	        LDFLAGS="-static -no-pie -Wl,--gc-sections -Wl,-Map=build-static/tinysd.map -Wl,-T,tools/pid1-layout.ld" all
 	@file build-static/tinysd | grep -q 'statically linked' && echo "build-static/tinysd: static, $$(stat -c %s build-static/tinysd) bytes"
