@@ -9,7 +9,7 @@ int loader_init(Loader *l, const char *root) {
         int r = lookup_paths_init(&l->lp, root);
         if (r < 0) return r;
         if ((r = unit_file_map_build(&l->map, &l->lp)) < 0) return r;
-        if (!(l->units = hashmap_new())) return -ENOMEM;
+        if (!(l->units = hashmap_new()) || !(l->pool = name_pool_new())) return -ENOMEM;
         return 0;
 }
 
@@ -17,6 +17,7 @@ void loader_done(Loader *l) {
         for (size_t i = 0; i < l->n_list; i++) unit_free(l->list[i]);
         free(l->list);
         hashmap_free(l->units);
+        name_pool_free(l->pool);   /* after the units: they release their names */
         unit_file_map_done(&l->map);
         lookup_paths_done(&l->lp);
         *l = (Loader){0};
@@ -182,6 +183,7 @@ static int load_new(Loader *l, const char *name, Unit **ret) {
         Unit *u = unit_new(name);
         if (!u) return -ENOMEM;
         u->root = l->lp.root;
+        u->pool = l->pool;
         _cleanup_strv_free_ char **aliases = NULL;
         if ((r = unit_file_aliases_of(&l->map, name, &aliases)) < 0 || (r = strv_extend_strv(&u->names, aliases, true)) < 0 ||
             (r = add_list_to(l, u)) < 0) {
@@ -299,21 +301,18 @@ static int canonicalize_dependencies(Loader *l) {
         for (size_t i = 0; i < l->n_list; i++) {
                 Unit *u = l->list[i];
                 for (int d = 0; d < _UNIT_DEPENDENCY_MAX; d++) {
-                        char **list = u->unit.deps[d];
                         bool changed = false;
-                        STRV_FOREACH(n, list) {
+                        STRV_FOREACH(n, u->unit.deps[d]) {
                                 Unit *o = hashmap_get(l->units, *n);
                                 if (o && !streq(o->id, *n)) {
-                                        char *id = strdup(o->id);
-                                        if (!id) return -ENOMEM;
-                                        free(*(char **)n);
-                                        *(char **)n = id;
+                                        int r = unit_dependency_rename(u, (char **)n, o->id);
+                                        if (r < 0) return r;
                                         changed = true;
                                 }
                         }
-                        if (changed) strv_uniq(list);
+                        if (changed) unit_dependencies_uniq(u, (UnitDependency)d);
                         /* a unit never depends on itself */
-                        if (list) strv_remove(list, u->id);
+                        unit_dependency_remove(u, (UnitDependency)d, u->id);
                 }
         }
         return 0;

@@ -11,6 +11,7 @@ typedef struct Loader {
         LookupPaths lp;
         UnitFileMap map;
         Hashmap *units;     /* every known name (id and aliases) → Unit */
+        NamePool *pool;     /* the units' dependency names (name-pool.h) */
         Unit **list;        /* owned, in load order */
         size_t n_list;
         bool quiet_missing; /* do not warn about units referenced but not found */

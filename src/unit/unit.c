@@ -28,10 +28,27 @@ static void condition_free_list(Condition *c) {
         }
 }
 
+/* A name in a dependency list: the pool's shared copy where the unit has a pool, else its own. */
+static char *dep_name_take(Unit *u, const char *s) {
+        return u->pool ? (char *)name_pool_ref(u->pool, s) : strdup(s);
+}
+
+static void dep_name_release(Unit *u, char *s) {
+        if (u->pool) name_pool_unref(u->pool, s);
+        else free(s);
+}
+
+static void unit_deps_done(Unit *u) {
+        for (size_t d = 0; d < _UNIT_DEPENDENCY_MAX; d++) {
+                STRV_FOREACH(n, u->unit.deps[d]) dep_name_release(u, *(char **)n);
+                free(u->unit.deps[d]);
+                u->unit.deps[d] = NULL;
+        }
+}
+
 static void unit_config_done(UnitConfig *c) {
         free(c->description);
         strv_free(c->documentation);
-        for (size_t i = 0; i < _UNIT_DEPENDENCY_MAX; i++) strv_free(c->deps[i]);
         strv_free(c->requires_mounts_for);
         free(c->on_failure_job_mode_str);
         free(c->job_timeout_reboot_argument);
@@ -77,6 +94,7 @@ void unit_free(Unit *u) {
         free(u->fragment_path);
         strv_free(u->dropin_paths);
         free(u->instance);
+        unit_deps_done(u);
         unit_config_done(&u->unit);
         service_config_free(u->service);
         socket_config_free(u->socket);
@@ -124,7 +142,50 @@ const char *unit_slice(const Unit *u) {
 int unit_add_dependency_name(Unit *u, UnitDependency d, const char *name) {
         if ((int)d < 0 || d >= _UNIT_DEPENDENCY_MAX) return -EINVAL;
         if (strv_contains(u->unit.deps[d], name)) return 0;
-        return strv_extend(&u->unit.deps[d], name);
+        char *v = dep_name_take(u, name);
+        if (!v) return -ENOMEM;
+        size_t n = strv_length(u->unit.deps[d]);
+        char **l = realloc(u->unit.deps[d], sizeof(char *) * (n + 2));
+        if (!l) {
+                dep_name_release(u, v);
+                return -ENOMEM;
+        }
+        l[n] = v;
+        l[n + 1] = NULL;
+        u->unit.deps[d] = l;
+        return 0;
+}
+
+int unit_dependency_rename(Unit *u, char **slot, const char *name) {
+        char *v = dep_name_take(u, name);
+        if (!v) return -ENOMEM;
+        dep_name_release(u, *slot);
+        *slot = v;
+        return 0;
+}
+
+void unit_dependencies_uniq(Unit *u, UnitDependency d) {
+        char **l = u->unit.deps[d];
+        if (!l) return;
+        size_t k = 0;
+        for (size_t i = 0; l[i]; i++) {
+                bool dup = false;
+                for (size_t j = 0; !dup && j < k; j++) dup = streq(l[j], l[i]);
+                if (dup) dep_name_release(u, l[i]);
+                else l[k++] = l[i];
+        }
+        l[k] = NULL;
+}
+
+void unit_dependency_remove(Unit *u, UnitDependency d, const char *name) {
+        char **l = u->unit.deps[d];
+        if (!l) return;
+        size_t k = 0;
+        for (size_t i = 0; l[i]; i++) {
+                if (streq(l[i], name)) dep_name_release(u, l[i]);
+                else l[k++] = l[i];
+        }
+        l[k] = NULL;
 }
 
 bool unit_has_dependency(const Unit *u, UnitDependency d, const char *name) {

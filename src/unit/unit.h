@@ -2,6 +2,7 @@
 #pragma once
 /* A loaded unit: its names, where it came from, and every setting of its unit file as a typed
  * field. The manager (src/core) keeps runtime state elsewhere; this is configuration only. */
+#include "unit/name-pool.h"
 #include <stdbool.h>
 #include <stdint.h>
 #include "base/parse.h"
@@ -191,6 +192,7 @@ typedef struct Unit {
         bool masked;
         char *instance;               /* NULL unless an instance */
         const char *root;             /* borrowed: --root of the loader, for specifiers */
+        NamePool *pool;               /* borrowed: the loader's copies of dependency names; NULL: own copies */
         UnitConfig unit;
         /* Type-specific configuration: exactly one is non-NULL for service/socket/timer/path;
          * other types (target, mount, ...) carry only UnitConfig. */
@@ -214,6 +216,11 @@ int unit_cgroup_context_get(Unit *u, CGroupContext **ret);
 const char *unit_slice(const Unit *u);
 /* Add a dependency by name (deduplicated). */
 int unit_add_dependency_name(Unit *u, UnitDependency d, const char *name);
+/* Replace the name in *slot (an element of one of u's dependency lists) by name. */
+int unit_dependency_rename(Unit *u, char **slot, const char *name);
+/* Drop later duplicates from dependency list d; remove every `name` from it. */
+void unit_dependencies_uniq(Unit *u, UnitDependency d);
+void unit_dependency_remove(Unit *u, UnitDependency d, const char *name);
 bool unit_has_dependency(const Unit *u, UnitDependency d, const char *name);
 /* The sections this type's files may contain, NULL-terminated, for config_parse_file(). */
 const char *const *unit_type_sections(UnitType t);
