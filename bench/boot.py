@@ -51,12 +51,16 @@ BOOT_TIMEOUT = 120
 STOP_TIMEOUT = 60
 
 
+TMPFS_RUN = False   # --tmpfs-run: /run and /tmp on tmpfs instead of directories of the host's disk
+
+
 def bwrap_cmd(binary, rundir, tmpdir, unitdir, argv):
     caps = []
     for c in bl.DOCKER_CAPS:
         caps += ["--cap-add", c]
-    return ["bwrap", "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc",
-            "--bind", str(rundir), "/run", "--bind", str(tmpdir), "/tmp",
+    dirs = (["--tmpfs", "/run", "--perms", "1777", "--tmpfs", "/tmp"] if TMPFS_RUN
+            else ["--bind", str(rundir), "/run", "--bind", str(tmpdir), "/tmp"])
+    return ["bwrap", "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc", *dirs,
             "--bind", str(unitdir), "/etc/systemd/system",
             # the image is the host's root, which has systemd 252 installed: hide its generators
             # (an image without systemd has none; with them a boot takes ~50 ms more here)
@@ -196,9 +200,14 @@ def main():
     ap.add_argument("--idle", type=float, default=10.0, help="seconds of idle observation per memory boot")
     ap.add_argument("--smaps", action="store_true",
                     help="print PID 1's Rss and Anonymous kB per mapping (/proc/PID/smaps) of each memory boot")
+    ap.add_argument("--tmpfs-run", action="store_true",
+                    help="/run and /tmp on tmpfs (default: fresh directories on the host's disk, as Docker's "
+                         "overlay gives; on ext4 their inode allocation is a large part of a short boot)")
     ap.add_argument("--json", help="write every raw figure to this file")
     ap.add_argument("--verbose", action="store_true")
     a = ap.parse_args()
+    global TMPFS_RUN
+    TMPFS_RUN = a.tmpfs_run
     if os.geteuid() != 0:
         print("boot.py: needs root (bwrap --cap-add); skipped")
         return 0
@@ -220,35 +229,40 @@ def main():
         scen = a.scenarios.split(",") if a.scenarios else []
         sleeps = {}
         print(f"tinysd boot benchmark (bwrap, Docker's capabilities); load average {bl.loadavg()}")
-        for label, binary in bins:
-            for sc in scen:
-                unitdir = work / f"units-{sc.replace(':', '-')}"
-                if sc not in sleeps:
-                    unitdir.mkdir()
-                    sleeps[sc] = bl.write_units(unitdir, sc)
-                expected = sleeps[sc]
-                runs = a.runs_large if bl.scenario_units(sc) >= 1000 else a.runs
-                if bl.scenario_units(sc) < 1000:
+        for sc in scen:
+            unitdir = work / f"units-{sc.replace(':', '-')}"
+            if sc not in sleeps:
+                unitdir.mkdir()
+                sleeps[sc] = bl.write_units(unitdir, sc)
+            expected = sleeps[sc]
+            runs = a.runs_large if bl.scenario_units(sc) >= 1000 else a.runs
+            if bl.scenario_units(sc) < 1000:
+                for label, binary in bins:
                     boot_once(binary, sc, unitdir, expected, work)   # warm-up (page cache), not counted
-                rs = []
-                for i in range(runs):
+            # the binaries take turns run by run, so that a slow period of the machine hits them alike
+            rs = {label: [] for label, _ in bins}
+            for i in range(runs):
+                for label, binary in bins:
                     quiet = bl.wait_quiet()
                     r, probs, out = boot_once(binary, sc, unitdir, expected, work)
                     r["idle_before"] = round(quiet, 2)
                     r["bin"], r["run"] = label, i
-                    rs.append(r)
+                    rs[label].append(r)
                     raw["runs"].append(r)
                     for pr in probs:
                         all_problems.append(f"{label} {sc} run {i}: {pr}")
                         if a.verbose:
                             print("   problem:", pr)
-                print(f"{label:6} {sc:12} boot→'Reached target' {bl.summary([r.get('boot_ms') for r in rs])}; "
-                      f"all {expected} sleep {bl.summary([r.get('all_sleep_ms') for r in rs])}; "
-                      f"children at line {bl.median([r.get('children_at_line') for r in rs])}; "
-                      f"SIGTERM→PID 1 gone {bl.summary([r.get('stop_pid1_ms') for r in rs])}; "
-                      f"→bwrap exit {bl.summary([r.get('stop_ms') for r in rs])}; "
-                      f"exit {sorted(set(r.get('exit_status') for r in rs), key=str)}; "
-                      f"quiet machine before {sum(1 for r in rs if r['idle_before'] >= 0.85)}/{runs} runs", flush=True)
+            for label, _ in bins:
+                lr = rs[label]
+                print(f"{label:6} {sc:12} boot→'Reached target' {bl.summary([r.get('boot_ms') for r in lr])}; "
+                      f"all {expected} sleep {bl.summary([r.get('all_sleep_ms') for r in lr])}; "
+                      f"children at line {bl.median([r.get('children_at_line') for r in lr])}; "
+                      f"SIGTERM→PID 1 gone {bl.summary([r.get('stop_pid1_ms') for r in lr])}; "
+                      f"→bwrap exit {bl.summary([r.get('stop_ms') for r in lr])}; "
+                      f"exit {sorted(set(r.get('exit_status') for r in lr), key=str)}; "
+                      f"quiet machine before {sum(1 for r in lr if r['idle_before'] >= 0.85)}/{runs} runs", flush=True)
+        for label, binary in bins:
             if scen:
                 base = [baseline_once(binary, work / f"units-{scen[0].replace(':', '-')}", work) for _ in range(a.runs)]
                 raw["runs"] += [dict(b, bin=label, scenario="baseline-echo") for b in base]
