@@ -87,8 +87,10 @@ void proc_snapshot_done(ProcSnapshot *ps) {
         ps->valid = false;
 }
 
-/* A child of ours was reaped: it is dead in the snapshot of this phase (see event.h). */
+/* A child of ours was reaped: it is dead in the snapshot of this phase (see event.h), and its
+ * children (re-parented to us when it exited) may not be in our last list of children. */
 void manager_proc_gone(pid_t pid, void *userdata) {
+        ((Manager *)userdata)->children.valid = false;
         ProcSnapshot *ps = &((Manager *)userdata)->procs;
         if (!ps->valid) return;
         ProcInfo *p = (ProcInfo *)proc_table_find(&ps->table, pid);
@@ -122,7 +124,46 @@ void munit_cgroup_release(MUnit *u) {
         u->cgroup_rel = NULL;
 }
 
+/* Is every child of ours some unit's main or control process? Then a unit that has neither has no
+ * process left: a survivor would have an ancestor among our children (we are PID 1 or a
+ * subreaper: orphans come to us) that belongs to the unit — its own session's leader or an
+ * orphan of it, and never another unit's main or control process. One read of our list of
+ * children instead of a /proc scan; false when the list cannot be read (CONFIG_PROC_CHILDREN). */
+static bool children_all_known(Manager *m) {
+        uint64_t phase = event_phase(m->event);
+        if (m->children.valid && m->children.phase == phase) return m->children.all_known;
+        _cleanup_free_ char *text = NULL;
+        _cleanup_free_ pid_t *known = NULL;
+        size_t n = 0, n_known = 0;
+        bool all = false;
+        if (read_file_bounded(AT_FDCWD, "/proc/thread-self/children", 16 * PROC_TABLE_MAX, &text, &n) < 0) goto done;
+        if (!(known = calloc(2 * m->n_list + 1, sizeof *known))) goto done;
+        for (size_t i = 0; i < m->n_list; i++) {
+                if (m->list[i]->svc.main_pid > 0) known[n_known++] = m->list[i]->svc.main_pid;
+                if (m->list[i]->svc.control_pid > 0) known[n_known++] = m->list[i]->svc.control_pid;
+        }
+        qsort(known, n_known, sizeof *known, cmp_pid);
+        all = true;
+        for (char *p = text, *end; all && *p; p = end) {
+                long v = strtol(p, &end, 10);
+                if (end == p) break;
+                pid_t pid = (pid_t)v;
+                all = bsearch(&pid, known, n_known, sizeof *known, cmp_pid) != NULL;
+        }
+done:
+        m->children.valid = true;
+        m->children.phase = phase;
+        m->children.all_known = all;
+        return all;
+}
+
 int munit_members(MUnit *u, pid_t **ret, size_t *ret_n) {
+        if (u->svc.main_pid <= 0 && u->svc.control_pid <= 0 && !cgroup_root_enabled(&u->m->cgroup) &&
+            children_all_known(u->m)) {
+                *ret = NULL;
+                *ret_n = 0;
+                return 0;
+        }
         if (cgroup_root_enabled(&u->m->cgroup)) {
                 *ret = NULL;
                 *ret_n = 0;
@@ -222,13 +263,16 @@ void munit_kill_round_begin(MUnit *u, int sig) {
 int munit_kill_stragglers(MUnit *u) {
         ServiceRuntime *s = &u->svc;
         if (s->round_signal <= 0) return 0;
-        bool cgroups = cgroup_root_enabled(&u->m->cgroup);
-        const ProcSnapshot *ps = NULL;
-        int r = cgroups ? 0 : snapshot(u->m, &ps);
-        if (r < 0) return r;
         pid_t *members = NULL;
         size_t k = 0;
-        if ((r = munit_members(u, &members, &k)) < 0) return r;
+        int r = munit_members(u, &members, &k);
+        if (r < 0 || k == 0) return r;
+        /* starttimes: from the snapshot munit_members() took, or per member with cgroups */
+        const ProcSnapshot *ps = NULL;
+        if (!cgroup_root_enabled(&u->m->cgroup) && (r = snapshot(u->m, &ps)) < 0) {
+                free(members);
+                return r;
+        }
         int n = 0;
         for (size_t i = 0; i < k; i++) {
                 if (signaled_before(s, members[i])) continue;

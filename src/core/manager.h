@@ -236,6 +236,9 @@ struct Manager {
         uint32_t next_dynamic_uid;
         bool final_phase;           /* the last SIGTERM/SIGKILL round of shutdown has begun */
         ProcSnapshot procs;
+        /* whether each child of ours is a unit's main or control process (kill.c), valid within
+         * one event phase until the next child is reaped */
+        struct { bool valid, all_known; uint64_t phase; } children;
         CGroupRoot cgroup;          /* our writable cgroup2 group, or none (fd -1): cgroup.h */
         LogStream *log_streams;     /* open capture streams (log-stream.c) */
         JournalServer *journal;     /* the journal server (journal.c); NULL if it could not start */
