@@ -163,12 +163,16 @@ static bool job_is_stop_like(JobType t) { return t == JOB_STOP || t == JOB_RESTA
 
 /* Does a job of type `t` on unit a have to wait for a job of type `ot` on unit b? systemd's
  * job_compare(): after ordering, except that a stop always goes before a start. */
-static bool job_order_waits(const MUnit *a, JobType t, const MUnit *b, JobType ot) {
+/* b is named in a's `listed` list (UNIT_AFTER or UNIT_BEFORE); only the other list is searched,
+ * and only when the answer depends on it: a target After= a thousand services is not searched
+ * once per service. */
+static bool job_order_waits(const MUnit *a, JobType t, const MUnit *b, JobType ot, UnitDependency listed) {
         if (t == JOB_NOP || ot == JOB_NOP) return false;
         char **const *deps = (char **const *)a->cfg->unit.deps;
-        if (strv_contains(deps[UNIT_AFTER], b->id) && !job_is_stop_like(t)) return true;
-        if (strv_contains(deps[UNIT_BEFORE], b->id) && job_is_stop_like(ot)) return true;
-        return false;
+        bool after_counts = !job_is_stop_like(t), before_counts = job_is_stop_like(ot);
+        if (listed == UNIT_AFTER)
+                return after_counts || (before_counts && strv_contains(deps[UNIT_BEFORE], b->id));
+        return before_counts || (after_counts && strv_contains(deps[UNIT_AFTER], b->id));
 }
 
 /* Depth-first search for an ordering cycle among the transaction's jobs (and installed jobs).
@@ -190,7 +194,7 @@ static ssize_t cycle_visit(CycleWalk *w, size_t i) {
                 STRV_FOREACH(n, e->unit->cfg ? e->unit->cfg->unit.deps[order[k]] : NULL) {
                         MUnit *o = manager_get_unit(tx->m, *n);
                         TxEntry *oe = o ? tx_find(tx, o) : NULL;
-                        if (!oe || oe->dropped || !job_order_waits(e->unit, e->type, o, oe->type)) continue;
+                        if (!oe || oe->dropped || !job_order_waits(e->unit, e->type, o, oe->type, order[k])) continue;
                         size_t j = (size_t)(oe - tx->e);
                         if (w->mark[j] == 2) continue;
                         if (w->mark[j] == 1) {
@@ -403,7 +407,7 @@ static bool job_is_runnable(const Job *j) {
         for (size_t k = 0; k < ELEMENTSOF(order); k++)
                 STRV_FOREACH(n, u->cfg->unit.deps[order[k]]) {
                         MUnit *o = manager_get_unit(u->m, *n);
-                        if (o && o->job && o != u && job_order_waits(u, j->type, o, o->job->type)) return false;
+                        if (o && o->job && o != u && job_order_waits(u, j->type, o, o->job->type, order[k])) return false;
                 }
         return true;
 }

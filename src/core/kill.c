@@ -129,28 +129,57 @@ void munit_cgroup_release(MUnit *u) {
  * subreaper: orphans come to us) that belongs to the unit — its own session's leader or an
  * orphan of it, and never another unit's main or control process. One read of our list of
  * children instead of a /proc scan; false when the list cannot be read (CONFIG_PROC_CHILDREN). */
+typedef struct KnownPid {
+        pid_t pid;
+        size_t unit;   /* index in Manager.list when the table was built */
+} KnownPid;
+
+static int cmp_known(const void *a, const void *b) {
+        return cmp_pid(&((const KnownPid *)a)->pid, &((const KnownPid *)b)->pid);
+}
+
+/* Is pid, now, some unit's main or control process? The table is of this phase; a unit that
+ * moved in the list or changed its pids since fails the check (the caller then scans). */
+static bool pid_is_known(Manager *m, pid_t pid) {
+        uint64_t phase = event_phase(m->event);
+        if (!m->known.valid || m->known.phase != phase) {
+                KnownPid *v = reallocarray(m->known.v, 2 * m->n_list + 1, sizeof *v);
+                if (!v) return false;
+                size_t n = 0;
+                for (size_t i = 0; i < m->n_list; i++) {
+                        if (m->list[i]->svc.main_pid > 0) v[n++] = (KnownPid){ m->list[i]->svc.main_pid, i };
+                        if (m->list[i]->svc.control_pid > 0) v[n++] = (KnownPid){ m->list[i]->svc.control_pid, i };
+                }
+                qsort(v, n, sizeof *v, cmp_known);
+                m->known = (typeof(m->known)){ .v = v, .n = n, .phase = phase, .valid = true };
+        }
+        KnownPid key = { .pid = pid };
+        const KnownPid *k = bsearch(&key, m->known.v, m->known.n, sizeof *m->known.v, cmp_known);
+        if (!k) return false;
+        /* equal pids are neighbours: any of them may be the current one */
+        while (k > m->known.v && k[-1].pid == pid) k--;
+        for (; k < m->known.v + m->known.n && k->pid == pid; k++)
+                if (k->unit < m->n_list && (m->list[k->unit]->svc.main_pid == pid || m->list[k->unit]->svc.control_pid == pid))
+                        return true;
+        return false;
+}
+
+/* Is every child of ours some unit's main or control process? Then a unit that has neither has no
+ * process left: a survivor would have an ancestor among our children (we are PID 1 or a
+ * subreaper: orphans come to us) that belongs to the unit — its own session's leader or an
+ * orphan of it, and never another unit's main or control process. One read of our list of
+ * children instead of a /proc scan; false when the list cannot be read (CONFIG_PROC_CHILDREN). */
 static bool children_all_known(Manager *m) {
         uint64_t phase = event_phase(m->event);
         if (m->children.valid && m->children.phase == phase) return m->children.all_known;
         _cleanup_free_ char *text = NULL;
-        _cleanup_free_ pid_t *known = NULL;
-        size_t n = 0, n_known = 0;
-        bool all = false;
-        if (read_file_bounded(AT_FDCWD, "/proc/thread-self/children", 16 * PROC_TABLE_MAX, &text, &n) < 0) goto done;
-        if (!(known = calloc(2 * m->n_list + 1, sizeof *known))) goto done;
-        for (size_t i = 0; i < m->n_list; i++) {
-                if (m->list[i]->svc.main_pid > 0) known[n_known++] = m->list[i]->svc.main_pid;
-                if (m->list[i]->svc.control_pid > 0) known[n_known++] = m->list[i]->svc.control_pid;
-        }
-        qsort(known, n_known, sizeof *known, cmp_pid);
-        all = true;
-        for (char *p = text, *end; all && *p; p = end) {
+        size_t n = 0;
+        bool all = read_file_bounded(AT_FDCWD, "/proc/thread-self/children", 16 * PROC_TABLE_MAX, &text, &n) >= 0;
+        for (char *p = text, *end; all && p && *p; p = end) {
                 long v = strtol(p, &end, 10);
                 if (end == p) break;
-                pid_t pid = (pid_t)v;
-                all = bsearch(&pid, known, n_known, sizeof *known, cmp_pid) != NULL;
+                all = pid_is_known(m, (pid_t)v);
         }
-done:
         m->children.valid = true;
         m->children.phase = phase;
         m->children.all_known = all;

@@ -409,6 +409,7 @@ void manager_free(Manager *m) {
         if (m->notify_fd >= 0) close(m->notify_fd);
         strv_free(m->environment);
         proc_snapshot_done(&m->procs);
+        free(m->known.v);
         cgroup_root_clean(&m->cgroup);
         cgroup_root_done(&m->cgroup);
         event_free(m->event);

@@ -239,6 +239,9 @@ struct Manager {
         /* whether each child of ours is a unit's main or control process (kill.c), valid within
          * one event phase until the next child is reaped */
         struct { bool valid, all_known; uint64_t phase; } children;
+        /* every unit's main and control pid with the unit's index in list, sorted by pid: built
+         * once per event phase, each hit checked against the unit (kill.c) */
+        struct { struct KnownPid *v; size_t n; uint64_t phase; bool valid; } known;
         CGroupRoot cgroup;          /* our writable cgroup2 group, or none (fd -1): cgroup.h */
         LogStream *log_streams;     /* open capture streams (log-stream.c) */
         JournalServer *journal;     /* the journal server (journal.c); NULL if it could not start */

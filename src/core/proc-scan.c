@@ -207,6 +207,10 @@ void proc_table_done(ProcTable *t) {
         free(t->procs);
         t->procs = NULL;
         t->n = 0;
+        for (size_t i = 0; i < ELEMENTSOF(t->by_key); i++) {
+                free(t->by_key[i]);
+                t->by_key[i] = NULL;
+        }
 }
 
 int proc_table_read_max(const char *proc_root, size_t max, ProcTable *ret) {
@@ -321,25 +325,32 @@ static int cmp_keyidx(const void *a, const void *b) {
 }
 
 typedef struct KeyIndex {
-        KeyIdx *v;
+        const KeyIdx *v;   /* the table's (t->by_key[]) */
         bool *done;
 } KeyIndex;
 
-static int key_index_build(const ProcTable *t, size_t field_offset, KeyIndex *ret) {
-        ret->v = malloc(t->n * sizeof *ret->v);
-        ret->done = calloc(t->n, sizeof *ret->done);
-        if (!ret->v || !ret->done)
+/* The table's index by the pid field at field_offset, sorted once per table; `slot` caches it
+ * (the table is logically const: the cache is derived from it). */
+static int key_index_build(const ProcTable *t, size_t slot, size_t field_offset, KeyIndex *ret) {
+        ProcTable *mt = (ProcTable *) t;
+        if (!(ret->done = calloc(t->n, sizeof *ret->done)))
                 return -ENOMEM;
-        for (size_t i = 0; i < t->n; i++) {
-                ret->v[i].key = *(const pid_t *) ((const char *) &t->procs[i] + field_offset);
-                ret->v[i].idx = (uint32_t) i;
+        if (!mt->by_key[slot]) {
+                KeyIdx *v = malloc(t->n * sizeof *v);
+                if (!v)
+                        return -ENOMEM;
+                for (size_t i = 0; i < t->n; i++) {
+                        v[i].key = *(const pid_t *) ((const char *) &t->procs[i] + field_offset);
+                        v[i].idx = (uint32_t) i;
+                }
+                qsort(v, t->n, sizeof *v, cmp_keyidx);
+                mt->by_key[slot] = v;
         }
-        qsort(ret->v, t->n, sizeof *ret->v, cmp_keyidx);
+        ret->v = mt->by_key[slot];
         return 0;
 }
 
 static void key_index_free(KeyIndex *k) {
-        free(k->v);
         free(k->done);
 }
 
@@ -433,11 +444,11 @@ int proc_unit_members(const ProcTable *t, pid_t self,
                 r = -ENOMEM;
                 goto fail;
         }
-        r = key_index_build(t, offsetof(ProcInfo, ppid), &m.by_ppid);
+        r = key_index_build(t, 0, offsetof(ProcInfo, ppid), &m.by_ppid);
         if (r >= 0)
-                r = key_index_build(t, offsetof(ProcInfo, sid), &m.by_sid);
+                r = key_index_build(t, 1, offsetof(ProcInfo, sid), &m.by_sid);
         if (r >= 0)
-                r = key_index_build(t, offsetof(ProcInfo, pgid), &m.by_pgid);
+                r = key_index_build(t, 2, offsetof(ProcInfo, pgid), &m.by_pgid);
         if (r < 0)
                 goto fail;
 

@@ -26,9 +26,13 @@ typedef struct ProcInfo {
         char state;                    /* R S D Z T t X I ... */
 } ProcInfo;
 
+struct KeyIdx;
 typedef struct ProcTable {
         ProcInfo *procs;               /* sorted by pid */
         size_t n;
+        /* the table sorted by ppid, sid and pgid: built by the first proc_unit_members() call
+         * and kept, so N units cost one sort per snapshot (ProcInfo.state may still change) */
+        struct KeyIdx *by_key[3];
 } ProcTable;
 
 static inline bool proc_state_is_dead(char state) { return state == 'Z' || state == 'X' || state == 'x'; }

@@ -36,12 +36,26 @@ ExecStart=/bin/sleep 1001
 """
 
 # The daemon leaves no trace /proc could follow: setsid -f forks into a new session, env -i
-# empties its environment ($INVOCATION_ID gone), and its parent exits (re-parented to PID 1).
+# empties its environment ($INVOCATION_ID gone), and its parent exits (re-parented to PID 1). It
+# logs through /dev/log and stays alive (a sender that exits before PID 1 reads its datagram
+# cannot be attributed by anyone, journald included).
+ESCAPED_PY = """import socket, time
+s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+s.sendto(b"<14>escaped: hello-from-the-escaped-daemon", "/dev/log")
+time.sleep(1002)
+"""
+
 ESCAPER = """[Unit]
 Description=Escaper
 [Service]
-ExecStart=/bin/sh -c 'setsid -f env -i /bin/sh -c "logger -t escaped hello-from-the-escaped-daemon; exec sleep 1002" </dev/null >/dev/null 2>&1; exec sleep 1003'
+ExecStart=/bin/sh -c 'setsid -f env -i /usr/bin/python3 /opt/test/escaped.py </dev/null >/dev/null 2>&1; exec sleep 1003'
 """
+
+ESCAPER_FILES = {"/opt/test/escaped.py": ESCAPED_PY}
+
+
+def escaped_daemons(c):
+    return [p for p in c.pids() if p.cmdline[-1:] == ("/opt/test/escaped.py",)]
 
 
 @pytest.fixture
@@ -115,30 +129,31 @@ def test_stop_removes_the_group_and_exit_leaves_nothing(cgroup, boot):
 
 
 def test_a_daemon_without_any_trace_is_stopped_with_its_unit(cgroup, boot, tinysd):
-    c = boot(cgroup=cgroup, units={"escaper.service": ESCAPER}, enable=["escaper.service"])
+    c = boot(cgroup=cgroup, units={"escaper.service": ESCAPER}, enable=["escaper.service"], files=ESCAPER_FILES)
     c.wait_for(MULTI_USER)
-    daemon = wait_until(lambda: sleepers(c, "1002"), what="the escaped daemon")[0]
-    assert daemon.ppid == 1                                  # re-parented: its parent is gone
-    wait_until(lambda: sorted((cmdline(p) or [b""])[-1] for p in cgroup.pids("system.slice/escaper.service")) == [b"1002", b"1003"],
-               what="both sleeps in the unit's group")
+    daemon = wait_until(lambda: escaped_daemons(c), what="the escaped daemon")[0]
+    wait_until(lambda: [p.ppid for p in escaped_daemons(c)] == [1], what="the daemon re-parented to PID 1")
+    assert daemon.cmdline[0] == "/usr/bin/python3"
+    wait_until(lambda: sorted((cmdline(p) or [b""])[-1] for p in cgroup.pids("system.slice/escaper.service"))
+               == [b"/opt/test/escaped.py", b"1003"], what="both processes in the unit's group")
     # its log line still names the unit: the journal asks the cgroup, not the (empty) environment
     msgs = wait_until(lambda: [e["MESSAGE"] for e in entries(c, tinysd, "-u", "escaper.service")
                                if e.get("SYSLOG_IDENTIFIER") == "escaped"], what="the daemon's log line")
     assert msgs == ["hello-from-the-escaped-daemon"]
     assert ctl(c, "stop", "escaper.service").returncode == 0
-    assert sleepers(c, "1002") == [] and sleepers(c, "1003") == []
+    assert escaped_daemons(c) == [] and sleepers(c, "1003") == []
     assert "system.slice/escaper.service" not in cgroup.groups()
 
 
 def test_without_cgroups_the_same_daemon_outlives_its_unit_until_shutdown(boot):
     """The README's deviation "Processes without cgroups": nothing links this daemon to its unit,
     so `systemctl stop` leaves it; the last round of the shutdown still stops it."""
-    c = boot(units={"escaper.service": ESCAPER}, enable=["escaper.service"])
+    c = boot(units={"escaper.service": ESCAPER}, enable=["escaper.service"], files=ESCAPER_FILES)
     c.wait_for(MULTI_USER)
-    wait_until(lambda: sleepers(c, "1002"), what="the escaped daemon")
+    wait_until(lambda: [p.ppid for p in escaped_daemons(c)] == [1], what="the escaped daemon, re-parented")
     assert ctl(c, "stop", "escaper.service").returncode == 0
     assert sleepers(c, "1003") == []
-    assert len(sleepers(c, "1002")) == 1
+    assert len(escaped_daemons(c)) == 1
     assert c.stop() == 0
 
 
