@@ -57,7 +57,9 @@ static int snapshot(Manager *m, const ProcSnapshot **ret) {
         if (r < 0) return r;
         pid_t *known = calloc(2 * m->n_list + 1, sizeof *known);
         ps->invocation = calloc(ps->table.n + 1, sizeof *ps->invocation);
-        if (!known || !ps->invocation) {
+        ps->with_invocation = calloc(ps->table.n + 1, sizeof *ps->with_invocation);
+        ps->n_with_invocation = 0;
+        if (!known || !ps->invocation || !ps->with_invocation) {
                 free(known);
                 proc_snapshot_done(ps);
                 return -ENOMEM;
@@ -70,8 +72,10 @@ static int snapshot(Manager *m, const ProcSnapshot **ret) {
         qsort(known, n_known, sizeof *known, cmp_pid);
         for (size_t i = 0; i < ps->table.n; i++) {
                 const ProcInfo *p = &ps->table.procs[i];
-                if (p->ppid == m->self && !proc_state_is_dead(p->state) && !bsearch(&p->pid, known, n_known, sizeof *known, cmp_pid))
+                if (p->ppid == m->self && !proc_state_is_dead(p->state) && !bsearch(&p->pid, known, n_known, sizeof *known, cmp_pid)) {
                         read_invocation_id(p->pid, ps->invocation[i]);
+                        if (ps->invocation[i][0]) ps->with_invocation[ps->n_with_invocation++] = i;
+                }
         }
         free(known);
         ps->phase = phase;
@@ -84,6 +88,9 @@ void proc_snapshot_done(ProcSnapshot *ps) {
         proc_table_done(&ps->table);
         free(ps->invocation);
         ps->invocation = NULL;
+        free(ps->with_invocation);
+        ps->with_invocation = NULL;
+        ps->n_with_invocation = 0;
         ps->valid = false;
 }
 
@@ -215,8 +222,10 @@ int munit_members(MUnit *u, pid_t **ret, size_t *ret_n) {
         size_t n_seeds = 0;
         if (u->svc.main_pid > 0) seeds[n_seeds++] = u->svc.main_pid;
         if (u->svc.control_pid > 0) seeds[n_seeds++] = u->svc.control_pid;
-        for (size_t i = 0; u->invocation_id[0] && i < t->n && n_seeds < ELEMENTSOF(seeds); i++)
+        for (size_t k = 0; u->invocation_id[0] && k < ps->n_with_invocation && n_seeds < ELEMENTSOF(seeds); k++) {
+                size_t i = ps->with_invocation[k];
                 if (streq(ps->invocation[i], u->invocation_id)) seeds[n_seeds++] = t->procs[i].pid;
+        }
         /* every pid the unit ever had names a session or group that may outlive it */
         pid_t sessions[UNIT_MAX_PIDS];
         size_t n_sessions = 0;

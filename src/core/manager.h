@@ -215,6 +215,8 @@ typedef struct ProcSnapshot {
         ProcTable table;
         char (*invocation)[33];     /* parallel to table.procs: $INVOCATION_ID of orphans of PID 1
                                      * that are no unit's main or control process, else "" */
+        size_t *with_invocation;    /* the indexes whose invocation is not "" */
+        size_t n_with_invocation;
 } ProcSnapshot;
 
 struct Manager {
