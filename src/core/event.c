@@ -392,27 +392,45 @@ static EventSource *find_child(EventLoop *e, pid_t pid) {
 /* Reap every child that has exited; dispatch to its source or the orphan handler; then tell the
  * reaped handler whether any child is left (ECHILD from waitid() says so for free). */
 static void reap_children(EventLoop *e) {
+        /* Reap in batches: every pid of a batch is reported gone before any callback runs, so
+         * what a callback derives from the system (PID 1's list of children) is read after all
+         * of them and serves the whole batch. Each pid's source is found at reap time: a callback
+         * may start a process that reuses a reaped pid, and its new source is not this exit's. A
+         * source freed by an earlier callback stays readable (dead) until the round ends. */
+        struct { siginfo_t si; EventSource *s; } batch[128];
         bool reaped = false;
         for (;;) {
-                siginfo_t si = {0};
-                if (waitid(P_ALL, 0, &si, WEXITED | WNOHANG) < 0 || si.si_pid == 0) {
-                        bool none_left = si.si_pid == 0 && errno == ECHILD;
+                size_t n = 0;
+                bool none_left = false, more = true;
+                while (n < ELEMENTSOF(batch)) {
+                        siginfo_t si = {0};
+                        if (waitid(P_ALL, 0, &si, WEXITED | WNOHANG) < 0 || si.si_pid == 0) {
+                                none_left = si.si_pid == 0 && errno == ECHILD;
+                                more = false;
+                                break;
+                        }
+                        /* a process is gone: what was read of /proc before is stale, unless the
+                         * owner of that reading can strike this one process from it */
+                        if (e->pid_gone_cb) e->pid_gone_cb(si.si_pid, e->pid_gone_userdata);
+                        else e->phase++;
+                        batch[n].si = si;
+                        batch[n++].s = find_child(e, si.si_pid);
+                }
+                reaped |= n > 0;
+                for (size_t i = 0; i < n; i++) {
+                        EventSource *s = batch[i].s;
+                        if (s && !s->dead) {
+                                event_child_fn cb = s->child.cb;
+                                void *ud = s->userdata;
+                                event_source_free(s);  /* one exit per child: the source is done */
+                                report(cb(s, &batch[i].si, ud), "child");
+                        } else if (e->orphan_cb)
+                                e->orphan_cb(&batch[i].si, e->orphan_userdata);
+                }
+                if (!more) {
                         if (reaped && e->reaped_cb) e->reaped_cb(none_left, e->reaped_userdata);
                         return;
                 }
-                reaped = true;
-                /* a process is gone: what was read of /proc before is stale, unless the owner of
-                 * that reading can strike this one process from it */
-                if (e->pid_gone_cb) e->pid_gone_cb(si.si_pid, e->pid_gone_userdata);
-                else e->phase++;
-                EventSource *s = find_child(e, si.si_pid);
-                if (s) {
-                        event_child_fn cb = s->child.cb;
-                        void *ud = s->userdata;
-                        event_source_free(s);  /* one exit per child: the source is done */
-                        report(cb(s, &si, ud), "child");
-                } else if (e->orphan_cb)
-                        e->orphan_cb(&si, e->orphan_userdata);
         }
 }
 
