@@ -141,10 +141,16 @@ const char *unit_slice(const Unit *u) {
 
 int unit_add_dependency_name(Unit *u, UnitDependency d, const char *name) {
         if ((int)d < 0 || d >= _UNIT_DEPENDENCY_MAX) return -EINVAL;
-        if (strv_contains(u->unit.deps[d], name)) return 0;
         char *v = dep_name_take(u, name);
         if (!v) return -ENOMEM;
-        size_t n = strv_length(u->unit.deps[d]);
+        /* pool names are unique: the same name is the same pointer (a target's list of a
+         * thousand services is not compared string by string for each one added) */
+        size_t n = 0;
+        for (char **l = u->unit.deps[d]; l && l[n]; n++)
+                if (u->pool ? l[n] == v : streq(l[n], v)) {
+                        dep_name_release(u, v);
+                        return 0;
+                }
         char **l = realloc(u->unit.deps[d], sizeof(char *) * (n + 2));
         if (!l) {
                 dep_name_release(u, v);
