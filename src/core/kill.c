@@ -131,11 +131,6 @@ void munit_cgroup_release(MUnit *u) {
         u->cgroup_rel = NULL;
 }
 
-/* Is every child of ours some unit's main or control process? Then a unit that has neither has no
- * process left: a survivor would have an ancestor among our children (we are PID 1 or a
- * subreaper: orphans come to us) that belongs to the unit — its own session's leader or an
- * orphan of it, and never another unit's main or control process. One read of our list of
- * children instead of a /proc scan; false when the list cannot be read (CONFIG_PROC_CHILDREN). */
 typedef struct KnownPid {
         pid_t pid;
         size_t unit;   /* index in Manager.list when the table was built */
