@@ -42,6 +42,41 @@ static int cmp_pid(const void *a, const void *b) {
         return x < y ? -1 : x > y;
 }
 
+typedef struct KnownPid {
+        pid_t pid;
+        size_t unit;   /* index in Manager.list when the table was built */
+} KnownPid;
+
+static int cmp_known(const void *a, const void *b) {
+        return cmp_pid(&((const KnownPid *)a)->pid, &((const KnownPid *)b)->pid);
+}
+
+/* Is pid, now, some unit's main or control process? The table is of this phase; a unit that
+ * moved in the list or changed its pids since fails the check (the caller then scans). */
+static bool pid_is_known(Manager *m, pid_t pid) {
+        uint64_t phase = event_phase(m->event);
+        if (!m->known.valid || m->known.phase != phase) {
+                KnownPid *v = reallocarray(m->known.v, 2 * m->n_list + 1, sizeof *v);
+                if (!v) return false;
+                size_t n = 0;
+                for (size_t i = 0; i < m->n_list; i++) {
+                        if (m->list[i]->svc.main_pid > 0) v[n++] = (KnownPid){ m->list[i]->svc.main_pid, i };
+                        if (m->list[i]->svc.control_pid > 0) v[n++] = (KnownPid){ m->list[i]->svc.control_pid, i };
+                }
+                qsort(v, n, sizeof *v, cmp_known);
+                m->known = (typeof(m->known)){ .v = v, .n = n, .phase = phase, .valid = true };
+        }
+        KnownPid key = { .pid = pid };
+        const KnownPid *k = bsearch(&key, m->known.v, m->known.n, sizeof *m->known.v, cmp_known);
+        if (!k) return false;
+        /* equal pids are neighbours: any of them may be the current one */
+        while (k > m->known.v && k[-1].pid == pid) k--;
+        for (; k < m->known.v + m->known.n && k->pid == pid; k++)
+                if (k->unit < m->n_list && (m->list[k->unit]->svc.main_pid == pid || m->list[k->unit]->svc.control_pid == pid))
+                        return true;
+        return false;
+}
+
 /* The /proc snapshot of this phase of the event loop, shared by every unit that asks: stopping
  * N units costs one scan per loop phase, not several per unit. The environment is read only of
  * orphans of PID 1 that are no unit's main or control process (escaped daemons), once each. */
@@ -55,29 +90,20 @@ static int snapshot(Manager *m, const ProcSnapshot **ret) {
         proc_snapshot_done(ps);
         int r = proc_table_read(NULL, &ps->table);
         if (r < 0) return r;
-        pid_t *known = calloc(2 * m->n_list + 1, sizeof *known);
         ps->invocation = calloc(ps->table.n + 1, sizeof *ps->invocation);
         ps->with_invocation = calloc(ps->table.n + 1, sizeof *ps->with_invocation);
         ps->n_with_invocation = 0;
-        if (!known || !ps->invocation || !ps->with_invocation) {
-                free(known);
+        if (!ps->invocation || !ps->with_invocation) {
                 proc_snapshot_done(ps);
                 return -ENOMEM;
         }
-        size_t n_known = 0;
-        for (size_t i = 0; i < m->n_list; i++) {
-                if (m->list[i]->svc.main_pid > 0) known[n_known++] = m->list[i]->svc.main_pid;
-                if (m->list[i]->svc.control_pid > 0) known[n_known++] = m->list[i]->svc.control_pid;
-        }
-        qsort(known, n_known, sizeof *known, cmp_pid);
         for (size_t i = 0; i < ps->table.n; i++) {
                 const ProcInfo *p = &ps->table.procs[i];
-                if (p->ppid == m->self && !proc_state_is_dead(p->state) && !bsearch(&p->pid, known, n_known, sizeof *known, cmp_pid)) {
+                if (p->ppid == m->self && !proc_state_is_dead(p->state) && !pid_is_known(m, p->pid)) {
                         read_invocation_id(p->pid, ps->invocation[i]);
                         if (ps->invocation[i][0]) ps->with_invocation[ps->n_with_invocation++] = i;
                 }
         }
-        free(known);
         ps->phase = phase;
         ps->valid = true;
         *ret = ps;
@@ -131,41 +157,6 @@ void munit_cgroup_release(MUnit *u) {
         u->cgroup_rel = NULL;
 }
 
-typedef struct KnownPid {
-        pid_t pid;
-        size_t unit;   /* index in Manager.list when the table was built */
-} KnownPid;
-
-static int cmp_known(const void *a, const void *b) {
-        return cmp_pid(&((const KnownPid *)a)->pid, &((const KnownPid *)b)->pid);
-}
-
-/* Is pid, now, some unit's main or control process? The table is of this phase; a unit that
- * moved in the list or changed its pids since fails the check (the caller then scans). */
-static bool pid_is_known(Manager *m, pid_t pid) {
-        uint64_t phase = event_phase(m->event);
-        if (!m->known.valid || m->known.phase != phase) {
-                KnownPid *v = reallocarray(m->known.v, 2 * m->n_list + 1, sizeof *v);
-                if (!v) return false;
-                size_t n = 0;
-                for (size_t i = 0; i < m->n_list; i++) {
-                        if (m->list[i]->svc.main_pid > 0) v[n++] = (KnownPid){ m->list[i]->svc.main_pid, i };
-                        if (m->list[i]->svc.control_pid > 0) v[n++] = (KnownPid){ m->list[i]->svc.control_pid, i };
-                }
-                qsort(v, n, sizeof *v, cmp_known);
-                m->known = (typeof(m->known)){ .v = v, .n = n, .phase = phase, .valid = true };
-        }
-        KnownPid key = { .pid = pid };
-        const KnownPid *k = bsearch(&key, m->known.v, m->known.n, sizeof *m->known.v, cmp_known);
-        if (!k) return false;
-        /* equal pids are neighbours: any of them may be the current one */
-        while (k > m->known.v && k[-1].pid == pid) k--;
-        for (; k < m->known.v + m->known.n && k->pid == pid; k++)
-                if (k->unit < m->n_list && (m->list[k->unit]->svc.main_pid == pid || m->list[k->unit]->svc.control_pid == pid))
-                        return true;
-        return false;
-}
-
 /* Is every child of ours some unit's main or control process? Then a unit that has neither has no
  * process left: a survivor would have an ancestor among our children (we are PID 1 or a
  * subreaper: orphans come to us) that belongs to the unit — its own session's leader or an
@@ -189,15 +180,9 @@ static bool children_all_known(Manager *m) {
 }
 
 int munit_members(MUnit *u, pid_t **ret, size_t *ret_n) {
-        if (u->svc.main_pid <= 0 && u->svc.control_pid <= 0 && !cgroup_root_enabled(&u->m->cgroup) &&
-            children_all_known(u->m)) {
-                *ret = NULL;
-                *ret_n = 0;
-                return 0;
-        }
+        *ret = NULL;
+        *ret_n = 0;
         if (cgroup_root_enabled(&u->m->cgroup)) {
-                *ret = NULL;
-                *ret_n = 0;
                 if (!u->cgroup_rel) return 0;
                 int r = cgroup_read_pids(&u->m->cgroup, u->cgroup_rel, ret, ret_n);
                 /* never ourselves, even if a service (as root) wrote our pid into its group */
@@ -207,6 +192,7 @@ int munit_members(MUnit *u, pid_t **ret, size_t *ret_n) {
                 if (r >= 0) *ret_n = k;
                 return r;
         }
+        if (u->svc.main_pid <= 0 && u->svc.control_pid <= 0 && children_all_known(u->m)) return 0;
         const ProcSnapshot *ps;
         int r = snapshot(u->m, &ps);
         if (r < 0) return r;

@@ -374,7 +374,7 @@ int timer_calendar_next(const char *expr, usec_t after, usec_t *ret);
 /* notify.c */
 int manager_setup_notify(Manager *m);
 
-/* kill.c: process discovery without cgroups and the kill sequence. */
+/* kill.c: a unit's processes (its cgroup, or discovery through /proc) and the kill sequence. */
 int munit_members(MUnit *u, pid_t **ret, size_t *ret_n);
 /* The unit's cgroup (cgroup.h), made before its first process is spawned: 1 when made (or there
  * already), 0 when PID 1 has no cgroups, a negative errno (logged) when it cannot be made. */
