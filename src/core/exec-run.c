@@ -118,12 +118,11 @@ static int resolve_creds(MUnit *u, bool privileged_command, Creds *ret) {
 
 /* Once per unit: the settings this container cannot apply. A unit systemd would start still starts. */
 /* The resource-control settings a unit makes, none of which tinysd applies (cgroup.h: no
- * controller is enabled), as a list for the unit's one notice. */
+ * controller is enabled), appended to an empty `out` as a list for the unit's one notice. */
 static void resource_settings(MUnit *u, Buf *out) {
         const CGroupContext *c = unit_cgroup_context(u->cfg), *d = cgroup_context_default();
         if (!c || c == d) return;
-        Buf b = {0};
-#define SKIP(cond, name) do { if (cond) (void)buf_printf(&b, "%s%s", b.len ? " " : "", name); } while (0)
+#define SKIP(cond, name) do { if (cond) (void)buf_printf(out, "%s%s", out->len ? " " : "", name); } while (0)
         SKIP(c->memory_min || c->memory_low || c->memory_min_permille || c->memory_low_permille, "MemoryMin=/MemoryLow=");
         SKIP(c->memory_high != d->memory_high || c->memory_high_permille, "MemoryHigh=");
         SKIP(c->memory_max != d->memory_max || c->memory_limit != d->memory_limit || c->memory_max_permille, "MemoryMax=");
@@ -142,8 +141,6 @@ static void resource_settings(MUnit *u, Buf *out) {
         SKIP(!implied && (c->device_allow || c->device_policy), "DeviceAllow=/DevicePolicy=");
         SKIP(c->ip_address_allow || c->ip_address_deny, "IPAddressAllow=/IPAddressDeny=");
 #undef SKIP
-        if (b.len) (void)buf_puts(out, b.s);
-        buf_free(&b);
 }
 
 static void sandbox_notice(MUnit *u, const ExecContext *c, const CapPlan *caps) {

@@ -176,11 +176,11 @@ bool jf_record_is_context(const uint8_t *rec) {
 
 /* The file offset of the context record a valid entry record refers to, or 0 for none. */
 static uint64_t record_context(const uint8_t *rec) {
-        uint32_t n = get32(rec + 12), size = get32(rec + 4);
-        size_t pos = JF_RECORD_HEADER_SIZE;
-        for (uint32_t i = 0; i < n; i++)
-                pos += 4 + get32(rec + pos);
-        if (pos + 12 <= size && get32(rec + pos) == (JF_FIELD_CONTEXT | 8))
+        size_t pos = JF_RECORD_HEADER_SIZE, l;
+        const char *d;
+        while (jf_record_next_field(rec, &pos, &d, &l) > 0)
+                ;   /* past the entry's own fields: the reference, padding or the end */
+        if (pos + 12 <= get32(rec + 4) && get32(rec + pos) == (JF_FIELD_CONTEXT | 8))
                 return get64(rec + pos + 4);
         return 0;
 }
