@@ -318,7 +318,6 @@ static const BusProperty unit_properties[] = {
         { "Refs", "as", g_empty_as },
         { NULL, NULL, NULL },
 };
-static const BusInterface unit_interface = { BUS_IFACE_UNIT, unit_properties };
 
 /* ---- cgroup-ish and exec properties shared by services and sockets ---- */
 
@@ -682,7 +681,6 @@ static const BusProperty service_properties[] = {
         EXEC_PROPERTIES,
         { NULL, NULL, NULL },
 };
-static const BusInterface service_interface = { "org.freedesktop.systemd1.Service", service_properties };
 
 /* ---- org.freedesktop.systemd1.Socket ---- */
 
@@ -735,7 +733,6 @@ static const BusProperty socket_properties[] = {
         EXEC_PROPERTIES,
         { NULL, NULL, NULL },
 };
-static const BusInterface socket_interface = { "org.freedesktop.systemd1.Socket", socket_properties };
 
 /* ---- org.freedesktop.systemd1.Timer ---- */
 
@@ -791,7 +788,6 @@ static const BusProperty timer_properties[] = {
         { "RemainAfterElapse", "b", g_timer_remain },
         { NULL, NULL, NULL },
 };
-static const BusInterface timer_interface = { "org.freedesktop.systemd1.Timer", timer_properties };
 
 /* ---- org.freedesktop.systemd1.Path ---- */
 
@@ -820,38 +816,8 @@ static const BusProperty path_properties[] = {
         { "TriggerLimitBurst", "u", g_path_tl_burst },
         { NULL, NULL, NULL },
 };
-static const BusInterface path_interface = { "org.freedesktop.systemd1.Path", path_properties };
 
-static const BusProperty no_properties[] = { { NULL, NULL, NULL } };
-static const BusInterface target_interface = { "org.freedesktop.systemd1.Target", no_properties };
-static const BusProperty slice_properties[] = { CGROUP_PROPERTIES, { NULL, NULL, NULL } };
-static const BusInterface slice_interface = { "org.freedesktop.systemd1.Slice", slice_properties };
-static const BusInterface mount_interface = { "org.freedesktop.systemd1.Mount", no_properties };
-static const BusInterface device_interface = { "org.freedesktop.systemd1.Device", no_properties };
-static const BusInterface swap_interface = { "org.freedesktop.systemd1.Swap", no_properties };
-static const BusInterface scope_interface = { "org.freedesktop.systemd1.Scope", no_properties };
-static const BusInterface automount_interface = { "org.freedesktop.systemd1.Automount", no_properties };
-
-const BusInterface *const *bus_unit_interfaces(const MUnit *u) {
-        static const BusInterface *const by_type[_UNIT_TYPE_MAX][3] = {
-                [UNIT_SERVICE] = { &unit_interface, &service_interface, NULL },
-                [UNIT_SOCKET] = { &unit_interface, &socket_interface, NULL },
-                [UNIT_TIMER] = { &unit_interface, &timer_interface, NULL },
-                [UNIT_PATH] = { &unit_interface, &path_interface, NULL },
-                [UNIT_TARGET] = { &unit_interface, &target_interface, NULL },
-                [UNIT_SLICE] = { &unit_interface, &slice_interface, NULL },
-                [UNIT_MOUNT] = { &unit_interface, &mount_interface, NULL },
-                [UNIT_DEVICE] = { &unit_interface, &device_interface, NULL },
-                [UNIT_SWAP] = { &unit_interface, &swap_interface, NULL },
-                [UNIT_SCOPE] = { &unit_interface, &scope_interface, NULL },
-                [UNIT_AUTOMOUNT] = { &unit_interface, &automount_interface, NULL },
-        };
-        static const BusInterface *const unit_only[] = { &unit_interface, NULL };
-        UnitType t = u->cfg ? u->cfg->type : unit_name_to_type(u->id);
-        return t >= 0 && t < _UNIT_TYPE_MAX ? by_type[t] : unit_only;
-}
-
-/* ---- objects and methods ---- */
+/* ---- objects and jobs ---- */
 
 int bus_unit_from_path(Manager *m, const char *path, MUnit **ret) {
         _cleanup_free_ char *id = NULL;
@@ -960,39 +926,97 @@ int bus_unit_processes(MUnit *u, BusMessage *reply) {
         return r < 0 ? r : bus_message_close_container(reply);
 }
 
-int bus_unit_method(Manager *m, MUnit *u, BusConn *c, BusMessage *call, BusMessage *reply, bool privileged, BusError *e) {
-        static const struct { const char *name; JobType type; } jobs[] = {
-                { "Start", JOB_START }, { "Stop", JOB_STOP }, { "Reload", JOB_RELOAD }, { "Restart", JOB_RESTART },
-                { "TryRestart", JOB_TRY_RESTART }, { "ReloadOrRestart", JOB_RELOAD_OR_START },
-                { "ReloadOrTryRestart", JOB_RELOAD_OR_START },
-        };
-        (void)c; (void)privileged;
-        if (call->interface && !streq(call->interface, BUS_IFACE_UNIT)) return 0;
-        const char *member = call->member;
-        for (size_t i = 0; i < ELEMENTSOF(jobs); i++) {
-                if (!streq(member, jobs[i].name)) continue;
-                const char *mode = NULL;
-                if (bus_message_read(call, "s", &mode) < 1) return bus_error_setf(e, BUS_ERROR_INVALID_ARGS, "Invalid arguments");
-                JobType t = jobs[i].type;
-                if (streq(member, "ReloadOrTryRestart") && UNIT_IS_INACTIVE_OR_FAILED(u->state)) t = JOB_TRY_RESTART;
-                int r = bus_unit_queue_job(m, u, t, mode, reply, e);
-                return r < 0 ? r : 1;
-        }
-        if (streq(member, "Kill")) {
-                const char *whom = NULL;
-                int32_t sig = 0;
-                if (bus_message_read(call, "si", &whom, &sig) < 1) return bus_error_setf(e, BUS_ERROR_INVALID_ARGS, "Invalid arguments");
-                int r = bus_unit_kill(u, whom, sig, e);
-                return r < 0 ? r : 1;
-        }
-        if (streq(member, "ResetFailed")) {
-                munit_reset_failed(u);
-                return 1;
-        }
-        if (streq(member, "Ref") || streq(member, "Unref")) return 1;
-        if (streq(member, "GetProcesses")) {
-                int r = bus_unit_processes(u, reply);
-                return r < 0 ? r : 1;
-        }
+/* ---- methods ---- */
+
+/* Start ... ReloadOrTryRestart: the entry's data is the job type, as for the Manager's *Unit. */
+static int method_job(BusCall *c) {
+        MUnit *u = c->object;
+        const char *mode = NULL;
+        int r = bus_message_read(c->message, "s", &mode);
+        if (r < 0) return r;
+        JobType t = (JobType)c->method->data;
+        if (streq(c->method->member, "ReloadOrTryRestart") && UNIT_IS_INACTIVE_OR_FAILED(u->state)) t = JOB_TRY_RESTART;
+        return bus_unit_queue_job(c->manager, u, t, mode, c->reply, c->error);
+}
+
+static int method_kill(BusCall *c) {
+        const char *whom = NULL;
+        int32_t sig = 0;
+        int r = bus_message_read(c->message, "si", &whom, &sig);
+        return r < 0 ? r : bus_unit_kill(c->object, whom, sig, c->error);
+}
+
+static int method_reset_failed(BusCall *c) {
+        munit_reset_failed(c->object);
         return 0;
+}
+
+/* Ref, Unref: tinysd collects no unit a client could hold on to */
+static int method_nop(BusCall *c) {
+        (void)c;
+        return 0;
+}
+
+static int method_get_processes(BusCall *c) {
+        return bus_unit_processes(c->object, c->reply);
+}
+
+static const BusMethod unit_methods[] = {
+        { "Start", "s", "o", BUS_ACCESS_PRIVILEGED, method_job, JOB_START },
+        { "Stop", "s", "o", BUS_ACCESS_PRIVILEGED, method_job, JOB_STOP },
+        { "Reload", "s", "o", BUS_ACCESS_PRIVILEGED, method_job, JOB_RELOAD },
+        { "Restart", "s", "o", BUS_ACCESS_PRIVILEGED, method_job, JOB_RESTART },
+        { "TryRestart", "s", "o", BUS_ACCESS_PRIVILEGED, method_job, JOB_TRY_RESTART },
+        { "ReloadOrRestart", "s", "o", BUS_ACCESS_PRIVILEGED, method_job, JOB_RELOAD_OR_START },
+        { "ReloadOrTryRestart", "s", "o", BUS_ACCESS_PRIVILEGED, method_job, JOB_RELOAD_OR_START },
+        { "Kill", "si", "", BUS_ACCESS_PRIVILEGED, method_kill },
+        { "ResetFailed", "", "", BUS_ACCESS_PRIVILEGED, method_reset_failed },
+        { "Ref", "", "", BUS_ACCESS_PRIVILEGED, method_nop },
+        { "Unref", "", "", BUS_ACCESS_PRIVILEGED, method_nop },
+        { NULL },
+};
+
+/* The types whose units own processes (systemd's cgroup types) answer GetProcesses. */
+static const BusMethod process_methods[] = {
+        { "GetProcesses", "", "a(sus)", BUS_ACCESS_READ, method_get_processes },
+        { NULL },
+};
+
+/* ---- the interfaces of each unit type ---- */
+
+#define IFACE(n) "org.freedesktop.systemd1." n
+static const BusInterface unit_interface = { BUS_IFACE_UNIT, unit_methods, unit_properties, NULL };
+static const BusInterface service_interface = { IFACE("Service"), process_methods, service_properties, NULL };
+static const BusInterface socket_interface = { IFACE("Socket"), process_methods, socket_properties, NULL };
+static const BusInterface timer_interface = { IFACE("Timer"), NULL, timer_properties, NULL };
+static const BusInterface path_interface = { IFACE("Path"), NULL, path_properties, NULL };
+static const BusProperty slice_properties[] = { CGROUP_PROPERTIES, { NULL } };
+static const BusInterface slice_interface = { IFACE("Slice"), process_methods, slice_properties, NULL };
+static const BusInterface scope_interface = { IFACE("Scope"), process_methods, NULL, NULL };
+static const BusInterface mount_interface = { IFACE("Mount"), process_methods, NULL, NULL };
+static const BusInterface swap_interface = { IFACE("Swap"), process_methods, NULL, NULL };
+static const BusInterface target_interface = { IFACE("Target"), NULL, NULL, NULL };
+static const BusInterface device_interface = { IFACE("Device"), NULL, NULL, NULL };
+static const BusInterface automount_interface = { IFACE("Automount"), NULL, NULL, NULL };
+#undef IFACE
+
+const BusInterface *const *bus_unit_interfaces(const MUnit *u) {
+#define UNIT_IFACES(type_iface) { BUS_STANDARD_INTERFACES, &unit_interface, type_iface, NULL }
+        static const BusInterface *const by_type[_UNIT_TYPE_MAX][6] = {
+                [UNIT_SERVICE] = UNIT_IFACES(&service_interface),
+                [UNIT_SOCKET] = UNIT_IFACES(&socket_interface),
+                [UNIT_TIMER] = UNIT_IFACES(&timer_interface),
+                [UNIT_PATH] = UNIT_IFACES(&path_interface),
+                [UNIT_TARGET] = UNIT_IFACES(&target_interface),
+                [UNIT_SLICE] = UNIT_IFACES(&slice_interface),
+                [UNIT_MOUNT] = UNIT_IFACES(&mount_interface),
+                [UNIT_DEVICE] = UNIT_IFACES(&device_interface),
+                [UNIT_SWAP] = UNIT_IFACES(&swap_interface),
+                [UNIT_SCOPE] = UNIT_IFACES(&scope_interface),
+                [UNIT_AUTOMOUNT] = UNIT_IFACES(&automount_interface),
+        };
+        static const BusInterface *const unit_only[] = UNIT_IFACES(NULL);
+#undef UNIT_IFACES
+        UnitType t = u->cfg ? u->cfg->type : unit_name_to_type(u->id);
+        return t >= 0 && t < _UNIT_TYPE_MAX ? by_type[t] : unit_only;
 }
