@@ -15,7 +15,8 @@ Runnable as a script inside a container:
   a JSON list of results: {"kind": "return"|"error"|"connect-error", "name", "values"}; one
   connection per socket is kept for the whole batch;
   `python3 dbus_raw.py --flood SOCKET N MODE STATUS STOP` opens N connections and holds them (MODE
-  "half": a NUL byte and nothing more, SASL never finished; "idle": SASL finished, then silence),
+  "half": a NUL byte and nothing more, SASL never finished; "idle": SASL finished, then silence;
+  "churn": as "half", and every connection the server closes is opened again at once),
   writing {"connected", "refused", "open", "authenticated"} to the file STATUS as the server closes
   them, until the file STOP exists (or 300 s)."""
 import json
@@ -275,27 +276,38 @@ def flood(path, n, mode, status, stop):
     _, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
     hello = b"\0AUTH EXTERNAL " + str(os.geteuid()).encode().hex().encode() + b"\r\nBEGIN\r\n"
-    conns, refused = [], 0
-    for _ in range(n):
+    def connect():
         s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         s.settimeout(2)
         try:
             s.connect(path)
             s.sendall(hello if mode == "idle" else b"\0")
+            return s
         except OSError:
-            refused += 1
             s.close()
-            continue
-        conns.append((s, {}))
+            return None
+
+    conns, refused, opened = [], 0, 0
+    for _ in range(n):
+        s = connect()
+        refused += s is None
+        if s:
+            conns.append((s, {}))
     deadline = time.monotonic() + 300
     while time.monotonic() < deadline and not os.path.exists(stop):
         conns = [(s, st) for s, st in conns if _still_open(s, st) or s.close()]
+        while mode == "churn" and len(conns) < n and not os.path.exists(stop):
+            s = connect()
+            opened += 1
+            if s:
+                conns.append((s, {}))
         doc = {"connected": n - refused, "refused": refused, "open": len(conns),
-               "authenticated": sum(1 for _, st in conns if st.get("ok"))}
+               "authenticated": sum(1 for _, st in conns if st.get("ok")), "reopened": opened}
         with open(status + ".new", "w") as f:
             json.dump(doc, f)
         os.rename(status + ".new", status)
-        time.sleep(0.1)
+        if mode != "churn":
+            time.sleep(0.1)
 
 
 if __name__ == "__main__":
