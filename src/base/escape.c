@@ -444,3 +444,33 @@ char *shell_maybe_quote(const char *s) {
         *t = 0;
         return buf;
 }
+
+static int b64_value(char ch) {
+        if (ch >= 'A' && ch <= 'Z') return ch - 'A';
+        if (ch >= 'a' && ch <= 'z') return ch - 'a' + 26;
+        if (ch >= '0' && ch <= '9') return ch - '0' + 52;
+        if (ch == '+') return 62;
+        if (ch == '/') return 63;
+        return -1;
+}
+
+int base64_decode(const char *s, Buf *out) {
+        unsigned acc = 0, bits = 0;
+        bool pad = false;
+        for (const char *p = s; *p; p++) {
+                if (strchr(WHITESPACE, *p)) continue;
+                if (*p == '=') {
+                        pad = true;
+                        continue;
+                }
+                int v = b64_value(*p);
+                if (v < 0 || pad) return -EINVAL;
+                acc = (acc << 6) | (unsigned)v;
+                bits += 6;
+                if (bits >= 8) {
+                        bits -= 8;
+                        if (buf_putc(out, (char)((acc >> bits) & 0xff)) < 0) return -ENOMEM;
+                }
+        }
+        return bits >= 6 ? -EINVAL : 0;   /* a lone trailing sextet cannot be a byte */
+}

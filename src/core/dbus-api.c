@@ -37,6 +37,35 @@ int bus_append_u32(BusMessage *m, uint32_t v) { return bus_message_append_basic(
 int bus_append_i32(BusMessage *m, int32_t v) { return bus_message_append_basic(m, 'i', &v); }
 int bus_append_u64(BusMessage *m, uint64_t v) { return bus_message_append_basic(m, 't', &v); }
 
+int bus_get_empty_string(BusMessage *m, void *o) { (void)o; return bus_append_string(m, ""); }
+int bus_get_empty_strv(BusMessage *m, void *o) { (void)o; return bus_append_strv(m, NULL); }
+int bus_get_false(BusMessage *m, void *o) { (void)o; return bus_append_bool(m, false); }
+int bus_get_zero_u32(BusMessage *m, void *o) { (void)o; return bus_append_u32(m, 0); }
+int bus_get_max_u32(BusMessage *m, void *o) { (void)o; return bus_append_u32(m, UINT32_MAX); }
+int bus_get_zero_u64(BusMessage *m, void *o) { (void)o; return bus_append_u64(m, 0); }
+int bus_get_max_u64(BusMessage *m, void *o) { (void)o; return bus_append_u64(m, UINT64_MAX); }
+
+/* ---- properties across an interface's tables ---- */
+
+static const BusProperty *settle(BusPropertyIter *it) {
+        while (it->table && *it->table && !it->p->name) {
+                it->table++;
+                it->p = *it->table;
+        }
+        return it->table && *it->table ? it->p : NULL;
+}
+
+const BusProperty *bus_property_first(const BusInterface *iface, BusPropertyIter *it) {
+        it->table = iface->properties;
+        it->p = it->table ? *it->table : NULL;
+        return settle(it);
+}
+
+const BusProperty *bus_property_next(BusPropertyIter *it) {
+        it->p++;
+        return settle(it);
+}
+
 /* ---- resolution ---- */
 
 int bus_resolve_method(const BusInterface *const *ifaces, const char *interface, const char *member,
@@ -63,7 +92,8 @@ const BusProperty *bus_find_property(const BusInterface *const *ifaces, const ch
                                      const BusInterface **ret_iface) {
         for (const BusInterface *const *i = ifaces; *i; i++) {
                 if (!isempty(interface) && !streq((*i)->name, interface)) continue;
-                for (const BusProperty *p = (*i)->properties; p && p->name; p++)
+                BusPropertyIter it;
+                for (const BusProperty *p = bus_property_first(*i, &it); p; p = bus_property_next(&it))
                         if (streq(p->name, name)) {
                                 if (ret_iface) *ret_iface = *i;
                                 return p;
@@ -100,22 +130,26 @@ static int method_get(BusCall *c) {
         return bus_error_setf(c->error, BUS_ERROR_UNKNOWN_PROPERTY, "Unknown property %s.", name);
 }
 
+int bus_append_all_properties(BusMessage *m, const BusInterface *const *ifaces, void *object, const char *interface) {
+        int r = bus_message_open_container(m, 'a', "{sv}");
+        for (const BusInterface *const *i = ifaces; *i && r >= 0; i++) {
+                if (!isempty(interface) && !streq((*i)->name, interface)) continue;
+                BusPropertyIter it;
+                for (const BusProperty *p = bus_property_first(*i, &it); p && r >= 0; p = bus_property_next(&it)) {
+                        r = bus_message_open_container(m, 'e', "sv");
+                        if (r >= 0) r = bus_message_append_basic(m, 's', p->name);
+                        if (r >= 0) r = append_property(m, p, object);
+                        if (r >= 0) r = bus_message_close_container(m);
+                }
+        }
+        return r < 0 ? r : bus_message_close_container(m);
+}
+
 /* An interface the object lacks: an empty dictionary, as systemd answers. */
 static int method_get_all(BusCall *c) {
         const char *interface = NULL;
         int r = bus_message_read(c->message, "s", &interface);
-        if (r < 0) return r;
-        r = bus_message_open_container(c->reply, 'a', "{sv}");
-        for (const BusInterface *const *i = c->interfaces; *i && r >= 0; i++) {
-                if (!isempty(interface) && !streq((*i)->name, interface)) continue;
-                for (const BusProperty *p = (*i)->properties; p && p->name && r >= 0; p++) {
-                        r = bus_message_open_container(c->reply, 'e', "sv");
-                        if (r >= 0) r = bus_message_append_basic(c->reply, 's', p->name);
-                        if (r >= 0) r = append_property(c->reply, p, c->object);
-                        if (r >= 0) r = bus_message_close_container(c->reply);
-                }
-        }
-        return r < 0 ? r : bus_message_close_container(c->reply);
+        return r < 0 ? r : bus_append_all_properties(c->reply, c->interfaces, c->object, interface);
 }
 
 /* The dispatcher resolved the property, checked that it is writable, who may write it and the
@@ -233,7 +267,9 @@ int bus_introspect(const BusInterface *const *ifaces, const char *const *childre
         for (const BusInterface *const *i = ifaces; *i && r >= 0; i++) {
                 r = buf_printf(out, " <interface name=\"%s\">\n", (*i)->name);
                 for (const BusMethod *m = (*i)->methods; m && m->member && r >= 0; m++) r = put_method(out, m);
-                for (const BusProperty *p = (*i)->properties; p && p->name && r >= 0; p++) r = put_property(out, p);
+                BusPropertyIter it;
+                for (const BusProperty *p = bus_property_first(*i, &it); p && r >= 0; p = bus_property_next(&it))
+                        r = put_property(out, p);
                 for (const BusSignal *s = (*i)->signals; s && s->member && r >= 0; s++) r = put_signal(out, s);
                 if (r >= 0) r = buf_puts(out, " </interface>\n");
         }

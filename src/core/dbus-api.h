@@ -79,13 +79,25 @@ typedef struct BusSignal {
         const char *signature;
 } BusSignal;
 
-/* Each list ends with an entry whose name is NULL; a NULL list is an empty one. */
+/* Each list ends with an entry whose name is NULL; a NULL list is an empty one. The properties are
+ * a NULL-terminated list of tables (the Service interface shares the exec, kill and cgroup tables
+ * with Socket), in the order GetAll answers them. */
 struct BusInterface {
         const char *name;
         const BusMethod *methods;
-        const BusProperty *properties;
+        const BusProperty *const *properties;
         const BusSignal *signals;
 };
+#define BUS_PROPERTY_TABLES(...) ((const BusProperty *const[]) { __VA_ARGS__, NULL })
+/* Every property of an interface, across its tables:
+ *     BusPropertyIter it;
+ *     for (const BusProperty *p = bus_property_first(iface, &it); p; p = bus_property_next(&it)) */
+typedef struct BusPropertyIter {
+        const BusProperty *const *table;
+        const BusProperty *p;
+} BusPropertyIter;
+const BusProperty *bus_property_first(const BusInterface *iface, BusPropertyIter *it);
+const BusProperty *bus_property_next(BusPropertyIter *it);
 
 /* Peer, Introspectable, Properties: the first entries of every object's list. */
 extern const BusInterface bus_peer_interface, bus_introspectable_interface, bus_properties_interface;
@@ -100,10 +112,22 @@ int bus_resolve_method(const BusInterface *const *ifaces, const char *interface,
 const BusProperty *bus_find_property(const BusInterface *const *ifaces, const char *interface, const char *name,
                                      const BusInterface **ret_iface);
 
+/* Properties.GetAll's answer, a{sv}: every property of the interface ("" or NULL: of all of them). */
+int bus_append_all_properties(BusMessage *m, const BusInterface *const *ifaces, void *object, const char *interface);
+
 /* The Introspect document of an object with these interfaces and child nodes (NULL-terminated
  * names, may be NULL), in sd-bus's shape; privileged methods and properties writable only by the
  * privileged carry sd-bus's "org.freedesktop.systemd1.Privileged" annotation. */
 int bus_introspect(const BusInterface *const *ifaces, const char *const *children, Buf *out);
+
+/* Getters of constant values */
+int bus_get_empty_string(BusMessage *m, void *o);
+int bus_get_empty_strv(BusMessage *m, void *o);
+int bus_get_false(BusMessage *m, void *o);
+int bus_get_zero_u32(BusMessage *m, void *o);
+int bus_get_max_u32(BusMessage *m, void *o);
+int bus_get_zero_u64(BusMessage *m, void *o);
+int bus_get_max_u64(BusMessage *m, void *o);
 
 /* Value helpers for getters */
 int bus_append_string(BusMessage *m, const char *s);   /* NULL → "" */

@@ -69,6 +69,21 @@ int bus_unit_load_error(const MUnit *u, BusError *e);   /* LoadFailed/NoSuchUnit
 const char *bus_unit_file_state(const MUnit *u);
 const char *bus_unit_sub_state(const MUnit *u);
 
+/* The property tables of the unit interfaces (dbus-exec.c, dbus-cgroup.c, dbus-service.c, ...) */
+extern const BusProperty bus_exec_properties[], bus_kill_properties[], bus_cgroup_properties[];
+extern const BusProperty bus_service_properties[], bus_socket_properties[], bus_timer_properties[], bus_path_properties[];
+/* Exec*= lists as a(sasbttttuii) or, ex, a(sasasttttuii); the main command of a service carries its run. */
+int bus_append_exec_commands(BusMessage *m, const MUnit *u, const ExecCommand *c, bool ex);
+/* CPU or NUMA node sets ("0-3 5" entries, "numa"/"all" skipped) as systemd's "ay" bitmask. */
+int bus_append_cpu_set(BusMessage *m, char *const *l);
+/* "(bas)": whether it is an allow list, its items sorted */
+int bus_append_allow_deny(BusMessage *m, const AllowDenyList *l);
+/* ControlPID of a service or socket (their control process) */
+int bus_service_control_pid(BusMessage *m, void *o);
+/* ControlGroup=: the unit's cgroup, or while it has processes a virtual /system.slice/UNIT; "" else. */
+#define BUS_CONTROL_GROUP_MAX 4096
+const char *bus_unit_control_group(const MUnit *u, char buf[static BUS_CONTROL_GROUP_MAX]);
+
 /* dbus-job.c: the interfaces of a job object. */
 extern const BusInterface *const bus_job_interfaces[];
 Job *bus_job_from_path(Manager *m, const char *path);

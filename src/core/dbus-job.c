@@ -35,7 +35,7 @@ static const BusMethod job_methods[] = {
         { NULL },
 };
 
-static const BusInterface job_interface = { BUS_IFACE_JOB, job_methods, job_properties, NULL };
+static const BusInterface job_interface = { BUS_IFACE_JOB, job_methods, BUS_PROPERTY_TABLES(job_properties), NULL };
 const BusInterface *const bus_job_interfaces[] = { BUS_STANDARD_INTERFACES, &job_interface, NULL };
 
 Job *bus_job_from_path(Manager *m, const char *path) {

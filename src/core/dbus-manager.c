@@ -38,10 +38,6 @@ static int g_architecture(BusMessage *m, void *o) {
         if (uname(&u) < 0) return bus_append_string(m, "");
         return bus_append_string(m, streq(u.machine, "x86_64") ? "x86-64" : streq(u.machine, "aarch64") ? "arm64" : u.machine);
 }
-static int g_empty_s(BusMessage *m, void *o) { (void)o; return bus_append_string(m, ""); }
-static int g_zero_t(BusMessage *m, void *o) { (void)o; return bus_append_u64(m, 0); }
-static int g_zero_u(BusMessage *m, void *o) { (void)o; return bus_append_u32(m, 0); }
-static int g_false(BusMessage *m, void *o) { (void)o; return bus_append_bool(m, false); }
 static int g_userspace(BusMessage *m, void *o) { return bus_append_u64(m, M(o)->userspace_ts.realtime); }
 static int g_userspace_mono(BusMessage *m, void *o) { return bus_append_u64(m, M(o)->userspace_ts.monotonic); }
 static int g_finish(BusMessage *m, void *o) { return bus_append_u64(m, M(o)->finish_ts.realtime); }
@@ -73,23 +69,22 @@ static int g_log_target(BusMessage *m, void *o) { (void)o; return bus_append_str
 static int g_control_group(BusMessage *m, void *o) { (void)o; return bus_append_string(m, ""); }
 static int g_start_limit_interval(BusMessage *m, void *o) { (void)o; return bus_append_u64(m, 10 * USEC_PER_SEC); }
 static int g_start_limit_burst(BusMessage *m, void *o) { (void)o; return bus_append_u32(m, 5); }
-static int g_max_t(BusMessage *m, void *o) { (void)o; return bus_append_u64(m, UINT64_MAX); }
 
 static const BusProperty manager_properties[] = {
         { "Version", "s", g_version },
         { "Features", "s", g_features },
         { "Virtualization", "s", g_virtualization },
-        { "ConfidentialVirtualization", "s", g_empty_s },
+        { "ConfidentialVirtualization", "s", bus_get_empty_string },
         { "Architecture", "s", g_architecture },
-        { "Tainted", "s", g_empty_s },
-        { "FirmwareTimestamp", "t", g_zero_t },
-        { "FirmwareTimestampMonotonic", "t", g_zero_t },
-        { "LoaderTimestamp", "t", g_zero_t },
-        { "LoaderTimestampMonotonic", "t", g_zero_t },
-        { "KernelTimestamp", "t", g_zero_t },
-        { "KernelTimestampMonotonic", "t", g_zero_t },
-        { "InitRDTimestamp", "t", g_zero_t },
-        { "InitRDTimestampMonotonic", "t", g_zero_t },
+        { "Tainted", "s", bus_get_empty_string },
+        { "FirmwareTimestamp", "t", bus_get_zero_u64 },
+        { "FirmwareTimestampMonotonic", "t", bus_get_zero_u64 },
+        { "LoaderTimestamp", "t", bus_get_zero_u64 },
+        { "LoaderTimestampMonotonic", "t", bus_get_zero_u64 },
+        { "KernelTimestamp", "t", bus_get_zero_u64 },
+        { "KernelTimestampMonotonic", "t", bus_get_zero_u64 },
+        { "InitRDTimestamp", "t", bus_get_zero_u64 },
+        { "InitRDTimestampMonotonic", "t", bus_get_zero_u64 },
         { "UserspaceTimestamp", "t", g_userspace },
         { "UserspaceTimestampMonotonic", "t", g_userspace_mono },
         { "FinishTimestamp", "t", g_finish },
@@ -100,28 +95,28 @@ static const BusProperty manager_properties[] = {
         { "NFailedUnits", "u", g_n_failed_units },
         { "NJobs", "u", g_n_jobs },
         { "NInstalledJobs", "u", g_n_installed_jobs },
-        { "NFailedJobs", "u", g_zero_u },
+        { "NFailedJobs", "u", bus_get_zero_u32 },
         { "Progress", "d", g_progress },
         { "Environment", "as", g_environment },
-        { "ConfirmSpawn", "b", g_false },
+        { "ConfirmSpawn", "b", bus_get_false },
         { "ShowStatus", "b", g_show_status },
         { "UnitPath", "as", g_unit_path },
         { "DefaultStandardOutput", "s", g_std_output },
         { "DefaultStandardError", "s", g_std_error },
-        { "RuntimeWatchdogUSec", "t", g_zero_t },
-        { "RebootWatchdogUSec", "t", g_zero_t },
-        { "KExecWatchdogUSec", "t", g_zero_t },
-        { "ServiceWatchdogs", "b", g_false },
+        { "RuntimeWatchdogUSec", "t", bus_get_zero_u64 },
+        { "RebootWatchdogUSec", "t", bus_get_zero_u64 },
+        { "KExecWatchdogUSec", "t", bus_get_zero_u64 },
+        { "ServiceWatchdogs", "b", bus_get_false },
         { "ControlGroup", "s", g_control_group },
         { "SystemState", "s", g_system_state },
         { "ExitCode", "y", g_exit_code },
-        { "DefaultTimerAccuracyUSec", "t", g_zero_t },
+        { "DefaultTimerAccuracyUSec", "t", bus_get_zero_u64 },
         { "DefaultTimeoutStartUSec", "t", g_timeout_start },
         { "DefaultTimeoutStopUSec", "t", g_timeout_stop },
         { "DefaultRestartUSec", "t", g_restart_usec },
         { "DefaultStartLimitIntervalUSec", "t", g_start_limit_interval },
         { "DefaultStartLimitBurst", "u", g_start_limit_burst },
-        { "DefaultLimitNOFILE", "t", g_max_t },
+        { "DefaultLimitNOFILE", "t", bus_get_max_u64 },
         { NULL, NULL, NULL },
 };
 
@@ -457,5 +452,5 @@ static const BusSignal manager_signals[] = {
         { NULL },
 };
 
-static const BusInterface manager_interface = { BUS_IFACE_MANAGER, manager_methods, manager_properties, manager_signals };
+static const BusInterface manager_interface = { BUS_IFACE_MANAGER, manager_methods, BUS_PROPERTY_TABLES(manager_properties), manager_signals };
 const BusInterface *const bus_manager_interfaces[] = { BUS_STANDARD_INTERFACES, &manager_interface, NULL };

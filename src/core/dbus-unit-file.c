@@ -94,85 +94,67 @@ int bus_unit_file_change(BusCall *c) {
 
 /* ListUnitFiles, ListUnitFilesByPatterns (states and patterns: "asas") */
 int bus_unit_file_list(BusCall *c) {
-        Manager *m = c->manager;
-        BusMessage *reply = c->reply;
-        BusError *e = c->error;
         _cleanup_strv_free_ char **states = NULL, **patterns = NULL;
         if (!isempty(c->method->in) &&
             (bus_message_read_strv(c->message, &states) < 0 || bus_message_read_strv(c->message, &patterns) < 0))
-                return invalid_args(e);
+                return invalid_args(c->error);
         UnitFileListEntry *l = NULL;
         size_t n = 0;
-        int r = install_list(m->set.root, states, patterns, &l, &n);
-        if (r < 0) return bus_error_setf(e, bus_errno_to_name(r), "Failed to list unit files: %s", strerror(-r));
-        r = bus_message_open_container(reply, 'a', "(ss)");
+        int r = install_list(c->manager->set.root, states, patterns, &l, &n);
+        if (r < 0) return bus_error_setf(c->error, bus_errno_to_name(r), "Failed to list unit files: %s", strerror(-r));
+        r = bus_message_open_container(c->reply, 'a', "(ss)");
         for (size_t i = 0; i < n && r >= 0; i++)
-                r = bus_message_append(reply, "(ss)", l[i].path, unit_file_state_to_string(l[i].state));
+                r = bus_message_append(c->reply, "(ss)", l[i].path, unit_file_state_to_string(l[i].state));
         install_list_free(l, n);
-        return r < 0 ? r : bus_message_close_container(reply);
+        return r < 0 ? r : bus_message_close_container(c->reply);
 }
 
 int bus_unit_file_get_state(BusCall *c) {
-        Manager *m = c->manager;
-        BusMessage *reply = c->reply;
-        BusError *e = c->error;
         const char *name = NULL;
-        if (bus_message_read(c->message, "s", &name) < 1) return invalid_args(e);
+        if (bus_message_read(c->message, "s", &name) < 1) return invalid_args(c->error);
         UnitFileState st;
-        int r = install_get_state(m->set.root, name, &st);
-        if (r < 0) return bus_error_setf(e, bus_errno_to_name(r), "%s", strerror(-r));
-        return bus_message_append(reply, "s", unit_file_state_to_string(st));
+        int r = install_get_state(c->manager->set.root, name, &st);
+        if (r < 0) return bus_error_setf(c->error, bus_errno_to_name(r), "%s", strerror(-r));
+        return bus_message_append(c->reply, "s", unit_file_state_to_string(st));
 }
 
 int bus_unit_file_get_links(BusCall *c) {
-        Manager *m = c->manager;
-        BusMessage *reply = c->reply;
-        BusError *e = c->error;
         const char *name = NULL;
         int runtime = 0;
-        if (bus_message_read(c->message, "sb", &name, &runtime) < 1) return invalid_args(e);
+        if (bus_message_read(c->message, "sb", &name, &runtime) < 1) return invalid_args(c->error);
         _cleanup_strv_free_ char **links = NULL;
-        int r = install_get_links(m->set.root, runtime, name, &links);
-        if (r < 0) return bus_error_setf(e, bus_errno_to_name(r), "%s", strerror(-r));
-        return bus_message_append_strv(reply, links);
+        int r = install_get_links(c->manager->set.root, runtime, name, &links);
+        if (r < 0) return bus_error_setf(c->error, bus_errno_to_name(r), "%s", strerror(-r));
+        return bus_message_append_strv(c->reply, links);
 }
 
 int bus_unit_file_preset_all(BusCall *c) {
-        Manager *m = c->manager;
-        BusMessage *reply = c->reply;
-        BusError *e = c->error;
         const char *mode_str = NULL;
         int runtime = 0, force = 0;
-        if (bus_message_read(c->message, "sbb", &mode_str, &runtime, &force) < 1) return invalid_args(e);
+        if (bus_message_read(c->message, "sbb", &mode_str, &runtime, &force) < 1) return invalid_args(c->error);
         int pm = isempty(mode_str) ? PRESET_FULL : preset_mode_from_string(mode_str);
-        if (pm < 0) return bus_error_setf(e, BUS_ERROR_INVALID_ARGS, "Unknown preset mode: %s", mode_str);
+        if (pm < 0) return bus_error_setf(c->error, BUS_ERROR_INVALID_ARGS, "Unknown preset mode: %s", mode_str);
         _cleanup_(install_changes_done) InstallChanges changes = { 0 };
-        int r = install_preset_all(m->set.root, (runtime ? INSTALL_RUNTIME : 0) | (force ? INSTALL_FORCE : 0), (PresetMode)pm,
+        int r = install_preset_all(c->manager->set.root, (runtime ? INSTALL_RUNTIME : 0) | (force ? INSTALL_FORCE : 0), (PresetMode)pm,
                                    &changes);
-        if (r < 0) return install_failure(r, &changes, e);
-        return append_changes(reply, &changes);
+        if (r < 0) return install_failure(r, &changes, c->error);
+        return append_changes(c->reply, &changes);
 }
 
 int bus_unit_file_set_default(BusCall *c) {
-        Manager *m = c->manager;
-        BusMessage *reply = c->reply;
-        BusError *e = c->error;
         const char *name = NULL;
         int force = 0;
-        if (bus_message_read(c->message, "sb", &name, &force) < 1) return invalid_args(e);
+        if (bus_message_read(c->message, "sb", &name, &force) < 1) return invalid_args(c->error);
         _cleanup_(install_changes_done) InstallChanges changes = { 0 };
-        int r = install_set_default(m->set.root, force ? INSTALL_FORCE : 0, name, &changes);
-        if (r < 0) return install_failure(r, &changes, e);
-        return append_changes(reply, &changes);
+        int r = install_set_default(c->manager->set.root, force ? INSTALL_FORCE : 0, name, &changes);
+        if (r < 0) return install_failure(r, &changes, c->error);
+        return append_changes(c->reply, &changes);
 }
 
 int bus_unit_file_get_default(BusCall *c) {
-        Manager *m = c->manager;
-        BusMessage *reply = c->reply;
-        BusError *e = c->error;
         _cleanup_free_ char *name = NULL;
-        int r = install_get_default(m->set.root, &name);
-        if (r == -ERFKILL) return bus_error_setf(e, BUS_ERROR_UNIT_MASKED, "Unit file default.target is masked.");
-        if (r < 0) return bus_error_setf(e, bus_errno_to_name(r), "%s", strerror(-r));
-        return bus_message_append(reply, "s", name);
+        int r = install_get_default(c->manager->set.root, &name);
+        if (r == -ERFKILL) return bus_error_setf(c->error, BUS_ERROR_UNIT_MASKED, "Unit file default.target is masked.");
+        if (r < 0) return bus_error_setf(c->error, bus_errno_to_name(r), "%s", strerror(-r));
+        return bus_message_append(c->reply, "s", name);
 }

@@ -251,17 +251,3 @@ char *exec_command_flags_to_string(ExecCommandFlags f) {
                 }
         return buf_steal(&b);
 }
-
-/* systemctl show's rendering of a command that has not run: argv joined by spaces, unquoted. */
-char *exec_command_format_show(const ExecCommand *c, bool ex) {
-        Buf b = {0};
-        buf_printf(&b, "{ path=%s ; argv[]=", c->path);
-        STRV_FOREACH(a, c->argv) buf_printf(&b, "%s ", *a);
-        if (ex) {
-                _cleanup_free_ char *fl = exec_command_flags_to_string(c->flags);
-                buf_printf(&b, "; flags=%s ; ", fl ? fl : "");
-        } else
-                buf_printf(&b, "; ignore_errors=%s ; ", c->flags & EXEC_COMMAND_IGNORE_FAILURE ? "yes" : "no");
-        buf_puts(&b, "start_time=[n/a] ; stop_time=[n/a] ; pid=0 ; code=(null) ; status=0/0 }");
-        return buf_steal(&b);
-}

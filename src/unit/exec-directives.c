@@ -758,43 +758,12 @@ static int parse_input_text(const ConfigItem *it, Unit *u, int ltype, void *data
         return stdin_appended(it, r);
 }
 
-static int b64_value(char ch) {
-        if (ch >= 'A' && ch <= 'Z') return ch - 'A';
-        if (ch >= 'a' && ch <= 'z') return ch - 'a' + 26;
-        if (ch >= '0' && ch <= '9') return ch - '0' + 52;
-        if (ch == '+') return 62;
-        if (ch == '/') return 63;
-        return -1;
-}
-
-/* Base64 (whitespace ignored, '=' padding only at the end) into *out. */
-static int b64_decode(const char *s, Buf *out) {
-        unsigned acc = 0, bits = 0;
-        bool pad = false;
-        for (const char *p = s; *p; p++) {
-                if (strchr(WHITESPACE, *p)) continue;
-                if (*p == '=') {
-                        pad = true;
-                        continue;
-                }
-                int v = b64_value(*p);
-                if (v < 0 || pad) return -EINVAL;
-                acc = (acc << 6) | (unsigned)v;
-                bits += 6;
-                if (bits >= 8) {
-                        bits -= 8;
-                        if (buf_putc(out, (char)((acc >> bits) & 0xff)) < 0) return -ENOMEM;
-                }
-        }
-        return bits >= 6 ? -EINVAL : 0;   /* a lone trailing sextet cannot be a byte */
-}
-
 static int parse_input_data(const ConfigItem *it, Unit *u, int ltype, void *data) {
         (void)u; (void)ltype;
         ExecContext *c = CONTEXT_OF(data, ExecContext, stdin_data);
         if (isempty(it->value)) return stdin_reset(c);
         Buf out = {0};
-        int r = b64_decode(it->value, &out);
+        int r = base64_decode(it->value, &out);
         if (r == -ENOMEM) {
                 buf_free(&out);
                 return log_oom();
@@ -1518,7 +1487,7 @@ static int parse_root_hash_signature(const ConfigItem *it, Unit *u, int ltype, v
                         return 0;
                 }
                 Buf out = {0};
-                int r = b64_decode(b, &out);
+                int r = base64_decode(b, &out);
                 buf_free(&out);
                 if (r < 0) {
                         WARN_ERRNO(it, r, "Failed to decode RootHashSignature=, ignoring: %s", v);
@@ -1686,7 +1655,7 @@ static int parse_set_credential(const ConfigItem *it, Unit *u, int ltype, void *
         }
         if (ltype) {   /* SetCredentialEncrypted=: Base64 */
                 Buf out = {0};
-                r = b64_decode(p, &out);
+                r = base64_decode(p, &out);
                 buf_free(&out);
                 if (r < 0) {
                         WARN(it, "Encrypted credential data not valid Base64 data, ignoring.");

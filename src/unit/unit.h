@@ -235,7 +235,6 @@ Condition *condition_new(ConditionType t, const char *parameter, bool trigger, b
 void condition_list_free(Condition *c);
 /* systemctl show lines for the [Unit]-level properties from StopWhenUnneeded= on (unit-show.c);
  * the caller prints Id, Names, dependencies, Description, LoadState and paths. */
-int unit_config_show(const Unit *u, Buf *out);
 /* Parsers shared by the [Unit] and [Service] tables (unit-directives.c), with 252's messages. */
 int config_parse_unit_string_printf(const ConfigItem *it, Unit *u, int ltype, void *data);  /* char* */
 int config_parse_unit_path_printf(const ConfigItem *it, Unit *u, int ltype, void *data);    /* char*, absolute */
