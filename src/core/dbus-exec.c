@@ -163,7 +163,7 @@ static int append_images(BusMessage *m, char *const *l, bool mount) {
         int r = bus_message_open_container(m, 'a', mount ? "(ssba(ss))" : "(sba(ss))");
         STRV_FOREACH(s, l) {
                 if (r < 0) break;
-                _cleanup_free_ char *src = NULL, *dst = NULL, *opts = NULL;
+                _cleanup_free_ char *src = NULL, *dst = NULL;
                 const char *p = *s;
                 r = extract_first_word(&p, &src, ":", EXTRACT_DONT_COALESCE_SEPARATORS);
                 if (r >= 0 && mount) r = extract_first_word(&p, &dst, ":", EXTRACT_DONT_COALESCE_SEPARATORS);
