@@ -25,17 +25,22 @@
 
 /* ---- state ---- */
 
+static const char *service_sub_state(const MUnit *u) { return service_state_to_string(u->svc.state); }
+static const char *socket_sub_state(const MUnit *u) { return socket_state_to_string(u->sock.state); }
+static const char *timer_sub_state(const MUnit *u) { return timer_state_to_string(u->timer.state); }
+static const char *path_sub_state(const MUnit *u) { return path_state_to_string(u->path.state); }
+/* the types without a state machine of their own follow the unit's active state */
+static const char *generic_sub_state(const MUnit *u) {
+        return UNIT_IS_ACTIVE_OR_RELOADING(u->state) ? "active" : u->state == UNIT_FAILED ? "failed" : "dead";
+}
+
 const char *bus_unit_sub_state(const MUnit *u) {
+        static const char *(*const by_type[_UNIT_TYPE_MAX])(const MUnit *) = {
+                [UNIT_SERVICE] = service_sub_state, [UNIT_SOCKET] = socket_sub_state,
+                [UNIT_TIMER] = timer_sub_state, [UNIT_PATH] = path_sub_state,
+        };
         UnitType t = u->cfg ? u->cfg->type : unit_name_to_type(u->id);
-        switch (t) {
-        case UNIT_SERVICE: return service_state_to_string(u->svc.state);
-        case UNIT_SOCKET: return socket_state_to_string(u->sock.state);
-        case UNIT_TIMER: return timer_state_to_string(u->timer.state);
-        case UNIT_PATH: return path_state_to_string(u->path.state);
-        case UNIT_SLICE: case UNIT_TARGET:
-        default:
-                return UNIT_IS_ACTIVE_OR_RELOADING(u->state) ? "active" : u->state == UNIT_FAILED ? "failed" : "dead";
-        }
+        return (t >= 0 && t < _UNIT_TYPE_MAX && by_type[t] ? by_type[t] : generic_sub_state)(u);
 }
 
 /* What `systemctl is-enabled` says, from the unit files on disk (install.c), as systemd 252's
