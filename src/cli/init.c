@@ -1,13 +1,14 @@
 /* SPDX-License-Identifier: MIT */
 /* `tinysd [OPTIONS]`: the manager, as PID 1 or as a child subreaper. Options follow systemd's
  * command line where one exists (--unit=, systemd.unit=, --show-status=, systemd.log_level=);
- * the rest are tinysd's own (--clean-environment, --shutdown-timeout=, --quiet). */
+ * the rest are tinysd's own (--clean-environment, --shutdown-timeout=, --quiet, --log-format=). */
 #include <stdio.h>
 #include "base/log.h"
 #include "base/parse.h"
 #include "cli/args.h"
 #include "cli/cli.h"
 #include "core/console.h"
+#include "journal/journal-forward.h"
 #include "core/generator.h"
 #include "core/manager.h"
 
@@ -33,40 +34,48 @@ int manager_main(int argc, char **argv) {
                 .show_status = true,
                 .shutdown_timeout = 9 * USEC_PER_SEC,   /* inside Docker's default 10 s grace */
         };
-        int level = LOG_NOTICE;
-        const char *v;
-        if (getenv("TINYSD_DEBUG")) level = LOG_DEBUG;
+        ConsoleSettings cs;
+        const char *v, *bad_env;
+        console_settings_from_env(&cs, &bad_env);
+        if (getenv("TINYSD_DEBUG")) cs.max_level = LOG_DEBUG;
         for (int i = 1; i < argc; i++) {
                 const char *a = argv[i];
                 if (arg_value(argc, argv, &i, "--unit", NULL, &v) || (v = startswith(a, "systemd.unit="))) set.default_unit = v;
-                else if (streq(a, "--quiet") || streq(a, "quiet") || streq(a, "-q")) set.show_status = false;
+                else if (streq(a, "--quiet") || streq(a, "quiet") || streq(a, "-q")) set.show_status = false, cs.quiet = true;
                 else if (arg_value(argc, argv, &i, "--show-status", NULL, &v) || (v = startswith(a, "systemd.show_status="))) {
                         int b = parse_bool_arg(v);
-                        if (b < 0) { fprintf(stderr, "tinysd: Failed to parse show status setting '%s'.\n", v); return 1; }
+                        if (b < 0) return console_early_error(&cs, "Failed to parse show status setting '%s'.", v), 1;
                         set.show_status = b;
                 } else if (arg_value(argc, argv, &i, "--log-level", NULL, &v) || (v = startswith(a, "systemd.log_level="))) {
-                        if ((level = parse_level(v)) < 0) { fprintf(stderr, "tinysd: Failed to parse log level '%s'.\n", v); return 1; }
+                        if ((cs.max_level = parse_level(v)) < 0) return console_early_error(&cs, "Failed to parse log level '%s'.", v), 1;
+                } else if (arg_value(argc, argv, &i, "--log-format", NULL, &v)) {
+                        int f = journal_forward_format_from_string(v);
+                        if (f < 0) return console_early_error(&cs, "Failed to parse log format '%s' (short, json, off).", v), 1;
+                        cs.format = f;
                 } else if (streq(a, "--clean-environment")) set.clean_environment = true;
                 else if (arg_value(argc, argv, &i, "--shutdown-timeout", NULL, &v)) {
-                        if (parse_sec(v, &set.shutdown_timeout) < 0) { fprintf(stderr, "tinysd: Failed to parse --shutdown-timeout '%s'.\n", v); return 1; }
+                        if (parse_sec(v, &set.shutdown_timeout) < 0) return console_early_error(&cs, "Failed to parse --shutdown-timeout '%s'.", v), 1;
                 } else if (streq(a, "--system") || streq(a, "--no-pager") || startswith(a, "systemd.") || !strchr(a, '-'))
                         continue;   /* systemd's own or kernel-command-line words: accepted, as systemd does */
-                else {
-                        fprintf(stderr, "tinysd: unknown option '%s'. See 'tinysd --help'.\n", a);
-                        return 1;
-                }
+                else
+                        return console_early_error(&cs, "unknown option '%s'. See 'tinysd --help'.", a), 1;
         }
+        cs.show_status = set.show_status;
+        /* from here on every line PID 1 writes is in the chosen format */
+        console_init(NULL, &cs);
+        if (bad_env) log_warning("%s=%s: not understood, ignoring.", bad_env, getenv(bad_env));
         /* generators write units the loader (in manager_new) must see; on daemon-reload they are
          * not rerun yet */
         int r = generators_run(generator_search_path, generator_output_dirs, environ, 90 * USEC_PER_SEC);
-        if (r < 0) fprintf(stderr, "tinysd: Failed to run generators: %s\n", strerror(-r));
+        if (r < 0) log_error("Failed to run generators: %s", strerror(-r));
         Manager *m = NULL;
         r = manager_new(&set, &m);
         if (r < 0) {
-                fprintf(stderr, "tinysd: Failed to allocate manager: %s\n", strerror(-r));
+                log_error("Failed to allocate manager: %s", strerror(-r));
+                console_done();
                 return 1;
         }
-        console_init(m->event, set.show_status, level);
+        console_set_loop(m->event);
         (void)container_setup(m, environ);
         if ((r = manager_build_environment(m, environ)) < 0) {
                 log_error("Failed to build the service environment: %s", strerror(-r));

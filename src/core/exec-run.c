@@ -410,11 +410,10 @@ int munit_spawn(MUnit *u, const ExecCommand *c, bool is_control, pid_t *ret_pid,
         ExecCommand resolved = *c;
         _cleanup_free_ char *path = NULL;
         if (c->path && !strchr(c->path, '/') && (path = find_in_path(c->path, env))) resolved.path = path;
-        /* journal output goes through PID 1 (log-stream.c); if that fails, straight to stdout */
-        LogStream *ls = NULL;
+        /* journal output goes through PID 1's journal (log-stream.c); if that fails, straight to stdout */
         _cleanup_close_ int lfd = -1;
         bool out_j = is_journal(ec->std_output), err_j = is_journal(ec->std_error);
-        if ((out_j || err_j) && (r = log_stream_new(u, resolved.path, &lfd, &ls)) < 0)
+        if ((out_j || err_j) && (r = log_stream_new(u, resolved.path, &lfd)) < 0)
                 log_warning("%s: Failed to set up the log stream, writing to the console: %s", u->id, strerror(-r));
         if (lfd >= 0) {
                 struct stat st;
@@ -442,7 +441,6 @@ int munit_spawn(MUnit *u, const ExecCommand *c, bool is_control, pid_t *ret_pid,
                 .join_cgroup = cg_fd >= 0, .cgroup_procs_fd = cg_fd,
         };
         r = exec_spawn(&p, ret_pid, ret_report_fd);
-        if (r >= 0) log_stream_set_pid(ls, *ret_pid, cr.change ? cr.uid : geteuid(), cr.change ? cr.gid : getegid());
         for (int i = 0; i < 3; i++)
                 if (fds[i] >= 0) close(fds[i]);
         user_record_done(&cr.user);

@@ -15,7 +15,6 @@
 #include "core/console.h"
 #include "core/dbus.h"
 #include "core/manager.h"
-#include "journal/journal-forward.h"
 #include "tmpfiles/tmpfiles.h"
 
 #define FINAL_SIGTERM_USEC (3 * USEC_PER_SEC)
@@ -357,10 +356,6 @@ int manager_new(const ManagerSettings *set, Manager **ret) {
         m->cgroup = CGROUP_ROOT_NULL;
         m->self = getpid();
         dual_timestamp_now(&m->userspace_ts);
-        const char *lf = getenv(JOURNAL_FORWARD_FORMAT_ENV);
-        int f = lf ? journal_forward_format_from_string(lf) : JOURNAL_FORWARD_SHORT;
-        if (f < 0) log_warning("%s=%s: unknown log format (short, json, off), using short.", JOURNAL_FORWARD_FORMAT_ENV, lf);
-        m->log_format = f < 0 ? JOURNAL_FORWARD_SHORT : f;
         m->is_pid1 = m->self == 1;
         int r = event_new(&m->event);
         if (r < 0) goto fail;
@@ -395,7 +390,6 @@ fail:
 
 void manager_free(Manager *m) {
         if (!m) return;
-        manager_log_streams_drain(m);
         manager_bus_free(m);
         manager_journal_done(m);   /* the store is closed last, after every stream was read */
         for (size_t i = 0; i < m->n_list; i++) munit_free(m->list[i]);
@@ -416,7 +410,7 @@ void manager_free(Manager *m) {
         free(m);
 }
 
-static void welcome(void) {
+static void welcome(Manager *m) {
         _cleanup_free_ char *data = NULL;
         size_t n;
         const char *pretty = NULL;
@@ -425,7 +419,7 @@ static void welcome(void) {
                 for (char *line = strtok(data, "\n"); line; line = strtok(NULL, "\n"))
                         if ((pretty = startswith(line, "PRETTY_NAME="))) break;
         if (!pretty) {
-                log_notice("Welcome to Linux!");
+                manager_status_line(m, STATUS_INFO, "Welcome to Linux!");
                 return;
         }
         _cleanup_free_ char *p = strdup(pretty);
@@ -436,7 +430,7 @@ static void welcome(void) {
         }
         char line[256];
         snprintf(line, sizeof line, "Welcome to %s!", p ? p : pretty);
-        manager_status_line(NULL, STATUS_INFO, line);
+        manager_status_line(m, STATUS_INFO, line);
 }
 
 /* tmpfiles.d at boot: an image that ships systemd has systemd-tmpfiles-setup.service in
@@ -454,7 +448,7 @@ static void apply_tmpfiles(Manager *m) {
 int manager_boot(Manager *m) {
         const char *target = m->set.default_unit ? m->set.default_unit : "default.target";
         (void)manager_setup_journal(m);   /* first: the welcome and every status line are journaled */
-        welcome();
+        welcome(m);
         int r = manager_setup_notify(m);
         if (r < 0) log_notice("No notification socket (%s): Type=notify services cannot report readiness.", strerror(-r));
         apply_tmpfiles(m);
@@ -476,7 +470,6 @@ int manager_boot(Manager *m) {
 
 int manager_run(Manager *m) {
         int r = event_loop(m->event);
-        manager_log_streams_drain(m);   /* what services wrote last still reaches stdout */
-        manager_journal_drain(m);
+        manager_journal_drain(m);   /* what services and clients wrote last still reaches stdout */
         return r;
 }

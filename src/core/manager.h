@@ -45,7 +45,6 @@ typedef struct DualTimestamp {
         usec_t realtime, monotonic;
 } DualTimestamp;
 void dual_timestamp_now(DualTimestamp *ts);
-typedef struct LogStream LogStream;
 typedef struct JournalServer JournalServer;
 
 typedef struct Job {
@@ -245,9 +244,7 @@ struct Manager {
          * once per event phase, each hit checked against the unit (kill.c) */
         struct { struct KnownPid *v; size_t n; uint64_t phase; bool valid; } known;
         CGroupRoot cgroup;          /* our writable cgroup2 group, or none (fd -1): cgroup.h */
-        LogStream *log_streams;     /* open capture streams (log-stream.c) */
         JournalServer *journal;     /* the journal server (journal.c); NULL if it could not start */
-        int log_format;             /* JournalForwardFormat for service lines on stdout */
         /* the manager's start (also the OnBootSec=/OnStartupSec= base in a container); the boot
          * transaction's end */
         DualTimestamp userspace_ts, finish_ts;
@@ -325,19 +322,20 @@ void service_reset_failed(MUnit *u);
 usec_t service_restart_usec_next_runtime(const MUnit *u);
 void service_start_limit_hit(MUnit *u);
 
-/* log-stream.c: service output captured through PID 1 (StandardOutput=journal, the default). */
+/* log-stream.c: service output through the journal (StandardOutput=journal, the default). */
 /* A stream for a process of u about to be spawned with command path `path`: *ret_fd is the
- * writing end for the child (close it after the spawn), *ret is PID 1's reading side. */
-int log_stream_new(MUnit *u, const char *path, int *ret_fd, LogStream **ret);
-void log_stream_set_pid(LogStream *s, pid_t pid, uid_t uid, gid_t gid);
-/* Read whatever is left in every stream (at exit, so nothing written is lost); free them. */
-void manager_log_streams_drain(Manager *m);
+ * writing end for the child (close it after the spawn); the journal reads the other end with the
+ * unit's log settings as they are now. -ENOTCONN without a journal. */
+int log_stream_new(MUnit *u, const char *path, int *ret_fd);
 
 /* journal.c: the journal server (store, sockets, forwarding). Setup at boot; drain after the loop
  * (what clients sent last still reaches stdout); done last (closes the store). */
 int manager_setup_journal(Manager *m);
 void manager_journal_drain(Manager *m);
 void manager_journal_done(Manager *m);
+struct JournalUnitInfo;
+/* The unit's log settings for the journal (pointers into u, valid until the journal copies them). */
+void journal_unit_info(const MUnit *u, struct JournalUnitInfo *ret);
 
 /* socket.c */
 int socket_start(MUnit *u);

@@ -49,7 +49,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         const char *p = (const char *) data + 1;
         size_t n = size - 1;
 
-        (void) journal_native_parse(p, n, on_entry, NULL);
+        JournalNativeReport rep;
+        char words[256];
+        (void) journal_native_parse(p, n, on_entry, NULL, &rep);
+        (void) journal_native_report_message(&rep, words, sizeof words);
 
         if (journal_syslog_parse(p, n, flags, &e, &prio) >= 0) {
                 size_t len = 0;
