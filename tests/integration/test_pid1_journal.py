@@ -451,3 +451,108 @@ def test_manager_messages_about_a_unit_carry_unit(boot, tinysd):
     failed = mine["Failed to start bad.service - Bad."]
     assert failed["PRIORITY"] == "3" and failed["UNIT"] == "bad.service" and failed["SYSLOG_IDENTIFIER"] == "systemd"
     assert [e["MESSAGE"] for e in es if e["_PID"] != "1"] == ["failing"]
+
+
+# ------------------------------------------------- ForwardToSyslog= (issue 16), rsyslog's stand-in
+
+FAKE_RSYSLOG = r"""
+import json, os, socket, struct
+s = socket.socket(fileno=3)                   # syslog.socket's datagram socket, as rsyslog gets it
+s.setblocking(True)                            # passed non-blocking, as systemd does
+s.setsockopt(socket.SOL_SOCKET, socket.SO_PASSCRED, 1)
+with open("/run/fake-syslog.pid", "w") as p:
+    p.write(str(os.getpid()))
+with open("/run/syslog.out", "a") as f:
+    while True:
+        data, anc, _, _ = s.recvmsg(1 << 16, socket.CMSG_SPACE(12))
+        cred = None
+        for level, kind, d in anc:
+            if level == socket.SOL_SOCKET and kind == socket.SCM_CREDENTIALS:
+                cred = list(struct.unpack("iII", d[:12]))
+        f.write(json.dumps({"data": data.decode("utf-8", "replace"), "cred": cred}) + "\n")
+        f.flush()
+"""
+
+NATIVE_LINE = r"""
+import socket
+s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+s.sendto(b"MESSAGE=native hello\nPRIORITY=3\nSYSLOG_IDENTIFIER=nat\n", "/run/systemd/journal/socket")
+"""
+
+SYSLOG_UNITS = {
+    "fake-syslog.socket": """
+        [Socket]
+        ListenDatagram=/run/systemd/journal/syslog
+        [Install]
+        WantedBy=sockets.target
+        """,
+    "fake-syslog.service": f"""
+        [Service]
+        ExecStart={PYTHON} /var/lib/fake-rsyslog.py
+        """,
+    "talk.service": f"""
+        [Unit]
+        Description=Talk
+        After=fake-syslog.socket
+        [Service]
+        Type=oneshot
+        User=nobody
+        ExecStart=/bin/sh -c 'echo "plain line"; echo "<7>debug line"; echo "<3>error line"'
+        ExecStart={LOGGER} -p local3.err -t tagged via dev-log
+        ExecStart={PYTHON} /var/lib/native-line.py
+        """,
+}
+
+
+def _syslog_received(c, pred, timeout=10):
+    def get():
+        p = c.path("/run/syslog.out")
+        got = [json.loads(line) for line in p.read_text().splitlines()] if p.exists() else []
+        return got if pred(got) else None
+    return c.wait_until(get, timeout=timeout, what="the syslog datagrams")
+
+
+def test_forward_to_syslog(boot, tinysd):
+    """A syslog daemon on /run/systemd/journal/syslog gets every entry as journald sends it."""
+    c = boot(units=SYSLOG_UNITS, enable={"fake-syslog.socket": "sockets.target", "talk.service": "multi-user.target"},
+             files={"/var/lib/fake-rsyslog.py": FAKE_RSYSLOG, "/var/lib/native-line.py": NATIVE_LINE,
+                    "/etc/systemd/journald.conf.d/50-syslog.conf": "[Journal]\nMaxLevelSyslog=info\n"})
+    got = _syslog_received(c, lambda g: any("Finished talk.service" in d["data"] for d in g))
+    ts = r"[A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d "
+    text = [d["data"] for d in got]
+    nobody = 65534
+    plain = next(d for d in got if d["data"].endswith("plain line"))
+    # the service's stdout: daemon facility (SyslogFacility=), its identifier, the writer's pid
+    m = re.fullmatch(rf"<30>{ts}sh\[(\d+)\]: plain line", plain["data"])
+    assert m, plain
+    # Docker's capabilities have no CAP_SYS_ADMIN: PID 1 passes its own pid, with the sender's uid/gid
+    assert plain["cred"] == [1, nobody, nobody], plain
+    assert any(re.fullmatch(rf"<27>{ts}sh\[\d+\]: error line", t) for t in text), text
+    assert not any("debug line" in t for t in text), "MaxLevelSyslog=info"
+    # /dev/log datagrams as they came
+    assert any(t.startswith("<155>") and "tagged" in t and t.endswith("via dev-log") for t in text), text
+    # native: user facility when the entry has none
+    assert any(re.fullmatch(rf"<11>{ts}nat\[\d+\]: native hello", t) for t in text), text
+    # the manager's lines, as systemd's
+    assert any(re.fullmatch(rf"<30>{ts}systemd\[1\]: Finished talk\.service - Talk\.", t) for t in text), text
+
+
+def test_forward_to_syslog_never_blocks(boot, tinysd):
+    """A syslog daemon that stops reading: PID 1 goes on; what was missed is counted and said."""
+    c = boot(units=SYSLOG_UNITS, enable={"fake-syslog.socket": "sockets.target"},
+             files={"/var/lib/fake-rsyslog.py": FAKE_RSYSLOG, "/var/lib/native-line.py": NATIVE_LINE})
+    c.wait_for(r"Reached target .*Multi-User")
+    assert c.exec([LOGGER, "-t", "first", "wakes it"]).returncode == 0
+    _syslog_received(c, lambda g: any("wakes it" in d["data"] for d in g))
+    pid = c.path("/run/fake-syslog.pid").read_text()
+    assert c.exec(["kill", "-STOP", pid]).returncode == 0
+    flood = c.exec(["/bin/sh", "-c", f"for i in $(seq 300); do echo line $i; done | {SYSTEMD_CAT} -t flood"], timeout=30)
+    assert flood.returncode == 0, flood.stderr
+    m = c.wait_for(r"^tinysd\[1\]: Forwarding to syslog missed (\d+) messages\.$")
+    assert int(m.group(1)) >= 1
+    sc = pathlib.Path(tinysd).with_name("systemctl")
+    assert c.exec([str(sc), "is-active", "fake-syslog.socket"], timeout=5).stdout == "active\n"
+    # the journal has every line, whatever syslog missed
+    assert len(wait_entries(c, tinysd, lambda es: len(es) == 300, "-t", "flood")) == 300
+    assert c.exec(["kill", "-CONT", pid]).returncode == 0
+    assert c.output().count("Forwarding to syslog missed") == 1, "at most once in 30 s"
