@@ -190,7 +190,8 @@ static int fixup_facility(int priority) {
 }
 
 static void to_syslog(JournalRelay *r, const JournalRelayMessage *m) {
-        if ((m->priority & LOG_PRIMASK) > r->config.max_level_syslog) return;
+        /* nobody listens (checked again next loop iteration): not even the header is made */
+        if ((m->priority & LOG_PRIMASK) > r->config.max_level_syslog || r->syslog_addr_len == 0 || r->syslog_absent) return;
         if (m->raw) {
                 struct iovec iov = { (char *)m->raw, m->raw_len };
                 syslog_send(r, &iov, 1, m->creds);
