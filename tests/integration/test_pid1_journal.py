@@ -124,6 +124,35 @@ def test_settings_apply_to_stored_entries(boot, tinysd):
     assert journalctl(c, tinysd, "-t", "myident", "-o", "cat") == "error-line\nnotice-line\n"
 
 
+RELOADED = """
+[Service]
+ExecStart=/bin/sh -c 'i=0; while :; do echo "line $i"; i=$((i+1)); sleep 0.1; done'
+SyslogIdentifier={ident}
+LogExtraFields={field}
+LogLevelMax={level}
+"""
+
+
+def test_a_running_stream_keeps_the_settings_it_was_made_with(boot, tinysd):
+    """daemon-reload replaces the unit's configuration; a running process's stream keeps copies of
+    the settings it was made with (journald too keeps a unit's settings from its start), and reads
+    nothing freed (the ASan build would report it); a restart takes the new ones."""
+    c = boot(units={"rl.service": RELOADED.format(ident="before", field="PHASE=one", level="info")},
+             enable=["rl.service"])
+    c.wait_for(r"rl\.service\[\d+\]: line 3")
+    c.write_unit("rl.service", RELOADED.format(ident="after", field="PHASE=two", level="debug"))
+    sc = pathlib.Path(tinysd).with_name("systemctl")
+    for _ in range(3):      # each reload frees the configuration the old loader held
+        assert c.exec([str(sc), "daemon-reload"]).returncode == 0
+    first = c.wait_for(r"rl\.service\[\d+\]: line (\d+)").group(1)
+    es = wait_entries(c, tinysd, lambda es: len(es) >= int(first) + 10, "-u", "rl.service", "_TRANSPORT=stdout")
+    assert {(e["SYSLOG_IDENTIFIER"], e["PHASE"]) for e in es} == {("before", "one")}
+    assert c.exec([str(sc), "restart", "rl.service"]).returncode == 0
+    es = wait_entries(c, tinysd, lambda es: any(e["SYSLOG_IDENTIFIER"] == "after" for e in es[-3:]),
+                      "-u", "rl.service", "_TRANSPORT=stdout")
+    assert es[-1]["PHASE"] == "two"
+
+
 def test_logger_and_systemd_cat(boot, tinysd):
     c = boot(units={"clients.service": f"""
         [Service]
