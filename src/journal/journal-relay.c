@@ -233,7 +233,7 @@ static void to_kmsg(JournalRelay *r, const JournalRelayMessage *m) {
 static void to_console(JournalRelay *r, const JournalRelayMessage *m) {
         if ((m->priority & LOG_PRIMASK) > r->config.max_level_console || r->console_failed) return;
         /* opened per line, as journald does (a hangup on the console is then nothing to recover from) */
-        _cleanup_close_ int fd = open(r->config.tty_path, O_WRONLY | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
+        _cleanup_close_ int fd = open(r->config.tty_path, O_WRONLY | O_NOCTTY | O_NONBLOCK | O_CLOEXEC | O_APPEND);
         if (fd < 0) {
                 r->console_failed = true;
                 say(r, LOG_NOTICE, NULL, "ForwardToConsole=yes: cannot open %s (%s), not forwarding there; "
