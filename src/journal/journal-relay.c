@@ -292,6 +292,17 @@ static void to_wall(JournalRelay *r, const JournalRelayMessage *m) {
         }
 }
 
+bool journal_relay_wanted(const JournalRelay *r, int priority, unsigned flags) {
+        const JournaldConfig *c = &r->config;
+        int level = priority & LOG_PRIMASK;
+        return ((c->forward_to_syslog || (flags & JOURNAL_RELAY_SYSLOG)) && level <= c->max_level_syslog &&
+                r->syslog_addr_len > 0 && !r->syslog_absent) ||
+               ((c->forward_to_kmsg || (flags & JOURNAL_RELAY_KMSG)) && level <= c->max_level_kmsg && !r->kmsg_failed) ||
+               ((c->forward_to_console || (flags & JOURNAL_RELAY_CONSOLE)) && level <= c->max_level_console &&
+                !r->console_failed) ||
+               (c->forward_to_wall && level <= c->max_level_wall && !r->wall_failed);
+}
+
 void journal_relay_message(JournalRelay *r, const JournalRelayMessage *m) {
         if (!r || !m->message) return;
         if (r->config.forward_to_syslog || (m->flags & JOURNAL_RELAY_SYSLOG)) to_syslog(r, m);

@@ -56,6 +56,9 @@ int journal_relay_set_dir(JournalRelay *r, const char *dir);
 /* Override /dev/kmsg and /run/utmp (tests). */
 void journal_relay_set_paths(JournalRelay *r, const char *kmsg, const char *utmp, const char *dev);
 void journal_relay_message(JournalRelay *r, const JournalRelayMessage *m);
+/* Whether a message of this priority (with a stream's flags) would be copied anywhere now: the
+ * caller need not even look up its fields otherwise (every entry asks). */
+bool journal_relay_wanted(const JournalRelay *r, int priority, unsigned flags);
 /* Once per loop iteration: retry an absent syslog socket next time; say what was missed (at most
  * every 30 s). */
 void journal_relay_tick(JournalRelay *r);

@@ -263,6 +263,7 @@ static int add_server_fields(JournalServer *s, JournalEntry *e, const JournalOri
 }
 
 static void relay(JournalServer *s, const JournalEntry *e, int priority, const JournalOrigin *o) {
+        if (!journal_relay_wanted(s->relay, priority, o->relay)) return;
         size_t len = 0;
         const char *message = journal_entry_get(e, "MESSAGE", &len);
         JournalRelayMessage m = {
