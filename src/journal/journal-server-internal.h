@@ -69,6 +69,7 @@ struct JournalServer {
         ServerStream *streams;
         unsigned n_clients;             /* streams accepted on DIR/stdout (services' own are not counted) */
         unsigned streams_max;           /* JOURNAL_SERVER_STREAMS_MAX within PID 1's fd budget */
+        size_t stream_buffers;          /* bytes of pending lines of all streams together */
         Hashmap *rate;
         char *dgram;                    /* receive buffer, grown on demand up to JOURNAL_SERVER_DGRAM_MAX */
         size_t dgram_size;

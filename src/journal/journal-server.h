@@ -47,6 +47,10 @@
 #define JOURNAL_SERVER_READS_PER_WAKEUP 64U
 #define JOURNAL_SERVER_NOTICE_INTERVAL (60 * USEC_PER_SEC)
 #define JOURNAL_SERVER_FORWARD_BATCH (64U * 1024U)  /* stdout lines handed over at once */
+/* Pending (unterminated) lines of all streams together: 4,096 streams each holding a line just
+ * short of LineMax would be 192 MiB of PID 1; beyond this, a stream's partial line is logged as
+ * if LineMax had been reached (split, never dropped) and its buffer freed. */
+#define JOURNAL_SERVER_STREAM_BUFFERS_MAX (16U * 1024U * 1024U)
 
 typedef struct JournalServerHooks {
         /* The unit of `name` (when non-NULL) or else of process `pid`; false: no unit. */
@@ -120,8 +124,9 @@ void journal_server_drain(JournalServer *s);
  * before PID 1 waits for events). */
 void journal_server_flush(JournalServer *s);
 bool journal_server_has_store(const JournalServer *s);
-/* Stdout streams open: client connections and services' streams. */
-unsigned journal_server_n_streams(const JournalServer *s, unsigned *ret_clients);
+/* Stdout streams open: client connections and services' streams; *ret_pending (optional): the bytes
+ * their line buffers hold together. */
+unsigned journal_server_n_streams(const JournalServer *s, unsigned *ret_clients, size_t *ret_pending);
 /* Close sockets and streams (reading them first), say what is still counted, flush, close the
  * store last. */
 JournalServer *journal_server_free(JournalServer *s);

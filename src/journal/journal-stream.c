@@ -303,3 +303,9 @@ int journal_stream_pid_change(JournalStream *s) {
 int journal_stream_end(JournalStream *s) {
         return flush_partial(s, JOURNAL_LINE_BREAK_EOF);
 }
+
+int journal_stream_cut(JournalStream *s) {
+        if (!s || s->state != STATE_RUNNING)
+                return 0;   /* a header line's buffer is small (JOURNAL_STREAM_SETUP_LINE_MAX) */
+        return flush_partial(s, JOURNAL_LINE_BREAK_LINE_MAX);
+}

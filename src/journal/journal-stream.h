@@ -96,6 +96,9 @@ int journal_stream_init(JournalStream *s, size_t line_max, const JournalStreamHe
 int journal_stream_feed(JournalStream *s, const void *data, size_t n);
 /* The peer's pid changed (SCM_CREDENTIALS): flush a partial line as PID_CHANGE. */
 int journal_stream_pid_change(JournalStream *s);
+/* The reader must give memory back: flush a partial line as if LineMax had been reached
+ * (_LINE_BREAK=line-max; nothing is dropped) and free its buffer. Nothing happens in the header. */
+int journal_stream_cut(JournalStream *s);
 /* End of stream: flush a partial line as EOF. A stream that ends inside its header yields
  * -EBADMSG when a partial header line is pending, 0 otherwise. */
 int journal_stream_end(JournalStream *s);

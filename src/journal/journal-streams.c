@@ -30,9 +30,17 @@ struct ServerStream {
         JournalCreds writer;           /* the last writer's credentials and /proc data */
         JournalCreds previous;         /* the one before: a shell and its command take turns */
         JournalContext context;        /* its unit and the unit's log settings (copies) */
+        size_t accounted;              /* its line buffer's bytes as counted in the server's stream_buffers */
         char id[33];
         ServerStream *prev, *next;
 };
+
+/* The server's count of line-buffer bytes follows this stream's buffer. */
+static void account(ServerStream *t) {
+        t->server->stream_buffers += t->js.cap;
+        t->server->stream_buffers -= t->accounted;
+        t->accounted = t->js.cap;
+}
 
 static void resume_accepting(JournalServer *s) {
         if (!s->accept_paused) return;
@@ -51,6 +59,7 @@ static void stream_free(ServerStream *t) {
                 resume_accepting(s);   /* a file descriptor is free again */
         }
         event_source_free(t->io);
+        s->stream_buffers -= t->accounted;
         journal_stream_done(&t->js);
         journal_creds_done(&t->writer);
         journal_creds_done(&t->previous);
@@ -59,10 +68,11 @@ static void stream_free(ServerStream *t) {
         free(t);
 }
 
-unsigned journal_server_n_streams(const JournalServer *s, unsigned *ret_clients) {
+unsigned journal_server_n_streams(const JournalServer *s, unsigned *ret_clients, size_t *ret_pending) {
         unsigned n = 0;
         for (ServerStream *t = s ? s->streams : NULL; t; t = t->next) n++;
         if (ret_clients) *ret_clients = s ? s->n_clients : 0;
+        if (ret_pending) *ret_pending = s ? s->stream_buffers : 0;
         return n;
 }
 
@@ -138,9 +148,16 @@ static bool stream_read(ServerStream *t) {
                         memcpy(&u, CMSG_DATA(c), sizeof u);
                         if (u.pid != t->writer.pid || u.uid != t->writer.uid || u.gid != t->writer.gid) writer_changed(t, &u);
                 }
-                if (journal_stream_feed(&t->js, buf, (size_t)n) < 0) {
+                int r = journal_stream_feed(&t->js, buf, (size_t)n);
+                account(t);
+                if (r < 0) {
                         stream_refused(t);   /* a broken header: journald closes the stream */
                         return false;
+                }
+                if (t->server->stream_buffers > JOURNAL_SERVER_STREAM_BUFFERS_MAX) {
+                        /* PID 1's memory: this stream's partial line goes now, split */
+                        (void)journal_stream_cut(&t->js);
+                        account(t);
                 }
         }
         return true;

@@ -324,7 +324,7 @@ static void test_service_stream(void **state) {
         free(ident);
         free(extra[0]);
         unsigned clients = 9;
-        assert_int_equal(journal_server_n_streams(s, &clients), 1);
+        assert_int_equal(journal_server_n_streams(s, &clients, NULL), 1);
         assert_int_equal(clients, 0);
         assert_int_equal(write(fd, "from parent\n<7>dropped\npartial", 30), 30);
         pid_t child = fork();
@@ -338,11 +338,46 @@ static void test_service_stream(void **state) {
         char expect[256];
         snprintf(expect, sizeof expect, "svc.service[%d]: from parent\nsvc.service[%d]: partial\nsvc.service[%d]: from child\n",
                  (int)getpid(), (int)getpid(), (int)child);
-        for (int i = 0; i < 50 && journal_server_n_streams(s, NULL) > 0; i++) (void)event_run(loop, 10 * USEC_PER_MSEC);
-        assert_int_equal(journal_server_n_streams(s, NULL), 0);   /* the end of the stream frees it */
+        for (int i = 0; i < 50 && journal_server_n_streams(s, NULL, NULL) > 0; i++) (void)event_run(loop, 10 * USEC_PER_MSEC);
+        assert_int_equal(journal_server_n_streams(s, NULL, NULL), 0);   /* the end of the stream frees it */
         assert_string_equal(out(&f), expect);
         journal_server_free(s);
         event_free(loop);
+        buf_free(&f.out);
+}
+
+/* 400 streams each holding a line just short of LineMax: PID 1's line buffers stay within their
+ * bound; what does not fit is logged split (line-max), never dropped. */
+static void test_stream_buffers_bounded(void **state) {
+        (void)state;
+        Fake f = { .level_max = -1, .forward = false };
+        assert_int_equal(event_new(&loop), 0);
+        JournalServer *s = new_server(&f, NULL, loop);
+        JournalUnitInfo ui = { .unit = "svc.service", .log_level_max = -1, .forward = false };
+        JournalStreamSettings st = { .unit = &ui, .identifier = "svc", .priority = LOG_INFO };
+        enum { N = 400 };
+        static int fds[N];
+        char *line = malloc(JOURNAL_STREAM_LINE_MAX_DEFAULT);
+        memset(line, 'x', JOURNAL_STREAM_LINE_MAX_DEFAULT - 1);
+        for (int i = 0; i < N; i++) {
+                assert_int_equal(journal_server_add_stream(s, &st, &fds[i]), 0);
+                assert_int_equal(write(fds[i], line, JOURNAL_STREAM_LINE_MAX_DEFAULT - 1), JOURNAL_STREAM_LINE_MAX_DEFAULT - 1);
+        }
+        size_t pending = 0, most = 0;
+        for (int i = 0; i < 100; i++) {
+                (void)event_run(loop, 0);
+                journal_server_n_streams(s, NULL, &pending);
+                if (pending > most) most = pending;
+        }
+        assert_true(most <= JOURNAL_SERVER_STREAM_BUFFERS_MAX + JOURNAL_STREAM_LINE_MAX_DEFAULT + 1);
+        assert_true(most > JOURNAL_SERVER_STREAM_BUFFERS_MAX / 2);
+        for (int i = 0; i < N; i++) close(fds[i]);
+        for (int i = 0; i < 200 && journal_server_n_streams(s, NULL, &pending) > 0; i++) (void)event_run(loop, 10 * USEC_PER_MSEC);
+        assert_int_equal(journal_server_n_streams(s, NULL, &pending), 0);
+        assert_int_equal(pending, 0);   /* the count is exact */
+        journal_server_free(s);
+        event_free(loop);
+        free(line);
         buf_free(&f.out);
 }
 
@@ -450,6 +485,7 @@ int main(void) {
                 cmocka_unit_test(test_store_failure_keeps_forwarding),
                 cmocka_unit_test(test_manager_lines_json_and_quiet),
                 cmocka_unit_test(test_service_stream),
+                cmocka_unit_test(test_stream_buffers_bounded),
                 cmocka_unit_test(test_notices_once_with_count),
                 cmocka_unit_test(test_syslog_copies),
         };
