@@ -5,6 +5,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/uio.h>
 #include <sys/un.h>
 #include <syslog.h>
@@ -46,6 +47,7 @@ struct JournalRelay {
         /* the others */
         int kmsg_fd;
         bool kmsg_failed, console_failed, wall_failed;
+        bool console_checked;          /* TTYPath= is not PID 1's own stdout */
         bool printk_time;              /* console lines get a monotonic timestamp, as the kernel's */
         char kmsg_path[64], utmp_path[64], dev_dir[64];
         pid_t self;
@@ -240,6 +242,16 @@ static void to_console(JournalRelay *r, const JournalRelayMessage *m) {
                     "every entry is on the container's stdout already.", r->config.tty_path, strerror(errno));
                 return;
         }
+        /* `docker run -t`: the console is the terminal PID 1's stdout is on; every line is there already */
+        struct stat a, b;
+        if (!r->console_checked && fstat(fd, &a) >= 0 && fstat(STDOUT_FILENO, &b) >= 0 && S_ISCHR(a.st_mode) &&
+            S_ISCHR(b.st_mode) && a.st_rdev == b.st_rdev) {
+                r->console_failed = true;
+                say(r, LOG_NOTICE, NULL, "ForwardToConsole=yes: %s is the container's stdout, where every entry is "
+                    "forwarded already; not writing it twice.", r->config.tty_path);
+                return;
+        }
+        r->console_checked = true;
         char ts[64], pid_buf[32];
         struct iovec iov[5];
         size_t n = 0;

@@ -142,11 +142,48 @@ static void test_wall(void **state) {
         tmptree_free(root);
 }
 
+/* docker run -t: the console is the terminal PID 1's stdout is on; said once, not written twice. */
+static void test_console_is_stdout(void **state) {
+        (void)state;
+        int master = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
+        if (master < 0 || grantpt(master) < 0 || unlockpt(master) < 0)
+                skip();
+        int slave = open(ptsname(master), O_RDWR | O_NOCTTY | O_CLOEXEC);
+        assert_true(slave >= 0);
+        fflush(stdout);
+        int saved = dup(STDOUT_FILENO);
+        assert_int_equal(dup2(slave, STDOUT_FILENO), STDOUT_FILENO);
+        JournaldConfig c;
+        journald_config_init(&c);
+        c.forward_to_syslog = c.forward_to_wall = false;
+        c.forward_to_console = true;
+        snprintf(c.tty_path, sizeof c.tty_path, "%s", ptsname(master));
+        JournalRelay *r = NULL;
+        assert_int_equal(journal_relay_new(&c, say, NULL, &r), 0);
+        JournalRelayMessage m = { .priority = LOG_ERR, .identifier = "x", .message = "twice?", .message_len = 6 };
+        journal_relay_message(r, &m);
+        journal_relay_message(r, &m);
+        journal_relay_free(r);
+        dup2(saved, STDOUT_FILENO);
+        close(saved);
+        char expect[512];
+        snprintf(expect, sizeof expect, "ForwardToConsole=yes: %s is the container's stdout, where every entry is forwarded "
+                 "already; not writing it twice.\n", c.tty_path);
+        assert_string_equal(said.s, expect);
+        char buf[64];
+        assert_int_equal(fcntl(master, F_SETFL, O_NONBLOCK), 0);
+        assert_true(read(master, buf, sizeof buf) < 0 && errno == EAGAIN);   /* nothing written to it */
+        buf_free(&said);
+        close(slave);
+        close(master);
+}
+
 int main(void) {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_kmsg_and_console),
                 cmocka_unit_test(test_said_once_where_it_cannot_apply),
                 cmocka_unit_test(test_wall),
+                cmocka_unit_test(test_console_is_stdout),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }
