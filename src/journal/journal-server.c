@@ -16,6 +16,8 @@
 
 /* systemd's catalog id of the messages about dropped entries */
 #define MESSAGE_ID_JOURNAL_DROPPED "a596d6fe7bfa4994828e72309e95d61e"
+/* the longest stream line stored whole: an entry's bound less room for its other fields */
+#define LINE_MAX_STORED (JOURNAL_ENTRY_SIZE_MAX - 64U * 1024U)
 /* room for one formatted line in the stdout batch (the formatter cuts a message to fit) */
 #define FORWARD_LINE_MAX (JOURNAL_FORWARD_BUF_MIN * 4)
 
@@ -482,6 +484,12 @@ int journal_server_new(EventLoop *e, const JournaldConfig *config, const Journal
         s->hooks = *hooks;
         s->native_fd = s->stdout_fd = s->syslog_fd = -1;
         s->streams_max = streams_max();
+        if (s->config.line_max > LINE_MAX_STORED) {
+                /* a longer line could not be one entry: split it instead of dropping it */
+                log_notice("LineMax=%zu is more than one journal entry holds here, using %u.", s->config.line_max,
+                           LINE_MAX_STORED);
+                s->config.line_max = LINE_MAX_STORED;
+        }
         s->sender.context = JOURNAL_CONTEXT_NONE;
         int r = -ENOMEM;
         if (!(s->rate = hashmap_new()) || (r = journal_relay_new(config, relay_say, s, &s->relay)) < 0) goto fail;
