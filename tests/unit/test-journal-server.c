@@ -11,6 +11,7 @@
 #include <cmocka.h>
 #include <stdio.h>
 #include <string.h>
+#include <fcntl.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <sys/wait.h>
@@ -381,6 +382,48 @@ static void test_stream_buffers_bounded(void **state) {
         buf_free(&f.out);
 }
 
+/* LineMax= beyond what one entry holds: lowered (said), a longer line is split, never dropped. */
+static void test_line_max_clamped(void **state) {
+        (void)state;
+        Fake f = { .level_max = -1, .forward = true };
+        assert_int_equal(event_new(&loop), 0);
+        JournaldConfig c;
+        journald_config_init(&c);
+        journald_config_finish(&c);
+        c.forward_to_wall = false;
+        c.line_max = 4U << 20;
+        JournalServerHooks h = { .unit_lookup = fake_lookup, .sink = fake_sink, .userdata = &f };
+        JournalServerOutput o = { .format = JOURNAL_FORWARD_SHORT };
+        JournalServer *s = NULL;
+        log_capture_start();
+        assert_int_equal(journal_server_new(loop, &c, &o, &h, &s), 0);
+        assert_non_null(strstr(log_captured(), "LineMax=4194304 is more than one journal entry holds here, using 983040."));
+        log_capture_stop();
+        JournalUnitInfo ui = { .unit = "svc.service", .log_level_max = -1, .forward = true };
+        JournalStreamSettings st = { .unit = &ui, .identifier = "svc", .priority = LOG_INFO };
+        int fd = -1;
+        assert_int_equal(journal_server_add_stream(s, &st, &fd), 0);
+        assert_int_equal(fcntl(fd, F_SETFL, O_NONBLOCK), 0);
+        const size_t total = 2000000;
+        static char chunk[65536];
+        memset(chunk, 'x', sizeof chunk);
+        for (size_t sent = 0; sent < total;) {
+                size_t k = total - sent < sizeof chunk ? total - sent : sizeof chunk;
+                ssize_t n = write(fd, chunk, k);
+                if (n > 0) sent += (size_t)n;
+                (void)event_run(loop, 0);
+        }
+        assert_int_equal(write(fd, "\n", 1), 1);
+        close(fd);
+        for (int i = 0; i < 200 && journal_server_n_streams(s, NULL, NULL) > 0; i++) (void)event_run(loop, 10 * USEC_PER_MSEC);
+        journal_server_free(s);
+        size_t xs = 0;
+        for (const char *p = out(&f); *p; p++) xs += *p == 'x';
+        assert_int_equal(xs, total);   /* all of it, in lines of at most 960 KiB (forwarded in pieces) */
+        event_free(loop);
+        buf_free(&f.out);
+}
+
 /* Said once, in journald's words; what was not said is counted and said when the server stops. */
 static void test_notices_once_with_count(void **state) {
         (void)state;
@@ -486,6 +529,7 @@ int main(void) {
                 cmocka_unit_test(test_manager_lines_json_and_quiet),
                 cmocka_unit_test(test_service_stream),
                 cmocka_unit_test(test_stream_buffers_bounded),
+                cmocka_unit_test(test_line_max_clamped),
                 cmocka_unit_test(test_notices_once_with_count),
                 cmocka_unit_test(test_syslog_copies),
         };
