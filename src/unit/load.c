@@ -146,18 +146,24 @@ static int type_verify(Unit *u) {
         }
 }
 
+/* The fragment, the drop-ins and the .wants/ directories, between unit_parse_start() and
+ * unit_parse_finish() (appending to the unit's lists is O(1) in between). */
 static int load_fragment_and_dropins(Loader *l, Unit *u) {
         const char *const *sections = unit_type_sections(u->type);
-        int r = config_parse_file(u->fragment_path, sections, dispatch_item, u);
-        if (r < 0) return r;
-        if ((r = unit_file_find_dropins(&l->lp, &l->map, u->names, &u->dropin_paths)) < 0) return r;
-        STRV_FOREACH(p, u->dropin_paths)
-                if ((r = config_parse_file(*p, sections, dispatch_item, u)) < 0) return r;
-        return 0;
+        int r = unit_parse_start(u);
+        if (r >= 0) r = config_parse_file(u->fragment_path, sections, dispatch_item, u);
+        if (r >= 0) r = unit_file_find_dropins(&l->lp, &l->map, u->names, &u->dropin_paths);
+        STRV_FOREACH(p, r >= 0 ? u->dropin_paths : NULL)
+                if ((r = config_parse_file(*p, sections, dispatch_item, u)) < 0) break;
+        if (r >= 0) r = load_dependency_dirs(l, u);
+        unit_parse_finish(u);
+        return r;
 }
 
 int unit_load_from_buffer(Unit *u, const char *name, const char *data, size_t size) {
-        int r = config_parse_buffer(name, data, size, unit_type_sections(u->type), dispatch_item, u);
+        int r = unit_parse_start(u);
+        if (r >= 0) r = config_parse_buffer(name, data, size, unit_type_sections(u->type), dispatch_item, u);
+        unit_parse_finish(u);
         if (r >= 0) r = type_verify(u);
         if (r >= 0) r = unit_add_implicit_dependencies(NULL, u);
         u->load_state = r >= 0 ? UNIT_LOADED : r == -ENOEXEC || r == -EBADMSG ? UNIT_BAD_SETTING : UNIT_ERROR;
@@ -198,8 +204,10 @@ static int load_new(Loader *l, const char *name, Unit **ret) {
         }
         const char *builtin = (find_r == -ENOENT || (!fragment && find_r >= 0)) && l->builtin ? l->builtin(name) : NULL;
         if (builtin) {
-                r = config_parse_buffer(name, builtin, strlen(builtin), unit_type_sections(u->type), dispatch_item, u);
+                r = unit_parse_start(u);
+                if (r >= 0) r = config_parse_buffer(name, builtin, strlen(builtin), unit_type_sections(u->type), dispatch_item, u);
                 if (r >= 0) r = load_dependency_dirs(l, u);
+                unit_parse_finish(u);
                 if (r >= 0) r = type_verify(u);
                 if (r >= 0) r = unit_add_implicit_dependencies(l, u);
                 if (r == -ENOMEM) return r;
@@ -211,7 +219,10 @@ static int load_new(Loader *l, const char *name, Unit **ret) {
                 u->load_state = UNIT_NOT_FOUND;
                 u->load_error = -ENOENT;
                 /* .wants/ of a unit without a file still count (systemd loads those too) */
-                return load_dependency_dirs(l, u) == -ENOMEM ? -ENOMEM : 0;
+                r = unit_parse_start(u);
+                if (r >= 0) r = load_dependency_dirs(l, u);
+                unit_parse_finish(u);
+                return r == -ENOMEM ? -ENOMEM : 0;
         }
         if (find_r < 0) {
                 u->load_state = UNIT_ERROR;
@@ -221,7 +232,6 @@ static int load_new(Loader *l, const char *name, Unit **ret) {
         }
         u->fragment_path = TAKE_PTR(fragment);
         r = load_fragment_and_dropins(l, u);
-        if (r >= 0) r = load_dependency_dirs(l, u);
         if (r >= 0) r = type_verify(u);
         if (r >= 0) r = unit_add_implicit_dependencies(l, u);
         if (r == -ENOMEM) return r;

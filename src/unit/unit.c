@@ -87,8 +87,19 @@ fail:
         return NULL;
 }
 
+int unit_parse_start(Unit *u) {
+        if (!u->lists && !(u->lists = strv_index_new())) return -ENOMEM;
+        return 0;
+}
+
+void unit_parse_finish(Unit *u) {
+        strv_index_free(u->lists);
+        u->lists = NULL;
+}
+
 void unit_free(Unit *u) {
         if (!u) return;
+        unit_parse_finish(u);
         free(u->id);
         strv_free(u->names);
         free(u->fragment_path);
@@ -143,6 +154,12 @@ int unit_add_dependency_name(Unit *u, UnitDependency d, const char *name) {
         if ((int)d < 0 || d >= _UNIT_DEPENDENCY_MAX) return -EINVAL;
         char *v = dep_name_take(u, name);
         if (!v) return -ENOMEM;
+        if (u->lists) {   /* while the files are parsed: a hash set of the list, O(1) */
+                int r = strv_index_contains(u->lists, &u->unit.deps[d], v) ? 0 :
+                        strv_index_append(u->lists, &u->unit.deps[d], v);
+                if (r != 1) dep_name_release(u, v);
+                return r < 0 ? r : 0;
+        }
         /* pool names are unique: the same name is the same pointer (a target's list of a
          * thousand services is not compared string by string for each one added) */
         size_t n = 0;
