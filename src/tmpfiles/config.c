@@ -151,6 +151,7 @@ int tmpfiles_read_config(TmpfilesContext *ctx, const char *fn, bool ignore_enoen
         log_debug("Reading config file \"%s\"…", path);
         r = 0;
         parse_lines(ctx, path, data, &r);
+        tmpfiles_sort_items(ctx);
         propagate_x_ages(ctx);
         return r;
 }
