@@ -149,6 +149,11 @@ int env_file_read(const char *path, char ***env) {
         _cleanup_free_ char *data = NULL;
         int r = read_file_bounded(AT_FDCWD, path, ENV_FILE_MAX, &data, NULL);
         if (r < 0) return r;
+        return env_file_parse(data, env);
+}
+
+int env_file_parse(char *data, char ***env) {
+        int r;
         /* join backslash-newline continuations */
         char *w = data;
         for (char *p = data; *p; p++) {

@@ -18,6 +18,8 @@ void env_unset_all(char **env, char *const *specs);
 /* Read an EnvironmentFile=: KEY=VALUE lines, '#'/';' comments, optional quotes and "export ",
  * backslash continuations. Appends to *env. -ENOENT etc. passed back. */
 int env_file_read(const char *path, char ***env);
+/* The same on the text of such a file (changed in place). */
+int env_file_parse(char *data, char ***env);
 /* Expand an argv at exec time: "${X}" is replaced in place; a word that is exactly "$X" is
  * replaced by the words of X split on whitespace (and vanishes if X is empty or unset); "$$"
  * is a literal "$". */
