@@ -93,9 +93,13 @@ static int dispatch_item(const ConfigItem *it, void *userdata) {
 }
 
 static int add_list_to(Loader *l, Unit *u) {
-        Unit **n = realloc(l->list, sizeof(Unit *) * (l->n_list + 1));
-        if (!n) return -ENOMEM;
-        l->list = n;
+        if (l->n_list == l->cap_list) {   /* doubling: N units cost O(N) copying in all */
+                size_t nc = l->cap_list ? l->cap_list * 2 : 64;
+                Unit **n = realloc(l->list, sizeof(Unit *) * nc);
+                if (!n) return -ENOMEM;
+                l->list = n;
+                l->cap_list = nc;
+        }
         l->list[l->n_list++] = u;
         STRV_FOREACH(name, u->names) {
                 if (hashmap_get(l->units, *name)) continue;
@@ -328,10 +332,35 @@ static int canonicalize_dependencies(Loader *l) {
         return 0;
 }
 
-int loader_add_reverse_dependencies(Loader *l) {
-        int r0 = canonicalize_dependencies(l);
-        if (r0 >= 0) r0 = add_target_orderings(l);
-        if (r0 < 0) return r0;
+/* A unit with a long dependency list, or one that many others will add their inverse to, gets a
+ * list index for the passes below, so that adding to or looking in its lists is O(1): 100,000
+ * units each adding their inverse to a unit that names them all was 100,000² comparisons (and so
+ * was every service's Before= mirror on basic.target). Other units get none: it costs memory. */
+#define DEPENDENCY_INDEX_MIN 64
+
+static int index_long_dependency_lists(Loader *l) {
+        Hashmap *incoming = hashmap_new();   /* unit id → the inverses it will receive */
+        int r = incoming ? 0 : -ENOMEM;
+        for (size_t i = 0; r >= 0 && i < l->n_list; i++) {
+                Unit *u = l->list[i];
+                for (int d = 0; r >= 0 && d < _UNIT_DEPENDENCY_MAX; d++) {
+                        size_t n = 0;
+                        STRV_FOREACH(name, u->unit.deps[d]) {
+                                n++;
+                                Unit *o = hashmap_get(l->units, *name);
+                                if (!o || o == u) continue;
+                                uintptr_t c = (uintptr_t)hashmap_get(incoming, o->id) + 1;
+                                if ((r = hashmap_replace(incoming, o->id, (void *)c)) < 0) break;
+                                if (c == DEPENDENCY_INDEX_MIN && (r = unit_parse_start(o)) < 0) break;
+                        }
+                        if (r >= 0 && n >= DEPENDENCY_INDEX_MIN) r = unit_parse_start(u);
+                }
+        }
+        hashmap_free(incoming);
+        return r < 0 ? r : 0;
+}
+
+static int add_inverse_dependencies(Loader *l) {
         for (size_t i = 0; i < l->n_list; i++) {
                 Unit *u = l->list[i];
                 for (int d = 0; d < _UNIT_DEPENDENCY_MAX; d++) {
@@ -346,4 +375,13 @@ int loader_add_reverse_dependencies(Loader *l) {
                 }
         }
         return 0;
+}
+
+int loader_add_reverse_dependencies(Loader *l) {
+        int r = canonicalize_dependencies(l);
+        if (r >= 0) r = index_long_dependency_lists(l);
+        if (r >= 0) r = add_target_orderings(l);
+        if (r >= 0) r = add_inverse_dependencies(l);
+        for (size_t i = 0; i < l->n_list; i++) unit_parse_finish(l->list[i]);
+        return r;
 }

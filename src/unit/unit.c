@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* Unit objects: construction with systemd's defaults, per-type sections and directive tables. */
+#include "base/hashmap.h"
 #include "base/log.h"
 #include "base/strv.h"
 #include "unit/unit.h"
@@ -190,14 +191,25 @@ int unit_dependency_rename(Unit *u, char **slot, const char *name) {
 void unit_dependencies_uniq(Unit *u, UnitDependency d) {
         char **l = u->unit.deps[d];
         if (!l) return;
-        size_t k = 0;
-        for (size_t i = 0; l[i]; i++) {
+        size_t k = 0, n = strv_length(l);
+        Hashmap *seen = n >= 16 ? hashmap_new() : NULL;   /* NULL: short, or ENOMEM: compare */
+        for (size_t i = 0; i < n; i++) {
                 bool dup = false;
-                for (size_t j = 0; !dup && j < k; j++) dup = streq(l[j], l[i]);
+                if (seen) {
+                        int r = hashmap_put(seen, l[i], l[i]);
+                        dup = r == -EEXIST;
+                        if (r < 0 && !dup) {
+                                hashmap_free(seen);
+                                seen = NULL;
+                        }
+                }
+                for (size_t j = 0; !seen && !dup && j < k; j++) dup = streq(l[j], l[i]);
                 if (dup) dep_name_release(u, l[i]);
                 else l[k++] = l[i];
         }
         l[k] = NULL;
+        hashmap_free(seen);
+        strv_index_forget(u->lists, &u->unit.deps[d]);
 }
 
 void unit_dependency_remove(Unit *u, UnitDependency d, const char *name) {
@@ -212,7 +224,9 @@ void unit_dependency_remove(Unit *u, UnitDependency d, const char *name) {
 }
 
 bool unit_has_dependency(const Unit *u, UnitDependency d, const char *name) {
-        return (int)d >= 0 && d < _UNIT_DEPENDENCY_MAX && strv_contains(u->unit.deps[d], name);
+        if ((int)d < 0 || d >= _UNIT_DEPENDENCY_MAX) return false;
+        /* the index only reads the list here (and remembers its members) */
+        return strv_index_contains(u->lists, (char ***)&u->unit.deps[d], name);
 }
 
 static const char *const sections_service[] = { "Unit", "Service", "Install", NULL };
