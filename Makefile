@@ -56,7 +56,8 @@ static:
 	        LDFLAGS="-static -no-pie -Wl,--gc-sections -Wl,-Map=build-static/tinysd.map -Wl,-T,tools/pid1-layout.ld" all
 	@file build-static/tinysd | grep -q 'statically linked' && echo "build-static/tinysd: static, $$(stat -c %s build-static/tinysd) bytes"
 
-# libFuzzer targets: tests/fuzz/fuzz-*.c, built with clang.
+# libFuzzer targets: tests/fuzz/fuzz-*.c, built with clang; tests/run-fuzz.sh runs them, each input
+# within a time and memory limit.
 FUZZ_SRCS := $(sort $(wildcard tests/fuzz/fuzz-*.c))
 fuzz:
 	$(MAKE) BUILD=build-fuzz CC=clang WARN="-Wall -Wextra -Werror -Wno-missing-field-initializers -Wvla" OPT="-O1 -g -fsanitize=fuzzer-no-link,address,undefined" build-fuzz/libtinysd.a
@@ -74,7 +75,7 @@ check: deps
 	sh tests/run-unit-tests.sh build-asan
 	$(MAKE) static
 	$(MAKE) fuzz
-	sh tests/run-fuzz.sh 30
+	sh tests/run-fuzz.sh
 	TINYSD=$(CURDIR)/build/tinysd TINYSD_ASAN=$(CURDIR)/build-asan/tinysd /usr/bin/python3 -m pytest -q tests/integration
 
 demo: all
