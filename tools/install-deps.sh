@@ -2,9 +2,10 @@
 # Install what building and testing tinysd needs, from Debian's archive. Idempotent: does nothing
 # when everything is present. As non-root, prints the exact command instead.
 # The engine tests (tests/integration/test_engine_*.py) need Docker and Podman: Debian's docker.io
-# (20.10) and podman (4.3), with runc (crun refuses a hybrid cgroup host), and podman's default
-# ulimits lowered to what such machines let a runtime set (see configure_podman below). The test
-# harness starts dockerd itself (tests/container/engine.py); nothing here starts a daemon.
+# (20.10) and podman (4.3), with runc (crun refuses a hybrid cgroup host), catatonit (podman run
+# --init), and podman's default ulimits lowered to what such machines let a runtime set (see
+# configure_podman below). The test harness starts dockerd itself (tests/container/engine.py);
+# nothing here starts a daemon.
 set -eu
 need=""
 have_pkg() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed"; }
@@ -12,7 +13,7 @@ have_pkg() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok
 # tests; debootstrap builds the end-to-end image; init-system-helpers has deb-systemd-invoke.
 for p in make gcc clang libclang-rt-14-dev musl-tools libcmocka-dev python3 python3-pytest file util-linux bubblewrap procps \
          systemd debootstrap init-system-helpers \
-         docker.io podman runc crun uidmap slirp4netns fuse-overlayfs busybox-static; do
+         docker.io podman runc crun catatonit uidmap slirp4netns fuse-overlayfs busybox-static; do
         have_pkg "$p" || need="$need $p"
 done
 # podman's defaults (crun, ulimits from its own table) fail on cgroup-v1/hybrid hosts with low hard
