@@ -109,7 +109,7 @@ static int on_main_exit(EventSource *s, const siginfo_t *si, void *userdata) {
         if (si->si_code == CLD_EXITED)
                 log_notice("%s exited with status %d: stopping the container.", c->argv[0], status);
         else
-                log_notice("%s was killed by signal %s: stopping the container.", c->argv[0], signal_abbrev(si->si_status) ?: "?");
+                log_notice("%s was killed by signal SIG%s: stopping the container.", c->argv[0], signal_abbrev(si->si_status));
         if (m->shutting_down) {
                 /* the stop asked for a status of its own (a failure) or leaves it to CMD */
                 if (m->exit_code == 0) m->exit_code = status;

@@ -46,6 +46,16 @@ BUSYBOX_APPLETS = ("sh", "sleep", "echo", "cat", "ls", "ps", "kill", "touch", "m
                    "false", "test", "grep", "wc", "id", "env", "nc", "wget", "httpd", "seq", "printf", "trap")
 
 
+class Symlink:
+    """A symbolic link in Engine.with_tinysd(files=...)."""
+
+    def __init__(self, target):
+        self.target = target
+
+    def __repr__(self):
+        return f"Symlink({self.target!r})"
+
+
 class EngineUnavailable(Exception):
     """No usable engine here: the tests that need it skip with this reason."""
 
@@ -170,28 +180,36 @@ class Engine:
             raise AssertionError(f"{self.name} build {tag} failed:\n{r.stdout[-4000:]}\n{r.stderr[-4000:]}")
         return tag
 
-    def with_tinysd(self, base, binary=TINYSD_STATIC, extra_dockerfile=""):
+    def with_tinysd(self, base, binary=TINYSD_STATIC, files=None, extra_dockerfile=""):
         """BASE (an image without systemd) plus BINARY as /sbin/init, /usr/bin/systemctl and
-        /usr/bin/journalctl symlinks to it, ENTRYPOINT ["/sbin/init"]; tagged by the binary's hash
-        (and EXTRA_DOCKERFILE's, lines added before the ENTRYPOINT), built once."""
-        data = pathlib.Path(binary).read_bytes()
-        key = hashlib.sha256(data + extra_dockerfile.encode()).hexdigest()[:12]
-        repo = base.split(":")[0]
-        tag = f"{repo}:tinysd-{key}"
+        /usr/bin/journalctl symlinks to it, FILES {container path: bytes | str | (content, mode) |
+        Symlink(target)}, EXTRA_DOCKERFILE lines, ENTRYPOINT ["/sbin/init"]. Tagged by a hash of all
+        of it, built once (`ENGINE build`: a layer on top of BASE, not a new import)."""
+        files = dict(files or {})
+        files["/usr/bin/systemctl"] = Symlink("/sbin/init")
+        files["/usr/bin/journalctl"] = Symlink("/sbin/init")
+        h = hashlib.sha256(pathlib.Path(binary).read_bytes() + extra_dockerfile.encode())
+        for p in sorted(files):
+            h.update(p.encode() + b"\0" + repr(files[p]).encode())
+        tag = f"{base.split(':')[0]}:tinysd-{h.hexdigest()[:12]}"
         if self.has_image(tag):
             return tag
         with tempfile.TemporaryDirectory(prefix="tinysd-ctx-", dir="/var/tmp") as ctx:
             ctx = pathlib.Path(ctx)
-            (ctx / "tinysd").write_bytes(data)
+            shutil.copy(binary, ctx / "tinysd")
             os.chmod(ctx / "tinysd", 0o755)
-            links = ctx / "links" / "usr" / "bin"
-            links.mkdir(parents=True)
-            for n in ("systemctl", "journalctl"):
-                (links / n).symlink_to("/sbin/init")
-            self.build(tag, ctx, f"FROM {self.ref(base)}\nCOPY tinysd /sbin/init\nCOPY links/ /\n"
-                                 + extra_dockerfile +
-                                 'ENTRYPOINT ["/sbin/init"]\n'
-                                 'CMD []\n')
+            for p, v in files.items():
+                dst = ctx / "root" / p.lstrip("/")
+                dst.parent.mkdir(parents=True, exist_ok=True)
+                if isinstance(v, Symlink):
+                    dst.symlink_to(v.target)
+                    continue
+                data, mode = v if isinstance(v, tuple) else (v, None)
+                data = data.encode() if isinstance(data, str) else data
+                dst.write_bytes(data)
+                os.chmod(dst, mode if mode is not None else (0o755 if data.startswith(b"#!") else 0o644))
+            self.build(tag, ctx, f"FROM {self.ref(base)}\nCOPY tinysd /sbin/init\nCOPY root/ /\n"
+                                 + extra_dockerfile + 'ENTRYPOINT ["/sbin/init"]\nCMD []\n')
         return tag
 
     # ------------------------------------------------------------------ containers
