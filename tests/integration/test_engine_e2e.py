@@ -12,7 +12,7 @@ root), a job in /etc/cron.d and HEALTHCHECK `systemctl is-system-running`.
 
 Profiles, all five containers started together at the start of the module:
   docker             `docker run IMAGE` with the defaults
-  docker-read-only   --read-only --tmpfs /run --tmpfs /tmp, volumes for /var/lib, /var/log, /var/cache
+  docker-read-only   --read-only --tmpfs /run --tmpfs /tmp, volumes for /var/lib, /var/log, /var/cache, /root
   docker-restricted  --user 1000:1000 --cap-drop ALL --security-opt no-new-privileges and /run a tmpfs
                      owned by that user (the Kubernetes restricted profile; Kubernetes itself is not
                      available here)
@@ -45,7 +45,7 @@ import image  # noqa: E402
 PROFILES = {
     "docker": ("docker", []),
     "docker-read-only": ("docker", ["--read-only", "--tmpfs", "/run", "--tmpfs", "/tmp",
-                                    "-v", "/var/lib", "-v", "/var/log", "-v", "/var/cache"]),
+                                    "-v", "/var/lib", "-v", "/var/log", "-v", "/var/cache", "-v", "/root"]),
     "docker-restricted": ("docker", ["--user", "1000:1000", "--cap-drop", "ALL", "--security-opt", "no-new-privileges",
                                      "--tmpfs", "/run:uid=1000,gid=1000"]),
     "podman": ("podman", []),
