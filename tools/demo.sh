@@ -17,7 +17,9 @@ SYSTEMD_UNIT_PATH=$units "$bin" dump -p Type,ExecStart,Environment,Restart,Resta
 
 step "a broken unit: errors name file:line and directive, the unit is refused only where systemd refuses it"
 tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+bw=
+# on any exit: no container left behind (unshare --kill-child takes the whole PID namespace)
+trap 'if [ -n "$bw" ]; then kill "$bw" 2>/dev/null || true; fi; rm -rf "$tmp"' EXIT
 cat > "$tmp/broken.service" <<'UNIT'
 [Unit]
 Descripton=typo in a key
@@ -90,7 +92,8 @@ get() {   # python3 where there is one, else perl (always on Debian)
         fi
 }
 get || echo "(web server not reachable: is port 8080 taken on this host, or python3 missing for demo-web.service?)"
-pid1=$(pgrep -f '^/opt/tinysd$' | head -1)
+pid1=$(cat "/proc/$bw/task/$bw/children")   # unshare's child: PID 1 inside (no procps needed)
+pid1=${pid1%% *}
 inside() { nsenter --target "$pid1" --mount --pid --uts --ipc --root --wd=/ -- "$@"; }
 step "docker exec: systemctl status demo-web.service   (tinysd's systemctl over the D-Bus API on /run/systemd/private)"
 inside /opt/systemctl --no-pager status demo-web.service || true
