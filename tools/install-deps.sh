@@ -13,7 +13,8 @@ have_pkg() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok
 # tests; debootstrap builds the end-to-end image; init-system-helpers has deb-systemd-invoke.
 for p in make gcc clang libclang-rt-14-dev musl-tools libcmocka-dev python3 python3-pytest file util-linux bubblewrap procps \
          systemd debootstrap init-system-helpers \
-         docker.io podman runc crun catatonit uidmap slirp4netns fuse-overlayfs busybox-static; do
+         docker.io podman runc crun catatonit uidmap slirp4netns fuse-overlayfs busybox-static \
+         docker-compose python3-yaml; do
         have_pkg "$p" || need="$need $p"
 done
 # podman's defaults (crun, ulimits from its own table) fail on cgroup-v1/hybrid hosts with low hard
