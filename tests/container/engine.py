@@ -341,6 +341,12 @@ class EngineContainer:
 _engines = {}
 
 
+def report_path(basetemp):
+    """Where the engine tests write their stop times: $TINYSD_ENGINE_REPORT (.ci/run prints it at
+    the end), else BASETEMP/engine-report.txt."""
+    return pathlib.Path(os.environ.get("TINYSD_ENGINE_REPORT") or pathlib.Path(basetemp) / "engine-report.txt")
+
+
 def engine(name):
     """The engine NAME, checked once per process (raises EngineUnavailable)."""
     if name not in _engines:

@@ -78,7 +78,7 @@ def image(eng):
 
 @pytest.fixture(scope="module")
 def report(tmp_path_factory):
-    path = tmp_path_factory.getbasetemp() / "engine-report.txt"
+    path = E.report_path(tmp_path_factory.getbasetemp())
 
     def write(line):
         with open(path, "a") as f:
