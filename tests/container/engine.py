@@ -228,11 +228,12 @@ class Engine:
         return c
 
     def remove_all(self):
-        """Remove every container this process made, and the small images it made."""
+        """Remove every container this process made (with its anonymous volumes), and the small
+        images it made."""
         r = self.cmd("ps", "-aq", "--filter", f"label={LABEL}={os.getpid()}", timeout=60)
         ids = r.stdout.split()
         if ids:
-            self.cmd("rm", "-f", *(["-t", "0"] if self.name == "podman" else []), *ids, timeout=120)
+            self.cmd("rm", "-f", "-v", *(["-t", "0"] if self.name == "podman" else []), *ids, timeout=120)
         for tag in reversed(self.made):
             self.cmd("rmi", self.ref(tag), timeout=120)
         self.made = []
@@ -243,7 +244,7 @@ class Engine:
         for line in r.stdout.splitlines():
             m = re.search(rf"(?:^| |,){LABEL}=(\d+)", line)
             if m and not pathlib.Path(f"/proc/{m.group(1)}").exists():
-                self.cmd("rm", "-f", *(["-t", "0"] if self.name == "podman" else []), line.split()[0], timeout=60)
+                self.cmd("rm", "-f", "-v", *(["-t", "0"] if self.name == "podman" else []), line.split()[0], timeout=60)
 
 
 class EngineContainer:
@@ -335,7 +336,7 @@ class EngineContainer:
 
     def rm(self):
         # podman rm -f stops with the stop signal and its timeout first; nothing to wait for here
-        self.cmd("rm", "-f", *(["-t", "0"] if self.engine.name == "podman" else []), self.name, timeout=120)
+        self.cmd("rm", "-f", "-v", *(["-t", "0"] if self.engine.name == "podman" else []), self.name, timeout=120)
 
 
 _engines = {}
