@@ -72,7 +72,8 @@ static const char *find(const Catalog *c, const uint8_t id[16], const char *lang
                 const unsigned char *it = c->items + i * c->item_size;
                 if (memcmp(it, id, 16) != 0) continue;
                 const char *lang = (const char *)it + 16;
-                if (strnlen(lang, CATALOG_LANGUAGE_MAX) == CATALOG_LANGUAGE_MAX || !streq(lang, language)) continue;
+                if (strnlen(lang, CATALOG_LANGUAGE_MAX) == CATALOG_LANGUAGE_MAX || !streq(lang, language))
+                        continue;
                 uint64_t off = le64_at(it + 16 + CATALOG_LANGUAGE_MAX);
                 if (off >= c->size - c->strings) return NULL;
                 const char *s = c->data + c->strings + off;

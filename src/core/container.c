@@ -24,13 +24,15 @@ static int make_dir(const char *path, mode_t mode) {
  * runtime mounts /run owned by root (Docker's --tmpfs too), so a non-root PID 1 needs it given. */
 static void explain_run(int r) {
         uid_t uid = getuid();
-        if (uid == 0)
-                log_warning("Cannot create /run/systemd (%s): systemctl, the journal and sd_notify need a writable /run "
-                            "(docker run --read-only needs --tmpfs /run).", strerror(-r));
-        else
-                log_warning("Cannot create /run/systemd (%s): systemctl, the journal and sd_notify need /run writable for "
-                            "uid %u (docker run --tmpfs /run:uid=%u,gid=%u; podman run --tmpfs /run:U; a Kubernetes emptyDir).",
-                            strerror(-r), (unsigned)uid, (unsigned)uid, (unsigned)getgid());
+        if (uid == 0) {
+                log_warning("Cannot create /run/systemd (%s): systemctl, the journal and sd_notify need a "
+                            "writable /run (docker run --read-only needs --tmpfs /run).", strerror(-r));
+                return;
+        }
+        unsigned u = (unsigned)uid, g = (unsigned)getgid();
+        log_warning("Cannot create /run/systemd (%s): systemctl, the journal and sd_notify need /run "
+                    "writable for uid %u (docker run --tmpfs /run:uid=%u,gid=%u; podman run --tmpfs "
+                    "/run:U; a Kubernetes emptyDir).", strerror(-r), u, u, g);
 }
 
 static const char *detect_container(void) {

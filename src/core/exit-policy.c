@@ -19,8 +19,8 @@ static int service_status(const MUnit *u) {
                         return s->main_exit_status;
                 return 1;
         case SERVICE_FAILURE_SIGNAL: case SERVICE_FAILURE_CORE_DUMP:
-                if ((s->main_exit_code == CLD_KILLED || s->main_exit_code == CLD_DUMPED) && s->main_exit_status > 0 &&
-                    s->main_exit_status < 128)
+                if ((s->main_exit_code == CLD_KILLED || s->main_exit_code == CLD_DUMPED) &&
+                    s->main_exit_status > 0 && s->main_exit_status < 128)
                         return 128 + s->main_exit_status;
                 return EXIT_POLICY_OTHER;
         case SERVICE_FAILURE_RESOURCES: return EXIT_POLICY_RESOURCES;
@@ -60,7 +60,7 @@ void exit_policy_unit_failed(MUnit *u) {
         Manager *m = u->m;
         if (!m->set.exit_on_failure || m->shutting_down) return;
         int code = exit_policy_status(u);
-        log_notice("%s failed with result '%s': stopping the container, exit status %d (--exit-on-failure).", u->id,
-                   result_name(u), code);
+        log_notice("%s failed with result '%s': stopping the container, exit status %d (--exit-on-failure).",
+                   u->id, result_name(u), code);
         manager_start_shutdown(m, code, "a unit failed (--exit-on-failure)");
 }

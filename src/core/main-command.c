@@ -58,7 +58,8 @@ static char *find_in_path(const char *name, char *const *envp) {
         for (const char *p = path;; p++) {
                 const char *end = strchrnul(p, ':');
                 char *cand = NULL;
-                if (asprintf(&cand, "%.*s%s%s", (int)(end - p), p, end > p ? "/" : "", name) < 0) return NULL;
+                int dl = (int)(end - p);
+                if (asprintf(&cand, "%.*s%s%s", dl, p, dl > 0 ? "/" : "", name) < 0) return NULL;
                 struct stat st;
                 if (stat(cand, &st) == 0 && S_ISREG(st.st_mode) && access(cand, X_OK) == 0) return cand;
                 free(cand);
@@ -103,13 +104,19 @@ static int on_main_exit(EventSource *s, const siginfo_t *si, void *userdata) {
         c->kill_timer = NULL;
         c->exited = true;
         int status = exit_status(si);
-        /* the terminal goes back to PID 1's group (SIGTTOU is no concern: PID 1 takes signals
-         * through a signalfd) */
-        if (c->tty) (void)tcsetpgrp(STDIN_FILENO, getpgrp());
+        /* the terminal goes back to our group; a background group may take it only while
+         * ignoring SIGTTOU (PID 1 would drop the signal, a --subreaper manager would stop) */
+        if (c->tty) {
+                struct sigaction ign = { .sa_handler = SIG_IGN }, old;
+                (void)sigaction(SIGTTOU, &ign, &old);
+                (void)tcsetpgrp(STDIN_FILENO, getpgrp());
+                (void)sigaction(SIGTTOU, &old, NULL);
+        }
         if (si->si_code == CLD_EXITED)
                 log_notice("%s exited with status %d: stopping the container.", c->argv[0], status);
         else
-                log_notice("%s was killed by signal SIG%s: stopping the container.", c->argv[0], signal_abbrev(si->si_status));
+                log_notice("%s was killed by signal SIG%s: stopping the container.", c->argv[0],
+                           signal_abbrev(si->si_status));
         if (m->shutting_down) {
                 /* the stop asked for a status of its own (a failure) or leaves it to CMD */
                 if (m->exit_code == 0) m->exit_code = status;
@@ -173,8 +180,10 @@ bool main_command_stop(Manager *m) {
         log_info("Stopping %s (pid %d).", c->argv[0], (int)c->pid);
         (void)kill(-c->pid, SIGTERM);
         (void)kill(c->pid, SIGTERM);       /* in case it left its process group */
-        usec_t grace = m->set.shutdown_timeout == USEC_INFINITY ? 5 * USEC_PER_SEC : m->set.shutdown_timeout / 2;
-        if (event_add_time(m->event, &c->kill_timer, now_usec(CLOCK_MONOTONIC) + grace, on_kill_timeout, m) < 0)
+        usec_t t = m->set.shutdown_timeout;
+        usec_t grace = t == USEC_INFINITY ? 5 * USEC_PER_SEC : t / 2;
+        usec_t when = now_usec(CLOCK_MONOTONIC) + grace;
+        if (event_add_time(m->event, &c->kill_timer, when, on_kill_timeout, m) < 0)
                 (void)on_kill_timeout(NULL, 0, m);
         return true;
 }

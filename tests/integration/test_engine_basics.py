@@ -120,7 +120,8 @@ def test_boots_and_answers_systemctl_and_journalctl_through_exec(eng, image):
 def check_stop(c, report, what):
     took, rc = c.stop()
     logs = c.logs()
-    report(f"{c.engine.name}: {what}: {took:.2f} s, exit status {rc}")
+    lat = f" (PID 1 gone {c.exit_latency:.3f} s after the command started)" if c.exit_latency is not None else ""
+    report(f"{c.engine.name}: {what}: {took:.2f} s, exit status {rc}{lat}")
     assert rc == 0, f"{what}: exit status {rc} (137: killed at the engine's timeout)\n{logs[-3000:]}"
     assert took < 10, f"{what}: {took:.1f} s"
     assert stopped_in_order(logs), logs[-3000:]

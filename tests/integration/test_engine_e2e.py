@@ -263,7 +263,8 @@ def test_stop_exit_0_then_start_finds_the_data(ctrs, profile, report):
     c.wait_log(r"stubborn ready")
     took, rc = c.stop(wait=60)
     logs = c.logs()
-    report(f"{c.engine.name} ({profile}): {c.engine.name} stop of the services image: {took:.2f} s, exit status {rc}"
+    lat = f", PID 1 gone after {c.exit_latency:.3f} s" if c.exit_latency is not None else ""
+    report(f"{c.engine.name} ({profile}): {c.engine.name} stop of the services image: {took:.2f} s{lat}, exit status {rc}"
            f" (stop signal {c.inspect('{{.Config.StopSignal}}') or 'SIGTERM'}; stubborn.service waits TimeoutStopSec=3)")
     assert rc == 0, logs[-4000:]
     assert 3 <= took < 10, took
