@@ -84,11 +84,17 @@ demo: all
 bench: all
 	@sh bench/run.sh
 
+# The static build is installed when there is one (brought up to date first): it is what runs in any
+# image; else the normal build. The man page tinysd(8) goes with it.
 PREFIX ?= /usr/local
 DESTDIR ?=
-install: all
-	install -Dm755 $(BUILD)/tinysd $(DESTDIR)$(PREFIX)/sbin/tinysd
+MANDIR ?= $(PREFIX)/share/man
+install:
+	@if [ -e build-static/tinysd ]; then $(MAKE) static; else $(MAKE) all; fi
+	src=$$([ -e build-static/tinysd ] && echo build-static/tinysd || echo $(BUILD)/tinysd); \
+	  echo "installing $$src"; install -Dm755 $$src $(DESTDIR)$(PREFIX)/sbin/tinysd
 	for n in $(NAMES); do ln -sf tinysd $(DESTDIR)$(PREFIX)/sbin/$$n; done
+	install -Dm644 docs/tinysd.8 $(DESTDIR)$(MANDIR)/man8/tinysd.8
 
 clean:
 	rm -rf build build-asan build-static build-fuzz

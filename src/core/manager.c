@@ -14,6 +14,7 @@
 #include "core/builtin.h"
 #include "core/console.h"
 #include "core/dbus.h"
+#include "core/main-command.h"
 #include "core/manager.h"
 #include "tmpfiles/tmpfiles.h"
 
@@ -155,6 +156,7 @@ void manager_check_finished(Manager *m) {
         if (!m->boot_finished && m->n_jobs == 0 && !m->shutting_down) {
                 m->boot_finished = true;
                 dual_timestamp_now(&m->finish_ts);
+                main_command_boot_finished(m);
         }
         /* not while the stop jobs are being enqueued: canceling one may briefly leave none */
         if (m->shutting_down && m->n_jobs == 0 && !m->enqueuing_shutdown) manager_enter_final(m);
@@ -183,6 +185,13 @@ void manager_start_shutdown(Manager *m, int exit_code, const char *why) {
         if (m->set.shutdown_timeout != USEC_INFINITY)
                 (void)event_add_time(m->event, &m->shutdown_timer, now_usec(CLOCK_MONOTONIC) + m->set.shutdown_timeout,
                                      on_shutdown_timeout, m);
+        /* the units stop once the main program is gone; until then the final phase must wait too */
+        m->enqueuing_shutdown = true;
+        if (main_command_stop(m)) return;
+        manager_stop_units(m);
+}
+
+void manager_stop_units(Manager *m) {
         m->enqueuing_shutdown = true;
         for (size_t i = 0; i < m->n_list; i++) {
                 MUnit *u = m->list[i];
@@ -391,6 +400,7 @@ fail:
 void manager_free(Manager *m) {
         if (!m) return;
         manager_bus_free(m);
+        main_command_free(m->main_command);
         manager_journal_done(m);   /* the store is closed last, after every stream was read */
         for (size_t i = 0; i < m->n_list; i++) munit_free(m->list[i]);
         free(m->list);
@@ -465,6 +475,7 @@ int manager_boot(Manager *m) {
         }
         r = manager_add_job(m, JOB_START, u, JOB_ISOLATE, NULL);
         if (r < 0) return log_error_errno(-r, "Failed to start %s: %s", u->id, strerror(-r));
+        main_command_boot_started(m);
         return 0;
 }
 
