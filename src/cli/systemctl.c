@@ -9,6 +9,7 @@
 #include "base/escape.h"
 #include "base/log.h"
 #include "base/parse.h"
+#include "base/signal-util.h"
 #include "base/strv.h"
 #include "cli/cli.h"
 #include "cli/systemctl.h"

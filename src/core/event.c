@@ -3,6 +3,7 @@
 #include <sys/timerfd.h>
 #include <time.h>
 #include "base/log.h"
+#include "base/signal-util.h"
 #include "base/util.h"
 #include "core/event.h"
 
@@ -278,16 +279,17 @@ static int update_sigmask(EventLoop *e) {
 }
 
 int event_add_signal(EventLoop *e, EventSource **ret, int sig, event_signal_fn cb, void *userdata) {
-        if (sig <= 0 || sig >= _NSIG || sig == SIGCHLD) return -EINVAL;  /* SIGCHLD belongs to children */
+        if (!signal_is_valid(sig) || sig >= _NSIG || sig == SIGCHLD) return -EINVAL;  /* SIGCHLD belongs to children */
         if (e->signals[sig]) return -EBUSY;
         EventSource *s = source_new(e, SOURCE_SIGNAL, userdata);
         if (!s) return -ENOMEM;
         s->signal.sig = sig;
         s->signal.cb = cb;
-        sigaddset(&e->sigmask, sig);
+        /* not sigaddset(): musl's refuses 32-34, and 34 is systemd's SIGRTMIN+0 */
+        sigset_add(&e->sigmask, sig);
         int r = update_sigmask(e);
         if (r < 0) {
-                sigdelset(&e->sigmask, sig);
+                sigset_del(&e->sigmask, sig);
                 source_discard(s);
                 return r;
         }
@@ -297,8 +299,8 @@ int event_add_signal(EventLoop *e, EventSource **ret, int sig, event_signal_fn c
 }
 
 static int want_sigchld(EventLoop *e) {
-        if (sigismember(&e->sigmask, SIGCHLD)) return 0;
-        sigaddset(&e->sigmask, SIGCHLD);
+        if (sigset_has(&e->sigmask, SIGCHLD)) return 0;
+        sigset_add(&e->sigmask, SIGCHLD);
         return update_sigmask(e);
 }
 
@@ -365,7 +367,7 @@ void event_source_free(EventSource *s) {
                 break;
         case SOURCE_SIGNAL:
                 e->signals[s->signal.sig] = NULL;
-                sigdelset(&e->sigmask, s->signal.sig);
+                sigset_del(&e->sigmask, s->signal.sig);
                 (void)signalfd(e->sigfd, &e->sigmask, SFD_NONBLOCK | SFD_CLOEXEC);
                 break;
         case SOURCE_CHILD: array_remove(&e->children, s); break;

@@ -9,6 +9,7 @@
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include "base/log.h"
+#include "base/signal-util.h"
 #include "base/strv.h"
 #include "core/manager.h"
 #include "exec/capability.h"

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <sys/wait.h>
 #include "base/log.h"
+#include "base/signal-util.h"
 #include "base/strv.h"
 #include "core/manager.h"
 #include "core/notify-msg.h"
