@@ -261,6 +261,10 @@ MUnit *manager_get_unit(Manager *m, const char *name);
 /* Load (if needed) and return the runtime unit. */
 int manager_load_unit(Manager *m, const char *name, MUnit **ret);
 void manager_start_shutdown(Manager *m, int exit_code, const char *why);
+/* Skip the stop jobs: what is left gets SIGTERM, then SIGKILL, and PID 1 exits with exit_code. */
+void manager_force_exit(Manager *m, int exit_code);
+/* --unit= or default.target (multi-user.target when the image has none) */
+int manager_load_default_unit(Manager *m, MUnit **ret);
 /* Shutdown: when the last job is gone, the final kill round and exit. */
 void manager_check_finished(Manager *m);
 int manager_reload(Manager *m);
