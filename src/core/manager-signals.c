@@ -222,10 +222,9 @@ static int on_signal(EventSource *s, const struct signalfd_siginfo *si, void *us
 }
 
 int manager_setup_signals(Manager *m) {
-        for (int sig = 1; sig <= SIGNAL_MAX; sig++) {
-                if (!signal_caught(sig)) continue;
-                int r = event_add_signal(m->event, NULL, sig, on_signal, m);
-                if (r < 0) return r;
-        }
-        return 0;
+        int sigs[SIGNAL_MAX];
+        size_t n = 0;
+        for (int sig = 1; sig <= SIGNAL_MAX; sig++)
+                if (signal_caught(sig)) sigs[n++] = sig;
+        return event_add_signals(m->event, NULL, sigs, n, on_signal, m);   /* one source, one mask update */
 }
