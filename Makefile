@@ -76,7 +76,8 @@ check: deps
 	$(MAKE) static
 	$(MAKE) fuzz
 	sh tests/run-fuzz.sh
-	TINYSD=$(CURDIR)/build/tinysd TINYSD_ASAN=$(CURDIR)/build-asan/tinysd /usr/bin/python3 -m pytest -q tests/integration
+	TINYSD=$(CURDIR)/build/tinysd TINYSD_ASAN=$(CURDIR)/build-asan/tinysd TINYSD_STATIC=$(CURDIR)/build-static/tinysd \
+	        /usr/bin/python3 -m pytest -q tests/integration
 
 demo: all
 	@sh tools/demo.sh

@@ -15,6 +15,7 @@
 #include "base/parse.h"
 #include "base/strv.h"
 #include "base/util.h"
+#include "cli/args.h"
 #include "cli/cli.h"
 #include "cli/journal-catalog.h"
 #include "cli/systemctl-status.h"
@@ -251,26 +252,6 @@ static const struct option options[] = {
         { "dmesg", no_argument, NULL, 'k' },
         {}
 };
-
-/* getopt's own diagnostics, in glibc's words, printed by us so that musl builds say the same. */
-static int bad_option(int c, int argc, char **argv) {
-        /* musl leaves optind past argc after a missing argument */
-        const char *arg = optind - 1 < argc && optind > 0 ? argv[optind - 1] : argv[argc - 1];
-        if (c == ':') {
-                if (startswith(arg, "--")) {
-                        _cleanup_free_ char *n = strndup(arg, strcspn(arg, "="));
-                        fprintf(stderr, "%s: option '%s' requires an argument\n", argv[0], n ? n : arg);
-                } else
-                        fprintf(stderr, "%s: option requires an argument -- '%c'\n", argv[0], optopt);
-        } else if (startswith(arg, "--") && optopt == 0)
-                fprintf(stderr, "%s: unrecognized option '%s'\n", argv[0], arg);
-        else if (startswith(arg, "--")) {
-                _cleanup_free_ char *n = strndup(arg, strcspn(arg, "="));
-                fprintf(stderr, "%s: option '%s' doesn't allow an argument\n", argv[0], n ? n : arg);
-        } else
-                fprintf(stderr, "%s: invalid option -- '%c'\n", argv[0], optopt);
-        return -EINVAL;
-}
 
 static const struct option *find_long(const char *arg) {
         size_t l = strcspn(arg, "=");
@@ -537,7 +518,9 @@ static int parse_argv(int argc, char **argv, Args *a) {
                         break;
                 }
                 default:
-                        return bad_option(c, argc, argv);
+                        /* the options come first here (permute_args()): argv is not moved */
+                        return getopt_bad_option(c, optind - 1 < argc && optind > 0 ? argv[optind - 1] : argv[argc - 1],
+                                                 argv[0]);
                 }
 
         if (a->follow && !a->since_set && a->lines == LINES_DEFAULT)

@@ -9,6 +9,7 @@
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include "base/log.h"
+#include "base/signal-util.h"
 #include "base/strv.h"
 #include "core/manager.h"
 #include "exec/capability.h"
@@ -376,6 +377,9 @@ int munit_spawn(MUnit *u, const ExecCommand *c, bool is_control, pid_t *ret_pid,
         /* "!!" acts as "!" only where the kernel lacks ambient capabilities (systemd.service(5)) */
         bool ambient_hack = (c->flags & EXEC_COMMAND_AMBIENT_MAGIC) && !caps.ambient_supported;
         bool no_setuid = (c->flags & EXEC_COMMAND_NO_SETUID) || ambient_hack;
+        /* the last round (an immediate exit, SIGRTMIN+13..+16, or after the stop jobs) runs no
+         * ExecStop= of a main process it killed: systemd has left its loop by then */
+        if (m->final_phase) return -ESHUTDOWN;
         /* systemd fails the start when the unit's cgroup cannot be made (219/CGROUP) */
         _cleanup_close_ int cg_fd = -1;
         int r = munit_cgroup_realize(u);

@@ -6,6 +6,7 @@
 #include <sys/wait.h>
 #include <termios.h>
 #include "base/log.h"
+#include "base/signal-util.h"
 #include "base/strv.h"
 #include "core/main-command.h"
 #include "core/manager.h"

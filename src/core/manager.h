@@ -266,6 +266,10 @@ int manager_load_unit(Manager *m, const char *name, MUnit **ret);
 void manager_start_shutdown(Manager *m, int exit_code, const char *why);
 /* The shutdown's stop jobs for every unit (after the main program is gone: main-command.c). */
 void manager_stop_units(Manager *m);
+/* Skip the stop jobs: what is left gets SIGTERM, then SIGKILL, and PID 1 exits with exit_code. */
+void manager_force_exit(Manager *m, int exit_code);
+/* --unit= or default.target (multi-user.target when the image has none) */
+int manager_load_default_unit(Manager *m, MUnit **ret);
 /* Shutdown: when the last job is gone, the final kill round and exit. */
 void manager_check_finished(Manager *m);
 int manager_reload(Manager *m);

@@ -13,6 +13,7 @@
 #include "base/escape.h"
 #include "base/log.h"
 #include "base/parse.h"
+#include "base/signal-util.h"
 #include "base/strv.h"
 #include "unit/conf-parser.h"
 #include "unit/specifier.h"

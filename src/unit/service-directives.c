@@ -5,6 +5,7 @@
 #include <stddef.h>
 #include "base/escape.h"
 #include "base/log.h"
+#include "base/signal-util.h"
 #include "base/strv.h"
 #include "unit/specifier.h"
 #include "unit/unit.h"
