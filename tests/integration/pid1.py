@@ -85,6 +85,9 @@ CAP_SYS_ADMIN = 21
 
 DOCKER_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 
+# The checkout these tests belong to.
+SOURCE_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.realpath(__file__))))
+
 # Directories the container may write (plain host directories under WORKDIR/fs, bound in place).
 # With readonly_root=True only /run stays writable; the others are bound read-only.
 WRITABLE_DIRS = ("/run", "/tmp", "/var/log", "/var/lib", "/var/cache", "/root",
@@ -187,6 +190,11 @@ class Container:
         for p, v in (binds or {}).items():
             host, writable = (v, False) if isinstance(v, (str, os.PathLike)) else v
             self._binds[p] = (str(host), writable)
+        # Tests run helpers of this checkout inside the container by their host path (dbus_raw.py,
+        # the build's binaries): where the checkout lies under a directory the container gets its own
+        # of (CI may clone into /tmp or /root), it is bound back read-only at the same path.
+        if self._under_writable(SOURCE_ROOT) and SOURCE_ROOT not in self._binds:
+            self._binds[SOURCE_ROOT] = (SOURCE_ROOT, False)
         for name, text in (units or {}).items():
             self.write_unit(name, text)
         for name, target in (enable.items() if isinstance(enable, dict) else ((n, None) for n in enable)):
