@@ -173,7 +173,8 @@ int manager_main(int argc, char **argv) {
         set_up_machine_id();
         /* generators write units the loader (in manager_new) must see; on daemon-reload they are
          * not rerun yet */
-        int r = generators_run(generator_search_path, generator_output_dirs, environ, 90 * USEC_PER_SEC);
+        int r = generators_run(generator_search_path, generator_output_dirs, environ, 90 * USEC_PER_SEC,
+                               builtin_generators);
         if (r < 0) log_error("Failed to run generators: %s", strerror(-r));
         Manager *m = NULL;
         r = manager_new(&a.set, &m);
