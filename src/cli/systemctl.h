@@ -117,5 +117,7 @@ int verb_ctl_daemon_reload(Ctl *c, int argc, char **argv);
 int verb_ctl_is_system_running(Ctl *c, int argc, char **argv);
 int verb_ctl_show_environment(Ctl *c, int argc, char **argv);
 int verb_ctl_set_environment(Ctl *c, int argc, char **argv);
+int verb_ctl_import_environment(Ctl *c, int argc, char **argv);
+int verb_ctl_list_machines(Ctl *c, int argc, char **argv);
 /* show-environment's value quoting: shell_maybe_quote(SHELL_ESCAPE_POSIX). */
 void ctl_print_posix_quoted(FILE *f, const char *s);
