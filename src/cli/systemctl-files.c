@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* Unit file verbs online: enable, disable, reenable, preset, preset-all, mask, unmask, link
- * (Manager.*UnitFiles, then Reload), is-enabled (GetUnitFileState), get-default/set-default. */
+/* Unit file verbs online: enable, disable, reenable, preset, preset-all, mask, unmask, link,
+ * revert (Manager.*UnitFiles, then Reload), is-enabled (GetUnitFileState), get-default/set-default. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -126,6 +126,8 @@ int verb_ctl_enable(Ctl *c, int argc, char **argv) {
                 method = "ReenableUnitFiles", install_info = true;
         else if (streq(verb, "link"))
                 method = "LinkUnitFiles";
+        else if (streq(verb, "revert"))
+                method = "RevertUnitFiles", runtime = false, force = false;
         else if (streq(verb, "preset"))
                 method = "PresetUnitFiles", install_info = true, ignore_info = true;
         else if (streq(verb, "mask"))

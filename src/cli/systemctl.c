@@ -76,6 +76,7 @@ static const CtlVerb verbs[] = {
         { "mask",                   2, -1, true,  verb_ctl_enable },
         { "unmask",                 2, -1, true,  verb_ctl_enable },
         { "link",                   2, -1, true,  verb_ctl_enable },
+        { "revert",                 2, -1, true,  verb_ctl_enable },
         { "is-enabled",             2, -1, true,  verb_ctl_is_enabled },
         { "get-default",           -1,  1, true,  verb_ctl_get_default },
         { "set-default",            2,  2, true,  verb_ctl_set_default },
@@ -116,6 +117,7 @@ static void help(void) {
                "  mask UNIT...                        Mask one or more units\n"
                "  unmask UNIT...                      Unmask one or more units\n"
                "  link PATH...                        Link one or more units files into the search path\n"
+               "  revert UNIT...                      Revert one or more unit files to vendor version\n"
                "  get-default                         Get the name of the default target\n"
                "  set-default TARGET                  Set the default target\n\n"
                "Machine Commands:\n"

@@ -281,7 +281,7 @@ class Container:
             empty = self.workdir / "empty"
             empty.mkdir(exist_ok=True)
             for d in VENDOR_UNIT_DIRS:
-                if os.path.isdir(d):
+                if os.path.isdir(d) and d not in self._binds:     # binds=: the test's own vendor units
                     mounts.append((d, ["--ro-bind", str(empty), d]))
             for d in SYSV_DIRS:
                 if os.path.isdir(d):

@@ -272,6 +272,42 @@ def test_list_machines_is_the_container_alone(box):
     assert (r.returncode, r.stdout) == (0, machines(box.hostname, "degraded", 1, circle="●")), r.stderr
 
 
+VENDOR = "[Unit]\nDescription=Vendor Version\n[Service]\nExecStart=/bin/sleep 1000\n"
+
+
+def test_revert_to_the_vendor_version(boot, client_binds, tmp_path):
+    """revert (RevertUnitFiles): drop-ins in /etc and /run go, and where a vendor version exists the
+    administrator's copy and mask too; a unit only in /etc keeps its file."""
+    vendor = tmp_path / "vendor"
+    vendor.mkdir()
+    for name in ("v.service", "m.service"):
+        (vendor / name).write_text(VENDOR)
+    c = boot(binds={**client_binds, "/usr/lib/systemd/system": str(vendor)},
+             units={"v.service": VENDOR.replace("Vendor Version", "Admin Copy"),
+                    "v.service.d/override.conf": "[Unit]\nDescription=Overridden\n",
+                    "own.service": "[Service]\nExecStart=/bin/true\n",
+                    "own.service.d/x.conf": "[Unit]\nDescription=Own Drop-in\n"},
+             files={"/run/systemd/system/v.service.d/runtime.conf": "[Unit]\nDescription=Runtime\n"})
+    c.path("/etc/systemd/system/m.service").symlink_to("/dev/null")
+    c.wait_for(MULTI_USER)
+    assert ctl(c, "show", "-P", "Description", "v.service").stdout == "Runtime\n"
+    assert ctl(c, "is-enabled", "m.service").stdout == "masked\n"
+    r = ctl(c, "revert", "v.service", "m", "own.service")
+    assert r.returncode == 0, r.stderr
+    assert r.stderr == "".join(f'Removed "{p}".\n' for p in (
+        "/etc/systemd/system/v.service.d/override.conf", "/etc/systemd/system/v.service.d",
+        "/run/systemd/system/v.service.d/runtime.conf", "/run/systemd/system/v.service.d",
+        "/etc/systemd/system/v.service", "/etc/systemd/system/m.service",
+        "/etc/systemd/system/own.service.d/x.conf", "/etc/systemd/system/own.service.d")), r.stderr
+    assert ctl(c, "show", "-P", "Description", "v.service").stdout == "Vendor Version\n"
+    assert ctl(c, "show", "-P", "FragmentPath", "v.service").stdout == "/lib/systemd/system/v.service\n"
+    assert ctl(c, "is-enabled", "m.service").stdout == "static\n"
+    assert ctl(c, "show", "-P", "Description", "own.service").stdout == "own.service\n"
+    assert c.path("/etc/systemd/system/own.service").exists()
+    r = ctl(c, "revert", "v.service")
+    assert (r.returncode, r.stderr) == (0, "")
+
+
 def test_no_block_and_list_jobs(box):
     r = ctl(box, "start", "--no-block", "slow.service")
     assert (r.returncode, r.stdout, r.stderr) == (0, "", "")
