@@ -97,7 +97,7 @@ const char *manager_system_state(const Manager *m);
  * data is the BusInstallVerb, its argument and result signatures say what it reads and answers. */
 typedef enum BusInstallVerb {
         BUS_INSTALL_ENABLE, BUS_INSTALL_REENABLE, BUS_INSTALL_DISABLE, BUS_INSTALL_LINK,
-        BUS_INSTALL_MASK, BUS_INSTALL_UNMASK, BUS_INSTALL_PRESET,
+        BUS_INSTALL_MASK, BUS_INSTALL_UNMASK, BUS_INSTALL_PRESET, BUS_INSTALL_REVERT,
 } BusInstallVerb;
 int bus_unit_file_change(BusCall *c);
 int bus_unit_file_get_state(BusCall *c);

@@ -437,6 +437,7 @@ static const BusMethod manager_methods[] = {
         { "PresetUnitFilesWithMode", "assbb", "ba(sss)", PRIV, bus_unit_file_change, BUS_INSTALL_PRESET },
         { "MaskUnitFiles", "asbb", "a(sss)", PRIV, bus_unit_file_change, BUS_INSTALL_MASK },
         { "UnmaskUnitFiles", "asb", "a(sss)", PRIV, bus_unit_file_change, BUS_INSTALL_UNMASK },
+        { "RevertUnitFiles", "as", "a(sss)", PRIV, bus_unit_file_change, BUS_INSTALL_REVERT },
         { "SetDefaultTarget", "sb", "a(sss)", PRIV, bus_unit_file_set_default },
         { "GetDefaultTarget", "", "s", READ, bus_unit_file_get_default },
         { "PresetAllUnitFiles", "sbb", "a(sss)", PRIV, bus_unit_file_preset_all },

@@ -10,6 +10,7 @@
 #include <sys/random.h>
 #include <sys/stat.h>
 #include "base/log.h"
+#include "base/machine-id.h"
 #include "base/strv.h"
 #include "core/manager.h"
 #include "unit/calendar.h"
@@ -81,10 +82,9 @@ static usec_t random_delay(MUnit *u) {
         if (c->random_usec == 0 || c->random_usec == USEC_INFINITY) return 0;
         uint64_t r = 0;
         if (c->fixed_random_delay) {
-                _cleanup_free_ char *mid = NULL;
-                size_t n;
-                (void)read_file_bounded(AT_FDCWD, "/etc/machine-id", 64, &mid, &n);
-                r = hash_string(mid ? mid : "") ^ hash_string(u->id);
+                char mid[33] = "";
+                (void)machine_id_read(NULL, mid);
+                r = hash_string(mid) ^ hash_string(u->id);
         } else if (getrandom(&r, sizeof r, GRND_NONBLOCK) != sizeof r)
                 r = now_usec(CLOCK_MONOTONIC) * 6364136223846793005ULL;
         return r % c->random_usec;

@@ -96,6 +96,11 @@ WRITABLE_DIRS = ("/run", "/tmp", "/var/log", "/var/lib", "/var/cache", "/root",
 # at boot when the image has no systemd-tmpfiles-setup.service; the host's would, e.g., empty /tmp).
 VENDOR_UNIT_DIRS = ("/usr/lib/systemd/system", "/usr/local/lib/systemd/system", "/usr/lib/tmpfiles.d",
                     "/usr/lib/systemd/system-generators")
+# The image's SysV init scripts and runlevel links: the test's own (WORKDIR/fs/etc/init.d, ...,
+# empty unless written with write_file()) unless vendor_units=True. Without systemd's generators
+# tinysd turns init scripts into units itself: the host's (dbus, docker, postgresql, enabled in
+# rc2.d..rc5.d) would be started in every test.
+SYSV_DIRS = ("/etc/init.d", "/etc/rc1.d", "/etc/rc2.d", "/etc/rc3.d", "/etc/rc4.d", "/etc/rc5.d")
 SANITIZER_DIR = "/dev/.sanitizer"
 SANITIZER_REPORT = re.compile(r"ERROR: (Address|Leak|Memory|Thread|UndefinedBehavior)Sanitizer"
                               r"|runtime error: |SUMMARY: \w+Sanitizer")
@@ -182,7 +187,7 @@ class Container:
         self.fs = self.workdir / "fs"
         self._extra_files = []          # container paths of files outside the writable dirs
         self._binds = {}                # container path -> (host path, writable)
-        for d in WRITABLE_DIRS:
+        for d in WRITABLE_DIRS + SYSV_DIRS:
             self.path(d).mkdir(parents=True, exist_ok=True)
         os.chmod(self.path("/tmp"), 0o1777)     # as in every image
         os.chmod(self.path("/root"), 0o700)
@@ -234,9 +239,13 @@ class Container:
         else:
             host.write_bytes(content)
         os.chmod(host, 0o644 if mode is None else mode)
-        if not self._under_writable(p) and not any(p == d or p.startswith(d + "/") for d in self._binds):
+        if not self._under_writable(p) and not any(p == d or p.startswith(d + "/") for d in self._binds) \
+                and not self._under_own_sysv_dir(p):
             self._extra_files.append(p)
         return host
+
+    def _under_own_sysv_dir(self, p):
+        return not self.vendor_units and any(p.startswith(d + "/") and os.path.isdir(d) for d in SYSV_DIRS)
 
     def write_unit(self, name, text, directory="/etc/systemd/system"):
         return self.write_file(f"{directory}/{name}", textwrap.dedent(text).lstrip())
@@ -280,8 +289,11 @@ class Container:
             empty = self.workdir / "empty"
             empty.mkdir(exist_ok=True)
             for d in VENDOR_UNIT_DIRS:
-                if os.path.isdir(d):
+                if os.path.isdir(d) and d not in self._binds:     # binds=: the test's own vendor units
                     mounts.append((d, ["--ro-bind", str(empty), d]))
+            for d in SYSV_DIRS:
+                if os.path.isdir(d):
+                    mounts.append((d, ["--ro-bind", str(self.path(d)), d]))
         grafts = set()
         for dest, args in mounts:
             if self._under_writable(dest) and dest not in WRITABLE_DIRS:
