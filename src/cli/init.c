@@ -8,6 +8,7 @@
 #include "cli/args.h"
 #include "cli/cli.h"
 #include "core/console.h"
+#include "core/container.h"
 #include "core/generator.h"
 #include "core/manager.h"
 

@@ -12,6 +12,7 @@
 #include "base/log.h"
 #include "core/console.h"
 #include "core/manager.h"
+#include "core/munit.h"
 #include "journal/journal-server.h"
 #include "unit/name.h"
 

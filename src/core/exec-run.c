@@ -10,7 +10,13 @@
 #include <sys/stat.h>
 #include "base/log.h"
 #include "base/strv.h"
+#include "core/exec-run.h"
+#include "core/kill.h"
+#include "core/log-stream.h"
 #include "core/manager.h"
+#include "core/munit.h"
+#include "core/service.h"
+#include "core/socket.h"
 #include "exec/capability.h"
 #include "exec/env.h"
 #include "exec/spawn.h"

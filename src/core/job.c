@@ -8,8 +8,11 @@
 #include <stdio.h>
 #include "base/log.h"
 #include "base/strv.h"
+#include "core/console.h"
 #include "core/dbus.h"
+#include "core/job.h"
 #include "core/manager.h"
+#include "core/munit.h"
 
 static const char *const job_type_table[_JOB_TYPE_MAX] = {
         [JOB_START] = "start", [JOB_VERIFY_ACTIVE] = "verify-active", [JOB_STOP] = "stop",

@@ -5,7 +5,10 @@
  * the manager's status lines and log messages are journaled as systemd's. */
 #include "base/log.h"
 #include "core/console.h"
+#include "core/journal.h"
+#include "core/kill.h"
 #include "core/manager.h"
+#include "core/munit.h"
 #include "journal/journal-server.h"
 
 static bool unit_lookup(pid_t pid, const char *name, JournalUnitInfo *ret, void *userdata) {

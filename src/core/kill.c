@@ -12,7 +12,10 @@
 #include <signal.h>
 #include <stdio.h>
 #include "base/log.h"
+#include "core/event.h"
+#include "core/kill.h"
 #include "core/manager.h"
+#include "core/munit.h"
 #include "core/proc-scan.h"
 
 #define ENVIRON_MAX (256 * 1024)

@@ -13,7 +13,9 @@
 #include <sys/stat.h>
 #include "base/log.h"
 #include "core/console.h"
+#include "core/log-stream.h"
 #include "core/manager.h"
+#include "core/munit.h"
 #include "journal/journal-forward.h"
 #include "journal/journal-server.h"
 #include "journal/journal-stream.h"

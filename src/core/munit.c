@@ -7,7 +7,14 @@
 #include "base/log.h"
 #include "base/strv.h"
 #include "core/condition-eval.h"
+#include "core/job.h"
+#include "core/kill.h"
 #include "core/manager.h"
+#include "core/munit.h"
+#include "core/path.h"
+#include "core/service.h"
+#include "core/socket.h"
+#include "core/timer.h"
 
 static const char *const active_state_table[_UNIT_ACTIVE_STATE_MAX] = {
         [UNIT_ACTIVE] = "active", [UNIT_RELOADING] = "reloading", [UNIT_INACTIVE] = "inactive",

@@ -8,8 +8,12 @@
 #include <sys/stat.h>
 #include <sys/un.h>
 #include "base/log.h"
+#include "core/kill.h"
 #include "core/manager.h"
+#include "core/munit.h"
 #include "core/notify-msg.h"
+#include "core/notify.h"
+#include "core/service.h"
 
 #define NOTIFY_PATH "/run/systemd/notify"
 #define NOTIFY_FD_MAX 768   /* systemd's limit of fds per message */

@@ -13,7 +13,10 @@
 #include <sys/inotify.h>
 #include <sys/stat.h>
 #include "base/log.h"
+#include "core/job.h"
 #include "core/manager.h"
+#include "core/munit.h"
+#include "core/path.h"
 
 static const char *const path_state_table[_PATH_STATE_MAX] = {
         [PATH_DEAD] = "dead", [PATH_WAITING] = "waiting", [PATH_RUNNING] = "running", [PATH_FAILED] = "failed",

@@ -8,9 +8,14 @@
 #include <sys/wait.h>
 #include "base/log.h"
 #include "base/strv.h"
+#include "core/exec-run.h"
+#include "core/job.h"
+#include "core/kill.h"
 #include "core/manager.h"
+#include "core/munit.h"
 #include "core/notify-msg.h"
 #include "core/proc-scan.h"
+#include "core/service.h"
 #include "exec/spawn.h"
 
 static const char *const service_state_table[_SERVICE_STATE_MAX] = {

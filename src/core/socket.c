@@ -20,7 +20,12 @@
 #include <arpa/inet.h>
 #include "base/log.h"
 #include "base/strv.h"
+#include "core/exec-run.h"
+#include "core/job.h"
 #include "core/manager.h"
+#include "core/munit.h"
+#include "core/service.h"
+#include "core/socket.h"
 #include "exec/userdb.h"
 #include "unit/name.h"
 

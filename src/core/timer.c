@@ -11,7 +11,10 @@
 #include <sys/stat.h>
 #include "base/log.h"
 #include "base/strv.h"
+#include "core/job.h"
 #include "core/manager.h"
+#include "core/munit.h"
+#include "core/timer.h"
 #include "unit/calendar.h"
 
 #define TIMER_STAMP_DIR "/var/lib/systemd/timers"
