@@ -11,6 +11,7 @@
 #include "core/container.h"
 #include "core/generator.h"
 #include "core/manager.h"
+#include "core/system.h"
 
 extern char **environ;
 

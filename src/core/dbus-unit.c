@@ -27,16 +27,7 @@
 /* ---- state ---- */
 
 const char *bus_unit_sub_state(const MUnit *u) {
-        UnitType t = u->cfg ? u->cfg->type : unit_name_to_type(u->id);
-        switch (t) {
-        case UNIT_SERVICE: return service_state_to_string(u->svc.state);
-        case UNIT_SOCKET: return socket_state_to_string(u->sock.state);
-        case UNIT_TIMER: return timer_state_to_string(u->timer.state);
-        case UNIT_PATH: return path_state_to_string(u->path.state);
-        case UNIT_SLICE: case UNIT_TARGET:
-        default:
-                return UNIT_IS_ACTIVE_OR_RELOADING(u->state) ? "active" : u->state == UNIT_FAILED ? "failed" : "dead";
-        }
+        return munit_sub_state(u);
 }
 
 /* What `systemctl is-enabled` says, from the unit files on disk (install.c), as systemd 252's
@@ -323,7 +314,7 @@ static const BusInterface unit_interface = { BUS_IFACE_UNIT, unit_properties };
 /* ---- cgroup-ish and exec properties shared by services and sockets ---- */
 
 static bool has_processes(const MUnit *u) {
-        return u->svc.main_pid > 0 || u->svc.control_pid > 0 || u->state == UNIT_ACTIVE || u->state == UNIT_RELOADING ||
+        return munit_main_pid(u) > 0 || munit_control_pid(u) > 0 || u->state == UNIT_ACTIVE || u->state == UNIT_RELOADING ||
                u->state == UNIT_ACTIVATING || u->state == UNIT_DEACTIVATING;
 }
 static int g_slice(BusMessage *m, void *o) {
@@ -543,7 +534,7 @@ static int g_send_sighup(BusMessage *m, void *o) { KillContext *k = kctx(o); ret
 static int append_exec_list(BusMessage *m, const MUnit *u, const ExecCommand *c, bool ex) {
         int r = bus_message_open_container(m, 'a', ex ? "(sasasttttuii)" : "(sasbttttuii)");
         for (; c && r >= 0; c = c->next) {
-                const ServiceRuntime *s = &u->svc;
+                const Service *s = SERVICE_CONST(u);
                 bool main = c == s->main_command && s->exec_main_pid > 0;
                 DualTimestamp st = main ? s->exec_main_start : (DualTimestamp) { 0 }, et = main ? s->exec_main_exit : (DualTimestamp) { 0 };
                 uint32_t pid = main ? (uint32_t)s->exec_main_pid : 0;
@@ -595,7 +586,7 @@ static int g_svc_notify_access(BusMessage *m, void *o) { ServiceConfig *c = scfg
 SVC_USEC(g_svc_restart_usec, restart_usec, 100 * USEC_PER_MSEC)
 SVC_USEC(g_svc_restart_max_delay, restart_max_delay_usec, USEC_INFINITY)
 static int g_svc_restart_steps(BusMessage *m, void *o) { ServiceConfig *c = scfg(o); return bus_append_u32(m, c ? c->restart_steps : 0); }
-static int g_svc_restart_next(BusMessage *m, void *o) { return bus_append_u64(m, scfg(o) ? service_restart_usec_next_runtime(U(o)) : 100 * USEC_PER_MSEC); }
+static int g_svc_restart_next(BusMessage *m, void *o) { return bus_append_u64(m, scfg(o) ? service_restart_usec_next_runtime(SERVICE(U(o))) : 100 * USEC_PER_MSEC); }
 SVC_USEC(g_svc_timeout_start, timeout_start_usec, 90 * USEC_PER_SEC)
 SVC_USEC(g_svc_timeout_stop, timeout_stop_usec, 90 * USEC_PER_SEC)
 SVC_USEC(g_svc_timeout_abort, timeout_abort_usec, 90 * USEC_PER_SEC)
@@ -604,25 +595,25 @@ SVC_USEC(g_svc_watchdog, watchdog_usec, 0)
 static int g_svc_remain_after_exit(BusMessage *m, void *o) { ServiceConfig *c = scfg(o); return bus_append_bool(m, c && c->remain_after_exit); }
 static int g_svc_guess_main_pid(BusMessage *m, void *o) { ServiceConfig *c = scfg(o); return bus_append_bool(m, !c || c->guess_main_pid); }
 static int g_svc_root_dir_start_only(BusMessage *m, void *o) { ServiceConfig *c = scfg(o); return bus_append_bool(m, c && c->root_directory_start_only); }
-static int g_svc_main_pid(BusMessage *m, void *o) { return bus_append_u32(m, U(o)->svc.main_pid > 0 ? (uint32_t)U(o)->svc.main_pid : 0); }
-static int g_svc_control_pid(BusMessage *m, void *o) { return bus_append_u32(m, U(o)->svc.control_pid > 0 ? (uint32_t)U(o)->svc.control_pid : 0); }
+static int g_svc_main_pid(BusMessage *m, void *o) { return bus_append_u32(m, munit_main_pid(U(o)) > 0 ? (uint32_t)munit_main_pid(U(o)) : 0); }
+static int g_svc_control_pid(BusMessage *m, void *o) { return bus_append_u32(m, munit_control_pid(U(o)) > 0 ? (uint32_t)munit_control_pid(U(o)) : 0); }
 static int g_svc_bus_name(BusMessage *m, void *o) { ServiceConfig *c = scfg(o); return bus_append_string(m, c ? c->bus_name : NULL); }
 static int g_svc_fd_store_max(BusMessage *m, void *o) { ServiceConfig *c = scfg(o); return bus_append_u32(m, c ? c->file_descriptor_store_max : 0); }
-static int g_svc_n_fd_store(BusMessage *m, void *o) { return bus_append_u32(m, (uint32_t)U(o)->svc.n_fd_store); }
-static int g_svc_status_text(BusMessage *m, void *o) { return bus_append_string(m, U(o)->svc.status_text); }
-static int g_svc_status_errno(BusMessage *m, void *o) { return bus_append_i32(m, U(o)->svc.status_errno); }
-static int g_svc_result(BusMessage *m, void *o) { return bus_append_string(m, service_result_to_string(U(o)->svc.result)); }
-static int g_svc_reload_result(BusMessage *m, void *o) { return bus_append_string(m, service_result_to_string(U(o)->svc.reload_result)); }
+static int g_svc_n_fd_store(BusMessage *m, void *o) { return bus_append_u32(m, (uint32_t)SERVICE(U(o))->n_fd_store); }
+static int g_svc_status_text(BusMessage *m, void *o) { return bus_append_string(m, SERVICE(U(o))->status_text); }
+static int g_svc_status_errno(BusMessage *m, void *o) { return bus_append_i32(m, SERVICE(U(o))->status_errno); }
+static int g_svc_result(BusMessage *m, void *o) { return bus_append_string(m, service_result_to_string(SERVICE(U(o))->result)); }
+static int g_svc_reload_result(BusMessage *m, void *o) { return bus_append_string(m, service_result_to_string(SERVICE(U(o))->reload_result)); }
 static int g_svc_clean_result(BusMessage *m, void *o) { (void)o; return bus_append_string(m, "success"); }
-static int g_svc_n_restarts(BusMessage *m, void *o) { return bus_append_u32(m, U(o)->svc.n_restarts); }
+static int g_svc_n_restarts(BusMessage *m, void *o) { return bus_append_u32(m, SERVICE(U(o))->n_restarts); }
 static int g_svc_oom_policy(BusMessage *m, void *o) { ServiceConfig *c = scfg(o); return bus_append_string(m, c ? oom_policy_to_string(c->oom_policy) : "stop"); }
-static int g_main_start(BusMessage *m, void *o) { return bus_append_u64(m, U(o)->svc.exec_main_start.realtime); }
-static int g_main_start_mono(BusMessage *m, void *o) { return bus_append_u64(m, U(o)->svc.exec_main_start.monotonic); }
-static int g_main_exit(BusMessage *m, void *o) { return bus_append_u64(m, U(o)->svc.exec_main_exit.realtime); }
-static int g_main_exit_mono(BusMessage *m, void *o) { return bus_append_u64(m, U(o)->svc.exec_main_exit.monotonic); }
-static int g_main_exec_pid(BusMessage *m, void *o) { return bus_append_u32(m, U(o)->svc.exec_main_pid > 0 ? (uint32_t)U(o)->svc.exec_main_pid : 0); }
-static int g_main_code(BusMessage *m, void *o) { return bus_append_i32(m, U(o)->svc.exec_main_exit.realtime ? U(o)->svc.main_exit_code : 0); }
-static int g_main_status(BusMessage *m, void *o) { return bus_append_i32(m, U(o)->svc.exec_main_exit.realtime ? U(o)->svc.main_exit_status : 0); }
+static int g_main_start(BusMessage *m, void *o) { return bus_append_u64(m, SERVICE(U(o))->exec_main_start.realtime); }
+static int g_main_start_mono(BusMessage *m, void *o) { return bus_append_u64(m, SERVICE(U(o))->exec_main_start.monotonic); }
+static int g_main_exit(BusMessage *m, void *o) { return bus_append_u64(m, SERVICE(U(o))->exec_main_exit.realtime); }
+static int g_main_exit_mono(BusMessage *m, void *o) { return bus_append_u64(m, SERVICE(U(o))->exec_main_exit.monotonic); }
+static int g_main_exec_pid(BusMessage *m, void *o) { return bus_append_u32(m, SERVICE(U(o))->exec_main_pid > 0 ? (uint32_t)SERVICE(U(o))->exec_main_pid : 0); }
+static int g_main_code(BusMessage *m, void *o) { return bus_append_i32(m, SERVICE(U(o))->exec_main_exit.realtime ? SERVICE(U(o))->main_exit_code : 0); }
+static int g_main_status(BusMessage *m, void *o) { return bus_append_i32(m, SERVICE(U(o))->exec_main_exit.realtime ? SERVICE(U(o))->main_exit_status : 0); }
 
 static const BusProperty service_properties[] = {
         { "Type", "s", g_svc_type },
@@ -704,9 +695,9 @@ static int g_sock_bind_ipv6_only(BusMessage *m, void *o) {
         SocketConfig *c = sockcfg(o);
         return bus_append_string(m, socket_bind_ipv6_only_to_string(c ? c->bind_ipv6_only : SOCKET_ADDRESS_DEFAULT));
 }
-static int g_sock_n_connections(BusMessage *m, void *o) { return bus_append_u32(m, U(o)->sock.n_connections); }
-static int g_sock_n_accepted(BusMessage *m, void *o) { return bus_append_u32(m, U(o)->sock.n_accepted); }
-static int g_sock_result(BusMessage *m, void *o) { return bus_append_string(m, socket_result_to_string(U(o)->sock.result)); }
+static int g_sock_n_connections(BusMessage *m, void *o) { return bus_append_u32(m, SOCKET(U(o))->n_connections); }
+static int g_sock_n_accepted(BusMessage *m, void *o) { return bus_append_u32(m, SOCKET(U(o))->n_accepted); }
+static int g_sock_result(BusMessage *m, void *o) { return bus_append_string(m, socket_result_to_string(SOCKET(U(o))->result)); }
 static int g_sock_max_connections(BusMessage *m, void *o) { SocketConfig *c = sockcfg(o); return bus_append_u32(m, c ? c->max_connections : 64); }
 static int g_sock_max_conn_per_source(BusMessage *m, void *o) { SocketConfig *c = sockcfg(o); return bus_append_u32(m, c ? c->max_connections_per_source : 64); }
 static int g_sock_mode(BusMessage *m, void *o) { SocketConfig *c = sockcfg(o); return bus_append_u32(m, c ? c->socket_mode : 0666); }
@@ -747,21 +738,21 @@ static int g_timer_monotonic(BusMessage *m, void *o) {
         int r = bus_message_open_container(m, 'a', "(stt)");
         for (size_t i = 0; c && i < c->n_monotonic && r >= 0; i++)
                 r = bus_message_append(m, "(stt)", timer_base_to_usec_string(c->monotonic[i].base), (uint64_t)c->monotonic[i].value,
-                                       (uint64_t)or_zero(U(o)->timer.next_monotonic));
+                                       (uint64_t)or_zero(TIMER(U(o))->next_monotonic));
         return r < 0 ? r : bus_message_close_container(m);
 }
 static int g_timer_calendar(BusMessage *m, void *o) {
         TimerConfig *c = tcfg(o);
         int r = bus_message_open_container(m, 'a', "(sst)");
         STRV_FOREACH(e, c ? c->on_calendar : NULL)
-                if (r >= 0) r = bus_message_append(m, "(sst)", "OnCalendar", *e, (uint64_t)or_zero(U(o)->timer.next_realtime));
+                if (r >= 0) r = bus_message_append(m, "(sst)", "OnCalendar", *e, (uint64_t)or_zero(TIMER(U(o))->next_realtime));
         return r < 0 ? r : bus_message_close_container(m);
 }
-static int g_timer_next_rt(BusMessage *m, void *o) { return bus_append_u64(m, or_zero(U(o)->timer.next_realtime)); }
-static int g_timer_next_mono(BusMessage *m, void *o) { return bus_append_u64(m, or_zero(U(o)->timer.next_monotonic)); }
-static int g_timer_last(BusMessage *m, void *o) { return bus_append_u64(m, U(o)->timer.last_trigger_realtime); }
-static int g_timer_last_mono(BusMessage *m, void *o) { return bus_append_u64(m, U(o)->timer.last_trigger_monotonic); }
-static int g_timer_result(BusMessage *m, void *o) { return bus_append_string(m, U(o)->timer.state == TIMER_FAILED ? "failure-resources" : "success"); }
+static int g_timer_next_rt(BusMessage *m, void *o) { return bus_append_u64(m, or_zero(TIMER(U(o))->next_realtime)); }
+static int g_timer_next_mono(BusMessage *m, void *o) { return bus_append_u64(m, or_zero(TIMER(U(o))->next_monotonic)); }
+static int g_timer_last(BusMessage *m, void *o) { return bus_append_u64(m, TIMER(U(o))->last_trigger_realtime); }
+static int g_timer_last_mono(BusMessage *m, void *o) { return bus_append_u64(m, TIMER(U(o))->last_trigger_monotonic); }
+static int g_timer_result(BusMessage *m, void *o) { return bus_append_string(m, TIMER(U(o))->state == TIMER_FAILED ? "failure-resources" : "success"); }
 static int g_timer_accuracy(BusMessage *m, void *o) { TimerConfig *c = tcfg(o); return bus_append_u64(m, c ? c->accuracy_usec : USEC_PER_MINUTE); }
 static int g_timer_random(BusMessage *m, void *o) { TimerConfig *c = tcfg(o); return bus_append_u64(m, c ? c->random_usec : 0); }
 #define TIMER_BOOL(fn, field) static int fn(BusMessage *m, void *o) { TimerConfig *c = tcfg(o); return bus_append_bool(m, c && c->field); }
@@ -806,7 +797,7 @@ static int g_path_paths(BusMessage *m, void *o) {
 }
 static int g_path_make_dir(BusMessage *m, void *o) { PathConfig *c = pcfg(o); return bus_append_bool(m, c && c->make_directory); }
 static int g_path_dir_mode(BusMessage *m, void *o) { PathConfig *c = pcfg(o); return bus_append_u32(m, c ? c->directory_mode : 0755); }
-static int g_path_result(BusMessage *m, void *o) { return bus_append_string(m, U(o)->path.state == PATH_FAILED ? "failure-resources" : "success"); }
+static int g_path_result(BusMessage *m, void *o) { return bus_append_string(m, PATH(U(o))->state == PATH_FAILED ? "failure-resources" : "success"); }
 static int g_path_tl_interval(BusMessage *m, void *o) { PathConfig *c = pcfg(o); return bus_append_u64(m, c ? c->trigger_limit_interval : 2 * USEC_PER_SEC); }
 static int g_path_tl_burst(BusMessage *m, void *o) { PathConfig *c = pcfg(o); return bus_append_u32(m, c ? c->trigger_limit_burst : 200); }
 
@@ -912,16 +903,16 @@ int bus_unit_queue_job(Manager *m, MUnit *u, JobType type, const char *mode_str,
 int bus_unit_kill(MUnit *u, const char *whom, int32_t signo, BusError *e) {
         if (signo <= 0 || signo >= _NSIG) return bus_error_setf(e, BUS_ERROR_INVALID_ARGS, "Signal number out of range.");
         if (!whom || !*whom) whom = "all";
-        ServiceRuntime *s = &u->svc;
+        pid_t main_pid = munit_main_pid(u), control_pid = munit_control_pid(u);
         if (streq(whom, "main") || streq(whom, "main-fail")) {
-                if (s->main_pid <= 0)
+                if (main_pid <= 0)
                         return bus_error_setf(e, "org.freedesktop.systemd1.NoSuchProcess", "No main process to kill");
-                return kill(s->main_pid, signo) < 0 ? bus_error_setf(e, BUS_ERROR_FAILED, "Failed to kill main process: %m") : 0;
+                return kill(main_pid, signo) < 0 ? bus_error_setf(e, BUS_ERROR_FAILED, "Failed to kill main process: %m") : 0;
         }
         if (streq(whom, "control") || streq(whom, "control-fail")) {
-                if (s->control_pid <= 0)
+                if (control_pid <= 0)
                         return bus_error_setf(e, "org.freedesktop.systemd1.NoSuchProcess", "No control process to kill");
-                return kill(s->control_pid, signo) < 0 ? bus_error_setf(e, BUS_ERROR_FAILED, "Failed to kill control process: %m") : 0;
+                return kill(control_pid, signo) < 0 ? bus_error_setf(e, BUS_ERROR_FAILED, "Failed to kill control process: %m") : 0;
         }
         if (!streq(whom, "all") && !streq(whom, "all-fail"))
                 return bus_error_setf(e, BUS_ERROR_INVALID_ARGS, "Invalid who argument %s", whom);

@@ -9,7 +9,6 @@
 #include "base/log.h"
 #include "base/strv.h"
 #include "core/console.h"
-#include "core/dbus.h"
 #include "core/job.h"
 #include "core/manager.h"
 #include "core/munit.h"
@@ -272,10 +271,8 @@ void job_free(Job *j) {
  * are done once forked. Independent jobs have no defined order; this only starts the slow ones
  * first (bench12 waited for its notify service, forked last). */
 static bool job_waits_after_fork(const Job *j) {
-        const Unit *c = j->unit->cfg;
-        if (j->type != JOB_START || !c || c->type != UNIT_SERVICE || !c->service) return false;
-        ServiceType t = c->service->type;
-        return t != SERVICE_SIMPLE && t != SERVICE_EXEC && t != SERVICE_IDLE;
+        const MUnit *u = j->unit;
+        return j->type == JOB_START && u->cfg && u->vt->start_waits && u->vt->start_waits(u);
 }
 
 void job_requeue(Job *j) {
@@ -345,7 +342,7 @@ static int job_install(Manager *m, MUnit *u, JobType type, bool irreversible, Jo
         m->n_jobs++;
         if (u->cfg) job_arm_timeout(j, u->cfg->unit.job_timeout_usec);
         job_requeue(j);
-        manager_bus_job_new(m, j);
+        if (m->parts->job_new) m->parts->job_new(m, j);
         *ret = j;
         return 0;
 }
@@ -480,46 +477,35 @@ void manager_dispatch_run_queue(Manager *m) {
 
 /* ---- finishing ---- */
 
-static void job_print_status(Job *j, JobResult r) {
-        MUnit *u = j->unit;
-        Manager *m = u->m;
-        bool target = u->cfg && u->cfg->type == UNIT_TARGET;
-        bool oneshot = u->cfg && u->cfg->service && u->cfg->service->type == SERVICE_ONESHOT;
-        bool socket = u->cfg && u->cfg->type == UNIT_SOCKET;
-        if (j->quiet) return;
-        switch (j->type) {
+/* The words of the status line: the type's (vtable job_done_verb), else these. */
+static const char *job_done_verb(const MUnit *u, JobType t, JobResult r) {
+        const char *verb = u->vt->job_done_verb && u->cfg ? u->vt->job_done_verb(u, t, r) : NULL;
+        if (verb) return verb;
+        switch (t) {
         case JOB_START:
-                if (r == JOB_DONE) {
-                        if (!u->condition_result) return;
-                        if (target) return manager_status(m, STATUS_OK, u, "Reached target ", ".");
-                        if (u->cfg && u->cfg->type == UNIT_SLICE) return manager_status(m, STATUS_OK, u, "Created slice ", ".");
-                        /* 252's service_finished_job(): a oneshot "Finished", whatever RemainAfterExit= */
-                        if (oneshot) return manager_status(m, STATUS_OK, u, "Finished ", ".");
-                        if (socket) return manager_status(m, STATUS_OK, u, "Listening on ", ".");
-                        if (u->state == UNIT_ACTIVE || u->state == UNIT_RELOADING)
-                                return manager_status(m, STATUS_OK, u, "Started ", ".");
-                        return;
-                }
-                if (r == JOB_FAILED) return manager_status(m, STATUS_FAILED, u, socket ? "Failed to listen on " : "Failed to start ", ".");
-                if (r == JOB_DEPENDENCY) return manager_status(m, STATUS_DEPEND, u, "Dependency failed for ", ".");
-                if (r == JOB_TIMEOUT) return manager_status(m, STATUS_TIME, u, "Timed out starting ", ".");
-                if (r == JOB_ASSERT) return manager_status(m, STATUS_FAILED, u, "Assertion failed for ", ".");
-                return;
+                if (r == JOB_DONE) return UNIT_IS_ACTIVE_OR_RELOADING(u->state) ? "Started " : NULL;
+                return r == JOB_FAILED ? "Failed to start " : r == JOB_DEPENDENCY ? "Dependency failed for "
+                       : r == JOB_TIMEOUT ? "Timed out starting " : r == JOB_ASSERT ? "Assertion failed for " : NULL;
         case JOB_STOP:
         case JOB_RESTART:
-                if (r == JOB_DONE)
-                        return manager_status(m, STATUS_OK, u, target ? "Stopped target " : u->cfg && u->cfg->type == UNIT_SLICE ? "Removed slice " :
-                                                               socket ? "Closed " : "Stopped ", ".");
-                if (r == JOB_FAILED) return manager_status(m, STATUS_FAILED, u, "Stopped (with error) ", ".");
-                if (r == JOB_TIMEOUT) return manager_status(m, STATUS_TIME, u, "Timed out stopping ", ".");
-                return;
+                return r == JOB_DONE ? "Stopped " : r == JOB_FAILED ? "Stopped (with error) " : r == JOB_TIMEOUT ? "Timed out stopping " : NULL;
         case JOB_RELOAD:
-                if (r == JOB_DONE) return manager_status(m, STATUS_OK, u, "Reloaded ", ".");
-                if (r == JOB_FAILED) return manager_status(m, STATUS_FAILED, u, "Reload failed for ", ".");
-                return;
+                return r == JOB_DONE ? "Reloaded " : r == JOB_FAILED ? "Reload failed for " : NULL;
         default:
-                return;
+                return NULL;
         }
+}
+
+static void job_print_status(Job *j, JobResult r) {
+        static const StatusKind kind[_JOB_RESULT_MAX] = {
+                [JOB_DONE] = STATUS_OK, [JOB_FAILED] = STATUS_FAILED, [JOB_DEPENDENCY] = STATUS_DEPEND,
+                [JOB_TIMEOUT] = STATUS_TIME, [JOB_ASSERT] = STATUS_FAILED,
+        };
+        MUnit *u = j->unit;
+        if (j->quiet) return;
+        if (j->type == JOB_START && r == JOB_DONE && !u->condition_result) return;   /* skipped */
+        const char *verb = job_done_verb(u, j->type, r);
+        if (verb) manager_status(u->m, kind[r], u, verb, ".");
 }
 
 /* A failed start fails the start jobs of units that need this one (Requires=, BindsTo=,
@@ -551,7 +537,7 @@ void job_finish(Job *j, JobResult r) {
         JobType type = j->type;
         log_debug("%s: Job %u %s/%s finished, result=%s", u->id, j->id, u->id, job_type_to_string(type), job_result_to_string(r));
         job_print_status(j, r);
-        manager_bus_job_removed(m, j->id, u->id, r);
+        if (m->parts->job_removed) m->parts->job_removed(m, j->id, u->id, r);
         job_free(j);
         if (type == JOB_START && r != JOB_DONE) job_fail_dependents(u);
         /* Requisite/verify-active failures propagate like start failures */

@@ -63,8 +63,9 @@ static bool pid_is_known(Manager *m, pid_t pid) {
                 if (!v) return false;
                 size_t n = 0;
                 for (size_t i = 0; i < m->n_list; i++) {
-                        if (m->list[i]->svc.main_pid > 0) v[n++] = (KnownPid){ m->list[i]->svc.main_pid, i };
-                        if (m->list[i]->svc.control_pid > 0) v[n++] = (KnownPid){ m->list[i]->svc.control_pid, i };
+                        pid_t main_pid = munit_main_pid(m->list[i]), control_pid = munit_control_pid(m->list[i]);
+                        if (main_pid > 0) v[n++] = (KnownPid){ main_pid, i };
+                        if (control_pid > 0) v[n++] = (KnownPid){ control_pid, i };
                 }
                 qsort(v, n, sizeof *v, cmp_known);
                 m->known = (typeof(m->known)){ .v = v, .n = n, .phase = phase, .valid = true };
@@ -75,7 +76,7 @@ static bool pid_is_known(Manager *m, pid_t pid) {
         /* equal pids are neighbours: any of them may be the current one */
         while (k > m->known.v && k[-1].pid == pid) k--;
         for (; k < m->known.v + m->known.n && k->pid == pid; k++)
-                if (k->unit < m->n_list && (m->list[k->unit]->svc.main_pid == pid || m->list[k->unit]->svc.control_pid == pid))
+                if (k->unit < m->n_list && (munit_main_pid(m->list[k->unit]) == pid || munit_control_pid(m->list[k->unit]) == pid))
                         return true;
         return false;
 }
@@ -195,7 +196,8 @@ int munit_members(MUnit *u, pid_t **ret, size_t *ret_n) {
                 if (r >= 0) *ret_n = k;
                 return r;
         }
-        if (u->svc.main_pid <= 0 && u->svc.control_pid <= 0 && children_all_known(u->m)) return 0;
+        pid_t main_pid = munit_main_pid(u), control_pid = munit_control_pid(u);
+        if (main_pid <= 0 && control_pid <= 0 && children_all_known(u->m)) return 0;
         const ProcSnapshot *ps;
         int r = snapshot(u->m, &ps);
         if (r < 0) return r;
@@ -204,8 +206,8 @@ int munit_members(MUnit *u, pid_t **ret, size_t *ret_n) {
          * forked after setsid() leads no session, so it must be a seed, not a session) */
         pid_t seeds[2 + 64];
         size_t n_seeds = 0;
-        if (u->svc.main_pid > 0) seeds[n_seeds++] = u->svc.main_pid;
-        if (u->svc.control_pid > 0) seeds[n_seeds++] = u->svc.control_pid;
+        if (main_pid > 0) seeds[n_seeds++] = main_pid;
+        if (control_pid > 0) seeds[n_seeds++] = control_pid;
         for (size_t k = 0; u->invocation_id[0] && k < ps->n_with_invocation && n_seeds < ELEMENTSOF(seeds); k++) {
                 size_t i = ps->with_invocation[k];
                 if (streq(ps->invocation[i], u->invocation_id)) seeds[n_seeds++] = t->procs[i].pid;
@@ -223,7 +225,7 @@ int munit_members(MUnit *u, pid_t **ret, size_t *ret_n) {
         return 0;
 }
 
-static bool signaled_before(const ServiceRuntime *s, pid_t pid) {
+static bool signaled_before(const KillRound *s, pid_t pid) {
         for (unsigned i = 0; i < s->n_signaled; i++)
                 if (s->signaled[i] == pid) return true;
         return false;
@@ -231,18 +233,18 @@ static bool signaled_before(const ServiceRuntime *s, pid_t pid) {
 
 /* Signal one member; remember it when this is the round's signal (a full set only means a
  * straggler may get the signal twice, never that it is missed). */
-static bool signal_member(ServiceRuntime *s, pid_t pid, int sig) {
+static bool signal_member(KillRound *s, pid_t pid, int sig) {
         if (kill(pid, sig) < 0) return false;
         if (sig != SIGKILL && sig != SIGCONT) (void)kill(pid, SIGCONT);
-        if (sig == s->round_signal && pid_array_grow(&s->signaled, &s->cap_signaled, s->n_signaled) >= 0)
+        if (sig == s->signal && pid_array_grow(&s->signaled, &s->cap_signaled, s->n_signaled) >= 0)
                 s->signaled[s->n_signaled++] = pid;
         return true;
 }
 
 int munit_kill(MUnit *u, int sig, bool main_only) {
-        ServiceRuntime *s = &u->svc;
+        KillRound *s = &u->kill_round;
         int n = 0;
-        pid_t main_pid = s->main_pid, control_pid = s->control_pid;
+        pid_t main_pid = munit_main_pid(u), control_pid = munit_control_pid(u);
         if (main_pid > 0 && signal_member(s, main_pid, sig)) n++;
         if (control_pid > 0 && signal_member(s, control_pid, sig)) n++;
         if (main_only) return n;
@@ -267,13 +269,14 @@ static unsigned long long boot_ticks(void) {
 }
 
 void munit_kill_round_begin(MUnit *u, int sig) {
-        u->svc.round_signal = sig;
-        u->svc.round_ticks = sig > 0 ? boot_ticks() : 0;
-        u->svc.n_signaled = 0;
+        KillRound *k = &u->kill_round;
+        k->signal = sig;
+        k->ticks = sig > 0 ? boot_ticks() : 0;
+        k->n_signaled = 0;
         if (sig <= 0) {   /* no round: its record goes (a stopped unit holds none) */
-                free(u->svc.signaled);
-                u->svc.signaled = NULL;
-                u->svc.cap_signaled = 0;
+                free(k->signaled);
+                k->signaled = NULL;
+                k->cap_signaled = 0;
         }
 }
 
@@ -283,8 +286,8 @@ void munit_kill_round_begin(MUnit *u, int sig) {
  * that already existed when the round began (same clock tick included) and were missed get the
  * round's signal once. Later children are left alone, as systemd leaves them. */
 int munit_kill_stragglers(MUnit *u) {
-        ServiceRuntime *s = &u->svc;
-        if (s->round_signal <= 0) return 0;
+        KillRound *s = &u->kill_round;
+        if (s->signal <= 0) return 0;
         pid_t *members = NULL;
         size_t k = 0;
         int r = munit_members(u, &members, &k);
@@ -301,8 +304,8 @@ int munit_kill_stragglers(MUnit *u) {
                 ProcInfo pi;
                 const ProcInfo *p = ps ? proc_table_find(&ps->table, members[i])
                                        : proc_info_read(NULL, members[i], &pi) >= 0 ? &pi : NULL;
-                if (!p || p->starttime > s->round_ticks) continue;
-                if (signal_member(s, members[i], s->round_signal)) n++;
+                if (!p || p->starttime > s->ticks) continue;
+                if (signal_member(s, members[i], s->signal)) n++;
         }
         free(members);
         return n;
@@ -354,7 +357,7 @@ static MUnit *unit_by_cgroup(Manager *m, pid_t pid) {
 MUnit *manager_unit_by_pid(Manager *m, pid_t pid) {
         for (size_t i = 0; i < m->n_list; i++) {
                 MUnit *u = m->list[i];
-                if (u->svc.main_pid == pid || u->svc.control_pid == pid) return u;
+                if (munit_main_pid(u) == pid || munit_control_pid(u) == pid) return u;
         }
         if (cgroup_root_enabled(&m->cgroup)) {
                 MUnit *u = unit_by_cgroup(m, pid);
@@ -364,7 +367,7 @@ MUnit *manager_unit_by_pid(Manager *m, pid_t pid) {
         pid_t cur = pid;
         for (int depth = 0; depth < 64 && cur > 1 && cur != m->self; depth++) {
                 for (size_t i = 0; i < m->n_list; i++)
-                        if (munit_has_pid(m->list[i], cur) || m->list[i]->svc.main_pid == cur) return m->list[i];
+                        if (munit_has_pid(m->list[i], cur) || munit_main_pid(m->list[i]) == cur) return m->list[i];
                 ProcInfo pi;
                 if (proc_info_read(NULL, cur, &pi) < 0) break;
                 for (size_t i = 0; i < m->n_list; i++)

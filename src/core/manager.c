@@ -13,17 +13,11 @@
 #include "base/strv.h"
 #include "core/builtin.h"
 #include "core/console.h"
-#include "core/dbus.h"
 #include "core/job.h"
-#include "core/journal.h"
 #include "core/kill.h"
-#include "core/log-stream.h"
 #include "core/manager.h"
 #include "core/munit.h"
-#include "core/notify.h"
-#include "core/service.h"
 #include "journal/journal-forward.h"
-#include "tmpfiles/tmpfiles.h"
 
 #define FINAL_SIGTERM_USEC (3 * USEC_PER_SEC)
 
@@ -64,7 +58,7 @@ static int track_unit(Manager *m, Unit *cfg, MUnit **ret) {
 }
 
 /* After the loader grew: reverse dependencies and a runtime unit for every new Unit. */
-static int sync_units(Manager *m) {
+int manager_load_dependencies(Manager *m) {
         int r = loader_load_dependencies(m->loader);
         if (r < 0) return r;
         if ((r = loader_add_reverse_dependencies(m->loader)) < 0) return r;
@@ -86,7 +80,7 @@ int manager_load_unit(Manager *m, const char *name, MUnit **ret) {
                 *ret = NULL;
                 return r;
         }
-        if (m->loader->n_list != before && (r = sync_units(m)) < 0) return r;
+        if (m->loader->n_list != before && (r = manager_load_dependencies(m)) < 0) return r;
         if ((r = track_unit(m, cfg, ret)) < 0) return r;
         return 0;
 }
@@ -111,7 +105,8 @@ static int on_gc(EventSource *s, void *userdata) {
         (void)s;
         for (size_t i = m->n_list; i > 0; i--) {
                 MUnit *u = m->list[i - 1];
-                if (u->gc_pending && !u->job && UNIT_IS_INACTIVE_OR_FAILED(u->state) && u->svc.main_pid <= 0 && u->svc.control_pid <= 0)
+                if (u->gc_pending && !u->job && UNIT_IS_INACTIVE_OR_FAILED(u->state) && munit_main_pid(u) <= 0 &&
+                    munit_control_pid(u) <= 0)
                         unit_forget(m, i - 1);
         }
         return 0;
@@ -216,9 +211,8 @@ void manager_emergency_action(Manager *m, MUnit *u, EmergencyAction a, int exit_
         if (a == EMERGENCY_ACTION_NONE || m->shutting_down) return;
         int code = 0;
         if (a == EMERGENCY_ACTION_EXIT || a == EMERGENCY_ACTION_EXIT_FORCE) {
-                if (exit_status >= 0) code = exit_status;
-                else if (u->svc.main_exit_code == CLD_EXITED) code = u->svc.main_exit_status;
-                else code = u->state == UNIT_FAILED ? 1 : 0;
+                int own = u->vt->exit_status ? u->vt->exit_status(u) : -1;
+                code = exit_status >= 0 ? exit_status : own >= 0 ? own : u->state == UNIT_FAILED ? 1 : 0;
         }
         log_notice("%s %s, %s: exiting the container with status %d.", u->id, reason, emergency_action_to_string(a), code);
         bool force = a == EMERGENCY_ACTION_EXIT_FORCE || a == EMERGENCY_ACTION_REBOOT_FORCE || a == EMERGENCY_ACTION_REBOOT_IMMEDIATE ||
@@ -229,14 +223,6 @@ void manager_emergency_action(Manager *m, MUnit *u, EmergencyAction a, int exit_
 }
 
 /* ---- reload ---- */
-
-static const ExecCommand *remap_command(const ExecCommand *old, ExecCommand *old_list, ExecCommand *new_list) {
-        if (!old) return NULL;
-        const ExecCommand *n = new_list;
-        for (const ExecCommand *o = old_list; o && n; o = o->next, n = n->next)
-                if (o == old) return n;
-        return NULL;
-}
 
 int manager_reload(Manager *m) {
         Loader *nl = calloc(1, sizeof *nl);
@@ -264,15 +250,7 @@ int manager_reload(Manager *m) {
         for (size_t i = 0; i < m->n_list; i++) {
                 MUnit *u = m->list[i];
                 Unit *c = loader_get(nl, u->id);
-                if (!c) continue;
-                if (u->cfg && u->cfg->service && c->service) {
-                        ServiceRuntime *s = &u->svc;
-                        s->main_command = remap_command(s->main_command, u->cfg->service->exec_command[SERVICE_EXEC_START],
-                                                        c->service->exec_command[SERVICE_EXEC_START]);
-                        s->control_command = remap_command(s->control_command, u->cfg->service->exec_command[s->control_id],
-                                                           c->service->exec_command[s->control_id]);
-                }
-                u->cfg = c;
+                if (c) munit_set_config(u, c);
         }
         m->loader = nl;
         for (size_t i = 0; i < nl->n_list; i++) (void)track_unit(m, nl->list[i], NULL);
@@ -290,7 +268,7 @@ int manager_reload(Manager *m) {
                 if (m->list[i]->cfg && !loader_get(nl, m->list[i]->id)) {
                         /* a unit whose file disappeared keeps running on a not-found stub */
                         Unit *c;
-                        if (loader_load(nl, m->list[i]->id, &c) >= 0) m->list[i]->cfg = c;
+                        if (loader_load(nl, m->list[i]->id, &c) >= 0) munit_set_config(m->list[i], c);
                 }
         loader_done(old);
         free(old);
@@ -336,8 +314,8 @@ static void on_orphan(const siginfo_t *si, void *userdata) {
         Manager *m = userdata;
         for (size_t i = 0; i < m->n_list; i++) {
                 MUnit *u = m->list[i];
-                if (u->cfg && u->cfg->service && (u->state == UNIT_DEACTIVATING || u->state == UNIT_ACTIVE))
-                        service_orphan_exited(u, si->si_pid);
+                if (u->cfg && u->vt->orphan_exited && (u->state == UNIT_DEACTIVATING || u->state == UNIT_ACTIVE))
+                        u->vt->orphan_exited(u, si->si_pid);
         }
 }
 
@@ -356,10 +334,12 @@ static int on_run_queue(EventSource *s, void *userdata) {
 
 /* ---- life cycle ---- */
 
-int manager_new(const ManagerSettings *set, Manager **ret) {
+int manager_new_with(const ManagerSettings *set, const ManagerParts *parts, Manager **ret) {
         Manager *m = calloc(1, sizeof *m);
         if (!m) return -ENOMEM;
         m->set = *set;
+        m->parts = parts;
+        m->unit_types = parts->unit_types;
         m->notify_fd = -1;
         m->cgroup = CGROUP_ROOT_NULL;
         m->self = getpid();
@@ -402,9 +382,7 @@ fail:
 
 void manager_free(Manager *m) {
         if (!m) return;
-        manager_log_streams_drain(m);
-        manager_bus_free(m);
-        manager_journal_done(m);   /* the store is closed last, after every stream was read */
+        if (m->parts && m->parts->done) m->parts->done(m);
         for (size_t i = 0; i < m->n_list; i++) munit_free(m->list[i]);
         free(m->list);
         hashmap_free(m->units);
@@ -421,69 +399,4 @@ void manager_free(Manager *m) {
         cgroup_root_done(&m->cgroup);
         event_free(m->event);
         free(m);
-}
-
-static void welcome(void) {
-        _cleanup_free_ char *data = NULL;
-        size_t n;
-        const char *pretty = NULL;
-        if (read_file_bounded(AT_FDCWD, "/etc/os-release", 64 * 1024, &data, &n) >= 0 ||
-            read_file_bounded(AT_FDCWD, "/usr/lib/os-release", 64 * 1024, &data, &n) >= 0)
-                for (char *line = strtok(data, "\n"); line; line = strtok(NULL, "\n"))
-                        if ((pretty = startswith(line, "PRETTY_NAME="))) break;
-        if (!pretty) {
-                log_notice("Welcome to Linux!");
-                return;
-        }
-        _cleanup_free_ char *p = strdup(pretty);
-        if (p && (p[0] == '"' || p[0] == '\'')) {
-                size_t l = strlen(p);
-                memmove(p, p + 1, l);
-                if (l > 1 && (p[l - 2] == '"' || p[l - 2] == '\'')) p[l - 2] = 0;
-        }
-        char line[256];
-        snprintf(line, sizeof line, "Welcome to %s!", p ? p : pretty);
-        manager_status_line(NULL, STATUS_INFO, line);
-}
-
-/* tmpfiles.d at boot: an image that ships systemd has systemd-tmpfiles-setup.service in
- * sysinit.target, which runs its own systemd-tmpfiles as a unit; any other image gets the built-in
- * implementation, in process (file operations only), before anything starts. */
-static void apply_tmpfiles(Manager *m) {
-        MUnit *setup = NULL;
-        if (manager_load_unit(m, "systemd-tmpfiles-setup.service", &setup) >= 0 && setup && setup->cfg &&
-            setup->cfg->load_state == UNIT_LOADED)
-                return;
-        int r = tmpfiles_boot_builtin(m->set.root);
-        if (r != 0) log_warning("tmpfiles.d: applying the configuration finished with status %d.", r);
-}
-
-int manager_boot(Manager *m) {
-        const char *target = m->set.default_unit ? m->set.default_unit : "default.target";
-        (void)manager_setup_journal(m);   /* first: the welcome and every status line are journaled */
-        welcome();
-        int r = manager_setup_notify(m);
-        if (r < 0) log_notice("No notification socket (%s): Type=notify services cannot report readiness.", strerror(-r));
-        apply_tmpfiles(m);
-        (void)manager_bus_setup(m);
-        MUnit *u = NULL;
-        r = manager_load_unit(m, target, &u);
-        if (r >= 0 && u && u->cfg->load_state == UNIT_NOT_FOUND && streq(target, "default.target"))
-                r = manager_load_unit(m, "multi-user.target", &u);   /* an image without default.target */
-        if (r < 0 || !u) return log_error_errno(-r, "Failed to load %s: %s", target, strerror(r < 0 ? -r : ENOENT));
-        if ((r = sync_units(m)) < 0) return r;
-        if (u->cfg->load_state != UNIT_LOADED) {
-                log_error("Failed to load %s: unit %s.", u->id, unit_load_state_to_string(u->cfg->load_state));
-                return -ENOENT;
-        }
-        r = manager_add_job(m, JOB_START, u, JOB_ISOLATE, NULL);
-        if (r < 0) return log_error_errno(-r, "Failed to start %s: %s", u->id, strerror(-r));
-        return 0;
-}
-
-int manager_run(Manager *m) {
-        int r = event_loop(m->event);
-        manager_log_streams_drain(m);   /* what services wrote last still reaches stdout */
-        manager_journal_drain(m);
-        return r;
 }

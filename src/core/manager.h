@@ -25,8 +25,21 @@ typedef struct ManagerSettings {
         const char *root;           /* for tests: --root of the loader */
 } ManagerSettings;
 
+typedef struct UnitVTable UnitVTable;
+
+/* What the manager is made of besides itself (system.c gives PID 1's; in-process tests give
+ * theirs): the unit types, and who hears of jobs and of the end. Any hook may be NULL. */
+typedef struct ManagerParts {
+        const UnitVTable *const *unit_types;    /* by UnitType; a NULL entry: that type is not run */
+        void (*job_new)(Manager *m, const Job *j);
+        void (*job_removed)(Manager *m, uint32_t id, const char *unit, JobResult r);
+        void (*done)(Manager *m);               /* manager_free(), before the units are freed */
+} ManagerParts;
+
 struct Manager {
         ManagerSettings set;
+        const ManagerParts *parts;
+        const UnitVTable *const *unit_types;   /* parts->unit_types */
         EventLoop *event;
         Loader *loader;
         Hashmap *units;             /* every name (id and aliases) → MUnit */
@@ -61,10 +74,9 @@ struct Manager {
         BusServer *bus;             /* the D-Bus API on /run/systemd/private (dbus.c) */
 };
 
-int manager_new(const ManagerSettings *set, Manager **ret);
+/* The manager of `parts` (manager_new() in system.h is PID 1's). */
+int manager_new_with(const ManagerSettings *set, const ManagerParts *parts, Manager **ret);
 void manager_free(Manager *m);
-int manager_boot(Manager *m);
-int manager_run(Manager *m);      /* the loop; returns the exit code */
 MUnit *manager_get_unit(Manager *m, const char *name);
 /* Load (if needed) and return the runtime unit. */
 int manager_load_unit(Manager *m, const char *name, MUnit **ret);
@@ -72,6 +84,8 @@ void manager_start_shutdown(Manager *m, int exit_code, const char *why);
 /* Shutdown: when the last job is gone, the final kill round and exit. */
 void manager_check_finished(Manager *m);
 int manager_reload(Manager *m);
+/* Load the units every loaded unit names, transitively, with their reverse dependencies. */
+int manager_load_dependencies(Manager *m);
 /* Free units marked gc_pending (once they are inactive and jobless), before the loop sleeps. */
 void manager_schedule_gc(Manager *m);
 /* SuccessAction=/FailureAction=/StartLimitAction= */

@@ -11,10 +11,6 @@
 #include "core/kill.h"
 #include "core/manager.h"
 #include "core/munit.h"
-#include "core/path.h"
-#include "core/service.h"
-#include "core/socket.h"
-#include "core/timer.h"
 
 static const char *const active_state_table[_UNIT_ACTIVE_STATE_MAX] = {
         [UNIT_ACTIVE] = "active", [UNIT_RELOADING] = "reloading", [UNIT_INACTIVE] = "inactive",
@@ -23,8 +19,12 @@ static const char *const active_state_table[_UNIT_ACTIVE_STATE_MAX] = {
 const char *unit_active_state_to_string(UnitActiveState s) { return s < _UNIT_ACTIVE_STATE_MAX ? active_state_table[s] : NULL; }
 
 MUnit *munit_new(Manager *m, Unit *cfg) {
-        MUnit *u = calloc(1, sizeof *u);
+        UnitType t = unit_name_to_type(cfg->id);
+        const UnitVTable *vt = t >= 0 && t < _UNIT_TYPE_MAX ? m->unit_types[t] : NULL;
+        if (!vt) return NULL;
+        MUnit *u = calloc(1, vt->object_size);
         if (!u) return NULL;
+        u->vt = vt;
         u->m = m;
         u->cfg = cfg;
         u->id = strdup(cfg->id);
@@ -34,20 +34,15 @@ MUnit *munit_new(Manager *m, Unit *cfg) {
         }
         u->state = UNIT_INACTIVE;
         u->condition_result = u->assert_result = true;
-        service_init_runtime(u);
-        socket_init_runtime(u);
-        path_init_runtime(u);
+        if (vt->init) vt->init(u);
         return u;
 }
 
 void munit_free(MUnit *u) {
         if (!u) return;
         if (u->job) job_free(u->job);
-        free(u->svc.signaled);
-        service_done_runtime(u);
-        socket_done_runtime(u);
-        timer_done_runtime(u);
-        path_done_runtime(u);
+        if (u->vt->done) u->vt->done(u);
+        free(u->kill_round.signaled);
         free(u->pids);
         free(u->cgroup_rel);
         free(u->id);
@@ -64,10 +59,26 @@ char *munit_status_name(const MUnit *u) {
 }
 
 bool munit_can_reload(const MUnit *u) {
-        if (!u->cfg) return false;
-        if (u->cfg->service) return u->cfg->service->exec_command[SERVICE_EXEC_RELOAD] != NULL ||
-                                    u->cfg->service->type == SERVICE_NOTIFY_RELOAD;
-        return false;
+        return u->cfg && u->vt->can_reload && u->vt->can_reload(u);
+}
+
+const char *munit_sub_state(const MUnit *u) {
+        if (u->vt->sub_state) return u->vt->sub_state(u);
+        return UNIT_IS_ACTIVE_OR_RELOADING(u->state) ? "active" : u->state == UNIT_FAILED ? "failed" : "dead";
+}
+
+pid_t munit_main_pid(const MUnit *u) {
+        return u->vt->main_pid ? u->vt->main_pid(u) : 0;
+}
+
+pid_t munit_control_pid(const MUnit *u) {
+        return u->vt->control_pid ? u->vt->control_pid(u) : 0;
+}
+
+void munit_set_config(MUnit *u, Unit *cfg) {
+        const Unit *old = u->cfg;
+        u->cfg = cfg;
+        if (old && old != cfg && u->vt->config_changed) u->vt->config_changed(u, old);
 }
 
 int pid_array_grow(pid_t **array, unsigned *cap, unsigned n) {
@@ -102,28 +113,6 @@ bool munit_has_pid(const MUnit *u, pid_t pid) {
         return false;
 }
 
-/* Units that make no sense in a container are skipped as if a condition failed: udev, gettys,
- * systemd's own daemons (tinysd does their job), and mounts, swaps and devices (the runtime
- * set up the filesystem). */
-static bool unit_skipped_in_container(const MUnit *u) {
-        const Unit *c = u->cfg;
-        if (c->type == UNIT_MOUNT || c->type == UNIT_SWAP || c->type == UNIT_DEVICE || c->type == UNIT_AUTOMOUNT) return true;
-        if (c->type != UNIT_SERVICE) return false;
-        static const char *const prefixes[] = { "getty@", "serial-getty@", "console-getty", "container-getty@",
-                                                "systemd-udev", "systemd-journald", "systemd-logind", "systemd-networkd",
-                                                "systemd-resolved", "systemd-timesyncd", "systemd-remount-fs",
-                                                "systemd-tmpfiles-setup-dev", "systemd-sysctl", "systemd-modules-load",
-                                                "systemd-firstboot", "systemd-machine-id-commit", "systemd-update-utmp",
-                                                "systemd-random-seed", "systemd-hwdb", "systemd-fsck", "systemd-binfmt",
-                                                "systemd-journal-flush", "systemd-pstore", "systemd-boot-", "systemd-homed",
-                                                "systemd-userdbd", "systemd-oomd", "systemd-hostnamed", "systemd-timedated",
-                                                "systemd-localed", "systemd-ask-password", "dbus-org.freedesktop",
-                                                "kmod-static-nodes", "ldconfig", "user@", "user-runtime-dir@" };
-        for (size_t i = 0; i < ELEMENTSOF(prefixes); i++)
-                if (startswith(u->id, prefixes[i])) return true;
-        return false;
-}
-
 static int check_conditions(MUnit *u) {
         ConditionContext ctx = { .root = u->m->set.root, .environ = u->m->environment };
         const Condition *failed = NULL;
@@ -155,64 +144,49 @@ bool munit_test_start_limit(MUnit *u) {
 
 void munit_reset_failed(MUnit *u) {
         ratelimit_reset(&u->start_limit);
-        if (u->cfg && u->cfg->service) service_reset_failed(u);
-        else if (u->cfg && u->cfg->socket) socket_reset_failed(u);
-        else if (u->cfg && u->cfg->timer) timer_reset_failed(u);
-        else if (u->cfg && u->cfg->path) path_reset_failed(u);
-        else if (u->state == UNIT_FAILED) u->state = UNIT_INACTIVE;
+        if (u->vt->reset_failed) u->vt->reset_failed(u);
+        else if (u->state == UNIT_FAILED) munit_set_active_state(u, UNIT_INACTIVE);
+}
+
+void munit_set_active_state(MUnit *u, UnitActiveState now) {
+        UnitActiveState old = u->state;
+        if (old != now) munit_notify(u, old, now, true);
 }
 
 int munit_start(MUnit *u) {
         if (!u->cfg || u->cfg->load_state != UNIT_LOADED) return -ENOEXEC;
         if (UNIT_IS_ACTIVE_OR_RELOADING(u->state)) return -EALREADY;
-        bool auto_restart = u->cfg->service && u->svc.state == SERVICE_AUTO_RESTART;
-        if (u->state == UNIT_ACTIVATING && !auto_restart) return 0;   /* the running start completes the job */
         if (u->state == UNIT_DEACTIVATING) return -EAGAIN;
-        if (unit_skipped_in_container(u)) {
+        /* the running start completes the job; a unit waiting to restart starts anew */
+        if (u->state == UNIT_ACTIVATING && !(u->vt->restart_pending && u->vt->restart_pending(u))) return 0;
+        if (u->vt->skipped_in_container && u->vt->skipped_in_container(u)) {
                 log_debug("%s: not started: tinysd skips it in a container.", u->id);
                 u->condition_result = false;
                 return -EBADR;
         }
         int r = check_conditions(u);
         if (r < 0) return r;
-        int (*type_start)(MUnit *) = u->cfg->type == UNIT_SERVICE ? service_start : u->cfg->type == UNIT_SOCKET ? socket_start
-                                     : u->cfg->type == UNIT_TIMER ? timer_start : u->cfg->type == UNIT_PATH ? path_start : NULL;
-        switch (u->cfg->type) {
-        case UNIT_SERVICE: case UNIT_SOCKET: case UNIT_TIMER: case UNIT_PATH:
-                if (!munit_test_start_limit(u)) {
-                        manager_emergency_action(u->m, u, u->cfg->unit.start_limit_action, -1, "start limit hit");
-                        if (u->cfg->type == UNIT_SERVICE) service_start_limit_hit(u);
-                        return -ECANCELED;
-                }
-                id128_random_string(u->invocation_id);
-                return type_start(u);
-        default: {
-                /* targets, slices, scopes: active as soon as started */
-                UnitActiveState old = u->state;
-                id128_random_string(u->invocation_id);
-                u->state = UNIT_ACTIVE;
-                munit_notify(u, old, UNIT_ACTIVE, true);
-                return 0;
+        if (u->vt->start_limit && !munit_test_start_limit(u)) {
+                manager_emergency_action(u->m, u, u->cfg->unit.start_limit_action, -1, "start limit hit");
+                if (u->vt->start_limit_hit) u->vt->start_limit_hit(u);
+                return -ECANCELED;
         }
-        }
+        id128_random_string(u->invocation_id);
+        if (u->vt->start) return u->vt->start(u);
+        munit_set_active_state(u, UNIT_ACTIVE);   /* targets, slices, scopes: active as soon as started */
+        return 0;
 }
 
 int munit_stop(MUnit *u) {
         if (UNIT_IS_INACTIVE_OR_FAILED(u->state)) return -EALREADY;
-        if (u->cfg && u->cfg->type == UNIT_SERVICE) return service_stop(u);
-        if (u->cfg && u->cfg->type == UNIT_SOCKET) return socket_stop(u);
-        if (u->cfg && u->cfg->type == UNIT_TIMER) return timer_stop(u);
-        if (u->cfg && u->cfg->type == UNIT_PATH) return path_stop(u);
-        UnitActiveState old = u->state;
-        u->state = UNIT_INACTIVE;
-        munit_notify(u, old, UNIT_INACTIVE, true);
+        if (u->vt->stop) return u->vt->stop(u);
+        munit_set_active_state(u, UNIT_INACTIVE);
         return 0;
 }
 
 int munit_reload(MUnit *u) {
         if (!UNIT_IS_ACTIVE_OR_RELOADING(u->state)) return -ENOEXEC;
-        if (u->cfg && u->cfg->type == UNIT_SERVICE) return service_reload(u);
-        return -EALREADY;
+        return u->vt->reload ? u->vt->reload(u) : -EALREADY;
 }
 
 static void enqueue_each(MUnit *u, char *const *names, JobType t, JobMode mode) {
@@ -257,24 +231,11 @@ static bool process_job(MUnit *u, UnitActiveState os, UnitActiveState ns, bool r
         }
 }
 
-/* The sockets that start this service learn it changed; an Accept=yes instance that is gone for
- * good gives its connection back. */
+/* The units that trigger this one (sockets, timers, paths) learn it changed. */
 static void notify_triggers(MUnit *u, char **const *deps) {
         STRV_FOREACH(t, deps[UNIT_TRIGGERED_BY]) {
                 MUnit *o = manager_get_unit(u->m, *t);
-                if (!o || !o->cfg) continue;
-                if (o->cfg->socket) socket_trigger_notify(o, u);
-                else if (o->cfg->timer) timer_trigger_notify(o, u);
-                else if (o->cfg->path) path_trigger_notify(o, u);
-        }
-        if (!u->cfg->service) return;
-        if (u->svc.accept_socket && UNIT_IS_INACTIVE_OR_FAILED(u->state) && u->svc.state != SERVICE_AUTO_RESTART) {
-                socket_connection_release(u);
-                /* systemd collects a finished connection instance (unless it failed: kept to be seen) */
-                if (u->state == UNIT_INACTIVE) {
-                        u->gc_pending = true;
-                        manager_schedule_gc(u->m);
-                }
+                if (o && o->cfg && o->vt->trigger_notify) o->vt->trigger_notify(o, u);
         }
 }
 

@@ -22,8 +22,8 @@ static bool access_ok(MUnit *u, pid_t pid) {
         NotifyAccess a = u->cfg && u->cfg->service ? u->cfg->service->notify_access : NOTIFY_NONE;
         switch (a) {
         case NOTIFY_ALL: return true;
-        case NOTIFY_MAIN: return pid == u->svc.main_pid;
-        case NOTIFY_EXEC: return pid == u->svc.main_pid || pid == u->svc.control_pid;
+        case NOTIFY_MAIN: return pid == munit_main_pid(u);
+        case NOTIFY_EXEC: return pid == munit_main_pid(u) || pid == munit_control_pid(u);
         default: return false;
         }
 }
@@ -35,7 +35,7 @@ static MUnit *unit_waiting_for_notify(Manager *m) {
         for (size_t i = 0; i < m->n_list; i++) {
                 MUnit *u = m->list[i];
                 if (!u->cfg || !u->cfg->service || u->cfg->service->notify_access != NOTIFY_ALL) continue;
-                if (u->svc.state != SERVICE_START && u->svc.state != SERVICE_RELOAD) continue;
+                if (SERVICE(u)->state != SERVICE_START && SERVICE(u)->state != SERVICE_RELOAD) continue;
                 if (found) return NULL;
                 found = u;
         }
@@ -79,13 +79,13 @@ static int on_notify(EventSource *s, int fd, uint32_t revents, void *userdata) {
                         if (notify_message_parse(buf, (size_t)n, &msg) < 0)
                                 log_warning("Received invalid notification message from PID %d, ignoring.", (int)cred->pid);
                         else {
-                                if (!u || !u->cfg || !u->cfg->service)
+                                if (!u || !u->cfg || !u->vt->notify_message)
                                         log_debug("Cannot find unit for notify message of PID %d, ignoring.", (int)cred->pid);
                                 else if (!access_ok(u, cred->pid) && u != waiting)
                                         log_warning("%s: Got notification message from PID %d, but reception only permitted for main PID %d",
-                                                    u->id, (int)cred->pid, (int)u->svc.main_pid);
+                                                    u->id, (int)cred->pid, (int)munit_main_pid(u));
                                 else {
-                                        service_notify_message(u, cred->pid, &msg, fds, n_fds);
+                                        u->vt->notify_message(u, cred, &msg, fds, n_fds);
                                         keep_fds = true;   /* service_notify_message() owns them now */
                                 }
                                 notify_message_done(&msg);

@@ -6,6 +6,7 @@
 #include <sys/types.h>
 #include "core/event.h"
 #include "core/forward.h"
+#include "core/munit.h"
 #include "unit/service-config.h"
 
 /* systemd's service states (systemctl show SubState=). */
@@ -26,14 +27,16 @@ typedef enum ServiceResult {
 } ServiceResult;
 const char *service_result_to_string(ServiceResult r);
 
-/* Runtime of a service (service.c). */
-typedef struct ServiceRuntime {
+/* A service unit's runtime (service.c). */
+typedef struct Service {
+        MUnit meta;
         ServiceState state;
         ServiceResult result, reload_result;
         pid_t main_pid, control_pid;
         bool main_pid_known, main_pid_alien;
         bool flush_n_restarts;                /* stopped for good: the next start resets n_restarts */
         bool restart_queued;                  /* n_restarts counts a restart that has not started yet */
+        bool forbid_restart, reload_pending_ready;
         EventSource *main_watch, *control_watch, *exec_watch;  /* child exits; Type=exec report pipe */
         int exec_report_fd;
         ServiceExecCommand control_id;        /* which list the control process runs */
@@ -45,30 +48,32 @@ typedef struct ServiceRuntime {
         int main_exit_code, main_exit_status;  /* CLD_* and status, for $EXIT_CODE/$EXIT_STATUS */
         pid_t exec_main_pid;                   /* the last main process (ExecMainPID=) */
         DualTimestamp exec_main_start, exec_main_exit;
-        bool forbid_restart, reload_pending_ready;
         unsigned n_restarts;                  /* restart jobs queued (NRestarts=) */
-        char *status_text;
         int status_errno;
-        int *fd_store; char **fd_store_names; size_t n_fd_store;
+        char *status_text;
+        int *fd_store;
+        char **fd_store_names;
+        size_t n_fd_store;
         int socket_fd;                        /* Accept=yes: the connection (owned), else -1 */
         MUnit *accept_socket;                 /* the socket that made this instance */
         char *peer;                           /* its remote address, for MaxConnectionsPerSource= */
-        /* the current kill round: who got `round_signal` already (see munit_kill_stragglers) */
-        int round_signal;
-        unsigned long long round_ticks;       /* when it began, in /proc starttime units */
-        unsigned n_signaled, cap_signaled;
-        pid_t *signaled;                      /* grown on demand, at most UNIT_MAX_PIDS */
-} ServiceRuntime;
+} Service;
 
-int service_start(MUnit *u);
-int service_stop(MUnit *u);
-int service_reload(MUnit *u);
-void service_init_runtime(MUnit *u);
-void service_done_runtime(MUnit *u);
-UnitActiveState service_active_state(const MUnit *u);
-void service_notify_message(MUnit *u, pid_t pid, const NotifyMessage *msg, const int *fds, size_t n_fds);
-void service_orphan_exited(MUnit *u, pid_t pid);
-void service_reset_failed(MUnit *u);
+extern const UnitVTable service_vtable;
+
+/* The service u is; NULL when u is a unit of another type. */
+static inline Service *SERVICE(MUnit *u) {
+        return u && u->vt == &service_vtable ? (Service *)u : NULL;
+}
+static inline const Service *SERVICE_CONST(const MUnit *u) {
+        return u && u->vt == &service_vtable ? (const Service *)u : NULL;
+}
+
 /* RestartUSecNext=: the delay before the next automatic restart (systemd 254). */
-usec_t service_restart_usec_next_runtime(const MUnit *u);
-void service_start_limit_hit(MUnit *u);
+usec_t service_restart_usec_next_runtime(const Service *s);
+/* The service hit its start limit and failed for it: a socket that triggers it gives up too. */
+bool service_failed_for_start_limit(const MUnit *u);
+/* An Accept=yes instance's connection: u takes over cfd (closed on failure) from `socket`. */
+int service_set_socket_fd(MUnit *u, int cfd, MUnit *socket, char *peer);
+/* The remote address of an Accept=yes instance of `socket` that still holds its connection. */
+const char *service_accept_peer(const MUnit *u, const MUnit *socket);

@@ -7,6 +7,7 @@
 #include "base/ratelimit.h"
 #include "core/event.h"
 #include "core/forward.h"
+#include "core/munit.h"
 #include "unit/socket-config.h"
 
 /* systemd's socket states (systemctl show SubState=) and results. */
@@ -23,31 +24,32 @@ typedef enum SocketResult {
 } SocketResult;
 const char *socket_result_to_string(SocketResult r);
 
-/* Runtime of a socket unit (socket.c). Its control process (ExecStartPre= ...) is svc.control_pid,
- * so process discovery and the kill logic treat it like a service's. */
-typedef struct SocketRuntime {
+/* A socket unit's runtime (socket.c). */
+typedef struct Socket {
+        MUnit meta;
         SocketState state;
         SocketResult result;
         int *fds;                    /* one per SocketPort, -1 where a port could not be opened */
         EventSource **io;
         size_t n_fds;
+        pid_t control_pid;           /* ExecStartPre= ... */
         int control_id;              /* SocketExecCommand of the running control process */
         const ExecCommand *control_command;
         EventSource *control_watch, *timer;
         bool timeout_killed;         /* the control process got KillSignal= after its timeout */
         unsigned n_accepted, n_connections;
-        RateLimit trigger_limit;      /* TriggerLimitIntervalSec=/TriggerLimitBurst= */
-} SocketRuntime;
+        RateLimit trigger_limit;     /* TriggerLimitIntervalSec=/TriggerLimitBurst= */
+} Socket;
 
-int socket_start(MUnit *u);
-int socket_stop(MUnit *u);
-void socket_init_runtime(MUnit *u);
-void socket_done_runtime(MUnit *u);
-void socket_reset_failed(MUnit *u);
-/* A unit this socket triggers changed state: go back to listening when it is gone. */
-void socket_trigger_notify(MUnit *sock, MUnit *other);
+extern const UnitVTable socket_vtable;
+
+/* The socket unit u is; NULL when u is a unit of another type. */
+static inline Socket *SOCKET(MUnit *u) {
+        return u && u->vt == &socket_vtable ? (Socket *)u : NULL;
+}
+
 /* The listening fds a service gets (Accept=no sockets that trigger it, in TriggeredBy= order),
  * with LISTEN_FDNAMES= names. Borrowed fds; the caller frees the arrays (not the strings). */
 int socket_collect_fds(MUnit *svc, int **ret_fds, const char ***ret_names, size_t *ret_n);
-/* An Accept=yes instance is gone: its connection is closed and counted out. */
-void socket_connection_release(MUnit *svc);
+/* An Accept=yes instance of this socket is gone: its connection is counted out. */
+void socket_connection_done(MUnit *socket);
