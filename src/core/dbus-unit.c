@@ -535,7 +535,7 @@ static int append_exec_list(BusMessage *m, const MUnit *u, const ExecCommand *c,
         int r = bus_message_open_container(m, 'a', ex ? "(sasasttttuii)" : "(sasbttttuii)");
         for (; c && r >= 0; c = c->next) {
                 const Service *s = SERVICE_CONST(u);
-                bool main = c == s->main_command && s->exec_main_pid > 0;
+                bool main = c == service_main_command(s) && s->exec_main_pid > 0;
                 DualTimestamp st = main ? s->exec_main_start : (DualTimestamp) { 0 }, et = main ? s->exec_main_exit : (DualTimestamp) { 0 };
                 uint32_t pid = main ? (uint32_t)s->exec_main_pid : 0;
                 int32_t code = main && et.realtime ? s->main_exit_code : 0, status = main && et.realtime ? s->main_exit_status : 0;

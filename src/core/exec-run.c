@@ -458,3 +458,62 @@ void munit_remove_runtime_directories(MUnit *u) {
                 if (full) (void)rm_rf(full, 0);
         }
 }
+
+/* ---- running commands across reloads ---- */
+
+const ExecCommand *exec_command_at(ExecCommand *const *lists, int list, unsigned index) {
+        if (list < 0) return NULL;
+        const ExecCommand *c = lists[list];
+        for (unsigned i = 0; c && i < index; i++) c = c->next;
+        return c;
+}
+
+void exec_command_ref_clear(ExecCommandRef *ref) {
+        free(ref->path);
+        *ref = (ExecCommandRef)EXEC_COMMAND_REF_NONE;
+}
+
+static const ExecCommand *ref_set(ExecCommandRef *ref, ExecCommand *const *lists, int list, unsigned index) {
+        const ExecCommand *c = exec_command_at(lists, list, index);
+        exec_command_ref_clear(ref);
+        if (!c) return NULL;
+        /* the path is for messages only: without memory for it they say "?" */
+        *ref = (ExecCommandRef){ .list = list, .index = index, .flags = c->flags, .path = c->path ? strdup(c->path) : NULL };
+        return c;
+}
+
+const ExecCommand *exec_command_ref_first(ExecCommandRef *ref, ExecCommand *const *lists, int list) {
+        return ref_set(ref, lists, list, 0);
+}
+
+const ExecCommand *exec_command_ref_next(ExecCommandRef *ref, ExecCommand *const *lists) {
+        if (ref->list < 0 || ref->vanished) {
+                exec_command_ref_clear(ref);
+                return NULL;
+        }
+        return ref_set(ref, lists, ref->list, ref->index + 1);
+}
+
+static bool exec_command_equal(const ExecCommand *a, const ExecCommand *b) {
+        if (!streq_ptr(a->path, b->path)) return false;
+        char *const *x = a->argv, *const *y = b->argv;
+        for (; x && *x && y && *y; x++, y++)
+                if (!streq(*x, *y)) return false;
+        return !(x && *x) && !(y && *y);
+}
+
+void exec_command_ref_reloaded(ExecCommandRef *ref, ExecCommand *const *old_lists, ExecCommand *const *new_lists,
+                               const char *id) {
+        if (ref->list < 0 || ref->vanished) return;
+        const ExecCommand *was = exec_command_at(old_lists, ref->list, ref->index);
+        const ExecCommand *now = exec_command_at(new_lists, ref->list, ref->index);
+        if (was && now && exec_command_equal(was, now)) return;
+        unsigned i = 0;
+        for (now = new_lists[ref->list]; was && now; now = now->next, i++)
+                if (exec_command_equal(was, now)) {
+                        ref->index = i;
+                        return;
+                }
+        ref->vanished = true;
+        log_warning("%s: Current command vanished from the unit file, execution of the command list won't be resumed.", id);
+}

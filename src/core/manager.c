@@ -224,6 +224,23 @@ void manager_emergency_action(Manager *m, MUnit *u, EmergencyAction a, int exit_
 
 /* ---- reload ---- */
 
+/* The new configuration of every unit, before anything changes: a unit whose file is gone runs on
+ * a not-found stub. Fails (and nothing changes) if any unit cannot have one. */
+static int reload_configs(Manager *m, Loader *nl, Unit ***ret) {
+        _cleanup_free_ Unit **cfgs = calloc(m->n_list + 1, sizeof *cfgs);
+        if (!cfgs) return -ENOMEM;
+        for (size_t i = 0; i < m->n_list; i++) {
+                cfgs[i] = loader_get(nl, m->list[i]->id);
+                int r = cfgs[i] ? 0 : loader_load(nl, m->list[i]->id, &cfgs[i]);
+                if (r < 0) return r;
+        }
+        *ret = TAKE_PTR(cfgs);
+        return 0;
+}
+
+/* daemon-reload: a new loader beside the old one, swapped in only when complete. From the swap on,
+ * nothing points into the old configuration: each unit is given its new one (the types let go of
+ * the old in config_changed) before the old loader is freed. */
 int manager_reload(Manager *m) {
         Loader *nl = calloc(1, sizeof *nl);
         if (!nl) return -ENOMEM;
@@ -241,35 +258,29 @@ int manager_reload(Manager *m) {
         }
         if (r >= 0) r = loader_load_dependencies(nl);
         if (r >= 0) r = loader_add_reverse_dependencies(nl);
+        _cleanup_free_ Unit **cfgs = NULL;
+        if (r >= 0) r = reload_configs(m, nl, &cfgs);
+        Hashmap *names = r >= 0 ? hashmap_new() : NULL;
+        if (r >= 0 && !names) r = -ENOMEM;
         if (r < 0) {
                 loader_done(nl);
                 free(nl);
                 return r;
         }
         Loader *old = m->loader;
-        for (size_t i = 0; i < m->n_list; i++) {
-                MUnit *u = m->list[i];
-                Unit *c = loader_get(nl, u->id);
-                if (c) munit_set_config(u, c);
-        }
+        size_t n_old = m->n_list;
+        for (size_t i = 0; i < n_old; i++) munit_set_config(m->list[i], cfgs[i]);
         m->loader = nl;
-        for (size_t i = 0; i < nl->n_list; i++) (void)track_unit(m, nl->list[i], NULL);
-        /* names of the old loader may be gone: rebuild the name map */
+        /* names of the old loader are gone with it: a new name map */
         hashmap_free(m->units);
-        m->units = hashmap_new();
-        if (!m->units) return -ENOMEM;
-        for (size_t i = 0; i < m->n_list; i++) {
+        m->units = names;
+        for (size_t i = 0; i < n_old; i++) {
                 MUnit *u = m->list[i];
                 (void)hashmap_put(m->units, u->id, u);
-                if (u->cfg && loader_get(nl, u->id) == u->cfg)
+                if (loader_get(nl, u->id) == u->cfg)
                         STRV_FOREACH(n, u->cfg->names) (void)hashmap_put(m->units, *n, u);
         }
-        for (size_t i = 0; i < m->n_list; i++)
-                if (m->list[i]->cfg && !loader_get(nl, m->list[i]->id)) {
-                        /* a unit whose file disappeared keeps running on a not-found stub */
-                        Unit *c;
-                        if (loader_load(nl, m->list[i]->id, &c) >= 0) munit_set_config(m->list[i], c);
-                }
+        for (size_t i = 0; i < nl->n_list; i++) (void)track_unit(m, nl->list[i], NULL);
         loader_done(old);
         free(old);
         log_info("Reloaded configuration.");

@@ -55,6 +55,7 @@ static ServiceConfig *cfg(Service *s) { return s->meta.cfg->service; }
 
 static void service_init(MUnit *u) {
         Service *s = SERVICE(u);
+        s->main_cmd = s->control_cmd = (ExecCommandRef)EXEC_COMMAND_REF_NONE;
         s->exec_report_fd = -1;
         s->socket_fd = -1;
         s->state = SERVICE_DEAD;
@@ -88,6 +89,8 @@ static void service_done(MUnit *u) {
         release_fd_store(s);
         if (s->socket_fd >= 0) close(s->socket_fd);
         free(s->peer);
+        exec_command_ref_clear(&s->main_cmd);
+        exec_command_ref_clear(&s->control_cmd);
 }
 
 /* An Accept=yes instance that is gone for good gives its connection back to the socket; systemd
@@ -251,15 +254,19 @@ static int service_spawn(Service *s, const ExecCommand *c, bool is_control, Serv
         return munit_spawn(&s->meta, c, &p, ret_pid, ret_report_fd);
 }
 
+static ExecCommand *const *commands(Service *s) { return cfg(s)->exec_command; }
+
+/* Run the control command s->control_cmd names (exec_command_ref_next() chose it). */
 static int spawn_control(Service *s, ServiceExecCommand id, const ExecCommand *c) {
         MUnit *u = &s->meta;
         pid_t pid;
         int report_fd;
         int r = service_spawn(s, c, true, id, &pid, &report_fd);
-        if (r < 0) return r;
+        if (r < 0) {
+                exec_command_ref_clear(&s->control_cmd);
+                return r;
+        }
         close(report_fd);   /* the exit status carries the failure (203/EXEC ...) */
-        s->control_id = id;
-        s->control_command = c;
         s->control_pid = pid;
         munit_add_pid(u, pid);
         event_source_free(s->control_watch);
@@ -273,8 +280,10 @@ static int spawn_main(Service *s, const ExecCommand *c) {
         pid_t pid;
         int report_fd;
         int r = service_spawn(s, c, false, SERVICE_EXEC_START, &pid, &report_fd);
-        if (r < 0) return r;
-        s->main_command = c;
+        if (r < 0) {
+                exec_command_ref_clear(&s->main_cmd);
+                return r;
+        }
         set_main_pid(s, pid, true);
         s->exec_main_pid = pid;
         dual_timestamp_now(&s->exec_main_start);
@@ -369,7 +378,7 @@ static void enter_dead(Service *s, ServiceResult f, bool allow_restart) {
 static void enter_stop_post(Service *s, ServiceResult f) {
         MUnit *u = &s->meta;
         record(s, f);
-        const ExecCommand *c = cfg(s)->exec_command[SERVICE_EXEC_STOP_POST];
+        const ExecCommand *c = exec_command_ref_first(&s->control_cmd, commands(s), SERVICE_EXEC_STOP_POST);
         if (c) {
                 if (spawn_control(s, SERVICE_EXEC_STOP_POST, c) >= 0) {
                         arm_timer(s, stop_timeout(s));
@@ -423,7 +432,7 @@ next:
 
 static void enter_stop(Service *s, ServiceResult f) {
         record(s, f);
-        const ExecCommand *c = cfg(s)->exec_command[SERVICE_EXEC_STOP];
+        const ExecCommand *c = exec_command_ref_first(&s->control_cmd, commands(s), SERVICE_EXEC_STOP);
         if (c && spawn_control(s, SERVICE_EXEC_STOP, c) >= 0) {
                 arm_timer(s, stop_timeout(s));
                 set_state(s, SERVICE_STOP);
@@ -456,11 +465,10 @@ static void enter_running(Service *s, ServiceResult f) {
 }
 
 static void run_next_control(Service *s, ServiceState state, ServiceExecCommand id, void (*after)(Service *)) {
-        const ExecCommand *c = s->control_command ? s->control_command->next : cfg(s)->exec_command[id];
-        if (!c) {
-                s->control_command = NULL;
-                return after(s);
-        }
+        /* the first command of the list, or the one after the control process that just exited */
+        ExecCommandRef *ref = &s->control_cmd;
+        const ExecCommand *c = ref->list < 0 ? exec_command_ref_first(ref, commands(s), id) : exec_command_ref_next(ref, commands(s));
+        if (!c) return after(s);
         int r = spawn_control(s, id, c);
         if (r < 0) {
                 log_warning("%s: Failed to run '%s' task: %s", s->meta.id, service_exec_command_to_string(id), strerror(-r));
@@ -470,7 +478,7 @@ static void run_next_control(Service *s, ServiceState state, ServiceExecCommand 
 }
 
 static void enter_start_post(Service *s) {
-        s->control_command = NULL;
+        exec_command_ref_clear(&s->control_cmd);
         if (!cfg(s)->exec_command[SERVICE_EXEC_START_POST]) return enter_running(s, SERVICE_SUCCESS);
         arm_timer(s, cfg(s)->timeout_start_usec);
         run_next_control(s, SERVICE_START_POST, SERVICE_EXEC_START_POST, enter_start_post_done);
@@ -481,15 +489,17 @@ static void enter_start_post_done(Service *s) { enter_running(s, SERVICE_SUCCESS
 static void enter_start(Service *s) {
         MUnit *u = &s->meta;
         ServiceConfig *c = cfg(s);
-        s->control_command = NULL;
-        const ExecCommand *cmd = c->exec_command[SERVICE_EXEC_START];
+        exec_command_ref_clear(&s->control_cmd);
+        exec_command_ref_clear(&s->main_cmd);
+        bool forking = c->type == SERVICE_FORKING;
+        const ExecCommand *cmd = exec_command_ref_first(forking ? &s->control_cmd : &s->main_cmd, commands(s), SERVICE_EXEC_START);
         arm_timer(s, c->timeout_start_usec);
         if (!cmd) {
                 /* oneshot without ExecStart= (only ExecStop= etc.), allowed by RemainAfterExit= */
                 return enter_start_post(s);
         }
         int r;
-        if (c->type == SERVICE_FORKING) {
+        if (forking) {
                 /* The started process is a control process; the daemon it leaves behind is the main one. */
                 r = spawn_control(s, SERVICE_EXEC_START, cmd);
         } else
@@ -510,7 +520,7 @@ static void enter_start(Service *s) {
 static void enter_start_pre_done(Service *s) { enter_start(s); }
 
 static void enter_start_pre(Service *s) {
-        s->control_command = NULL;
+        exec_command_ref_clear(&s->control_cmd);
         if (!cfg(s)->exec_command[SERVICE_EXEC_START_PRE]) return enter_start(s);
         arm_timer(s, cfg(s)->timeout_start_usec);
         run_next_control(s, SERVICE_START_PRE, SERVICE_EXEC_START_PRE, enter_start_pre_done);
@@ -534,7 +544,8 @@ static int service_start(MUnit *u) {
         s->result = s->reload_result = SERVICE_SUCCESS;
         s->main_exit_code = s->main_exit_status = 0;
         s->forbid_restart = false;
-        s->main_command = s->control_command = NULL;
+        exec_command_ref_clear(&s->main_cmd);
+        exec_command_ref_clear(&s->control_cmd);
         s->main_pid_known = false;
         s->watchdog_usec = 0;
         free(s->status_text);
@@ -590,7 +601,7 @@ static int service_reload(MUnit *u) {
         Service *s = SERVICE(u);
         if (s->state != SERVICE_RUNNING && s->state != SERVICE_EXITED) return -ENOEXEC;
         s->reload_result = SERVICE_SUCCESS;
-        s->control_command = NULL;
+        exec_command_ref_clear(&s->control_cmd);
         if (cfg(s)->type == SERVICE_NOTIFY_RELOAD && s->main_pid > 0) {
                 kill(s->main_pid, SIGHUP);
                 s->reload_pending_ready = true;
@@ -682,31 +693,31 @@ static int on_main_exit(EventSource *src, const siginfo_t *si, void *userdata) {
         s->main_exit_code = si->si_code;
         s->main_exit_status = si->si_status;
         dual_timestamp_now(&s->exec_main_exit);
-        bool ignored = !clean && s->main_command && (s->main_command->flags & EXEC_COMMAND_IGNORE_FAILURE);
+        bool ignored = !clean && (s->main_cmd.flags & EXEC_COMMAND_IGNORE_FAILURE);
         log_exit(s, "Main", si, clean || ignored);
         /* a spawn failure before exec: say what it was, as systemd does */
         if (s->exec_report_fd >= 0) {
                 SpawnFailure sf;
                 if (read(s->exec_report_fd, &sf, sizeof sf) == (ssize_t)sizeof sf)
                         log_error("%s: Failed at step %s spawning %s: %s", u->id, strna(exec_exit_status_to_string(sf.exit_status)),
-                                  s->main_command ? s->main_command->path : "?", strerror(sf.error));
+                                  strna(s->main_cmd.path), strerror(sf.error));
         }
         event_source_free(s->exec_watch);
         s->exec_watch = NULL;
         if (s->exec_report_fd >= 0) close(s->exec_report_fd);
         s->exec_report_fd = -1;
         s->main_pid = 0;
-        if (s->main_command && (s->main_command->flags & EXEC_COMMAND_IGNORE_FAILURE)) f = SERVICE_SUCCESS;
+        if (s->main_cmd.flags & EXEC_COMMAND_IGNORE_FAILURE) f = SERVICE_SUCCESS;
         switch (s->state) {
         case SERVICE_START:
                 if (c->type == SERVICE_ONESHOT) {
                         if (f != SERVICE_SUCCESS) return enter_signal(s, SERVICE_STOP_SIGTERM, f), 0;
-                        if (s->main_command && s->main_command->next) {
-                                int r = spawn_main(s, s->main_command->next);
+                        const ExecCommand *next = exec_command_ref_next(&s->main_cmd, commands(s));
+                        if (next) {
+                                int r = spawn_main(s, next);
                                 if (r < 0) enter_signal(s, SERVICE_STOP_SIGTERM, SERVICE_FAILURE_RESOURCES);
                                 return 0;
                         }
-                        s->main_command = NULL;
                         enter_start_post(s);
                         return 0;
                 }
@@ -719,7 +730,7 @@ static int on_main_exit(EventSource *src, const siginfo_t *si, void *userdata) {
                 record(s, f);
                 return 0;
         case SERVICE_RUNNING:
-                s->main_command = NULL;
+                exec_command_ref_clear(&s->main_cmd);
                 enter_running(s, f);
                 return 0;
         case SERVICE_STOP:
@@ -777,8 +788,7 @@ static int on_control_exit(EventSource *src, const siginfo_t *si, void *userdata
         s->control_pid = 0;
         bool clean = exit_is_clean(s, si, false);
         ServiceResult f = clean ? SERVICE_SUCCESS : failure_of(si);
-        const ExecCommand *cmd = s->control_command;
-        if (cmd && (cmd->flags & EXEC_COMMAND_IGNORE_FAILURE)) f = SERVICE_SUCCESS;
+        if (s->control_cmd.flags & EXEC_COMMAND_IGNORE_FAILURE) f = SERVICE_SUCCESS;
         log_exit(s, "Control", si, f == SERVICE_SUCCESS);
         switch (s->state) {
         case SERVICE_CONDITION:
@@ -799,11 +809,7 @@ static int on_control_exit(EventSource *src, const siginfo_t *si, void *userdata
         case SERVICE_START:
                 if (c->type != SERVICE_FORKING) return 0;
                 if (f != SERVICE_SUCCESS) return enter_signal(s, SERVICE_STOP_SIGTERM, f), 0;
-                if (cmd && cmd->next) {   /* forking allows one ExecStart=; be safe */
-                        s->control_command = cmd->next;
-                        return 0;
-                }
-                s->control_command = NULL;
+                exec_command_ref_clear(&s->control_cmd);   /* forking has one ExecStart= */
                 forking_find_main(s);
                 enter_start_post(s);
                 return 0;
@@ -814,25 +820,25 @@ static int on_control_exit(EventSource *src, const siginfo_t *si, void *userdata
         case SERVICE_RELOAD:
                 if (f != SERVICE_SUCCESS) {
                         s->reload_result = f;
-                        s->control_command = NULL;
+                        exec_command_ref_clear(&s->control_cmd);
                         enter_reload_done(s);
                         s->reload_result = SERVICE_SUCCESS;
                         return 0;
                 }
                 run_next_control(s, SERVICE_RELOAD, SERVICE_EXEC_RELOAD, enter_reload_done);
                 return 0;
-        case SERVICE_STOP:
-                if (cmd && cmd->next && f == SERVICE_SUCCESS) {
-                        if (spawn_control(s, SERVICE_EXEC_STOP, cmd->next) >= 0) return 0;
-                }
+        case SERVICE_STOP: {
+                const ExecCommand *next = f == SERVICE_SUCCESS ? exec_command_ref_next(&s->control_cmd, commands(s)) : NULL;
+                if (next && spawn_control(s, SERVICE_EXEC_STOP, next) >= 0) return 0;
                 enter_signal(s, SERVICE_STOP_SIGTERM, f);
                 return 0;
-        case SERVICE_STOP_POST:
-                if (cmd && cmd->next) {
-                        if (spawn_control(s, SERVICE_EXEC_STOP_POST, cmd->next) >= 0) return 0;
-                }
+        }
+        case SERVICE_STOP_POST: {
+                const ExecCommand *next = exec_command_ref_next(&s->control_cmd, commands(s));
+                if (next && spawn_control(s, SERVICE_EXEC_STOP_POST, next) >= 0) return 0;
                 enter_signal(s, SERVICE_FINAL_SIGTERM, f);
                 return 0;
+        }
         default:
                 check_stop_progress(s);
                 return 0;
@@ -1080,20 +1086,13 @@ static const char *service_job_done_verb(const MUnit *u, JobType t, JobResult r)
         return NULL;
 }
 
-static const ExecCommand *remap_command(const ExecCommand *cur, const ExecCommand *old_list, const ExecCommand *new_list) {
-        if (!cur) return NULL;
-        const ExecCommand *n = new_list;
-        for (const ExecCommand *o = old_list; o && n; o = o->next, n = n->next)
-                if (o == cur) return n;
-        return NULL;
-}
-
-/* The commands being run are found at the same place of the new configuration. */
+/* The commands being run are found again in the new configuration, or the rest of their lists
+ * is not run (systemd's service_deserialize_exec_command()). */
 static void service_config_changed(MUnit *u, const Unit *old) {
         Service *s = SERVICE(u);
         ExecCommand *const *was = old->service->exec_command, *const *now = u->cfg->service->exec_command;
-        s->main_command = remap_command(s->main_command, was[SERVICE_EXEC_START], now[SERVICE_EXEC_START]);
-        s->control_command = remap_command(s->control_command, was[s->control_id], now[s->control_id]);
+        exec_command_ref_reloaded(&s->main_cmd, was, now, u->id);
+        exec_command_ref_reloaded(&s->control_cmd, was, now, u->id);
 }
 
 const UnitVTable service_vtable = {
@@ -1143,4 +1142,10 @@ int service_set_socket_fd(MUnit *u, int cfd, MUnit *socket, char *peer) {
 const char *service_accept_peer(const MUnit *u, const MUnit *socket) {
         const Service *s = SERVICE_CONST(u);
         return s && s->accept_socket == socket && s->socket_fd >= 0 ? s->peer : NULL;
+}
+
+const ExecCommand *service_main_command(const Service *s) {
+        const ExecCommandRef *r = &s->main_cmd;
+        if (r->list != SERVICE_EXEC_START || r->vanished || !s->meta.cfg) return NULL;
+        return exec_command_at(s->meta.cfg->service->exec_command, r->list, r->index);
 }

@@ -6,6 +6,7 @@
 #include <sys/types.h>
 #include "core/event.h"
 #include "core/forward.h"
+#include "core/exec-run.h"
 #include "core/munit.h"
 #include "unit/service-config.h"
 
@@ -39,9 +40,8 @@ typedef struct Service {
         bool forbid_restart, reload_pending_ready;
         EventSource *main_watch, *control_watch, *exec_watch;  /* child exits; Type=exec report pipe */
         int exec_report_fd;
-        ServiceExecCommand control_id;        /* which list the control process runs */
-        const ExecCommand *control_command;   /* current command of that list */
-        const ExecCommand *main_command;      /* current ExecStart= (oneshot runs several) */
+        ExecCommandRef control_cmd;           /* the command of the control process, its list */
+        ExecCommandRef main_cmd;              /* the current ExecStart= (a oneshot runs several) */
         EventSource *timer;                   /* state timeout, restart delay, watchdog */
         usec_t watchdog_usec;
         EventSource *watchdog_timer;
@@ -71,6 +71,9 @@ static inline const Service *SERVICE_CONST(const MUnit *u) {
 
 /* RestartUSecNext=: the delay before the next automatic restart (systemd 254). */
 usec_t service_restart_usec_next_runtime(const Service *s);
+/* The ExecStart= command the main process runs (or ran last), in the current configuration; NULL:
+ * none, or a reload removed it. */
+const ExecCommand *service_main_command(const Service *s);
 /* The service hit its start limit and failed for it: a socket that triggers it gives up too. */
 bool service_failed_for_start_limit(const MUnit *u);
 /* An Accept=yes instance's connection: u takes over cfd (closed on failure) from `socket`. */

@@ -59,6 +59,7 @@ static UnitActiveState state_to_active(SocketState s) {
 static void socket_init(MUnit *u) {
         Socket *s = SOCKET(u);
         s->state = SOCKET_DEAD;
+        s->control_cmd = (ExecCommandRef)EXEC_COMMAND_REF_NONE;
 }
 
 static void unwatch_fds(MUnit *u) {
@@ -86,6 +87,7 @@ static void socket_done(MUnit *u) {
         close_fds(u);
         event_source_free(s->control_watch);
         event_source_free(s->timer);
+        exec_command_ref_clear(&s->control_cmd);
 }
 
 static void set_state(MUnit *u, SocketState ns) {
@@ -351,21 +353,22 @@ static void arm_timer(MUnit *u, usec_t timeout) {
         else if (when != USEC_INFINITY) (void)event_add_time(u->m->event, &s->timer, when, on_timer, u);
 }
 
-static int spawn_control(MUnit *u, SocketExecCommand id, const ExecCommand *c) {
+/* Run the control command s->control_cmd names (exec_command_ref_first/next() chose it). */
+static int spawn_control(MUnit *u, const ExecCommand *c) {
         Socket *s = SOCKET(u);
         pid_t pid;
         int report_fd;
         ExecRunParams p = EXEC_RUN_PARAMS_INIT;
         p.is_control = true;
         int r = munit_spawn(u, c, &p, &pid, &report_fd);
-        if (r < 0) return r;
-        close(report_fd);   /* a failed exec shows as its exit status (203/EXEC) */
-        if ((r = event_add_child(u->m->event, &s->control_watch, pid, on_control_exit, u)) < 0) {
-                (void)kill(pid, SIGKILL);
+        if (r >= 0) {
+                close(report_fd);   /* a failed exec shows as its exit status (203/EXEC) */
+                if ((r = event_add_child(u->m->event, &s->control_watch, pid, on_control_exit, u)) < 0) (void)kill(pid, SIGKILL);
+        }
+        if (r < 0) {
+                exec_command_ref_clear(&s->control_cmd);
                 return r;
         }
-        s->control_id = (int)id;
-        s->control_command = c;
         s->timeout_killed = false;
         s->control_pid = pid;
         munit_add_pid(u, pid);
@@ -375,9 +378,9 @@ static int spawn_control(MUnit *u, SocketExecCommand id, const ExecCommand *c) {
 
 /* Run the list `id` from its first command in `state`; `after` when it is empty or done. */
 static void run_list(MUnit *u, SocketState state, SocketExecCommand id, void (*after)(MUnit *)) {
-        const ExecCommand *c = cfg(u)->exec_command[id];
+        const ExecCommand *c = exec_command_ref_first(&SOCKET(u)->control_cmd, cfg(u)->exec_command, id);
         if (!c) return after(u);
-        if (spawn_control(u, id, c) < 0) {
+        if (spawn_control(u, c) < 0) {
                 log_warning("%s: Failed to run '%s' task.", u->id, socket_exec_command_to_string(id));
                 record(u, SOCKET_FAILURE_RESOURCES);
                 if (state == SOCKET_STOP_PRE) return enter_stop_post(u, SOCKET_FAILURE_RESOURCES);
@@ -399,17 +402,17 @@ static int on_control_exit(EventSource *src, const siginfo_t *si, void *userdata
         s->control_watch = NULL;
         s->control_pid = 0;
         bool ok = si->si_code == CLD_EXITED && si->si_status == 0;
-        if (!ok && s->control_command && (s->control_command->flags & EXEC_COMMAND_IGNORE_FAILURE)) ok = true;
+        if (!ok && (s->control_cmd.flags & EXEC_COMMAND_IGNORE_FAILURE)) ok = true;
         SocketResult f = ok ? SOCKET_SUCCESS : s->timeout_killed ? SOCKET_FAILURE_TIMEOUT : result_of(si);
         if (!ok) log_warning("%s: Control process exited, code=%s, status=%d", u->id,
                              si->si_code == CLD_EXITED ? "exited" : "killed", si->si_status);
-        if (ok && s->control_command && s->control_command->next) {
-                const ExecCommand *next = s->control_command->next;
-                if (spawn_control(u, (SocketExecCommand)s->control_id, next) >= 0) return 0;
+        const ExecCommand *next = ok ? exec_command_ref_next(&s->control_cmd, cfg(u)->exec_command) : NULL;
+        if (next) {
+                if (spawn_control(u, next) >= 0) return 0;
                 f = SOCKET_FAILURE_RESOURCES;
         }
         arm_timer(u, USEC_INFINITY);
-        s->control_command = NULL;
+        exec_command_ref_clear(&s->control_cmd);
         switch (s->state) {
         case SOCKET_START_PRE:
                 if (f != SOCKET_SUCCESS) return enter_stop_pre(u, f), 0;
@@ -438,7 +441,7 @@ static int on_timer(EventSource *src, usec_t now, void *userdata) {
         (void)now;
         if (s->control_pid <= 0) return 0;
         if (!s->timeout_killed) {
-                log_warning("%s: %s operation timed out. Terminating.", u->id, socket_exec_command_to_string((SocketExecCommand)s->control_id));
+                log_warning("%s: %s operation timed out. Terminating.", u->id, strna(socket_exec_command_to_string((SocketExecCommand)s->control_cmd.list)));
                 s->timeout_killed = true;
                 (void)kill(s->control_pid, cfg(u)->kill.kill_signal);
                 arm_timer(u, 5 * USEC_PER_SEC);
@@ -741,18 +744,10 @@ static const char *socket_job_done_verb(const MUnit *u, JobType t, JobResult r) 
         return NULL;
 }
 
-static const ExecCommand *remap_command(const ExecCommand *cur, const ExecCommand *old_list, const ExecCommand *new_list) {
-        if (!cur) return NULL;
-        const ExecCommand *n = new_list;
-        for (const ExecCommand *o = old_list; o && n; o = o->next, n = n->next)
-                if (o == cur) return n;
-        return NULL;
-}
-
+/* The command being run is found again in the new configuration, or the rest of its list is not
+ * run (as for services: systemd 252's sockets resume their list at its first command). */
 static void socket_config_changed(MUnit *u, const Unit *old) {
-        Socket *s = SOCKET(u);
-        s->control_command = remap_command(s->control_command, old->socket->exec_command[s->control_id],
-                                           u->cfg->socket->exec_command[s->control_id]);
+        exec_command_ref_reloaded(&SOCKET(u)->control_cmd, old->socket->exec_command, u->cfg->socket->exec_command, u->id);
 }
 
 const UnitVTable socket_vtable = {

@@ -7,6 +7,7 @@
 #include "base/ratelimit.h"
 #include "core/event.h"
 #include "core/forward.h"
+#include "core/exec-run.h"
 #include "core/munit.h"
 #include "unit/socket-config.h"
 
@@ -33,8 +34,7 @@ typedef struct Socket {
         EventSource **io;
         size_t n_fds;
         pid_t control_pid;           /* ExecStartPre= ... */
-        int control_id;              /* SocketExecCommand of the running control process */
-        const ExecCommand *control_command;
+        ExecCommandRef control_cmd;  /* the command of the control process, its list */
         EventSource *control_watch, *timer;
         bool timeout_killed;         /* the control process got KillSignal= after its timeout */
         unsigned n_accepted, n_connections;
