@@ -13,6 +13,7 @@ struct EventSource {
         SourceType type;
         void *userdata;
         bool enabled, dead;
+        bool early;              /* I/O: dispatched first (event_source_set_early()) */
         size_t index;            /* position in the loop's array for this type (heap for timers) */
         EventSource *next_garbage;
         EventSource *all_prev, *all_next;  /* every live source, so the loop can free them all */
@@ -267,6 +268,12 @@ int event_source_set_time(EventSource *s, usec_t when) {
         return rearm_timer(e);
 }
 
+int event_source_set_early(EventSource *s, bool early) {
+        if (s->type != SOURCE_IO) return -EINVAL;
+        s->early = early;
+        return 0;
+}
+
 usec_t event_source_get_time(const EventSource *s) {
         return s->type == SOURCE_TIME ? s->time.when : USEC_INFINITY;
 }
@@ -389,6 +396,14 @@ static EventSource *find_child(EventLoop *e, pid_t pid) {
         return NULL;
 }
 
+/* What the early I/O sources have queued (see event_source_set_early()). */
+static void poll_early(EventLoop *e) {
+        for (size_t i = 0; i < e->ios.n; i++) {
+                EventSource *s = e->ios.v[i];
+                if (s->early && s->enabled && !s->dead) report(s->io.cb(s, s->io.fd, EPOLLIN, s->userdata), "I/O");
+        }
+}
+
 /* Reap every child that has exited; dispatch to its source or the orphan handler; then tell the
  * reaped handler whether any child is left (ECHILD from waitid() says so for free). */
 static void reap_children(EventLoop *e) {
@@ -400,6 +415,7 @@ static void reap_children(EventLoop *e) {
         struct { siginfo_t si; EventSource *s; } batch[128];
         bool reaped = false;
         for (;;) {
+                poll_early(e);
                 size_t n = 0;
                 bool none_left = false, more = true;
                 while (n < ELEMENTSOF(batch)) {
@@ -494,15 +510,18 @@ int event_run(EventLoop *e, usec_t timeout_usec) {
         }
         e->wakeups++;
         e->phase++;
-        for (int i = 0; i < n; i++) {
-                void *p = evs[i].data.ptr;
-                if (p == &tag_signal) dispatch_signals(e);
-                else if (p == &tag_timer) dispatch_timers(e);
-                else {
-                        EventSource *s = p;
-                        if (!s->dead && s->enabled) report(s->io.cb(s, s->io.fd, evs[i].events, s->userdata), "I/O");
+        for (int pass = 0; pass < 2; pass++)   /* early I/O sources first */
+                for (int i = 0; i < n; i++) {
+                        void *p = evs[i].data.ptr;
+                        bool early = p != &tag_signal && p != &tag_timer && ((EventSource *)p)->early;
+                        if (early != (pass == 0)) continue;
+                        if (p == &tag_signal) dispatch_signals(e);
+                        else if (p == &tag_timer) dispatch_timers(e);
+                        else {
+                                EventSource *s = p;
+                                if (!s->dead && s->enabled) report(s->io.cb(s, s->io.fd, evs[i].events, s->userdata), "I/O");
+                        }
                 }
-        }
         collect_garbage(e);
         return n;
 }

@@ -34,6 +34,12 @@ void event_free(EventLoop *e);
 
 int event_add_io(EventLoop *e, EventSource **ret, int fd, uint32_t events, event_io_fn cb, void *userdata);
 int event_source_set_io_events(EventSource *s, uint32_t events);
+/* An early I/O source is dispatched before everything else that woke the loop at the same time,
+ * and polled (its callback run as if readable: it must read non-blockingly) before each batch of
+ * children is reaped: the notify socket, whose sender may have exited right after sending. What a
+ * child sent before it exited is then read while the child is still its unit's process (systemd
+ * orders its notify source before SIGCHLD and reaps one child per loop iteration for this). */
+int event_source_set_early(EventSource *s, bool early);
 /* A timer on CLOCK_MONOTONIC at absolute time `when` (USEC_INFINITY: disarmed). One-shot: it
  * disarms itself before the callback, which may re-arm it. */
 int event_add_time(EventLoop *e, EventSource **ret, usec_t when, event_time_fn cb, void *userdata);

@@ -354,6 +354,19 @@ static MUnit *unit_by_cgroup(Manager *m, pid_t pid) {
         return NULL;
 }
 
+bool munit_owns_pid(MUnit *u, pid_t pid) {
+        if (pid <= 1 || pid == u->m->self) return false;
+        if (pid == munit_main_pid(u) || pid == munit_control_pid(u)) return true;
+        if (cgroup_root_enabled(&u->m->cgroup)) return unit_by_cgroup(u->m, pid) == u;
+        pid_t *members = NULL;
+        size_t n = 0;
+        bool found = false;
+        if (munit_members(u, &members, &n) >= 0)
+                for (size_t i = 0; i < n && !found; i++) found = members[i] == pid;
+        free(members);
+        return found;
+}
+
 MUnit *manager_unit_by_pid(Manager *m, pid_t pid) {
         for (size_t i = 0; i < m->n_list; i++) {
                 MUnit *u = m->list[i];

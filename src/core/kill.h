@@ -37,5 +37,10 @@ int manager_kill_all(Manager *m, int sig);
 const ProcTable *manager_proc_table(Manager *m);
 void manager_proc_gone(pid_t pid, void *userdata);   /* event_pid_gone_fn */
 void proc_snapshot_done(ProcSnapshot *ps);
-/* The unit pid belongs to: its main or control process, its cgroup, or discovery; NULL: none. */
+/* The unit pid most likely belongs to: the one whose main or control process it is, its cgroup's,
+ * else the first whose processes it descends from or shares a session with (a fast guess, enough
+ * to name a log line's unit); NULL: none. */
 MUnit *manager_unit_by_pid(Manager *m, pid_t pid);
+/* Is pid one of u's processes now: its main or control process, in its cgroup where PID 1 has
+ * one, else one of munit_members() (the rule the kill logic follows)? Never PID 1. */
+bool munit_owns_pid(MUnit *u, pid_t pid);

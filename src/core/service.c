@@ -968,17 +968,116 @@ static void watchdog_kick(Service *s) {
         else event_source_set_time(s->watchdog_timer, when);
 }
 
+/* NotifyAccess=: which of the service's processes may speak for it (systemd 252's
+ * service_notify_message_authorized(), its words). notify.c made sure pid is one of them. */
+static bool notify_authorized(Service *s, pid_t pid) {
+        const char *id = s->meta.id;
+        switch (cfg(s)->notify_access) {
+        case NOTIFY_ALL:
+                return true;
+        case NOTIFY_MAIN:
+                if (pid == s->main_pid) return true;
+                if (s->main_pid != 0)
+                        log_warning("%s: Got notification message from PID %d, but reception only permitted for main PID %d", id, (int)pid,
+                                    (int)s->main_pid);
+                else
+                        log_warning("%s: Got notification message from PID %d, but reception only permitted for main PID which is "
+                                    "currently not known", id, (int)pid);
+                return false;
+        case NOTIFY_EXEC:
+                if (pid == s->main_pid || pid == s->control_pid) return true;
+                if (s->main_pid != 0 && s->control_pid != 0)
+                        log_warning("%s: Got notification message from PID %d, but reception only permitted for main PID %d and "
+                                    "control PID %d", id, (int)pid, (int)s->main_pid, (int)s->control_pid);
+                else if (s->main_pid != 0 || s->control_pid != 0)
+                        log_warning("%s: Got notification message from PID %d, but reception only permitted for %s PID %d", id, (int)pid,
+                                    s->main_pid != 0 ? "main" : "control", (int)(s->main_pid != 0 ? s->main_pid : s->control_pid));
+                else
+                        log_warning("%s: Got notification message from PID %d, but reception only permitted for main PID and "
+                                    "control PID which are currently not known", id, (int)pid);
+                return false;
+        default:
+                log_warning("%s: Got notification message from PID %d, but reception is disabled.", id, (int)pid);
+                return false;
+        }
+}
+
+static bool pid_alive(pid_t pid) {
+        ProcInfo pi;
+        return proc_info_read(NULL, pid, &pi) >= 0 && !proc_state_is_dead(pi.state);
+}
+
+/* MAINPID=: the new main process must be one of the service's own, unless root sent it; never
+ * PID 1, the control process, or a process of another unit (systemd 252 lets root name one:
+ * README deviation). Returns > 0 good, 0 good only from root, < 0 never (said why). */
+static int suitable_main_pid(Service *s, pid_t pid) {
+        MUnit *u = &s->meta;
+        if (pid == 1 || pid == u->m->self) {
+                log_warning("%s: New main PID %d is the manager, refusing.", u->id, (int)pid);
+                return -EPERM;
+        }
+        if (pid == s->control_pid) {
+                log_warning("%s: New main PID %d is the control process, refusing.", u->id, (int)pid);
+                return -EPERM;
+        }
+        if (!pid_alive(pid)) {
+                log_warning("%s: New main PID %d does not exist or is a zombie.", u->id, (int)pid);
+                return -ESRCH;
+        }
+        if (munit_owns_pid(u, pid)) {
+                log_debug("%s: New main PID %d belongs to service, we are happy.", u->id, (int)pid);
+                return 1;
+        }
+        MUnit *owner = manager_unit_by_pid(u->m, pid);
+        if (owner && owner != u && munit_owns_pid(owner, pid)) {
+                log_warning("%s: New main PID %d belongs to %s, refusing.", u->id, (int)pid, owner->id);
+                return -EPERM;
+        }
+        return 0;
+}
+
+static void accept_main_pid(Service *s, const struct ucred *sender, pid_t pid) {
+        const char *id = s->meta.id;
+        if (s->main_pid_known && pid == s->main_pid) return;
+        int r = suitable_main_pid(s, pid);
+        if (r == 0 && sender->uid == 0) {
+                log_debug("%s: New main PID %d does not belong to service, but we'll accept it as the request to change it came "
+                          "from a privileged process.", id, (int)pid);
+                r = 1;
+        } else if (r == 0)
+                log_debug("%s: New main PID %d does not belong to service, refusing.", id, (int)pid);
+        if (r > 0) set_main_pid(s, pid, false);
+}
+
+/* FDSTORE=1: the fds join the store, up to FileDescriptorStoreMax=; the others are closed. */
+static void store_fds(Service *s, const NotifyMessage *msg, int *fds, size_t n_fds) {
+        for (size_t i = 0; i < n_fds; i++) {
+                if (s->n_fd_store >= cfg(s)->file_descriptor_store_max) {
+                        log_warning("%s: Too many stored file descriptors, closing remaining.", s->meta.id);
+                        close(fds[i]);
+                        continue;
+                }
+                int *nf = realloc(s->fd_store, (s->n_fd_store + 1) * sizeof *nf);
+                if (!nf) {
+                        close(fds[i]);
+                        continue;
+                }
+                s->fd_store = nf;
+                s->fd_store[s->n_fd_store++] = fds[i];
+                (void)strv_extend(&s->fd_store_names, msg->fdname ? msg->fdname : "stored");
+        }
+}
+
 static void service_notify_message(MUnit *u, const struct ucred *sender, const NotifyMessage *msg, int *fds, size_t n_fds) {
         Service *s = SERVICE(u);
         ServiceConfig *c = cfg(s);
-        if (msg->has_mainpid && (s->state == SERVICE_START || s->state == SERVICE_START_POST || s->state == SERVICE_RUNNING ||
-                                 s->state == SERVICE_RELOAD)) {
-                /* accepted from the main process, or from root, or when the new PID is ours */
-                if (msg->mainpid != s->main_pid && kill(msg->mainpid, 0) == 0) {
-                        log_debug("%s: New main PID %d.", u->id, (int)msg->mainpid);
-                        set_main_pid(s, msg->mainpid, false);
-                }
+        if (!notify_authorized(s, sender->pid)) {
+                for (size_t i = 0; i < n_fds; i++) close(fds[i]);
+                return;
         }
+        ServiceState st = s->state;
+        if (msg->has_mainpid && (st == SERVICE_START || st == SERVICE_START_POST || st == SERVICE_RUNNING || st == SERVICE_RELOAD))
+                accept_main_pid(s, sender, msg->mainpid);
         if (msg->has_status) {
                 free(s->status_text);
                 s->status_text = strdup(msg->status);
@@ -994,9 +1093,7 @@ static void service_notify_message(MUnit *u, const struct ucred *sender, const N
                 usec_t want = now_usec(CLOCK_MONOTONIC) + msg->extend_timeout_usec;
                 if (want > event_source_get_time(s->timer)) event_source_set_time(s->timer, want);
         }
-        if (msg->stopping && s->state == SERVICE_RUNNING) {
-                log_debug("%s: service is stopping (STOPPING=1)", u->id);
-        }
+        if (msg->stopping && s->state == SERVICE_RUNNING) log_debug("%s: service is stopping (STOPPING=1)", u->id);
         if (msg->reloading && s->state == SERVICE_RUNNING) {
                 s->reload_pending_ready = true;
                 set_state(s, SERVICE_RELOAD);
@@ -1008,22 +1105,9 @@ static void service_notify_message(MUnit *u, const struct ucred *sender, const N
                         enter_reload_done(s);
                 }
         }
-        if (msg->fdstore && n_fds > 0) {
-                for (size_t i = 0; i < n_fds; i++) {
-                        if (s->n_fd_store >= c->file_descriptor_store_max) {
-                                log_warning("%s: Too many stored file descriptors, closing remaining.", u->id);
-                                close(fds[i]);
-                                continue;
-                        }
-                        int *nf = realloc(s->fd_store, (s->n_fd_store + 1) * sizeof *nf);
-                        if (!nf) { close(fds[i]); continue; }
-                        s->fd_store = nf;
-                        s->fd_store[s->n_fd_store++] = fds[i];
-                        (void)strv_extend(&s->fd_store_names, msg->fdname ? msg->fdname : "stored");
-                }
-        } else
+        if (msg->fdstore) store_fds(s, msg, fds, n_fds);
+        else
                 for (size_t i = 0; i < n_fds; i++) close(fds[i]);
-        (void)sender;
 }
 
 /* ---- what the manager asks of a service ---- */
