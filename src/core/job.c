@@ -36,16 +36,20 @@ typedef struct TxEntry {
         bool dropped;
 } TxEntry;
 
+/* Each unit in it knows its entry (MUnit.tx_slot) until the transaction is applied. */
 typedef struct Transaction {
         Manager *m;
         TxEntry *e;
         size_t n, cap;
-        Hashmap *index;    /* unit id → entry index + 1 */
 } Transaction;
 
 static TxEntry *tx_find(Transaction *tx, const MUnit *u) {
-        uintptr_t i = (uintptr_t)hashmap_get(tx->index, u->id);
-        return i ? &tx->e[i - 1] : NULL;
+        return u->tx_slot ? &tx->e[u->tx_slot - 1] : NULL;
+}
+
+/* The units forget the transaction (before its jobs are installed, or when it fails). */
+static void tx_release(Transaction *tx) {
+        for (size_t i = 0; i < tx->n; i++) tx->e[i].unit->tx_slot = 0;
 }
 
 static int tx_add(Transaction *tx, MUnit *u, JobType type, bool matters, TxEntry **ret) {
@@ -56,9 +60,9 @@ static int tx_add(Transaction *tx, MUnit *u, JobType type, bool matters, TxEntry
                 tx->e = e;
                 tx->cap = cap;
         }
+        if (tx->n >= UINT32_MAX) return -E2BIG;
         tx->e[tx->n] = (TxEntry){ .unit = u, .type = type, .matters = matters };
-        int r = hashmap_put(tx->index, u->id, (void *)(uintptr_t)(tx->n + 1));
-        if (r < 0) return r;
+        u->tx_slot = (uint32_t)(tx->n + 1);
         *ret = &tx->e[tx->n++];
         return 0;
 }
@@ -86,15 +90,14 @@ static JobType job_type_collapse(JobType t, const MUnit *u) {
 
 static int tx_add_job_recursive(Transaction *tx, MUnit *u, JobType type, bool matters, bool ignore_requirements);
 
-/* Add the jobs that `names` pull in. Not-found units pulled by a hard requirement fail the
- * request; soft ones (Wants=) are dropped with a message, as systemd does. */
-static int tx_pull(Transaction *tx, MUnit *u, char *const *names, JobType type, bool matters, bool hard) {
-        STRV_FOREACH(n, names) {
-                MUnit *o = NULL;
-                int r = manager_load_unit(tx->m, *n, &o);
-                if (r == -ENOMEM) return r;
-                if (!o) continue;
-                r = tx_add_job_recursive(tx, o, type, matters, false);
+/* Add the jobs that u's dependencies of kind d pull in. Not-found units pulled by a hard
+ * requirement fail the request; soft ones (Wants=) are dropped with a message, as systemd does. */
+static int tx_pull(Transaction *tx, MUnit *u, UnitDependency d, JobType type, bool matters, bool hard) {
+        MUnit *const *deps;
+        size_t n = munit_dependencies(u, d, &deps);
+        for (size_t i = 0; i < n; i++) {
+                MUnit *o = deps[i];
+                int r = tx_add_job_recursive(tx, o, type, matters, false);
                 if (r == -ENOMEM) return r;
                 if (r < 0 && hard) {
                         log_error("%s: Job %s/%s failed: dependency %s cannot be %s: %s", u->id, u->id,
@@ -132,29 +135,28 @@ static int tx_add_job_recursive(Transaction *tx, MUnit *u, JobType type, bool ma
         int r = tx_add(tx, u, type, matters, &e);
         if (r < 0) return r;
         if (ignore_requirements || !u->cfg) return 0;
-        char **const *deps = (char **const *)u->cfg->unit.deps;
         if (type == JOB_START || type == JOB_RESTART) {
-                if ((r = tx_pull(tx, u, deps[UNIT_REQUIRES], JOB_START, matters, true)) < 0) return r;
-                if ((r = tx_pull(tx, u, deps[UNIT_BINDS_TO], JOB_START, matters, true)) < 0) return r;
-                if ((r = tx_pull(tx, u, deps[UNIT_REQUISITE], JOB_VERIFY_ACTIVE, matters, true)) < 0) return r;
-                if ((r = tx_pull(tx, u, deps[UNIT_WANTS], JOB_START, false, false)) < 0) return r;
-                if ((r = tx_pull(tx, u, deps[UNIT_UPHOLDS], JOB_START, false, false)) < 0) return r;
-                if ((r = tx_pull(tx, u, deps[UNIT_CONFLICTS], JOB_STOP, matters, true)) < 0) return r;
-                if ((r = tx_pull(tx, u, deps[UNIT_CONFLICTED_BY], JOB_STOP, false, false)) < 0) return r;
+                if ((r = tx_pull(tx, u, UNIT_REQUIRES, JOB_START, matters, true)) < 0) return r;
+                if ((r = tx_pull(tx, u, UNIT_BINDS_TO, JOB_START, matters, true)) < 0) return r;
+                if ((r = tx_pull(tx, u, UNIT_REQUISITE, JOB_VERIFY_ACTIVE, matters, true)) < 0) return r;
+                if ((r = tx_pull(tx, u, UNIT_WANTS, JOB_START, false, false)) < 0) return r;
+                if ((r = tx_pull(tx, u, UNIT_UPHOLDS, JOB_START, false, false)) < 0) return r;
+                if ((r = tx_pull(tx, u, UNIT_CONFLICTS, JOB_STOP, matters, true)) < 0) return r;
+                if ((r = tx_pull(tx, u, UNIT_CONFLICTED_BY, JOB_STOP, false, false)) < 0) return r;
         }
         if (type == JOB_STOP || type == JOB_RESTART) {
                 JobType t = type == JOB_STOP ? JOB_STOP : JOB_TRY_RESTART;
-                if ((r = tx_pull(tx, u, deps[UNIT_REQUIRED_BY], t, false, false)) < 0) return r;
-                if ((r = tx_pull(tx, u, deps[UNIT_BOUND_BY], t, false, false)) < 0) return r;
-                if ((r = tx_pull(tx, u, deps[UNIT_CONSISTS_OF], t, false, false)) < 0) return r;
-                if ((r = tx_pull(tx, u, deps[UNIT_PROPAGATES_STOP_TO], t, false, false)) < 0) return r;
+                if ((r = tx_pull(tx, u, UNIT_REQUIRED_BY, t, false, false)) < 0) return r;
+                if ((r = tx_pull(tx, u, UNIT_BOUND_BY, t, false, false)) < 0) return r;
+                if ((r = tx_pull(tx, u, UNIT_CONSISTS_OF, t, false, false)) < 0) return r;
+                if ((r = tx_pull(tx, u, UNIT_PROPAGATES_STOP_TO, t, false, false)) < 0) return r;
         }
         if (type == JOB_RELOAD) {
-                STRV_FOREACH(n, deps[UNIT_PROPAGATES_RELOAD_TO]) {
-                        MUnit *o = manager_get_unit(tx->m, *n);
-                        if (o && UNIT_IS_ACTIVE_OR_RELOADING(o->state) && munit_can_reload(o))
-                                (void)tx_add_job_recursive(tx, o, JOB_RELOAD, false, false);
-                }
+                MUnit *const *deps;
+                size_t n = munit_dependencies(u, UNIT_PROPAGATES_RELOAD_TO, &deps);
+                for (size_t i = 0; i < n; i++)
+                        if (UNIT_IS_ACTIVE_OR_RELOADING(deps[i]->state) && munit_can_reload(deps[i]))
+                                (void)tx_add_job_recursive(tx, deps[i], JOB_RELOAD, false, false);
         }
         return 0;
 }
@@ -170,11 +172,9 @@ static bool job_is_stop_like(JobType t) { return t == JOB_STOP || t == JOB_RESTA
  * once per service. */
 static bool job_order_waits(const MUnit *a, JobType t, const MUnit *b, JobType ot, UnitDependency listed) {
         if (t == JOB_NOP || ot == JOB_NOP) return false;
-        char **const *deps = (char **const *)a->cfg->unit.deps;
         bool after_counts = !job_is_stop_like(t), before_counts = job_is_stop_like(ot);
-        if (listed == UNIT_AFTER)
-                return after_counts || (before_counts && strv_contains(deps[UNIT_BEFORE], b->id));
-        return before_counts || (after_counts && strv_contains(deps[UNIT_AFTER], b->id));
+        if (listed == UNIT_AFTER) return after_counts || (before_counts && munit_has_dependency(a, UNIT_BEFORE, b));
+        return before_counts || (after_counts && munit_has_dependency(a, UNIT_AFTER, b));
 }
 
 /* Depth-first search for an ordering cycle among the transaction's jobs (and installed jobs).
@@ -192,10 +192,12 @@ static ssize_t cycle_visit(CycleWalk *w, size_t i) {
         w->stack[w->depth++] = i;
         TxEntry *e = &tx->e[i];
         static const UnitDependency order[] = { UNIT_AFTER, UNIT_BEFORE };
-        for (size_t k = 0; k < ELEMENTSOF(order); k++)
-                STRV_FOREACH(n, e->unit->cfg ? e->unit->cfg->unit.deps[order[k]] : NULL) {
-                        MUnit *o = manager_get_unit(tx->m, *n);
-                        TxEntry *oe = o ? tx_find(tx, o) : NULL;
+        for (size_t k = 0; k < ELEMENTSOF(order); k++) {
+                MUnit *const *deps;
+                size_t n = munit_dependencies(e->unit, order[k], &deps);
+                for (size_t d = 0; d < n; d++) {
+                        MUnit *o = deps[d];
+                        TxEntry *oe = tx_find(tx, o);
                         if (!oe || oe->dropped || !job_order_waits(e->unit, e->type, o, oe->type, order[k])) continue;
                         size_t j = (size_t)(oe - tx->e);
                         if (w->mark[j] == 2) continue;
@@ -217,6 +219,7 @@ static ssize_t cycle_visit(CycleWalk *w, size_t i) {
                         ssize_t r = cycle_visit(w, j);
                         if (r != -1) return r;
                 }
+        }
         w->mark[i] = 2;
         w->depth--;
         return -1;
@@ -289,13 +292,13 @@ void job_requeue(Job *j) {
 
 /* A finished or changed job may unblock the jobs of units ordered against its unit. */
 void job_schedule_neighbours(MUnit *u) {
-        if (!u->cfg) return;
         static const UnitDependency order[] = { UNIT_AFTER, UNIT_BEFORE };
-        for (size_t k = 0; k < ELEMENTSOF(order); k++)
-                STRV_FOREACH(n, u->cfg->unit.deps[order[k]]) {
-                        MUnit *o = manager_get_unit(u->m, *n);
-                        if (o && o->job && o->job->state == JOB_WAITING) job_requeue(o->job);
-                }
+        for (size_t k = 0; k < ELEMENTSOF(order); k++) {
+                MUnit *const *deps;
+                size_t n = munit_dependencies(u, order[k], &deps);
+                for (size_t i = 0; i < n; i++)
+                        if (deps[i]->job && deps[i]->job->state == JOB_WAITING) job_requeue(deps[i]->job);
+        }
 }
 
 /* JobTimeoutSec=: the job is canceled with result "timeout" and JobTimeoutAction= runs; the unit
@@ -361,9 +364,8 @@ static int tx_isolate(Transaction *tx) {
 }
 
 int manager_add_job(Manager *m, JobType type, MUnit *u, JobMode mode, Job **ret) {
-        Transaction tx = { .m = m, .index = hashmap_new() };
+        Transaction tx = { .m = m };
         int r;
-        if (!tx.index) return -ENOMEM;
         bool ignore_req = mode == JOB_IGNORE_DEPENDENCIES || mode == JOB_IGNORE_REQUIREMENTS;
         if (m->shutting_down && type != JOB_STOP) { r = -ESHUTDOWN; goto out; }
         r = tx_add_job_recursive(&tx, u, type, true, ignore_req);
@@ -375,6 +377,7 @@ int manager_add_job(Manager *m, JobType type, MUnit *u, JobMode mode, Job **ret)
                         Job *old = tx.e[i].unit->job;
                         if (!tx.e[i].dropped && old && old->type != tx.e[i].type) { r = -EBUSY; goto out; }
                 }
+        tx_release(&tx);
         Job *anchor = NULL;
         for (size_t i = 0; i < tx.n; i++) {
                 TxEntry *e = &tx.e[i];
@@ -393,7 +396,7 @@ int manager_add_job(Manager *m, JobType type, MUnit *u, JobMode mode, Job **ret)
         if (ret) *ret = anchor;
         r = 0;
 out:
-        hashmap_free(tx.index);
+        tx_release(&tx);
         free(tx.e);
         return r;
 }
@@ -404,11 +407,14 @@ static bool job_is_runnable(const Job *j) {
         MUnit *u = j->unit;
         if (!u->cfg || j->type == JOB_NOP) return true;
         static const UnitDependency order[] = { UNIT_AFTER, UNIT_BEFORE };
-        for (size_t k = 0; k < ELEMENTSOF(order); k++)
-                STRV_FOREACH(n, u->cfg->unit.deps[order[k]]) {
-                        MUnit *o = manager_get_unit(u->m, *n);
-                        if (o && o->job && o != u && job_order_waits(u, j->type, o, o->job->type, order[k])) return false;
+        for (size_t k = 0; k < ELEMENTSOF(order); k++) {
+                MUnit *const *deps;
+                size_t n = munit_dependencies(u, order[k], &deps);
+                for (size_t i = 0; i < n; i++) {
+                        MUnit *o = deps[i];
+                        if (o->job && o != u && job_order_waits(u, j->type, o, o->job->type, order[k])) return false;
                 }
+        }
         return true;
 }
 
@@ -512,14 +518,16 @@ static void job_print_status(Job *j, JobResult r) {
  * Requisite=) and are ordered after it; systemd's job_fail_dependencies(). */
 static void job_fail_dependents(MUnit *u) {
         static const UnitDependency by[] = { UNIT_REQUIRED_BY, UNIT_BOUND_BY, UNIT_REQUISITE_OF };
-        if (!u->cfg) return;
-        for (size_t k = 0; k < ELEMENTSOF(by); k++)
-                STRV_FOREACH(n, u->cfg->unit.deps[by[k]]) {
-                        MUnit *o = manager_get_unit(u->m, *n);
-                        if (!o || !o->job || o->job->type != JOB_START || o->job->state != JOB_WAITING) continue;
-                        if (!o->cfg || !strv_contains(o->cfg->unit.deps[UNIT_AFTER], u->id)) continue;
+        for (size_t k = 0; k < ELEMENTSOF(by); k++) {
+                MUnit *const *deps;
+                size_t n = munit_dependencies(u, by[k], &deps);
+                for (size_t i = 0; i < n; i++) {
+                        MUnit *o = deps[i];
+                        if (!o->job || o->job->type != JOB_START || o->job->state != JOB_WAITING) continue;
+                        if (!munit_has_dependency(o, UNIT_AFTER, u)) continue;
                         job_finish(o->job, JOB_DEPENDENCY);
                 }
+        }
 }
 
 /* The stop half of a restart is done: say "Stopped ..." as systemd does, then the same job

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
+#include "base/hashmap.h"
 #include "base/log.h"
 #include "base/strv.h"
 #include "core/builtin.h"
@@ -28,12 +29,18 @@ void dual_timestamp_now(DualTimestamp *ts) {
         ts->monotonic = now_usec(CLOCK_MONOTONIC);
 }
 
+/* One name map: the loader's (names and aliases → Unit), each Unit pointing to its MUnit. */
 MUnit *manager_get_unit(Manager *m, const char *name) {
-        return hashmap_get(m->units, name);
+        Unit *c = loader_get(m->loader, name);
+        return c ? c->runtime : NULL;
+}
+
+size_t manager_n_names(Manager *m) {
+        return hashmap_size(m->loader->units);
 }
 
 static int track_unit(Manager *m, Unit *cfg, MUnit **ret) {
-        MUnit *u = hashmap_get(m->units, cfg->id);
+        MUnit *u = cfg->runtime;
         if (!u) {
                 if (m->n_list == m->cap_list) {
                         size_t cap = m->cap_list ? m->cap_list * 2 : 64;
@@ -43,17 +50,20 @@ static int track_unit(Manager *m, Unit *cfg, MUnit **ret) {
                         m->cap_list = cap;
                 }
                 if (!(u = munit_new(m, cfg))) return -ENOMEM;
-                int r = hashmap_put(m->units, u->id, u);
-                if (r < 0) {
-                        munit_free(u);
-                        return r;
-                }
+                cfg->runtime = u;
                 m->list[m->n_list++] = u;
         }
-        u->cfg = cfg;
-        STRV_FOREACH(n, cfg->names)
-                if (!hashmap_get(m->units, *n)) (void)hashmap_put(m->units, *n, u);
         if (ret) *ret = u;
+        return 0;
+}
+
+/* A MUnit for every Unit of the loader, then every unit's dependencies resolved. */
+static int sync_units(Manager *m) {
+        int r;
+        for (size_t i = 0; i < m->loader->n_list; i++)
+                if ((r = track_unit(m, m->loader->list[i], NULL)) < 0) return r;
+        for (size_t i = 0; i < m->n_list; i++)
+                if ((r = munit_resolve_dependencies(m->list[i])) < 0) return r;
         return 0;
 }
 
@@ -62,9 +72,7 @@ int manager_load_dependencies(Manager *m) {
         int r = loader_load_dependencies(m->loader);
         if (r < 0) return r;
         if ((r = loader_add_reverse_dependencies(m->loader)) < 0) return r;
-        for (size_t i = 0; i < m->loader->n_list; i++)
-                if ((r = track_unit(m, m->loader->list[i], NULL)) < 0) return r;
-        return 0;
+        return sync_units(m);
 }
 
 int manager_load_unit(Manager *m, const char *name, MUnit **ret) {
@@ -74,25 +82,37 @@ int manager_load_unit(Manager *m, const char *name, MUnit **ret) {
                 return 0;
         }
         Unit *cfg;
-        size_t before = m->loader->n_list;
         int r = loader_load(m->loader, name, &cfg);
-        if (r < 0) {
-                *ret = NULL;
-                return r;
+        if (r >= 0) r = manager_load_dependencies(m);
+        if (r >= 0) r = track_unit(m, cfg, ret);
+        if (r < 0) *ret = NULL;
+        return r;
+}
+
+void manager_discard_later(Manager *m, void *p) {
+        if (!p) return;
+        void **v = reallocarray(m->discard, m->n_discard + 1, sizeof *v);
+        if (!v) {
+                /* cannot wait: nothing may still be walking it, or it leaks (never freed twice) */
+                log_oom();
+                return;
         }
-        if (m->loader->n_list != before && (r = manager_load_dependencies(m)) < 0) return r;
-        if ((r = track_unit(m, cfg, ret)) < 0) return r;
-        return 0;
+        m->discard = v;
+        m->discard[m->n_discard++] = p;
+        manager_schedule_gc(m);
+}
+
+static void discard_now(Manager *m) {
+        for (size_t i = 0; i < m->n_discard; i++) free(m->discard[i]);
+        free(m->discard);
+        m->discard = NULL;
+        m->n_discard = 0;
 }
 
 /* ---- garbage collection of finished connection instances ---- */
 
 static void unit_forget(Manager *m, size_t idx) {
         MUnit *u = m->list[idx];
-        const char *const *names = (const char *const *)(u->cfg ? u->cfg->names : NULL);
-        for (; names && *names; names++)
-                if (hashmap_get(m->units, *names) == u) (void)hashmap_remove(m->units, *names);
-        if (hashmap_get(m->units, u->id) == u) (void)hashmap_remove(m->units, u->id);
         memmove(m->list + idx, m->list + idx + 1, (m->n_list - idx - 1) * sizeof *m->list);
         m->n_list--;
         if (u->cfg) loader_forget(m->loader, u->cfg);
@@ -100,15 +120,26 @@ static void unit_forget(Manager *m, size_t idx) {
         munit_free(u);
 }
 
+/* Run from the loop, never inside another callback: nothing walks a dependency array here. */
 static int on_gc(EventSource *s, void *userdata) {
         Manager *m = userdata;
         (void)s;
+        bool forgot = false;
         for (size_t i = m->n_list; i > 0; i--) {
                 MUnit *u = m->list[i - 1];
                 if (u->gc_pending && !u->job && UNIT_IS_INACTIVE_OR_FAILED(u->state) && munit_main_pid(u) <= 0 &&
-                    munit_control_pid(u) <= 0)
+                    munit_control_pid(u) <= 0) {
                         unit_forget(m, i - 1);
+                        forgot = true;
+                }
         }
+        /* no unit may keep pointing to one that was forgotten */
+        for (size_t i = 0; forgot && i < m->n_list; i++)
+                if (munit_resolve_dependencies(m->list[i]) < 0) {
+                        free(m->list[i]->deps);   /* better no dependencies than a dangling one */
+                        m->list[i]->deps = NULL;
+                }
+        discard_now(m);
         return 0;
 }
 
@@ -260,8 +291,6 @@ int manager_reload(Manager *m) {
         if (r >= 0) r = loader_add_reverse_dependencies(nl);
         _cleanup_free_ Unit **cfgs = NULL;
         if (r >= 0) r = reload_configs(m, nl, &cfgs);
-        Hashmap *names = r >= 0 ? hashmap_new() : NULL;
-        if (r >= 0 && !names) r = -ENOMEM;
         if (r < 0) {
                 loader_done(nl);
                 free(nl);
@@ -271,18 +300,16 @@ int manager_reload(Manager *m) {
         size_t n_old = m->n_list;
         for (size_t i = 0; i < n_old; i++) munit_set_config(m->list[i], cfgs[i]);
         m->loader = nl;
-        /* names of the old loader are gone with it: a new name map */
-        hashmap_free(m->units);
-        m->units = names;
-        for (size_t i = 0; i < n_old; i++) {
-                MUnit *u = m->list[i];
-                (void)hashmap_put(m->units, u->id, u);
-                if (loader_get(nl, u->id) == u->cfg)
-                        STRV_FOREACH(n, u->cfg->names) (void)hashmap_put(m->units, *n, u);
-        }
-        for (size_t i = 0; i < nl->n_list; i++) (void)track_unit(m, nl->list[i], NULL);
+        /* the new map's names lead to the units: by id first, then a unit that became another's
+         * alias keeps the Unit it was given if no unit has its id */
+        for (size_t i = 0; i < n_old; i++)
+                if (streq(cfgs[i]->id, m->list[i]->id)) cfgs[i]->runtime = m->list[i];
+        for (size_t i = 0; i < n_old; i++)
+                if (!cfgs[i]->runtime) cfgs[i]->runtime = m->list[i];
         loader_done(old);
         free(old);
+        r = sync_units(m);
+        if (r < 0) log_warning("Reloading: not every unit's dependencies could be resolved: %s", strerror(-r));
         log_info("Reloaded configuration.");
         return 0;
 }
@@ -363,7 +390,7 @@ int manager_new_with(const ManagerSettings *set, const ManagerParts *parts, Mana
         int r = event_new(&m->event);
         if (r < 0) goto fail;
         r = -ENOMEM;
-        if (!(m->units = hashmap_new()) || !(m->loader = calloc(1, sizeof *m->loader))) goto fail;
+        if (!(m->loader = calloc(1, sizeof *m->loader))) goto fail;
         if ((r = loader_init(m->loader, set->root)) < 0) {
                 free(m->loader);
                 m->loader = NULL;
@@ -396,7 +423,7 @@ void manager_free(Manager *m) {
         if (m->parts && m->parts->done) m->parts->done(m);
         for (size_t i = 0; i < m->n_list; i++) munit_free(m->list[i]);
         free(m->list);
-        hashmap_free(m->units);
+        discard_now(m);
         if (m->loader) {
                 loader_done(m->loader);
                 free(m->loader);

@@ -8,7 +8,6 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <sys/types.h>
-#include "base/hashmap.h"
 #include "base/parse.h"
 #include "core/cgroup.h"
 #include "core/event.h"
@@ -42,8 +41,10 @@ struct Manager {
         const UnitVTable *const *unit_types;   /* parts->unit_types */
         EventLoop *event;
         Loader *loader;
-        Hashmap *units;             /* every name (id and aliases) → MUnit */
-        MUnit **list; size_t n_list, cap_list;
+        MUnit **list;               /* every unit (names lead to them through the loader's map) */
+        size_t n_list, cap_list;
+        void **discard;             /* to free at the next GC pass (manager_discard_later()) */
+        size_t n_discard;
         uint32_t last_job_id;
         unsigned n_jobs;
         Job *run_queue;
@@ -78,6 +79,8 @@ struct Manager {
 int manager_new_with(const ManagerSettings *set, const ManagerParts *parts, Manager **ret);
 void manager_free(Manager *m);
 MUnit *manager_get_unit(Manager *m, const char *name);
+/* How many names (ids and aliases) lead to units (NNames=). */
+size_t manager_n_names(Manager *m);
 /* Load (if needed) and return the runtime unit. */
 int manager_load_unit(Manager *m, const char *name, MUnit **ret);
 void manager_start_shutdown(Manager *m, int exit_code, const char *why);
@@ -88,5 +91,8 @@ int manager_reload(Manager *m);
 int manager_load_dependencies(Manager *m);
 /* Free units marked gc_pending (once they are inactive and jobless), before the loop sleeps. */
 void manager_schedule_gc(Manager *m);
+/* Free p at the next GC pass, when no traversal can still be walking it (a unit's old resolved
+ * dependencies). */
+void manager_discard_later(Manager *m, void *p);
 /* SuccessAction=/FailureAction=/StartLimitAction= */
 void manager_emergency_action(Manager *m, MUnit *u, EmergencyAction a, int exit_status, const char *reason);

@@ -43,6 +43,7 @@ void munit_free(MUnit *u) {
         if (u->job) job_free(u->job);
         if (u->vt->done) u->vt->done(u);
         free(u->kill_round.signaled);
+        free(u->deps);
         free(u->pids);
         free(u->cgroup_rel);
         free(u->id);
@@ -79,6 +80,66 @@ void munit_set_config(MUnit *u, Unit *cfg) {
         const Unit *old = u->cfg;
         u->cfg = cfg;
         if (old && old != cfg && u->vt->config_changed) u->vt->config_changed(u, old);
+}
+
+/* ---- dependencies ---- */
+
+static int deps_new(const MUnit *u, MUnitDeps **ret) {
+        char **const *names = (char **const *)u->cfg->unit.deps;
+        size_t n = 0;
+        for (int d = 0; d < _UNIT_DEPENDENCY_MAX; d++) n += strv_length(names[d]);
+        *ret = NULL;
+        if (n == 0) return 0;
+        if (n > UINT32_MAX) return -E2BIG;
+        MUnitDeps *deps = malloc(sizeof *deps + n * sizeof deps->v[0]);
+        if (!deps) return -ENOMEM;
+        uint32_t k = 0;
+        for (int d = 0; d < _UNIT_DEPENDENCY_MAX; d++) {
+                deps->start[d] = k;
+                STRV_FOREACH(name, names[d]) {
+                        MUnit *o = manager_get_unit(u->m, *name);
+                        if (o) deps->v[k++] = o;
+                }
+        }
+        deps->start[_UNIT_DEPENDENCY_MAX] = k;
+        *ret = deps;
+        return 0;
+}
+
+static bool deps_equal(const MUnitDeps *a, const MUnitDeps *b) {
+        if (!a || !b) return a == b;
+        uint32_t n = a->start[_UNIT_DEPENDENCY_MAX];
+        return memcmp(a->start, b->start, sizeof a->start) == 0 && memcmp(a->v, b->v, n * sizeof a->v[0]) == 0;
+}
+
+int munit_resolve_dependencies(MUnit *u) {
+        MUnitDeps *deps = NULL;
+        int r = u->cfg ? deps_new(u, &deps) : 0;
+        if (r < 0) return r;
+        if (deps_equal(deps, u->deps)) {
+                free(deps);
+                return 0;
+        }
+        manager_discard_later(u->m, u->deps);
+        u->deps = deps;
+        return 0;
+}
+
+size_t munit_dependencies(const MUnit *u, UnitDependency d, MUnit *const **ret) {
+        if (!u->deps) {
+                *ret = NULL;
+                return 0;
+        }
+        *ret = u->deps->v + u->deps->start[d];
+        return u->deps->start[d + 1] - u->deps->start[d];
+}
+
+bool munit_has_dependency(const MUnit *u, UnitDependency d, const MUnit *other) {
+        MUnit *const *v;
+        size_t n = munit_dependencies(u, d, &v);
+        for (size_t i = 0; i < n; i++)
+                if (v[i] == other) return true;
+        return false;
 }
 
 int pid_array_grow(pid_t **array, unsigned *cap, unsigned n) {
@@ -189,12 +250,12 @@ int munit_reload(MUnit *u) {
         return u->vt->reload ? u->vt->reload(u) : -EALREADY;
 }
 
-static void enqueue_each(MUnit *u, char *const *names, JobType t, JobMode mode) {
-        STRV_FOREACH(n, names) {
-                MUnit *o = NULL;
-                if (manager_load_unit(u->m, *n, &o) < 0 || !o) continue;
-                int r = manager_add_job(u->m, t, o, mode, NULL);
-                if (r < 0) log_warning("%s: Failed to enqueue %s job for %s: %s", u->id, job_type_to_string(t), o->id, strerror(-r));
+static void start_each(MUnit *u, UnitDependency d, JobMode mode) {
+        MUnit *const *deps;
+        size_t n = munit_dependencies(u, d, &deps);
+        for (size_t i = 0; i < n; i++) {
+                int r = manager_add_job(u->m, JOB_START, deps[i], mode, NULL);
+                if (r < 0) log_warning("%s: Failed to enqueue start job for %s: %s", u->id, deps[i]->id, strerror(-r));
         }
 }
 
@@ -232,10 +293,22 @@ static bool process_job(MUnit *u, UnitActiveState os, UnitActiveState ns, bool r
 }
 
 /* The units that trigger this one (sockets, timers, paths) learn it changed. */
-static void notify_triggers(MUnit *u, char **const *deps) {
-        STRV_FOREACH(t, deps[UNIT_TRIGGERED_BY]) {
-                MUnit *o = manager_get_unit(u->m, *t);
-                if (o && o->cfg && o->vt->trigger_notify) o->vt->trigger_notify(o, u);
+static void notify_triggers(MUnit *u) {
+        MUnit *const *deps;
+        size_t n = munit_dependencies(u, UNIT_TRIGGERED_BY, &deps);
+        for (size_t i = 0; i < n; i++)
+                if (deps[i]->cfg && deps[i]->vt->trigger_notify) deps[i]->vt->trigger_notify(deps[i], u);
+}
+
+/* An unexpected deactivation stops the units bound to this one (BindsTo=). */
+static void stop_bound(MUnit *u) {
+        MUnit *const *deps;
+        size_t n = munit_dependencies(u, UNIT_BOUND_BY, &deps);
+        for (size_t i = 0; i < n; i++) {
+                MUnit *o = deps[i];
+                if (UNIT_IS_INACTIVE_OR_FAILED(o->state) || (o->job && o->job->type == JOB_STOP)) continue;
+                log_info("%s: Unit is bound to inactive unit %s. Stopping, too.", o->id, u->id);
+                (void)manager_add_job(u->m, JOB_STOP, o, JOB_REPLACE, NULL);
         }
 }
 
@@ -253,26 +326,18 @@ void munit_notify(MUnit *u, UnitActiveState os, UnitActiveState ns, bool reload_
         bool had_job = process_job(u, os, ns, reload_success);
         job_schedule_neighbours(u);
         if (!u->cfg) return;
-        char **const *deps = (char **const *)u->cfg->unit.deps;
-        notify_triggers(u, deps);
-        /* An unexpected deactivation stops units bound to this one (BindsTo=). */
-        if (!had_job && UNIT_IS_INACTIVE_OR_FAILED(ns) && !UNIT_IS_INACTIVE_OR_FAILED(os) && !m->shutting_down)
-                STRV_FOREACH(n, deps[UNIT_BOUND_BY]) {
-                        MUnit *o = manager_get_unit(m, *n);
-                        if (o && !UNIT_IS_INACTIVE_OR_FAILED(o->state) && !(o->job && o->job->type == JOB_STOP)) {
-                                log_info("%s: Unit is bound to inactive unit %s. Stopping, too.", o->id, u->id);
-                                (void)manager_add_job(m, JOB_STOP, o, JOB_REPLACE, NULL);
-                        }
-                }
+        notify_triggers(u);
+        if (!had_job && UNIT_IS_INACTIVE_OR_FAILED(ns) && !UNIT_IS_INACTIVE_OR_FAILED(os) && !m->shutting_down) stop_bound(u);
+        MUnit *const *unused;
         if (ns == UNIT_FAILED && os != UNIT_FAILED) {
-                if (deps[UNIT_ON_FAILURE] && !m->shutting_down) {
+                if (munit_dependencies(u, UNIT_ON_FAILURE, &unused) > 0 && !m->shutting_down) {
                         log_info("%s: Triggering OnFailure= dependencies.", u->id);
-                        enqueue_each(u, deps[UNIT_ON_FAILURE], JOB_START, u->cfg->unit.on_failure_job_mode);
+                        start_each(u, UNIT_ON_FAILURE, u->cfg->unit.on_failure_job_mode);
                 }
                 manager_emergency_action(m, u, u->cfg->unit.failure_action, u->cfg->unit.failure_action_exit_status, "failed");
         }
         if (ns == UNIT_INACTIVE && !UNIT_IS_INACTIVE_OR_FAILED(os) && os != UNIT_INACTIVE) {
-                if (deps[UNIT_ON_SUCCESS] && !m->shutting_down) enqueue_each(u, deps[UNIT_ON_SUCCESS], JOB_START, u->cfg->unit.on_success_job_mode);
+                if (!m->shutting_down) start_each(u, UNIT_ON_SUCCESS, u->cfg->unit.on_success_job_mode);
                 manager_emergency_action(m, u, u->cfg->unit.success_action, u->cfg->unit.success_action_exit_status, "succeeded");
         }
         manager_check_finished(m);

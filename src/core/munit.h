@@ -9,6 +9,7 @@
  * socket.h, ...), allocated at the size its vtable says: a target costs only the common part. */
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/types.h>
 #include "base/ratelimit.h"
 #include "core/forward.h"
@@ -27,6 +28,13 @@ typedef struct KillRound {
         pid_t *signaled;            /* grown on demand, at most UNIT_MAX_PIDS */
 } KillRound;
 
+/* A unit's dependencies resolved to units, after each load and reload: kind d is
+ * v[start[d]] ... v[start[d + 1] - 1], in the order of the configuration's lists. */
+typedef struct MUnitDeps {
+        uint32_t start[_UNIT_DEPENDENCY_MAX + 1];
+        MUnit *v[];
+} MUnitDeps;
+
 struct MUnit {
         const UnitVTable *vt;       /* the type's behaviour; never NULL */
         Manager *m;
@@ -34,6 +42,7 @@ struct MUnit {
         char *id;                   /* owned copy: stable across reloads */
         Job *job;
         UnitActiveState state;      /* derived from the type's state, cached for ordering */
+        uint32_t tx_slot;           /* job.c: 1 + its entry in the transaction being built, 0 none */
         bool condition_result, assert_result;
         bool sandbox_notice_done, pam_notice_done;
         bool gc_pending;            /* a finished Accept=yes instance: freed by the next GC pass */
@@ -51,6 +60,7 @@ struct MUnit {
         uid_t dynamic_uid;          /* DynamicUser= allocation, 0 none */
         char *cgroup_rel;           /* the unit's cgroup below m->cgroup once created, else NULL */
         KillRound kill_round;
+        MUnitDeps *deps;            /* NULL: none (yet) */
 };
 
 /* What a unit type does (one per type, in the type's file). Every function is given a unit of
@@ -127,3 +137,9 @@ bool munit_test_start_limit(MUnit *u);
 void munit_reset_failed(MUnit *u);
 /* daemon-reload: u runs on new configuration from now on (vtable config_changed). */
 void munit_set_config(MUnit *u, Unit *cfg);
+/* Resolve u's dependency names to units (after a load or reload; names no unit has are left out).
+ * Arrays a traversal may still be walking are freed by the manager's next GC pass. */
+int munit_resolve_dependencies(MUnit *u);
+/* u's units of dependency kind d: *ret points to n of them (valid until the next resolution). */
+size_t munit_dependencies(const MUnit *u, UnitDependency d, MUnit *const **ret);
+bool munit_has_dependency(const MUnit *u, UnitDependency d, const MUnit *other);

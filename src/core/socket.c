@@ -703,8 +703,10 @@ int socket_collect_fds(MUnit *svc, int **ret_fds, const char ***ret_names, size_
         int *fds = NULL;
         const char **names = NULL;
         size_t n = 0;
-        STRV_FOREACH(t, svc->cfg ? svc->cfg->unit.deps[UNIT_TRIGGERED_BY] : NULL) {
-                MUnit *u = manager_get_unit(svc->m, *t);
+        MUnit *const *triggers;
+        size_t n_triggers = munit_dependencies(svc, UNIT_TRIGGERED_BY, &triggers);
+        for (size_t k = 0; k < n_triggers; k++) {
+                MUnit *u = triggers[k];
                 Socket *s = SOCKET(u);
                 if (!s || !u->cfg || u->cfg->socket->accept) continue;
                 for (size_t i = 0; i < s->n_fds; i++) {
