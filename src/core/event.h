@@ -64,6 +64,14 @@ typedef void (*event_pid_gone_fn)(pid_t pid, void *userdata);
 void event_set_pid_gone_handler(EventLoop *e, event_pid_gone_fn cb, void *userdata);
 void event_source_free(EventSource *s);
 
+/* Where the loop's time and its children's exits come from (NULL: clock_gettime(), waitid()):
+ * the manager's SysOps (in tests, fakes). */
+void event_set_sys(EventLoop *e, usec_t (*now)(clockid_t clock), int (*wait)(idtype_t type, id_t id, siginfo_t *info, int options));
+/* What the loop does when SIGCHLD arrives (reap and dispatch every exited child) and when its timer
+ * fires (run the timers due by its clock): for tests, which drive the loop with fakes. */
+void event_dispatch_children(EventLoop *e);
+void event_dispatch_timers(EventLoop *e);
+
 /* One iteration: run deferred work, wait (timeout_usec; USEC_INFINITY blocks) and dispatch. */
 int event_run(EventLoop *e, usec_t timeout_usec);
 /* Iterate until event_exit(); returns the exit code. */

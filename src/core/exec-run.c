@@ -387,7 +387,7 @@ int munit_spawn(MUnit *u, const ExecCommand *c, const ExecRunParams *params, pid
                 .set_exec_pid = true, .set_listen_pid = params->n_fds > 0, .pass_fds = params->fds, .n_pass_fds = params->n_fds,
                 .join_cgroup = cg_fd >= 0, .cgroup_procs_fd = cg_fd,
         };
-        r = exec_spawn(&p, ret_pid, ret_report_fd);
+        r = m->ops->spawn(&p, ret_pid, ret_report_fd);
         if (r >= 0) log_stream_set_pid(ls, *ret_pid, cr.change ? cr.uid : geteuid(), cr.change ? cr.gid : getegid());
         for (int i = 0; i < 3; i++)
                 if (fds[i] >= 0) close(fds[i]);

@@ -41,4 +41,4 @@ const char *job_result_to_string(JobResult r);
 typedef struct DualTimestamp {
         usec_t realtime, monotonic;
 } DualTimestamp;
-void dual_timestamp_now(DualTimestamp *ts);
+void dual_timestamp_now(const Manager *m, DualTimestamp *ts);   /* the manager's clocks (manager.c) */

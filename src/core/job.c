@@ -316,7 +316,7 @@ static int on_job_timeout(EventSource *src, usec_t now, void *userdata) {
 /* Arm (or bring forward) the job's timer to `timeout` from now; infinity or 0: no timeout. */
 static void job_arm_timeout(Job *j, usec_t timeout) {
         if (timeout == 0 || timeout == USEC_INFINITY) return;
-        usec_t when = now_usec(CLOCK_MONOTONIC) + timeout;
+        usec_t when = manager_now(j->unit->m, CLOCK_MONOTONIC) + timeout;
         if (!j->timer) {
                 if (event_add_time(j->unit->m->event, &j->timer, when, on_job_timeout, j) < 0) log_oom();
         } else if (when < event_source_get_time(j->timer))

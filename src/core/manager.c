@@ -24,9 +24,9 @@
 
 static void manager_enter_final(Manager *m);
 
-void dual_timestamp_now(DualTimestamp *ts) {
-        ts->realtime = now_usec(CLOCK_REALTIME);
-        ts->monotonic = now_usec(CLOCK_MONOTONIC);
+void dual_timestamp_now(const Manager *m, DualTimestamp *ts) {
+        ts->realtime = manager_now(m, CLOCK_REALTIME);
+        ts->monotonic = manager_now(m, CLOCK_MONOTONIC);
 }
 
 /* One name map: the loader's (names and aliases → Unit), each Unit pointing to its MUnit. */
@@ -150,15 +150,15 @@ void manager_schedule_gc(Manager *m) {
 
 /* ---- shutdown ---- */
 
-static bool have_children(void) {
+static bool have_children(Manager *m) {
         siginfo_t si = {0};
-        return waitid(P_ALL, 0, &si, WEXITED | WNOHANG | WNOWAIT) == 0;
+        return m->ops->waitid(P_ALL, 0, &si, WEXITED | WNOHANG | WNOWAIT) == 0;
 }
 
 static int on_final_timer(EventSource *s, usec_t now, void *userdata) {
         Manager *m = userdata;
         (void)now;
-        if (have_children()) {
+        if (have_children(m)) {
                 log_warning("Sending SIGKILL to remaining processes.");
                 (void)manager_kill_all(m, SIGKILL);
         }
@@ -172,14 +172,14 @@ static int on_final_timer(EventSource *s, usec_t now, void *userdata) {
 static void manager_enter_final(Manager *m) {
         if (m->final_phase) return;
         m->final_phase = true;
-        if (!have_children()) {
+        if (!have_children(m)) {
                 event_exit(m->event, m->exit_code);
                 return;
         }
         log_info("Sending SIGTERM to remaining processes.");
         (void)manager_kill_all(m, SIGTERM);
         (void)manager_kill_all(m, SIGCONT);
-        usec_t when = now_usec(CLOCK_MONOTONIC) + FINAL_SIGTERM_USEC;
+        usec_t when = manager_now(m, CLOCK_MONOTONIC) + FINAL_SIGTERM_USEC;
         event_source_free(m->shutdown_timer);
         m->shutdown_timer = NULL;
         if (event_add_time(m->event, &m->shutdown_timer, when, on_final_timer, m) < 0) event_exit(m->event, m->exit_code);
@@ -188,7 +188,7 @@ static void manager_enter_final(Manager *m) {
 void manager_check_finished(Manager *m) {
         if (!m->boot_finished && m->n_jobs == 0 && !m->shutting_down) {
                 m->boot_finished = true;
-                dual_timestamp_now(&m->finish_ts);
+                dual_timestamp_now(m, &m->finish_ts);
         }
         /* not while the stop jobs are being enqueued: canceling one may briefly leave none */
         if (m->shutting_down && m->n_jobs == 0 && !m->enqueuing_shutdown) manager_enter_final(m);
@@ -215,7 +215,7 @@ void manager_start_shutdown(Manager *m, int exit_code, const char *why) {
         m->exit_code = exit_code;
         log_info("Stopping all units: %s", why);
         if (m->set.shutdown_timeout != USEC_INFINITY)
-                (void)event_add_time(m->event, &m->shutdown_timer, now_usec(CLOCK_MONOTONIC) + m->set.shutdown_timeout,
+                (void)event_add_time(m->event, &m->shutdown_timer, manager_now(m, CLOCK_MONOTONIC) + m->set.shutdown_timeout,
                                      on_shutdown_timeout, m);
         m->enqueuing_shutdown = true;
         for (size_t i = 0; i < m->n_list; i++) {
@@ -378,10 +378,11 @@ int manager_new_with(const ManagerSettings *set, const ManagerParts *parts, Mana
         m->set = *set;
         m->parts = parts;
         m->unit_types = parts->unit_types;
+        m->ops = parts->ops ? parts->ops : &sys_ops_real;
         m->notify_fd = -1;
         m->cgroup = CGROUP_ROOT_NULL;
         m->self = getpid();
-        dual_timestamp_now(&m->userspace_ts);
+        dual_timestamp_now(m, &m->userspace_ts);
         const char *lf = getenv(JOURNAL_FORWARD_FORMAT_ENV);
         int f = lf ? journal_forward_format_from_string(lf) : JOURNAL_FORWARD_SHORT;
         if (f < 0) log_warning("%s=%s: unknown log format (short, json, off), using short.", JOURNAL_FORWARD_FORMAT_ENV, lf);
@@ -389,6 +390,7 @@ int manager_new_with(const ManagerSettings *set, const ManagerParts *parts, Mana
         m->is_pid1 = m->self == 1;
         int r = event_new(&m->event);
         if (r < 0) goto fail;
+        event_set_sys(m->event, m->ops->now, m->ops->waitid);
         r = -ENOMEM;
         if (!(m->loader = calloc(1, sizeof *m->loader))) goto fail;
         if ((r = loader_init(m->loader, set->root)) < 0) {

@@ -13,6 +13,7 @@
 #include "core/event.h"
 #include "core/forward.h"
 #include "core/kill.h"
+#include "core/sys-ops.h"
 #include "unit/load.h"
 
 typedef struct ManagerSettings {
@@ -30,6 +31,7 @@ typedef struct UnitVTable UnitVTable;
  * theirs): the unit types, and who hears of jobs and of the end. Any hook may be NULL. */
 typedef struct ManagerParts {
         const UnitVTable *const *unit_types;    /* by UnitType; a NULL entry: that type is not run */
+        const SysOps *ops;                      /* the system under the manager; NULL: sys_ops_real */
         void (*job_new)(Manager *m, const Job *j);
         void (*job_removed)(Manager *m, uint32_t id, const char *unit, JobResult r);
         void (*done)(Manager *m);               /* manager_free(), before the units are freed */
@@ -39,6 +41,7 @@ struct Manager {
         ManagerSettings set;
         const ManagerParts *parts;
         const UnitVTable *const *unit_types;   /* parts->unit_types */
+        const SysOps *ops;                     /* processes, signals, exits, clocks, /proc (sys-ops.h) */
         EventLoop *event;
         Loader *loader;
         MUnit **list;               /* every unit (names lead to them through the loader's map) */
@@ -74,6 +77,10 @@ struct Manager {
         bool boot_finished;
         BusServer *bus;             /* the D-Bus API on /run/systemd/private (dbus.c) */
 };
+
+static inline usec_t manager_now(const Manager *m, clockid_t clock) {
+        return m->ops->now(clock);
+}
 
 /* The manager of `parts` (manager_new() in system.h is PID 1's). */
 int manager_new_with(const ManagerSettings *set, const ManagerParts *parts, Manager **ret);

@@ -177,14 +177,14 @@ bool munit_has_pid(const MUnit *u, pid_t pid) {
 static int check_conditions(MUnit *u) {
         ConditionContext ctx = { .root = u->m->set.root, .environ = u->m->environment };
         const Condition *failed = NULL;
-        dual_timestamp_now(&u->condition_ts);
+        dual_timestamp_now(u->m, &u->condition_ts);
         u->condition_result = condition_list_test(u->cfg->unit.conditions, &ctx, &failed);
         if (!u->condition_result) {
                 _cleanup_free_ char *d = condition_describe(failed, false);
                 log_info("%s was skipped because of an unmet condition check (%s).", u->id, strempty(d));
                 return -EBADR;
         }
-        dual_timestamp_now(&u->assert_ts);
+        dual_timestamp_now(u->m, &u->assert_ts);
         u->assert_result = condition_list_test(u->cfg->unit.asserts, &ctx, &failed);
         if (!u->assert_result) {
                 _cleanup_free_ char *d = condition_describe(failed, true);
@@ -197,7 +197,7 @@ static int check_conditions(MUnit *u) {
 /* StartLimitIntervalSec=/StartLimitBurst=: true if this start is allowed. */
 bool munit_test_start_limit(MUnit *u) {
         const UnitConfig *c = &u->cfg->unit;
-        if (ratelimit_below(&u->start_limit, c->start_limit_interval_usec, c->start_limit_burst, now_usec(CLOCK_MONOTONIC)))
+        if (ratelimit_below(&u->start_limit, c->start_limit_interval_usec, c->start_limit_burst, manager_now(u->m, CLOCK_MONOTONIC)))
                 return true;
         log_warning("%s: Start request repeated too quickly.", u->id);
         return false;
@@ -317,7 +317,7 @@ void munit_notify(MUnit *u, UnitActiveState os, UnitActiveState ns, bool reload_
         u->state = ns;
         if (UNIT_IS_INACTIVE_OR_FAILED(ns)) munit_cgroup_release(u);
         DualTimestamp ts;
-        dual_timestamp_now(&ts);
+        dual_timestamp_now(m, &ts);
         u->state_change_ts = ts;
         if (UNIT_IS_INACTIVE_OR_FAILED(os) && !UNIT_IS_INACTIVE_OR_FAILED(ns)) u->inactive_exit_ts = ts;
         else if (UNIT_IS_INACTIVE_OR_FAILED(ns) && !UNIT_IS_INACTIVE_OR_FAILED(os)) u->inactive_enter_ts = ts;

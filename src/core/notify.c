@@ -24,7 +24,7 @@ static void close_fds(int *fds, size_t n_fds) {
 /* One datagram, its credentials checked: the unit its sender belongs to decides what to do with
  * it (NotifyAccess=, MAINPID=: service.c). The sender must be one of the unit's processes now
  * (munit_owns_pid()): a process of no unit speaks for none, whatever the units' NotifyAccess=. */
-static void dispatch(Manager *m, const struct ucred *cred, const char *buf, size_t n, int *fds, size_t n_fds) {
+void manager_notify_dispatch(Manager *m, const struct ucred *cred, const char *buf, size_t n, int *fds, size_t n_fds) {
         NotifyMessage msg;
         if (notify_message_parse(buf, n, &msg) < 0) {
                 log_warning("Received invalid notification message from PID %d, ignoring.", (int)cred->pid);
@@ -75,7 +75,7 @@ static int on_notify(EventSource *s, int fd, uint32_t revents, void *userdata) {
                         log_warning("Received notify message without valid credentials. Ignoring.");
                         close_fds(fds, n_fds);
                 } else
-                        dispatch(m, cred, buf, (size_t)n, fds, n_fds);
+                        manager_notify_dispatch(m, cred, buf, (size_t)n, fds, n_fds);
         }
         return 0;
 }

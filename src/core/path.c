@@ -122,7 +122,7 @@ static int setup_watches(MUnit *u) {
 
 static bool trigger_allowed(MUnit *u) {
         PathConfig *c = cfg(u);
-        if (ratelimit_below(&PATH(u)->trigger_limit, c->trigger_limit_interval, c->trigger_limit_burst, now_usec(CLOCK_MONOTONIC)))
+        if (ratelimit_below(&PATH(u)->trigger_limit, c->trigger_limit_interval, c->trigger_limit_burst, manager_now(u->m, CLOCK_MONOTONIC)))
                 return true;
         log_warning("%s: Trigger limit hit, refusing further activation.", u->id);
         unwatch(u);

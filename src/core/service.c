@@ -125,7 +125,7 @@ static void watchdog_kick(Service *s);
 
 static void arm_timer(Service *s, usec_t timeout) {
         MUnit *u = &s->meta;
-        usec_t when = timeout == USEC_INFINITY || timeout == 0 ? USEC_INFINITY : now_usec(CLOCK_MONOTONIC) + timeout;
+        usec_t when = timeout == USEC_INFINITY || timeout == 0 ? USEC_INFINITY : manager_now(u->m, CLOCK_MONOTONIC) + timeout;
         if (!s->timer) {
                 if (when == USEC_INFINITY) return;
                 if (event_add_time(u->m->event, &s->timer, when, on_timer, u) < 0) log_oom();
@@ -286,7 +286,7 @@ static int spawn_main(Service *s, const ExecCommand *c) {
         }
         set_main_pid(s, pid, true);
         s->exec_main_pid = pid;
-        dual_timestamp_now(&s->exec_main_start);
+        dual_timestamp_now(u->m, &s->exec_main_start);
         s->exec_main_exit = (DualTimestamp) { 0 };
         s->exec_report_fd = report_fd;
         if (cfg(s)->type == SERVICE_EXEC &&
@@ -603,7 +603,7 @@ static int service_reload(MUnit *u) {
         s->reload_result = SERVICE_SUCCESS;
         exec_command_ref_clear(&s->control_cmd);
         if (cfg(s)->type == SERVICE_NOTIFY_RELOAD && s->main_pid > 0) {
-                kill(s->main_pid, SIGHUP);
+                (void)u->m->ops->kill(s->main_pid, SIGHUP);
                 s->reload_pending_ready = true;
                 arm_timer(s, cfg(s)->timeout_start_usec);
                 set_state(s, SERVICE_RELOAD);
@@ -692,7 +692,7 @@ static int on_main_exit(EventSource *src, const siginfo_t *si, void *userdata) {
         ServiceResult f = clean ? SERVICE_SUCCESS : failure_of(si);
         s->main_exit_code = si->si_code;
         s->main_exit_status = si->si_status;
-        dual_timestamp_now(&s->exec_main_exit);
+        dual_timestamp_now(u->m, &s->exec_main_exit);
         bool ignored = !clean && (s->main_cmd.flags & EXEC_COMMAND_IGNORE_FAILURE);
         log_exit(s, "Main", si, clean || ignored);
         /* a spawn failure before exec: say what it was, as systemd does */
@@ -750,7 +750,7 @@ static void forking_find_main(Service *s) {
                 size_t sz;
                 if (read_file_bounded(AT_FDCWD, c->pid_file, 64, &data, &sz) >= 0) {
                         long pid = strtol(data, NULL, 10);
-                        if (pid > 1 && kill((pid_t)pid, 0) == 0) {
+                        if (pid > 1 && u->m->ops->kill((pid_t)pid, 0) == 0) {
                                 set_main_pid(s, (pid_t)pid, false);
                                 s->exec_main_pid = (pid_t)pid;
                                 return;
@@ -887,7 +887,7 @@ static int on_timer(EventSource *src, usec_t now, void *userdata) {
                 return 0;
         case SERVICE_RELOAD:
                 log_warning("%s: Reload operation timed out. Killing reload process.", u->id);
-                if (s->control_pid > 0) kill(s->control_pid, SIGKILL);
+                if (s->control_pid > 0) (void)u->m->ops->kill(s->control_pid, SIGKILL);
                 s->reload_result = SERVICE_FAILURE_TIMEOUT;
                 enter_reload_done(s);
                 s->reload_result = SERVICE_SUCCESS;
@@ -963,7 +963,7 @@ static int on_watchdog(EventSource *src, usec_t now, void *userdata) {
 static void watchdog_kick(Service *s) {
         MUnit *u = &s->meta;
         if (s->watchdog_usec == 0 || s->watchdog_usec == USEC_INFINITY) return;
-        usec_t when = now_usec(CLOCK_MONOTONIC) + s->watchdog_usec;
+        usec_t when = manager_now(s->meta.m, CLOCK_MONOTONIC) + s->watchdog_usec;
         if (!s->watchdog_timer) (void)event_add_time(u->m->event, &s->watchdog_timer, when, on_watchdog, u);
         else event_source_set_time(s->watchdog_timer, when);
 }
@@ -1002,9 +1002,9 @@ static bool notify_authorized(Service *s, pid_t pid) {
         }
 }
 
-static bool pid_alive(pid_t pid) {
+static bool pid_alive(const Manager *m, pid_t pid) {
         ProcInfo pi;
-        return proc_info_read(NULL, pid, &pi) >= 0 && !proc_state_is_dead(pi.state);
+        return m->ops->proc_info_read(pid, &pi) >= 0 && !proc_state_is_dead(pi.state);
 }
 
 /* MAINPID=: the new main process must be one of the service's own, unless root sent it; never
@@ -1020,7 +1020,7 @@ static int suitable_main_pid(Service *s, pid_t pid) {
                 log_warning("%s: New main PID %d is the control process, refusing.", u->id, (int)pid);
                 return -EPERM;
         }
-        if (!pid_alive(pid)) {
+        if (!pid_alive(u->m, pid)) {
                 log_warning("%s: New main PID %d does not exist or is a zombie.", u->id, (int)pid);
                 return -ESRCH;
         }
@@ -1090,7 +1090,7 @@ static void service_notify_message(MUnit *u, const struct ucred *sender, const N
         }
         if (msg->has_extend_timeout && msg->extend_timeout_usec > 0 && s->timer &&
             event_source_get_time(s->timer) != USEC_INFINITY) {
-                usec_t want = now_usec(CLOCK_MONOTONIC) + msg->extend_timeout_usec;
+                usec_t want = manager_now(u->m, CLOCK_MONOTONIC) + msg->extend_timeout_usec;
                 if (want > event_source_get_time(s->timer)) event_source_set_time(s->timer, want);
         }
         if (msg->stopping && s->state == SERVICE_RUNNING) log_debug("%s: service is stopping (STOPPING=1)", u->id);

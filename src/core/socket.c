@@ -348,7 +348,7 @@ static void enter_start_post(MUnit *u);
 
 static void arm_timer(MUnit *u, usec_t timeout) {
         Socket *s = SOCKET(u);
-        usec_t when = timeout == 0 || timeout == USEC_INFINITY ? USEC_INFINITY : now_usec(CLOCK_MONOTONIC) + timeout;
+        usec_t when = timeout == 0 || timeout == USEC_INFINITY ? USEC_INFINITY : manager_now(u->m, CLOCK_MONOTONIC) + timeout;
         if (s->timer) (void)event_source_set_time(s->timer, when);
         else if (when != USEC_INFINITY) (void)event_add_time(u->m->event, &s->timer, when, on_timer, u);
 }
@@ -363,7 +363,7 @@ static int spawn_control(MUnit *u, const ExecCommand *c) {
         int r = munit_spawn(u, c, &p, &pid, &report_fd);
         if (r >= 0) {
                 close(report_fd);   /* a failed exec shows as its exit status (203/EXEC) */
-                if ((r = event_add_child(u->m->event, &s->control_watch, pid, on_control_exit, u)) < 0) (void)kill(pid, SIGKILL);
+                if ((r = event_add_child(u->m->event, &s->control_watch, pid, on_control_exit, u)) < 0) (void)u->m->ops->kill(pid, SIGKILL);
         }
         if (r < 0) {
                 exec_command_ref_clear(&s->control_cmd);
@@ -443,10 +443,10 @@ static int on_timer(EventSource *src, usec_t now, void *userdata) {
         if (!s->timeout_killed) {
                 log_warning("%s: %s operation timed out. Terminating.", u->id, strna(socket_exec_command_to_string((SocketExecCommand)s->control_cmd.list)));
                 s->timeout_killed = true;
-                (void)kill(s->control_pid, cfg(u)->kill.kill_signal);
+                (void)u->m->ops->kill(s->control_pid, cfg(u)->kill.kill_signal);
                 arm_timer(u, 5 * USEC_PER_SEC);
         } else {
-                (void)kill(s->control_pid, SIGKILL);
+                (void)u->m->ops->kill(s->control_pid, SIGKILL);
         }
         return 0;
 }
@@ -514,7 +514,7 @@ static int socket_start(MUnit *u) {
 static int socket_stop(MUnit *u) {
         Socket *s = SOCKET(u);
         if (s->state == SOCKET_STOP_PRE || s->state == SOCKET_STOP_POST) return 0;
-        if (s->control_pid > 0) (void)kill(s->control_pid, SIGKILL);   /* a start-pre/post task still running */
+        if (s->control_pid > 0) (void)u->m->ops->kill(s->control_pid, SIGKILL);   /* a start-pre/post task still running */
         event_source_free(s->control_watch);
         s->control_watch = NULL;
         s->control_pid = 0;
@@ -535,7 +535,7 @@ static bool trigger_allowed(MUnit *u) {
         Socket *s = SOCKET(u);
         SocketConfig *c = cfg(u);
         if (c->trigger_limit_burst == UINT_MAX ||   /* unset: defaults not applied */
-            ratelimit_below(&s->trigger_limit, c->trigger_limit_interval, c->trigger_limit_burst, now_usec(CLOCK_MONOTONIC)))
+            ratelimit_below(&s->trigger_limit, c->trigger_limit_interval, c->trigger_limit_burst, manager_now(u->m, CLOCK_MONOTONIC)))
                 return true;
         log_warning("%s: Trigger limit hit, refusing further activation.", u->id);
         enter_stop_pre(u, SOCKET_FAILURE_TRIGGER_LIMIT_HIT);

@@ -90,7 +90,7 @@ static usec_t random_delay(MUnit *u) {
                 (void)read_file_bounded(AT_FDCWD, "/etc/machine-id", 64, &mid, &n);
                 r = hash_string(mid ? mid : "") ^ hash_string(u->id);
         } else if (getrandom(&r, sizeof r, GRND_NONBLOCK) != sizeof r)
-                r = now_usec(CLOCK_MONOTONIC) * 6364136223846793005ULL;
+                r = manager_now(u->m, CLOCK_MONOTONIC) * 6364136223846793005ULL;
         return r % c->random_usec;
 }
 
@@ -106,7 +106,7 @@ static MUnit *target_unit(MUnit *u) {
 static void enter_waiting(MUnit *u) {
         Timer *s = TIMER(u);
         TimerConfig *c = cfg(u);
-        usec_t now_mono = now_usec(CLOCK_MONOTONIC), now_real = now_usec(CLOCK_REALTIME);
+        usec_t now_mono = manager_now(u->m, CLOCK_MONOTONIC), now_real = manager_now(u->m, CLOCK_REALTIME);
         usec_t next_mono = USEC_INFINITY, next_real = USEC_INFINITY;
         MUnit *target = target_unit(u);
         for (size_t i = 0; i < c->n_monotonic; i++) {
@@ -178,8 +178,8 @@ static void enter_running(MUnit *u) {
                 log_error("%s: Failed to queue unit startup job: unit %s not found", u->id, cfg(u)->unit);
                 return set_state(u, TIMER_FAILED);
         }
-        s->last_trigger_monotonic = now_usec(CLOCK_MONOTONIC);
-        s->last_trigger_realtime = now_usec(CLOCK_REALTIME);
+        s->last_trigger_monotonic = manager_now(u->m, CLOCK_MONOTONIC);
+        s->last_trigger_realtime = manager_now(u->m, CLOCK_REALTIME);
         touch_stamp(u);
         set_state(u, TIMER_RUNNING);
         int r = manager_add_job(u->m, JOB_START, target, JOB_REPLACE, NULL);
@@ -213,7 +213,7 @@ static int timer_start(MUnit *u) {
         /* Persistent=: remember when it last ran, so a calendar elapse missed while the container
          * was down is caught up at once */
         if (cfg(u)->persistent) s->last_trigger_realtime = read_stamp(u);
-        dual_timestamp_now(&u->active_enter_ts);   /* OnActiveSec= counts from here */
+        dual_timestamp_now(u->m, &u->active_enter_ts);   /* OnActiveSec= counts from here */
         enter_waiting(u);
         return 0;
 }
