@@ -10,32 +10,34 @@
 #include "unit/exec-config.h"
 
 typedef struct ExecRunParams {
-        bool is_control;            /* a control process (ExecStartPre=, ExecStop=, ...) */
-        bool privileged;            /* run as PID 1's user (PermissionsStartOnly= for control ones) */
-        char **environment;         /* the type's variables ($MAINPID, $NOTIFY_SOCKET, ...), before
+        bool is_control;    /* a control process (ExecStartPre=, ExecStop=, ...) */
+        bool privileged;    /* run as PID 1's user (PermissionsStartOnly= for control ones) */
+        char **environment; /* the type's variables ($MAINPID, $NOTIFY_SOCKET, ...), before
                                      * Environment= and EnvironmentFile=; borrowed */
-        int socket_fd;              /* an Accept=yes connection for StandardInput/Output=socket; -1 */
+        int socket_fd;      /* an Accept=yes connection for StandardInput/Output=socket; -1 */
         /* fds passed as $LISTEN_FDS with $LISTEN_FDNAMES (borrowed) */
         const int *fds;
         const char *const *fd_names;
         size_t n_fds;
 } ExecRunParams;
 
-#define EXEC_RUN_PARAMS_INIT { .socket_fd = -1 }
+#define EXEC_RUN_PARAMS_INIT \
+        { .socket_fd = -1 }
 
 /* The command a unit's process runs, named by its place in the unit's configuration: daemon-reload
  * replaces the configuration under a running process, so nothing at run time points into it. What
  * the process's exit needs of the command (its flags, its path for messages) is copied at spawn;
  * the next command of its list is looked up in whatever the configuration is then. */
 typedef struct ExecCommandRef {
-        int list;                   /* the ServiceExecCommand/SocketExecCommand list; -1: none */
-        unsigned index;             /* its place in that list */
-        bool vanished;              /* a reload removed it: the rest of its list is not run */
-        ExecCommandFlags flags;     /* of the command as it was spawned */
-        char *path;                 /* owned copy */
+        int list;               /* the ServiceExecCommand/SocketExecCommand list; -1: none */
+        unsigned index;         /* its place in that list */
+        bool vanished;          /* a reload removed it: the rest of its list is not run */
+        ExecCommandFlags flags; /* of the command as it was spawned */
+        char *path;             /* owned copy */
 } ExecCommandRef;
 
-#define EXEC_COMMAND_REF_NONE { .list = -1 }
+#define EXEC_COMMAND_REF_NONE \
+        { .list = -1 }
 
 /* The command at (list, index) of `lists`, or NULL. */
 const ExecCommand *exec_command_at(ExecCommand *const *lists, int list, unsigned index);
@@ -48,8 +50,8 @@ const ExecCommand *exec_command_ref_next(ExecCommandRef *ref, ExecCommand *const
 void exec_command_ref_clear(ExecCommandRef *ref);
 /* A reload replaced old_lists by new_lists: find ref's command in the new configuration (at its
  * index, else anywhere in its list, as systemd does); when it is gone, say so (unit `id`). */
-void exec_command_ref_reloaded(ExecCommandRef *ref, ExecCommand *const *old_lists, ExecCommand *const *new_lists,
-                               const char *id);
+void exec_command_ref_reloaded(ExecCommandRef *ref, ExecCommand *const *old_lists,
+                               ExecCommand *const *new_lists, const char *id);
 
 int munit_spawn(MUnit *u, const ExecCommand *c, const ExecRunParams *p, pid_t *ret_pid, int *ret_report_fd);
 int munit_prepare_directories(MUnit *u);

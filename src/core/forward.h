@@ -6,17 +6,22 @@
  * when a pointer or one of these values is all a file needs. */
 #include "base/parse.h"
 
-typedef struct Manager Manager;           /* manager.h */
-typedef struct MUnit MUnit;               /* munit.h */
-typedef struct Job Job;                   /* job.h */
-typedef struct LogStream LogStream;       /* log-stream.h */
+typedef struct Manager Manager;     /* manager.h */
+typedef struct MUnit MUnit;         /* munit.h */
+typedef struct Job Job;             /* job.h */
+typedef struct LogStream LogStream; /* log-stream.h */
 typedef struct JournalServer JournalServer;
-typedef struct BusServer BusServer;       /* dbus.h */
+typedef struct BusServer BusServer; /* dbus.h */
 typedef struct NotifyMessage NotifyMessage;
 
 /* systemd's ActiveState= of a unit. */
 typedef enum UnitActiveState {
-        UNIT_ACTIVE, UNIT_RELOADING, UNIT_INACTIVE, UNIT_FAILED, UNIT_ACTIVATING, UNIT_DEACTIVATING,
+        UNIT_ACTIVE,
+        UNIT_RELOADING,
+        UNIT_INACTIVE,
+        UNIT_FAILED,
+        UNIT_ACTIVATING,
+        UNIT_DEACTIVATING,
         _UNIT_ACTIVE_STATE_MAX,
 } UnitActiveState;
 const char *unit_active_state_to_string(UnitActiveState s);
@@ -24,16 +29,33 @@ const char *unit_active_state_to_string(UnitActiveState s);
 #define UNIT_IS_INACTIVE_OR_FAILED(s) ((s) == UNIT_INACTIVE || (s) == UNIT_FAILED)
 
 typedef enum JobType {
-        JOB_START, JOB_VERIFY_ACTIVE, JOB_STOP, JOB_RELOAD, JOB_RESTART, JOB_TRY_RESTART,
-        JOB_RELOAD_OR_START, JOB_NOP, _JOB_TYPE_MAX,
+        JOB_START,
+        JOB_VERIFY_ACTIVE,
+        JOB_STOP,
+        JOB_RELOAD,
+        JOB_RESTART,
+        JOB_TRY_RESTART,
+        JOB_RELOAD_OR_START,
+        JOB_NOP,
+        _JOB_TYPE_MAX,
 } JobType;
 const char *job_type_to_string(JobType t);
 
 typedef enum JobState { JOB_WAITING, JOB_RUNNING } JobState;
 
 typedef enum JobResult {
-        JOB_DONE, JOB_CANCELED, JOB_TIMEOUT, JOB_FAILED, JOB_DEPENDENCY, JOB_SKIPPED, JOB_INVALID,
-        JOB_ASSERT, JOB_UNSUPPORTED, JOB_COLLECTED, JOB_ONCE, _JOB_RESULT_MAX,
+        JOB_DONE,
+        JOB_CANCELED,
+        JOB_TIMEOUT,
+        JOB_FAILED,
+        JOB_DEPENDENCY,
+        JOB_SKIPPED,
+        JOB_INVALID,
+        JOB_ASSERT,
+        JOB_UNSUPPORTED,
+        JOB_COLLECTED,
+        JOB_ONCE,
+        _JOB_RESULT_MAX,
 } JobResult;
 const char *job_result_to_string(JobResult r);
 
@@ -41,4 +63,4 @@ const char *job_result_to_string(JobResult r);
 typedef struct DualTimestamp {
         usec_t realtime, monotonic;
 } DualTimestamp;
-void dual_timestamp_now(const Manager *m, DualTimestamp *ts);   /* the manager's clocks (manager.c) */
+void dual_timestamp_now(const Manager *m, DualTimestamp *ts); /* the manager's clocks (manager.c) */

@@ -12,11 +12,11 @@
 /* A /proc snapshot shared within one phase of the event loop (kill.c). */
 typedef struct ProcSnapshot {
         bool valid;
-        uint64_t phase;             /* event_phase() it was taken in */
+        uint64_t phase; /* event_phase() it was taken in */
         ProcTable table;
-        char (*invocation)[33];     /* parallel to table.procs: $INVOCATION_ID of orphans of PID 1
+        char (*invocation)[33];  /* parallel to table.procs: $INVOCATION_ID of orphans of PID 1
                                      * that are no unit's main or control process, else "" */
-        size_t *with_invocation;    /* the indexes whose invocation is not "" */
+        size_t *with_invocation; /* the indexes whose invocation is not "" */
         size_t n_with_invocation;
 } ProcSnapshot;
 
@@ -35,7 +35,7 @@ int munit_kill_stragglers(MUnit *u);
 int manager_kill_all(Manager *m, int sig);
 /* The /proc snapshot of the current loop phase (NULL on failure); freed by proc_snapshot_done(). */
 const ProcTable *manager_proc_table(Manager *m);
-void manager_proc_gone(pid_t pid, void *userdata);   /* event_pid_gone_fn */
+void manager_proc_gone(pid_t pid, void *userdata); /* event_pid_gone_fn */
 void proc_snapshot_done(ProcSnapshot *ps);
 /* The unit pid most likely belongs to: the one whose main or control process it is, its cgroup's,
  * else the first whose processes it descends from or shares a session with (a fast guess, enough

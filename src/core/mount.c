@@ -10,7 +10,8 @@ static bool always_skipped(const MUnit *u) {
         return true;
 }
 
-#define HOST_UNIT_VTABLE { .object_size = sizeof(MUnit), .skipped_in_container = always_skipped }
+#define HOST_UNIT_VTABLE \
+        { .object_size = sizeof(MUnit), .skipped_in_container = always_skipped }
 
 const UnitVTable mount_vtable = HOST_UNIT_VTABLE;
 const UnitVTable automount_vtable = HOST_UNIT_VTABLE;

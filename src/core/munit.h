@@ -22,10 +22,10 @@ struct ucred;
 
 /* The current kill round of a unit: who got `signal` already (see munit_kill_stragglers()). */
 typedef struct KillRound {
-        int signal;                 /* 0: no round */
+        int signal; /* 0: no round */
         unsigned n_signaled, cap_signaled;
-        unsigned long long ticks;   /* when it began, in /proc starttime units */
-        pid_t *signaled;            /* grown on demand, at most UNIT_MAX_PIDS */
+        unsigned long long ticks; /* when it began, in /proc starttime units */
+        pid_t *signaled;          /* grown on demand, at most UNIT_MAX_PIDS */
 } KillRound;
 
 /* A unit's dependencies resolved to units, after each load and reload: kind d is
@@ -36,16 +36,16 @@ typedef struct MUnitDeps {
 } MUnitDeps;
 
 struct MUnit {
-        const UnitVTable *vt;       /* the type's behaviour; never NULL */
+        const UnitVTable *vt; /* the type's behaviour; never NULL */
         Manager *m;
-        Unit *cfg;                  /* borrowed from m->loader; replaced by daemon-reload */
-        char *id;                   /* owned copy: stable across reloads */
+        Unit *cfg; /* borrowed from m->loader; replaced by daemon-reload */
+        char *id;  /* owned copy: stable across reloads */
         Job *job;
-        UnitActiveState state;      /* derived from the type's state, cached for ordering */
-        uint32_t tx_slot;           /* job.c: 1 + its entry in the transaction being built, 0 none */
+        UnitActiveState state; /* derived from the type's state, cached for ordering */
+        uint32_t tx_slot;      /* job.c: 1 + its entry in the transaction being built, 0 none */
         bool condition_result, assert_result;
         bool sandbox_notice_done, pam_notice_done;
-        bool gc_pending;            /* a finished Accept=yes instance: freed by the next GC pass */
+        bool gc_pending; /* a finished Accept=yes instance: freed by the next GC pass */
         char invocation_id[33];
         /* systemd's unit timestamps (D-Bus StateChangeTimestamp=, ActiveEnterTimestamp=, ...);
          * the monotonic parts are also the timers' OnUnitActiveSec=/OnUnitInactiveSec= bases */
@@ -57,16 +57,16 @@ struct MUnit {
          * demand (most units have one or two), a ring of UNIT_MAX_PIDS at most */
         pid_t *pids;
         unsigned n_pids, pids_next, cap_pids;
-        uid_t dynamic_uid;          /* DynamicUser= allocation, 0 none */
-        char *cgroup_rel;           /* the unit's cgroup below m->cgroup once created, else NULL */
+        uid_t dynamic_uid; /* DynamicUser= allocation, 0 none */
+        char *cgroup_rel;  /* the unit's cgroup below m->cgroup once created, else NULL */
         KillRound kill_round;
-        MUnitDeps *deps;            /* NULL: none (yet) */
+        MUnitDeps *deps; /* NULL: none (yet) */
 };
 
 /* What a unit type does (one per type, in the type's file). Every function is given a unit of
  * that type; a NULL entry has the default behaviour its comment names. */
 struct UnitVTable {
-        size_t object_size;         /* the type's struct, which begins with MUnit */
+        size_t object_size; /* the type's struct, which begins with MUnit */
         /* a new unit's runtime (zeroed memory) and its release; NULL: nothing to do */
         void (*init)(MUnit *u);
         void (*done)(MUnit *u);
@@ -74,16 +74,16 @@ struct UnitVTable {
          * -EAGAIN (still stopping), or a negative errno; NULL: active/inactive at once */
         int (*start)(MUnit *u);
         int (*stop)(MUnit *u);
-        int (*reload)(MUnit *u);                    /* NULL: nothing to reload (-EALREADY) */
-        bool (*can_reload)(const MUnit *u);         /* NULL: false */
-        bool start_limit;                           /* starts count against StartLimitBurst= */
+        int (*reload)(MUnit *u);            /* NULL: nothing to reload (-EALREADY) */
+        bool (*can_reload)(const MUnit *u); /* NULL: false */
+        bool start_limit;                   /* starts count against StartLimitBurst= */
         /* activating, but only waiting to start anew (a service's RestartSec=): a start request
          * starts it now. NULL: false (an activating unit's start is already under way) */
         bool (*restart_pending)(const MUnit *u);
-        void (*start_limit_hit)(MUnit *u);          /* the start was refused by the limit; may be NULL */
+        void (*start_limit_hit)(MUnit *u); /* the start was refused by the limit; may be NULL */
         /* SubState=; NULL: "active", "failed" or "dead" after the unit's active state */
         const char *(*sub_state)(const MUnit *u);
-        void (*reset_failed)(MUnit *u);             /* NULL: failed becomes inactive */
+        void (*reset_failed)(MUnit *u); /* NULL: failed becomes inactive */
         /* u triggers `other` (Triggers=), whose state just changed; NULL: u does not care */
         void (*trigger_notify)(MUnit *u, MUnit *other);
         /* daemon-reload replaced u->cfg; `old` (the previous configuration) is still readable
@@ -97,7 +97,8 @@ struct UnitVTable {
         void (*orphan_exited)(MUnit *u, pid_t pid);
         /* an sd_notify(3) datagram from a process of u (notify.c); the function owns fds, and
          * decides whether the sender may speak for u. NULL: the type takes none. */
-        void (*notify_message)(MUnit *u, const struct ucred *sender, const NotifyMessage *msg, int *fds, size_t n_fds);
+        void (*notify_message)(MUnit *u, const struct ucred *sender, const NotifyMessage *msg, int *fds,
+                               size_t n_fds);
         /* SuccessAction=/FailureAction=exit: the status to exit with, -1: none of its own */
         int (*exit_status)(const MUnit *u);
         /* a unit that makes no sense in a container: skipped as if a condition failed */
@@ -117,7 +118,7 @@ void munit_free(MUnit *u);
 const char *munit_description(const MUnit *u);
 /* "foo.service - Foo" as systemd 252's StatusUnitFormat=combined prints it */
 char *munit_status_name(const MUnit *u);
-int munit_start(MUnit *u);        /* 0 started (state change follows), -EALREADY, -EBADR condition, -ECANCELED start limit, ... */
+int munit_start(MUnit *u); /* 0 started (state change follows), -EALREADY, -EBADR condition, -ECANCELED start limit, ... */
 int munit_stop(MUnit *u);
 int munit_reload(MUnit *u);
 bool munit_can_reload(const MUnit *u);

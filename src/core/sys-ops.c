@@ -6,13 +6,9 @@
 #include "core/event.h"
 #include "core/sys-ops.h"
 
-static int real_proc_table_read(ProcTable *ret) {
-        return proc_table_read(NULL, ret);
-}
+static int real_proc_table_read(ProcTable *ret) { return proc_table_read(NULL, ret); }
 
-static int real_proc_info_read(pid_t pid, ProcInfo *ret) {
-        return proc_info_read(NULL, pid, ret);
-}
+static int real_proc_info_read(pid_t pid, ProcInfo *ret) { return proc_info_read(NULL, pid, ret); }
 
 static int real_read_children(char **ret, size_t *ret_size) {
         return read_file_bounded(AT_FDCWD, "/proc/thread-self/children", 16 * PROC_TABLE_MAX, ret, ret_size);

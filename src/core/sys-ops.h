@@ -14,12 +14,12 @@
 #include "exec/spawn.h"
 
 typedef struct SysOps {
-        int (*spawn)(const SpawnParams *p, pid_t *ret_pid, int *ret_report_fd);   /* exec_spawn() */
-        int (*kill)(pid_t pid, int sig);                                          /* -1 + errno */
-        int (*waitid)(idtype_t type, id_t id, siginfo_t *info, int options);      /* -1 + errno */
+        int (*spawn)(const SpawnParams *p, pid_t *ret_pid, int *ret_report_fd); /* exec_spawn() */
+        int (*kill)(pid_t pid, int sig);                                        /* -1 + errno */
+        int (*waitid)(idtype_t type, id_t id, siginfo_t *info, int options);    /* -1 + errno */
         usec_t (*now)(clockid_t clock);
-        int (*proc_table_read)(ProcTable *ret);             /* every process (proc_table_read()) */
-        int (*proc_info_read)(pid_t pid, ProcInfo *ret);    /* one process: -ESRCH when gone */
+        int (*proc_table_read)(ProcTable *ret);          /* every process (proc_table_read()) */
+        int (*proc_info_read)(pid_t pid, ProcInfo *ret); /* one process: -ESRCH when gone */
         /* our children, as /proc/thread-self/children lists them (pids separated by spaces) */
         int (*read_children)(char **ret, size_t *ret_size);
         /* the first bytes of a process's initial environment (/proc/PID/environ): bytes read */

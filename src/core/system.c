@@ -24,23 +24,18 @@
 #include "tmpfiles/tmpfiles.h"
 
 const UnitVTable *const system_unit_types[_UNIT_TYPE_MAX] = {
-        [UNIT_SERVICE] = &service_vtable,
-        [UNIT_SOCKET] = &socket_vtable,
-        [UNIT_TARGET] = &target_vtable,
-        [UNIT_TIMER] = &timer_vtable,
-        [UNIT_PATH] = &path_vtable,
-        [UNIT_SLICE] = &slice_vtable,
-        [UNIT_SCOPE] = &scope_vtable,
-        [UNIT_MOUNT] = &mount_vtable,
-        [UNIT_AUTOMOUNT] = &automount_vtable,
-        [UNIT_SWAP] = &swap_vtable,
+        [UNIT_SERVICE] = &service_vtable,     [UNIT_SOCKET] = &socket_vtable,
+        [UNIT_TARGET] = &target_vtable,       [UNIT_TIMER] = &timer_vtable,
+        [UNIT_PATH] = &path_vtable,           [UNIT_SLICE] = &slice_vtable,
+        [UNIT_SCOPE] = &scope_vtable,         [UNIT_MOUNT] = &mount_vtable,
+        [UNIT_AUTOMOUNT] = &automount_vtable, [UNIT_SWAP] = &swap_vtable,
         [UNIT_DEVICE] = &device_vtable,
 };
 
 static void services_done(Manager *m) {
         manager_log_streams_drain(m);
         manager_bus_free(m);
-        manager_journal_done(m);   /* the store is closed last, after every stream was read */
+        manager_journal_done(m); /* the store is closed last, after every stream was read */
 }
 
 static const ManagerParts system_parts = {
@@ -94,14 +89,17 @@ int manager_boot(Manager *m) {
         (void)manager_setup_journal(m);
         welcome();
         int r = manager_setup_notify(m);
-        if (r < 0) log_notice("No notification socket (%s): Type=notify services cannot report readiness.", strerror(-r));
+        if (r < 0)
+                log_notice("No notification socket (%s): Type=notify services cannot report readiness.",
+                           strerror(-r));
         apply_tmpfiles(m);
         (void)manager_bus_setup(m);
         MUnit *u = NULL;
         r = manager_load_unit(m, target, &u);
         if (r >= 0 && u && u->cfg->load_state == UNIT_NOT_FOUND && streq(target, "default.target"))
-                r = manager_load_unit(m, "multi-user.target", &u);   /* an image without default.target */
-        if (r < 0 || !u) return log_error_errno(-r, "Failed to load %s: %s", target, strerror(r < 0 ? -r : ENOENT));
+                r = manager_load_unit(m, "multi-user.target", &u); /* an image without default.target */
+        if (r < 0 || !u)
+                return log_error_errno(-r, "Failed to load %s: %s", target, strerror(r < 0 ? -r : ENOENT));
         if ((r = manager_load_dependencies(m)) < 0) return r;
         if (u->cfg->load_state != UNIT_LOADED) {
                 log_error("Failed to load %s: unit %s.", u->id, unit_load_state_to_string(u->cfg->load_state));
@@ -114,7 +112,7 @@ int manager_boot(Manager *m) {
 
 int manager_run(Manager *m) {
         int r = event_loop(m->event);
-        manager_log_streams_drain(m);   /* what services wrote last still reaches stdout */
+        manager_log_streams_drain(m); /* what services wrote last still reaches stdout */
         manager_journal_drain(m);
         return r;
 }

@@ -12,4 +12,4 @@ extern const UnitVTable *const system_unit_types[];
 int manager_new(const ManagerSettings *set, Manager **ret);
 /* Start the services, load the default target and queue the boot transaction. */
 int manager_boot(Manager *m);
-int manager_run(Manager *m);      /* the loop; returns the exit code */
+int manager_run(Manager *m); /* the loop; returns the exit code */

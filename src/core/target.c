@@ -9,13 +9,17 @@
 static const char *target_job_done_verb(const MUnit *u, JobType t, JobResult r) {
         (void)u;
         if (r != JOB_DONE) return NULL;
-        return t == JOB_START ? "Reached target " : t == JOB_STOP || t == JOB_RESTART ? "Stopped target " : NULL;
+        return t == JOB_START                       ? "Reached target "
+                : t == JOB_STOP || t == JOB_RESTART ? "Stopped target "
+                                                    : NULL;
 }
 
 static const char *slice_job_done_verb(const MUnit *u, JobType t, JobResult r) {
         (void)u;
         if (r != JOB_DONE) return NULL;
-        return t == JOB_START ? "Created slice " : t == JOB_STOP || t == JOB_RESTART ? "Removed slice " : NULL;
+        return t == JOB_START                       ? "Created slice "
+                : t == JOB_STOP || t == JOB_RESTART ? "Removed slice "
+                                                    : NULL;
 }
 
 const UnitVTable target_vtable = {

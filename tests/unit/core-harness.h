@@ -29,26 +29,29 @@
 #include "tmptree.h"
 
 #define FAKE_PROCS_MAX 256
-#define FAKE_PID_BASE 4000000   /* far above real pids: /proc/PID of a fake pid is never a real one */
+#define FAKE_PID_BASE 4000000 /* far above real pids: /proc/PID of a fake pid is never a real one */
 
 typedef struct FakeProc {
         pid_t pid, ppid, sid, pgid;
-        char state;                  /* 'S' alive, 'Z' exited (not reaped), 'X' reaped */
-        char path[256];              /* the command's path and first argument: how tests find it */
+        char state;     /* 'S' alive, 'Z' exited (not reaped), 'X' reaped */
+        char path[256]; /* the command's path and first argument: how tests find it */
         char arg1[256];
-        char invocation[33];         /* $INVOCATION_ID it was started with */
-        char **env;                  /* its environment */
+        char invocation[33]; /* $INVOCATION_ID it was started with */
+        char **env;          /* its environment */
 } FakeProc;
 
 static struct Fake {
         usec_t mono, real;
         FakeProc procs[FAKE_PROCS_MAX];
         size_t n_procs;
-        siginfo_t exits[FAKE_PROCS_MAX];   /* exited, waiting to be reaped */
+        siginfo_t exits[FAKE_PROCS_MAX]; /* exited, waiting to be reaped */
         size_t n_exits;
-        struct { pid_t pid; int sig; } kills[1024];
+        struct {
+                pid_t pid;
+                int sig;
+        } kills[1024];
         size_t n_kills;
-        int spawn_error;                   /* < 0: the next spawn fails with it */
+        int spawn_error; /* < 0: the next spawn fails with it */
         unsigned n_spawned;
         char *root;
 } fake;
@@ -70,10 +73,11 @@ static inline int fake_spawn(const SpawnParams *p, pid_t *ret_pid, int *ret_repo
         pid_t pid = FAKE_PID_BASE + (pid_t)fake.n_procs++;
         *f = (FakeProc){ .pid = pid, .ppid = getpid(), .sid = pid, .pgid = pid, .state = 'S' };
         snprintf(f->path, sizeof f->path, "%s", p->command->path);
-        if (p->command->argv && p->command->argv[0] && p->command->argv[1]) snprintf(f->arg1, sizeof f->arg1, "%s", p->command->argv[1]);
+        if (p->command->argv && p->command->argv[0] && p->command->argv[1])
+                snprintf(f->arg1, sizeof f->arg1, "%s", p->command->argv[1]);
         f->env = strv_copy(p->environment);
         const char *inv = NULL;
-        STRV_FOREACH(e, p->environment)
+        STRV_FOREACH (e, p->environment)
                 if ((inv = startswith(*e, "INVOCATION_ID="))) break;
         if (inv) snprintf(f->invocation, sizeof f->invocation, "%s", inv);
         /* the report pipe says the exec succeeded: EOF at once */
@@ -87,7 +91,8 @@ static inline int fake_spawn(const SpawnParams *p, pid_t *ret_pid, int *ret_repo
 }
 
 static inline int fake_kill(pid_t pid, int sig) {
-        if (fake.n_kills < ELEMENTSOF(fake.kills)) fake.kills[fake.n_kills++] = (typeof(fake.kills[0])){ pid, sig };
+        if (fake.n_kills < ELEMENTSOF(fake.kills))
+                fake.kills[fake.n_kills++] = (typeof(fake.kills[0])){ pid, sig };
         if (pid == -1) return 0;
         FakeProc *f = fake_proc(pid);
         if (!f || f->state != 'S') {
@@ -98,7 +103,8 @@ static inline int fake_kill(pid_t pid, int sig) {
 }
 
 static inline int fake_waitid(idtype_t type, id_t id, siginfo_t *si, int options) {
-        (void)type; (void)id;
+        (void)type;
+        (void)id;
         if (fake.n_exits > 0) {
                 *si = fake.exits[0];
                 if (!(options & WNOWAIT)) {
@@ -117,18 +123,18 @@ static inline int fake_waitid(idtype_t type, id_t id, siginfo_t *si, int options
         return -1;
 }
 
-static inline usec_t fake_now(clockid_t clock) {
-        return clock == CLOCK_REALTIME ? fake.real : fake.mono;
-}
+static inline usec_t fake_now(clockid_t clock) { return clock == CLOCK_REALTIME ? fake.real : fake.mono; }
 
 static inline ProcInfo fake_info(const FakeProc *f) {
-        return (ProcInfo){ .pid = f->pid, .ppid = f->ppid, .pgid = f->pgid, .sid = f->sid, .state = f->state, .starttime = 1 };
+        return (ProcInfo){
+                .pid = f->pid, .ppid = f->ppid, .pgid = f->pgid, .sid = f->sid, .state = f->state, .starttime = 1
+        };
 }
 
 static inline int fake_proc_table_read(ProcTable *ret) {
         *ret = (ProcTable){ .procs = calloc(fake.n_procs + 1, sizeof(ProcInfo)) };
         if (!ret->procs) return -ENOMEM;
-        for (size_t i = 0; i < fake.n_procs; i++)   /* pids are given in increasing order: sorted */
+        for (size_t i = 0; i < fake.n_procs; i++) /* pids are given in increasing order: sorted */
                 if (fake.procs[i].state != 'X') ret->procs[ret->n++] = fake_info(&fake.procs[i]);
         return 0;
 }
@@ -141,9 +147,10 @@ static inline int fake_proc_info_read(pid_t pid, ProcInfo *ret) {
 }
 
 static inline int fake_read_children(char **ret, size_t *ret_size) {
-        Buf b = {0};
+        Buf b = { 0 };
         for (size_t i = 0; i < fake.n_procs; i++)
-                if (fake.procs[i].state != 'X' && fake.procs[i].ppid == getpid()) (void)buf_printf(&b, "%d ", (int)fake.procs[i].pid);
+                if (fake.procs[i].state != 'X' && fake.procs[i].ppid == getpid())
+                        (void)buf_printf(&b, "%d ", (int)fake.procs[i].pid);
         *ret = b.s ? b.s : strdup("");
         *ret_size = b.len;
         return 0;
@@ -166,9 +173,7 @@ static const SysOps fake_ops = {
         .read_environ = fake_read_environ,
 };
 
-static inline void core_done(Manager *m) {
-        manager_log_streams_drain(m);
-}
+static inline void core_done(Manager *m) { manager_log_streams_drain(m); }
 
 static const ManagerParts core_parts = {
         .unit_types = system_unit_types,
@@ -204,7 +209,7 @@ static inline void core_free(Manager *m) {
         manager_free(m);
         for (size_t i = 0; i < fake.n_procs; i++) strv_free(fake.procs[i].env);
         fake.n_procs = 0;
-        tmptree_free(fake.root);   /* frees the string too */
+        tmptree_free(fake.root); /* frees the string too */
         fake.root = NULL;
 }
 
@@ -212,7 +217,8 @@ static inline void core_free(Manager *m) {
 static inline void core_write_unit(const char *name, const char *text) {
         char rel[512], path[1024];
         snprintf(rel, sizeof rel, "etc/systemd/system/%s", name);
-        if (text) tmptree_write(fake.root, rel, text);
+        if (text)
+                tmptree_write(fake.root, rel, text);
         else {
                 snprintf(path, sizeof path, "%s/%s", fake.root, rel);
                 assert_int_equal(unlink(path), 0);
@@ -244,7 +250,8 @@ static inline const char *core_sub(Manager *m, const char *name) {
 static inline pid_t fake_find(const char *path, const char *arg1) {
         for (size_t i = fake.n_procs; i > 0; i--) {
                 FakeProc *f = &fake.procs[i - 1];
-                if (f->state == 'S' && streq(f->path, path) && (!arg1 || streq(f->arg1, arg1))) return f->pid;
+                if (f->state == 'S' && streq(f->path, path) && (!arg1 || streq(f->arg1, arg1)))
+                        return f->pid;
         }
         return 0;
 }
@@ -273,9 +280,7 @@ static inline void fake_exit(Manager *m, pid_t pid, int code, int status) {
         core_run(m);
 }
 
-static inline void fake_exit_ok(Manager *m, pid_t pid) {
-        fake_exit(m, pid, CLD_EXITED, 0);
-}
+static inline void fake_exit_ok(Manager *m, pid_t pid) { fake_exit(m, pid, CLD_EXITED, 0); }
 
 /* Time passes: the timers due by then fire. */
 static inline void fake_advance(Manager *m, usec_t usec) {
@@ -299,6 +304,4 @@ static inline void core_notify(Manager *m, pid_t pid, uid_t uid, const char *tex
         core_run(m);
 }
 
-static inline bool log_has(const char *needle) {
-        return strstr(log_captured(), needle) != NULL;
-}
+static inline bool log_has(const char *needle) { return strstr(log_captured(), needle) != NULL; }

@@ -15,7 +15,7 @@ static void test_after_waits_for_the_other_start(void **state) {
         Manager *m = core_new(ordered);
         core_job(m, JOB_START, "b.service");
         pid_t a = fake_must_find("/bin/a", NULL);
-        assert_int_equal(fake_find("/bin/b", NULL), 0);   /* b waits for a's READY=1 */
+        assert_int_equal(fake_find("/bin/b", NULL), 0); /* b waits for a's READY=1 */
         assert_non_null(core_unit(m, "b.service")->job);
         core_notify(m, a, 0, "READY=1");
         fake_must_find("/bin/b", NULL);
@@ -96,9 +96,12 @@ static void test_an_ordering_cycle_is_broken_by_dropping_a_job_that_does_not_mat
 static void test_binds_to_stops_with_the_other_and_on_failure_starts(void **state) {
         (void)state;
         static const char *const units[] = {
-                "base.service", "[Unit]\nOnFailure=rescue.service\n[Service]\nExecStart=/bin/base\n",
-                "bound.service", "[Unit]\nBindsTo=base.service\nAfter=base.service\n[Service]\nExecStart=/bin/bound\n",
-                "rescue.service", "[Service]\nExecStart=/bin/rescue\n",
+                "base.service",
+                "[Unit]\nOnFailure=rescue.service\n[Service]\nExecStart=/bin/base\n",
+                "bound.service",
+                "[Unit]\nBindsTo=base.service\nAfter=base.service\n[Service]\nExecStart=/bin/bound\n",
+                "rescue.service",
+                "[Service]\nExecStart=/bin/rescue\n",
                 NULL,
         };
         Manager *m = core_new(units);
@@ -129,7 +132,8 @@ static void test_restart_job_stops_then_starts(void **state) {
 static void test_job_timeout_cancels_the_job_not_the_unit(void **state) {
         (void)state;
         static const char *const units[] = {
-                "slow.service", "[Unit]\nJobTimeoutSec=3\n[Service]\nType=notify\nTimeoutStartSec=infinity\nExecStart=/bin/slow\n",
+                "slow.service",
+                "[Unit]\nJobTimeoutSec=3\n[Service]\nType=notify\nTimeoutStartSec=infinity\nExecStart=/bin/slow\n",
                 NULL,
         };
         Manager *m = core_new(units);
@@ -146,9 +150,12 @@ static void test_job_timeout_cancels_the_job_not_the_unit(void **state) {
 static void test_isolate_stops_what_the_target_does_not_want(void **state) {
         (void)state;
         static const char *const units[] = {
-                "one.target", "[Unit]\nWants=keep.service\nAllowIsolate=yes\n",
-                "keep.service", "[Service]\nExecStart=/bin/keep\n",
-                "other.service", "[Service]\nExecStart=/bin/other\n",
+                "one.target",
+                "[Unit]\nWants=keep.service\nAllowIsolate=yes\n",
+                "keep.service",
+                "[Service]\nExecStart=/bin/keep\n",
+                "other.service",
+                "[Service]\nExecStart=/bin/other\n",
                 NULL,
         };
         Manager *m = core_new(units);

@@ -5,9 +5,12 @@
 #include "core/service.h"
 
 static const char *const units[] = {
-        "all.service", "[Service]\nType=notify\nNotifyAccess=all\nExecStart=/bin/all\n",
-        "main.service", "[Service]\nType=notify\nExecStart=/bin/main\nExecStartPost=/bin/post\n",
-        "other.service", "[Service]\nExecStart=/bin/other\n",
+        "all.service",
+        "[Service]\nType=notify\nNotifyAccess=all\nExecStart=/bin/all\n",
+        "main.service",
+        "[Service]\nType=notify\nExecStart=/bin/main\nExecStartPost=/bin/post\n",
+        "other.service",
+        "[Service]\nExecStart=/bin/other\n",
         NULL,
 };
 
@@ -55,7 +58,8 @@ static void test_notify_access_main_refuses_a_child(void **state) {
         core_notify(m, kid, 0, "READY=1");
         assert_string_equal(core_sub(m, "main.service"), "start");
         char want[160];
-        snprintf(want, sizeof want, "main.service: Got notification message from PID %d, but reception only permitted for main PID %d",
+        snprintf(want, sizeof want,
+                 "main.service: Got notification message from PID %d, but reception only permitted for main PID %d",
                  (int)kid, (int)main_pid);
         assert_true(log_has(want));
         core_notify(m, main_pid, 0, "READY=1");
@@ -124,7 +128,9 @@ static void test_stopping_from_the_main_process_while_it_is_stopped(void **state
 
 static void test_fds_are_stored_only_for_the_unit_that_sent_them(void **state) {
         (void)state;
-        const char *const store[] = { "keep.service", "[Service]\nType=notify\nFileDescriptorStoreMax=4\nExecStart=/bin/keep\n", NULL };
+        const char *const store[] = {
+                "keep.service", "[Service]\nType=notify\nFileDescriptorStoreMax=4\nExecStart=/bin/keep\n", NULL
+        };
         Manager *m = core_new(store);
         core_job(m, JOB_START, "keep.service");
         pid_t keep = fake_must_find("/bin/keep", NULL);
@@ -144,7 +150,7 @@ static void test_fds_are_stored_only_for_the_unit_that_sent_them(void **state) {
         int theirs[1] = { q[0] };
         manager_notify_dispatch(m, &them, text, strlen(text), theirs, 1);
         assert_int_equal(s->n_fd_store, 1);
-        assert_int_equal(fcntl(q[0], F_GETFD), -1);   /* closed */
+        assert_int_equal(fcntl(q[0], F_GETFD), -1); /* closed */
         close(p[1]);
         close(q[1]);
         core_free(m);

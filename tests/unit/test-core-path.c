@@ -60,7 +60,7 @@ static void test_path_changed_fires_on_close_after_write(void **state) {
         Manager *m = core_new(path_units("PathChanged"));
         touch_flag();
         core_job(m, JOB_START, "watch.path");
-        assert_int_equal(fake_find("/bin/handle", NULL), 0);   /* existing is no change */
+        assert_int_equal(fake_find("/bin/handle", NULL), 0); /* existing is no change */
         touch_flag();
         core_run(m);
         fake_exit_ok(m, fake_must_find("/bin/handle", NULL));

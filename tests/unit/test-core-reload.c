@@ -32,8 +32,10 @@ static void reload_in(Manager *m, const char *path, const char *text) {
                 fake_exit_ok(m, fake_must_find(lists[i], "one"));
                 fake_exit_ok(m, fake_must_find(lists[i], "two"));
         }
-        if (streq(path, "/bin/reload")) core_job(m, JOB_RELOAD, "p.service");
-        else if (streq(path, "/bin/stop") || streq(path, "/bin/stoppost")) core_job(m, JOB_STOP, "p.service");
+        if (streq(path, "/bin/reload"))
+                core_job(m, JOB_RELOAD, "p.service");
+        else if (streq(path, "/bin/stop") || streq(path, "/bin/stoppost"))
+                core_job(m, JOB_STOP, "p.service");
         if (streq(path, "/bin/stoppost")) {
                 fake_exit_ok(m, fake_must_find("/bin/stop", "one"));
                 fake_exit_ok(m, fake_must_find("/bin/stop", "two"));
@@ -45,7 +47,8 @@ static void reload_in(Manager *m, const char *path, const char *text) {
         fake_exit_ok(m, first);
 }
 
-static const char *const phase_paths[] = { "/bin/pre", "/bin/post", "/bin/reload", "/bin/stop", "/bin/stoppost" };
+static const char *const phase_paths[] = { "/bin/pre", "/bin/post", "/bin/reload", "/bin/stop",
+                                           "/bin/stoppost" };
 
 static void test_reload_during_each_control_phase_resumes_the_list(void **state) {
         (void)state;
@@ -68,7 +71,8 @@ static void test_reload_with_the_command_changed_does_not_resume_the_list(void *
                 Manager *m = new_phases();
                 log_capture_start();
                 reload_in(m, phase_paths[i], changed);
-                assert_true(log_has("p.service: Current command vanished from the unit file, execution of the command list won't be resumed."));
+                assert_true(log_has(
+                        "p.service: Current command vanished from the unit file, execution of the command list won't be resumed."));
                 assert_int_equal(fake_find(phase_paths[i], "two"), 0);
                 log_capture_stop();
                 core_free(m);
@@ -81,7 +85,8 @@ static void test_reload_with_the_file_removed_goes_on_without_it(void **state) {
                 Manager *m = new_phases();
                 reload_in(m, phase_paths[i], NULL);
                 assert_int_equal(fake_find(phase_paths[i], "two"), 0);
-                assert_string_equal(unit_load_state_to_string(core_unit(m, "p.service")->cfg->load_state), "not-found");
+                assert_string_equal(unit_load_state_to_string(core_unit(m, "p.service")->cfg->load_state),
+                                    "not-found");
                 /* the unit can still be stopped, and is */
                 core_job(m, JOB_STOP, "p.service");
                 pid_t main_pid = fake_find("/bin/main", NULL);
@@ -97,7 +102,8 @@ static void test_a_command_moved_in_its_list_is_found_again(void **state) {
         core_job(m, JOB_START, "p.service");
         pid_t first = fake_must_find("/bin/pre", "one");
         char moved[2048];
-        snprintf(moved, sizeof moved, "[Service]\nExecStartPre=/bin/inserted\n%s", phases_text + strlen("[Service]\n"));
+        snprintf(moved, sizeof moved, "[Service]\nExecStartPre=/bin/inserted\n%s",
+                 phases_text + strlen("[Service]\n"));
         core_write_unit("p.service", moved);
         reload(m);
         fake_exit_ok(m, first);
@@ -108,12 +114,18 @@ static void test_a_command_moved_in_its_list_is_found_again(void **state) {
 
 static void test_the_restart_timer_after_a_reload_starts_the_new_command(void **state) {
         (void)state;
-        const char *units[] = { "r.service", "[Unit]\nStartLimitIntervalSec=0\n[Service]\nExecStart=/bin/old\nRestart=always\nRestartSec=5\n", NULL };
+        const char *units[] = {
+                "r.service",
+                "[Unit]\nStartLimitIntervalSec=0\n[Service]\nExecStart=/bin/old\nRestart=always\nRestartSec=5\n",
+                NULL
+        };
         Manager *m = core_new(units);
         core_job(m, JOB_START, "r.service");
         fake_exit(m, fake_must_find("/bin/old", NULL), CLD_EXITED, 1);
         assert_string_equal(core_sub(m, "r.service"), "auto-restart");
-        core_write_unit("r.service", "[Unit]\nStartLimitIntervalSec=0\n[Service]\nExecStart=/bin/new\nRestart=always\nRestartSec=5\n");
+        core_write_unit(
+                "r.service",
+                "[Unit]\nStartLimitIntervalSec=0\n[Service]\nExecStart=/bin/new\nRestart=always\nRestartSec=5\n");
         reload(m);
         fake_advance(m, 5 * USEC_PER_SEC);
         fake_must_find("/bin/new", NULL);
@@ -131,7 +143,8 @@ static void test_a_waiting_job_starts_the_reloaded_unit(void **state) {
         Manager *m = core_new(units);
         core_job(m, JOB_START, "b.service");
         assert_non_null(core_unit(m, "b.service")->job);
-        core_write_unit("b.service", "[Unit]\nAfter=a.service\nWants=a.service\n[Service]\nExecStart=/bin/b-new\n");
+        core_write_unit("b.service",
+                        "[Unit]\nAfter=a.service\nWants=a.service\n[Service]\nExecStart=/bin/b-new\n");
         reload(m);
         core_notify(m, fake_must_find("/bin/a", NULL), 0, "READY=1");
         fake_must_find("/bin/b-new", NULL);
@@ -141,14 +154,16 @@ static void test_a_waiting_job_starts_the_reloaded_unit(void **state) {
 static void test_reload_during_a_socket_start_pre(void **state) {
         (void)state;
         char text[512];
-        snprintf(text, sizeof text, "[Socket]\nListenStream=@tinysd-test-core-reload-%d\nExecStartPre=/bin/spre one\n"
-                                    "ExecStartPre=/bin/spre two\n", (int)getpid());
+        snprintf(text, sizeof text,
+                 "[Socket]\nListenStream=@tinysd-test-core-reload-%d\nExecStartPre=/bin/spre one\n"
+                 "ExecStartPre=/bin/spre two\n",
+                 (int)getpid());
         const char *units[] = { "s.socket", text, "s.service", "[Service]\nExecStart=/bin/s\n", NULL };
         Manager *m = core_new(units);
         core_job(m, JOB_START, "s.socket");
         pid_t first = fake_must_find("/bin/spre", "one");
         reload(m);
-        fake_exit_ok(m, first);   /* issue 15 finding 6: this read freed configuration */
+        fake_exit_ok(m, first); /* issue 15 finding 6: this read freed configuration */
         fake_exit_ok(m, fake_must_find("/bin/spre", "two"));
         assert_string_equal(core_sub(m, "s.socket"), "listening");
         core_free(m);

@@ -5,7 +5,8 @@
 #include "core/service.h"
 
 static const char *const simple[] = {
-        "web.service", "[Service]\nExecStart=/usr/bin/web --port 80\n",
+        "web.service",
+        "[Service]\nExecStart=/usr/bin/web --port 80\n",
         NULL,
 };
 
@@ -81,7 +82,8 @@ static void test_a_failing_start_pre_fails_the_service(void **state) {
 }
 
 static const char *const oneshot[] = {
-        "o.service", "[Service]\nType=oneshot\nExecStart=/bin/step one\nExecStart=-/bin/step two\nExecStart=/bin/step three\n",
+        "o.service",
+        "[Service]\nType=oneshot\nExecStart=/bin/step one\nExecStart=-/bin/step two\nExecStart=/bin/step three\n",
         NULL,
 };
 
@@ -91,7 +93,8 @@ static void test_oneshot_runs_each_command_and_ignores_dash_failures(void **stat
         core_job(m, JOB_START, "o.service");
         assert_string_equal(core_state(m, "o.service"), "activating");
         fake_exit_ok(m, fake_must_find("/bin/step", "one"));
-        fake_exit(m, fake_must_find("/bin/step", "two"), CLD_EXITED, 1);   /* '-': a failure that counts as success */
+        fake_exit(m, fake_must_find("/bin/step", "two"), CLD_EXITED,
+                  1); /* '-': a failure that counts as success */
         assert_string_equal(core_state(m, "o.service"), "activating");
         fake_exit_ok(m, fake_must_find("/bin/step", "three"));
         assert_string_equal(core_state(m, "o.service"), "inactive");
@@ -100,7 +103,8 @@ static void test_oneshot_runs_each_command_and_ignores_dash_failures(void **stat
 }
 
 static const char *const notify[] = {
-        "n.service", "[Service]\nType=notify\nExecStart=/bin/daemon\n",
+        "n.service",
+        "[Service]\nType=notify\nExecStart=/bin/daemon\n",
         NULL,
 };
 
@@ -110,7 +114,8 @@ static void test_notify_service_is_started_by_ready(void **state) {
         core_job(m, JOB_START, "n.service");
         assert_string_equal(core_sub(m, "n.service"), "start");
         pid_t pid = fake_must_find("/bin/daemon", NULL);
-        assert_true(strv_contains(fake_proc(pid)->env, "NOTIFY_SOCKET=/run/systemd/notify") || m->notify_fd < 0);
+        assert_true(strv_contains(fake_proc(pid)->env, "NOTIFY_SOCKET=/run/systemd/notify") ||
+                    m->notify_fd < 0);
         core_notify(m, pid, 0, "STATUS=warming up");
         assert_string_equal(core_sub(m, "n.service"), "start");
         assert_string_equal(SERVICE(core_unit(m, "n.service"))->status_text, "warming up");
@@ -122,7 +127,9 @@ static void test_notify_service_is_started_by_ready(void **state) {
 static void test_start_timeout_terminates_then_kills(void **state) {
         (void)state;
         static const char *const units[] = {
-                "slow.service", "[Service]\nType=notify\nTimeoutStartSec=5\nTimeoutStopSec=3\nExecStart=/bin/slow\n", NULL,
+                "slow.service",
+                "[Service]\nType=notify\nTimeoutStartSec=5\nTimeoutStopSec=3\nExecStart=/bin/slow\n",
+                NULL,
         };
         Manager *m = core_new(units);
         log_capture_start();
@@ -134,7 +141,7 @@ static void test_start_timeout_terminates_then_kills(void **state) {
         assert_true(log_has("slow.service: start operation timed out. Terminating."));
         assert_string_equal(core_sub(m, "slow.service"), "stop-sigterm");
         assert_int_equal(fake_signalled(pid, SIGTERM), 1);
-        fake_advance(m, 4 * USEC_PER_SEC);   /* it ignores SIGTERM: after TimeoutStopSec= comes SIGKILL */
+        fake_advance(m, 4 * USEC_PER_SEC); /* it ignores SIGTERM: after TimeoutStopSec= comes SIGKILL */
         assert_string_equal(core_sub(m, "slow.service"), "stop-sigkill");
         assert_int_equal(fake_signalled(pid, SIGKILL), 1);
         fake_exit(m, pid, CLD_KILLED, SIGKILL);
@@ -145,7 +152,8 @@ static void test_start_timeout_terminates_then_kills(void **state) {
 }
 
 static const char *const restarting[] = {
-        "r.service", "[Unit]\nStartLimitIntervalSec=0\n[Service]\nExecStart=/bin/crash\nRestart=on-failure\nRestartSec=2\n",
+        "r.service",
+        "[Unit]\nStartLimitIntervalSec=0\n[Service]\nExecStart=/bin/crash\nRestart=on-failure\nRestartSec=2\n",
         NULL,
 };
 
@@ -213,7 +221,11 @@ static void test_a_reused_pid_outside_the_unit_is_not_signalled(void **state) {
         fake_exit(m, old, CLD_EXITED, 1);
         /* an unrelated process now has the old main pid (in a session of its own elsewhere) */
         FakeProc *f = &fake.procs[fake.n_procs++];
-        *f = (FakeProc){ .pid = old, .ppid = FAKE_PID_BASE - 1, .sid = FAKE_PID_BASE - 1, .pgid = FAKE_PID_BASE - 1, .state = 'S' };
+        *f = (FakeProc){ .pid = old,
+                         .ppid = FAKE_PID_BASE - 1,
+                         .sid = FAKE_PID_BASE - 1,
+                         .pgid = FAKE_PID_BASE - 1,
+                         .state = 'S' };
         snprintf(f->path, sizeof f->path, "/bin/other");
         core_job(m, JOB_STOP, "r.service");
         assert_int_equal(fake_signalled(old, SIGTERM), 0);

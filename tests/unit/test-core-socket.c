@@ -13,7 +13,8 @@ static const char *const *socket_units(const char *extra) {
         snprintf(addr, sizeof addr, "@tinysd-test-core-socket-%d", (int)getpid());
         snprintf(unit_text, sizeof unit_text,
                  "[Socket]\nListenStream=%s\nExecStartPre=/bin/pre one\nExecStartPre=/bin/pre two\n"
-                 "ExecStopPre=/bin/stoppre one\nExecStopPost=/bin/stoppost one\n%s", addr, extra);
+                 "ExecStopPre=/bin/stoppre one\nExecStopPost=/bin/stoppost one\n%s",
+                 addr, extra);
         static const char *units[5];
         units[0] = "echo.socket";
         units[1] = unit_text;
@@ -29,8 +30,10 @@ static int connect_to(const char *name) {
         struct sockaddr_un sa = { .sun_family = AF_UNIX };
         size_t n = strlen(name);
         memcpy(sa.sun_path, name, n);
-        sa.sun_path[0] = 0;   /* abstract */
-        assert_int_equal(connect(fd, (struct sockaddr *)&sa, (socklen_t)(offsetof(struct sockaddr_un, sun_path) + n)), 0);
+        sa.sun_path[0] = 0; /* abstract */
+        assert_int_equal(
+                connect(fd, (struct sockaddr *)&sa, (socklen_t)(offsetof(struct sockaddr_un, sun_path) + n)),
+                0);
         return fd;
 }
 
@@ -138,7 +141,7 @@ static void test_accept_yes_starts_an_instance_per_connection_and_collects_it(vo
         fake_exit_ok(m, conn);
         core_run(m);
         assert_int_equal(s->n_connections, 0);
-        assert_int_equal(m->n_list, before - 1);   /* the finished instance was collected */
+        assert_int_equal(m->n_list, before - 1); /* the finished instance was collected */
         close(c);
         core_free(m);
 }

@@ -5,7 +5,7 @@
 #include "core/timer.h"
 
 static const char *const monotonic[] = {
-        "tick.timer", "[Timer]\nOnActiveSec=10\nOnUnitInactiveSec=30\n",
+        "tick.timer",   "[Timer]\nOnActiveSec=10\nOnUnitInactiveSec=30\n",
         "tick.service", "[Service]\nType=oneshot\nExecStart=/bin/tick\n",
         NULL,
 };
@@ -34,7 +34,7 @@ static void test_on_active_then_on_unit_inactive(void **state) {
 static void test_a_timer_without_more_triggers_is_elapsed_or_dead(void **state) {
         (void)state;
         static const char *const units[] = {
-                "once.timer", "[Timer]\nOnActiveSec=5\nRemainAfterElapse=no\n",
+                "once.timer",   "[Timer]\nOnActiveSec=5\nRemainAfterElapse=no\n",
                 "once.service", "[Service]\nType=oneshot\nExecStart=/bin/once\n",
                 NULL,
         };
@@ -49,7 +49,7 @@ static void test_a_timer_without_more_triggers_is_elapsed_or_dead(void **state) 
 static void test_calendar_elapse_on_the_fake_clock(void **state) {
         (void)state;
         static const char *const units[] = {
-                "cal.timer", "[Timer]\nOnCalendar=*-*-* *:*:00\nAccuracySec=1us\n",
+                "cal.timer",   "[Timer]\nOnCalendar=*-*-* *:*:00\nAccuracySec=1us\n",
                 "cal.service", "[Service]\nType=oneshot\nExecStart=/bin/cal\n",
                 NULL,
         };
@@ -80,7 +80,8 @@ static void test_stop_disarms(void **state) {
 
 static void test_a_timer_for_a_missing_unit_refuses_to_start(void **state) {
         (void)state;
-        static const char *const units[] = { "lost.timer", "[Timer]\nOnActiveSec=5\nUnit=nowhere.service\n", NULL };
+        static const char *const units[] = { "lost.timer", "[Timer]\nOnActiveSec=5\nUnit=nowhere.service\n",
+                                             NULL };
         Manager *m = core_new(units);
         log_capture_start();
         core_job(m, JOB_START, "lost.timer");
