@@ -29,11 +29,11 @@ typedef struct ExecRunParams {
  * the process's exit needs of the command (its flags, its path for messages) is copied at spawn;
  * the next command of its list is looked up in whatever the configuration is then. */
 typedef struct ExecCommandRef {
+        char *path;             /* owned copy */
         int list;               /* the ServiceExecCommand/SocketExecCommand list; -1: none */
         unsigned index;         /* its place in that list */
-        bool vanished;          /* a reload removed it: the rest of its list is not run */
         ExecCommandFlags flags; /* of the command as it was spawned */
-        char *path;             /* owned copy */
+        bool vanished;          /* a reload removed it: the rest of its list is not run */
 } ExecCommandRef;
 
 #define EXEC_COMMAND_REF_NONE \

@@ -62,9 +62,7 @@ static int sync_units(Manager *m) {
         int r;
         for (size_t i = 0; i < m->loader->n_list; i++)
                 if ((r = track_unit(m, m->loader->list[i], NULL)) < 0) return r;
-        for (size_t i = 0; i < m->n_list; i++)
-                if ((r = munit_resolve_dependencies(m->list[i])) < 0) return r;
-        return 0;
+        return munit_resolve_all(m);
 }
 
 /* After the loader grew: reverse dependencies and a runtime unit for every new Unit. */
@@ -133,12 +131,9 @@ static int on_gc(EventSource *s, void *userdata) {
                         forgot = true;
                 }
         }
-        /* no unit may keep pointing to one that was forgotten */
-        for (size_t i = 0; forgot && i < m->n_list; i++)
-                if (munit_resolve_dependencies(m->list[i]) < 0) {
-                        free(m->list[i]->deps);   /* better no dependencies than a dangling one */
-                        m->list[i]->deps = NULL;
-                }
+        /* no unit may keep pointing to one that was forgotten: better none than a dangling one */
+        if (forgot && munit_resolve_all(m) < 0)
+                for (size_t i = 0; i < m->n_list; i++) m->list[i]->deps = NULL;
         discard_now(m);
         return 0;
 }
@@ -426,6 +421,7 @@ void manager_free(Manager *m) {
         for (size_t i = 0; i < m->n_list; i++) munit_free(m->list[i]);
         free(m->list);
         discard_now(m);
+        free(m->deps_pool);
         if (m->loader) {
                 loader_done(m->loader);
                 free(m->loader);

@@ -46,6 +46,8 @@ struct Manager {
         Loader *loader;
         MUnit **list;               /* every unit (names lead to them through the loader's map) */
         size_t n_list, cap_list;
+        void *deps_pool;            /* every unit's resolved dependencies (munit_resolve_all()) */
+        size_t deps_pool_size;
         void **discard;             /* to free at the next GC pass (manager_discard_later()) */
         size_t n_discard;
         uint32_t last_job_id;

@@ -43,7 +43,6 @@ void munit_free(MUnit *u) {
         if (u->job) job_free(u->job);
         if (u->vt->done) u->vt->done(u);
         free(u->kill_round.signaled);
-        free(u->deps);
         free(u->pids);
         free(u->cgroup_rel);
         free(u->id);
@@ -84,54 +83,135 @@ void munit_set_config(MUnit *u, Unit *cfg) {
 
 /* ---- dependencies ---- */
 
-static int deps_new(const MUnit *u, MUnitDeps **ret) {
+/* The dependency kinds the manager follows (job.c, munit.c, socket.c), each with its slot + 1. */
+static const uint8_t dep_slot[_UNIT_DEPENDENCY_MAX] = {
+        [UNIT_REQUIRES] = 1,
+        [UNIT_REQUISITE] = 2,
+        [UNIT_WANTS] = 3,
+        [UNIT_BINDS_TO] = 4,
+        [UNIT_UPHOLDS] = 5,
+        [UNIT_REQUIRED_BY] = 6,
+        [UNIT_REQUISITE_OF] = 7,
+        [UNIT_BOUND_BY] = 8,
+        [UNIT_CONSISTS_OF] = 9,
+        [UNIT_CONFLICTS] = 10,
+        [UNIT_CONFLICTED_BY] = 11,
+        [UNIT_BEFORE] = 12,
+        [UNIT_AFTER] = 13,
+        [UNIT_ON_SUCCESS] = 14,
+        [UNIT_ON_FAILURE] = 15,
+        [UNIT_TRIGGERED_BY] = 16,
+        [UNIT_PROPAGATES_RELOAD_TO] = 17,
+        [UNIT_PROPAGATES_STOP_TO] = 18,
+};
+
+#define DEP_SLOTS 18
+
+/* Only the kinds a unit has take room: bit s of `kinds` for each non-empty slot s; for each of
+ * them, in slot order, the end of its run in the unit array that follows (8-aligned). A service
+ * with a handful of kinds costs a few bytes of header and 8 per dependency. */
+struct MUnitDeps {
+        uint32_t kinds;
+        uint32_t ends[];
+};
+
+static size_t deps_header_size(unsigned n_kinds) {
+        return (sizeof(uint32_t) * (1 + n_kinds) + 7) & ~(size_t)7;
+}
+
+static MUnit **deps_units(const MUnitDeps *deps) {
+        return (MUnit **)((char *)deps + deps_header_size((unsigned)__builtin_popcount(deps->kinds)));
+}
+
+/* What u's dependencies take in the pool (a multiple of 8): *ret_kinds the non-empty slots. */
+static size_t deps_measure(const MUnit *u, uint32_t *ret_kinds) {
         char **const *names = (char **const *)u->cfg->unit.deps;
         size_t n = 0;
-        for (int d = 0; d < _UNIT_DEPENDENCY_MAX; d++) n += strv_length(names[d]);
-        *ret = NULL;
-        if (n == 0) return 0;
-        if (n > UINT32_MAX) return -E2BIG;
-        MUnitDeps *deps = malloc(sizeof *deps + n * sizeof deps->v[0]);
-        if (!deps) return -ENOMEM;
-        uint32_t k = 0;
+        uint32_t kinds = 0;
         for (int d = 0; d < _UNIT_DEPENDENCY_MAX; d++) {
-                deps->start[d] = k;
-                STRV_FOREACH(name, names[d]) {
+                size_t k = dep_slot[d] ? strv_length(names[d]) : 0;
+                if (k) kinds |= 1u << (dep_slot[d] - 1);
+                n += k;
+        }
+        *ret_kinds = kinds;
+        return n ? deps_header_size((unsigned)__builtin_popcount(kinds)) + n * sizeof(MUnit *) : 0;
+}
+
+/* Write u's dependencies at deps (deps_measure() bytes). */
+static void deps_fill(const MUnit *u, MUnitDeps *deps, uint32_t kinds) {
+        UnitDependency kind[DEP_SLOTS];
+        for (int d = 0; d < _UNIT_DEPENDENCY_MAX; d++)
+                if (dep_slot[d]) kind[dep_slot[d] - 1] = (UnitDependency)d;
+        deps->kinds = kinds;
+        MUnit **v = deps_units(deps);
+        uint32_t k = 0;
+        unsigned i = 0;
+        for (unsigned s = 0; s < DEP_SLOTS; s++) {
+                if (!(kinds & (1u << s))) continue;
+                STRV_FOREACH(name, u->cfg->unit.deps[kind[s]]) {
                         MUnit *o = manager_get_unit(u->m, *name);
-                        if (o) deps->v[k++] = o;
+                        if (o) v[k++] = o;
                 }
+                deps->ends[i++] = k;   /* names no unit has leave a shorter (maybe empty) run */
         }
-        deps->start[_UNIT_DEPENDENCY_MAX] = k;
-        *ret = deps;
-        return 0;
 }
 
-static bool deps_equal(const MUnitDeps *a, const MUnitDeps *b) {
-        if (!a || !b) return a == b;
-        uint32_t n = a->start[_UNIT_DEPENDENCY_MAX];
-        return memcmp(a->start, b->start, sizeof a->start) == 0 && memcmp(a->v, b->v, n * sizeof a->v[0]) == 0;
-}
-
-int munit_resolve_dependencies(MUnit *u) {
-        MUnitDeps *deps = NULL;
-        int r = u->cfg ? deps_new(u, &deps) : 0;
-        if (r < 0) return r;
-        if (deps_equal(deps, u->deps)) {
-                free(deps);
-                return 0;
+/* Every unit's dependencies in one block (the manager's), unit after unit: one allocation for
+ * them all, whatever their sizes. A block that did not change is kept; one that did is freed by
+ * the next GC pass, as a traversal may still walk it. */
+int munit_resolve_all(Manager *m) {
+        size_t total = 0;
+        uint32_t *kinds = calloc(m->n_list + 1, sizeof *kinds);
+        if (!kinds) return -ENOMEM;
+        for (size_t i = 0; i < m->n_list; i++)
+                if (m->list[i]->cfg) total += deps_measure(m->list[i], &kinds[i]);
+        char *pool = total ? malloc(total) : NULL;
+        if (total && !pool) {
+                free(kinds);
+                return -ENOMEM;
         }
-        manager_discard_later(u->m, u->deps);
-        u->deps = deps;
+        MUnitDeps **placed = calloc(m->n_list + 1, sizeof *placed);
+        if (!placed) {
+                free(kinds);
+                free(pool);
+                return -ENOMEM;
+        }
+        size_t off = 0;
+        for (size_t i = 0; i < m->n_list; i++) {
+                uint32_t ignored;
+                size_t n = m->list[i]->cfg ? deps_measure(m->list[i], &ignored) : 0;
+                if (!n) continue;
+                placed[i] = (MUnitDeps *)(pool + off);
+                deps_fill(m->list[i], placed[i], kinds[i]);
+                off += n;
+        }
+        bool same = total == m->deps_pool_size && m->deps_pool_size == 0;
+        if (total && total == m->deps_pool_size) {
+                same = memcmp(pool, m->deps_pool, total) == 0;
+                for (size_t i = 0; same && i < m->n_list; i++)   /* the same units, in the same places */
+                        same = (placed[i] ? (char *)placed[i] - pool : -1) ==
+                               (m->list[i]->deps ? (char *)m->list[i]->deps - (char *)m->deps_pool : -1);
+        }
+        if (same) free(pool);
+        else {
+                manager_discard_later(m, m->deps_pool);
+                m->deps_pool = pool;
+                m->deps_pool_size = total;
+                for (size_t i = 0; i < m->n_list; i++) m->list[i]->deps = placed[i];
+        }
+        free(placed);
+        free(kinds);
         return 0;
 }
 
 size_t munit_dependencies(const MUnit *u, UnitDependency d, MUnit *const **ret) {
-        if (!u->deps) {
-                *ret = NULL;
-                return 0;
-        }
-        *ret = u->deps->v + u->deps->start[d];
-        return u->deps->start[d + 1] - u->deps->start[d];
+        unsigned s = d >= 0 && d < _UNIT_DEPENDENCY_MAX ? dep_slot[d] : 0;
+        *ret = NULL;
+        if (!u->deps || s == 0 || !(u->deps->kinds & (1u << (s - 1)))) return 0;
+        unsigned i = (unsigned)__builtin_popcount(u->deps->kinds & ((1u << (s - 1)) - 1));
+        uint32_t start = i ? u->deps->ends[i - 1] : 0;
+        *ret = deps_units(u->deps) + start;
+        return u->deps->ends[i] - start;
 }
 
 bool munit_has_dependency(const MUnit *u, UnitDependency d, const MUnit *other) {

@@ -28,12 +28,11 @@ typedef struct KillRound {
         pid_t *signaled;          /* grown on demand, at most UNIT_MAX_PIDS */
 } KillRound;
 
-/* A unit's dependencies resolved to units, after each load and reload: kind d is
- * v[start[d]] ... v[start[d + 1] - 1], in the order of the configuration's lists. */
-typedef struct MUnitDeps {
-        uint32_t start[_UNIT_DEPENDENCY_MAX + 1];
-        MUnit *v[];
-} MUnitDeps;
+/* A unit's dependencies resolved to units, after each load and reload: of the kinds the manager
+ * follows (munit.c), each in the order of the configuration's list; compact, only the kinds the unit
+ * has take room (munit.c). The other kinds (WantedBy=, References=, InSlice=, ...) are only shown,
+ * from the names. */
+typedef struct MUnitDeps MUnitDeps;
 
 struct MUnit {
         const UnitVTable *vt; /* the type's behaviour; never NULL */
@@ -60,7 +59,7 @@ struct MUnit {
         uid_t dynamic_uid; /* DynamicUser= allocation, 0 none */
         char *cgroup_rel;  /* the unit's cgroup below m->cgroup once created, else NULL */
         KillRound kill_round;
-        MUnitDeps *deps; /* NULL: none (yet) */
+        MUnitDeps *deps; /* in m->deps_pool; NULL: none (yet) */
 };
 
 /* What a unit type does (one per type, in the type's file). Every function is given a unit of
@@ -138,9 +137,11 @@ bool munit_test_start_limit(MUnit *u);
 void munit_reset_failed(MUnit *u);
 /* daemon-reload: u runs on new configuration from now on (vtable config_changed). */
 void munit_set_config(MUnit *u, Unit *cfg);
-/* Resolve u's dependency names to units (after a load or reload; names no unit has are left out).
- * Arrays a traversal may still be walking are freed by the manager's next GC pass. */
-int munit_resolve_dependencies(MUnit *u);
-/* u's units of dependency kind d: *ret points to n of them (valid until the next resolution). */
+/* Resolve every unit's dependency names to units (after a load, a reload or a GC pass; names no
+ * unit has are left out), into one block owned by the manager; the block a traversal may still
+ * be walking is freed by the next GC pass. */
+int munit_resolve_all(Manager *m);
+/* u's units of dependency kind d: *ret points to n of them (valid until the next resolution);
+ * none for a kind the manager does not follow. */
 size_t munit_dependencies(const MUnit *u, UnitDependency d, MUnit *const **ret);
 bool munit_has_dependency(const MUnit *u, UnitDependency d, const MUnit *other);

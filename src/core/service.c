@@ -682,18 +682,44 @@ static void check_stop_progress(Service *s) {
                 enter_dead(s, SERVICE_SUCCESS, true);
 }
 
+/* What the main process's exit (f: its result, SERVICE_SUCCESS when clean or ignored) means in
+ * the state the service is in. */
+static void main_exited(Service *s, ServiceResult f) {
+        ServiceConfig *c = cfg(s);
+        switch (s->state) {
+        case SERVICE_START:
+                if (c->type == SERVICE_ONESHOT) {
+                        if (f != SERVICE_SUCCESS) return enter_signal(s, SERVICE_STOP_SIGTERM, f);
+                        const ExecCommand *next = exec_command_ref_next(&s->main_cmd, commands(s));
+                        if (!next) return enter_start_post(s);
+                        if (spawn_main(s, next) < 0) enter_signal(s, SERVICE_STOP_SIGTERM, SERVICE_FAILURE_RESOURCES);
+                        return;
+                }
+                /* exec/notify: the main process died before it was ready */
+                if (f == SERVICE_SUCCESS && c->type == SERVICE_NOTIFY) f = SERVICE_FAILURE_PROTOCOL;
+                return enter_signal(s, SERVICE_STOP_SIGTERM, f == SERVICE_SUCCESS ? SERVICE_FAILURE_PROTOCOL : f);
+        case SERVICE_START_POST: case SERVICE_RELOAD: case SERVICE_CONDITION: case SERVICE_START_PRE:
+        case SERVICE_STOP:
+                /* the control process carries on; the main exit is recorded */
+                return record(s, f);
+        case SERVICE_RUNNING:
+                exec_command_ref_clear(&s->main_cmd);
+                return enter_running(s, f);
+        default:
+                return check_stop_progress(s);
+        }
+}
+
 static int on_main_exit(EventSource *src, const siginfo_t *si, void *userdata) {
         MUnit *u = userdata;
         Service *s = SERVICE(u);
-        ServiceConfig *c = cfg(s);
         (void)src;
         s->main_watch = NULL;   /* one-shot: the loop frees it after we return */
-        bool clean = exit_is_clean(s, si, c->type != SERVICE_ONESHOT);
-        ServiceResult f = clean ? SERVICE_SUCCESS : failure_of(si);
+        bool clean = exit_is_clean(s, si, cfg(s)->type != SERVICE_ONESHOT);
+        bool ignored = !clean && (s->main_cmd.flags & EXEC_COMMAND_IGNORE_FAILURE);
         s->main_exit_code = si->si_code;
         s->main_exit_status = si->si_status;
         dual_timestamp_now(u->m, &s->exec_main_exit);
-        bool ignored = !clean && (s->main_cmd.flags & EXEC_COMMAND_IGNORE_FAILURE);
         log_exit(s, "Main", si, clean || ignored);
         /* a spawn failure before exec: say what it was, as systemd does */
         if (s->exec_report_fd >= 0) {
@@ -707,39 +733,8 @@ static int on_main_exit(EventSource *src, const siginfo_t *si, void *userdata) {
         if (s->exec_report_fd >= 0) close(s->exec_report_fd);
         s->exec_report_fd = -1;
         s->main_pid = 0;
-        if (s->main_cmd.flags & EXEC_COMMAND_IGNORE_FAILURE) f = SERVICE_SUCCESS;
-        switch (s->state) {
-        case SERVICE_START:
-                if (c->type == SERVICE_ONESHOT) {
-                        if (f != SERVICE_SUCCESS) return enter_signal(s, SERVICE_STOP_SIGTERM, f), 0;
-                        const ExecCommand *next = exec_command_ref_next(&s->main_cmd, commands(s));
-                        if (next) {
-                                int r = spawn_main(s, next);
-                                if (r < 0) enter_signal(s, SERVICE_STOP_SIGTERM, SERVICE_FAILURE_RESOURCES);
-                                return 0;
-                        }
-                        enter_start_post(s);
-                        return 0;
-                }
-                /* exec/notify: the main process died before it was ready */
-                if (f == SERVICE_SUCCESS && c->type == SERVICE_NOTIFY) f = SERVICE_FAILURE_PROTOCOL;
-                enter_signal(s, SERVICE_STOP_SIGTERM, f == SERVICE_SUCCESS ? SERVICE_FAILURE_PROTOCOL : f);
-                return 0;
-        case SERVICE_START_POST: case SERVICE_RELOAD: case SERVICE_CONDITION: case SERVICE_START_PRE:
-                /* the control process carries on; the main exit is recorded */
-                record(s, f);
-                return 0;
-        case SERVICE_RUNNING:
-                exec_command_ref_clear(&s->main_cmd);
-                enter_running(s, f);
-                return 0;
-        case SERVICE_STOP:
-                record(s, f);
-                return 0;
-        default:
-                check_stop_progress(s);
-                return 0;
-        }
+        main_exited(s, clean || ignored ? SERVICE_SUCCESS : failure_of(si));
+        return 0;
 }
 
 static void forking_find_main(Service *s) {
@@ -779,70 +774,67 @@ static void forking_find_main(Service *s) {
         free(members);
 }
 
+/* ExecCondition= exited: 1-254 skips the unit (as a failed condition), anything else unclean fails it. */
+static void condition_exited(Service *s, const siginfo_t *si, ServiceResult f) {
+        if (f != SERVICE_SUCCESS && si->si_code == CLD_EXITED && si->si_status > 0 && si->si_status < 255) {
+                log_info("%s: Skipped due to 'exec-condition'.", s->meta.id);
+                s->meta.condition_result = false;
+                s->result = SERVICE_SKIP_CONDITION;
+                return enter_signal(s, SERVICE_STOP_SIGTERM, SERVICE_SKIP_CONDITION);
+        }
+        if (f != SERVICE_SUCCESS) return enter_signal(s, SERVICE_STOP_SIGTERM, f);
+        run_next_control(s, SERVICE_CONDITION, SERVICE_EXEC_CONDITION, enter_condition_done);
+}
+
+/* What the control process's exit (f as for main_exited()) means in the state the service is in:
+ * the next command of its list, or the next state. */
+static void control_exited(Service *s, const siginfo_t *si, ServiceResult f) {
+        const ExecCommand *next;
+        switch (s->state) {
+        case SERVICE_CONDITION:
+                return condition_exited(s, si, f);
+        case SERVICE_START_PRE:
+                if (f != SERVICE_SUCCESS) return enter_signal(s, SERVICE_STOP_SIGTERM, f);
+                return run_next_control(s, SERVICE_START_PRE, SERVICE_EXEC_START_PRE, enter_start_pre_done);
+        case SERVICE_START:
+                if (cfg(s)->type != SERVICE_FORKING) return;
+                if (f != SERVICE_SUCCESS) return enter_signal(s, SERVICE_STOP_SIGTERM, f);
+                exec_command_ref_clear(&s->control_cmd);   /* forking has one ExecStart= */
+                forking_find_main(s);
+                return enter_start_post(s);
+        case SERVICE_START_POST:
+                if (f != SERVICE_SUCCESS) return enter_signal(s, SERVICE_STOP_SIGTERM, f);
+                return run_next_control(s, SERVICE_START_POST, SERVICE_EXEC_START_POST, enter_start_post_done);
+        case SERVICE_RELOAD:
+                if (f == SERVICE_SUCCESS) return run_next_control(s, SERVICE_RELOAD, SERVICE_EXEC_RELOAD, enter_reload_done);
+                s->reload_result = f;
+                exec_command_ref_clear(&s->control_cmd);
+                enter_reload_done(s);
+                s->reload_result = SERVICE_SUCCESS;
+                return;
+        case SERVICE_STOP:
+                next = f == SERVICE_SUCCESS ? exec_command_ref_next(&s->control_cmd, commands(s)) : NULL;
+                if (next && spawn_control(s, SERVICE_EXEC_STOP, next) >= 0) return;
+                return enter_signal(s, SERVICE_STOP_SIGTERM, f);
+        case SERVICE_STOP_POST:
+                next = exec_command_ref_next(&s->control_cmd, commands(s));
+                if (next && spawn_control(s, SERVICE_EXEC_STOP_POST, next) >= 0) return;
+                return enter_signal(s, SERVICE_FINAL_SIGTERM, f);
+        default:
+                return check_stop_progress(s);
+        }
+}
+
 static int on_control_exit(EventSource *src, const siginfo_t *si, void *userdata) {
-        MUnit *u = userdata;
-        Service *s = SERVICE(u);
-        ServiceConfig *c = cfg(s);
+        Service *s = SERVICE(userdata);
         (void)src;
         s->control_watch = NULL;
         s->control_pid = 0;
-        bool clean = exit_is_clean(s, si, false);
-        ServiceResult f = clean ? SERVICE_SUCCESS : failure_of(si);
+        ServiceResult f = exit_is_clean(s, si, false) ? SERVICE_SUCCESS : failure_of(si);
         if (s->control_cmd.flags & EXEC_COMMAND_IGNORE_FAILURE) f = SERVICE_SUCCESS;
         log_exit(s, "Control", si, f == SERVICE_SUCCESS);
-        switch (s->state) {
-        case SERVICE_CONDITION:
-                if (f != SERVICE_SUCCESS && si->si_code == CLD_EXITED && si->si_status > 0 && si->si_status < 255) {
-                        log_info("%s: Skipped due to 'exec-condition'.", u->id);
-                        u->condition_result = false;
-                        s->result = SERVICE_SKIP_CONDITION;
-                        enter_signal(s, SERVICE_STOP_SIGTERM, SERVICE_SKIP_CONDITION);
-                        return 0;
-                }
-                if (f != SERVICE_SUCCESS) return enter_signal(s, SERVICE_STOP_SIGTERM, f), 0;
-                run_next_control(s, SERVICE_CONDITION, SERVICE_EXEC_CONDITION, enter_condition_done);
-                return 0;
-        case SERVICE_START_PRE:
-                if (f != SERVICE_SUCCESS) return enter_signal(s, SERVICE_STOP_SIGTERM, f), 0;
-                run_next_control(s, SERVICE_START_PRE, SERVICE_EXEC_START_PRE, enter_start_pre_done);
-                return 0;
-        case SERVICE_START:
-                if (c->type != SERVICE_FORKING) return 0;
-                if (f != SERVICE_SUCCESS) return enter_signal(s, SERVICE_STOP_SIGTERM, f), 0;
-                exec_command_ref_clear(&s->control_cmd);   /* forking has one ExecStart= */
-                forking_find_main(s);
-                enter_start_post(s);
-                return 0;
-        case SERVICE_START_POST:
-                if (f != SERVICE_SUCCESS) return enter_signal(s, SERVICE_STOP_SIGTERM, f), 0;
-                run_next_control(s, SERVICE_START_POST, SERVICE_EXEC_START_POST, enter_start_post_done);
-                return 0;
-        case SERVICE_RELOAD:
-                if (f != SERVICE_SUCCESS) {
-                        s->reload_result = f;
-                        exec_command_ref_clear(&s->control_cmd);
-                        enter_reload_done(s);
-                        s->reload_result = SERVICE_SUCCESS;
-                        return 0;
-                }
-                run_next_control(s, SERVICE_RELOAD, SERVICE_EXEC_RELOAD, enter_reload_done);
-                return 0;
-        case SERVICE_STOP: {
-                const ExecCommand *next = f == SERVICE_SUCCESS ? exec_command_ref_next(&s->control_cmd, commands(s)) : NULL;
-                if (next && spawn_control(s, SERVICE_EXEC_STOP, next) >= 0) return 0;
-                enter_signal(s, SERVICE_STOP_SIGTERM, f);
-                return 0;
-        }
-        case SERVICE_STOP_POST: {
-                const ExecCommand *next = exec_command_ref_next(&s->control_cmd, commands(s));
-                if (next && spawn_control(s, SERVICE_EXEC_STOP_POST, next) >= 0) return 0;
-                enter_signal(s, SERVICE_FINAL_SIGTERM, f);
-                return 0;
-        }
-        default:
-                check_stop_progress(s);
-                return 0;
-        }
+        control_exited(s, si, f);
+        return 0;
 }
 
 static void service_orphan_exited(MUnit *u, pid_t pid) {

@@ -31,32 +31,32 @@ const char *service_result_to_string(ServiceResult r);
 /* A service unit's runtime (service.c). */
 typedef struct Service {
         MUnit meta;
-        ServiceState state;
-        ServiceResult result, reload_result;
-        pid_t main_pid, control_pid;
-        bool main_pid_known, main_pid_alien;
-        bool flush_n_restarts;                /* stopped for good: the next start resets n_restarts */
-        bool restart_queued;                  /* n_restarts counts a restart that has not started yet */
-        bool forbid_restart, reload_pending_ready;
-        EventSource *main_watch, *control_watch, *exec_watch;  /* child exits; Type=exec report pipe */
-        int exec_report_fd;
         ExecCommandRef control_cmd;           /* the command of the control process, its list */
         ExecCommandRef main_cmd;              /* the current ExecStart= (a oneshot runs several) */
-        EventSource *timer;                   /* state timeout, restart delay, watchdog */
-        usec_t watchdog_usec;
+        EventSource *main_watch, *control_watch, *exec_watch;  /* child exits; Type=exec report pipe */
+        EventSource *timer;                   /* state timeout, restart delay */
         EventSource *watchdog_timer;
-        int main_exit_code, main_exit_status;  /* CLD_* and status, for $EXIT_CODE/$EXIT_STATUS */
-        pid_t exec_main_pid;                   /* the last main process (ExecMainPID=) */
+        usec_t watchdog_usec;
         DualTimestamp exec_main_start, exec_main_exit;
-        unsigned n_restarts;                  /* restart jobs queued (NRestarts=) */
-        int status_errno;
         char *status_text;
         int *fd_store;
         char **fd_store_names;
         size_t n_fd_store;
-        int socket_fd;                        /* Accept=yes: the connection (owned), else -1 */
         MUnit *accept_socket;                 /* the socket that made this instance */
         char *peer;                           /* its remote address, for MaxConnectionsPerSource= */
+        ServiceState state;
+        ServiceResult result, reload_result;
+        pid_t main_pid, control_pid;
+        pid_t exec_main_pid;                  /* the last main process (ExecMainPID=) */
+        int main_exit_code, main_exit_status; /* CLD_* and status, for $EXIT_CODE/$EXIT_STATUS */
+        int exec_report_fd;
+        int socket_fd;                        /* Accept=yes: the connection (owned), else -1 */
+        int status_errno;
+        unsigned n_restarts;                  /* restart jobs queued (NRestarts=) */
+        bool main_pid_known, main_pid_alien;
+        bool flush_n_restarts;                /* stopped for good: the next start resets n_restarts */
+        bool restart_queued;                  /* n_restarts counts a restart that has not started yet */
+        bool forbid_restart, reload_pending_ready;
 } Service;
 
 extern const UnitVTable service_vtable;

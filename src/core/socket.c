@@ -395,6 +395,25 @@ static SocketResult result_of(const siginfo_t *si) {
         return si->si_code == CLD_DUMPED ? SOCKET_FAILURE_CORE_DUMP : SOCKET_FAILURE_SIGNAL;
 }
 
+/* The control command list of the socket's state is done (f: how): the next state. */
+static void list_done(MUnit *u, SocketResult f) {
+        switch (SOCKET(u)->state) {
+        case SOCKET_START_PRE:
+                if (f != SOCKET_SUCCESS) return enter_stop_pre(u, f);
+                if (open_fds(u) < 0) return enter_stop_pre(u, SOCKET_FAILURE_RESOURCES);
+                return enter_start_post(u);
+        case SOCKET_START_POST:
+                if (f != SOCKET_SUCCESS) return enter_stop_pre(u, f);
+                return enter_listening(u);
+        case SOCKET_STOP_PRE:
+                return enter_stop_post(u, f);
+        case SOCKET_STOP_POST:
+                return enter_dead(u, f);
+        default:
+                return;
+        }
+}
+
 static int on_control_exit(EventSource *src, const siginfo_t *si, void *userdata) {
         MUnit *u = userdata;
         Socket *s = SOCKET(u);
@@ -413,25 +432,8 @@ static int on_control_exit(EventSource *src, const siginfo_t *si, void *userdata
         }
         arm_timer(u, USEC_INFINITY);
         exec_command_ref_clear(&s->control_cmd);
-        switch (s->state) {
-        case SOCKET_START_PRE:
-                if (f != SOCKET_SUCCESS) return enter_stop_pre(u, f), 0;
-                if (open_fds(u) < 0) return enter_stop_pre(u, SOCKET_FAILURE_RESOURCES), 0;
-                enter_start_post(u);
-                return 0;
-        case SOCKET_START_POST:
-                if (f != SOCKET_SUCCESS) return enter_stop_pre(u, f), 0;
-                enter_listening(u);
-                return 0;
-        case SOCKET_STOP_PRE:
-                enter_stop_post(u, f);
-                return 0;
-        case SOCKET_STOP_POST:
-                enter_dead(u, f);
-                return 0;
-        default:
-                return 0;
-        }
+        list_done(u, f);
+        return 0;
 }
 
 static int on_timer(EventSource *src, usec_t now, void *userdata) {
