@@ -5,6 +5,7 @@
 #include <stddef.h>
 #include <string.h>
 #include <sys/types.h>
+#include "base/util.h"
 
 /* Undo C escapes: \a \b \f \n \r \t \v \\ \" \' \s (space) \xNN \NNN (octal) \uNNNN \UNNNNNNNN.
  * With CUNESCAPE_RELAX an unknown escape is kept literally instead of -EINVAL. NUL results → -EINVAL. */
@@ -50,3 +51,6 @@ char *shell_maybe_quote(const char *s);
 static inline ssize_t cunescape(const char *s, CUnescapeFlags flags, char **ret) {
         return cunescape_length(s, strlen(s), flags, ret);
 }
+
+/* Base64 (whitespace ignored, '=' padding only at the end) appended to *out: 0, -EINVAL, -ENOMEM. */
+int base64_decode(const char *s, Buf *out);

@@ -114,6 +114,7 @@ const struct ucred *bus_conn_get_peer(const BusConn *c) { return c ? &c->peer : 
 bool bus_conn_is_ready(const BusConn *c) { return c && c->ready && c->error == 0; }
 bool bus_conn_can_pass_fds(const BusConn *c) { return c && c->can_fds; }
 int bus_conn_get_error(const BusConn *c) { return c ? c->error : -EINVAL; }
+size_t bus_conn_get_queued_out(const BusConn *c) { return c ? c->out_bytes : 0; }
 
 /* ---- output ---- */
 
@@ -444,6 +445,19 @@ int bus_conn_on_readable(BusConn *c) {
         if (r < 0)
                 return r;
         return conn_write(c);  /* SASL answers go out at once */
+}
+
+bool bus_conn_has_input(const BusConn *c) {
+        if (!c || c->error < 0)
+                return false;
+        if (rq_count(c) > 0)
+                return true;
+        /* a whole message still in the read buffer (SASL lines are answered as they arrive) */
+        if (!c->ready)
+                return false;
+        size_t total;
+        return c->rlen >= BUS_HEADER_FIXED_SIZE &&
+               bus_message_frame_size(c->rbuf, c->rlen, c->lim.max_message_size, &total) >= 0 && c->rlen >= total;
 }
 
 int bus_conn_pop_message(BusConn *c, BusMessage **ret) {

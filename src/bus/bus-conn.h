@@ -59,6 +59,11 @@ bool bus_conn_is_ready(const BusConn *c);
 bool bus_conn_can_pass_fds(const BusConn *c);
 /* 0 while usable, else the negative errno that finished it. */
 int bus_conn_get_error(const BusConn *c);
+/* Bytes queued for the peer and not yet written (a server stops taking requests from a peer that
+ * does not read its replies). */
+size_t bus_conn_get_queued_out(const BusConn *c);
+/* Complete messages received and not yet popped, or still buffered waiting for room in the queue. */
+bool bus_conn_has_input(const BusConn *c);
 
 /* Read what is available (bounded work per call) and parse complete messages. 0 or -errno. */
 int bus_conn_on_readable(BusConn *c);

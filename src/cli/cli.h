@@ -13,3 +13,10 @@ int systemctl_offline_main(int argc, char **argv);
 int journalctl_main(int argc, char **argv);
 int tinysd_main(int argc, char **argv);
 int manager_main(int argc, char **argv);
+
+/* `tinysd dump`'s printing of one loaded unit (dump.c): its properties as PID 1 would serve them
+ * before it ever ran (the D-Bus API table's GetAll), printed by systemctl show's formatter. */
+#include <stdio.h>
+#include "cli/systemctl-print.h"
+#include "unit/load.h"
+int dump_unit(Loader *l, Unit *u, char *const *props, CtlPrintFlags flags, FILE *f);

@@ -7,7 +7,11 @@
 #include "base/strv.h"
 #include "cli/args.h"
 #include "cli/cli.h"
-#include "unit/show.h"
+#include "cli/systemctl-print.h"
+#include "core/dbus.h"
+#include "core/manager.h"
+#include "core/munit.h"
+#include "core/system.h"
 
 static int add_props(char ***props, const char *list) {
         for (const char *p = list;;) {
@@ -16,6 +20,21 @@ static int add_props(char ***props, const char *list) {
                 if (r <= 0) return r;
                 if ((r = strv_consume_unique(props, TAKE_PTR(w))) < 0) return r;
         }
+}
+
+int dump_unit(Loader *l, Unit *u, char *const *props, CtlPrintFlags flags, FILE *f) {
+        /* a manager that runs nothing: the unit types' runtimes as at boot, for their properties */
+        Manager m = { .set.root = l->lp.root, .loader = l, .unit_types = system_unit_types, .ops = &sys_ops_real };
+        MUnit *mu = munit_new(&m, u);
+        if (!mu) return -ENOMEM;
+        _cleanup_bus_message_ BusMessage *msg = NULL;
+        int r = bus_message_new_signal(&msg, "/", "org.tinysd.Dump", "Properties");
+        if (r >= 0) r = bus_unit_append_properties(mu, msg);
+        if (r >= 0) r = bus_message_seal(msg, 1);
+        if (r >= 0) r = bus_message_rewind(msg);
+        if (r >= 0) r = ctl_print_all_properties(f, msg, props, flags, NULL);
+        munit_free(mu);
+        return r;
 }
 
 int verb_dump(int argc, char **argv) {
@@ -58,19 +77,16 @@ int verb_dump(int argc, char **argv) {
                 loader_done(&l);
                 return log_error_errno(r, "Failed to load units: %m"), 1;
         }
-        Buf text = {0}, out = {0};
+        /* as systemctl show: empty values only with --all or when named */
+        CtlPrintFlags flags = (all || props ? CTL_PRINT_SHOW_EMPTY : 0) | (value ? CTL_PRINT_ONLY_VALUE : 0);
         STRV_FOREACH(n, names) {
                 u = loader_get(&l, *n);
-                text.len = 0;
-                if (!u || unit_show(&l, u, &text) < 0 || show_filter_print(text.s ? text.s : "", props, all, value, &out) < 0) {
+                if (!u || dump_unit(&l, u, props, flags, stdout) < 0) {
                         ret = 1;
                         break;
                 }
-                if (n[1]) buf_putc(&out, '\n');
+                if (n[1]) putchar('\n');
         }
-        if (out.s) fputs(out.s, stdout);
-        buf_free(&text);
-        buf_free(&out);
         loader_done(&l);
         return ret;
 }

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include "base/escape.h"
 #include "base/parse.h"
+#include "base/signal-util.h"
 #include "base/strv.h"
 #include "base/time-util.h"
 #include "cli/systemctl-print.h"
@@ -168,6 +169,64 @@ static int print_strv(FILE *f, const char *name, BusMessage *m, CtlPrintFlags fl
         if (!first || (flags & CTL_PRINT_SHOW_EMPTY))
                 fputc('\n', f);
         return bus_message_exit_container(m) < 0 ? -EBADMSG : 1;
+}
+
+/* An "ay" value into *out. */
+static int read_bytes(BusMessage *m, Buf *out) {
+        uint8_t y;
+        int r;
+
+        if (bus_message_enter_container(m, 'a', "y") <= 0)
+                return -EBADMSG;
+        while ((r = ctl_read(m, "y", &y)) > 0)
+                if (buf_putc(out, (char) y) < 0)
+                        return -ENOMEM;
+        return r < 0 || bus_message_exit_container(m) < 0 ? -EBADMSG : 0;
+}
+
+/* A CPU or NUMA node set ("ay" bitmask) as cpu_set_to_range_string() prints it: "0-3 5". */
+static int print_cpu_set(FILE *f, const char *name, const char *expected, BusMessage *m, CtlPrintFlags flags) {
+        Buf bits = {}, b = {};
+        int r = read_bytes(m, &bits);
+
+        for (size_t i = 0; r >= 0 && i < bits.len * 8; i++) {
+                const uint8_t *v = (const uint8_t *) bits.s;
+                if (!(v[i / 8] & (1u << (i % 8))))
+                        continue;
+                size_t j = i;
+                while (j + 1 < bits.len * 8 && (v[(j + 1) / 8] & (1u << ((j + 1) % 8))))
+                        j++;
+                if (j > i)
+                        buf_printf(&b, "%s%zu-%zu", b.len ? " " : "", i, j);
+                else
+                        buf_printf(&b, "%s%zu", b.len ? " " : "", i);
+                i = j;
+        }
+        if (r >= 0)
+                ctl_print_value(f, name, expected, flags, b.s ? b.s : "");
+        buf_free(&bits);
+        buf_free(&b);
+        return r < 0 ? r : 1;
+}
+
+/* StandardInputData=, RootHashSignature=: "ay" in Base64. */
+static int print_base64(FILE *f, const char *name, const char *expected, BusMessage *m, CtlPrintFlags flags) {
+        static const char t[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+        Buf in = {}, b = {};
+        int r = read_bytes(m, &in);
+
+        for (size_t i = 0; r >= 0 && i < in.len; i += 3) {
+                const uint8_t *d = (const uint8_t *) in.s;
+                size_t n = in.len - i;
+                unsigned v = (unsigned) d[i] << 16 | (n > 1 ? (unsigned) d[i + 1] << 8 : 0) | (n > 2 ? d[i + 2] : 0);
+                char q[5] = { t[v >> 18], t[(v >> 12) & 63], n > 1 ? t[(v >> 6) & 63] : '=', n > 2 ? t[v & 63] : '=', 0 };
+                buf_puts(&b, q);
+        }
+        if (r >= 0)
+                ctl_print_value(f, name, expected, flags, b.s ? b.s : "");
+        buf_free(&in);
+        buf_free(&b);
+        return r < 0 ? r : 1;
 }
 
 /* "ay" as hex bytes, "au" as %08x words. */
@@ -728,6 +787,12 @@ int ctl_print_property(FILE *f, const char *name, const char *expected, BusMessa
                         return print_strv(f, name, m, flags);
                 if (streq(contents, "ay") && streq(name, "LogExtraFields"))
                         return print_log_extra_fields(f, name, expected, m, flags);
+                if (streq(contents, "y") && NAME_IN(name, "CPUAffinity", "NUMAMask", "AllowedCPUs", "AllowedMemoryNodes",
+                                                    "StartupAllowedCPUs", "StartupAllowedMemoryNodes", "EffectiveCPUs",
+                                                    "EffectiveMemoryNodes"))
+                        return print_cpu_set(f, name, expected, m, flags);
+                if (streq(contents, "y") && NAME_IN(name, "StandardInputData", "RootHashSignature"))
+                        return print_base64(f, name, expected, m, flags);
                 if (streq(contents, "y") || streq(contents, "u"))
                         return print_array_hex(f, name, m, flags, contents[0]);
                 if (contents[0] == '(')

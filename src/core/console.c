@@ -1,39 +1,53 @@
 /* SPDX-License-Identifier: MIT */
-/* The console: systemd's status lines ("[  OK  ] Started foo.service - Foo.") and the manager's
- * own log messages, on PID 1's stdout. Colour only on a terminal. Output never blocks PID 1: it
- * goes through a separate non-blocking open file description of stdout (services keep the
- * blocking one they inherit), and what does not fit is queued, bounded, and written when the
- * reader catches up. When the queue is full, lines are counted, not queued, until the reader has
- * taken all of it; then one line says how many were not forwarded (the journal has them all).
- * Status lines and log messages are also journaled as systemd's (console_set_journal()). */
+/* The console: PID 1's stdout. It receives whole lines from the journal's flush (after the
+ * journal file has them) or, while there is no journal, formats PID 1's own lines itself. Output
+ * never blocks PID 1: it goes through a separate non-blocking open file description of stdout
+ * (services keep the blocking one they inherit), and what the reader does not take at once is
+ * queued, bounded. When the queue is full, lines are counted, not queued, until the reader has
+ * taken all of it; then one line says how many were not forwarded. */
 #include <fcntl.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <sys/epoll.h>
+#include <syslog.h>
 #include "base/log.h"
+#include "base/parse.h"
 #include "core/console.h"
-#include "core/manager.h"
-#include "core/munit.h"
-#include "journal/journal-server.h"
-#include "unit/name.h"
 
 #define CONSOLE_QUEUE_MAX (1024 * 1024)
-/* Lines are written in batches: before the loop sleeps again, or once this much is queued (one
- * write() per line cost a syscall per forwarded line at full speed). */
-#define CONSOLE_BATCH (64 * 1024)
 
 static struct {
         int fd;
-        bool tty, show_status;
-        int max_level;
+        bool tty;
+        ConsoleSettings set;
         Buf queue;
         size_t queue_off;
         unsigned long dropped;
+        bool dropped_unjournaled;  /* some of the dropped lines are not in the journal either */
         EventLoop *event;
         EventSource *src;          /* EPOLLOUT while the reader is behind */
-        EventSource *flush_src;    /* deferred: writes the batch before the loop sleeps */
-        JournalServer *journal;
-        bool in_journal;           /* a journal write that logs must not journal again */
-} con = { .fd = -1, .show_status = true, .max_level = LOG_NOTICE };
+} con = { .fd = -1, .set = { .show_status = true, .max_level = LOG_NOTICE } };
+
+void console_settings_from_env(ConsoleSettings *s, const char **ret_bad) {
+        *s = (ConsoleSettings) { .format = JOURNAL_FORWARD_SHORT, .show_status = true, .max_level = LOG_NOTICE };
+        *ret_bad = NULL;
+        const char *v = getenv(JOURNAL_FORWARD_FORMAT_ENV);
+        int f = v ? journal_forward_format_from_string(v) : JOURNAL_FORWARD_SHORT;
+        if (f < 0) *ret_bad = JOURNAL_FORWARD_FORMAT_ENV;
+        else s->format = f;
+        v = getenv(CONSOLE_QUIET_ENV);
+        int q = v ? parse_boolean(v) : 0;
+        if (q < 0) *ret_bad = CONSOLE_QUIET_ENV;
+        else s->quiet = q;
+}
+
+const ConsoleSettings *console_settings(void) {
+        return &con.set;
+}
+
+bool console_is_tty(void) {
+        return con.tty;
+}
 
 static void console_flush(void);
 
@@ -45,15 +59,21 @@ static int on_writable(EventSource *s, int fd, uint32_t revents, void *userdata)
 
 /* The queue is empty and lines were dropped: queue the one line that says so. */
 static void queue_dropped_note(void) {
-        char note[160];
-        int l = snprintf(note, sizeof note, "tinysd: %lu lines were not forwarded: stdout was not read%s\n", con.dropped,
-                         journal_server_has_store(con.journal) ? " (the journal has them)" : "");
-        if (l > 0 && buf_put(&con.queue, note, (size_t)l) >= 0) con.dropped = 0;
+        char text[160], line[JOURNAL_FORWARD_BUF_MIN];
+        snprintf(text, sizeof text, "%lu lines were not forwarded: stdout was not read%s", con.dropped,
+                 con.dropped_unjournaled ? "" : " (the journal has them)");
+        JournalForwardMessage m = {
+                .identifier = "tinysd", .priority = LOG_WARNING, .timestamp_usec = now_usec(CLOCK_REALTIME),
+                .message = text, .message_len = strlen(text),
+        };
+        ssize_t l = journal_forward_format(con.set.format, &m, line, sizeof line);
+        if (l <= 0 || buf_put(&con.queue, line, (size_t)l) >= 0) {
+                con.dropped = 0;
+                con.dropped_unjournaled = false;
+        }
 }
 
 static void console_flush(void) {
-        /* a line on stdout is in the journal already: a kill -9 right after loses neither */
-        journal_server_flush(con.journal);
         for (;;) {
                 if (con.queue_off == con.queue.len) {
                         con.queue.len = con.queue_off = 0;
@@ -74,79 +94,124 @@ static void console_flush(void) {
         }
 }
 
-static int on_flush(EventSource *s, void *userdata) {
-        (void)userdata;
-        event_source_set_enabled(s, false);
-        console_flush();
-        return 0;
+static unsigned long count_lines(const char *s, size_t n) {
+        unsigned long k = 0;
+        for (const char *p = s, *end = s + n; (p = memchr(p, '\n', (size_t)(end - p))); p++) k++;
+        return k;
 }
 
-void console_write(const char *s, size_t n) {
-        if (con.fd < 0) return;
+static void drop(const char *s, size_t n, bool journaled) {
+        con.dropped += count_lines(s, n);
+        con.dropped_unjournaled |= !journaled;
+}
+
+void console_write_lines(const char *s, size_t n, bool journaled) {
+        if (con.fd < 0 || n == 0) return;
         if (con.dropped) {
                 /* dropping until the reader took the whole queue: lines stay whole, one note */
-                con.dropped++;
+                drop(s, n, journaled);
                 return;
         }
-        if (con.queue.len - con.queue_off + n > CONSOLE_BATCH) console_flush();
-        if (con.queue.len + n > CONSOLE_QUEUE_MAX || buf_put(&con.queue, s, n) < 0) {
-                con.dropped++;
-                console_flush();
-                return;
+        if (con.queue_off == con.queue.len) {
+                /* the reader keeps up: straight from the caller's buffer */
+                ssize_t w;
+                do w = write(con.fd, s, n);
+                while (w < 0 && errno == EINTR);
+                if (w > 0) {
+                        s += w;
+                        n -= (size_t)w;
+                }
+                if (n == 0) return;
         }
-        if (con.flush_src) event_source_set_enabled(con.flush_src, true);
-        else console_flush();
-}
-
-void console_set_journal(JournalServer *j) {
-        con.journal = j;
-}
-
-static void journal_line(int level, const char *unit, const char *message_id, const char *text) {
-        if (!con.journal || con.in_journal) return;
-        con.in_journal = true;
-        (void)journal_server_log_manager(con.journal, level, unit, message_id, text, false);
-        con.in_journal = false;
-}
-
-/* "foo.service: Main process exited, ..." is about foo.service: systemd stores UNIT= with it */
-static void journal_log_message(int level, const char *msg) {
-        char unit[256];
-        const char *colon = strstr(msg, ": ");
-        size_t n = colon ? (size_t)(colon - msg) : 0;
-        if (n > 0 && n < sizeof unit) {
-                memcpy(unit, msg, n);
-                unit[n] = 0;
+        /* the rest of a line already begun must follow it; whole lines beyond the bound are dropped */
+        size_t room = CONSOLE_QUEUE_MAX > con.queue.len ? CONSOLE_QUEUE_MAX - con.queue.len : 0, take = n;
+        if (take > room) {
+                const char *nl = memchr(s, '\n', n);
+                size_t first = nl ? (size_t)(nl - s) + 1 : n;
+                take = first;
+                for (const char *p = s + first; p < s + n && (nl = memchr(p, '\n', (size_t)(s + n - p))); p = nl + 1)
+                        if ((size_t)(nl + 1 - s) <= room) take = (size_t)(nl + 1 - s);
+                        else break;
         }
-        bool is_unit = n > 0 && n < sizeof unit && unit_name_is_valid(unit, UNIT_NAME_PLAIN | UNIT_NAME_INSTANCE);
-        journal_line(level, is_unit ? unit : NULL, NULL, msg);
+        if (buf_put(&con.queue, s, take) < 0) take = 0;
+        if (take < n) drop(s + take, n - take, journaled);
+        console_flush();
 }
 
-static void log_to_console(int level, const char *msg, void *userdata) {
+void console_write_message(const JournalForwardMessage *m) {
+        char line[JOURNAL_FORWARD_BUF_MIN * 2];
+        if (con.set.quiet && (m->priority & 7) > LOG_WARNING) return;
+        JournalForwardMessage mm = *m;
+        mm.color = con.tty;
+        ssize_t n = journal_forward_format(con.set.format, &mm, line, sizeof line);
+        if (n > 0) console_write_lines(line, (size_t)n, false);
+}
+
+void console_log_sink(int level, const char *msg, void *userdata) {
         (void)userdata;
-        if (level > con.max_level) return;
-        journal_log_message(level, msg);
-        char line[2048];
-        int n = snprintf(line, sizeof line, "tinysd[%d]: %s\n", (int)getpid(), msg);
-        if (n < 0) return;
-        if ((size_t)n >= sizeof line) {
-                n = sizeof line - 1;
-                line[n - 1] = '\n';
+        if (con.fd < 0) {
+                /* the console is closed (PID 1 is exiting): stderr, as without a sink */
+                fprintf(stderr, "%s\n", msg);
+                return;
         }
-        console_write(line, (size_t)n);
+        JournalForwardMessage m = {
+                .identifier = "tinysd", .pid = getpid(), .priority = level, .timestamp_usec = now_usec(CLOCK_REALTIME),
+                .message = msg, .message_len = strlen(msg),
+        };
+        console_write_message(&m);
 }
 
-void console_init(EventLoop *e, bool show_status, int max_level) {
+void console_init(EventLoop *e, const ConsoleSettings *s) {
         con.event = e;
-        con.show_status = show_status;
-        con.max_level = max_level;
+        con.set = *s;
         con.tty = isatty(STDOUT_FILENO);
-        if (e && event_add_defer(e, &con.flush_src, on_flush, NULL) >= 0) event_source_set_enabled(con.flush_src, false);
         /* a new open file description: O_NONBLOCK here does not reach the services' stdout */
-        con.fd = open("/proc/self/fd/1", O_WRONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY | O_APPEND);
+        if (con.fd < 0) con.fd = open("/proc/self/fd/1", O_WRONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY | O_APPEND);
         if (con.fd < 0) con.fd = fcntl(STDOUT_FILENO, F_DUPFD_CLOEXEC, 3);
-        log_set_max_level(max_level);
-        log_set_sink(log_to_console, NULL);
+        log_set_max_level(s->max_level);
+        log_set_sink(console_log_sink, NULL);
+}
+
+void console_set_loop(EventLoop *e) {
+        con.event = e;
+        if (con.queue.len > con.queue_off) console_flush();
+}
+
+void console_early_error(const ConsoleSettings *s, const char *fmt, ...) {
+        char text[1024], line[JOURNAL_FORWARD_BUF_MIN * 2];
+        va_list ap;
+        va_start(ap, fmt);
+        vsnprintf(text, sizeof text, fmt, ap);
+        va_end(ap);
+        JournalForwardMessage m = {
+                .identifier = "tinysd", .priority = LOG_ERR, .timestamp_usec = now_usec(CLOCK_REALTIME),
+                .message = text, .message_len = strlen(text),
+        };
+        /* the short form as before: "tinysd: ..." (no pid: this is the command line speaking) */
+        ssize_t n = journal_forward_format(s->format == JOURNAL_FORWARD_OFF ? JOURNAL_FORWARD_SHORT : s->format, &m, line,
+                                           sizeof line);
+        if (n > 0) (void)!write(STDERR_FILENO, line, (size_t)n);
+}
+
+/* SIGRTMIN+20/+21, SIGRTMIN+22/+23 (manager-signals.c): status lines and the level at run time */
+void console_set_show_status(bool show) {
+        con.set.show_status = show;
+}
+
+void console_set_max_level(int level) {
+        con.set.max_level = level;
+        log_set_max_level(level);
+}
+
+/* SIGRTMIN+26..+29: the log target PID 1 reports (see console.h) */
+static const char *log_target = "console";
+
+void console_set_log_target(const char *target) {
+        log_target = target;
+}
+
+const char *console_log_target(void) {
+        return log_target;
 }
 
 void console_done(void) {
@@ -158,50 +223,10 @@ void console_done(void) {
         }
         log_set_sink(NULL, NULL);
         event_source_free(con.src);
-        event_source_free(con.flush_src);
-        con.src = con.flush_src = NULL;
+        con.src = NULL;
         con.event = NULL;
         buf_free(&con.queue);
+        con.queue_off = 0;
         if (con.fd >= 0) close(con.fd);
         con.fd = -1;
-}
-
-/* systemd's log priority and catalog id of a status line (job_emit_done_message()) */
-static void journal_status(StatusKind k, const char *unit, const char *text) {
-        static const int level[] = { LOG_INFO, LOG_ERR, LOG_WARNING, LOG_ERR, LOG_INFO, LOG_WARNING };
-        const char *id = NULL;
-        if (unit && startswith(text, "Started ")) id = "39f53479d3a045ac8e11786248231fbf";
-        else if (unit && startswith(text, "Stopped ")) id = "9d1aaa27d60140bd96365438aad20286";
-        else if (unit && startswith(text, "Failed to start ")) id = "be02cf6855d2428ba40df7e9d022f03d";
-        journal_line(level[k], unit, id, text);
-}
-
-static void status_line(StatusKind k, const char *unit, const char *text) {
-        journal_status(k, unit, text);
-        if (!con.show_status && k != STATUS_WARN) return;
-        static const char *const plain[] = { "  OK  ", "FAILED", "DEPEND", " TIME ", "", " WARN " };
-        static const char *const color[] = { "\x1b[0;32m", "\x1b[0;1;31m", "\x1b[0;1;33m", "\x1b[0;1;31m", "", "\x1b[0;1;33m" };
-        char line[1024];
-        int n;
-        if (k == STATUS_INFO) n = snprintf(line, sizeof line, "         %s\n", text);
-        else if (con.tty) n = snprintf(line, sizeof line, "[%s%s\x1b[0m] %s\n", color[k], plain[k], text);
-        else n = snprintf(line, sizeof line, "[%s] %s\n", plain[k], text);
-        if (n < 0) return;
-        if ((size_t)n >= sizeof line) {
-                n = sizeof line - 1;
-                line[n - 1] = '\n';
-        }
-        console_write(line, (size_t)n);
-}
-
-void manager_status_line(Manager *m, StatusKind k, const char *text) {
-        (void)m;
-        status_line(k, NULL, text);
-}
-
-void manager_status(Manager *m, StatusKind k, MUnit *u, const char *prefix, const char *suffix) {
-        _cleanup_free_ char *name = munit_status_name(u);
-        _cleanup_free_ char *text = name ? strjoin(prefix, name, suffix) : NULL;
-        (void)m;
-        if (text) status_line(k, u->id, text);
 }

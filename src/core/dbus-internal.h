@@ -4,6 +4,7 @@
 #include <stdbool.h>
 #include "bus/bus-conn.h"
 #include "bus/bus-message.h"
+#include "core/dbus-api.h"
 #include "core/dbus.h"
 #include "core/job.h"
 #include "core/kill.h"
@@ -21,6 +22,8 @@
 #define BUS_IFACE_UNIT "org.freedesktop.systemd1.Unit"
 #define BUS_IFACE_JOB "org.freedesktop.systemd1.Job"
 #define BUS_IFACE_PROPERTIES "org.freedesktop.DBus.Properties"
+#define BUS_IFACE_PEER "org.freedesktop.DBus.Peer"
+#define BUS_IFACE_INTROSPECTABLE "org.freedesktop.DBus.Introspectable"
 
 /* systemd's error names (sd-bus/bus-common-errors.h) and the standard ones we answer. */
 #define BUS_ERROR_NO_SUCH_UNIT "org.freedesktop.systemd1.NoSuchUnit"
@@ -49,55 +52,22 @@
 #define BUS_ERROR_FILE_NOT_FOUND "org.freedesktop.DBus.Error.FileNotFound"
 #define BUS_ERROR_FILE_EXISTS "org.freedesktop.DBus.Error.FileExists"
 
-/* An error to answer with: set by a handler, which then returns a negative errno. A handler that
- * returns <0 without setting one gets a generic error derived from the errno. */
-typedef struct BusError {
-        const char *name;
-        char message[512];
-} BusError;
-int bus_error_setf(BusError *e, const char *name, const char *fmt, ...) _printf_(3, 4);
-/* The standard error name for a negative errno (sd_bus_error_set_errno()'s mapping, in part). */
-const char *bus_errno_to_name(int err);
-
-/* ---- properties ---- */
-/* Appends the property's value (of the table's signature, not wrapped in a variant). */
-typedef int (*bus_property_get_fn)(BusMessage *reply, void *object);
-typedef struct BusProperty {
-        const char *name;
-        const char *signature;
-        bus_property_get_fn get;
-} BusProperty;
-typedef struct BusInterface {
-        const char *name;
-        const BusProperty *properties;   /* terminated by a NULL name */
-} BusInterface;
-
-/* Properties.Get/GetAll over a list of interfaces implemented by one object. */
-int bus_properties_get(BusMessage *reply, const BusInterface *const *ifaces, void *object,
-                       const char *interface, const char *property, BusError *e);
-int bus_properties_get_all(BusMessage *reply, const BusInterface *const *ifaces, void *object,
-                           const char *interface, BusError *e);
-
-/* Value helpers for getters */
-int bus_append_string(BusMessage *m, const char *s);   /* NULL → "" */
-int bus_append_strv(BusMessage *m, char *const *l);
-int bus_append_bool(BusMessage *m, bool b);
-int bus_append_u32(BusMessage *m, uint32_t v);
-int bus_append_i32(BusMessage *m, int32_t v);
-int bus_append_u64(BusMessage *m, uint64_t v);
-
 /* ---- objects ---- */
 /* The D-Bus path of a unit: BUS_UNIT_PREFIX/<escaped id>. */
 int bus_unit_path(const char *id, char **ret);
 int bus_job_path(uint32_t id, char **ret);
 
-/* dbus-unit.c: every interface a unit object implements (Unit + its type's). */
+/* dbus-api.c: for Properties.Set, before access is checked: read the interface and property
+ * names, find the entry (UnknownProperty), refuse a read-only one (PropertyReadOnly), check the
+ * variant's type (InvalidArgs), leave c->message inside the variant and set c->property. */
+int bus_resolve_set_property(BusCall *c);
+
+/* dbus-unit.c: every interface a unit object implements (the standard ones, Unit, its type's),
+ * NULL-terminated. The one place that maps a unit type to its interfaces. */
 const BusInterface *const *bus_unit_interfaces(const MUnit *u);
 /* Resolve a unit object path: loads the unit if needed (any valid name resolves, unknown ones to
  * LoadState=not-found). 0 and *ret, or -ENOENT (not a unit path / invalid name). */
 int bus_unit_from_path(Manager *m, const char *path, MUnit **ret);
-/* Unit.Start/Stop/... on the unit object itself. 1 handled, 0 not a unit method. */
-int bus_unit_method(Manager *m, MUnit *u, BusConn *c, BusMessage *call, BusMessage *reply, bool privileged, BusError *e);
 /* Shared between Manager.StartUnit and Unit.Start: enqueue, reply with the job path. */
 int bus_unit_queue_job(Manager *m, MUnit *u, JobType type, const char *mode, BusMessage *reply, BusError *e);
 int bus_unit_kill(MUnit *u, const char *whom, int32_t signo, BusError *e);
@@ -106,18 +76,40 @@ int bus_unit_load_error(const MUnit *u, BusError *e);   /* LoadFailed/NoSuchUnit
 const char *bus_unit_file_state(const MUnit *u);
 const char *bus_unit_sub_state(const MUnit *u);
 
-/* dbus-job.c */
-extern const BusInterface bus_job_interface;
+/* The property tables of the unit interfaces (dbus-exec.c, dbus-cgroup.c, dbus-service.c, ...) */
+extern const BusProperty bus_exec_properties[], bus_kill_properties[], bus_cgroup_properties[];
+extern const BusProperty bus_service_properties[], bus_socket_properties[], bus_timer_properties[], bus_path_properties[];
+/* Exec*= lists as a(sasbttttuii) or, ex, a(sasasttttuii); the main command of a service carries its run. */
+int bus_append_exec_commands(BusMessage *m, const MUnit *u, const ExecCommand *c, bool ex);
+/* CPU or NUMA node sets ("0-3 5" entries, "numa"/"all" skipped) as systemd's "ay" bitmask. */
+int bus_append_cpu_set(BusMessage *m, char *const *l);
+/* "(bas)": whether it is an allow list, its items sorted */
+int bus_append_allow_deny(BusMessage *m, const AllowDenyList *l);
+/* ControlPID of a service or socket (their control process) */
+int bus_service_control_pid(BusMessage *m, void *o);
+/* ControlGroup=: the unit's cgroup, or while it has processes a virtual /system.slice/UNIT; "" else. */
+#define BUS_CONTROL_GROUP_MAX 4096
+const char *bus_unit_control_group(const MUnit *u, char buf[static BUS_CONTROL_GROUP_MAX]);
+
+/* dbus-job.c: the interfaces of a job object. */
+extern const BusInterface *const bus_job_interfaces[];
 Job *bus_job_from_path(Manager *m, const char *path);
 
-/* dbus-manager.c */
-extern const BusInterface bus_manager_interface;
-/* 1 handled (reply or error filled), 0 unknown method. */
-int bus_manager_method(Manager *m, BusConn *c, BusMessage *call, BusMessage *reply, bool privileged, BusError *e);
+/* dbus-manager.c: the interfaces of /org/freedesktop/systemd1. */
+extern const BusInterface *const bus_manager_interfaces[];
 const char *manager_system_state(const Manager *m);
 
-/* dbus-unit-file.c: GetUnitFileState, ListUnitFiles, Enable/Disable/... 1 handled, 0 unknown. */
-int bus_unit_file_method(Manager *m, BusMessage *call, BusMessage *reply, BusError *e);
-
-/* dbus.c: is the method allowed for an unprivileged peer? */
-bool bus_method_is_read_only(const char *interface, const char *member);
+/* dbus-unit-file.c: the unit-file methods of the Manager interface (GetUnitFileState, ListUnitFiles,
+ * Enable/Disable/...). bus_unit_file_change() serves every method that changes links: its entry's
+ * data is the BusInstallVerb, its argument and result signatures say what it reads and answers. */
+typedef enum BusInstallVerb {
+        BUS_INSTALL_ENABLE, BUS_INSTALL_REENABLE, BUS_INSTALL_DISABLE, BUS_INSTALL_LINK,
+        BUS_INSTALL_MASK, BUS_INSTALL_UNMASK, BUS_INSTALL_PRESET,
+} BusInstallVerb;
+int bus_unit_file_change(BusCall *c);
+int bus_unit_file_get_state(BusCall *c);
+int bus_unit_file_get_links(BusCall *c);
+int bus_unit_file_list(BusCall *c);
+int bus_unit_file_preset_all(BusCall *c);
+int bus_unit_file_set_default(BusCall *c);
+int bus_unit_file_get_default(BusCall *c);

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
-/* Job objects: /org/freedesktop/systemd1/job/<id>, org.freedesktop.systemd1.Job. A job object
- * exists while the job does; its end is announced by JobRemoved (dbus.c). */
+/* Job objects: /org/freedesktop/systemd1/job/<id>, org.freedesktop.systemd1.Job (its properties
+ * and Cancel). A job object exists while the job does; its end is announced by JobRemoved
+ * (dbus.c). */
 #include <errno.h>
 #include <stdlib.h>
 #include "base/util.h"
@@ -24,7 +25,18 @@ static const BusProperty job_properties[] = {
         { "State", "s", g_state },
         { NULL, NULL, NULL },
 };
-const BusInterface bus_job_interface = { BUS_IFACE_JOB, job_properties };
+static int method_cancel(BusCall *c) {
+        job_finish(c->object, JOB_CANCELED);
+        return 0;
+}
+
+static const BusMethod job_methods[] = {
+        { "Cancel", "", "", BUS_ACCESS_PRIVILEGED, method_cancel },
+        { NULL },
+};
+
+static const BusInterface job_interface = { BUS_IFACE_JOB, job_methods, BUS_PROPERTY_TABLES(job_properties), NULL };
+const BusInterface *const bus_job_interfaces[] = { BUS_STANDARD_INTERFACES, &job_interface, NULL };
 
 Job *bus_job_from_path(Manager *m, const char *path) {
         const char *p = startswith(path, BUS_JOB_PREFIX "/");

@@ -10,6 +10,7 @@
 #include "base/log.h"
 #include "base/strv.h"
 #include "base/util.h"
+#include "core/console.h"
 #include "core/dbus-internal.h"
 #include "exec/env.h"
 
@@ -38,10 +39,6 @@ static int g_architecture(BusMessage *m, void *o) {
         if (uname(&u) < 0) return bus_append_string(m, "");
         return bus_append_string(m, streq(u.machine, "x86_64") ? "x86-64" : streq(u.machine, "aarch64") ? "arm64" : u.machine);
 }
-static int g_empty_s(BusMessage *m, void *o) { (void)o; return bus_append_string(m, ""); }
-static int g_zero_t(BusMessage *m, void *o) { (void)o; return bus_append_u64(m, 0); }
-static int g_zero_u(BusMessage *m, void *o) { (void)o; return bus_append_u32(m, 0); }
-static int g_false(BusMessage *m, void *o) { (void)o; return bus_append_bool(m, false); }
 static int g_userspace(BusMessage *m, void *o) { return bus_append_u64(m, M(o)->userspace_ts.realtime); }
 static int g_userspace_mono(BusMessage *m, void *o) { return bus_append_u64(m, M(o)->userspace_ts.monotonic); }
 static int g_finish(BusMessage *m, void *o) { return bus_append_u64(m, M(o)->finish_ts.realtime); }
@@ -68,28 +65,27 @@ static int g_timeout_stop(BusMessage *m, void *o) { return bus_append_u64(m, M(o
 static int g_restart_usec(BusMessage *m, void *o) { (void)o; return bus_append_u64(m, 100 * USEC_PER_MSEC); }
 static int g_std_output(BusMessage *m, void *o) { (void)o; return bus_append_string(m, "journal"); }
 static int g_std_error(BusMessage *m, void *o) { (void)o; return bus_append_string(m, "inherit"); }
-static int g_log_level(BusMessage *m, void *o) { (void)o; return bus_append_string(m, "info"); }
-static int g_log_target(BusMessage *m, void *o) { (void)o; return bus_append_string(m, "console"); }
+static int g_log_level(BusMessage *m, void *o) { (void)o; return bus_append_string(m, log_level_to_string(log_get_max_level())); }
+static int g_log_target(BusMessage *m, void *o) { (void)o; return bus_append_string(m, console_log_target()); }
 static int g_control_group(BusMessage *m, void *o) { (void)o; return bus_append_string(m, ""); }
 static int g_start_limit_interval(BusMessage *m, void *o) { (void)o; return bus_append_u64(m, 10 * USEC_PER_SEC); }
 static int g_start_limit_burst(BusMessage *m, void *o) { (void)o; return bus_append_u32(m, 5); }
-static int g_max_t(BusMessage *m, void *o) { (void)o; return bus_append_u64(m, UINT64_MAX); }
 
 static const BusProperty manager_properties[] = {
         { "Version", "s", g_version },
         { "Features", "s", g_features },
         { "Virtualization", "s", g_virtualization },
-        { "ConfidentialVirtualization", "s", g_empty_s },
+        { "ConfidentialVirtualization", "s", bus_get_empty_string },
         { "Architecture", "s", g_architecture },
-        { "Tainted", "s", g_empty_s },
-        { "FirmwareTimestamp", "t", g_zero_t },
-        { "FirmwareTimestampMonotonic", "t", g_zero_t },
-        { "LoaderTimestamp", "t", g_zero_t },
-        { "LoaderTimestampMonotonic", "t", g_zero_t },
-        { "KernelTimestamp", "t", g_zero_t },
-        { "KernelTimestampMonotonic", "t", g_zero_t },
-        { "InitRDTimestamp", "t", g_zero_t },
-        { "InitRDTimestampMonotonic", "t", g_zero_t },
+        { "Tainted", "s", bus_get_empty_string },
+        { "FirmwareTimestamp", "t", bus_get_zero_u64 },
+        { "FirmwareTimestampMonotonic", "t", bus_get_zero_u64 },
+        { "LoaderTimestamp", "t", bus_get_zero_u64 },
+        { "LoaderTimestampMonotonic", "t", bus_get_zero_u64 },
+        { "KernelTimestamp", "t", bus_get_zero_u64 },
+        { "KernelTimestampMonotonic", "t", bus_get_zero_u64 },
+        { "InitRDTimestamp", "t", bus_get_zero_u64 },
+        { "InitRDTimestampMonotonic", "t", bus_get_zero_u64 },
         { "UserspaceTimestamp", "t", g_userspace },
         { "UserspaceTimestampMonotonic", "t", g_userspace_mono },
         { "FinishTimestamp", "t", g_finish },
@@ -100,35 +96,32 @@ static const BusProperty manager_properties[] = {
         { "NFailedUnits", "u", g_n_failed_units },
         { "NJobs", "u", g_n_jobs },
         { "NInstalledJobs", "u", g_n_installed_jobs },
-        { "NFailedJobs", "u", g_zero_u },
+        { "NFailedJobs", "u", bus_get_zero_u32 },
         { "Progress", "d", g_progress },
         { "Environment", "as", g_environment },
-        { "ConfirmSpawn", "b", g_false },
+        { "ConfirmSpawn", "b", bus_get_false },
         { "ShowStatus", "b", g_show_status },
         { "UnitPath", "as", g_unit_path },
         { "DefaultStandardOutput", "s", g_std_output },
         { "DefaultStandardError", "s", g_std_error },
-        { "RuntimeWatchdogUSec", "t", g_zero_t },
-        { "RebootWatchdogUSec", "t", g_zero_t },
-        { "KExecWatchdogUSec", "t", g_zero_t },
-        { "ServiceWatchdogs", "b", g_false },
+        { "RuntimeWatchdogUSec", "t", bus_get_zero_u64 },
+        { "RebootWatchdogUSec", "t", bus_get_zero_u64 },
+        { "KExecWatchdogUSec", "t", bus_get_zero_u64 },
+        { "ServiceWatchdogs", "b", bus_get_false },
         { "ControlGroup", "s", g_control_group },
         { "SystemState", "s", g_system_state },
         { "ExitCode", "y", g_exit_code },
-        { "DefaultTimerAccuracyUSec", "t", g_zero_t },
+        { "DefaultTimerAccuracyUSec", "t", bus_get_zero_u64 },
         { "DefaultTimeoutStartUSec", "t", g_timeout_start },
         { "DefaultTimeoutStopUSec", "t", g_timeout_stop },
         { "DefaultRestartUSec", "t", g_restart_usec },
         { "DefaultStartLimitIntervalUSec", "t", g_start_limit_interval },
         { "DefaultStartLimitBurst", "u", g_start_limit_burst },
-        { "DefaultLimitNOFILE", "t", g_max_t },
+        { "DefaultLimitNOFILE", "t", bus_get_max_u64 },
         { NULL, NULL, NULL },
 };
-const BusInterface bus_manager_interface = { BUS_IFACE_MANAGER, manager_properties };
 
 /* ---- methods ---- */
-
-static int invalid_args(BusError *e) { return bus_error_setf(e, BUS_ERROR_INVALID_ARGS, "Invalid arguments"); }
 
 static int check_name(const char *name, BusError *e) {
         if (!unit_name_is_valid(name, UNIT_NAME_PLAIN | UNIT_NAME_INSTANCE))
@@ -159,25 +152,29 @@ static bool is_shutdown_target(const char *name) {
         return false;
 }
 
-static int method_job(Manager *m, BusMessage *call, BusMessage *reply, JobType type, bool reload_or_try, BusError *e) {
+/* StartUnit ... ReloadOrTryRestartUnit: the entry's data is the job type; ReloadOrTryRestartUnit's
+ * is JOB_RELOAD_OR_START, made a try-restart for an inactive unit. */
+static int method_job(BusCall *c) {
+        Manager *m = c->manager;
         const char *name = NULL, *mode = NULL;
-        if (bus_message_read(call, "ss", &name, &mode) < 1) return invalid_args(e);
-        MUnit *u;
-        int r = load_unit(m, name, &u, e);
+        int r = bus_message_read(c->message, "ss", &name, &mode);
         if (r < 0) return r;
+        MUnit *u;
+        if ((r = load_unit(m, name, &u, c->error)) < 0) return r;
+        JobType type = (JobType)c->method->data;
         if (type == JOB_START && is_shutdown_target(u->id)) {
                 /* the container's end: an orderly shutdown, with the exit code set before */
                 char why[96];
                 snprintf(why, sizeof why, "%s requested", u->id);
                 uint32_t id = ++m->last_job_id;
                 _cleanup_free_ char *p = NULL;
-                if ((r = bus_job_path(id, &p)) < 0 || (r = bus_message_append(reply, "o", p)) < 0) return r;
+                if ((r = bus_job_path(id, &p)) < 0 || (r = bus_message_append(c->reply, "o", p)) < 0) return r;
                 manager_start_shutdown(m, m->exit_code, why);
                 manager_bus_job_removed(m, id, u->id, JOB_DONE);
                 return 0;
         }
-        if (reload_or_try && UNIT_IS_INACTIVE_OR_FAILED(u->state)) type = JOB_TRY_RESTART;
-        return bus_unit_queue_job(m, u, type, mode, reply, e);
+        if (streq(c->method->member, "ReloadOrTryRestartUnit") && UNIT_IS_INACTIVE_OR_FAILED(u->state)) type = JOB_TRY_RESTART;
+        return bus_unit_queue_job(m, u, type, mode, c->reply, c->error);
 }
 
 static int append_unit_row(BusMessage *reply, const MUnit *u) {
@@ -214,27 +211,29 @@ static int list_units(Manager *m, BusMessage *reply, char *const *states, char *
         return r < 0 ? r : bus_message_close_container(reply);
 }
 
-static int method_list_units(Manager *m, BusMessage *call, BusMessage *reply, const char *member, BusError *e) {
+/* ListUnits, ListUnitsFiltered (states), ListUnitsByPatterns (states, patterns) */
+static int method_list_units(BusCall *c) {
         _cleanup_strv_free_ char **states = NULL, **patterns = NULL;
-        if (streq(member, "ListUnitsFiltered") || streq(member, "ListUnitsByPatterns"))
-                if (bus_message_read_strv(call, &states) < 0) return invalid_args(e);
-        if (streq(member, "ListUnitsByPatterns"))
-                if (bus_message_read_strv(call, &patterns) < 0) return invalid_args(e);
-        return list_units(m, reply, states, patterns);
+        int r = 0;
+        if (!isempty(c->method->in)) r = bus_message_read_strv(c->message, &states);
+        if (r >= 0 && streq(c->method->in, "asas")) r = bus_message_read_strv(c->message, &patterns);
+        return r < 0 ? r : list_units(c->manager, c->reply, states, patterns);
 }
 
-static int method_list_units_by_names(Manager *m, BusMessage *call, BusMessage *reply, BusError *e) {
+static int method_list_units_by_names(BusCall *c) {
         _cleanup_strv_free_ char **names = NULL;
-        if (bus_message_read_strv(call, &names) < 0) return invalid_args(e);
-        int r = bus_message_open_container(reply, 'a', "(ssssssouso)");
+        int r = bus_message_read_strv(c->message, &names);
+        if (r >= 0) r = bus_message_open_container(c->reply, 'a', "(ssssssouso)");
         STRV_FOREACH(n, names) {
                 MUnit *u;
-                if (r >= 0 && (r = load_unit(m, *n, &u, e)) >= 0) r = append_unit_row(reply, u);
+                if (r >= 0 && (r = load_unit(c->manager, *n, &u, c->error)) >= 0) r = append_unit_row(c->reply, u);
         }
-        return r < 0 ? r : bus_message_close_container(reply);
+        return r < 0 ? r : bus_message_close_container(c->reply);
 }
 
-static int method_list_jobs(Manager *m, BusMessage *reply) {
+static int method_list_jobs(BusCall *c) {
+        Manager *m = c->manager;
+        BusMessage *reply = c->reply;
         int r = bus_message_open_container(reply, 'a', "(usssoo)");
         for (size_t i = 0; i < m->n_list && r >= 0; i++) {
                 const Job *j = m->list[i]->job;
@@ -256,113 +255,203 @@ static bool env_assignment_valid(const char *s) {
         return true;
 }
 
-static int method_environment(Manager *m, BusMessage *call, const char *member, BusError *e) {
+/* SetEnvironment (set), UnsetEnvironment (unset), UnsetAndSetEnvironment (unset, set) */
+static int method_environment(BusCall *c) {
+        const char *member = c->method->member;
         _cleanup_strv_free_ char **unset = NULL, **set = NULL;
-        if (streq(member, "UnsetEnvironment") || streq(member, "UnsetAndSetEnvironment"))
-                if (bus_message_read_strv(call, &unset) < 0) return invalid_args(e);
-        if (streq(member, "SetEnvironment") || streq(member, "UnsetAndSetEnvironment"))
-                if (bus_message_read_strv(call, &set) < 0) return invalid_args(e);
+        int r = 0;
+        if (!streq(member, "SetEnvironment")) r = bus_message_read_strv(c->message, &unset);
+        if (r >= 0 && !streq(member, "UnsetEnvironment")) r = bus_message_read_strv(c->message, &set);
+        if (r < 0) return r;
         STRV_FOREACH(s, set)
-                if (!env_assignment_valid(*s)) return bus_error_setf(e, BUS_ERROR_INVALID_ARGS, "Invalid environment assignments");
+                if (!env_assignment_valid(*s)) return bus_error_setf(c->error, BUS_ERROR_INVALID_ARGS, "Invalid environment assignments");
         /* systemd's semantics: "NAME" unsets it, "NAME=VALUE" only that exact assignment */
-        STRV_FOREACH(s, unset) env_unset(m->environment, *s);
-        return env_merge(&m->environment, set);
+        STRV_FOREACH(s, unset) env_unset(c->manager->environment, *s);
+        return env_merge(&c->manager->environment, set);
 }
 
-static int method_get_unit_by_pid(Manager *m, BusConn *c, BusMessage *call, BusMessage *reply, BusError *e) {
+static int method_get_unit_by_pid(BusCall *c) {
+        Manager *m = c->manager;
         uint32_t pid = 0;
-        if (bus_message_read(call, "u", &pid) < 1) return invalid_args(e);
-        if (pid == 0) pid = (uint32_t)bus_conn_get_peer(c)->pid;
+        int r = bus_message_read(c->message, "u", &pid);
+        if (r < 0) return r;
+        if (pid == 0) pid = (uint32_t)bus_conn_get_peer(c->conn)->pid;
         MUnit *u = pid == (uint32_t)m->self ? manager_get_unit(m, "init.scope") : manager_unit_by_pid(m, (pid_t)pid);
-        if (!u) return bus_error_setf(e, BUS_ERROR_NO_UNIT_FOR_PID, "PID %u does not belong to any loaded unit.", pid);
-        return reply_unit_path(reply, u);
+        if (!u) return bus_error_setf(c->error, BUS_ERROR_NO_UNIT_FOR_PID, "PID %u does not belong to any loaded unit.", pid);
+        return reply_unit_path(c->reply, u);
 }
 
-int bus_manager_method(Manager *m, BusConn *c, BusMessage *call, BusMessage *reply, bool privileged, BusError *e) {
-        static const struct { const char *name; JobType type; bool reload_or_try; } jobs[] = {
-                { "StartUnit", JOB_START, false }, { "StopUnit", JOB_STOP, false }, { "ReloadUnit", JOB_RELOAD, false },
-                { "RestartUnit", JOB_RESTART, false }, { "TryRestartUnit", JOB_TRY_RESTART, false },
-                { "ReloadOrRestartUnit", JOB_RELOAD_OR_START, false }, { "ReloadOrTryRestartUnit", JOB_RELOAD_OR_START, true },
-        };
-        const char *member = call->member;
+/* GetUnit, GetUnitProcesses: a unit that is loaded (NoSuchUnit otherwise). */
+static int loaded_unit(BusCall *c, MUnit **ret) {
         const char *name = NULL;
-        MUnit *u = NULL;
-        int r;
-        (void)privileged;
-        for (size_t i = 0; i < ELEMENTSOF(jobs); i++)
-                if (streq(member, jobs[i].name)) {
-                        r = method_job(m, call, reply, jobs[i].type, jobs[i].reload_or_try, e);
-                        return r < 0 ? r : 1;
-                }
-        if (streq(member, "GetUnit")) {
-                if (bus_message_read(call, "s", &name) < 1) return invalid_args(e);
-                if ((r = check_name(name, e)) < 0) return r;
-                u = manager_get_unit(m, name);
-                if (!u) return bus_error_setf(e, BUS_ERROR_NO_SUCH_UNIT, "Unit %s not loaded.", name);
-                r = reply_unit_path(reply, u);
-        } else if (streq(member, "LoadUnit")) {
-                if (bus_message_read(call, "s", &name) < 1) return invalid_args(e);
-                if ((r = load_unit(m, name, &u, e)) >= 0) r = reply_unit_path(reply, u);
-        } else if (streq(member, "GetUnitByPID"))
-                r = method_get_unit_by_pid(m, c, call, reply, e);
-        else if (streq(member, "ListUnits") || streq(member, "ListUnitsFiltered") || streq(member, "ListUnitsByPatterns"))
-                r = method_list_units(m, call, reply, member, e);
-        else if (streq(member, "ListUnitsByNames"))
-                r = method_list_units_by_names(m, call, reply, e);
-        else if (streq(member, "ListJobs"))
-                r = method_list_jobs(m, reply);
-        else if (streq(member, "GetJob") || streq(member, "CancelJob")) {
-                uint32_t id = 0;
-                if (bus_message_read(call, "u", &id) < 1) return invalid_args(e);
-                Job *j = manager_get_job(m, id);
-                if (!j) return bus_error_setf(e, BUS_ERROR_NO_SUCH_JOB, "Job %u does not exist.", id);
-                if (streq(member, "CancelJob")) {
-                        job_finish(j, JOB_CANCELED);
-                        r = 0;
-                } else {
-                        _cleanup_free_ char *p = NULL;
-                        if ((r = bus_job_path(id, &p)) >= 0) r = bus_message_append(reply, "o", p);
-                }
-        } else if (streq(member, "ClearJobs")) {
-                for (size_t i = 0; i < m->n_list; i++)
-                        if (m->list[i]->job) job_finish(m->list[i]->job, JOB_CANCELED);
-                r = 0;
-        } else if (streq(member, "KillUnit")) {
-                const char *whom = NULL;
-                int32_t sig = 0;
-                if (bus_message_read(call, "ssi", &name, &whom, &sig) < 1) return invalid_args(e);
-                if ((r = load_unit(m, name, &u, e)) >= 0) r = bus_unit_kill(u, whom, sig, e);
-        } else if (streq(member, "ResetFailedUnit")) {
-                if (bus_message_read(call, "s", &name) < 1) return invalid_args(e);
-                if ((r = load_unit(m, name, &u, e)) >= 0) munit_reset_failed(u);
-        } else if (streq(member, "ResetFailed")) {
-                for (size_t i = 0; i < m->n_list; i++) munit_reset_failed(m->list[i]);
-                r = 0;
-        } else if (streq(member, "GetUnitProcesses")) {
-                if (bus_message_read(call, "s", &name) < 1) return invalid_args(e);
-                if ((r = check_name(name, e)) < 0) return r;
-                u = manager_get_unit(m, name);
-                if (!u) return bus_error_setf(e, BUS_ERROR_NO_SUCH_UNIT, "Unit %s not loaded.", name);
-                r = bus_unit_processes(u, reply);
-        } else if (streq(member, "Reload") || streq(member, "Reexecute")) {
-                r = manager_reload(m);
-                if (r < 0) return bus_error_setf(e, BUS_ERROR_FAILED, "Failed to reload: %s", strerror(-r));
-        } else if (streq(member, "Exit") || streq(member, "Halt") || streq(member, "PowerOff") || streq(member, "Reboot") ||
-                   streq(member, "KExec")) {
-                char why[64];
-                snprintf(why, sizeof why, "%s requested over D-Bus", member);
-                manager_start_shutdown(m, m->exit_code, why);
-                r = 0;
-        } else if (streq(member, "SetExitCode")) {
-                uint8_t code = 0;
-                if (bus_message_read(call, "y", &code) < 1) return invalid_args(e);
-                m->exit_code = code;
-                r = 0;
-        } else if (streq(member, "SetEnvironment") || streq(member, "UnsetEnvironment") || streq(member, "UnsetAndSetEnvironment"))
-                r = method_environment(m, call, member, e);
-        else if (streq(member, "Subscribe") || streq(member, "Unsubscribe") || streq(member, "Ref") || streq(member, "Unref"))
-                r = 0;
-        else
-                return bus_unit_file_method(m, call, reply, e);
-        return r < 0 ? r : 1;
+        int r = bus_message_read(c->message, "s", &name);
+        if (r < 0 || (r = check_name(name, c->error)) < 0) return r;
+        *ret = manager_get_unit(c->manager, name);
+        return *ret ? 0 : bus_error_setf(c->error, BUS_ERROR_NO_SUCH_UNIT, "Unit %s not loaded.", name);
 }
+
+static int method_get_unit(BusCall *c) {
+        MUnit *u;
+        int r = loaded_unit(c, &u);
+        return r < 0 ? r : reply_unit_path(c->reply, u);
+}
+
+static int method_get_unit_processes(BusCall *c) {
+        MUnit *u;
+        int r = loaded_unit(c, &u);
+        return r < 0 ? r : bus_unit_processes(u, c->reply);
+}
+
+/* LoadUnit, KillUnit, ResetFailedUnit: the unit named first, loaded if need be. */
+static int named_unit(BusCall *c, MUnit **ret) {
+        const char *name = NULL;
+        int r = bus_message_read(c->message, "s", &name);
+        return r < 0 ? r : load_unit(c->manager, name, ret, c->error);
+}
+
+static int method_load_unit(BusCall *c) {
+        MUnit *u;
+        int r = named_unit(c, &u);
+        return r < 0 ? r : reply_unit_path(c->reply, u);
+}
+
+static int method_kill_unit(BusCall *c) {
+        const char *whom = NULL;
+        int32_t sig = 0;
+        MUnit *u;
+        int r = named_unit(c, &u);
+        if (r >= 0) r = bus_message_read(c->message, "si", &whom, &sig);
+        return r < 0 ? r : bus_unit_kill(u, whom, sig, c->error);
+}
+
+static int method_reset_failed_unit(BusCall *c) {
+        MUnit *u;
+        int r = named_unit(c, &u);
+        if (r >= 0) munit_reset_failed(u);
+        return r;
+}
+
+static int method_reset_failed(BusCall *c) {
+        for (size_t i = 0; i < c->manager->n_list; i++) munit_reset_failed(c->manager->list[i]);
+        return 0;
+}
+
+/* GetJob, CancelJob */
+static int method_job_by_id(BusCall *c) {
+        uint32_t id = 0;
+        int r = bus_message_read(c->message, "u", &id);
+        if (r < 0) return r;
+        Job *j = manager_get_job(c->manager, id);
+        if (!j) return bus_error_setf(c->error, BUS_ERROR_NO_SUCH_JOB, "Job %u does not exist.", id);
+        if (streq(c->method->member, "CancelJob")) {
+                job_finish(j, JOB_CANCELED);
+                return 0;
+        }
+        _cleanup_free_ char *p = NULL;
+        if ((r = bus_job_path(id, &p)) < 0) return r;
+        return bus_message_append(c->reply, "o", p);
+}
+
+static int method_clear_jobs(BusCall *c) {
+        for (size_t i = 0; i < c->manager->n_list; i++)
+                if (c->manager->list[i]->job) job_finish(c->manager->list[i]->job, JOB_CANCELED);
+        return 0;
+}
+
+/* Reload, Reexecute: a reload that keeps the running state */
+static int method_reload(BusCall *c) {
+        int r = manager_reload(c->manager);
+        if (r < 0) return bus_error_setf(c->error, BUS_ERROR_FAILED, "Failed to reload: %s", strerror(-r));
+        return 0;
+}
+
+/* Exit, Halt, PowerOff, Reboot, KExec: the container's end */
+static int method_shutdown(BusCall *c) {
+        char why[64];
+        snprintf(why, sizeof why, "%s requested over D-Bus", c->method->member);
+        manager_start_shutdown(c->manager, c->manager->exit_code, why);
+        return 0;
+}
+
+static int method_set_exit_code(BusCall *c) {
+        uint8_t code = 0;
+        int r = bus_message_read(c->message, "y", &code);
+        if (r >= 0) c->manager->exit_code = code;
+        return r;
+}
+
+/* Subscribe, Unsubscribe: every private connection gets the job signals anyway */
+static int method_nop(BusCall *c) {
+        (void)c;
+        return 0;
+}
+
+#define READ BUS_ACCESS_READ
+#define PRIV BUS_ACCESS_PRIVILEGED
+static const BusMethod manager_methods[] = {
+        { "GetUnit", "s", "o", READ, method_get_unit },
+        { "GetUnitByPID", "u", "o", READ, method_get_unit_by_pid },
+        { "LoadUnit", "s", "o", READ, method_load_unit },
+        { "StartUnit", "ss", "o", PRIV, method_job, JOB_START },
+        { "StopUnit", "ss", "o", PRIV, method_job, JOB_STOP },
+        { "ReloadUnit", "ss", "o", PRIV, method_job, JOB_RELOAD },
+        { "RestartUnit", "ss", "o", PRIV, method_job, JOB_RESTART },
+        { "TryRestartUnit", "ss", "o", PRIV, method_job, JOB_TRY_RESTART },
+        { "ReloadOrRestartUnit", "ss", "o", PRIV, method_job, JOB_RELOAD_OR_START },
+        { "ReloadOrTryRestartUnit", "ss", "o", PRIV, method_job, JOB_RELOAD_OR_START },
+        { "KillUnit", "ssi", "", PRIV, method_kill_unit },
+        { "ResetFailedUnit", "s", "", PRIV, method_reset_failed_unit },
+        { "GetUnitProcesses", "s", "a(sus)", READ, method_get_unit_processes },
+        { "GetJob", "u", "o", READ, method_job_by_id },
+        { "CancelJob", "u", "", PRIV, method_job_by_id },
+        { "ClearJobs", "", "", PRIV, method_clear_jobs },
+        { "ResetFailed", "", "", PRIV, method_reset_failed },
+        { "ListUnits", "", "a(ssssssouso)", READ, method_list_units },
+        { "ListUnitsFiltered", "as", "a(ssssssouso)", READ, method_list_units },
+        { "ListUnitsByPatterns", "asas", "a(ssssssouso)", READ, method_list_units },
+        { "ListUnitsByNames", "as", "a(ssssssouso)", READ, method_list_units_by_names },
+        { "ListJobs", "", "a(usssoo)", READ, method_list_jobs },
+        { "Subscribe", "", "", READ, method_nop },
+        { "Unsubscribe", "", "", READ, method_nop },
+        { "Reload", "", "", PRIV, method_reload },
+        { "Reexecute", "", "", PRIV, method_reload },
+        { "Exit", "", "", PRIV, method_shutdown },
+        { "Reboot", "", "", PRIV, method_shutdown },
+        { "PowerOff", "", "", PRIV, method_shutdown },
+        { "Halt", "", "", PRIV, method_shutdown },
+        { "KExec", "", "", PRIV, method_shutdown },
+        { "SetEnvironment", "as", "", PRIV, method_environment },
+        { "UnsetEnvironment", "as", "", PRIV, method_environment },
+        { "UnsetAndSetEnvironment", "asas", "", PRIV, method_environment },
+        { "ListUnitFiles", "", "a(ss)", READ, bus_unit_file_list },
+        { "ListUnitFilesByPatterns", "asas", "a(ss)", READ, bus_unit_file_list },
+        { "GetUnitFileState", "s", "s", READ, bus_unit_file_get_state },
+        { "EnableUnitFiles", "asbb", "ba(sss)", PRIV, bus_unit_file_change, BUS_INSTALL_ENABLE },
+        { "DisableUnitFiles", "asb", "a(sss)", PRIV, bus_unit_file_change, BUS_INSTALL_DISABLE },
+        { "EnableUnitFilesWithFlags", "ast", "ba(sss)", PRIV, bus_unit_file_change, BUS_INSTALL_ENABLE },
+        { "DisableUnitFilesWithFlags", "ast", "a(sss)", PRIV, bus_unit_file_change, BUS_INSTALL_DISABLE },
+        { "DisableUnitFilesWithFlagsAndInstallInfo", "ast", "ba(sss)", PRIV, bus_unit_file_change, BUS_INSTALL_DISABLE },
+        { "ReenableUnitFiles", "asbb", "ba(sss)", PRIV, bus_unit_file_change, BUS_INSTALL_REENABLE },
+        { "LinkUnitFiles", "asbb", "a(sss)", PRIV, bus_unit_file_change, BUS_INSTALL_LINK },
+        { "PresetUnitFiles", "asbb", "ba(sss)", PRIV, bus_unit_file_change, BUS_INSTALL_PRESET },
+        { "PresetUnitFilesWithMode", "assbb", "ba(sss)", PRIV, bus_unit_file_change, BUS_INSTALL_PRESET },
+        { "MaskUnitFiles", "asbb", "a(sss)", PRIV, bus_unit_file_change, BUS_INSTALL_MASK },
+        { "UnmaskUnitFiles", "asb", "a(sss)", PRIV, bus_unit_file_change, BUS_INSTALL_UNMASK },
+        { "SetDefaultTarget", "sb", "a(sss)", PRIV, bus_unit_file_set_default },
+        { "GetDefaultTarget", "", "s", READ, bus_unit_file_get_default },
+        { "PresetAllUnitFiles", "sbb", "a(sss)", PRIV, bus_unit_file_preset_all },
+        { "GetUnitFileLinks", "sb", "as", READ, bus_unit_file_get_links },
+        { "SetExitCode", "y", "", PRIV, method_set_exit_code },
+        { NULL },
+};
+#undef READ
+#undef PRIV
+
+static const BusSignal manager_signals[] = {
+        { "JobNew", "uos" },
+        { "JobRemoved", "uoss" },
+        { NULL },
+};
+
+static const BusInterface manager_interface = { BUS_IFACE_MANAGER, manager_methods, BUS_PROPERTY_TABLES(manager_properties), manager_signals };
+const BusInterface *const bus_manager_interfaces[] = { BUS_STANDARD_INTERFACES, &manager_interface, NULL };

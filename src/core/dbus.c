@@ -1,12 +1,25 @@
 /* SPDX-License-Identifier: MIT */
-/* PID 1's D-Bus server: the listening socket, the connections, and the dispatch of method calls
- * to the object layer.
+/* PID 1's D-Bus server: the listening sockets, the connections and their limits, and the dispatch
+ * of method calls through the API table (dbus-api.h).
+ *
+ * Dispatch: the path names an object (the manager, a unit, a job) and so its list of interfaces;
+ * the member (and the interface, when the call names one) resolves to exactly one table entry;
+ * the entry's access level is checked against the connection, then the arguments against the
+ * entry's signature; only then does its handler run. A read-only connection (any peer on the
+ * read-only socket, or a peer on the private socket that is neither root nor the manager's uid)
+ * may call READ entries only.
+ *
+ * Limits (no user can lock root out): each listener has its own connection limit, so the private
+ * socket's capacity is root's alone; on the read-only socket one uid may hold only a few
+ * connections. A connection must finish SASL within BUS_AUTH_TIMEOUT_USEC of being accepted, and
+ * an authenticated read-only connection that sends no message for BUS_IDLE_TIMEOUT_USEC is
+ * closed. A peer that does not read its replies gets no further requests answered until it does
+ * (its requests stay unread in the socket). Read-only peers may send only small messages.
  *
  * Connections are freed only from a deferred pass: a method call may finish jobs, and the
  * JobRemoved broadcast may find another connection broken; marking it dead and collecting it
  * later keeps every pointer valid while the event loop is inside a callback. */
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <sys/epoll.h>
 #include <sys/socket.h>
@@ -14,47 +27,67 @@
 #include <sys/un.h>
 #include <unistd.h>
 #include "base/log.h"
+#include "base/ratelimit.h"
 #include "base/util.h"
 #include "bus/bus-path.h"
 #include "bus/bus-sasl.h"
 #include "core/dbus-internal.h"
 
-#define BUS_CLIENTS_MAX 128U
 #define BUS_ACCEPT_PER_WAKEUP 16
 #define BUS_MESSAGES_PER_WAKEUP 32
+#define BUS_AUTH_TIMEOUT_USEC (5 * USEC_PER_SEC)       /* dbus-daemon's system bus: 5 s as well */
+#define BUS_IDLE_TIMEOUT_USEC (60 * USEC_PER_SEC)      /* read-only connections only */
+#define BUS_ACCEPT_RETRY_USEC (100 * USEC_PER_MSEC)    /* after EMFILE and the like */
+#define BUS_OUT_PAUSE_BYTES (256U * 1024U)             /* queued replies: take no more requests */
 
-typedef struct BusClient {
-        Manager *m;
-        BusConn *conn;
-        EventSource *io;
-        bool privileged;     /* may change state (uid 0 or the manager's own uid) */
-        bool dead;
-        struct BusClient *next;
-} BusClient;
+/* Each listener's limits. The private socket is root's (mode 0600): its slots are reserved for
+ * root by being its own. */
+typedef struct BusListenerConfig {
+        const char *path;
+        mode_t mode;
+        bool read_only;            /* every peer is unprivileged: queries only */
+        unsigned max_clients;
+        unsigned max_per_uid;
+        usec_t idle_timeout;       /* USEC_INFINITY: none (systemctl waits for JobRemoved unbounded) */
+        size_t max_message_size;   /* 0: the default */
+} BusListenerConfig;
+
+static const BusListenerConfig listener_configs[] = {
+        { BUS_PRIVATE_SOCKET, 0600, false, 128, 128, USEC_INFINITY, 0 },
+        { BUS_READONLY_SOCKET, 0666, true, 128, 16, BUS_IDLE_TIMEOUT_USEC, 256U * 1024U },
+};
+#define N_LISTENERS ELEMENTSOF(listener_configs)
 
 typedef struct BusListener {
         Manager *m;
+        const BusListenerConfig *config;
         int fd;
         EventSource *src;
-        bool read_only;      /* every peer is unprivileged: queries only */
+        EventSource *retry;        /* accept paused (out of file descriptors): resume then */
+        unsigned n_clients;
 } BusListener;
 
+typedef struct BusClient {
+        Manager *m;
+        BusListener *listener;
+        BusConn *conn;
+        EventSource *io;
+        uid_t uid;
+        bool privileged;     /* may call PRIVILEGED entries: root or the manager's uid, private socket */
+        bool dead;
+        bool pending;        /* messages left over from a wake-up's budget */
+        usec_t deadline;     /* SASL must be done by then; then the idle bound (or infinity) */
+        struct BusClient *next;
+} BusClient;
+
 typedef struct BusServer {
-        BusListener listeners[2];   /* the private socket, the read-only socket */
-        EventSource *gc;
+        BusListener listeners[N_LISTENERS];
+        EventSource *gc;           /* deferred: free dead clients, go on with pending ones */
+        EventSource *timer;        /* the earliest client deadline */
         char guid[33];
         BusClient *clients;
-        unsigned n_clients;
+        RateLimit refuse_log;      /* the warning about refused connections */
 } BusServer;
-
-int bus_error_setf(BusError *e, const char *name, const char *fmt, ...) {
-        va_list ap;
-        e->name = name;
-        va_start(ap, fmt);
-        vsnprintf(e->message, sizeof e->message, fmt, ap);
-        va_end(ap);
-        return -EREMOTEIO;
-}
 
 /* ---- connections ---- */
 
@@ -64,20 +97,10 @@ static void client_free(BusServer *s, BusClient *c) {
                         *p = c->next;
                         break;
                 }
-        s->n_clients--;
+        c->listener->n_clients--;
         event_source_free(c->io);
         bus_conn_free(c->conn);
         free(c);
-}
-
-static int on_gc(EventSource *src, void *userdata) {
-        BusServer *s = userdata;
-        (void)src;
-        for (BusClient *c = s->clients, *n; c; c = n) {
-                n = c->next;
-                if (c->dead) client_free(s, c);
-        }
-        return 0;
 }
 
 static void client_kill(BusClient *c, int err) {
@@ -89,8 +112,16 @@ static void client_kill(BusClient *c, int err) {
         (void)event_source_set_enabled(c->m->bus->gc, true);
 }
 
+/* Reading stops while the peer leaves too many replies unread: its requests wait in the socket. */
+static bool client_paused(const BusClient *c) {
+        return bus_conn_get_queued_out(c->conn) > BUS_OUT_PAUSE_BYTES;
+}
+
 static void client_update_events(BusClient *c) {
-        if (!c->dead) (void)event_source_set_io_events(c->io, bus_conn_get_events(c->conn));
+        if (c->dead) return;
+        uint32_t ev = bus_conn_get_events(c->conn);
+        if (client_paused(c)) ev &= ~(uint32_t)EPOLLIN;
+        (void)event_source_set_io_events(c->io, ev);
 }
 
 static void client_send(BusClient *c, BusMessage *msg) {
@@ -115,122 +146,68 @@ static void broadcast_job_signal(Manager *m, const char *member, uint32_t id, co
         }
 }
 
-/* Methods an unprivileged peer may call: queries only. */
-bool bus_method_is_read_only(const char *interface, const char *member) {
-        static const char *const ro[] = {
-                "GetUnit", "GetUnitByPID", "GetUnitByInvocationID", "GetUnitByControlGroup", "LoadUnit",
-                "GetJob", "ListUnits", "ListUnitsFiltered", "ListUnitsByPatterns", "ListUnitsByNames",
-                "ListJobs", "ListUnitFiles", "ListUnitFilesByPatterns", "GetUnitFileState",
-                "GetUnitFileLinks", "GetDefaultTarget", "GetUnitProcesses", "Subscribe", "Unsubscribe",
-                "GetDynamicUsers", "LookupDynamicUserByName", "LookupDynamicUserByUID", "Dump",
-        };
-        if (!interface || streq(interface, BUS_IFACE_PROPERTIES) || streq(interface, "org.freedesktop.DBus.Peer") ||
-            streq(interface, "org.freedesktop.DBus.Introspectable"))
-                return !interface || !streq(member, "Set");
-        if (streq(interface, BUS_IFACE_JOB)) return false;
-        for (size_t i = 0; i < ELEMENTSOF(ro); i++)
-                if (streq(member, ro[i])) return true;
-        return false;
+/* ---- dispatch ---- */
+
+/* The one access decision: an entry's level against the connection. */
+static bool access_allowed(const BusClient *c, BusAccess a) {
+        return a == BUS_ACCESS_READ || (a == BUS_ACCESS_PRIVILEGED && c->privileged);
 }
 
-const char *bus_errno_to_name(int err) {
-        switch (err) {
-        case -ENOMEM: return BUS_ERROR_NO_MEMORY;
-        case -EINVAL: case -ENXIO: case -EBADMSG: return BUS_ERROR_INVALID_ARGS;
-        case -EPERM: case -EACCES: return BUS_ERROR_ACCESS_DENIED;
-        case -EOPNOTSUPP: return BUS_ERROR_NOT_SUPPORTED;
-        case -ENOENT: return BUS_ERROR_FILE_NOT_FOUND;
-        case -EEXIST: return BUS_ERROR_FILE_EXISTS;
-        default: return BUS_ERROR_FAILED;
-        }
-}
-
-static const char introspect_xml[] =
-        "<!DOCTYPE node PUBLIC \"-//freedesktop//DTD D-BUS Object Introspection 1.0//EN\"\n"
-        "\"http://www.freedesktop.org/standards/dbus/1.0/introspect.dtd\">\n"
-        "<node>\n"
-        " <interface name=\"org.freedesktop.DBus.Peer\">\n"
-        "  <method name=\"Ping\"/>\n"
-        "  <method name=\"GetMachineId\"><arg type=\"s\" name=\"machine_uuid\" direction=\"out\"/></method>\n"
-        " </interface>\n"
-        " <interface name=\"org.freedesktop.DBus.Introspectable\">\n"
-        "  <method name=\"Introspect\"><arg name=\"data\" type=\"s\" direction=\"out\"/></method>\n"
-        " </interface>\n"
-        " <interface name=\"org.freedesktop.DBus.Properties\">\n"
-        "  <method name=\"Get\"><arg name=\"interface\" direction=\"in\" type=\"s\"/><arg name=\"property\" direction=\"in\" type=\"s\"/><arg name=\"value\" direction=\"out\" type=\"v\"/></method>\n"
-        "  <method name=\"GetAll\"><arg name=\"interface\" direction=\"in\" type=\"s\"/><arg name=\"properties\" direction=\"out\" type=\"a{sv}\"/></method>\n"
-        " </interface>\n"
-        "</node>\n";
-
-/* Properties, Peer and Introspectable on any object; 1 handled, 0 not one of these. */
-static int dispatch_standard(const BusInterface *const *ifaces, void *object, BusMessage *call, BusMessage *reply,
-                             BusError *e) {
-        const char *iface = call->interface, *member = call->member;
-        if (iface && streq(iface, BUS_IFACE_PROPERTIES)) {
-                const char *i = NULL, *p = NULL;
-                if (streq(member, "Get")) {
-                        if (bus_message_read(call, "ss", &i, &p) < 1) return bus_error_setf(e, BUS_ERROR_INVALID_ARGS, "Invalid arguments");
-                        int r = bus_properties_get(reply, ifaces, object, i, p, e);
-                        return r < 0 ? r : 1;
-                }
-                if (streq(member, "GetAll")) {
-                        if (bus_message_read(call, "s", &i) < 1) return bus_error_setf(e, BUS_ERROR_INVALID_ARGS, "Invalid arguments");
-                        int r = bus_properties_get_all(reply, ifaces, object, i, e);
-                        return r < 0 ? r : 1;
-                }
-                if (streq(member, "Set"))
-                        return bus_error_setf(e, BUS_ERROR_PROPERTY_READ_ONLY, "Property is read-only");
-                return 0;
-        }
-        if ((!iface || streq(iface, "org.freedesktop.DBus.Peer")) && streq(member, "Ping")) return 1;
-        if ((!iface || streq(iface, "org.freedesktop.DBus.Introspectable")) && streq(member, "Introspect")) {
-                int r = bus_message_append(reply, "s", introspect_xml);
-                return r < 0 ? r : 1;
-        }
-        return 0;
-}
-
-static int dispatch_call(BusClient *c, BusMessage *call, BusMessage *reply, BusError *e) {
-        Manager *m = c->m;
-        const char *path = call->path, *member = call->member;
-        if (!path || !member) return bus_error_setf(e, BUS_ERROR_INVALID_ARGS, "Missing path or member");
-        if (!c->privileged && !bus_method_is_read_only(call->interface, member))
-                return bus_error_setf(e, BUS_ERROR_ACCESS_DENIED, "Access denied");
-
+/* The object at path and its interfaces; UnknownObject otherwise. */
+static int find_object(Manager *m, const char *path, void **ret, const BusInterface *const **ret_ifaces, BusError *e) {
         if (streq(path, BUS_MANAGER_PATH)) {
-                static const BusInterface *const ifaces[] = { &bus_manager_interface, NULL };
-                int r = dispatch_standard(ifaces, m, call, reply, e);
-                if (r != 0) return r;
-                if (!call->interface || streq(call->interface, BUS_IFACE_MANAGER)) {
-                        r = bus_manager_method(m, c->conn, call, reply, c->privileged, e);
-                        if (r != 0) return r;
-                }
-                return bus_error_setf(e, BUS_ERROR_UNKNOWN_METHOD, "Unknown method %s or interface %s.", member,
-                                      call->interface ? call->interface : "(none)");
+                *ret = m;
+                *ret_ifaces = bus_manager_interfaces;
+                return 0;
         }
         if (startswith(path, BUS_JOB_PREFIX "/")) {
                 Job *j = bus_job_from_path(m, path);
-                if (!j) return bus_error_setf(e, BUS_ERROR_UNKNOWN_OBJECT, "Unknown object '%s'.", path);
-                static const BusInterface *const ifaces[] = { &bus_job_interface, NULL };
-                int r = dispatch_standard(ifaces, j, call, reply, e);
-                if (r != 0) return r;
-                if (call->interface && streq(call->interface, BUS_IFACE_JOB) && streq(member, "Cancel")) {
-                        job_finish(j, JOB_CANCELED);
-                        return 1;
+                if (j) {
+                        *ret = j;
+                        *ret_ifaces = bus_job_interfaces;
+                        return 0;
                 }
-                return bus_error_setf(e, BUS_ERROR_UNKNOWN_METHOD, "Unknown method %s.", member);
-        }
-        if (startswith(path, BUS_UNIT_PREFIX "/")) {
+        } else if (startswith(path, BUS_UNIT_PREFIX "/")) {
                 MUnit *u = NULL;
-                int r = bus_unit_from_path(m, path, &u);
-                if (r < 0 || !u) return bus_error_setf(e, BUS_ERROR_UNKNOWN_OBJECT, "Unknown object '%s'.", path);
-                r = dispatch_standard(bus_unit_interfaces(u), u, call, reply, e);
-                if (r != 0) return r;
-                r = bus_unit_method(m, u, c->conn, call, reply, c->privileged, e);
-                if (r != 0) return r;
-                return bus_error_setf(e, BUS_ERROR_UNKNOWN_METHOD, "Unknown method %s.", member);
+                if (bus_unit_from_path(m, path, &u) >= 0 && u) {
+                        *ret = u;
+                        *ret_ifaces = bus_unit_interfaces(u);
+                        return 0;
+                }
         }
         return bus_error_setf(e, BUS_ERROR_UNKNOWN_OBJECT, "Unknown object '%s'.", path);
+}
+
+static int dispatch_call(BusClient *c, BusMessage *call, BusMessage *reply, BusError *e) {
+        const char *member = call->member, *interface = call->interface;
+        if (!call->path || !member) return bus_error_setf(e, BUS_ERROR_INVALID_ARGS, "Missing path or member");
+        BusCall bc = { .manager = c->m, .conn = c->conn, .message = call, .reply = reply, .error = e };
+        int r = find_object(c->m, call->path, &bc.object, &bc.interfaces, e);
+        if (r < 0) return r;
+        const BusInterface *iface;
+        /* sd-bus's words for an unknown member, an unknown interface and an ambiguous member */
+        if (bus_resolve_method(bc.interfaces, interface, member, &iface, &bc.method) < 0)
+                return bus_error_setf(e, BUS_ERROR_UNKNOWN_METHOD, "Unknown method %s or interface %s.", member,
+                                      interface ? interface : "(null)");
+        const BusMethod *method = bc.method;
+        BusAccess access = method->access;
+        if (access != BUS_ACCESS_BY_PROPERTY && !access_allowed(c, access))
+                return bus_error_setf(e, BUS_ERROR_ACCESS_DENIED, "Access denied");
+        if (!streq(call->signature, method->in))
+                return bus_error_setf(e, BUS_ERROR_INVALID_ARGS, "Invalid arguments '%s' to call %s.%s(), expecting '%s'.",
+                                      call->signature, iface->name, member, method->in);
+        if (access == BUS_ACCESS_BY_PROPERTY) {
+                if ((r = bus_resolve_set_property(&bc)) < 0) return r;
+                if (!access_allowed(c, bc.property->write_access))
+                        return bus_error_setf(e, BUS_ERROR_ACCESS_DENIED, "Access denied");
+        }
+        r = method->handler(&bc);
+        if (r < 0) return r;
+        if (!streq(reply->signature, method->out)) {
+                log_error("D-Bus: %s.%s() answered '%s' instead of '%s'.", iface->name, member, reply->signature, method->out);
+                return bus_error_setf(e, BUS_ERROR_FAILED, "Internal error: %s.%s() built a malformed reply.", iface->name, member);
+        }
+        return 0;
 }
 
 static void dispatch(BusClient *c, BusMessage *call) {
@@ -253,10 +230,75 @@ static void dispatch(BusClient *c, BusMessage *call) {
         client_send(c, reply);
 }
 
+/* ---- deadlines ---- */
+
+static void timer_arm(BusServer *s, usec_t when) {
+        if (when < event_source_get_time(s->timer)) (void)event_source_set_time(s->timer, when);
+}
+
+static void client_set_deadline(BusClient *c, usec_t when) {
+        c->deadline = when;
+        if (when != USEC_INFINITY) timer_arm(c->m->bus, when);
+}
+
+static void client_became_ready(BusClient *c) {
+        usec_t idle = c->listener->config->idle_timeout;
+        client_set_deadline(c, idle == USEC_INFINITY ? USEC_INFINITY : now_usec(CLOCK_MONOTONIC) + idle);
+}
+
+static int on_timer(EventSource *src, usec_t now, void *userdata) {
+        BusServer *s = userdata;
+        usec_t next = USEC_INFINITY;
+        (void)src;
+        for (BusClient *c = s->clients; c; c = c->next) {
+                if (c->dead || c->deadline == USEC_INFINITY) continue;
+                if (c->deadline > now) {
+                        if (c->deadline < next) next = c->deadline;
+                        continue;
+                }
+                /* what arrived in the same wake-up as the timer counts */
+                bool was_ready = bus_conn_is_ready(c->conn);
+                if (!was_ready && bus_conn_on_readable(c->conn) >= 0 && bus_conn_is_ready(c->conn)) {
+                        client_became_ready(c);
+                        client_update_events(c);
+                        if (c->deadline != USEC_INFINITY) if (c->deadline < next) next = c->deadline;
+                        continue;
+                }
+                log_debug("D-Bus: closing the connection of uid %u (pid %d): %s.", (unsigned)c->uid,
+                          (int)bus_conn_get_peer(c->conn)->pid, was_ready ? "idle" : "no authentication in time");
+                client_kill(c, -ETIMEDOUT);
+        }
+        return event_source_set_time(s->timer, next);
+}
+
+/* ---- connection I/O ---- */
+
+/* Dispatch what the connection has received, within a wake-up's budget. */
+static void client_process(BusClient *c) {
+        BusMessage *msg;
+        int n = 0;
+        c->pending = false;
+        while (!c->dead && !client_paused(c)) {
+                if (n == BUS_MESSAGES_PER_WAKEUP) {
+                        /* more later, after others had their turn */
+                        c->pending = bus_conn_has_input(c->conn);
+                        if (c->pending) (void)event_source_set_enabled(c->m->bus->gc, true);
+                        break;
+                }
+                if (bus_conn_pop_message(c->conn, &msg) <= 0) break;
+                dispatch(c, msg);
+                bus_message_free(msg);
+                n++;
+        }
+        if (n > 0 && c->deadline != USEC_INFINITY) client_became_ready(c);   /* active: the idle bound moves on */
+        client_update_events(c);
+}
+
 static int on_client(EventSource *src, int fd, uint32_t revents, void *userdata) {
         BusClient *c = userdata;
         (void)src; (void)fd;
         if (c->dead) return 0;
+        bool was_ready = bus_conn_is_ready(c->conn);
         int r = 0;
         if (revents & (EPOLLIN | EPOLLHUP | EPOLLERR)) r = bus_conn_on_readable(c->conn);
         if (r >= 0 && (revents & EPOLLOUT)) r = bus_conn_on_writable(c->conn);
@@ -264,62 +306,111 @@ static int on_client(EventSource *src, int fd, uint32_t revents, void *userdata)
                 client_kill(c, r);
                 return 0;
         }
-        BusMessage *msg;
-        for (int n = 0; n < BUS_MESSAGES_PER_WAKEUP && !c->dead && bus_conn_pop_message(c->conn, &msg) > 0; n++) {
-                dispatch(c, msg);
-                bus_message_free(msg);
-        }
-        client_update_events(c);
+        if (!was_ready && bus_conn_is_ready(c->conn)) client_became_ready(c);
+        client_process(c);
         return 0;
+}
+
+/* Deferred: free the dead, go on with those that had more to do than one wake-up's budget. */
+static int on_gc(EventSource *src, void *userdata) {
+        BusServer *s = userdata;
+        (void)src;
+        for (BusClient *c = s->clients, *n; c; c = n) {
+                n = c->next;
+                if (c->dead) client_free(s, c);
+        }
+        for (BusClient *c = s->clients; c; c = c->next)
+                if (c->pending && !c->dead) client_process(c);
+        /* client_process() re-enables this source when some still have more */
+        return 0;
+}
+
+/* ---- listening ---- */
+
+static unsigned clients_of_uid(const BusServer *s, const BusListener *l, uid_t uid) {
+        unsigned n = 0;
+        for (const BusClient *c = s->clients; c; c = c->next)
+                n += !c->dead && c->listener == l && c->uid == uid;
+        return n;
+}
+
+/* Over a limit: the connection is closed at once (the peer reads EOF). */
+static bool refuse(BusServer *s, BusListener *l, uid_t uid) {
+        const BusListenerConfig *cf = l->config;
+        const char *why = NULL;
+        if (l->n_clients >= cf->max_clients) why = "too many connections";
+        else if (clients_of_uid(s, l, uid) >= cf->max_per_uid) why = "too many connections of this user";
+        if (why && ratelimit_below(&s->refuse_log, 10 * USEC_PER_SEC, 5, now_usec(CLOCK_MONOTONIC)))
+                log_warning("D-Bus: %s on %s, refusing one of uid %u.", why, cf->path, (unsigned)uid);
+        return why != NULL;
+}
+
+static int on_accept_retry(EventSource *src, usec_t now, void *userdata) {
+        BusListener *l = userdata;
+        (void)src; (void)now;
+        return event_source_set_io_events(l->src, EPOLLIN);
+}
+
+/* Out of file descriptors or memory: the socket stays readable, so stop watching it for a while
+ * instead of waking up for it in a loop. */
+static void accept_pause(BusListener *l, int err) {
+        log_warning("D-Bus: cannot accept on %s: %s; pausing.", l->config->path, strerror(err));
+        (void)event_source_set_io_events(l->src, 0);
+        (void)event_source_set_time(l->retry, now_usec(CLOCK_MONOTONIC) + BUS_ACCEPT_RETRY_USEC);
+}
+
+static void client_add(BusServer *s, BusListener *l, int cfd) {
+        Manager *m = l->m;
+        struct ucred peer;
+        socklen_t len = sizeof peer;
+        if (getsockopt(cfd, SOL_SOCKET, SO_PEERCRED, &peer, &len) < 0 || refuse(s, l, peer.uid)) {
+                close(cfd);
+                return;
+        }
+        BusClient *c = calloc(1, sizeof *c);
+        if (!c) {
+                close(cfd);
+                return;
+        }
+        BusConnLimits lim = { .allow_fds = true, .max_message_size = l->config->max_message_size };
+        if (bus_conn_new_server(&c->conn, cfd, s->guid, &lim) < 0) {
+                free(c);
+                return;
+        }
+        c->m = m;
+        c->listener = l;
+        c->uid = peer.uid;
+        c->privileged = !l->config->read_only && (peer.uid == 0 || peer.uid == geteuid());
+        if (event_add_io(m->event, &c->io, bus_conn_get_fd(c->conn), bus_conn_get_events(c->conn), on_client, c) < 0) {
+                bus_conn_free(c->conn);
+                free(c);
+                return;
+        }
+        c->next = s->clients;
+        s->clients = c;
+        l->n_clients++;
+        client_set_deadline(c, now_usec(CLOCK_MONOTONIC) + BUS_AUTH_TIMEOUT_USEC);
 }
 
 static int on_listen(EventSource *src, int fd, uint32_t revents, void *userdata) {
         BusListener *l = userdata;
-        Manager *m = l->m;
-        BusServer *s = m->bus;
+        BusServer *s = l->m->bus;
         (void)src; (void)revents;
         for (int i = 0; i < BUS_ACCEPT_PER_WAKEUP; i++) {
                 int cfd = accept4(fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
                 if (cfd < 0) {
-                        if (errno != EAGAIN && errno != EINTR && errno != ECONNABORTED)
-                                log_debug("D-Bus: accept failed: %m");
+                        if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS || errno == ENOMEM) accept_pause(l, errno);
+                        else if (errno != EAGAIN && errno != EINTR && errno != ECONNABORTED) log_debug("D-Bus: accept failed: %m");
                         return 0;
                 }
-                if (s->n_clients >= BUS_CLIENTS_MAX) {
-                        log_warning("D-Bus: too many connections (%u), refusing one.", s->n_clients);
-                        close(cfd);
-                        continue;
-                }
-                BusClient *c = calloc(1, sizeof *c);
-                if (!c) {
-                        close(cfd);
-                        return 0;
-                }
-                BusConnLimits lim = { .allow_fds = true };
-                if (bus_conn_new_server(&c->conn, cfd, s->guid, &lim) < 0) {
-                        free(c);
-                        continue;
-                }
-                const struct ucred *peer = bus_conn_get_peer(c->conn);
-                c->m = m;
-                c->privileged = !l->read_only && (peer->uid == 0 || peer->uid == geteuid());
-                if (event_add_io(m->event, &c->io, bus_conn_get_fd(c->conn), bus_conn_get_events(c->conn), on_client, c) < 0) {
-                        bus_conn_free(c->conn);
-                        free(c);
-                        continue;
-                }
-                c->next = s->clients;
-                s->clients = c;
-                s->n_clients++;
+                client_add(s, l, cfd);
         }
         return 0;
 }
 
-static int listen_on(Manager *m, BusListener *l, const char *path, mode_t mode, bool read_only) {
+static int listen_on(Manager *m, BusListener *l) {
         struct sockaddr_un sa = { .sun_family = AF_UNIX };
-        l->m = m;
-        l->read_only = read_only;
-        snprintf(sa.sun_path, sizeof sa.sun_path, "%s%s", m->set.root ? m->set.root : "", path);
+        snprintf(sa.sun_path, sizeof sa.sun_path, "%s%s", m->set.root ? m->set.root : "", l->config->path);
         (void)mkdir_parents(sa.sun_path, 0755);
         l->fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
         if (l->fd < 0) return -errno;
@@ -329,37 +420,46 @@ static int listen_on(Manager *m, BusListener *l, const char *path, mode_t mode, 
         umask(old);
         if (r < 0) return r;
         /* chmod after bind: the mode of a socket file is what connect() checks */
-        if (chmod(sa.sun_path, mode) < 0) return -errno;
+        if (chmod(sa.sun_path, l->config->mode) < 0) return -errno;
         if (listen(l->fd, SOMAXCONN) < 0) return -errno;
+        r = event_add_time(m->event, &l->retry, USEC_INFINITY, on_accept_retry, l);
+        if (r < 0) return r;
         return event_add_io(m->event, &l->src, l->fd, EPOLLIN, on_listen, l);
+}
+
+static void listener_close(BusListener *l) {
+        event_source_free(l->src);
+        event_source_free(l->retry);
+        l->src = l->retry = NULL;
+        if (l->fd >= 0) close(l->fd);
+        l->fd = -1;
 }
 
 int manager_bus_setup(Manager *m) {
         BusServer *s = calloc(1, sizeof *s);
         if (!s) return -ENOMEM;
-        s->listeners[0].fd = s->listeners[1].fd = -1;
         m->bus = s;
+        for (size_t i = 0; i < N_LISTENERS; i++) {
+                s->listeners[i] = (BusListener) { .m = m, .config = &listener_configs[i], .fd = -1 };
+        }
         int r = bus_sasl_make_guid(s->guid);
-        if (r >= 0) r = event_add_defer(m->event, &s->gc, on_gc, m->bus);
+        if (r >= 0) r = event_add_defer(m->event, &s->gc, on_gc, s);
+        if (r >= 0) r = event_add_time(m->event, &s->timer, USEC_INFINITY, on_timer, s);
         if (r < 0) {
                 manager_bus_free(m);
                 return r;
         }
         (void)event_source_set_enabled(s->gc, false);
-        /* 0600 like systemd's: only the manager's uid (root) may connect */
-        r = listen_on(m, &s->listeners[0], BUS_PRIVATE_SOCKET, 0600, false);
+        r = listen_on(m, &s->listeners[0]);
         if (r < 0) {
                 log_warning("Cannot serve the D-Bus API on %s: %s (systemctl will not work).", BUS_PRIVATE_SOCKET, strerror(-r));
                 manager_bus_free(m);
                 return r;
         }
-        r = listen_on(m, &s->listeners[1], BUS_READONLY_SOCKET, 0666, true);
+        r = listen_on(m, &s->listeners[1]);
         if (r < 0) {
                 log_notice("No read-only D-Bus socket %s: %s.", BUS_READONLY_SOCKET, strerror(-r));
-                event_source_free(s->listeners[1].src);
-                s->listeners[1].src = NULL;
-                if (s->listeners[1].fd >= 0) close(s->listeners[1].fd);
-                s->listeners[1].fd = -1;
+                listener_close(&s->listeners[1]);
         }
         return 0;
 }
@@ -368,11 +468,9 @@ void manager_bus_free(Manager *m) {
         BusServer *s = m->bus;
         if (!s) return;
         while (s->clients) client_free(s, s->clients);
-        for (size_t i = 0; i < ELEMENTSOF(s->listeners); i++) {
-                event_source_free(s->listeners[i].src);
-                if (s->listeners[i].fd >= 0) close(s->listeners[i].fd);
-        }
+        for (size_t i = 0; i < N_LISTENERS; i++) listener_close(&s->listeners[i]);
         event_source_free(s->gc);
+        event_source_free(s->timer);
         free(s);
         m->bus = NULL;
 }
@@ -398,59 +496,4 @@ int bus_job_path(uint32_t id, char **ret) {
         snprintf(buf, sizeof buf, BUS_JOB_PREFIX "/%u", id);
         *ret = strdup(buf);
         return *ret ? 0 : -ENOMEM;
-}
-
-int bus_append_string(BusMessage *m, const char *s) { return bus_message_append_basic(m, 's', s ? s : ""); }
-int bus_append_strv(BusMessage *m, char *const *l) { return bus_message_append_strv(m, l); }
-int bus_append_bool(BusMessage *m, bool b) { int v = b; return bus_message_append_basic(m, 'b', &v); }
-int bus_append_u32(BusMessage *m, uint32_t v) { return bus_message_append_basic(m, 'u', &v); }
-int bus_append_i32(BusMessage *m, int32_t v) { return bus_message_append_basic(m, 'i', &v); }
-int bus_append_u64(BusMessage *m, uint64_t v) { return bus_message_append_basic(m, 't', &v); }
-
-static const BusProperty *find_property(const BusInterface *iface, const char *name) {
-        for (const BusProperty *p = iface->properties; p->name; p++)
-                if (streq(p->name, name)) return p;
-        return NULL;
-}
-
-static int append_property(BusMessage *reply, const BusProperty *p, void *object) {
-        int r = bus_message_open_container(reply, 'v', p->signature);
-        if (r < 0) return r;
-        if ((r = p->get(reply, object)) < 0) return r;
-        return bus_message_close_container(reply);
-}
-
-int bus_properties_get(BusMessage *reply, const BusInterface *const *ifaces, void *object, const char *interface,
-                       const char *property, BusError *e) {
-        for (const BusInterface *const *i = ifaces; *i; i++) {
-                if (interface && *interface && !streq((*i)->name, interface)) continue;
-                const BusProperty *p = find_property(*i, property);
-                if (p) return append_property(reply, p, object);
-                if (interface && *interface)
-                        return bus_error_setf(e, BUS_ERROR_UNKNOWN_PROPERTY, "Unknown property %s.%s.", interface, property);
-        }
-        if (interface && *interface && !streq(interface, "org.freedesktop.DBus.Properties"))
-                return bus_error_setf(e, BUS_ERROR_UNKNOWN_INTERFACE, "Unknown interface %s.", interface);
-        return bus_error_setf(e, BUS_ERROR_UNKNOWN_PROPERTY, "Unknown property %s.", property);
-}
-
-int bus_properties_get_all(BusMessage *reply, const BusInterface *const *ifaces, void *object, const char *interface,
-                           BusError *e) {
-        bool found = !interface || !*interface;
-        int r = bus_message_open_container(reply, 'a', "{sv}");
-        for (const BusInterface *const *i = ifaces; *i && r >= 0; i++) {
-                if (interface && *interface && !streq((*i)->name, interface)) continue;
-                found = true;
-                for (const BusProperty *p = (*i)->properties; p->name && r >= 0; p++) {
-                        r = bus_message_open_container(reply, 'e', "sv");
-                        if (r >= 0) r = bus_message_append_basic(reply, 's', p->name);
-                        if (r >= 0) r = append_property(reply, p, object);
-                        if (r >= 0) r = bus_message_close_container(reply);
-                }
-        }
-        if (r >= 0) r = bus_message_close_container(reply);
-        if (r < 0) return r;
-        /* systemd answers GetAll on an interface the object lacks with an empty dictionary */
-        (void)found; (void)e;
-        return 0;
 }

@@ -11,12 +11,17 @@
 #include <stdint.h>
 #include "core/forward.h"
 
+#include "bus/bus-message.h"
 #include "bus/bus-sockets.h"
 
 /* Listen on /run/systemd/private (mode 0600, the manager's uid) and on the read-only socket.
  * Failures are logged, not fatal. */
 int manager_bus_setup(Manager *m);
 void manager_bus_free(Manager *m);
+
+/* Every property of a unit object, as Properties.GetAll("") answers it (a{sv}), appended to m:
+ * the one description of a unit's properties, also what `tinysd dump` prints. */
+int bus_unit_append_properties(MUnit *u, BusMessage *m);
 
 /* Job life cycle, from job.c. */
 void manager_bus_job_new(Manager *m, const Job *j);

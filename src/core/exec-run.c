@@ -9,6 +9,7 @@
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include "base/log.h"
+#include "base/signal-util.h"
 #include "base/strv.h"
 #include "core/exec-run.h"
 #include "core/kill.h"
@@ -281,11 +282,14 @@ static int build_env(MUnit *u, const ExecRunParams *params, const Creds *cr, cha
                 }
                 if (r >= 0 && (r = env_merge(&env, fenv)) < 0) return r;
         }
+        /* whole lists at once: O(1) per name, however many a unit file names */
+        _cleanup_(strv_builder_done) StrvBuilder pass = {0};
         STRV_FOREACH(p, c->pass_environment) {
                 const char *v = getenv(*p);
-                if (v && (r = env_set(&env, *p, v)) < 0) return r;
+                if (v && (r = strv_builder_push(&pass, strjoin(*p, "=", v))) < 0) return r;
         }
-        STRV_FOREACH(p, c->unset_environment) env_unset(env, *p);
+        if ((r = env_merge(&env, pass.l)) < 0) return r;
+        env_unset_all(env, c->unset_environment);
         *ret = TAKE_PTR(env);
         return 0;
 }
@@ -324,6 +328,9 @@ int munit_spawn(MUnit *u, const ExecCommand *c, const ExecRunParams *params, pid
         /* "!!" acts as "!" only where the kernel lacks ambient capabilities (systemd.service(5)) */
         bool ambient_hack = (c->flags & EXEC_COMMAND_AMBIENT_MAGIC) && !caps.ambient_supported;
         bool no_setuid = (c->flags & EXEC_COMMAND_NO_SETUID) || ambient_hack;
+        /* the last round (an immediate exit, SIGRTMIN+13..+16, or after the stop jobs) runs no
+         * ExecStop= of a main process it killed: systemd has left its loop by then */
+        if (m->final_phase) return -ESHUTDOWN;
         /* systemd fails the start when the unit's cgroup cannot be made (219/CGROUP) */
         _cleanup_close_ int cg_fd = -1;
         int r = munit_cgroup_realize(u);
@@ -356,11 +363,10 @@ int munit_spawn(MUnit *u, const ExecCommand *c, const ExecRunParams *params, pid
         ExecCommand resolved = *c;
         _cleanup_free_ char *path = NULL;
         if (c->path && !strchr(c->path, '/') && (path = find_in_path(c->path, env))) resolved.path = path;
-        /* journal output goes through PID 1 (log-stream.c); if that fails, straight to stdout */
-        LogStream *ls = NULL;
+        /* journal output goes through PID 1's journal (log-stream.c); if that fails, straight to stdout */
         _cleanup_close_ int lfd = -1;
         bool out_j = is_journal(ec->std_output), err_j = is_journal(ec->std_error);
-        if ((out_j || err_j) && (r = log_stream_new(u, resolved.path, &lfd, &ls)) < 0)
+        if ((out_j || err_j) && (r = log_stream_new(u, resolved.path, &lfd)) < 0)
                 log_warning("%s: Failed to set up the log stream, writing to the console: %s", u->id, strerror(-r));
         if (lfd >= 0) {
                 struct stat st;
@@ -388,7 +394,6 @@ int munit_spawn(MUnit *u, const ExecCommand *c, const ExecRunParams *params, pid
                 .join_cgroup = cg_fd >= 0, .cgroup_procs_fd = cg_fd,
         };
         r = m->ops->spawn(&p, ret_pid, ret_report_fd);
-        if (r >= 0) log_stream_set_pid(ls, *ret_pid, cr.change ? cr.uid : geteuid(), cr.change ? cr.gid : getegid());
         for (int i = 0; i < 3; i++)
                 if (fds[i] >= 0) close(fds[i]);
         user_record_done(&cr.user);

@@ -9,7 +9,6 @@
 typedef struct Manager Manager;     /* manager.h */
 typedef struct MUnit MUnit;         /* munit.h */
 typedef struct Job Job;             /* job.h */
-typedef struct LogStream LogStream; /* log-stream.h */
 typedef struct JournalServer JournalServer;
 typedef struct BusServer BusServer; /* dbus.h */
 typedef struct NotifyMessage NotifyMessage;

@@ -8,7 +8,7 @@
 #include <stdio.h>
 #include "base/log.h"
 #include "base/strv.h"
-#include "core/console.h"
+#include "core/journal.h"
 #include "core/job.h"
 #include "core/manager.h"
 #include "core/munit.h"

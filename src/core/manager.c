@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* PID 1: setup, the boot transaction, signals, daemon-reload and shutdown.
+/* PID 1: setup, the boot transaction, daemon-reload and shutdown (signals: manager-signals.c).
  *
  * Shutdown is a stop job for every unit that is not inactive (the ordering makes it reverse
  * dependency order), bounded by one global timeout; then every process left gets SIGTERM, then
@@ -13,12 +13,10 @@
 #include "base/log.h"
 #include "base/strv.h"
 #include "core/builtin.h"
-#include "core/console.h"
 #include "core/job.h"
 #include "core/kill.h"
 #include "core/manager.h"
 #include "core/munit.h"
-#include "journal/journal-forward.h"
 
 #define FINAL_SIGTERM_USEC (3 * USEC_PER_SEC)
 
@@ -184,6 +182,7 @@ void manager_check_finished(Manager *m) {
         if (!m->boot_finished && m->n_jobs == 0 && !m->shutting_down) {
                 m->boot_finished = true;
                 dual_timestamp_now(m, &m->finish_ts);
+                if (m->parts && m->parts->boot_finished) m->parts->boot_finished(m);
         }
         /* not while the stop jobs are being enqueued: canceling one may briefly leave none */
         if (m->shutting_down && m->n_jobs == 0 && !m->enqueuing_shutdown) manager_enter_final(m);
@@ -212,6 +211,13 @@ void manager_start_shutdown(Manager *m, int exit_code, const char *why) {
         if (m->set.shutdown_timeout != USEC_INFINITY)
                 (void)event_add_time(m->event, &m->shutdown_timer, manager_now(m, CLOCK_MONOTONIC) + m->set.shutdown_timeout,
                                      on_shutdown_timeout, m);
+        /* the units stop once the main program is gone; until then the final phase must wait too */
+        m->enqueuing_shutdown = true;
+        if (m->parts && m->parts->shutdown_wait && m->parts->shutdown_wait(m)) return;
+        manager_stop_units(m);
+}
+
+void manager_stop_units(Manager *m) {
         m->enqueuing_shutdown = true;
         for (size_t i = 0; i < m->n_list; i++) {
                 MUnit *u = m->list[i];
@@ -227,7 +233,7 @@ void manager_start_shutdown(Manager *m, int exit_code, const char *why) {
         manager_check_finished(m);
 }
 
-static void manager_force_exit(Manager *m, int exit_code) {
+void manager_force_exit(Manager *m, int exit_code) {
         m->shutting_down = true;
         m->exit_code = exit_code;
         manager_enter_final(m);
@@ -309,39 +315,7 @@ int manager_reload(Manager *m) {
         return 0;
 }
 
-/* ---- signals and children ---- */
-
-static int on_signal(EventSource *s, const struct signalfd_siginfo *si, void *userdata) {
-        Manager *m = userdata;
-        int sig = (int)si->ssi_signo;
-        (void)s;
-        if (sig == SIGTERM || sig == SIGINT) {
-                if (m->shutting_down) {
-                        log_notice("Received %s again during shutdown: killing everything now.", sig == SIGINT ? "SIGINT" : "SIGTERM");
-                        manager_force_exit(m, m->exit_code);
-                        return 0;
-                }
-                manager_start_shutdown(m, 0, sig == SIGTERM ? "received SIGTERM" : "received SIGINT");
-                return 0;
-        }
-        if (sig == SIGHUP) {
-                int r = manager_reload(m);
-                if (r < 0) log_error("Failed to reload: %s", strerror(-r));
-                return 0;
-        }
-        if (sig >= SIGRTMIN + 3 && sig <= SIGRTMIN + 6) {
-                static const char *const what[] = { "halt", "poweroff", "reboot", "kexec" };
-                char why[48];
-                snprintf(why, sizeof why, "%s requested (SIGRTMIN+%d)", what[sig - SIGRTMIN - 3], sig - SIGRTMIN);
-                manager_start_shutdown(m, 0, why);
-                return 0;
-        }
-        if (sig >= SIGRTMIN + 13 && sig <= SIGRTMIN + 16) {   /* the immediate variants */
-                manager_force_exit(m, 0);
-                return 0;
-        }
-        return 0;
-}
+/* ---- children (signals: manager-signals.c) ---- */
 
 static void on_orphan(const siginfo_t *si, void *userdata) {
         Manager *m = userdata;
@@ -378,10 +352,6 @@ int manager_new_with(const ManagerSettings *set, const ManagerParts *parts, Mana
         m->cgroup = CGROUP_ROOT_NULL;
         m->self = getpid();
         dual_timestamp_now(m, &m->userspace_ts);
-        const char *lf = getenv(JOURNAL_FORWARD_FORMAT_ENV);
-        int f = lf ? journal_forward_format_from_string(lf) : JOURNAL_FORWARD_SHORT;
-        if (f < 0) log_warning("%s=%s: unknown log format (short, json, off), using short.", JOURNAL_FORWARD_FORMAT_ENV, lf);
-        m->log_format = f < 0 ? JOURNAL_FORWARD_SHORT : f;
         m->is_pid1 = m->self == 1;
         int r = event_new(&m->event);
         if (r < 0) goto fail;
@@ -396,11 +366,6 @@ int manager_new_with(const ManagerSettings *set, const ManagerParts *parts, Mana
         m->loader->quiet_missing = true;
         m->loader->builtin = builtin_unit_text;
         if ((r = event_add_defer(m->event, &m->run_defer, on_run_queue, m)) < 0) goto fail;
-        static const int sigs[] = { SIGTERM, SIGINT, SIGHUP };
-        for (size_t i = 0; i < ELEMENTSOF(sigs); i++)
-                if ((r = event_add_signal(m->event, NULL, sigs[i], on_signal, m)) < 0) goto fail;
-        for (int s = SIGRTMIN + 3; s <= SIGRTMIN + 16; s++)
-                if ((s <= SIGRTMIN + 6 || s >= SIGRTMIN + 13) && (r = event_add_signal(m->event, NULL, s, on_signal, m)) < 0) goto fail;
         event_set_orphan_handler(m->event, on_orphan, m);
         event_set_reaped_handler(m->event, on_reaped, m);
         event_set_pid_gone_handler(m->event, manager_proc_gone, m);
@@ -435,4 +400,13 @@ void manager_free(Manager *m) {
         cgroup_root_done(&m->cgroup);
         event_free(m->event);
         free(m);
+}
+
+/* --unit= or default.target; multi-user.target for an image without default.target */
+int manager_load_default_unit(Manager *m, MUnit **ret) {
+        const char *target = m->set.default_unit ? m->set.default_unit : "default.target";
+        int r = manager_load_unit(m, target, ret);
+        if (r >= 0 && *ret && (*ret)->cfg->load_state == UNIT_NOT_FOUND && streq(target, "default.target"))
+                r = manager_load_unit(m, "multi-user.target", ret);
+        return r;
 }

@@ -22,6 +22,7 @@ typedef struct ManagerSettings {
         bool clean_environment;     /* --clean-environment: systemd's service environment */
         usec_t shutdown_timeout;    /* global bound for stopping everything */
         usec_t default_timeout_stop, default_timeout_start;
+        bool exit_on_failure;       /* --exit-on-failure: a unit failed for good stops the container */
         const char *root;           /* for tests: --root of the loader */
 } ManagerSettings;
 
@@ -35,6 +36,11 @@ typedef struct ManagerParts {
         void (*job_new)(Manager *m, const Job *j);
         void (*job_removed)(Manager *m, uint32_t id, const char *unit, JobResult r);
         void (*done)(Manager *m);               /* manager_free(), before the units are freed */
+        void (*unit_failed)(MUnit *u);          /* u entered "failed" for good (--exit-on-failure) */
+        void (*boot_finished)(Manager *m);      /* the boot transaction is done (the main program) */
+        /* the shutdown began: true when the units must wait for something first (the main
+         * program), which calls manager_stop_units() once it is gone */
+        bool (*shutdown_wait)(Manager *m);
 } ManagerParts;
 
 struct Manager {
@@ -58,7 +64,8 @@ struct Manager {
         char **environment;         /* what services inherit (container env, minus PID 1's own) */
         pid_t self;
         bool is_pid1;
-        bool shutting_down, enqueuing_shutdown;
+        bool shutting_down;
+        bool enqueuing_shutdown;    /* the stop jobs are not all enqueued yet (or wait for the main program) */
         int exit_code;              /* container exit status */
         uint32_t next_dynamic_uid;
         bool final_phase;           /* the last SIGTERM/SIGKILL round of shutdown has begun */
@@ -70,14 +77,13 @@ struct Manager {
          * once per event phase, each hit checked against the unit (kill.c) */
         struct { struct KnownPid *v; size_t n; uint64_t phase; bool valid; } known;
         CGroupRoot cgroup;          /* our writable cgroup2 group, or none (fd -1): cgroup.h */
-        LogStream *log_streams;     /* open capture streams (log-stream.c) */
         JournalServer *journal;     /* the journal server (journal.c); NULL if it could not start */
-        int log_format;             /* JournalForwardFormat for service lines on stdout */
         /* the manager's start (also the OnBootSec=/OnStartupSec= base in a container); the boot
          * transaction's end */
         DualTimestamp userspace_ts, finish_ts;
         bool boot_finished;
         BusServer *bus;             /* the D-Bus API on /run/systemd/private (dbus.c) */
+        struct MainCommand *main_command;  /* `tinysd -- CMD`: the container's main program, or NULL */
 };
 
 static inline usec_t manager_now(const Manager *m, clockid_t clock) {
@@ -93,6 +99,12 @@ size_t manager_n_names(Manager *m);
 /* Load (if needed) and return the runtime unit. */
 int manager_load_unit(Manager *m, const char *name, MUnit **ret);
 void manager_start_shutdown(Manager *m, int exit_code, const char *why);
+/* The shutdown's stop jobs for every unit (after the main program is gone: main-command.c). */
+void manager_stop_units(Manager *m);
+/* Skip the stop jobs: what is left gets SIGTERM, then SIGKILL, and PID 1 exits with exit_code. */
+void manager_force_exit(Manager *m, int exit_code);
+/* --unit= or default.target (multi-user.target when the image has none) */
+int manager_load_default_unit(Manager *m, MUnit **ret);
 /* Shutdown: when the last job is gone, the final kill round and exit. */
 void manager_check_finished(Manager *m);
 int manager_reload(Manager *m);

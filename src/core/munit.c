@@ -415,6 +415,8 @@ void munit_notify(MUnit *u, UnitActiveState os, UnitActiveState ns, bool reload_
                         start_each(u, UNIT_ON_FAILURE, u->cfg->unit.on_failure_job_mode);
                 }
                 manager_emergency_action(m, u, u->cfg->unit.failure_action, u->cfg->unit.failure_action_exit_status, "failed");
+                /* failed for good: auto-restart is "activating" */
+                if (m->parts && m->parts->unit_failed) m->parts->unit_failed(u);
         }
         if (ns == UNIT_INACTIVE && !UNIT_IS_INACTIVE_OR_FAILED(os) && os != UNIT_INACTIVE) {
                 if (!m->shutting_down) start_each(u, UNIT_ON_SUCCESS, u->cfg->unit.on_success_job_mode);

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <sys/wait.h>
 #include "base/log.h"
+#include "base/signal-util.h"
 #include "base/strv.h"
 #include "core/exec-run.h"
 #include "core/job.h"
@@ -380,12 +381,13 @@ static void enter_stop_post(Service *s, ServiceResult f) {
         record(s, f);
         const ExecCommand *c = exec_command_ref_first(&s->control_cmd, commands(s), SERVICE_EXEC_STOP_POST);
         if (c) {
-                if (spawn_control(s, SERVICE_EXEC_STOP_POST, c) >= 0) {
+                int r = spawn_control(s, SERVICE_EXEC_STOP_POST, c);
+                if (r >= 0) {
                         arm_timer(s, stop_timeout(s));
                         set_state(s, SERVICE_STOP_POST);
                         return;
                 }
-                log_warning("%s: Failed to run 'stop-post' task.", u->id);
+                if (r != -ESHUTDOWN) log_warning("%s: Failed to run 'stop-post' task.", u->id);
         }
         enter_signal(s, SERVICE_FINAL_SIGTERM, SERVICE_SUCCESS);
 }

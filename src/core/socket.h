@@ -47,6 +47,9 @@ extern const UnitVTable socket_vtable;
 static inline Socket *SOCKET(MUnit *u) {
         return u && u->vt == &socket_vtable ? (Socket *)u : NULL;
 }
+static inline const Socket *SOCKET_CONST(const MUnit *u) {
+        return u && u->vt == &socket_vtable ? (const Socket *)u : NULL;
+}
 
 /* The listening fds a service gets (Accept=no sockets that trigger it, in TriggeredBy= order),
  * with LISTEN_FDNAMES= names. Borrowed fds; the caller frees the arrays (not the strings). */

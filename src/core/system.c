@@ -8,10 +8,12 @@
 #include "base/log.h"
 #include "core/console.h"
 #include "core/dbus.h"
+#include "core/exit-policy.h"
 #include "core/job.h"
 #include "core/journal.h"
-#include "core/log-stream.h"
+#include "core/main-command.h"
 #include "core/manager.h"
+#include "core/manager-signals.h"
 #include "core/mount.h"
 #include "core/munit.h"
 #include "core/notify.h"
@@ -33,8 +35,9 @@ const UnitVTable *const system_unit_types[_UNIT_TYPE_MAX] = {
 };
 
 static void services_done(Manager *m) {
-        manager_log_streams_drain(m);
         manager_bus_free(m);
+        main_command_free(m->main_command);
+        m->main_command = NULL;
         manager_journal_done(m); /* the store is closed last, after every stream was read */
 }
 
@@ -43,13 +46,25 @@ static const ManagerParts system_parts = {
         .job_new = manager_bus_job_new,
         .job_removed = manager_bus_job_removed,
         .done = services_done,
+        .unit_failed = exit_policy_unit_failed,
+        .boot_finished = main_command_boot_finished,
+        .shutdown_wait = main_command_stop,
 };
 
 int manager_new(const ManagerSettings *set, Manager **ret) {
-        return manager_new_with(set, &system_parts, ret);
+        Manager *m;
+        int r = manager_new_with(set, &system_parts, &m);
+        if (r < 0) return r;
+        /* PID 1's signals (manager-signals.c): not the core's, so that tests drive it without them */
+        if ((r = manager_setup_signals(m)) < 0) {
+                manager_free(m);
+                return r;
+        }
+        *ret = m;
+        return 0;
 }
 
-static void welcome(void) {
+static void welcome(Manager *m) {
         _cleanup_free_ char *data = NULL;
         size_t n;
         const char *pretty = NULL;
@@ -58,7 +73,7 @@ static void welcome(void) {
                 for (char *line = strtok(data, "\n"); line; line = strtok(NULL, "\n"))
                         if ((pretty = startswith(line, "PRETTY_NAME="))) break;
         if (!pretty) {
-                log_notice("Welcome to Linux!");
+                manager_status_line(m, STATUS_INFO, "Welcome to Linux!");
                 return;
         }
         _cleanup_free_ char *p = strdup(pretty);
@@ -69,7 +84,7 @@ static void welcome(void) {
         }
         char line[256];
         snprintf(line, sizeof line, "Welcome to %s!", p ? p : pretty);
-        manager_status_line(NULL, STATUS_INFO, line);
+        manager_status_line(m, STATUS_INFO, line);
 }
 
 /* tmpfiles.d at boot: an image that ships systemd has systemd-tmpfiles-setup.service in
@@ -87,7 +102,7 @@ static void apply_tmpfiles(Manager *m) {
 int manager_boot(Manager *m) {
         const char *target = m->set.default_unit ? m->set.default_unit : "default.target";
         (void)manager_setup_journal(m);
-        welcome();
+        welcome(m);
         int r = manager_setup_notify(m);
         if (r < 0)
                 log_notice("No notification socket (%s): Type=notify services cannot report readiness.",
@@ -95,9 +110,7 @@ int manager_boot(Manager *m) {
         apply_tmpfiles(m);
         (void)manager_bus_setup(m);
         MUnit *u = NULL;
-        r = manager_load_unit(m, target, &u);
-        if (r >= 0 && u && u->cfg->load_state == UNIT_NOT_FOUND && streq(target, "default.target"))
-                r = manager_load_unit(m, "multi-user.target", &u); /* an image without default.target */
+        r = manager_load_default_unit(m, &u);
         if (r < 0 || !u)
                 return log_error_errno(-r, "Failed to load %s: %s", target, strerror(r < 0 ? -r : ENOENT));
         if ((r = manager_load_dependencies(m)) < 0) return r;
@@ -107,12 +120,12 @@ int manager_boot(Manager *m) {
         }
         r = manager_add_job(m, JOB_START, u, JOB_ISOLATE, NULL);
         if (r < 0) return log_error_errno(-r, "Failed to start %s: %s", u->id, strerror(-r));
+        main_command_boot_started(m);
         return 0;
 }
 
 int manager_run(Manager *m) {
         int r = event_loop(m->event);
-        manager_log_streams_drain(m); /* what services wrote last still reaches stdout */
-        manager_journal_drain(m);
+        manager_journal_drain(m); /* what services and clients wrote last still reaches stdout */
         return r;
 }

@@ -138,12 +138,24 @@ static bool put_timestamp(Out *o, uint64_t usec) {
         return puts_(o, t);
 }
 
+static const char *const status_names[] = {
+        [JOURNAL_FORWARD_STATUS_OK] = "OK", [JOURNAL_FORWARD_STATUS_FAILED] = "FAILED",
+        [JOURNAL_FORWARD_STATUS_DEPEND] = "DEPEND", [JOURNAL_FORWARD_STATUS_TIME] = "TIME",
+        [JOURNAL_FORWARD_STATUS_WARN] = "WARN", [JOURNAL_FORWARD_STATUS_INFO] = "INFO",
+};
+
+static bool is_status(JournalForwardStatus s) {
+        return s > JOURNAL_FORWARD_STATUS_NONE && (size_t) s < ELEMENTSOF(status_names);
+}
+
 static bool format_json(Out *o, const JournalForwardMessage *m) {
         char num[32];
         bool ok;
+        /* room kept at the message's end: the ellipsis, the closing quote, "status" and "}\n" */
+        size_t tail = strlen(ELLIPSIS "\"}\n") + (is_status(m->status) ? strlen(",\"status\":\"DEPEND\"") : 0);
 
         ok = puts_(o, "{\"timestamp\":") && put_timestamp(o, m->timestamp_usec) &&
-             puts_(o, ",\"unit\":") && put_json_string(o, m->unit) &&
+             puts_(o, ",\"unit\":") && put_json_string(o, m->unit ?: m->object_unit) &&
              puts_(o, ",\"identifier\":") && put_json_string(o, m->identifier) && puts_(o, ",\"pid\":");
         if (m->pid > 0)
                 snprintf(num, sizeof num, "%d", (int) m->pid);
@@ -154,16 +166,48 @@ static bool format_json(Out *o, const JournalForwardMessage *m) {
         ok = ok && puts_(o, num);
         if (!ok)
                 return false;
-        /* room for the ellipsis and the closing "}\n" */
-        if (!put_escaped(o, true, m->message, m->message_len, strlen(ELLIPSIS "\"}\n"), 0))
+        if (!put_escaped(o, true, m->message, m->message_len, tail, 0))
                 puts_(o, ELLIPSIS);
-        return puts_(o, "\"}\n");
+        if (!puts_(o, "\""))
+                return false;
+        if (is_status(m->status) && !(puts_(o, ",\"status\":\"") && puts_(o, status_names[m->status]) && puts_(o, "\"")))
+                return false;
+        return puts_(o, "}\n");
+}
+
+/* systemd's console status line: "[  OK  ] text", "         text" for information */
+static bool format_status(Out *o, const JournalForwardMessage *m) {
+        static const char *const tag[] = {
+                [JOURNAL_FORWARD_STATUS_OK] = "  OK  ", [JOURNAL_FORWARD_STATUS_FAILED] = "FAILED",
+                [JOURNAL_FORWARD_STATUS_DEPEND] = "DEPEND", [JOURNAL_FORWARD_STATUS_TIME] = " TIME ",
+                [JOURNAL_FORWARD_STATUS_WARN] = " WARN ",
+        };
+        static const char *const color[] = {
+                [JOURNAL_FORWARD_STATUS_OK] = "\x1b[0;32m", [JOURNAL_FORWARD_STATUS_FAILED] = "\x1b[0;1;31m",
+                [JOURNAL_FORWARD_STATUS_DEPEND] = "\x1b[0;1;33m", [JOURNAL_FORWARD_STATUS_TIME] = "\x1b[0;1;31m",
+                [JOURNAL_FORWARD_STATUS_WARN] = "\x1b[0;1;33m",
+        };
+        bool ok;
+
+        if (m->status == JOURNAL_FORWARD_STATUS_INFO)
+                ok = puts_(o, "         ");
+        else if (m->color)
+                ok = puts_(o, "[") && puts_(o, color[m->status]) && puts_(o, tag[m->status]) && puts_(o, "\x1b[0m] ");
+        else
+                ok = puts_(o, "[") && puts_(o, tag[m->status]) && puts_(o, "] ");
+        if (!ok)
+                return false;
+        if (!put_escaped(o, false, m->message, m->message_len, strlen(ELLIPSIS "\n"), 9))
+                puts_(o, ELLIPSIS);
+        return puts_(o, "\n");
 }
 
 static bool format_short(Out *o, const JournalForwardMessage *m) {
         const char *name = m->unit ?: m->identifier ?: "unknown";
         size_t start = o->len;
 
+        if (is_status(m->status))
+                return format_status(o, m);
         if (!put_escaped(o, false, name, bounded_strlen(name), 0, 0))
                 return false;
         if (m->pid > 0) {

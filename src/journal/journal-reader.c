@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <sys/inotify.h>
 #include <sys/stat.h>
+#include "base/hashmap.h"
 #include "base/strv.h"
 #include "base/util.h"
 #include "journal/journal-format.h"
@@ -36,10 +37,27 @@ typedef struct RFile {
         int idx_fd;
         JfContextCache ctx;   /* the context record last read by the scan */
         bool loaded, seen;
+        size_t pos;           /* its index in the reader's f[] (kept up to date by scan_sources()) */
         uint64_t covered;     /* data bytes covered by idx[] (end of the last indexed record) */
         uint64_t idx_read;    /* bytes of the .idx file consumed */
         uint64_t size;        /* data file size when last loaded */
 } RFile;
+
+/* The filter prepared so that an entry is checked in O(its fields), whatever the number of
+ * matches, units and identifiers: FIELD=VALUE matches grouped by field (an entry passes when it has
+ * one of the values of every field named), exact unit names and identifiers in hash sets. Globs
+ * are matched one by one (fnmatch), as before. */
+typedef struct FilterIndex {
+        Hashmap *names;       /* FIELD → its group + 1 */
+        Hashmap *pairs;       /* "FIELD=VALUE" → the group + 1 */
+        char *pair_buf;       /* the keys of `pairs` */
+        size_t n_groups;
+        uint64_t *seen, gen;  /* per group: the last entry (generation) that had one of its values */
+        Hashmap *units;       /* -u names without glob characters */
+        char **unit_globs;    /* the others (borrowed from the filter) */
+        Hashmap *idents;      /* -t */
+        Buf key;              /* a field, NUL-terminated, for the lookups */
+} FilterIndex;
 
 struct JournalReader {
         char **dirs, **files;
@@ -60,6 +78,7 @@ struct JournalReader {
         JournalRecordField *fields;
         size_t cap_fields;
         int inotify_fd;
+        FilterIndex fx;
 };
 
 static void rfile_free(RFile *f) {
@@ -352,6 +371,8 @@ static int scan_sources(JournalReader *r) {
         }
         if (r->n_f > 1)
                 qsort(r->f, r->n_f, sizeof *r->f, rfile_cmp);
+        for (size_t i = 0; i < r->n_f; i++)
+                r->f[i]->pos = i;
         return 0;
 }
 
@@ -372,6 +393,18 @@ int journal_reader_open(char *const *dirs, char *const *files, JournalReader **r
         return 0;
 }
 
+static void filter_index_done(FilterIndex *x) {
+        hashmap_free(x->names);
+        hashmap_free(x->pairs);
+        free(x->pair_buf);
+        free(x->seen);
+        hashmap_free(x->units);
+        free(x->unit_globs);
+        hashmap_free(x->idents);
+        buf_free(&x->key);
+        *x = (FilterIndex){};
+}
+
 JournalReader *journal_reader_free(JournalReader *r) {
         if (!r)
                 return NULL;
@@ -385,6 +418,7 @@ JournalReader *journal_reader_free(JournalReader *r) {
         free(r->buf);
         free(r->ctx.buf);
         free(r->fields);
+        filter_index_done(&r->fx);
         if (r->inotify_fd >= 0)
                 close(r->inotify_fd);
         free(r);
@@ -431,6 +465,12 @@ static bool is_glob(const char *s) {
         return strpbrk(s, "*?[") != NULL;
 }
 
+static int cmp_u32(const void *a, const void *b) {
+        uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+        return x < y ? -1 : x > y;
+}
+
+/* The hashes, sorted: the prefilter finds one by bisection. */
 static uint32_t *hash_list(char *const *l, size_t *ret_n) {
         size_t n = strv_length(l);
         uint32_t *h = calloc(n ? n : 1, sizeof *h);
@@ -438,8 +478,71 @@ static uint32_t *hash_list(char *const *l, size_t *ret_n) {
                 return NULL;
         for (size_t i = 0; i < n; i++)
                 h[i] = jf_hash(l[i], strlen(l[i]));
+        qsort(h, n, sizeof *h, cmp_u32);
         *ret_n = n;
         return h;
+}
+
+static bool is_exact_unit(const char *s) {
+        return !strpbrk(s, "*?[\\");   /* fnmatch() of such a pattern is string equality */
+}
+
+static int set_of(char *const *l, bool (*want)(const char *), Hashmap **ret) {
+        Hashmap *h = hashmap_new();
+        if (!h)
+                return -ENOMEM;
+        STRV_FOREACH(p, l) {
+                int q = want && !want(*p) ? 0 : hashmap_put(h, *p, *p);
+                if (q < 0 && q != -EEXIST) {
+                        hashmap_free(h);
+                        return q;
+                }
+        }
+        *ret = h;
+        return 0;
+}
+
+static int filter_index_build(FilterIndex *x, const JournalFilter *f) {
+        size_t total = 0;
+        for (size_t i = 0; i < f->n_matches; i++)
+                total += strlen(f->matches[i].name) + 1 + f->matches[i].value_len + 1;
+        if (!(x->names = hashmap_new()) || !(x->pairs = hashmap_new()) || !(x->pair_buf = malloc(total ? total : 1)))
+                return -ENOMEM;
+        char *w = x->pair_buf;
+        for (size_t i = 0; i < f->n_matches; i++) {
+                const JournalMatch *m = &f->matches[i];
+                size_t g = (size_t)(uintptr_t)hashmap_get(x->names, m->name);
+                if (!g) {
+                        g = ++x->n_groups;
+                        if (hashmap_put(x->names, m->name, (void *)(uintptr_t)g) < 0)
+                                return -ENOMEM;
+                }
+                const char *key = w;
+                w = stpcpy(stpcpy(stpcpy(w, m->name), "="), m->value) + 1;
+                int q = hashmap_put(x->pairs, key, (void *)(uintptr_t)g);
+                if (q < 0 && q != -EEXIST)
+                        return q;
+        }
+        if (!(x->seen = calloc(x->n_groups ? x->n_groups : 1, sizeof *x->seen)))
+                return -ENOMEM;
+        if (f->units) {
+                int q = set_of(f->units, is_exact_unit, &x->units);
+                if (q < 0)
+                        return q;
+                StrvBuilder g = {0};
+                STRV_FOREACH(u, f->units)
+                        if (!is_exact_unit(*u) && (q = strv_builder_push(&g, *u)) < 0) {
+                                free(g.l);   /* the strings are the filter's */
+                                return q;
+                        }
+                x->unit_globs = g.l;
+        }
+        if (f->identifiers) {
+                int q = set_of(f->identifiers, NULL, &x->idents);
+                if (q < 0)
+                        return q;
+        }
+        return 0;
 }
 
 void journal_reader_set_filter(JournalReader *r, const JournalFilter *f) {
@@ -449,6 +552,7 @@ void journal_reader_set_filter(JournalReader *r, const JournalFilter *f) {
         r->unit_hashes = r->ident_hashes = NULL;
         r->n_unit_hashes = r->n_ident_hashes = 0;
         r->unit_globs = false;
+        filter_index_done(&r->fx);
         if (!f)
                 return;
         STRV_FOREACH(u, f->units)
@@ -461,13 +565,13 @@ void journal_reader_set_filter(JournalReader *r, const JournalFilter *f) {
                 r->ident_hashes = hash_list(f->identifiers, &r->n_ident_hashes);
         if (f->boot_set)
                 r->boot_hash = jf_hash_boot(f->boot_id);
+        filter_index_done(&r->fx);
+        if (filter_index_build(&r->fx, f) < 0)
+                filter_index_done(&r->fx);   /* out of memory: entries are matched the slow way */
 }
 
 static bool hash_in(const uint32_t *l, size_t n, uint32_t h) {
-        for (size_t i = 0; i < n; i++)
-                if (l[i] == h)
-                        return true;
-        return false;
+        return bsearch(&h, l, n, sizeof *l, cmp_u32) != NULL;
 }
 
 static bool prefilter(const JournalReader *r, const JfIdx *x) {
@@ -541,36 +645,72 @@ static bool unit_matches(const JournalRecord *e, const char *pattern) {
                has_glob_value(e, "COREDUMP_UNIT", pattern);
 }
 
-static bool entry_matches(const JournalReader *r, const JournalRecord *e) {
-        const JournalFilter *f = r->filter;
-        if (!f)
+/* The field as a C string in x->key (NULL if it holds a NUL: no match can name it). */
+static const char *field_string(FilterIndex *x, const JournalRecordField *fl, size_t from, size_t len) {
+        if (memchr(fl->data + from, 0, len))
+                return NULL;
+        x->key.len = 0;
+        return buf_put(&x->key, fl->data + from, len) < 0 ? NULL : x->key.s;
+}
+
+static bool field_is(const JournalRecordField *fl, const char *name) {
+        size_t n = strlen(name);
+        return fl->name_len == n && memcmp(fl->data, name, n) == 0;
+}
+
+/* journalctl's add_matches_for_unit() for the exact names: the unit fields of the entry looked up. */
+static bool unit_matches_exact(FilterIndex *x, const JournalRecord *e) {
+        bool pid1 = journal_record_has_value(e, "_PID", "1", 1), uid0 = journal_record_has_value(e, "_UID", "0", 1);
+        bool coredump = uid0 && journal_record_has_value(e, "MESSAGE_ID", "fc2e22bc6ee647b6b90729ab34a250b1", 32);
+        for (size_t i = 0; i < e->n_fields; i++) {
+                const JournalRecordField *fl = &e->fields[i];
+                bool candidate = field_is(fl, "_SYSTEMD_UNIT") || (pid1 && field_is(fl, "UNIT")) ||
+                                 (uid0 && field_is(fl, "OBJECT_SYSTEMD_UNIT")) || (coredump && field_is(fl, "COREDUMP_UNIT"));
+                size_t vl = fl->len - fl->name_len - 1;
+                if (!candidate || vl >= 512)   /* as has_glob_value() */
+                        continue;
+                const char *v = field_string(x, fl, fl->name_len + 1, vl);
+                if (v && hashmap_get(x->units, v))
+                        return true;
+        }
+        return false;
+}
+
+static bool ident_matches(FilterIndex *x, const JournalRecord *e) {
+        for (size_t i = 0; i < e->n_fields; i++) {
+                const JournalRecordField *fl = &e->fields[i];
+                if (!field_is(fl, "SYSLOG_IDENTIFIER"))
+                        continue;
+                const char *v = field_string(x, fl, fl->name_len + 1, fl->len - fl->name_len - 1);
+                if (v && hashmap_get(x->idents, v))
+                        return true;
+        }
+        return false;
+}
+
+/* FIELD=VALUE matches: OR within a field, AND across fields. */
+static bool fields_match(FilterIndex *x, const JournalRecord *e) {
+        if (x->n_groups == 0)
                 return true;
-        if (f->boot_set && memcmp(e->boot_id, f->boot_id, 16) != 0)
-                return false;
-        if (f->priorities) {
-                bool ok = false;
-                for (int p = 0; p < 8 && !ok; p++)
-                        ok = (f->priorities & (1U << p)) && journal_record_has_value(e, "PRIORITY", (char[]) { (char)('0' + p) }, 1);
-                if (!ok)
-                        return false;
+        size_t have = 0;
+        x->gen++;
+        for (size_t i = 0; i < e->n_fields && have < x->n_groups; i++) {
+                const JournalRecordField *fl = &e->fields[i];
+                const char *name = field_string(x, fl, 0, fl->name_len);
+                size_t g = name ? (size_t)(uintptr_t)hashmap_get(x->names, name) : 0;
+                if (!g || x->seen[g - 1] == x->gen)
+                        continue;
+                const char *pair = field_string(x, fl, 0, fl->len);
+                if (pair && (size_t)(uintptr_t)hashmap_get(x->pairs, pair) == g) {
+                        x->seen[g - 1] = x->gen;
+                        have++;
+                }
         }
-        if (f->units) {
-                bool ok = false;
-                STRV_FOREACH(u, f->units)
-                        if ((ok = unit_matches(e, *u)))
-                                break;
-                if (!ok)
-                        return false;
-        }
-        if (f->identifiers) {
-                bool ok = false;
-                STRV_FOREACH(t, f->identifiers)
-                        if ((ok = journal_record_has_value(e, "SYSLOG_IDENTIFIER", *t, strlen(*t))))
-                                break;
-                if (!ok)
-                        return false;
-        }
-        /* FIELD=VALUE matches: OR within a field, AND across fields. */
+        return have == x->n_groups;
+}
+
+/* Without the index (it could not be built): each match looked up in the entry. */
+static bool fields_match_slow(const JournalFilter *f, const JournalRecord *e) {
         for (size_t i = 0; i < f->n_matches; i++) {
                 bool first = true, ok = false;
                 for (size_t j = 0; j < i && first; j++)
@@ -584,6 +724,40 @@ static bool entry_matches(const JournalReader *r, const JournalRecord *e) {
                         return false;
         }
         return true;
+}
+
+static bool entry_matches(JournalReader *r, const JournalRecord *e) {
+        const JournalFilter *f = r->filter;
+        FilterIndex *x = &r->fx;
+        bool indexed = x->names != NULL;
+        if (!f)
+                return true;
+        if (f->boot_set && memcmp(e->boot_id, f->boot_id, 16) != 0)
+                return false;
+        if (f->priorities) {
+                bool ok = false;
+                for (int p = 0; p < 8 && !ok; p++)
+                        ok = (f->priorities & (1U << p)) && journal_record_has_value(e, "PRIORITY", (char[]) { (char)('0' + p) }, 1);
+                if (!ok)
+                        return false;
+        }
+        if (f->units) {
+                bool ok = indexed && unit_matches_exact(x, e);
+                STRV_FOREACH(u, indexed ? x->unit_globs : f->units)
+                        if ((ok = ok || unit_matches(e, *u)))
+                                break;
+                if (!ok)
+                        return false;
+        }
+        if (f->identifiers) {
+                bool ok = indexed && ident_matches(x, e);
+                STRV_FOREACH(t, indexed ? NULL : f->identifiers)
+                        if ((ok = journal_record_has_value(e, "SYSLOG_IDENTIFIER", *t, strlen(*t))))
+                                break;
+                if (!ok)
+                        return false;
+        }
+        return indexed ? fields_match(x, e) : fields_match_slow(f, e);
 }
 
 /* Read entry i of f into *ret. 1 ok, 0 damaged (skip), <0 error. */
@@ -643,10 +817,7 @@ static int read_entry(JournalReader *r, RFile *f, size_t i, JournalRecord *ret) 
 }
 
 static size_t file_index(const JournalReader *r, const RFile *f) {
-        for (size_t i = 0; i < r->n_f; i++)
-                if (r->f[i] == f)
-                        return i;
-        return SIZE_MAX;
+        return f->pos < r->n_f && r->f[f->pos] == f ? f->pos : SIZE_MAX;
 }
 
 void journal_reader_seek_head(JournalReader *r) {
@@ -791,6 +962,7 @@ int journal_reader_refresh(JournalReader *r) {
                         rfile_free(r->f[i]);
                         continue;
                 }
+                r->f[i]->pos = j;
                 r->f[j++] = r->f[i];
         }
         r->n_f = j;
@@ -829,19 +1001,28 @@ int journal_reader_wait(JournalReader *r, uint64_t timeout_usec) {
         return 1;
 }
 
+static int cmp_boot_first(const void *a, const void *b) {
+        const JournalBoot *x = a, *y = b;
+        if (x->first != y->first)
+                return x->first < y->first ? -1 : 1;
+        return memcmp(x->id, y->id, 16);
+}
+
 int journal_reader_list_boots(JournalReader *r, JournalBoot **ret, size_t *ret_n) {
         JournalBoot *l = NULL;
-        size_t n = 0;
+        size_t n = 0, cap = 0;
         _cleanup_free_ uint8_t *rec = NULL;
         size_t rec_size = 0;
-        for (size_t fi = 0; fi < r->n_f; fi++) {
+        _cleanup_(strv_builder_done) StrvBuilder keys = {0};   /* the boot IDs in hex, keys of by_id */
+        Hashmap *by_id = hashmap_new();                        /* boot ID → its index in l + 1 */
+        int q = by_id ? 0 : -ENOMEM;
+        for (size_t fi = 0; q >= 0 && fi < r->n_f; fi++) {
                 RFile *f = r->f[fi];
-                int q = rfile_load(f);
-                if (q < 0)
-                        goto fail;
+                if ((q = rfile_load(f)) < 0)
+                        break;
                 uint32_t cur_hash = 0;
                 JournalBoot *cur = NULL;
-                for (size_t i = 0; i < f->n_idx; i++) {
+                for (size_t i = 0; q >= 0 && i < f->n_idx; i++) {
                         JfIdx *x = idx_at(f, i);
                         if (!jf_idx_verify(x))
                                 continue;
@@ -849,43 +1030,47 @@ int journal_reader_list_boots(JournalReader *r, JournalBoot **ret, size_t *ret_n
                                 ssize_t k = jf_record_read(f->fd, x->offset, &rec, &rec_size);
                                 if (k == -ENOMEM) {
                                         q = -ENOMEM;
-                                        goto fail;
+                                        break;
                                 }
                                 if (k <= 0)
                                         continue;
-                                cur = NULL;
-                                for (size_t b = 0; b < n && !cur; b++)
-                                        if (memcmp(l[b].id, rec + 40, 16) == 0)
-                                                cur = &l[b];
-                                if (!cur) {
-                                        JournalBoot *nl = realloc(l, (n + 1) * sizeof *nl);
-                                        if (!nl) {
-                                                q = -ENOMEM;
-                                                goto fail;
+                                char hex[33];
+                                for (int b = 0; b < 16; b++)
+                                        snprintf(hex + 2 * b, 3, "%02x", rec[40 + b]);
+                                size_t at = (size_t)(uintptr_t)hashmap_get(by_id, hex);
+                                if (!at) {
+                                        if (n == cap) {
+                                                size_t nc = cap ? cap * 2 : 16;
+                                                JournalBoot *nl = realloc(l, nc * sizeof *nl);
+                                                if (!nl) {
+                                                        q = -ENOMEM;
+                                                        break;
+                                                }
+                                                l = nl;
+                                                cap = nc;
                                         }
-                                        l = nl;
-                                        cur = &l[n++];
-                                        memcpy(cur->id, rec + 40, 16);
-                                        cur->first = x->realtime;
-                                        cur->last = x->realtime;
+                                        if ((q = strv_builder_extend(&keys, hex)) < 0 ||
+                                            (q = hashmap_put(by_id, keys.l[keys.n - 1], (void *)(uintptr_t)(n + 1))) < 0)
+                                                break;
+                                        l[n] = (JournalBoot) { .first = x->realtime, .last = x->realtime };
+                                        memcpy(l[n].id, rec + 40, 16);
+                                        at = ++n;
                                 }
+                                cur = &l[at - 1];
                                 cur_hash = x->boot_hash;
                         }
                         if (x->realtime < cur->first) cur->first = x->realtime;
                         if (x->realtime > cur->last) cur->last = x->realtime;
                 }
-                continue;
-        fail:
+        }
+        hashmap_free(by_id);
+        if (q < 0) {
                 free(l);
                 return q;
         }
         /* Oldest boot first, by its first entry. */
-        for (size_t i = 1; i < n; i++)
-                for (size_t j = i; j > 0 && l[j - 1].first > l[j].first; j--) {
-                        JournalBoot t = l[j];
-                        l[j] = l[j - 1];
-                        l[j - 1] = t;
-                }
+        if (n > 1)
+                qsort(l, n, sizeof *l, cmp_boot_first);
         *ret = l;
         *ret_n = n;
         return 0;

@@ -1,72 +1,25 @@
 /* SPDX-License-Identifier: MIT */
-/* PID 1's journal server: entries from every source are stamped with journald's trusted fields,
- * appended to the store and forwarded to stdout. See journal-server.h. */
+/* PID 1's journal server: every entry is checked against its sender's settings, copied to syslog
+ * and the like, stamped with journald's trusted fields, appended to the store and formatted for
+ * stdout; the stdout lines go to the sink after the store's write. See journal-server.h. */
 #include <fcntl.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <sys/epoll.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
-#include <sys/time.h>
 #include <sys/un.h>
-#include "base/hashmap.h"
 #include "base/log.h"
-#include "base/ratelimit.h"
 #include "base/strv.h"
-#include "journal/journal-forward.h"
-#include "journal/journal-native.h"
-#include "journal/journal-server.h"
-#include "journal/journal-store.h"
-#include "journal/journal-syslog.h"
+#include "journal/journal-server-internal.h"
 
-#define CMDLINE_MAX 4096U
-#define STREAM_READ_ROUNDS 16
-/* systemd's catalog ids of the messages the server writes itself */
+/* systemd's catalog id of the messages about dropped entries */
 #define MESSAGE_ID_JOURNAL_DROPPED "a596d6fe7bfa4994828e72309e95d61e"
-
-typedef struct RateBucket {
-        char *key;
-        RateLimit rl;
-        unsigned suppressed;
-} RateBucket;
-
-typedef struct ServerStream ServerStream;
-struct ServerStream {
-        JournalServer *server;
-        int fd;
-        EventSource *io;
-        JournalStream js;
-        JournalCreds creds;
-        char *unit;
-        char id[33];
-        ServerStream *next;
-};
-
-struct JournalServer {
-        EventLoop *event;
-        JournaldConfig config;
-        int forward_format;
-        JournalServerHooks hooks;
-        JournalStore *store;
-        EventSource *flush_src;         /* deferred: writes the store's batch before the loop sleeps */
-        char *store_dir;
-        bool store_failing;
-        uint8_t boot_id[16];
-        char boot_id_str[33], machine_id[33];
-        JournalCreds self;
-        int native_fd, stdout_fd, syslog_fd;
-        EventSource *native_io, *stdout_io, *syslog_io;
-        ServerStream *streams;
-        unsigned n_streams;
-        bool streams_full;              /* refusing connections: said once until there is room */
-        Hashmap *rate;
-        char *dgram;                    /* receive buffer, grown on demand up to JOURNAL_SERVER_DGRAM_MAX */
-        size_t dgram_size;
-        JournalCreds cache;             /* the last datagram sender's /proc data and unit */
-        char *cache_unit;
-        usec_t cache_time;
-        char hostname[256];             /* _HOSTNAME, re-read at most once a second (a syscall per */
-        usec_t hostname_time;           /* entry was 3% of PID 1 at full forwarding speed) */
-};
+/* the longest stream line stored whole: an entry's bound less room for its other fields */
+#define LINE_MAX_STORED (JOURNAL_ENTRY_SIZE_MAX - 64U * 1024U)
+/* room for one formatted line in the stdout batch (the formatter cuts a message to fit) */
+#define FORWARD_LINE_MAX (JOURNAL_FORWARD_BUF_MIN * 4)
 
 /* ---- ids ---- */
 
@@ -93,88 +46,7 @@ int journal_machine_id_setup(const char *root, char ret[static 33]) {
         return write(fd, line, 33) == 33 ? 1 : -EIO;
 }
 
-/* ---- credentials ---- */
-
-static char *proc_read(const char *proc_root, pid_t pid, const char *what, size_t max, size_t *ret_len) {
-        char path[128];
-        snprintf(path, sizeof path, "%s/%d/%s", proc_root, (int)pid, what);
-        char *data = NULL;
-        size_t n = 0;
-        _cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC);
-        if (fd < 0) return NULL;
-        if (!(data = malloc(max + 1))) return NULL;
-        for (;;) {   /* /proc files report size 0: read to EOF, bounded */
-                ssize_t k = read(fd, data + n, max - n);
-                if (k < 0 && errno == EINTR) continue;
-                if (k < 0) {
-                        free(data);
-                        return NULL;
-                }
-                if (k == 0 || (n += (size_t)k) == max) break;
-        }
-        data[n] = 0;
-        /* credentials are kept with their stream: give back what the bound reserved */
-        char *fit = n < max ? realloc(data, n + 1) : NULL;
-        *ret_len = n;
-        return fit ? fit : data;
-}
-
-int journal_creds_read(JournalCreds *c, const char *proc_root, pid_t pid, uid_t uid, gid_t gid) {
-        *c = (JournalCreds) { .pid = pid, .uid = uid, .gid = gid };
-        if (pid <= 0) return 0;
-        if (!proc_root) proc_root = "/proc";
-        size_t n;
-        if ((c->comm = proc_read(proc_root, pid, "comm", 64, &n))) {
-                while (n > 0 && c->comm[n - 1] == '\n') c->comm[--n] = 0;
-        }
-        if ((c->cmdline = proc_read(proc_root, pid, "cmdline", CMDLINE_MAX, &n))) {
-                while (n > 0 && c->cmdline[n - 1] == 0) n--;
-                for (size_t i = 0; i < n; i++)
-                        if (c->cmdline[i] == 0) c->cmdline[i] = ' ';
-                c->cmdline[n] = 0;
-                if (n == 0) {   /* kernel threads and zombies: no command line */
-                        free(c->cmdline);
-                        c->cmdline = NULL;
-                }
-        }
-        char path[128], target[4096];
-        snprintf(path, sizeof path, "%s/%d/exe", proc_root, (int)pid);
-        ssize_t k = readlink(path, target, sizeof target - 1);
-        if (k > 0) {
-                target[k] = 0;
-                c->exe = strdup(target);
-        }
-        return 0;
-}
-
-void journal_creds_done(JournalCreds *c) {
-        free(c->comm);
-        free(c->exe);
-        free(c->cmdline);
-        *c = (JournalCreds) {};
-}
-
-static int add_trusted_string(JournalEntry *e, const char *name, const char *value) {
-        return value ? journal_entry_add_trusted(e, name, value, strlen(value)) : 0;
-}
-
-static int add_trusted_number(JournalEntry *e, const char *name, unsigned long long v) {
-        char b[20];
-        return journal_entry_add_trusted(e, name, b, format_u64(b, v));
-}
-
-int journal_creds_add_fields(const JournalCreds *c, JournalEntry *e) {
-        if (!c || c->pid <= 0) return 0;
-        int r = add_trusted_number(e, "_PID", (unsigned long long)c->pid);
-        if (r >= 0) r = add_trusted_number(e, "_UID", (unsigned long long)c->uid);
-        if (r >= 0) r = add_trusted_number(e, "_GID", (unsigned long long)c->gid);
-        if (r >= 0) r = add_trusted_string(e, "_COMM", c->comm);
-        if (r >= 0) r = add_trusted_string(e, "_EXE", c->exe);
-        if (r >= 0) r = add_trusted_string(e, "_CMDLINE", c->cmdline);
-        return r;
-}
-
-/* ---- store and forwarding ---- */
+/* ---- the store, and the stdout lines after it ---- */
 
 static void store_result(JournalServer *s, int r) {
         if (r < 0 && !s->store_failing) {
@@ -187,10 +59,23 @@ static void store_result(JournalServer *s, int r) {
         }
 }
 
+void server_schedule_flush(JournalServer *s) {
+        if (s->flush_src) event_source_set_enabled(s->flush_src, true);
+        else journal_server_flush(s);   /* without a loop: at once */
+}
+
 void journal_server_flush(JournalServer *s) {
-        if (!s || !s->store || !journal_store_pending(s->store)) return;
+        if (!s) return;
         if (s->flush_src) event_source_set_enabled(s->flush_src, false);
-        store_result(s, journal_store_flush(s->store));
+        journal_relay_tick(s->relay);   /* first: what it says is in this batch */
+        if (s->store && journal_store_pending(s->store)) store_result(s, journal_store_flush(s->store));
+        /* after the store's write: a line seen on stdout is in the journal file already */
+        if (s->forward.len > 0) {
+                bool stored = !s->forward_unstored && s->store && !s->store_failing;
+                if (s->hooks.sink) s->hooks.sink(s->forward.s, s->forward.len, stored, s->hooks.userdata);
+                s->forward.len = 0;
+                s->forward_unstored = false;
+        }
 }
 
 static int on_flush(EventSource *src, void *userdata) {
@@ -200,40 +85,117 @@ static int on_flush(EventSource *src, void *userdata) {
 }
 
 /* The last n_shared fields of e are the server's trusted fields: the same for every line of a
- * stream, so the store keeps them once per file. */
-static void store_entry(JournalServer *s, const JournalEntry *e, size_t n_shared, usec_t realtime) {
-        if (!s->store || e->n_fields == 0) return;
+ * stream, so the store keeps them once per file. Returns whether the entry is in the batch. */
+static bool store_entry(JournalServer *s, const JournalEntry *e, size_t n_shared, usec_t realtime) {
+        if (!s->store || e->n_fields == 0) return false;
         struct iovec iov_small[32], *iov = e->n_fields <= ELEMENTSOF(iov_small) ? iov_small : calloc(e->n_fields, sizeof *iov);
         int r = iov ? journal_entry_to_iovec(e, iov, e->n_fields) : -ENOMEM;
         if (r >= 0)
                 r = journal_store_append_shared(s->store, iov, e->n_fields, n_shared, realtime, now_usec(CLOCK_MONOTONIC),
                                                 s->boot_id);
         if (iov != iov_small) free(iov);
-        if (r >= 0 && journal_store_pending(s->store)) {
-                /* written in one batch before PID 1 waits again (without a loop: now) */
-                if (s->flush_src) event_source_set_enabled(s->flush_src, true);
-                else r = journal_store_flush(s->store);
+        if (r == -E2BIG || r == -EINVAL) {
+                /* this entry only: the store is fine */
+                server_notice(s, NOTICE_WRITE, LOG_ERR, "Failed to write entry (%zu items, %zu bytes), ignoring: %s",
+                              e->n_fields, e->size, strerror(-r));
+                return false;
         }
+        if (r >= 0 && journal_store_pending(s->store)) server_schedule_flush(s);
         store_result(s, r);
+        return r >= 0;
 }
 
-static void forward_message(JournalServer *s, const JournalForwardMessage *proto) {
-        if (!s->hooks.forward || s->forward_format == JOURNAL_FORWARD_OFF) return;
-        /* the formatter cuts what does not fit its buffer; a longer message goes out in pieces,
-         * each a line of its own, so nothing is dropped */
-        char buf[JOURNAL_FORWARD_BUF_MIN * 4];
-        const size_t piece = sizeof buf / 2;
+/* Append one formatted line (pieces of at most half the line buffer each: nothing is cut) */
+static void forward_message(JournalServer *s, const JournalForwardMessage *proto, bool stored) {
+        if (!s->hooks.sink || s->output.format == JOURNAL_FORWARD_OFF) return;
+        if (!s->forward.s) {
+                if (!(s->forward.s = malloc(JOURNAL_SERVER_FORWARD_BATCH + FORWARD_LINE_MAX))) return;
+                s->forward.cap = JOURNAL_SERVER_FORWARD_BATCH + FORWARD_LINE_MAX;
+        }
         JournalForwardMessage msg = *proto;
         const char *p = proto->message;
         size_t left = proto->message_len;
         do {
+                if (s->forward.len >= JOURNAL_SERVER_FORWARD_BATCH) journal_server_flush(s);
                 msg.message = p;
-                msg.message_len = left > piece ? piece : left;
-                ssize_t n = journal_forward_format((JournalForwardFormat)s->forward_format, &msg, buf, sizeof buf);
-                if (n > 0) s->hooks.forward(buf, (size_t)n, s->hooks.userdata);
+                msg.message_len = left > FORWARD_LINE_MAX / 2 ? FORWARD_LINE_MAX / 2 : left;
+                ssize_t n = journal_forward_format(s->output.format, &msg, s->forward.s + s->forward.len, FORWARD_LINE_MAX);
+                if (n > 0) {
+                        s->forward.len += (size_t)n;
+                        s->forward_unstored |= !stored;
+                }
                 p += msg.message_len;
                 left -= msg.message_len;
         } while (left > 0);
+        server_schedule_flush(s);
+}
+
+/* ---- the server's own messages ---- */
+
+void server_driver_message(JournalServer *s, int priority, const char *message_id, const char *text) {
+        JournalEntry e = {};
+        char p[8];
+        snprintf(p, sizeof p, "%d", priority & 7);
+        int r = journal_entry_add_string(&e, "PRIORITY", p);
+        if (r >= 0) r = journal_entry_add_string(&e, "SYSLOG_FACILITY", "3");
+        if (r >= 0) r = journal_entry_add_string(&e, "SYSLOG_IDENTIFIER", "systemd-journald");
+        if (r >= 0 && message_id) r = journal_entry_add_string(&e, "MESSAGE_ID", message_id);
+        if (r >= 0) r = journal_entry_add_string(&e, "MESSAGE", text);
+        if (r < 0) {
+                journal_entry_done(&e);
+                return;
+        }
+        JournalOrigin o = { .transport = "driver", .manager = true, .creds = &s->self };
+        (void)journal_server_dispatch(s, &e, LOG_DAEMON | (priority & 7), &o);
+}
+
+static void relay_say(int priority, const char *message_id, const char *text, void *userdata) {
+        server_driver_message(userdata, priority, message_id, text);
+}
+
+static void notice_say(JournalServer *s, Notice *n) {
+        char text[sizeof n->last + 64];
+        if (n->dropped > 1)
+                snprintf(text, sizeof text, "%s (Dropped %u similar message(s))", n->last, n->dropped - 1);
+        else
+                snprintf(text, sizeof text, "%s", n->last);
+        n->said = now_usec(CLOCK_MONOTONIC);
+        n->dropped = 0;
+        s->in_notice = true;
+        server_driver_message(s, n->priority, NULL, text);
+        s->in_notice = false;
+}
+
+static void arm_notice_timer(JournalServer *s) {
+        usec_t when = USEC_INFINITY;
+        for (size_t i = 0; i < _NOTICE_MAX; i++)
+                if (s->notices[i].dropped > 0 && s->notices[i].said + JOURNAL_SERVER_NOTICE_INTERVAL < when)
+                        when = s->notices[i].said + JOURNAL_SERVER_NOTICE_INTERVAL;
+        if (s->notice_timer) event_source_set_time(s->notice_timer, when);
+}
+
+static int on_notice_timer(EventSource *src, usec_t now, void *userdata) {
+        (void)src;
+        JournalServer *s = userdata;
+        for (size_t i = 0; i < _NOTICE_MAX; i++)
+                if (s->notices[i].dropped > 0 && now >= s->notices[i].said + JOURNAL_SERVER_NOTICE_INTERVAL)
+                        notice_say(s, &s->notices[i]);
+        arm_notice_timer(s);
+        return 0;
+}
+
+void server_notice(JournalServer *s, NoticeKind kind, int priority, const char *fmt, ...) {
+        if (s->in_notice) return;   /* a notice about writing a notice */
+        Notice *n = &s->notices[kind];
+        va_list ap;
+        va_start(ap, fmt);
+        vsnprintf(n->last, sizeof n->last, fmt, ap);
+        va_end(ap);
+        n->priority = priority;
+        n->dropped++;
+        usec_t now = now_usec(CLOCK_MONOTONIC);
+        if (n->said == 0 || now >= n->said + JOURNAL_SERVER_NOTICE_INTERVAL) notice_say(s, n);
+        else arm_notice_timer(s);
 }
 
 /* ---- rate limiting ---- */
@@ -241,28 +203,19 @@ static void forward_message(JournalServer *s, const JournalForwardMessage *proto
 static void emit_suppressed(JournalServer *s, const char *key, unsigned n) {
         char text[512];
         snprintf(text, sizeof text, "Suppressed %u messages from %s", n, isempty(key) ? "processes without a unit" : key);
-        JournalEntry e = {};
-        int r = journal_entry_add_string(&e, "MESSAGE", text);
-        if (r >= 0) r = journal_entry_add_string(&e, "MESSAGE_ID", MESSAGE_ID_JOURNAL_DROPPED);
-        if (r >= 0) r = journal_entry_add_string(&e, "SYSLOG_IDENTIFIER", "systemd-journald");
-        if (r >= 0) r = journal_entry_add_string(&e, "PRIORITY", "4");
-        if (r < 0) {
-                journal_entry_done(&e);
-                return;
-        }
-        (void)journal_server_dispatch(s, &e, LOG_WARNING, &(JournalOrigin) { .transport = "driver", .creds = &s->self });
+        server_driver_message(s, LOG_WARNING, MESSAGE_ID_JOURNAL_DROPPED, text);
 }
 
 /* journald's per-source limit (tinysd: per unit, one fixed window, no priority scaling). */
-static bool ratelimit_pass(JournalServer *s, const char *unit, const JournalUnitInfo *ui) {
+static bool ratelimit_pass(JournalServer *s, const JournalContext *c) {
         usec_t interval = s->config.ratelimit_interval;
         unsigned burst = s->config.ratelimit_burst;
-        if (ui && (ui->ratelimit_interval > 0 || ui->ratelimit_burst > 0)) {
-                interval = ui->ratelimit_interval ? ui->ratelimit_interval : interval ? interval : JOURNALD_RATELIMIT_INTERVAL_DEFAULT;
-                burst = ui->ratelimit_burst ? ui->ratelimit_burst : burst ? burst : JOURNALD_RATELIMIT_BURST_DEFAULT;
+        if (c && (c->ratelimit_interval > 0 || c->ratelimit_burst > 0)) {
+                interval = c->ratelimit_interval ? c->ratelimit_interval : interval ? interval : JOURNALD_RATELIMIT_INTERVAL_DEFAULT;
+                burst = c->ratelimit_burst ? c->ratelimit_burst : burst ? burst : JOURNALD_RATELIMIT_BURST_DEFAULT;
         }
         if (interval == 0 || burst == 0) return true;
-        const char *key = strempty(unit);
+        const char *key = c && c->unit ? c->unit : "";
         RateBucket *b = hashmap_get(s->rate, key);
         if (!b) {
                 if (!(b = calloc(1, sizeof *b))) return true;
@@ -295,46 +248,64 @@ static const char *hostname(JournalServer *s) {
         return s->hostname;
 }
 
-static int add_server_fields(JournalServer *s, JournalEntry *e, const JournalOrigin *o, const char *unit,
-                             const char *invocation_id) {
+static int add_trusted(JournalEntry *e, const char *name, const char *value) {
+        return value && value[0] ? journal_entry_add_trusted(e, name, value, strlen(value)) : 0;
+}
+
+static int add_server_fields(JournalServer *s, JournalEntry *e, const JournalOrigin *o, const JournalContext *c) {
         int r = journal_creds_add_fields(o->creds, e);
-        if (r >= 0 && unit && !(o->creds && o->creds->pid == s->self.pid)) r = add_trusted_string(e, "_SYSTEMD_UNIT", unit);
-        if (r >= 0 && unit && invocation_id) r = add_trusted_string(e, "_SYSTEMD_INVOCATION_ID", invocation_id);
-        if (r >= 0) r = add_trusted_string(e, "_TRANSPORT", o->transport);
-        if (r >= 0) r = add_trusted_string(e, "_STREAM_ID", o->stream_id);
-        if (r >= 0) r = add_trusted_string(e, "_BOOT_ID", s->boot_id_str);
-        if (r >= 0) r = add_trusted_string(e, "_MACHINE_ID", s->machine_id);
-        const char *host = hostname(s);
-        if (r >= 0 && host[0]) r = add_trusted_string(e, "_HOSTNAME", host);
+        if (r >= 0 && c->unit) r = add_trusted(e, "_SYSTEMD_UNIT", c->unit);
+        if (r >= 0 && c->unit) r = add_trusted(e, "_SYSTEMD_INVOCATION_ID", c->invocation_id);
+        if (r >= 0) r = add_trusted(e, "_TRANSPORT", o->transport);
+        if (r >= 0) r = add_trusted(e, "_STREAM_ID", o->stream_id);
+        if (r >= 0) r = add_trusted(e, "_BOOT_ID", s->boot_id_str);
+        if (r >= 0) r = add_trusted(e, "_MACHINE_ID", s->machine_id);
+        if (r >= 0) r = add_trusted(e, "_HOSTNAME", hostname(s));
         return r;
 }
 
-int journal_server_dispatch(JournalServer *s, JournalEntry *e, int priority, const JournalOrigin *o) {
-        JournalUnitInfo ui = { .log_level_max = -1, .forward = true };
-        pid_t pid = o->creds ? o->creds->pid : 0;
-        bool have_unit = false;
-        if (s->hooks.unit_lookup && (o->unit || (pid > 0 && pid != s->self.pid)))
-                have_unit = s->hooks.unit_lookup(pid, o->unit, &ui, s->hooks.userdata);
-        const char *unit = have_unit ? ui.unit : o->unit;
-        int r = 0;
-        if (have_unit && ui.log_level_max >= 0 && (priority & 7) > ui.log_level_max) goto done;
-        /* the manager's own messages and the server's are never rate limited */
-        if (!streq_ptr(o->transport, "driver") && pid != s->self.pid && !ratelimit_pass(s, unit, have_unit ? &ui : NULL))
-                goto done;
-        if (have_unit)
-                STRV_FOREACH(f, ui.extra_fields) (void)journal_entry_add_pair(e, *f, strlen(*f), false);
-        size_t n_own = e->n_fields;
-        if ((r = add_server_fields(s, e, o, unit, have_unit ? ui.invocation_id : NULL)) < 0) goto done;
-        usec_t realtime = o->realtime ? o->realtime : now_usec(CLOCK_REALTIME);
-        if ((priority & 7) <= s->config.max_level_store) store_entry(s, e, e->n_fields - n_own, realtime);
+static void relay(JournalServer *s, const JournalEntry *e, int priority, const JournalOrigin *o) {
+        if (!journal_relay_wanted(s->relay, priority, o->relay)) return;
         size_t len = 0;
         const char *message = journal_entry_get(e, "MESSAGE", &len);
-        if (!o->no_forward && ui.forward && message) {
+        JournalRelayMessage m = {
+                .priority = priority, .creds = o->creds, .realtime = o->realtime, .raw = o->syslog_raw,
+                .raw_len = o->syslog_raw_len, .flags = o->relay,
+                .identifier = journal_entry_get(e, "SYSLOG_IDENTIFIER", NULL), .message = message, .message_len = len,
+        };
+        journal_relay_message(s->relay, &m);
+}
+
+int journal_server_dispatch(JournalServer *s, JournalEntry *e, int priority, const JournalOrigin *o) {
+        static const JournalContext none = { .log_level_max = -1, .forward = true };
+        const JournalContext *c = o->context ? o->context : &none;
+        bool driver = streq_ptr(o->transport, "driver");
+        int r = 0;
+        /* LogLevelMax=: the one place it is checked */
+        if (c->log_level_max >= 0 && (priority & 7) > c->log_level_max) goto done;
+        /* journald copies before its rate limit; not its own messages */
+        if (!driver) relay(s, e, priority, o);
+        /* the manager's own messages and the server's are never rate limited */
+        if (!o->manager && !ratelimit_pass(s, o->context)) goto done;
+        STRV_FOREACH(f, c->extra_fields) (void)journal_entry_add_pair(e, *f, strlen(*f), false);
+        size_t n_own = e->n_fields;
+        if ((r = add_server_fields(s, e, o, c)) < 0) goto done;
+        usec_t realtime = o->realtime ? o->realtime : now_usec(CLOCK_REALTIME);
+        bool stored = (priority & 7) <= s->config.max_level_store && store_entry(s, e, e->n_fields - n_own, realtime);
+        size_t len = 0;
+        const char *message = journal_entry_get(e, "MESSAGE", &len);
+        /* quiet: of PID 1's own lines only warnings and failures (status lines of success are info) */
+        bool quiet = s->output.quiet && o->manager && (priority & 7) > LOG_WARNING;
+        if (!o->no_forward && c->forward && message && !quiet) {
+                /* PID 1's lines are "tinysd[1]:" on stdout (in the journal systemd's identifiers) */
                 JournalForwardMessage m = {
-                        .unit = unit, .identifier = journal_entry_get(e, "SYSLOG_IDENTIFIER", NULL), .pid = pid,
+                        .unit = o->manager ? NULL : c->unit, .object_unit = o->object_unit,
+                        .identifier = o->manager ? "tinysd" : journal_entry_get(e, "SYSLOG_IDENTIFIER", NULL),
+                        .pid = o->creds ? o->creds->pid : 0,
                         .priority = priority, .timestamp_usec = realtime, .message = message, .message_len = len,
+                        .status = o->status, .color = s->output.color,
                 };
-                forward_message(s, &m);
+                forward_message(s, &m, stored);
         }
 done:
         journal_entry_done(e);
@@ -349,7 +320,7 @@ int journal_server_stream_line(JournalServer *s, const JournalOrigin *o, const c
         if (r >= 0 && (priority >> 3) != 0)
                 r = journal_entry_add(&e, "SYSLOG_FACILITY", p, format_u64(p, (unsigned)priority >> 3));
         if (r >= 0 && !isempty(identifier)) r = journal_entry_add_string(&e, "SYSLOG_IDENTIFIER", identifier);
-        if (r >= 0 && journal_line_break_to_string(lb)) r = add_trusted_string(&e, "_LINE_BREAK", journal_line_break_to_string(lb));
+        if (r >= 0 && journal_line_break_to_string(lb)) r = add_trusted(&e, "_LINE_BREAK", journal_line_break_to_string(lb));
         if (r >= 0) r = journal_entry_add(&e, "MESSAGE", line, len);
         if (r < 0) {
                 journal_entry_done(&e);
@@ -359,7 +330,7 @@ int journal_server_stream_line(JournalServer *s, const JournalOrigin *o, const c
 }
 
 int journal_server_log_manager(JournalServer *s, int priority, const char *unit, const char *message_id,
-                               const char *message, bool forward) {
+                               JournalForwardStatus status, const char *message, bool forward) {
         JournalEntry e = {};
         char p[8];
         snprintf(p, sizeof p, "%d", priority & 7);
@@ -373,254 +344,9 @@ int journal_server_log_manager(JournalServer *s, int priority, const char *unit,
                 journal_entry_done(&e);
                 return r;
         }
-        JournalOrigin o = { .transport = "journal", .creds = &s->self, .no_forward = !forward };
-        return journal_server_dispatch(s, &e, (3 << 3) | (priority & 7), &o);
-}
-
-/* ---- datagram sockets ---- */
-
-typedef struct Datagram {
-        size_t size;
-        bool truncated;
-        struct ucred cred;
-        bool have_cred;
-        usec_t realtime;
-        int fds[8];
-        size_t n_fds;
-} Datagram;
-
-static void datagram_close_fds(Datagram *d) {
-        for (size_t i = 0; i < d->n_fds; i++) close(d->fds[i]);
-        d->n_fds = 0;
-}
-
-/* 1 and *d filled, 0 when nothing is queued, <0 on error. */
-static int receive(JournalServer *s, int fd, Datagram *d) {
-        *d = (Datagram) {};
-        ssize_t peek = recv(fd, NULL, 0, MSG_PEEK | MSG_TRUNC | MSG_DONTWAIT);
-        if (peek < 0) return errno == EAGAIN || errno == EINTR ? 0 : -errno;
-        size_t want = (size_t)peek + 1 > JOURNAL_SERVER_DGRAM_MAX ? JOURNAL_SERVER_DGRAM_MAX : (size_t)peek + 1;
-        if (want > s->dgram_size) {
-                char *n = realloc(s->dgram, want);
-                if (n) {
-                        s->dgram = n;
-                        s->dgram_size = want;
-                }
-        }
-        union {
-                struct cmsghdr h;
-                uint8_t raw[CMSG_SPACE(sizeof(struct ucred)) + CMSG_SPACE(sizeof(struct timeval)) + CMSG_SPACE(sizeof(int) * 8)];
-        } control;
-        struct iovec iov = { .iov_base = s->dgram, .iov_len = s->dgram_size ? s->dgram_size - 1 : 0 };
-        struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = &control, .msg_controllen = sizeof control };
-        ssize_t n = recvmsg(fd, &mh, MSG_DONTWAIT | MSG_CMSG_CLOEXEC | MSG_TRUNC);
-        if (n < 0) return errno == EAGAIN || errno == EINTR ? 0 : -errno;
-        for (struct cmsghdr *c = CMSG_FIRSTHDR(&mh); c; c = CMSG_NXTHDR(&mh, c)) {
-                if (c->cmsg_level != SOL_SOCKET) continue;
-                if (c->cmsg_type == SCM_CREDENTIALS && c->cmsg_len == CMSG_LEN(sizeof(struct ucred))) {
-                        memcpy(&d->cred, CMSG_DATA(c), sizeof d->cred);
-                        d->have_cred = true;
-                } else if (c->cmsg_type == SCM_TIMESTAMP && c->cmsg_len == CMSG_LEN(sizeof(struct timeval))) {
-                        struct timeval tv;
-                        memcpy(&tv, CMSG_DATA(c), sizeof tv);
-                        d->realtime = (usec_t)tv.tv_sec * USEC_PER_SEC + (usec_t)tv.tv_usec;
-                } else if (c->cmsg_type == SCM_RIGHTS) {
-                        size_t k = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
-                        for (size_t i = 0; i < k; i++) {
-                                int f;
-                                memcpy(&f, CMSG_DATA(c) + i * sizeof(int), sizeof f);
-                                if (d->n_fds < ELEMENTSOF(d->fds)) d->fds[d->n_fds++] = f;
-                                else close(f);
-                        }
-                }
-        }
-        d->size = (size_t)n;
-        d->truncated = (size_t)n >= s->dgram_size || (mh.msg_flags & (MSG_TRUNC | MSG_CTRUNC));
-        if (!d->truncated) s->dgram[n] = 0;
-        return 1;
-}
-
-/* The sender's /proc data and unit, reused for a flood of datagrams from one process (the pid →
- * unit lookup may walk /proc). */
-static const JournalCreds *sender_creds(JournalServer *s, const Datagram *d, const char **ret_unit) {
-        *ret_unit = NULL;
-        if (!d->have_cred || d->cred.pid <= 0) return NULL;
-        usec_t now = now_usec(CLOCK_MONOTONIC);
-        if (s->cache.pid != d->cred.pid || s->cache.uid != d->cred.uid || s->cache.gid != d->cred.gid ||
-            now - s->cache_time >= USEC_PER_SEC) {
-                journal_creds_done(&s->cache);
-                free(s->cache_unit);
-                s->cache_unit = NULL;
-                (void)journal_creds_read(&s->cache, NULL, d->cred.pid, d->cred.uid, d->cred.gid);
-                JournalUnitInfo ui = {};
-                if (s->hooks.unit_lookup && d->cred.pid != s->self.pid &&
-                    s->hooks.unit_lookup(d->cred.pid, NULL, &ui, s->hooks.userdata) && ui.unit)
-                        s->cache_unit = strdup(ui.unit);
-                s->cache_time = now;
-        }
-        *ret_unit = s->cache_unit;
-        return &s->cache;
-}
-
-typedef struct NativeCtx {
-        JournalServer *s;
-        JournalOrigin origin;
-} NativeCtx;
-
-static int on_native_entry(JournalEntry *entry, int priority, void *userdata) {
-        NativeCtx *c = userdata;
-        JournalEntry mine = *entry;
-        *entry = (JournalEntry) {};
-        (void)journal_server_dispatch(c->s, &mine, priority, &c->origin);
-        return 0;
-}
-
-static void handle_native(JournalServer *s, Datagram *d) {
-        NativeCtx c = { .s = s, .origin = { .transport = "journal", .realtime = d->realtime } };
-        c.origin.creds = sender_creds(s, d, &c.origin.unit);
-        if (d->size == 0 && d->n_fds == 1) {
-                _cleanup_free_ void *buf = NULL;
-                size_t n = 0;
-                int r = journal_native_read_memfd(d->fds[0], JOURNAL_SERVER_DGRAM_MAX, &buf, &n);
-                if (r < 0) log_debug("Ignoring journal memfd from PID %d: %s", (int)d->cred.pid, strerror(-r));
-                else if (n > 0) (void)journal_native_parse(buf, n, on_native_entry, &c);
-        } else if (d->n_fds > 0)
-                log_debug("Ignoring journal datagram with %zu file descriptors.", d->n_fds);
-        else if (d->truncated)
-                log_debug("Ignoring oversized journal datagram from PID %d.", (int)d->cred.pid);
-        else
-                (void)journal_native_parse(s->dgram, d->size, on_native_entry, &c);
-}
-
-static void handle_syslog(JournalServer *s, Datagram *d) {
-        if (d->n_fds > 0 || d->truncated) return;
-        JournalEntry e = {};
-        int priority = LOG_USER | LOG_INFO;
-        if (journal_syslog_parse(s->dgram, d->size, JOURNAL_SYSLOG_RFC5424, &e, &priority) < 0) return;
-        JournalOrigin o = { .transport = "syslog", .realtime = d->realtime };
-        o.creds = sender_creds(s, d, &o.unit);
-        (void)journal_server_dispatch(s, &e, priority, &o);
-}
-
-static void read_datagrams(JournalServer *s, int fd, bool native) {
-        for (unsigned i = 0; i < JOURNAL_SERVER_READS_PER_WAKEUP; i++) {
-                Datagram d;
-                if (receive(s, fd, &d) <= 0) return;
-                if (native) handle_native(s, &d);
-                else handle_syslog(s, &d);
-                datagram_close_fds(&d);
-        }
-}
-
-static int on_native(EventSource *src, int fd, uint32_t revents, void *userdata) {
-        (void)src; (void)revents;
-        read_datagrams(userdata, fd, true);
-        return 0;
-}
-
-static int on_syslog(EventSource *src, int fd, uint32_t revents, void *userdata) {
-        (void)src; (void)revents;
-        read_datagrams(userdata, fd, false);
-        return 0;
-}
-
-/* ---- stdout streams ---- */
-
-static void stream_free(ServerStream *t) {
-        JournalServer *s = t->server;
-        for (ServerStream **p = &s->streams; *p; p = &(*p)->next)
-                if (*p == t) {
-                        *p = t->next;
-                        s->n_streams--;
-                        s->streams_full = false;
-                        break;
-                }
-        event_source_free(t->io);
-        journal_stream_done(&t->js);
-        journal_creds_done(&t->creds);
-        if (t->fd >= 0) close(t->fd);
-        free(t->unit);
-        free(t);
-}
-
-static int on_stream_line(const char *line, size_t len, int priority, JournalLineBreak lb, void *userdata) {
-        ServerStream *t = userdata;
-        if (!t->unit && t->js.header.unit_id) t->unit = strdup(t->js.header.unit_id);
-        JournalOrigin o = { .transport = "stdout", .creds = &t->creds, .unit = t->unit, .stream_id = t->id };
-        (void)journal_server_stream_line(t->server, &o, t->js.header.identifier, line, len, priority, lb);
-        return 0;
-}
-
-/* Read what is there, bounded; false when the stream ended and was freed. */
-static bool stream_read(ServerStream *t) {
-        char buf[16384];
-        for (int round = 0; round < STREAM_READ_ROUNDS; round++) {
-                ssize_t n = read(t->fd, buf, sizeof buf);
-                if (n > 0) {
-                        if (journal_stream_feed(&t->js, buf, (size_t)n) >= 0) continue;
-                        stream_free(t);   /* a broken header: journald closes the stream */
-                        return false;
-                }
-                if (n < 0 && (errno == EAGAIN || errno == EINTR)) return true;
-                (void)journal_stream_end(&t->js);
-                stream_free(t);
-                return false;
-        }
-        return true;
-}
-
-static int on_stream(EventSource *src, int fd, uint32_t revents, void *userdata) {
-        (void)src; (void)fd; (void)revents;
-        (void)stream_read(userdata);
-        return 0;
-}
-
-static void accept_stream(JournalServer *s, int cfd) {
-        if (s->n_streams >= JOURNAL_SERVER_STREAMS_MAX) {
-                if (!s->streams_full) log_warning("Too many stdout streams, refusing connection.");
-                s->streams_full = true;
-                close(cfd);
-                return;
-        }
-        ServerStream *t = calloc(1, sizeof *t);
-        if (!t) {
-                close(cfd);
-                return;
-        }
-        t->server = s;
-        t->fd = cfd;
-        id128_random_string(t->id);
-        struct ucred cred = {};
-        socklen_t l = sizeof cred;
-        if (getsockopt(cfd, SOL_SOCKET, SO_PEERCRED, &cred, &l) < 0) cred.pid = 0;
-        (void)journal_creds_read(&t->creds, NULL, cred.pid, cred.uid, cred.gid);
-        JournalUnitInfo ui = {};
-        if (s->hooks.unit_lookup && cred.pid > 0 && s->hooks.unit_lookup(cred.pid, NULL, &ui, s->hooks.userdata) && ui.unit)
-                t->unit = strdup(ui.unit);
-        int r = journal_stream_init(&t->js, s->config.line_max, NULL, cred.uid == 0, on_stream_line, t);
-        if (r >= 0) r = event_add_io(s->event, &t->io, cfd, EPOLLIN, on_stream, t);
-        if (r < 0) {
-                journal_stream_done(&t->js);
-                journal_creds_done(&t->creds);
-                free(t->unit);
-                free(t);
-                close(cfd);
-                return;
-        }
-        (void)shutdown(cfd, SHUT_WR);
-        t->next = s->streams;
-        s->streams = t;
-        s->n_streams++;
-}
-
-static int on_stdout_listen(EventSource *src, int fd, uint32_t revents, void *userdata) {
-        (void)src; (void)revents;
-        for (unsigned i = 0; i < JOURNAL_SERVER_READS_PER_WAKEUP; i++) {
-                int cfd = accept4(fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
-                if (cfd < 0) return errno == EAGAIN || errno == EINTR || errno == ECONNABORTED ? 0 : -errno;
-                accept_stream(userdata, cfd);
-        }
-        return 0;
+        JournalOrigin o = { .transport = "journal", .manager = true, .creds = &s->self, .no_forward = !forward,
+                            .status = status, .object_unit = unit };
+        return journal_server_dispatch(s, &e, LOG_DAEMON | (priority & 7), &o);
 }
 
 /* ---- setup ---- */
@@ -650,7 +376,7 @@ static int open_one(JournalServer *s, const char *dir, const char *name, int typ
                     event_io_fn cb) {
         _cleanup_free_ char *path = strjoin(dir, "/", name);
         int r = path ? bind_socket(path, type, fd) : -ENOMEM;
-        if (r >= 0 && (r = event_add_io(s->event, io, *fd, EPOLLIN, cb, s)) < 0) {
+        if (r >= 0 && cb && (r = event_add_io(s->event, io, *fd, EPOLLIN, cb, s)) < 0) {
                 close(*fd);
                 *fd = -1;
         }
@@ -677,9 +403,16 @@ int journal_server_open_sockets(JournalServer *s, const char *dir, const char *d
                 log_warning("Cannot create %s: %m", dir);
                 return 0;
         }
-        int n = open_one(s, dir, "socket", SOCK_DGRAM, &s->native_fd, &s->native_io, on_native);
-        n += open_one(s, dir, "stdout", SOCK_STREAM, &s->stdout_fd, &s->stdout_io, on_stdout_listen);
-        int k = open_one(s, dir, "dev-log", SOCK_DGRAM, &s->syslog_fd, &s->syslog_io, on_syslog);
+        (void)journal_relay_set_dir(s->relay, dir);
+        int n = open_one(s, dir, "socket", SOCK_DGRAM, &s->native_fd, &s->native_io, server_on_native);
+        if (open_one(s, dir, "stdout", SOCK_STREAM, &s->stdout_fd, NULL, NULL)) {
+                if (server_streams_open(s, s->stdout_fd) >= 0) n++;
+                else {
+                        close(s->stdout_fd);
+                        s->stdout_fd = -1;
+                }
+        }
+        int k = open_one(s, dir, "dev-log", SOCK_DGRAM, &s->syslog_fd, &s->syslog_io, server_on_syslog);
         n += k;
         if (k > 0 && dev_log) {
                 _cleanup_free_ char *target = strjoin(dir, "/dev-log");
@@ -716,8 +449,6 @@ int journal_server_open_store(JournalServer *s, const char *dir) {
         }
         free(s->store_dir);
         s->store_dir = TAKE_PTR(d);
-        if (s->event && !s->flush_src && event_add_defer(s->event, &s->flush_src, on_flush, s) >= 0)
-                event_source_set_enabled(s->flush_src, false);
         return 1;
 }
 
@@ -734,69 +465,89 @@ static void read_boot_id(JournalServer *s) {
         id128_to_string(s->boot_id, s->boot_id_str);
 }
 
-int journal_server_new(EventLoop *e, const JournaldConfig *config, int forward_format,
+/* journald's 4,096 streams, but never more than half of PID 1's open files: the rest is for
+ * what PID 1 itself must open (unit files, services' streams, sockets) */
+static unsigned streams_max(void) {
+        struct rlimit rl;
+        if (getrlimit(RLIMIT_NOFILE, &rl) < 0 || rl.rlim_cur == RLIM_INFINITY) return JOURNAL_SERVER_STREAMS_MAX;
+        rlim_t half = rl.rlim_cur / 2;
+        return half < JOURNAL_SERVER_STREAMS_MAX ? (unsigned)half : JOURNAL_SERVER_STREAMS_MAX;
+}
+
+int journal_server_new(EventLoop *e, const JournaldConfig *config, const JournalServerOutput *output,
                        const JournalServerHooks *hooks, JournalServer **ret) {
         JournalServer *s = calloc(1, sizeof *s);
         if (!s) return -ENOMEM;
         s->event = e;
         s->config = *config;
-        s->forward_format = forward_format;
+        s->output = *output;
         s->hooks = *hooks;
         s->native_fd = s->stdout_fd = s->syslog_fd = -1;
-        if (!(s->rate = hashmap_new())) {
-                free(s);
-                return -ENOMEM;
+        s->streams_max = streams_max();
+        if (s->config.line_max > LINE_MAX_STORED) {
+                /* a longer line could not be one entry: split it instead of dropping it */
+                log_notice("LineMax=%zu is more than one journal entry holds here, using %u.", s->config.line_max,
+                           LINE_MAX_STORED);
+                s->config.line_max = LINE_MAX_STORED;
         }
+        s->sender.context = JOURNAL_CONTEXT_NONE;
+        int r = -ENOMEM;
+        if (!(s->rate = hashmap_new()) || (r = journal_relay_new(config, relay_say, s, &s->relay)) < 0) goto fail;
+        if (e && (r = event_add_defer(e, &s->flush_src, on_flush, s)) < 0) goto fail;
+        if (e && (r = event_add_time(e, &s->notice_timer, USEC_INFINITY, on_notice_timer, s)) < 0) goto fail;
+        if (s->flush_src) event_source_set_enabled(s->flush_src, false);
         read_boot_id(s);
         if (journal_machine_id_setup(NULL, s->machine_id) < 0)
                 memcpy(s->machine_id, JOURNAL_STORE_FALLBACK_MACHINE_ID, 33);
         (void)journal_creds_read(&s->self, NULL, getpid(), getuid(), getgid());
         *ret = s;
         return 0;
+fail:
+        journal_server_free(s);
+        return r;
 }
 
 void journal_server_drain(JournalServer *s) {
         if (!s) return;
-        if (s->native_fd >= 0) read_datagrams(s, s->native_fd, true);
-        if (s->syslog_fd >= 0) read_datagrams(s, s->syslog_fd, false);
-        for (ServerStream *t = s->streams, *next; t; t = next) {
-                next = t->next;
-                (void)stream_read(t);
-        }
+        if (s->native_fd >= 0) server_read_datagrams(s, s->native_fd, true);
+        if (s->syslog_fd >= 0) server_read_datagrams(s, s->syslog_fd, false);
+        server_streams_drain(s);
         journal_server_flush(s);
 }
 
 JournalServer *journal_server_free(JournalServer *s) {
         if (!s) return NULL;
-        while (s->streams) {
-                ServerStream *t = s->streams;
-                if (stream_read(t)) {
-                        (void)journal_stream_end(&t->js);
-                        stream_free(t);
-                }
-        }
+        server_streams_free(s);   /* reads what they still hold */
         event_source_free(s->native_io);
-        event_source_free(s->stdout_io);
         event_source_free(s->syslog_io);
         if (s->native_fd >= 0) close(s->native_fd);
         if (s->stdout_fd >= 0) close(s->stdout_fd);
         if (s->syslog_fd >= 0) close(s->syslog_fd);
+        /* what was counted and not yet said */
+        for (size_t i = 0; i < _NOTICE_MAX; i++)
+                if (s->notices[i].dropped > 0) notice_say(s, &s->notices[i]);
         size_t i = 0;
         const char *k;
         void *v;
-        while (hashmap_iterate(s->rate, &i, &k, &v)) {
+        while (s->rate && hashmap_iterate(s->rate, &i, &k, &v)) {
                 RateBucket *b = v;
+                if (b->suppressed > 0) emit_suppressed(s, b->key, b->suppressed);
                 free(b->key);
                 free(b);
         }
         hashmap_free(s->rate);
+        s->rate = NULL;
+        journal_server_flush(s);
+        event_source_free(s->notice_timer);
         event_source_free(s->flush_src);
         if (s->store) journal_store_close(s->store);   /* last: everything above is in it */
         free(s->store_dir);
         free(s->dgram);
-        journal_creds_done(&s->cache);
-        free(s->cache_unit);
+        free(s->forward.s);
+        journal_creds_done(&s->sender.creds);
+        journal_context_done(&s->sender.context);
         journal_creds_done(&s->self);
+        journal_relay_free(s->relay);
         free(s);
         return NULL;
 }

@@ -1,5 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 #include <limits.h>
+#include <stdio.h>
+#include <string.h>
 #include <syslog.h>
 #include "base/parse.h"
 #include "base/util.h"
@@ -90,6 +92,33 @@ static int parse_priority_line(const char *p) {
         return (int) v;
 }
 
+static int header_refused(JournalStream *s, JournalStreamError what, int error) {
+        s->header_error = what;
+        s->header_errno = error;
+        return -EBADMSG;
+}
+
+int journal_stream_error_message(const JournalStream *s, char *buf, size_t size) {
+        static const char *const line[] = {
+                [JOURNAL_STREAM_ERROR_PRIORITY] = "log priority",
+                [JOURNAL_STREAM_ERROR_LEVEL_PREFIX] = "level prefix",
+                [JOURNAL_STREAM_ERROR_FORWARD_TO_SYSLOG] = "forward to syslog",
+                [JOURNAL_STREAM_ERROR_FORWARD_TO_KMSG] = "copy to kmsg",
+        };
+        JournalStreamError e = s ? s->header_error : JOURNAL_STREAM_ERROR_NONE;
+
+        /* journald 252's words (stdout_stream_line() in journald-stream.c) */
+        if (e == JOURNAL_STREAM_ERROR_NOT_TERMINATED)
+                return snprintf(buf, size, "Control protocol line not properly terminated.");
+        if (e == JOURNAL_STREAM_ERROR_FORWARD_TO_CONSOLE)
+                return snprintf(buf, size, "Failed to parse copy to console line.");
+        if (e > JOURNAL_STREAM_ERROR_NONE && (size_t) e < ELEMENTSOF(line) && line[e])
+                return snprintf(buf, size, "Failed to parse %s line: %s", line[e], strerror(-s->header_errno));
+        if (size > 0)
+                buf[0] = 0;
+        return 0;
+}
+
 static int header_line(JournalStream *s, char *p) {
         int r;
 
@@ -107,13 +136,13 @@ static int header_line(JournalStream *s, char *p) {
         case 2:
                 r = parse_priority_line(p);
                 if (r < 0)
-                        return -EBADMSG;
+                        return header_refused(s, JOURNAL_STREAM_ERROR_PRIORITY, r);
                 s->header.priority = r;
                 break;
         default:
                 r = parse_boolean(p);
                 if (r < 0)
-                        return -EBADMSG;
+                        return header_refused(s, JOURNAL_STREAM_ERROR_LEVEL_PREFIX + (s->state - 3), r);
                 if (s->state == 3)
                         s->header.level_prefix = r;
                 else if (s->state == 4)
@@ -159,7 +188,7 @@ static int flush_line(JournalStream *s, JournalLineBreak lb) {
         if (s->state == STATE_RUNNING)
                 r = log_line(s, p, len, lb);
         else if (lb != JOURNAL_LINE_BREAK_NEWLINE)
-                r = -EBADMSG;  /* "Control protocol line not properly terminated." */
+                r = header_refused(s, JOURNAL_STREAM_ERROR_NOT_TERMINATED, -EINVAL);
         else
                 r = header_line(s, p);
         if (r < 0)
@@ -201,8 +230,25 @@ static void trim(JournalStream *s) {
         }
 }
 
+/* The next '\n' or NUL at or after p (end when there is none). Each is searched for again only
+ * once p has passed the one found: every byte is scanned at most once for each, so a stream of
+ * NUL-ended lines without any '\n' (or the other way round) costs linear time, not a scan to the
+ * end of the chunk per line. */
+typedef struct Terminators {
+        const char *nl, *nul;
+} Terminators;
+
+static const char *next_terminator(Terminators *t, const char *p, const char *end) {
+        if (!t->nl || t->nl < p)
+                t->nl = memchr(p, '\n', (size_t) (end - p)) ?: end;
+        if (!t->nul || t->nul < p)
+                t->nul = memchr(p, 0, (size_t) (end - p)) ?: end;
+        return t->nul < t->nl ? t->nul : t->nl;
+}
+
 int journal_stream_feed(JournalStream *s, const void *data, size_t n) {
-        const char *p = data;
+        const char *p = data, *end = p + n;
+        Terminators term = {};
         int r;
 
         if (!s || !s->cb || (!p && n > 0))
@@ -210,33 +256,25 @@ int journal_stream_feed(JournalStream *s, const void *data, size_t n) {
         if (s->error < 0)
                 return s->error;
 
-        while (n > 0) {
-                size_t room = current_max(s) - s->len, k;
-                const char *nl, *nul;
+        while (p < end) {
+                size_t room = current_max(s) - s->len;
+                const char *t = next_terminator(&term, p, end);
+                /* journald looks for a terminator within the room left before LineMax only */
+                bool terminated = t < end && (size_t) (t - p) < room;
+                size_t k = terminated ? (size_t) (t - p) : (size_t) (end - p) < room ? (size_t) (end - p) : room;
 
-                k = n < room ? n : room;
-                nl = memchr(p, '\n', k);
-                nul = memchr(p, 0, nl ? (size_t) (nl - p) : k);
-                if (nul || nl) {
-                        const char *t = nul ? nul : nl;
-                        if (t > p) {
-                                if ((r = reserve(s, (size_t) (t - p))) < 0)
-                                        return s->error = r;
-                                memcpy(s->buf + s->len, p, (size_t) (t - p));
-                                s->len += (size_t) (t - p);
-                        }
-                        n -= (size_t) (t - p) + 1;
-                        p = t + 1;
-                        r = flush_line(s, nul ? JOURNAL_LINE_BREAK_NUL : JOURNAL_LINE_BREAK_NEWLINE);
-                } else {
+                if (k > 0) {
                         if ((r = reserve(s, k)) < 0)
                                 return s->error = r;
                         memcpy(s->buf + s->len, p, k);
                         s->len += k;
-                        n -= k;
                         p += k;
-                        r = s->len >= current_max(s) ? flush_line(s, JOURNAL_LINE_BREAK_LINE_MAX) : 0;
                 }
+                if (terminated) {
+                        p++;   /* the terminator */
+                        r = flush_line(s, *t ? JOURNAL_LINE_BREAK_NEWLINE : JOURNAL_LINE_BREAK_NUL);
+                } else
+                        r = s->len >= current_max(s) ? flush_line(s, JOURNAL_LINE_BREAK_LINE_MAX) : 0;
                 if (r < 0)
                         return r;
         }
@@ -264,4 +302,10 @@ int journal_stream_pid_change(JournalStream *s) {
 
 int journal_stream_end(JournalStream *s) {
         return flush_partial(s, JOURNAL_LINE_BREAK_EOF);
+}
+
+int journal_stream_cut(JournalStream *s) {
+        if (!s || s->state != STATE_RUNNING)
+                return 0;   /* a header line's buffer is small (JOURNAL_STREAM_SETUP_LINE_MAX) */
+        return flush_partial(s, JOURNAL_LINE_BREAK_LINE_MAX);
 }

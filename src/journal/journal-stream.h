@@ -43,6 +43,17 @@ typedef enum JournalLineBreak {
  * NEWLINE (no field) and out-of-range values. */
 const char *journal_line_break_to_string(JournalLineBreak b);
 
+/* Why a stream's header was refused (journald closes such a stream). */
+typedef enum JournalStreamError {
+        JOURNAL_STREAM_ERROR_NONE,
+        JOURNAL_STREAM_ERROR_NOT_TERMINATED,   /* a header line ended by NUL, EOF or 255 bytes */
+        JOURNAL_STREAM_ERROR_PRIORITY,
+        JOURNAL_STREAM_ERROR_LEVEL_PREFIX,
+        JOURNAL_STREAM_ERROR_FORWARD_TO_SYSLOG,
+        JOURNAL_STREAM_ERROR_FORWARD_TO_KMSG,
+        JOURNAL_STREAM_ERROR_FORWARD_TO_CONSOLE,
+} JournalStreamError;
+
 typedef struct JournalStreamHeader {
         char *identifier;     /* owned; NULL when empty */
         char *unit_id;        /* owned; NULL unless trusted and valid */
@@ -59,6 +70,8 @@ typedef int (*journal_stream_line_cb)(const char *line, size_t len, int priority
 typedef struct JournalStream {
         int state;                 /* header lines read so far; 7: running */
         int error;                 /* sticky: the first error */
+        JournalStreamError header_error;   /* with -EBADMSG: which header line */
+        int header_errno;          /* and why (-EINVAL, -ERANGE) */
         bool trust_unit_id;
         size_t line_max;
         JournalStreamHeader header;
@@ -83,9 +96,16 @@ int journal_stream_init(JournalStream *s, size_t line_max, const JournalStreamHe
 int journal_stream_feed(JournalStream *s, const void *data, size_t n);
 /* The peer's pid changed (SCM_CREDENTIALS): flush a partial line as PID_CHANGE. */
 int journal_stream_pid_change(JournalStream *s);
+/* The reader must give memory back: flush a partial line as if LineMax had been reached
+ * (_LINE_BREAK=line-max; nothing is dropped) and free its buffer. Nothing happens in the header. */
+int journal_stream_cut(JournalStream *s);
 /* End of stream: flush a partial line as EOF. A stream that ends inside its header yields
  * -EBADMSG when a partial header line is pending, 0 otherwise. */
 int journal_stream_end(JournalStream *s);
 bool journal_stream_running(const JournalStream *s);  /* header complete */
+/* journald 252's warning for a refused header ("Failed to parse log priority line: Invalid
+ * argument", "Control protocol line not properly terminated.", ...); "" when there is none.
+ * snprintf()'s return. */
+int journal_stream_error_message(const JournalStream *s, char *buf, size_t size);
 void journal_stream_done(JournalStream *s);
 void journal_stream_header_done(JournalStreamHeader *h);

@@ -2,6 +2,7 @@
 /* journald.conf(5) for tinysd's journal server: the keys its store and server implement. */
 #include <dirent.h>
 #include <fcntl.h>
+#include <stddef.h>
 #include <stdio.h>
 #include "base/conf-files.h"
 #include "base/log.h"
@@ -23,6 +24,13 @@ void journald_config_init(JournaldConfig *c) {
                 .system = JOURNAL_STORE_LIMITS_UNSET,
                 .runtime = JOURNAL_STORE_LIMITS_UNSET,
                 .max_level_store = LOG_DEBUG,
+                .forward_to_syslog = true,
+                .forward_to_wall = true,
+                .max_level_syslog = LOG_DEBUG,
+                .max_level_kmsg = LOG_NOTICE,
+                .max_level_console = LOG_INFO,
+                .max_level_wall = LOG_EMERG,
+                .tty_path = "/dev/console",
         };
 }
 
@@ -67,13 +75,51 @@ static int limits_item(const ConfigItem *it, const char *key, JournalStoreLimits
         return -ENOENT;
 }
 
-/* journald keys tinysd accepts without acting on them (no syslog daemon, kmsg, wall, ...) */
+/* journald keys tinysd accepts without acting on them (the store's format, kmsg and audit input) */
 static const char *const ignored_keys[] = {
         "Compress", "Seal", "SplitMode", "SyncIntervalSec", "MaxRetentionSec", "MaxFileSec",
-        "ForwardToSyslog", "ForwardToKMsg", "ForwardToConsole", "ForwardToWall", "TTYPath",
-        "MaxLevelSyslog", "MaxLevelKMsg", "MaxLevelConsole", "MaxLevelWall", "ReadKMsg", "Audit",
+        "ReadKMsg", "Audit",
         NULL,
 };
+
+static int parse_bool_item(const ConfigItem *it, bool *field) {
+        int v = parse_boolean(it->value);
+        if (v < 0) WARN(it, "Failed to parse boolean value, ignoring: %s", it->value);
+        else *field = v;
+        return 0;
+}
+
+static int parse_level_item(const ConfigItem *it, int *field) {
+        int v = parse_level(it->value);
+        if (v < 0) WARN(it, "Failed to parse log level, ignoring: %s", it->value);
+        else *field = v;
+        return 0;
+}
+
+/* ForwardTo*= and MaxLevel*= of the copies journald makes; -ENOENT: not one of them */
+static int relay_item(JournaldConfig *c, const ConfigItem *it) {
+        static const struct { const char *key; size_t forward, level; } keys[] = {
+                { "Syslog", offsetof(JournaldConfig, forward_to_syslog), offsetof(JournaldConfig, max_level_syslog) },
+                { "KMsg", offsetof(JournaldConfig, forward_to_kmsg), offsetof(JournaldConfig, max_level_kmsg) },
+                { "Console", offsetof(JournaldConfig, forward_to_console), offsetof(JournaldConfig, max_level_console) },
+                { "Wall", offsetof(JournaldConfig, forward_to_wall), offsetof(JournaldConfig, max_level_wall) },
+        };
+        const char *k = it->key, *rest;
+        for (size_t i = 0; i < ELEMENTSOF(keys); i++) {
+                if ((rest = startswith(k, "ForwardTo")) && streq(rest, keys[i].key))
+                        return parse_bool_item(it, (bool *)((char *)c + keys[i].forward));
+                if ((rest = startswith(k, "MaxLevel")) && streq(rest, keys[i].key))
+                        return parse_level_item(it, (int *)((char *)c + keys[i].level));
+        }
+        if (streq(k, "TTYPath")) {
+                if (it->value[0] != '/' || strlen(it->value) >= sizeof c->tty_path)
+                        WARN(it, "Failed to parse TTYPath= value, ignoring: %s", it->value);
+                else
+                        strcpy(c->tty_path, it->value);
+                return 0;
+        }
+        return -ENOENT;
+}
 
 static int on_item(const ConfigItem *it, void *userdata) {
         JournaldConfig *c = userdata;
@@ -107,11 +153,11 @@ static int on_item(const ConfigItem *it, void *userdata) {
                 uint64_t v;
                 if (parse_size(it->value, 1024, &v) < 0) WARN(it, "Failed to parse LineMax= value, ignoring: %s", it->value);
                 else c->line_max = v > SIZE_MAX ? SIZE_MAX : (size_t)v;
-        } else if (streq(k, "MaxLevelStore")) {
-                int v = parse_level(it->value);
-                if (v < 0) WARN(it, "Failed to parse log level, ignoring: %s", it->value);
-                else c->max_level_store = v;
-        } else if (!strv_contains((char *const *)ignored_keys, k))
+        } else if (streq(k, "MaxLevelStore"))
+                return parse_level_item(it, &c->max_level_store);
+        else if (relay_item(c, it) != -ENOENT)
+                return 0;
+        else if (!strv_contains((char *const *)ignored_keys, k))
                 WARN(it, "Unknown key '%s' in section [%s], ignoring.", k, it->section);
         return 0;
 }

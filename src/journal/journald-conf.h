@@ -8,7 +8,10 @@
  *
  * Container defaults differ from journald in one point: rate limiting is OFF unless a file sets
  * RateLimitIntervalSec= or RateLimitBurst=; the one not set then takes journald's default
- * (30 s, 10000 messages). */
+ * (30 s, 10000 messages). ForwardToSyslog= defaults to yes, as Debian's journald does (upstream:
+ * no); nothing is sent unless a syslog daemon listens on /run/systemd/journal/syslog.
+ *
+ * The parser is the unit-file syntax layer's (linear in the file's size); values are bounded. */
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -33,6 +36,16 @@ typedef struct JournaldConfig {
         JournalStoreLimits system, runtime;   /* System*= and Runtime*= (UINT64_MAX unset) */
         size_t line_max;                /* LineMax=, 0: journal-stream's default */
         int max_level_store;            /* MaxLevelStore=, 0..7 (default 7: everything) */
+        /* copies of entries, as journald makes them (journal-relay.h) */
+        bool forward_to_syslog;         /* ForwardToSyslog=, default yes (Debian's default) */
+        bool forward_to_kmsg;           /* ForwardToKMsg=, default no */
+        bool forward_to_console;        /* ForwardToConsole=, default no */
+        bool forward_to_wall;           /* ForwardToWall=, default yes */
+        int max_level_syslog;           /* MaxLevelSyslog=, default debug */
+        int max_level_kmsg;             /* MaxLevelKMsg=, default notice */
+        int max_level_console;          /* MaxLevelConsole=, default info */
+        int max_level_wall;             /* MaxLevelWall=, default emerg */
+        char tty_path[256];             /* TTYPath=, default /dev/console */
 } JournaldConfig;
 
 void journald_config_init(JournaldConfig *c);

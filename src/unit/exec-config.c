@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* ExecContext, KillContext, CGroupContext: systemd 252's defaults, freeing, enum names. */
+#include <stdio.h>
 #include <signal.h>
 #include "base/strv.h"
 #include "unit/conf-parser.h"
@@ -179,4 +180,36 @@ int cgroup_context_patch(CGroupContext *cc, const ExecContext *ec) {
         if (ec->protect_clock && !strv_contains(cc->device_allow, "char-rtc r"))
                 return strv_extend(&cc->device_allow, "char-rtc r");
         return 0;
+}
+
+/* ---- resource-control values as systemd reports them ---- */
+
+uint64_t cgroup_memory_bytes(uint64_t v) {
+        if (v == CGROUP_LIMIT_MAX || v < UINT64_MAX - 1000) return v;
+        long pages = sysconf(_SC_PHYS_PAGES), size = sysconf(_SC_PAGESIZE);
+        if (pages <= 0 || size <= 0) return CGROUP_LIMIT_MAX;
+        return (uint64_t)pages * (uint64_t)size / 1000 * (v - (UINT64_MAX - 1000));
+}
+
+static uint64_t read_proc_u64(const char *path) {
+        FILE *f = fopen(path, "re");
+        unsigned long long v = 0;
+        if (f) {
+            if (fscanf(f, "%llu", &v) != 1) v = 0;
+            fclose(f);
+        }
+        return v;
+}
+
+/* DefaultTasksMax=15% of the kernel's limit, min(pid_max, threads-max), as 252 computes it. */
+static uint64_t system_tasks_max(void) {
+        uint64_t a = read_proc_u64("/proc/sys/kernel/pid_max"), b = read_proc_u64("/proc/sys/kernel/threads-max");
+        uint64_t m = a && b ? (a < b ? a : b) : (a ? a : b);
+        return m ? m : 4194304;
+}
+
+uint64_t cgroup_context_tasks_max(const CGroupContext *c) {
+        if (!c->tasks_max_set) return system_tasks_max() * 15 / 100;
+        if (c->tasks_max_permille) return system_tasks_max() * c->tasks_max_permille / 1000;
+        return c->tasks_max;
 }

@@ -8,6 +8,7 @@
 #include <sys/types.h>
 #include <sys/resource.h>
 #include "base/parse.h"
+#include "base/util.h"
 
 typedef enum ExecCommandFlags {
         EXEC_COMMAND_IGNORE_FAILURE = 1 << 0,   /* '-' */
@@ -24,6 +25,8 @@ typedef struct ExecCommand {
         char **argv;
         ExecCommandFlags flags;
         struct ExecCommand *next;
+        struct ExecCommand *last;   /* in the first command: a command of the list at or before its
+                                     * end, so appending does not walk the whole list */
 } ExecCommand;
 void exec_command_free_list(ExecCommand *c);
 /* Parse one Exec*= value (possibly several commands separated by ";"). Appends to *list.
@@ -31,8 +34,6 @@ void exec_command_free_list(ExecCommand *c);
 struct ConfigItem;
 struct Unit;
 int exec_command_parse(const struct ConfigItem *it, struct Unit *u, ExecCommand **list);
-/* systemctl show's { path=... ; argv[]=... ; ignore_errors=... ; ... } for one command (not run yet). */
-char *exec_command_format_show(const ExecCommand *c, bool ex);
 /* flags as ExecStartEx shows them: "ignore-failure privileged no-setuid ambient no-env-expand" */
 char *exec_command_flags_to_string(ExecCommandFlags f);
 
@@ -222,12 +223,6 @@ void cgroup_context_free(CGroupContext *c);
  * ProtectClock= → DeviceAllow=char-rtc r), as unit_patch_contexts() of 252. */
 int cgroup_context_patch(CGroupContext *cc, const ExecContext *ec);
 
-/* `systemctl show` lines for the contexts (exec-show.c). */
-#include "base/util.h"
-int exec_context_show(const ExecContext *c, Buf *out);
-int kill_context_show(const KillContext *c, Buf *out);
-/* slice: the unit's slice (Slice= or the default one), printed as Slice=; NULL: none */
-int cgroup_context_show(const CGroupContext *c, const char *slice, Buf *out);
 /* A memory limit in bytes: percentages (encoded as UINT64_MAX - 1000 + permille) resolved
  * against physical memory; CGROUP_LIMIT_MAX stays. */
 uint64_t cgroup_memory_bytes(uint64_t v);

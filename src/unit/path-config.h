@@ -35,7 +35,6 @@ extern const struct DirectiveTable path_directive_table;
 void path_apply_defaults(Unit *u);
 /* "Path unit lacks path setting. Refusing." → -ENOEXEC */
 int path_verify(Unit *u);
-int path_config_show(const Unit *u, Buf *out);
 
 /* systemd's path_simplify_and_warn(PATH_CHECK_ABSOLUTE) on the value of it->key: normalises path
  * in place, or logs "KEY= path is not absolute/not normalized, ignoring: ..." and returns

@@ -105,8 +105,6 @@ void service_apply_defaults(struct Unit *u);
  * is then bad-setting), or warns and returns 0. Also 254's checks of RestartSteps= and
  * RestartMaxDelaySec=: a maximum below RestartSec= lowers RestartSec= to it. */
 int service_verify(struct Unit *u);
-/* systemctl show lines of org.freedesktop.systemd1.Service's own properties, in 252's order. */
-int service_config_show(const struct Unit *u, Buf *out);
 /* The delay before restart number n_restart (1 = the first) with RestartSec=, RestartSteps= and
  * RestartMaxDelaySec= (systemd 254's service_restart_usec_next(), see unit/restart-delay.h). */
 usec_t service_restart_usec_next(const ServiceConfig *s, unsigned n_restart);

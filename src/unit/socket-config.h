@@ -128,5 +128,3 @@ void socket_apply_defaults(Unit *u);
 /* What systemd 252 refuses to load (no Listen*=, Accept=yes on a datagram socket, ...):
  * logs "ID: ... Refusing." and returns -ENOEXEC. */
 int socket_verify(Unit *u);
-/* systemctl show's [Socket] properties (org.freedesktop.systemd1.Socket), in its order. */
-int socket_config_show(const Unit *u, Buf *out);

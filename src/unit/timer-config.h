@@ -39,7 +39,6 @@ extern const struct DirectiveTable timer_directive_table;
 void timer_apply_defaults(Unit *u);
 /* "Timer unit lacks value setting. Refusing." → -ENOEXEC */
 int timer_verify(Unit *u);
-int timer_config_show(const Unit *u, Buf *out);
 
 /* Unit= of timers and paths (systemd's config_parse_trigger_unit): data is char **. One only;
  * templates are instantiated with the unit's instance (or its prefix). */

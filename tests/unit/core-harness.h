@@ -19,7 +19,6 @@
 #include <cmocka.h>
 #include "base/strv.h"
 #include "core/job.h"
-#include "core/log-stream.h"
 #include "core/manager.h"
 #include "core/munit.h"
 #include "core/notify.h"
@@ -173,12 +172,9 @@ static const SysOps fake_ops = {
         .read_environ = fake_read_environ,
 };
 
-static inline void core_done(Manager *m) { manager_log_streams_drain(m); }
-
 static const ManagerParts core_parts = {
         .unit_types = system_unit_types,
         .ops = &fake_ops,
-        .done = core_done,
 };
 
 /* Let the loop run what is due now: deferred work (the run queue) and whatever is readable. */

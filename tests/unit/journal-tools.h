@@ -86,3 +86,26 @@ static inline int journal_tools_run(char *const argv[], const char *input, size_
                 return -1;
         return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
 }
+
+/* CPU seconds this process has used: parsers must stay linear, so a pathological input is given a
+ * bound no linear run comes near (milliseconds are needed; seconds are allowed) while a quadratic
+ * one exceeds it by orders of magnitude. CPU time, not wall time: a busy machine does not count. */
+#include <time.h>
+#if defined(__SANITIZE_ADDRESS__)
+#  define JOURNAL_TOOLS_SANITIZED 1
+#elif defined(__has_feature)
+#  if __has_feature(address_sanitizer)
+#    define JOURNAL_TOOLS_SANITIZED 1
+#  endif
+#endif
+#ifdef JOURNAL_TOOLS_SANITIZED
+#  define JOURNAL_TOOLS_LINEAR_BOUND_SEC 20.0   /* ASan+UBSan: every malloc is ~20x dearer */
+#else
+#  define JOURNAL_TOOLS_LINEAR_BOUND_SEC 1.0
+#endif
+static inline double journal_tools_cpu_seconds(void) {
+        struct timespec ts;
+        clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+        return (double) ts.tv_sec + (double) ts.tv_nsec / 1e9;
+}
+#define JOURNAL_TOOLS_MB (1024U * 1024U)

@@ -9,6 +9,7 @@
 #include <cmocka.h>
 #include "base/strv.h"
 #include "log-capture.h"
+#include "show-capture.h"
 #include "unit/load.h"
 
 static Unit *load(const char *line) {
@@ -203,22 +204,22 @@ static void test_reset_and_append(void **state) {
 static void test_format_show(void **state) {
         (void)state;
         Unit *u = load("/usr/sbin/nginx -g 'daemon on; master_process on;'");
-        char *s = exec_command_format_show(pre(u), false);
+        char *s = show_section(u, "ExecStartPre", "ExecStartPre");
         /* argv joined by spaces, unquoted (reference nginx.service.show) */
-        assert_string_equal(s, "{ path=/usr/sbin/nginx ; argv[]=/usr/sbin/nginx -g daemon on; master_process on; ; "
-                               "ignore_errors=no ; start_time=[n/a] ; stop_time=[n/a] ; pid=0 ; code=(null) ; status=0/0 }");
+        assert_string_equal(s, "ExecStartPre={ path=/usr/sbin/nginx ; argv[]=/usr/sbin/nginx -g daemon on; master_process on; ; "
+                               "ignore_errors=no ; start_time=[n/a] ; stop_time=[n/a] ; pid=0 ; code=(null) ; status=0/0 }\n");
         free(s);
-        s = exec_command_format_show(pre(u), true);
-        assert_string_equal(s, "{ path=/usr/sbin/nginx ; argv[]=/usr/sbin/nginx -g daemon on; master_process on; ; "
-                               "flags= ; start_time=[n/a] ; stop_time=[n/a] ; pid=0 ; code=(null) ; status=0/0 }");
+        s = show_section(u, "ExecStartPreEx", "ExecStartPreEx");
+        assert_string_equal(s, "ExecStartPreEx={ path=/usr/sbin/nginx ; argv[]=/usr/sbin/nginx -g daemon on; master_process on; ; "
+                               "flags= ; start_time=[n/a] ; stop_time=[n/a] ; pid=0 ; code=(null) ; status=0/0 }\n");
         free(s);
         done(u);
         u = load("-!@/bin/sh sh -c x");
-        s = exec_command_format_show(pre(u), true);
-        assert_string_equal(s, "{ path=/bin/sh ; argv[]=sh -c x ; flags=ignore-failure no-setuid ; start_time=[n/a] ; "
-                               "stop_time=[n/a] ; pid=0 ; code=(null) ; status=0/0 }");
+        s = show_section(u, "ExecStartPreEx", "ExecStartPreEx");
+        assert_string_equal(s, "ExecStartPreEx={ path=/bin/sh ; argv[]=sh -c x ; flags=ignore-failure no-setuid ; start_time=[n/a] ; "
+                               "stop_time=[n/a] ; pid=0 ; code=(null) ; status=0/0 }\n");
         free(s);
-        s = exec_command_format_show(pre(u), false);
+        s = show_section(u, "ExecStartPre", "ExecStartPre");
         assert_non_null(strstr(s, "; ignore_errors=yes ;"));
         free(s);
         done(u);

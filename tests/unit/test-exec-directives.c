@@ -13,6 +13,7 @@
 #include <sys/resource.h>
 #include "base/strv.h"
 #include "log-capture.h"
+#include "show-capture.h"
 #include "unit/load.h"
 
 static Unit *load_text(const char *body) {
@@ -45,13 +46,7 @@ static void check_invalid(const char *line, const char *msg, bool fatal) {
         done(u);
 }
 
-static char *show(Unit *u) {
-        Buf b = {0};
-        assert_true(cgroup_context_show(unit_cgroup_context(u), unit_slice(u), &b) >= 0);
-        assert_true(exec_context_show(unit_exec_context(u), &b) >= 0);
-        assert_true(kill_context_show(unit_kill_context(u), &b) >= 0);
-        return buf_steal(&b);
-}
+static char *show(Unit *u) { return show_all(u); }
 
 #define assert_shows(s, line) do { if (!strstr((s), "\n" line "\n")) fail_msg("not shown: %s\n%s", line, (s)); } while (0)
 
@@ -290,7 +285,7 @@ static void test_stdio(void **state) {
         assert_shows(s, "StandardInput=fd\nStandardInputFileDescriptorName=in\nStandardInputData=YQliCmM=");
         assert_shows(s, "StandardOutput=append\nStandardOutputFileDescriptorName=");   /* path not shown by 252 */
         assert_shows(s, "StandardError=fd\nStandardErrorFileDescriptorName=stderr");
-        assert_shows(s, "TTYRows=40");
+        assert_shows(s, "TTYRows=[unprintable]");   /* "q": 252's systemctl prints no 16-bit value */
         free(s);
         done(u);
         check_invalid("StandardOutput=foo", "Failed to parse output specifier, ignoring: foo", false);
@@ -314,7 +309,7 @@ static void test_logging(void **state) {
         assert_logged("t.service:7: Log field name is invalid, ignoring: _X=1\n");
         char *s = show(u);
         assert_shows(s, "SyslogPriority=156\nSyslogIdentifier=t\nSyslogLevelPrefix=yes\nSyslogLevel=4\nSyslogFacility=19");
-        assert_shows(s, "LogExtraFields=A=b \"C_D=e f\"");
+        assert_shows(s, "LogExtraFields=A=b C_D=e f");   /* joined by spaces, unquoted (252's systemctl-show.c) */
         free(s);
         done(u);
         check_invalid("SyslogFacility=foo", "Failed to parse log facility, ignoring: foo", false);
@@ -337,7 +332,7 @@ static void test_namespace_paths_and_directories(void **state) {
         assert_true(c->mount_flags == MS_SLAVE);
         char *s = show(u);
         assert_shows(s, "ReadWritePaths=-/var/lib/redis +/x /a/b");
-        assert_shows(s, "BindPaths=/a:/a:rbind -/b:/c:norbind");
+        assert_shows(s, "BindPaths=/a:/a:rbind -/b:/c");   /* ":rbind" only for MS_REC (252's systemctl-show.c) */
         assert_shows(s, "StateDirectory=a/b c");
         assert_shows(s, "RuntimeDirectoryPreserve=restart\nRuntimeDirectoryMode=0700");
         assert_shows(s, "MountFlags=slave");

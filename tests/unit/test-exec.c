@@ -10,6 +10,7 @@
 #include <sys/resource.h>
 #include "base/strv.h"
 #include "log-capture.h"
+#include "show-capture.h"
 #include "unit/load.h"
 
 static Unit *load(const char *name, const char *text) {
@@ -91,12 +92,12 @@ static void test_reset_and_show(void **state) {
         Unit *u = load("n.service", "[Service]\nExecStart=/usr/sbin/nginx -g 'daemon on; master_process on;'\n"
                                     "ExecStop=-/sbin/start-stop-daemon --quiet\nExecStart=\n"
                                     "ExecStart=/usr/sbin/nginx -g 'daemon on; master_process on;'\n");
-        char *s = exec_command_format_show(start(u), false);
+        char *s = show_section(u, "ExecStart", "ExecStart");
         /* exactly as systemd 252 prints it: argv unquoted */
-        assert_string_equal(s, "{ path=/usr/sbin/nginx ; argv[]=/usr/sbin/nginx -g daemon on; master_process on; ; "
-                               "ignore_errors=no ; start_time=[n/a] ; stop_time=[n/a] ; pid=0 ; code=(null) ; status=0/0 }");
+        assert_string_equal(s, "ExecStart={ path=/usr/sbin/nginx ; argv[]=/usr/sbin/nginx -g daemon on; master_process on; ; "
+                               "ignore_errors=no ; start_time=[n/a] ; stop_time=[n/a] ; pid=0 ; code=(null) ; status=0/0 }\n");
         free(s);
-        s = exec_command_format_show(u->service->exec_command[SERVICE_EXEC_STOP], true);
+        s = show_section(u, "ExecStopEx", "ExecStopEx");
         assert_non_null(strstr(s, "; flags=ignore-failure ;"));
         free(s);
         unit_free(u);
@@ -114,16 +115,15 @@ static void test_environment(void **state) {
         assert_string_equal(c->environment[1], "A=3");
         assert_non_null(strstr(log_captured(), "Invalid environment assignment, ignoring: 1BAD=y"));
         assert_string_equal(c->environment_files[0], "-/etc/default/e");
-        Buf b = {0};
-        exec_context_show(c, &b);
-        assert_non_null(strstr(b.s, "\nEnvironmentFiles=/etc/default/e (ignore_errors=yes)\nEnvironmentFiles=/etc/e (ignore_errors=no)\n"));
-        buf_free(&b);
+        char *s = show_all(u);
+        assert_non_null(strstr(s, "\nEnvironmentFiles=/etc/default/e (ignore_errors=yes)\nEnvironmentFiles=/etc/e (ignore_errors=no)\n"));
+        free(s);
         unit_free(u);
         /* quoting in show: items with spaces or $ are double-quoted with \ " ` $ escaped */
         u = load("f.service", "[Service]\nExecStart=/bin/true\nEnvironment=\"A=x y\" \"B=$z\" C=\n");
-        exec_context_show(unit_exec_context(u), &b);
-        assert_non_null(strstr(b.s, "Environment=\"A=x y\" \"B=\\$z\" C=\n"));
-        buf_free(&b);
+        s = show_all(u);
+        assert_non_null(strstr(s, "Environment=\"A=x y\" \"B=\\$z\" C=\n"));
+        free(s);
         unit_free(u);
         log_capture_stop();
 }
@@ -134,11 +134,10 @@ static void test_working_directory_and_user(void **state) {
         ExecContext *c = unit_exec_context(u);
         assert_string_equal(c->working_directory, "/root");
         assert_true(c->working_directory_missing_ok);
-        Buf b = {0};
-        exec_context_show(c, &b);
-        assert_non_null(strstr(b.s, "\nWorkingDirectory=!/root\n"));  /* 252 shows '-' as '!' */
-        assert_non_null(strstr(b.s, "\nUser=www-data\nGroup=33\n"));
-        buf_free(&b);
+        char *s = show_all(u);
+        assert_non_null(strstr(s, "\nWorkingDirectory=!/root\n"));  /* 252 shows '-' as '!' */
+        assert_non_null(strstr(s, "\nUser=www-data\nGroup=33\n"));
+        free(s);
         unit_free(u);
         log_capture_start();
         /* 252 accepts a name outside the strict rules, with a notice (systemd-analyze verify:
@@ -192,24 +191,19 @@ static void test_kill_and_cgroup(void **state) {
         assert_true(cg->tasks_max_set && cg->tasks_max == UINT64_MAX);
         assert_null(cg->slice);  /* not a .slice name: ignored, the default stays */
         assert_string_equal(unit_slice(u), "system.slice");
-        Buf b = {0};
-        assert_true(cgroup_context_show(cg, unit_slice(u), &b) >= 0);
-        assert_non_null(strstr(b.s, "Slice=system.slice\nControlGroup=\n"));
-        assert_non_null(strstr(b.s, "\nMemoryMax=1073741824\n"));
-        buf_free(&b);
+        char *s = show_all(u);
+        assert_non_null(strstr(s, "Slice=system.slice\nControlGroup=\n"));
+        assert_non_null(strstr(s, "\nMemoryMax=1073741824\n"));
+        free(s);
         unit_free(u);
         /* no resource-control setting: no context of its own, the defaults show */
         u = load("plain.service", "[Service]\nExecStart=/bin/true\nPrivateTmp=yes\n");
         assert_ptr_equal(unit_cgroup_context(u), cgroup_context_default());
         assert_null(u->service->cgroup);
-        CGroupContext *fresh = cgroup_context_new();
-        Buf b1 = {0}, b2 = {0};
-        assert_true(cgroup_context_show(fresh, "system.slice", &b1) >= 0);
-        assert_true(cgroup_context_show(unit_cgroup_context(u), unit_slice(u), &b2) >= 0);
-        assert_string_equal(b1.s, b2.s);
-        buf_free(&b1);
-        buf_free(&b2);
-        cgroup_context_free(fresh);
+        s = show_section(u, "Delegate", "RestrictNetworkInterfaces");
+        assert_true(startswith(s, "Delegate=no\nDelegateControllers=\nCPUAccounting=yes\nCPUWeight=[not set]\n"));
+        assert_non_null(strstr(s, "\nMemoryAccounting=yes\nDefaultMemoryLow=0\nDefaultMemoryMin=0\nMemoryMin=0\n"));
+        free(s);
         unit_free(u);
         u = load("clock.service", "[Service]\nExecStart=/bin/true\nProtectClock=yes\nPrivateDevices=yes\n");
         assert_non_null(u->service->cgroup);   /* implied DeviceAllow= and DevicePolicy= */
@@ -219,9 +213,9 @@ static void test_kill_and_cgroup(void **state) {
         u = load("k.service", "[Service]\nExecStart=/bin/true\nKillMode=mixed\nKillSignal=SIGQUIT\n"
                               "SendSIGKILL=no\n");
         k = unit_kill_context(u);
-        kill_context_show(k, &b);
-        assert_non_null(strstr(b.s, "KillMode=mixed\nKillSignal=3\n"));
-        buf_free(&b);
+        s = show_all(u);
+        assert_non_null(strstr(s, "KillMode=mixed\nKillSignal=3\n"));
+        free(s);
         unit_free(u);
         /* KillMode=none is accepted with 252's deprecation warning */
         u = load("n.service", "[Service]\nExecStart=/bin/true\nKillMode=none\n");

@@ -77,6 +77,46 @@ static void test_json(void **state) {
         assert_non_null(strstr(out, "\"unit\":\"a\\\"b\",\"identifier\":\"\\n\""));
 }
 
+/* The manager's status lines: systemd's console form, or one JSON object with "status". */
+static void test_status_lines(void **state) {
+        (void) state;
+        JournalForwardMessage m = { .object_unit = "foo.service", .identifier = "tinysd", .pid = 1, .priority = LOG_INFO,
+                                    .timestamp_usec = 1714564800000123ULL, .status = JOURNAL_FORWARD_STATUS_OK,
+                                    MSG("Started foo.service - Foo.") };
+        assert_string_equal(fmt(JOURNAL_FORWARD_SHORT, &m), "[  OK  ] Started foo.service - Foo.\n");
+        m.color = true;
+        assert_string_equal(fmt(JOURNAL_FORWARD_SHORT, &m), "[\x1b[0;32m  OK  \x1b[0m] Started foo.service - Foo.\n");
+        m.color = false;
+        assert_string_equal(fmt(JOURNAL_FORWARD_JSON, &m),
+                            "{\"timestamp\":\"2024-05-01T12:00:00.000123Z\",\"unit\":\"foo.service\",\"identifier\":\"tinysd\","
+                            "\"pid\":1,\"priority\":6,\"message\":\"Started foo.service - Foo.\",\"status\":\"OK\"}\n");
+        static const struct { JournalForwardStatus s; const char *tag, *name; } all[] = {
+                { JOURNAL_FORWARD_STATUS_FAILED, "[FAILED] ", "FAILED" }, { JOURNAL_FORWARD_STATUS_DEPEND, "[DEPEND] ", "DEPEND" },
+                { JOURNAL_FORWARD_STATUS_TIME, "[ TIME ] ", "TIME" }, { JOURNAL_FORWARD_STATUS_WARN, "[ WARN ] ", "WARN" },
+                { JOURNAL_FORWARD_STATUS_INFO, "         ", "INFO" },
+        };
+        for (size_t i = 0; i < ELEMENTSOF(all); i++) {
+                m.status = all[i].s;
+                assert_true(startswith(fmt(JOURNAL_FORWARD_SHORT, &m), all[i].tag));
+                char want[64];
+                snprintf(want, sizeof want, ",\"status\":\"%s\"}\n", all[i].name);
+                assert_non_null(endswith(fmt(JOURNAL_FORWARD_JSON, &m), want));
+        }
+        /* a writer's unit comes first; a manager's line without one names the unit it is about */
+        m = (JournalForwardMessage) { .unit = "w.service", .object_unit = "o.service", MSG("x") };
+        assert_non_null(strstr(fmt(JOURNAL_FORWARD_JSON, &m), "\"unit\":\"w.service\""));
+        assert_string_equal(fmt(JOURNAL_FORWARD_SHORT, &m), "w.service: x\n");
+        /* a status line cut to fit stays one JSON object */
+        char small[JOURNAL_FORWARD_BUF_MIN];
+        char *msg = malloc(10000);
+        assert_non_null(msg);
+        memset(msg, '"', 10000);
+        m = (JournalForwardMessage) { .status = JOURNAL_FORWARD_STATUS_DEPEND, .message = msg, .message_len = 10000 };
+        assert_true(journal_forward_format(JOURNAL_FORWARD_JSON, &m, small, sizeof small) > 0);
+        assert_non_null(endswith(small, "\xe2\x80\xa6\",\"status\":\"DEPEND\"}\n"));
+        free(msg);
+}
+
 static void test_bounds(void **state) {
         (void) state;
         char small[JOURNAL_FORWARD_BUF_MIN];
@@ -120,6 +160,7 @@ int main(void) {
                 cmocka_unit_test(test_format_names),
                 cmocka_unit_test(test_short),
                 cmocka_unit_test(test_json),
+                cmocka_unit_test(test_status_lines),
                 cmocka_unit_test(test_bounds),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);

@@ -34,9 +34,22 @@ static void got_done(Got *g) {
         g->n = 0;
 }
 
+static JournalNativeReport rep;
+
+static int discard(JournalEntry *entry, int priority, void *userdata) {
+        (void) entry; (void) priority; (void) userdata;
+        return 0;
+}
+
 static int parse(const char *s, size_t len, Got *g) {
         got_done(g);
-        return journal_native_parse(s, len, collect, g);
+        return journal_native_parse(s, len, collect, g, &rep);
+}
+
+static const char *report_text(void) {
+        static char text[256];
+        journal_native_report_message(&rep, text, sizeof text);
+        return text;
 }
 #define PARSE(lit, g) parse((lit), sizeof(lit) - 1, (g))
 
@@ -93,11 +106,13 @@ static void test_entries_and_noise(void **state) {
         /* trailing noise: the fields before it are dispatched, nothing after */
         assert_int_equal(PARSE("MESSAGE=1\nNOISE", &g), 1);
         assert_int_equal(g.e[0].n_fields, 1);
+        assert_string_equal(report_text(), "Received message with trailing noise, ignoring.");
+        assert_false(journal_native_report_dropped_entry(&rep));
         assert_int_equal(PARSE("MESSAGE=1\n\nNOISE", &g), 1);
         assert_int_equal(PARSE("NOISE", &g), 0);
         assert_int_equal(PARSE("", &g), 0);
-        assert_int_equal(journal_native_parse(NULL, 0, collect, &g), 0);
-        assert_int_equal(journal_native_parse(NULL, 1, collect, &g), -EINVAL);
+        assert_int_equal(journal_native_parse(NULL, 0, collect, &g, NULL), 0);
+        assert_int_equal(journal_native_parse(NULL, 1, collect, &g, NULL), -EINVAL);
 
         /* an entry without a valid field ends the datagram (journald's loop stops there) */
         assert_int_equal(PARSE("\nMESSAGE=x\n", &g), 0);
@@ -172,6 +187,8 @@ static void test_binary(void **state) {
         n = 4 + binary(b + 4, "MESSAGE", "abc", 3, "X");
         assert_int_equal(parse(b, n, &g), 1);
         assert_int_equal(g.e[0].n_fields, 1);
+        assert_string_equal(report_text(), "Failed to parse message, ignoring.");
+        assert_false(journal_native_report_dropped_entry(&rep));
         n = 4 + binary(b + 4, "MESSAGE", "abc", 3, "");
         assert_int_equal(parse(b, n, &g), 1);
         assert_int_equal(g.e[0].n_fields, 1);
@@ -183,6 +200,9 @@ static void test_binary(void **state) {
         n = 4 + binary(b + 4, "MESSAGE", "", 0, "\n");
         b[4 + 8 + 7] = 0x7f;  /* high byte of the LE length */
         assert_int_equal(parse(b, n, &g), 0);
+        assert_string_equal(report_text(),
+                            "Received binary data block of 9151314442816847872 bytes is too large, ignoring entry.");
+        assert_true(journal_native_report_dropped_entry(&rep));
         got_done(&g);
 }
 
@@ -196,12 +216,15 @@ static void test_limits(void **state) {
         buf_puts(&b, "\nMESSAGE=next\n");
         assert_int_equal(parse(b.s, b.len, &g), 2);
         assert_int_equal(g.e[0].n_fields, JOURNAL_ENTRY_FIELDS_MAX);
+        assert_int_equal(rep.problem, JOURNAL_NATIVE_OK);
+        assert_string_equal(report_text(), "");
         buf_free(&b);
 
         for (unsigned i = 0; i <= JOURNAL_ENTRY_FIELDS_MAX; i++)
                 buf_puts(&b, "F=x\n");
         buf_puts(&b, "\nMESSAGE=next\n");
         assert_int_equal(parse(b.s, b.len, &g), 0);  /* dropped, and the datagram ends */
+        assert_string_equal(report_text(), "Received an entry that has more than 1024 fields, ignoring entry.");
         buf_free(&b);
 
         char *big = malloc(JOURNAL_ENTRY_SIZE_MAX + 16);
@@ -213,6 +236,12 @@ static void test_limits(void **state) {
         big[JOURNAL_ENTRY_SIZE_MAX - 1] = 'x';
         big[JOURNAL_ENTRY_SIZE_MAX] = '\n';
         assert_int_equal(parse(big, JOURNAL_ENTRY_SIZE_MAX + 1, &g), 0);
+        assert_string_equal(report_text(), "Entry is too big (1048577 bytes after processing 0 fields), ignoring entry.");
+        /* a value above the bound by itself */
+        memset(big + 8, 'x', JOURNAL_ENTRY_SIZE_MAX + 7);
+        big[JOURNAL_ENTRY_SIZE_MAX + 15] = '\n';
+        assert_int_equal(parse(big, JOURNAL_ENTRY_SIZE_MAX + 16, &g), 0);
+        assert_string_equal(report_text(), "Received text block of 1048583 bytes is too large, ignoring entry.");
         free(big);
         got_done(&g);
 }
@@ -226,9 +255,9 @@ static int fail_cb(JournalEntry *entry, int priority, void *userdata) {
 static void test_callback_error(void **state) {
         (void) state;
         int calls = 0;
-        assert_int_equal(journal_native_parse("A=1\n\nB=2\n", 9, fail_cb, &calls), -ECANCELED);
+        assert_int_equal(journal_native_parse("A=1\n\nB=2\n", 9, fail_cb, &calls, NULL), -ECANCELED);
         assert_int_equal(calls, 1);
-        assert_int_equal(journal_native_parse("A=1\n", 4, NULL, NULL), -EINVAL);
+        assert_int_equal(journal_native_parse("A=1\n", 4, NULL, NULL, NULL), -EINVAL);
 }
 
 static int make_memfd(const char *data, size_t len, unsigned seals) {
@@ -336,6 +365,7 @@ static void test_logger_journald(void **state) {
         void *p;
         size_t len;
         assert_int_equal(journal_native_read_memfd(fd, JOURNAL_ENTRY_SIZE_MAX, &p, &len), -EFBIG);
+        assert_true(len > big);   /* the file's size, for "File passed too large (N bytes)" */
         assert_int_equal(journal_native_read_memfd(fd, 8U << 20, &p, &len), 0);
         assert_true(len > big);
         assert_memory_equal(p, msg, big + 9);
@@ -344,6 +374,35 @@ static void test_logger_journald(void **state) {
         free(msg);
         close(sock);
         got_done(&g);
+}
+
+/* 1 MB inputs shaped to hurt a parser that rescans: each must take a bounded amount of CPU. */
+static void test_linear_time(void **state) {
+        (void) state;
+        static const char *const units[] = {
+                "A",                  /* no newline at all: one line of trailing noise */
+                "A=1\n\n",            /* an entry per 5 bytes */
+                ".\n",                /* control lines, skipped */
+                "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=1\n", /* names too long */
+                "_A=1\nB=2\n\n",        /* trusted names refused, the rest kept */
+                "=\n",                /* empty names */
+                "AAAAAAAA\n",          /* binary fields cut short */
+        };
+        size_t n = JOURNAL_TOOLS_MB;
+        char *buf = malloc(n);
+        assert_non_null(buf);
+        for (size_t u = 0; u < ELEMENTSOF(units); u++) {
+                size_t l = strlen(units[u]);
+                for (size_t i = 0; i < n; i++)
+                        buf[i] = units[u][i % l];
+                double t0 = journal_tools_cpu_seconds();
+                JournalNativeReport r;
+                assert_true(journal_native_parse(buf, n, discard, NULL, &r) >= 0);
+                double t = journal_tools_cpu_seconds() - t0;
+                print_message("native parser, 1 MB of unit %zu: %.3f s CPU\n", u, t);
+                assert_true(t < JOURNAL_TOOLS_LINEAR_BOUND_SEC);
+        }
+        free(buf);
 }
 
 int main(void) {
@@ -356,6 +415,7 @@ int main(void) {
                 cmocka_unit_test(test_callback_error),
                 cmocka_unit_test(test_memfd),
                 cmocka_unit_test(test_logger_journald),
+                cmocka_unit_test(test_linear_time),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -121,6 +121,32 @@ static void test_header(void **state) {
         longid[255] = '\n';
         run(longid, 270, 0, NULL, false, -EBADMSG, "");            /* 255 do not */
 
+        /* journald's words for each refusal */
+        static const struct { const char *in; const char *words; } words[] = {
+                { "x\n\nbad\n", "Failed to parse log priority line: Invalid argument" },
+                { "x\n\n1000\n", "Failed to parse log priority line: Numerical result out of range" },
+                { "x\n\n6\nmaybe\n", "Failed to parse level prefix line: Invalid argument" },
+                { "x\n\n6\n1\nmaybe\n", "Failed to parse forward to syslog line: Invalid argument" },
+                { "x\n\n6\n1\n0\nmaybe\n", "Failed to parse copy to kmsg line: Invalid argument" },
+                { "x\n\n6\n1\n0\n0\nmaybe\n", "Failed to parse copy to console line." },
+                { "x\0", "Control protocol line not properly terminated." },
+        };
+        char msg[128];
+        for (size_t i = 0; i < ELEMENTSOF(words); i++) {
+                assert_int_equal(journal_stream_init(&s, 0, NULL, false, on_line, &l), 0);
+                assert_string_equal((journal_stream_error_message(&s, msg, sizeof msg), msg), "");
+                assert_int_equal(journal_stream_feed(&s, words[i].in, strlen(words[i].in) + (words[i].in[1] == 0)), -EBADMSG);
+                journal_stream_error_message(&s, msg, sizeof msg);
+                assert_string_equal(msg, words[i].words);
+                journal_stream_done(&s);
+        }
+        assert_int_equal(journal_stream_init(&s, 0, NULL, false, on_line, &l), 0);
+        assert_int_equal(journal_stream_feed(&s, "x\n\n6\n0", 6), 0);
+        assert_int_equal(journal_stream_end(&s), -EBADMSG);   /* EOF inside a header line */
+        journal_stream_error_message(&s, msg, sizeof msg);
+        assert_string_equal(msg, "Control protocol line not properly terminated.");
+        journal_stream_done(&s);
+
         /* errors are sticky */
         assert_int_equal(journal_stream_init(&s, 0, NULL, false, on_line, &l), 0);
         assert_int_equal(journal_stream_feed(&s, "x\n\nbad\n", 7), -EBADMSG);
@@ -334,6 +360,57 @@ static void test_systemd_cat(void **state) {
         close(sock);
 }
 
+static int count_line(const char *line, size_t len, int priority, JournalLineBreak lb, void *userdata) {
+        (void) line; (void) len; (void) priority; (void) lb;
+        (*(size_t *) userdata)++;
+        return 0;
+}
+
+/* 1 MB inputs shaped to hurt a reader that rescans its pending line, each fed whole, in
+ * 1-byte and in 4096-byte pieces: each must take a bounded amount of CPU. */
+static void test_linear_time(void **state) {
+        (void) state;
+        static const char *const units[] = {
+                "x",             /* one endless line: split at LineMax */
+                " ",             /* whitespace only: never trimmed to nothing */
+                "\n",            /* empty lines */
+                "<",             /* a level prefix that never closes */
+                "<7>\n",         /* prefixes only */
+                "a\0",           /* NUL-ended lines */
+                " \t\r",         /* trailing whitespace to cut */
+        };
+        static const size_t chunks[] = { JOURNAL_TOOLS_MB, 1, 4096 };
+        size_t n = JOURNAL_TOOLS_MB;
+        char *buf = malloc(n);
+        assert_non_null(buf);
+        JournalStreamHeader preset = { .priority = LOG_INFO, .level_prefix = true };
+        for (size_t u = 0; u < ELEMENTSOF(units); u++) {
+                size_t l = strlen(units[u]) + (units[u][0] == 'a');  /* "a\0" is two bytes */
+                for (size_t i = 0; i < n; i++)
+                        buf[i] = units[u][i % l];
+                for (size_t c = 0; c < ELEMENTSOF(chunks); c++)
+                        for (int header = 0; header < 4; header++) {
+                                JournalStream s;
+                                size_t lines = 0;
+                                double t0 = journal_tools_cpu_seconds();
+                                /* LineMax= at journald's default and at the largest allowed */
+                                size_t line_max = header & 2 ? JOURNAL_STREAM_LINE_MAX_MAX : 0;
+                                assert_int_equal(journal_stream_init(&s, line_max, header & 1 ? NULL : &preset, true, count_line, &lines), 0);
+                                for (size_t off = 0; off < n; off += chunks[c])
+                                        if (journal_stream_feed(&s, buf + off, n - off < chunks[c] ? n - off : chunks[c]) < 0)
+                                                break;
+                                (void) journal_stream_end(&s);
+                                journal_stream_done(&s);
+                                double t = journal_tools_cpu_seconds() - t0;
+                                if (t > 0.05)
+                                        print_message("stream, 1 MB of unit %zu in %zu-byte pieces, variant %d: %.3f s CPU\n", u,
+                                                      chunks[c], header, t);
+                                assert_true(t < JOURNAL_TOOLS_LINEAR_BOUND_SEC);
+                        }
+        }
+        free(buf);
+}
+
 int main(void) {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_header),
@@ -343,6 +420,7 @@ int main(void) {
                 cmocka_unit_test(test_buffer),
                 cmocka_unit_test(test_callback_error),
                 cmocka_unit_test(test_systemd_cat),
+                cmocka_unit_test(test_linear_time),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }

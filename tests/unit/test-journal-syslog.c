@@ -239,8 +239,48 @@ static void test_logger(void **state) {
         rmdir(dir);
 }
 
+/* Inputs shaped to hurt a parser that rescans, at the largest size accepted and at 1 MB (refused
+ * at once): each must take a bounded amount of CPU, with every flag combination. */
+static void test_linear_time(void **state) {
+        (void) state;
+        static const char *const units[] = {
+                "<",             /* a priority that never closes */
+                "a[",            /* an identifier whose pid never closes */
+                "[",             /* RFC 5424 structured data that never closes */
+                "\"",            /* quotes */
+                " ",             /* whitespace to strip */
+                "\0",            /* NULs */
+                "a:",            /* identifier-like words */
+        };
+        static const size_t sizes[] = { JOURNAL_SYSLOG_SIZE_MAX, JOURNAL_TOOLS_MB };
+        char *buf = malloc(JOURNAL_TOOLS_MB);
+        assert_non_null(buf);
+        for (size_t u = 0; u < ELEMENTSOF(units); u++)
+                for (size_t z = 0; z < ELEMENTSOF(sizes); z++)
+                        for (unsigned flags = 0; flags < 4; flags++) {
+                                size_t l = units[u][0] ? strlen(units[u]) : 1, n = sizes[z];
+                                /* "<1>1 - h a p m " first: the RFC 5424 path reads the rest */
+                                const char *head = flags & JOURNAL_SYSLOG_RFC5424 ? "<13>1 - h a p m " : "";
+                                size_t h = strlen(head);
+                                memcpy(buf, head, h);
+                                for (size_t i = h; i < n; i++)
+                                        buf[i] = units[u][(i - h) % l];
+                                JournalEntry e = {};
+                                double t0 = journal_tools_cpu_seconds();
+                                int r = journal_syslog_parse(buf, n, flags, &e, NULL);
+                                double t = journal_tools_cpu_seconds() - t0;
+                                journal_entry_done(&e);
+                                assert_true(n > JOURNAL_SYSLOG_SIZE_MAX ? r == -EMSGSIZE : r == 0 || r == -ENODATA);
+                                if (t > 0.05)
+                                        print_message("syslog, %zu bytes of unit %zu, flags %u: %.3f s CPU\n", n, u, flags, t);
+                                assert_true(t < JOURNAL_TOOLS_LINEAR_BOUND_SEC);
+                        }
+        free(buf);
+}
+
 int main(void) {
         const struct CMUnitTest tests[] = {
+                cmocka_unit_test(test_linear_time),
                 cmocka_unit_test(test_journald_rules),
                 cmocka_unit_test(test_identifier_and_priority),
                 cmocka_unit_test(test_extensions),

@@ -6,6 +6,7 @@
 #include <cmocka.h>
 #include <string.h>
 #include "journal/journald-conf.h"
+#include "journal-tools.h"
 #include "log-capture.h"
 #include "tmptree.h"
 
@@ -83,6 +84,71 @@ static void test_dropins_order(void **state) {
         tmptree_free(root);
 }
 
+static void test_forwarding(void **state) {
+        (void)state;
+        JournaldConfig c;
+        journald_config_init(&c);
+        /* Debian's defaults: syslog and wall yes, kmsg and console no */
+        assert_true(c.forward_to_syslog && c.forward_to_wall && !c.forward_to_kmsg && !c.forward_to_console);
+        assert_int_equal(c.max_level_syslog, LOG_DEBUG);
+        assert_int_equal(c.max_level_kmsg, LOG_NOTICE);
+        assert_int_equal(c.max_level_console, LOG_INFO);
+        assert_int_equal(c.max_level_wall, LOG_EMERG);
+        assert_string_equal(c.tty_path, "/dev/console");
+        parse(&c, "[Journal]\nForwardToSyslog=no\nForwardToKMsg=yes\nForwardToConsole=1\nForwardToWall=off\n"
+                  "MaxLevelSyslog=warning\nMaxLevelKMsg=3\nMaxLevelConsole=debug\nMaxLevelWall=crit\nTTYPath=/dev/tty9\n");
+        assert_true(!c.forward_to_syslog && c.forward_to_kmsg && c.forward_to_console && !c.forward_to_wall);
+        assert_int_equal(c.max_level_syslog, LOG_WARNING);
+        assert_int_equal(c.max_level_kmsg, LOG_ERR);
+        assert_int_equal(c.max_level_console, LOG_DEBUG);
+        assert_int_equal(c.max_level_wall, LOG_CRIT);
+        assert_string_equal(c.tty_path, "/dev/tty9");
+        log_capture_start();
+        parse(&c, "[Journal]\nForwardToSyslog=perhaps\nMaxLevelWall=loud\nTTYPath=tty1\n");
+        const char *out = log_captured();
+        assert_non_null(strstr(out, "test.conf:2: Failed to parse boolean value, ignoring: perhaps"));
+        assert_non_null(strstr(out, "test.conf:3: Failed to parse log level, ignoring: loud"));
+        assert_non_null(strstr(out, "test.conf:4: Failed to parse TTYPath= value, ignoring: tty1"));
+        log_capture_stop();
+        assert_false(c.forward_to_syslog);
+        assert_string_equal(c.tty_path, "/dev/tty9");
+}
+
+/* 1 MB files shaped to hurt a parser that rescans: each must take a bounded amount of CPU. */
+static void test_linear_time(void **state) {
+        (void)state;
+        static const char *const units[] = {
+                "RateLimitBurst=1\\\n",          /* one logical line of continuations */
+                "RateLimitBurst=1\n",             /* many assignments */
+                "[Journal]\n",                    /* many sections */
+                "# comment\n",                    /* comments */
+                "x",                               /* one endless line without '=' */
+                "LineMax=",                        /* one endless value */
+                "[Other]\nA=1\n",                  /* sections that are not ours */
+        };
+        size_t n = 1024 * 1024;
+        char *buf = malloc(n + 1);
+        assert_non_null(buf);
+        for (size_t u = 0; u < ELEMENTSOF(units); u++) {
+                size_t l = strlen(units[u]);
+                memcpy(buf, "[Journal]\n", 10);
+                for (size_t i = 10; i < n; i++)
+                        buf[i] = units[u][(i - 10) % l];
+                buf[n] = 0;
+                JournaldConfig c;
+                journald_config_init(&c);
+                log_capture_start();
+                log_set_max_level(-1);
+                double t0 = journal_tools_cpu_seconds();
+                (void)journald_config_parse_buffer(&c, "big.conf", buf, n);
+                double t = journal_tools_cpu_seconds() - t0;
+                log_capture_stop();
+                if (t > 0.05) print_message("journald.conf, 1 MB of unit %zu: %.3f s CPU\n", u, t);
+                assert_true(t < JOURNAL_TOOLS_LINEAR_BOUND_SEC);
+        }
+        free(buf);
+}
+
 static void test_no_files(void **state) {
         (void)state;
         char *root = tmptree_new();
@@ -100,6 +166,8 @@ int main(void) {
                 cmocka_unit_test(test_bad_values_warn_and_keep),
                 cmocka_unit_test(test_dropins_order),
                 cmocka_unit_test(test_no_files),
+                cmocka_unit_test(test_forwarding),
+                cmocka_unit_test(test_linear_time),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -8,6 +8,7 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <cmocka.h>
+#include "show-capture.h"
 #include "base/strv.h"
 #include "log-capture.h"
 #include "unit/load.h"
@@ -40,11 +41,7 @@ static char *read_corpus(const char *rel) {
         return data;
 }
 
-static char *show(Unit *u) {
-        Buf b = {0};
-        assert_true(path_config_show(u, &b) >= 0);
-        return buf_steal(&b);
-}
+static char *show(Unit *u) { return show_all(u); }
 
 /* cups.path: PathExists=, Unit= defaults to cups.service; defaults of systemd.path(5). */
 static void test_corpus_cups(void **state) {
@@ -57,7 +54,7 @@ static void test_corpus_cups(void **state) {
         assert_int_equal(c->specs[0].type, PATH_EXISTS);
         assert_string_equal(c->specs[0].path, "/var/cache/cups/org.cups.cupsd");
         assert_true(unit_has_dependency(u, UNIT_TRIGGERS, "cups.service"));
-        _cleanup_free_ char *s = show(u);
+        _cleanup_free_ char *s = show_section(u, "Unit", "TriggerLimitBurst");
         assert_string_equal(s, "Unit=cups.service\n"
                                "Paths=/var/cache/cups/org.cups.cupsd (PathExists)\n"
                                "MakeDirectory=no\nDirectoryMode=0755\nResult=success\n"

@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <stdio.h>
 #include <cmocka.h>
+#include "show-capture.h"
 #include "base/strv.h"
 #include "log-capture.h"
 #include "unit/load.h"
@@ -34,12 +35,8 @@ static void done(Unit *u) {
 
 #define assert_logged(s) do { if (!strstr(log_captured(), (s))) fail_msg("not logged: %s\nlog:\n%s", (s), log_captured()); } while (0)
 
-/* What `systemctl show` prints for u's [Service] part (free it). */
-static char *show_text(Unit *u) {
-        Buf b = {0};
-        assert_int_equal(service_config_show(u, &b), 0);
-        return buf_steal(&b);
-}
+/* What `systemctl show --all` prints for u, its [Service] part first (free it). */
+static char *show_text(Unit *u) { return show_all(u); }
 
 static void test_defaults(void **state) {
         (void)state;

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <sys/socket.h>
 #include <cmocka.h>
+#include "show-capture.h"
 #include "base/strv.h"
 #include "log-capture.h"
 #include "unit/load.h"
@@ -41,11 +42,7 @@ static char *read_corpus(const char *rel) {
         return data;
 }
 
-static char *show(Unit *u) {
-        Buf b = {0};
-        assert_true(socket_config_show(u, &b) >= 0);
-        return buf_steal(&b);
-}
+static char *show(Unit *u) { return show_all(u); }
 
 static char *port_string(const SocketPort *p) {
         char *s = NULL;

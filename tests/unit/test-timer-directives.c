@@ -8,6 +8,7 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <cmocka.h>
+#include "show-capture.h"
 #include "base/strv.h"
 #include "log-capture.h"
 #include "unit/calendar.h"
@@ -41,11 +42,7 @@ static char *read_corpus(const char *rel) {
         return data;
 }
 
-static char *show(Unit *u) {
-        Buf b = {0};
-        assert_true(timer_config_show(u, &b) >= 0);
-        return buf_steal(&b);
-}
+static char *show(Unit *u) { return show_all(u); }
 
 /* apt-daily.timer: OnCalendar= kept, Unit= defaults to apt-daily.service, systemd.timer(5)
  * defaults AccuracySec=1min and RemainAfterElapse=yes. */
