@@ -430,7 +430,6 @@ void event_dispatch_children(EventLoop *e) {
         struct { siginfo_t si; EventSource *s; } batch[128];
         bool reaped = false;
         for (;;) {
-                poll_early(e);
                 size_t n = 0;
                 bool none_left = false, more = true;
                 while (n < ELEMENTSOF(batch)) {
@@ -448,6 +447,11 @@ void event_dispatch_children(EventLoop *e) {
                         batch[n++].s = find_child(e, si.si_pid);
                 }
                 reaped |= n > 0;
+                /* what a reaped process sent before it exited is queued by now, however late in
+                 * this wake-up it exited: read it while the process is still its unit's (the
+                 * exits below are dispatched after), so that a main process's last STOPPING=1
+                 * is credited to its unit, not dropped as from a process of none */
+                if (n > 0) poll_early(e);
                 for (size_t i = 0; i < n; i++) {
                         EventSource *s = batch[i].s;
                         if (s && !s->dead) {
