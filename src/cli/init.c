@@ -13,10 +13,12 @@
 #include "cli/args.h"
 #include "cli/cli.h"
 #include "core/console.h"
+#include "core/container.h"
 #include "core/exit-policy.h"
 #include "core/generator.h"
 #include "core/main-command.h"
 #include "core/manager.h"
+#include "core/system.h"
 #include "journal/journal-forward.h"
 
 extern char **environ;
