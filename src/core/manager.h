@@ -292,6 +292,9 @@ int munit_start(MUnit *u);        /* 0 started (state change follows), -EALREADY
 int munit_stop(MUnit *u);
 int munit_reload(MUnit *u);
 bool munit_can_reload(const MUnit *u);
+/* Skipped in a container (systemd's own, a mount, ...): started, it is done as if a condition
+ * failed; its own dependencies are not pulled in. */
+bool munit_skipped_in_container(const MUnit *u);
 /* Called by a type when its state changed: finishes jobs, propagates, runs OnFailure=. */
 void munit_notify(MUnit *u, UnitActiveState old, UnitActiveState now, bool reload_success);
 MUnit *munit_follow(MUnit *u, const char *name);

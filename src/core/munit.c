@@ -9,6 +9,7 @@
 #include "core/condition-eval.h"
 #include "core/exit-policy.h"
 #include "core/manager.h"
+#include "unit/systemd-own.h"
 
 static const char *const active_state_table[_UNIT_ACTIVE_STATE_MAX] = {
         [UNIT_ACTIVE] = "active", [UNIT_RELOADING] = "reloading", [UNIT_INACTIVE] = "inactive",
@@ -96,26 +97,47 @@ bool munit_has_pid(const MUnit *u, pid_t pid) {
         return false;
 }
 
-/* Units that make no sense in a container are skipped as if a condition failed: udev, gettys,
- * systemd's own daemons (tinysd does their job), and mounts, swaps and devices (the runtime
- * set up the filesystem). */
-static bool unit_skipped_in_container(const MUnit *u) {
+static const Unit *loaded_config(const char *name, void *userdata) {
+        MUnit *o = NULL;
+        if (manager_load_unit(userdata, name, &o) < 0 || !o || !o->cfg || o->cfg->load_state != UNIT_LOADED) return NULL;
+        return o->cfg;
+}
+
+/* Units that make no sense in a container are skipped as if a condition failed: what belongs to
+ * systemd's own daemons (unit/systemd-own.h: tinysd does their job, or they cannot work in a
+ * container), and mounts, swaps and devices (the runtime set up the filesystem). */
+static SystemdOwn skipped_in_container(const MUnit *u, const char **ret_what) {
         const Unit *c = u->cfg;
-        if (c->type == UNIT_MOUNT || c->type == UNIT_SWAP || c->type == UNIT_DEVICE || c->type == UNIT_AUTOMOUNT) return true;
-        if (c->type != UNIT_SERVICE) return false;
-        static const char *const prefixes[] = { "getty@", "serial-getty@", "console-getty", "container-getty@",
-                                                "systemd-udev", "systemd-journald", "systemd-logind", "systemd-networkd",
-                                                "systemd-resolved", "systemd-timesyncd", "systemd-remount-fs",
-                                                "systemd-tmpfiles-setup-dev", "systemd-sysctl", "systemd-modules-load",
-                                                "systemd-firstboot", "systemd-machine-id-commit", "systemd-update-utmp",
-                                                "systemd-random-seed", "systemd-hwdb", "systemd-fsck", "systemd-binfmt",
-                                                "systemd-journal-flush", "systemd-pstore", "systemd-boot-", "systemd-homed",
-                                                "systemd-userdbd", "systemd-oomd", "systemd-hostnamed", "systemd-timedated",
-                                                "systemd-localed", "systemd-ask-password", "dbus-org.freedesktop",
-                                                "kmod-static-nodes", "ldconfig", "user@", "user-runtime-dir@" };
-        for (size_t i = 0; i < ELEMENTSOF(prefixes); i++)
-                if (startswith(u->id, prefixes[i])) return true;
-        return false;
+        if (c->type == UNIT_MOUNT || c->type == UNIT_SWAP || c->type == UNIT_DEVICE || c->type == UNIT_AUTOMOUNT)
+                return SYSTEMD_OWN_DAEMON;
+        return unit_systemd_own(c, loaded_config, u->m, ret_what);
+}
+
+bool munit_skipped_in_container(const MUnit *u) {
+        return u->cfg && u->cfg->load_state == UNIT_LOADED && skipped_in_container(u, NULL) != SYSTEMD_OWN_NO;
+}
+
+/* One line per skipped unit, the first time it is started (a later transaction that pulls it in
+ * again says nothing), at notice level (the manager's default level: shown); a warning for a
+ * socket unit that asked for one of PID 1's sockets. */
+static bool unit_skipped_in_container(MUnit *u) {
+        const char *what = NULL;
+        SystemdOwn k = skipped_in_container(u, &what);
+        if (k == SYSTEMD_OWN_NO) return false;
+        bool first = u->condition_ts.realtime == 0;
+        dual_timestamp_now(&u->condition_ts);
+        if (k == SYSTEMD_OWN_DAEMON && !what)
+                log_debug("%s: not started: tinysd skips it in a container.", u->id);
+        else if (!first)
+                return true;
+        else if (k == SYSTEMD_OWN_DAEMON)
+                log_notice("%s: skipped in a container: %s is systemd's own (tinysd does its job, or it cannot work here).",
+                           u->id, what);
+        else if (k == SYSTEMD_OWN_ACTIVATOR)
+                log_notice("%s: skipped in a container: it activates %s, which is skipped.", u->id, what);
+        else
+                log_warning("%s: not started: %s is PID 1's own socket; nobody else may bind it.", u->id, what);
+        return true;
 }
 
 static int check_conditions(MUnit *u) {
@@ -163,7 +185,6 @@ int munit_start(MUnit *u) {
         if (u->state == UNIT_ACTIVATING && !auto_restart) return 0;   /* the running start completes the job */
         if (u->state == UNIT_DEACTIVATING) return -EAGAIN;
         if (unit_skipped_in_container(u)) {
-                log_debug("%s: not started: tinysd skips it in a container.", u->id);
                 u->condition_result = false;
                 return -EBADR;
         }
