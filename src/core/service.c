@@ -627,20 +627,38 @@ static int on_main_exit(EventSource *src, const siginfo_t *si, void *userdata) {
         }
 }
 
+/* A PID file's first line: a decimal PID > 1, surrounding whitespace allowed (systemd's parse_pid()). */
+static int parse_pid_line(const char *s, pid_t *ret) {
+        while (*s == ' ' || *s == '\t') s++;
+        char *end = NULL;
+        errno = 0;
+        long v = strtol(s, &end, 10);
+        if (errno != 0 || end == s || v <= 1 || v > INT32_MAX) return -EINVAL;
+        while (*end == ' ' || *end == '\t' || *end == '\n' || *end == '\r') end++;
+        if (*end) return -EINVAL;
+        *ret = (pid_t)v;
+        return 0;
+}
+
 static void forking_find_main(MUnit *u) {
         ServiceConfig *c = cfg(u);
         if (c->pid_file) {
                 _cleanup_free_ char *data = NULL;
                 size_t sz;
-                if (read_file_bounded(AT_FDCWD, c->pid_file, 64, &data, &sz) >= 0) {
-                        long pid = strtol(data, NULL, 10);
-                        if (pid > 1 && kill((pid_t)pid, 0) == 0) {
-                                set_main_pid(u, (pid_t)pid, false);
-                                u->svc.exec_main_pid = (pid_t)pid;
-                                return;
-                        }
+                pid_t pid = 0;
+                /* systemd 252's words for each way it can fail, with the error that happened */
+                int r = read_file_bounded(AT_FDCWD, c->pid_file, 64, &data, &sz);
+                if (r < 0)
+                        log_warning_errno(r, "%s: Can't open PID file %s (yet?) after start: %m", u->id, c->pid_file);
+                else if (parse_pid_line(data, &pid) < 0)
+                        log_warning_errno(EINVAL, "%s: Failed to parse PID from file %s: %m", u->id, c->pid_file);
+                else if (kill(pid, 0) < 0 && errno == ESRCH)
+                        log_warning("%s: PID %d read from file %s does not exist or is a zombie.", u->id, (int)pid, c->pid_file);
+                else {
+                        set_main_pid(u, pid, false);
+                        u->svc.exec_main_pid = pid;
+                        return;
                 }
-                log_warning("%s: Can't open PID file %s (yet?) after start: No such process", u->id, c->pid_file);
         }
         if (!c->guess_main_pid) return;
         /* Without a PID file: the daemon is a process of the unit that is now our child. */
