@@ -135,6 +135,8 @@ static int tx_add_job_recursive(Transaction *tx, MUnit *u, JobType type, bool ma
         int r = tx_add(tx, u, type, matters, &e);
         if (r < 0) return r;
         if (ignore_requirements || !u->cfg) return 0;
+        /* what tinysd skips is skipped as a whole: what it requires is not started for it */
+        if ((type == JOB_START || type == JOB_RESTART) && munit_skipped_in_container(u)) return 0;
         if (type == JOB_START || type == JOB_RESTART) {
                 if ((r = tx_pull(tx, u, UNIT_REQUIRES, JOB_START, matters, true)) < 0) return r;
                 if ((r = tx_pull(tx, u, UNIT_BINDS_TO, JOB_START, matters, true)) < 0) return r;

@@ -11,6 +11,7 @@
 #include "core/kill.h"
 #include "core/manager.h"
 #include "core/munit.h"
+#include "unit/systemd-own.h"
 
 static const char *const active_state_table[_UNIT_ACTIVE_STATE_MAX] = {
         [UNIT_ACTIVE] = "active", [UNIT_RELOADING] = "reloading", [UNIT_INACTIVE] = "inactive",
@@ -254,6 +255,47 @@ bool munit_has_pid(const MUnit *u, pid_t pid) {
         return false;
 }
 
+static const Unit *loaded_config(const char *name, void *userdata) {
+        MUnit *o = NULL;
+        if (manager_load_unit(userdata, name, &o) < 0 || !o || !o->cfg || o->cfg->load_state != UNIT_LOADED) return NULL;
+        return o->cfg;
+}
+
+/* Units that make no sense in a container are skipped as if a condition failed: what belongs to
+ * systemd's own daemons (unit/systemd-own.h: tinysd does their job, or they cannot work in a
+ * container), and mounts, swaps and devices (the runtime set up the filesystem). */
+static SystemdOwn skipped_in_container(const MUnit *u, const char **ret_what) {
+        if (u->vt->skipped_in_container && u->vt->skipped_in_container(u)) return SYSTEMD_OWN_DAEMON;
+        return unit_systemd_own(u->cfg, loaded_config, u->m, ret_what);
+}
+
+bool munit_skipped_in_container(const MUnit *u) {
+        return u->cfg && u->cfg->load_state == UNIT_LOADED && skipped_in_container(u, NULL) != SYSTEMD_OWN_NO;
+}
+
+/* One line per skipped unit, the first time it is started (a later transaction that pulls it in
+ * again says nothing), at notice level (the manager's default level: shown); a warning for a
+ * socket unit that asked for one of PID 1's sockets. */
+static bool unit_skipped_in_container(MUnit *u) {
+        const char *what = NULL;
+        SystemdOwn k = skipped_in_container(u, &what);
+        if (k == SYSTEMD_OWN_NO) return false;
+        bool first = u->condition_ts.realtime == 0;
+        dual_timestamp_now(u->m, &u->condition_ts);
+        if (k == SYSTEMD_OWN_DAEMON && !what)
+                log_debug("%s: not started: tinysd skips it in a container.", u->id);
+        else if (!first)
+                return true;
+        else if (k == SYSTEMD_OWN_DAEMON)
+                log_notice("%s: skipped in a container: %s is systemd's own (tinysd does its job, or it cannot work here).",
+                           u->id, what);
+        else if (k == SYSTEMD_OWN_ACTIVATOR)
+                log_notice("%s: skipped in a container: it activates %s, which is skipped.", u->id, what);
+        else
+                log_warning("%s: not started: %s is PID 1's own socket; nobody else may bind it.", u->id, what);
+        return true;
+}
+
 static int check_conditions(MUnit *u) {
         ConditionContext ctx = { .root = u->m->set.root, .environ = u->m->environment };
         const Condition *failed = NULL;
@@ -300,8 +342,7 @@ int munit_start(MUnit *u) {
         if (u->state == UNIT_DEACTIVATING) return -EAGAIN;
         /* the running start completes the job; a unit waiting to restart starts anew */
         if (u->state == UNIT_ACTIVATING && !(u->vt->restart_pending && u->vt->restart_pending(u))) return 0;
-        if (u->vt->skipped_in_container && u->vt->skipped_in_container(u)) {
-                log_debug("%s: not started: tinysd skips it in a container.", u->id);
+        if (unit_skipped_in_container(u)) {
                 u->condition_result = false;
                 return -EBADR;
         }

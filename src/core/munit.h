@@ -134,6 +134,10 @@ void munit_add_pid(MUnit *u, pid_t pid);
 int pid_array_grow(pid_t **array, unsigned *cap, unsigned n);
 bool munit_has_pid(const MUnit *u, pid_t pid);
 bool munit_test_start_limit(MUnit *u);
+/* Skipped in a container (systemd's own daemons and what only activates them: unit/systemd-own.h;
+ * mounts and the like through the type's vtable): started, it is done as if a condition failed;
+ * what it requires is not pulled in for it. */
+bool munit_skipped_in_container(const MUnit *u);
 void munit_reset_failed(MUnit *u);
 /* daemon-reload: u runs on new configuration from now on (vtable config_changed). */
 void munit_set_config(MUnit *u, Unit *cfg);

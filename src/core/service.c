@@ -739,21 +739,39 @@ static int on_main_exit(EventSource *src, const siginfo_t *si, void *userdata) {
         return 0;
 }
 
+/* A PID file's first line: a decimal PID > 1, surrounding whitespace allowed (systemd's parse_pid()). */
+static int parse_pid_line(const char *s, pid_t *ret) {
+        while (*s == ' ' || *s == '\t') s++;
+        char *end = NULL;
+        errno = 0;
+        long v = strtol(s, &end, 10);
+        if (errno != 0 || end == s || v <= 1 || v > INT32_MAX) return -EINVAL;
+        while (*end == ' ' || *end == '\t' || *end == '\n' || *end == '\r') end++;
+        if (*end) return -EINVAL;
+        *ret = (pid_t)v;
+        return 0;
+}
+
 static void forking_find_main(Service *s) {
         MUnit *u = &s->meta;
         ServiceConfig *c = cfg(s);
         if (c->pid_file) {
                 _cleanup_free_ char *data = NULL;
                 size_t sz;
-                if (read_file_bounded(AT_FDCWD, c->pid_file, 64, &data, &sz) >= 0) {
-                        long pid = strtol(data, NULL, 10);
-                        if (pid > 1 && u->m->ops->kill((pid_t)pid, 0) == 0) {
-                                set_main_pid(s, (pid_t)pid, false);
-                                s->exec_main_pid = (pid_t)pid;
-                                return;
-                        }
+                pid_t pid = 0;
+                /* systemd 252's words for each way it can fail, with the error that happened */
+                int r = read_file_bounded(AT_FDCWD, c->pid_file, 64, &data, &sz);
+                if (r < 0)
+                        log_warning_errno(r, "%s: Can't open PID file %s (yet?) after start: %m", u->id, c->pid_file);
+                else if (parse_pid_line(data, &pid) < 0)
+                        log_warning_errno(EINVAL, "%s: Failed to parse PID from file %s: %m", u->id, c->pid_file);
+                else if (u->m->ops->kill(pid, 0) < 0 && errno == ESRCH)
+                        log_warning("%s: PID %d read from file %s does not exist or is a zombie.", u->id, (int)pid, c->pid_file);
+                else {
+                        set_main_pid(s, pid, false);
+                        s->exec_main_pid = pid;
+                        return;
                 }
-                log_warning("%s: Can't open PID file %s (yet?) after start: No such process", u->id, c->pid_file);
         }
         if (!c->guess_main_pid) return;
         /* Without a PID file: the daemon is a process of the unit that is now our child. */
@@ -1133,24 +1151,6 @@ static int service_exit_status(const MUnit *u) {
         return s->main_exit_code == CLD_EXITED ? s->main_exit_status : -1;
 }
 
-/* Services that make no sense in a container are skipped as if a condition failed: udev,
- * gettys, systemd's own daemons (tinysd does their job). */
-static bool service_skipped_in_container(const MUnit *u) {
-        static const char *const prefixes[] = { "getty@", "serial-getty@", "console-getty", "container-getty@",
-                                                "systemd-udev", "systemd-journald", "systemd-logind", "systemd-networkd",
-                                                "systemd-resolved", "systemd-timesyncd", "systemd-remount-fs",
-                                                "systemd-tmpfiles-setup-dev", "systemd-sysctl", "systemd-modules-load",
-                                                "systemd-firstboot", "systemd-machine-id-commit", "systemd-update-utmp",
-                                                "systemd-random-seed", "systemd-hwdb", "systemd-fsck", "systemd-binfmt",
-                                                "systemd-journal-flush", "systemd-pstore", "systemd-boot-", "systemd-homed",
-                                                "systemd-userdbd", "systemd-oomd", "systemd-hostnamed", "systemd-timedated",
-                                                "systemd-localed", "systemd-ask-password", "dbus-org.freedesktop",
-                                                "kmod-static-nodes", "ldconfig", "user@", "user-runtime-dir@" };
-        for (size_t i = 0; i < ELEMENTSOF(prefixes); i++)
-                if (startswith(u->id, prefixes[i])) return true;
-        return false;
-}
-
 /* A start job that waits for the service after the fork (READY=1, the oneshot's or forking
  * parent's exit). */
 static bool service_start_waits(const MUnit *u) {
@@ -1192,7 +1192,6 @@ const UnitVTable service_vtable = {
         .orphan_exited = service_orphan_exited,
         .notify_message = service_notify_message,
         .exit_status = service_exit_status,
-        .skipped_in_container = service_skipped_in_container,
         .start_waits = service_start_waits,
         .job_done_verb = service_job_done_verb,
 };

@@ -663,6 +663,24 @@ static void accept_one(MUnit *u, int lfd) {
         }
 }
 
+/* What arrives while no service may start is dropped (systemd's flush_ports()), a bounded amount
+ * per wake-up, or the loop would wake for it forever. */
+static void flush_fd(int fd, bool is_socket, bool can_accept) {
+        char buf[512];
+        for (int n = 0; n < 64; n++) {
+                if (can_accept) {
+                        int cfd = accept4(fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+                        if (cfd < 0) return;
+                        close(cfd);
+                } else if (is_socket) {
+                        if (recv(fd, buf, sizeof buf, MSG_DONTWAIT | MSG_TRUNC) < 0) return;
+                } else {
+                        (void)!read(fd, buf, sizeof buf);   /* a FIFO: readable now, once */
+                        return;
+                }
+        }
+}
+
 static int on_io(EventSource *src, int fd, uint32_t revents, void *userdata) {
         MUnit *u = userdata;
         Socket *s = SOCKET(u);
@@ -670,10 +688,18 @@ static int on_io(EventSource *src, int fd, uint32_t revents, void *userdata) {
         (void)src;
         if (s->state != SOCKET_LISTENING) return 0;
         if (revents & EPOLLERR) log_warning("%s: Got unexpected poll event (0x%x) on socket.", u->id, revents);
-        if (!trigger_allowed(u)) return 0;
         size_t i = 0;
         while (i < s->n_fds && s->fds[i] != fd) i++;
-        bool can_accept = i < c->n_ports && c->ports[i].type == SOCKET_PORT_SOCKET && socket_address_can_accept(&c->ports[i].address);
+        bool is_socket = i < c->n_ports && c->ports[i].type == SOCKET_PORT_SOCKET;
+        bool can_accept = is_socket && socket_address_can_accept(&c->ports[i].address);
+        /* no activation once the socket is to stop or the container is: e.g. the journal forwarding
+         * to syslog.socket after rsyslog stopped ("Failed to queue service startup job" before) */
+        if ((u->job && u->job->type == JOB_STOP) || u->m->shutting_down) {
+                log_debug("%s: Suppressing connection request since unit stop is scheduled.", u->id);
+                flush_fd(fd, is_socket, can_accept);
+                return 0;
+        }
+        if (!trigger_allowed(u)) return 0;
         if (c->accept && can_accept) accept_one(u, fd);
         else trigger_service(u);
         return 0;
