@@ -225,7 +225,7 @@ static bool is_unit_type(const char *t) {
 
 enum {
         ARG_VERSION = 0x100, ARG_VALUE, ARG_NO_BLOCK, ARG_NO_LEGEND, ARG_LEGEND, ARG_NO_PAGER, ARG_PLAIN,
-        ARG_STATE, ARG_FAILED, ARG_KILL_WHOM, ARG_JOB_MODE, ARG_NOW, ARG_RUNTIME, ARG_REVERSE, ARG_BEFORE,
+        ARG_STATE, ARG_FAILED, ARG_KILL_WHOM, ARG_JOB_MODE, ARG_MODE_FAIL, ARG_MODE_IRREVERSIBLE, ARG_MODE_IGNORE_DEPS, ARG_NOW, ARG_RUNTIME, ARG_REVERSE, ARG_BEFORE,
         ARG_AFTER, ARG_ROOT, ARG_SYSTEM, ARG_USER, ARG_NO_ASK_PASSWORD, ARG_WAIT, ARG_NO_RELOAD,
         ARG_SHOW_TYPES, ARG_IGNORE, ARG_IGNORE_VAL,
 };
@@ -245,9 +245,9 @@ static int parse_args(int argc, char **argv, CtlArgs *a, bool *offline_root) {
                 { "failed", no_argument, NULL, ARG_FAILED },
                 { "full", no_argument, NULL, 'l' },
                 { "job-mode", required_argument, NULL, ARG_JOB_MODE },
-                { "fail", no_argument, NULL, ARG_IGNORE },
-                { "irreversible", no_argument, NULL, ARG_IGNORE },
-                { "ignore-dependencies", no_argument, NULL, ARG_IGNORE },
+                { "fail", no_argument, NULL, ARG_MODE_FAIL },
+                { "irreversible", no_argument, NULL, ARG_MODE_IRREVERSIBLE },
+                { "ignore-dependencies", no_argument, NULL, ARG_MODE_IGNORE_DEPS },
                 { "ignore-inhibitors", no_argument, NULL, 'i' },
                 { "check-inhibitors", required_argument, NULL, ARG_IGNORE_VAL },
                 { "value", no_argument, NULL, ARG_VALUE },
@@ -328,6 +328,10 @@ static int parse_args(int argc, char **argv, CtlArgs *a, bool *offline_root) {
                         break;
                 case 'l': a->full = true; break;
                 case ARG_JOB_MODE: a->job_mode = optarg; break;
+                /* 252's deprecated spellings of --job-mode= */
+                case ARG_MODE_FAIL: a->job_mode = "fail"; break;
+                case ARG_MODE_IRREVERSIBLE: a->job_mode = "replace-irreversibly"; break;
+                case ARG_MODE_IGNORE_DEPS: a->job_mode = "ignore-dependencies"; break;
                 case ARG_VALUE: a->value = true; break;
                 case ARG_USER:
                         fputs("--user is not supported by tinysd's systemctl.\n", stderr);
