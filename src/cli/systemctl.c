@@ -81,6 +81,10 @@ static const CtlVerb verbs[] = {
         { "get-default",           -1,  1, true,  verb_ctl_get_default },
         { "set-default",            2,  2, true,  verb_ctl_set_default },
         { "is-system-running",     -1,  1, false, verb_ctl_is_system_running },
+        { "log-level",             -1,  2, false, verb_ctl_log_setting },
+        { "log-target",            -1,  2, false, verb_ctl_log_setting },
+        { "service-log-level",      2,  3, false, verb_ctl_service_log_setting },
+        { "service-log-target",     2,  3, false, verb_ctl_service_log_setting },
 };
 
 static void help(void) {
@@ -131,7 +135,11 @@ static void help(void) {
                "  import-environment VARIABLE...      Import all or some environment variables\n\n"
                "Manager State Commands:\n"
                "  daemon-reload                       Reload systemd manager configuration\n"
-               "  is-system-running                   Check whether system is fully running\n\n"
+               "  is-system-running                   Check whether system is fully running\n"
+               "  log-level [LEVEL]                   Get/set logging threshold for manager\n"
+               "  log-target [TARGET]                 Get/set logging target for manager\n"
+               "  service-log-level SERVICE [LEVEL]   Get/set logging threshold for service\n"
+               "  service-log-target SERVICE [TARGET] Get/set logging target for service\n\n"
                "System Commands:\n"
                "  halt, poweroff, reboot              Shut down the container\n"
                "  exit [EXIT_CODE]                    Ask the service manager to quit\n\n"

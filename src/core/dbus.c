@@ -160,6 +160,11 @@ static int find_object(Manager *m, const char *path, void **ret, const BusInterf
                 *ret_ifaces = bus_manager_interfaces;
                 return 0;
         }
+        if (streq(path, BUS_LOG_CONTROL_PATH)) {
+                *ret = m;
+                *ret_ifaces = bus_log_control_interfaces;
+                return 0;
+        }
         if (startswith(path, BUS_JOB_PREFIX "/")) {
                 Job *j = bus_job_from_path(m, path);
                 if (j) {
