@@ -512,7 +512,13 @@ static void enter_start(Service *s) {
         }
         set_state(s, SERVICE_START);
         switch (c->type) {
-        case SERVICE_SIMPLE: case SERVICE_IDLE: case SERVICE_DBUS:
+        case SERVICE_DBUS:
+                /* ready when its name appears on the bus; without a bus in the container, at once */
+                if (u->m->parts && u->m->parts->bus_name_watch && u->m->parts->bus_name_watch(u, c->bus_name)) return;
+                if (!u->sandbox_notice_done)
+                        log_notice("%s: Type=dbus: there is no system bus in this container; started as Type=simple.", u->id);
+                return enter_start_post(s);
+        case SERVICE_SIMPLE: case SERVICE_IDLE:
                 return enter_start_post(s);
         default:
                 return;   /* exec: exec report; notify: READY=1; oneshot: exit; forking: control exit */
@@ -553,8 +559,6 @@ static int service_start(MUnit *u) {
         free(s->status_text);
         s->status_text = NULL;
         u->n_pids = u->pids_next = 0;
-        if (c->type == SERVICE_DBUS && !u->sandbox_notice_done)
-                log_notice("%s: Type=dbus: there is no system bus in this container; started as Type=simple.", u->id);
         int r = munit_prepare_directories(u);
         if (r < 0) {
                 log_error("%s: Failed to set up directories: %s", u->id, strerror(-r));
@@ -569,6 +573,16 @@ static int service_start(MUnit *u) {
         }
         enter_start_pre(s);
         return 0;
+}
+
+/* systemd's service_bus_name_owner_change(): a Type=dbus service is started when its name appears,
+ * and stopped when it loses it while running. */
+void service_bus_name_owner_changed(MUnit *u, bool owned) {
+        Service *s = SERVICE(u);
+        if (!s || cfg(s)->type != SERVICE_DBUS) return;
+        log_debug("%s: D-Bus name %s now %s.", u->id, cfg(s)->bus_name, owned ? "owned" : "not owned by anyone");
+        if (s->state == SERVICE_START && owned) enter_start_post(s);
+        else if (s->state == SERVICE_RUNNING && !owned) enter_stop(s, SERVICE_SUCCESS);
 }
 
 static void service_start_limit_hit(MUnit *u) {

@@ -76,6 +76,8 @@ usec_t service_restart_usec_next_runtime(const Service *s);
 const ExecCommand *service_main_command(const Service *s);
 /* The service hit its start limit and failed for it: a socket that triggers it gives up too. */
 bool service_failed_for_start_limit(const MUnit *u);
+/* The BusName= of u (a service) appeared on the system bus or went away (dbus-system-bus.c). */
+void service_bus_name_owner_changed(MUnit *u, bool owned);
 /* An Accept=yes instance's connection: u takes over cfd (closed on failure) from `socket`. */
 int service_set_socket_fd(MUnit *u, int cfd, MUnit *socket, char *peer);
 /* The remote address of an Accept=yes instance of `socket` that still holds its connection. */
