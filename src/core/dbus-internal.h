@@ -54,6 +54,11 @@
 #define BUS_ERROR_FILE_NOT_FOUND "org.freedesktop.DBus.Error.FileNotFound"
 #define BUS_ERROR_FILE_EXISTS "org.freedesktop.DBus.Error.FileExists"
 
+/* dbus.c: one method call through the API table, for a caller that is privileged or not (the access
+ * decision); the answer (a return or an error; NULL when the call wants none) in *ret_reply. Used
+ * for the private and read-only sockets and for the system bus. 0, or -ENOMEM. */
+int bus_dispatch_method(Manager *m, BusConn *conn, bool privileged, BusMessage *call, BusMessage **ret_reply);
+
 /* ---- objects ---- */
 /* The D-Bus path of a unit: BUS_UNIT_PREFIX/<escaped id>. */
 int bus_unit_path(const char *id, char **ret);
