@@ -38,7 +38,8 @@ static int log_control_common(BusConn *conn, const char *dest, const char *verb,
         if (r >= 0) r = bus_call(conn, m, LOG_CALL_TIMEOUT_USEC, &reply);
         if (r < 0) {
                 if (value)
-                        fprintf(stderr, "Failed to set log %s of %s to %s: %s\n", what, dest, value, error_text(r, reply));
+                        fprintf(stderr, "Failed to set log %s of %s to %s: %s\n", what, dest, value,
+                                error_text(r, reply));
                 else
                         fprintf(stderr, "Failed to get log %s of %s: %s\n", what, dest, error_text(r, reply));
                 return 1;

@@ -62,4 +62,6 @@ static const BusProperty log_control_properties[] = {
 static const BusInterface log_control_interface = {
         BUS_IFACE_LOG_CONTROL, NULL, BUS_PROPERTY_TABLES(log_control_properties), NULL,
 };
-const BusInterface *const bus_log_control_interfaces[] = { BUS_STANDARD_INTERFACES, &log_control_interface, NULL };
+const BusInterface *const bus_log_control_interfaces[] = {
+        BUS_STANDARD_INTERFACES, &log_control_interface, NULL,
+};

@@ -111,6 +111,12 @@ static int tx_pull(Transaction *tx, MUnit *u, UnitDependency d, JobType type, bo
 }
 
 static int tx_add_job_recursive(Transaction *tx, MUnit *u, JobType type, bool matters, bool ignore_requirements) {
+        /* a not-found unit pulled in after its file appeared is loaded anew, as 252's transaction does */
+        if (u->cfg && loader_should_retry(tx->m->loader, u->cfg)) {
+                MUnit *same;
+                int r = manager_load_unit(tx->m, u->id, &same);
+                if (r == -ENOMEM) return r;
+        }
         type = job_type_collapse(type, u);
         TxEntry *e = tx_find(tx, u);
         if (e) {

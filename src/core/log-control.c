@@ -17,8 +17,8 @@ static struct {
 const char *log_control_target_from_string(const char *s) {
         /* systemd 252's log_target_table, in its order */
         static const char *const targets[] = {
-                "console", "console-prefixed", "kmsg", "journal", "journal-or-kmsg", "syslog", "syslog-or-kmsg",
-                "auto", "null",
+                "console", "console-prefixed", "kmsg", "journal", "journal-or-kmsg", "syslog",
+                "syslog-or-kmsg", "auto", "null",
         };
         for (size_t i = 0; s && i < ELEMENTSOF(targets); i++)
                 if (streq(s, targets[i])) return targets[i];

@@ -316,7 +316,8 @@ bool loader_unit_need_daemon_reload(const Loader *l, const Unit *u) {
                 if (now == 0 || now != u->fragment_mtime) return true;
         }
         _cleanup_strv_free_ char **dropins = NULL;
-        if (u->load_state == UNIT_LOADED && unit_file_find_dropins(&l->lp, NULL, u->names, &dropins) < 0) return false;
+        if (u->load_state == UNIT_LOADED && unit_file_find_dropins(&l->lp, NULL, u->names, &dropins) < 0)
+                return false;
         size_t n = strv_length(u->dropin_paths);
         if (n != strv_length(dropins)) return true;
         for (size_t i = 0; i < n; i++)

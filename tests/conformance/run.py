@@ -135,10 +135,10 @@ def script_log(c, impl, unit, journalctl):
         tag = unit.replace(".service", "")
         lines = [ln for ln in c.output("stdout").splitlines() if tag in ln]
         if lines:
-            return lines[-12:]
+            return lines[-40:]
     try:
-        r = c.exec([journalctl, "--no-pager", "-o", "cat", "-n", "12", "-u", unit], timeout=20)
-        return r.stdout.splitlines()[-12:]
+        r = c.exec([journalctl, "--no-pager", "-o", "cat", "-n", "40", "-u", unit], timeout=20)
+        return r.stdout.splitlines()[-40:]
     except subprocess.TimeoutExpired:
         return ["(journalctl timed out)"]
 
@@ -146,6 +146,9 @@ def script_log(c, impl, unit, journalctl):
 def failure_reason(log, rc, err, testok):
     """The script's last traced command (set -x) and what followed it, else systemctl's words."""
     traced = [i for i, ln in enumerate(log) if "+ " in ln]
+    trap = [i for i in traced if log[i].rstrip().endswith("+ at_exit")]   # the scripts' cleanup trap
+    if trap:
+        traced = [i for i in traced if i < trap[-1]]
     if traced:
         i = traced[-1]
         after = [ln for ln in log[i + 1:] if ln.strip()]

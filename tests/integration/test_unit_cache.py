@@ -87,3 +87,14 @@ def test_need_daemon_reload(boot):
     assert ctl(c, "daemon-reload").returncode == 0
     os.unlink(c.path("/etc/systemd/system/x.service.d/10-desc.conf"))
     assert show(c, "NeedDaemonReload", "x.service") == "yes"
+
+
+def test_target_pulls_unit_whose_file_appeared(boot):
+    """252's TEST-48: the transaction loads a not-found dependency anew once its file exists."""
+    c = boot(units={"t48.target": "[Unit]\nWants=w48.service\n"})
+    c.wait_for(MULTI_USER)
+    assert ctl(c, "start", "t48.target").returncode == 0
+    assert show(c, "LoadState", "w48.service") == "not-found"
+    write(c, "/etc/systemd/system/w48.service", UNIT.format(d="W48"))
+    assert ctl(c, "restart", "t48.target").returncode == 0
+    assert show(c, "ActiveState", "w48.service") == "active"
