@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: MIT
-"""End to end (issue 16): a Debian 12 image with Debian's `systemd` and `rsyslog` packages, as a
-Dockerfile that pulls them in makes it, under tinysd as PID 1.
+"""End to end (issue 16): a Debian 12 image with Debian's `systemd`, `rsyslog` and `dbus` packages
+and real daemons (avahi-daemon, apache2, exim4, prometheus-node-exporter), as a Dockerfile that pulls
+them in makes it, under tinysd as PID 1.
 
 The image (tests/container/image.py, systemd_rsyslog_image): debootstrap minbase bookworm +
 `apt-get install --no-install-recommends systemd rsyslog`, cached under /var/tmp/tinysd-images
@@ -12,7 +13,10 @@ Checked: the boot reaches multi-user.target with rsyslog running and nothing fai
 `logger` lines are written without any logger blocking (the loop ends; before issue 16's rule the
 image's own journald sockets took /dev/log and the 11th logger blocked forever), all of them reach
 the journal (tinysd's journalctl) and /var/log/syslog (rsyslog, through the journal's
-ForwardToSyslog=); systemd's units are skipped with one line each."""
+ForwardToSyslog=); systemd's units are skipped with one line each; each daemon answers its client
+(busctl to avahi, curl to apache2 and node-exporter, exim4's SMTP banner); PID 1 is on the image's
+system bus (busctl; Debian's systemctl as uid 65534 reads and is refused a stop; avahi-daemon,
+Type=dbus, owns its name; hostnamectl fails at once since hostnamed is skipped)."""
 import os
 import pathlib
 import re
