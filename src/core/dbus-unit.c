@@ -139,13 +139,8 @@ TS_GETTERS(condition_ts, condition_ts)
 TS_GETTERS(assert_ts, assert_ts)
 
 static bool loaded(const MUnit *u) { return u->cfg && u->cfg->load_state == UNIT_LOADED; }
-static int g_can_start(BusMessage *m, void *o) {
-        return bus_append_bool(m, loaded(U(o)) && !C(o)->unit.refuse_manual_start &&
-                                          C(o)->type != UNIT_DEVICE && C(o)->type != UNIT_SCOPE);
-}
-static int g_can_stop(BusMessage *m, void *o) {
-        return bus_append_bool(m, loaded(U(o)) && !C(o)->unit.refuse_manual_stop && C(o)->type != UNIT_DEVICE);
-}
+static int g_can_start(BusMessage *m, void *o) { return bus_append_bool(m, munit_can_start(U(o))); }
+static int g_can_stop(BusMessage *m, void *o) { return bus_append_bool(m, munit_can_stop(U(o))); }
 static int g_can_reload(BusMessage *m, void *o) { return bus_append_bool(m, munit_can_reload(U(o))); }
 static int g_can_isolate(BusMessage *m, void *o) { return bus_append_bool(m, loaded(U(o)) && C(o)->unit.allow_isolate); }
 static int g_job(BusMessage *m, void *o) {

@@ -63,6 +63,14 @@ bool munit_can_reload(const MUnit *u) {
         return u->cfg && u->vt->can_reload && u->vt->can_reload(u);
 }
 
+static bool loaded(const MUnit *u) { return u->cfg && u->cfg->load_state == UNIT_LOADED; }
+bool munit_can_start(const MUnit *u) {
+        return loaded(u) && !u->cfg->unit.refuse_manual_start && !u->vt->manual_start_refused;
+}
+bool munit_can_stop(const MUnit *u) {
+        return loaded(u) && !u->cfg->unit.refuse_manual_stop && !u->vt->manual_stop_refused;
+}
+
 const char *munit_sub_state(const MUnit *u) {
         if (u->vt->sub_state) return u->vt->sub_state(u);
         return UNIT_IS_ACTIVE_OR_RELOADING(u->state) ? "active" : u->state == UNIT_FAILED ? "failed" : "dead";

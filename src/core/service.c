@@ -10,6 +10,7 @@
 #include "base/signal-util.h"
 #include "base/strv.h"
 #include "core/exec-run.h"
+#include "core/exit-policy.h"
 #include "core/job.h"
 #include "core/kill.h"
 #include "core/manager.h"
@@ -1218,6 +1219,34 @@ static int service_exit_status(const MUnit *u) {
         return s->main_exit_code == CLD_EXITED ? s->main_exit_status : -1;
 }
 
+/* --exit-on-failure: the container exits with the main process's status, 128+signal, or the
+ * status that names the result (exit-policy.h) */
+static int service_failure_exit_status(const Service *s) {
+        switch (s->result) {
+        case SERVICE_FAILURE_EXIT_CODE:
+                if (s->main_exit_code == CLD_EXITED && s->main_exit_status > 0 && s->main_exit_status < 256)
+                        return s->main_exit_status;
+                return 1;
+        case SERVICE_FAILURE_SIGNAL: case SERVICE_FAILURE_CORE_DUMP:
+                if ((s->main_exit_code == CLD_KILLED || s->main_exit_code == CLD_DUMPED) &&
+                    s->main_exit_status > 0 && s->main_exit_status < 128)
+                        return 128 + s->main_exit_status;
+                return EXIT_POLICY_OTHER;
+        case SERVICE_FAILURE_RESOURCES: return EXIT_POLICY_RESOURCES;
+        case SERVICE_FAILURE_TIMEOUT: return EXIT_POLICY_TIMEOUT;
+        case SERVICE_FAILURE_WATCHDOG: return EXIT_POLICY_WATCHDOG;
+        case SERVICE_FAILURE_START_LIMIT_HIT: return EXIT_POLICY_START_LIMIT;
+        case SERVICE_FAILURE_PROTOCOL: return EXIT_POLICY_PROTOCOL;
+        default: return EXIT_POLICY_OTHER;
+        }
+}
+
+static const char *service_failure_result(const MUnit *u, int *ret_exit_status) {
+        const Service *s = SERVICE_CONST(u);
+        *ret_exit_status = service_failure_exit_status(s);
+        return service_result_to_string(s->result);
+}
+
 /* A start job that waits for the service after the fork (READY=1, the oneshot's or forking
  * parent's exit). */
 static bool service_start_waits(const MUnit *u) {
@@ -1259,6 +1288,7 @@ const UnitVTable service_vtable = {
         .orphan_exited = service_orphan_exited,
         .notify_message = service_notify_message,
         .exit_status = service_exit_status,
+        .failure_result = service_failure_result,
         .start_waits = service_start_waits,
         .job_done_verb = service_job_done_verb,
 };
