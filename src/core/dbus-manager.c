@@ -443,6 +443,7 @@ static const BusMethod manager_methods[] = {
         { "PresetAllUnitFiles", "sbb", "a(sss)", PRIV, bus_unit_file_preset_all },
         { "GetUnitFileLinks", "sb", "as", READ, bus_unit_file_get_links },
         { "SetExitCode", "y", "", PRIV, method_set_exit_code },
+        { "StartTransientUnit", "ssa(sv)a(sa(sv))", "o", PRIV, bus_start_transient_unit },
         { NULL },
 };
 #undef READ

@@ -17,6 +17,7 @@
 #include "core/kill.h"
 #include "core/manager.h"
 #include "core/munit.h"
+#include "core/transient.h"
 
 #define FINAL_SIGTERM_USEC (3 * USEC_PER_SEC)
 
@@ -105,13 +106,26 @@ static void discard_now(Manager *m) {
         m->n_discard = 0;
 }
 
-/* ---- garbage collection of finished connection instances ---- */
+/* ---- garbage collection of finished connection instances and transient units ---- */
+
+static bool may_forget(const MUnit *u) {
+        if (!u->gc_pending || u->job || !UNIT_IS_INACTIVE_OR_FAILED(u->state) || munit_main_pid(u) > 0 || munit_control_pid(u) > 0)
+                return false;
+        /* a transient unit may have been started again, or be held, since it was marked */
+        return !transient_unit_is(u->m, u->cfg) || transient_unit_collectable(u);
+}
 
 static void unit_forget(Manager *m, size_t idx) {
         MUnit *u = m->list[idx];
         memmove(m->list + idx, m->list + idx + 1, (m->n_list - idx - 1) * sizeof *m->list);
         m->n_list--;
-        if (u->cfg) loader_forget(m->loader, u->cfg);
+        if (u->cfg) {
+                bool transient = transient_unit_is(m, u->cfg);
+                if (transient) transient_unit_remove_files(m, u->cfg);
+                loader_forget(m->loader, u->cfg);
+                /* the name is not found again, as in systemd: the map forgets the file too */
+                if (transient && loader_rescan(m->loader) < 0) log_oom();
+        }
         u->cfg = NULL;
         munit_free(u);
 }
@@ -123,8 +137,7 @@ static int on_gc(EventSource *s, void *userdata) {
         bool forgot = false;
         for (size_t i = m->n_list; i > 0; i--) {
                 MUnit *u = m->list[i - 1];
-                if (u->gc_pending && !u->job && UNIT_IS_INACTIVE_OR_FAILED(u->state) && munit_main_pid(u) <= 0 &&
-                    munit_control_pid(u) <= 0) {
+                if (may_forget(u)) {
                         unit_forget(m, i - 1);
                         forgot = true;
                 }
@@ -132,6 +145,8 @@ static int on_gc(EventSource *s, void *userdata) {
         /* no unit may keep pointing to one that was forgotten: better none than a dangling one */
         if (forgot && munit_resolve_all(m) < 0)
                 for (size_t i = 0; i < m->n_list; i++) m->list[i]->deps = NULL;
+        /* a transient service whose transient timer went may go now too (at the next pass) */
+        for (size_t i = 0; forgot && i < m->n_list; i++) transient_unit_check_collect(m->list[i]);
         discard_now(m);
         return 0;
 }

@@ -36,6 +36,7 @@ typedef struct ManagerParts {
         void (*job_new)(Manager *m, const Job *j);
         void (*job_removed)(Manager *m, uint32_t id, const char *unit, JobResult r);
         void (*done)(Manager *m);               /* manager_free(), before the units are freed */
+        void (*unit_changed)(MUnit *u);         /* u's state changed (PropertiesChanged) */
         void (*unit_failed)(MUnit *u);          /* u entered "failed" for good (--exit-on-failure) */
         void (*boot_finished)(Manager *m);      /* the boot transaction is done (the main program) */
         /* the shutdown began: true when the units must wait for something first (the main

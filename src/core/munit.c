@@ -11,6 +11,7 @@
 #include "core/kill.h"
 #include "core/manager.h"
 #include "core/munit.h"
+#include "core/transient.h"
 #include "unit/systemd-own.h"
 
 static const char *const active_state_table[_UNIT_ACTIVE_STATE_MAX] = {
@@ -463,5 +464,7 @@ void munit_notify(MUnit *u, UnitActiveState os, UnitActiveState ns, bool reload_
                 if (!m->shutting_down) start_each(u, UNIT_ON_SUCCESS, u->cfg->unit.on_success_job_mode);
                 manager_emergency_action(m, u, u->cfg->unit.success_action, u->cfg->unit.success_action_exit_status, "succeeded");
         }
+        if (UNIT_IS_INACTIVE_OR_FAILED(ns)) transient_unit_check_collect(u);
+        if (m->parts && m->parts->unit_changed) m->parts->unit_changed(u);
         manager_check_finished(m);
 }

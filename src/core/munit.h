@@ -44,7 +44,8 @@ struct MUnit {
         uint32_t tx_slot;      /* job.c: 1 + its entry in the transaction being built, 0 none */
         bool condition_result, assert_result;
         bool sandbox_notice_done, pam_notice_done;
-        bool gc_pending; /* a finished Accept=yes instance: freed by the next GC pass */
+        bool gc_pending; /* a finished Accept=yes instance or transient unit: freed by the next GC pass */
+        unsigned bus_refs; /* D-Bus clients holding it (AddRef, systemd-run --wait): not collected */
         char invocation_id[33];
         /* systemd's unit timestamps (D-Bus StateChangeTimestamp=, ActiveEnterTimestamp=, ...);
          * the monotonic parts are also the timers' OnUnitActiveSec=/OnUnitInactiveSec= bases */

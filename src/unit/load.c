@@ -27,7 +27,26 @@ Unit *loader_get(const Loader *l, const char *name) {
         return hashmap_get(l->units, name);
 }
 
+static void loader_detach(Loader *l, Unit *u);
+
 void loader_forget(Loader *l, Unit *u) {
+        loader_detach(l, u);
+        unit_free(u);
+}
+
+int loader_rescan(Loader *l) {
+        UnitFileMap map;
+        int r = unit_file_map_build(&map, &l->lp);
+        if (r < 0) {
+                unit_file_map_done(&map);
+                return r;
+        }
+        unit_file_map_done(&l->map);
+        l->map = map;
+        return 0;
+}
+
+static void loader_detach(Loader *l, Unit *u) {
         STRV_FOREACH(n, u->names)
                 if (hashmap_get(l->units, *n) == u) (void)hashmap_remove(l->units, *n);
         if (hashmap_get(l->units, u->id) == u) (void)hashmap_remove(l->units, u->id);
@@ -37,7 +56,6 @@ void loader_forget(Loader *l, Unit *u) {
                         l->n_list--;
                         break;
                 }
-        unit_free(u);
 }
 
 static const char *type_section(UnitType t) {
@@ -256,6 +274,15 @@ int loader_load(Loader *l, const char *name, Unit **ret) {
         }
         if (!unit_name_is_valid(name, UNIT_NAME_PLAIN | UNIT_NAME_INSTANCE)) return -EINVAL;
         return load_new(l, name, ret);
+}
+
+int loader_reload_unit(Loader *l, Unit *old, Unit **ret) {
+        _cleanup_free_ char *id = strdup(old->id);
+        if (!id) return -ENOMEM;
+        loader_detach(l, old);
+        int r = load_new(l, id, ret);
+        if (r < 0) (void)add_list_to(l, old);   /* the name must lead somewhere (only -ENOMEM gets here) */
+        return r;
 }
 
 int loader_load_closure(Loader *l, const char *name, Unit **ret) {

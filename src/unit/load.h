@@ -35,6 +35,13 @@ int loader_load_all(Loader *l);
  * loaded set. Idempotent. */
 int loader_add_reverse_dependencies(Loader *l);
 Unit *loader_get(const Loader *l, const char *name);
+/* Read the search path into the name map again: files written since the map was built (a transient
+ * unit's) are found by the next load. The units already loaded are not touched. */
+int loader_rescan(Loader *l);
+/* Load a loaded unit again from its files, as a new Unit that replaces `old` in the name map and the
+ * list (a transient unit written in place of a not-found one). old stays the caller's to free once
+ * nothing points to it. */
+int loader_reload_unit(Loader *l, Unit *old, Unit **ret);
 /* Drop a unit nobody needs any more (a finished Accept=yes instance): its names and the Unit. */
 void loader_forget(Loader *l, Unit *u);
 

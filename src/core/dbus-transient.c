@@ -1,0 +1,327 @@
+/* SPDX-License-Identifier: MIT */
+/* Manager.StartTransientUnit: the properties a client sends (as 252's systemd-run does, a(sv)) become
+ * the directives of a unit file, written as systemd writes a transient unit and read by the normal
+ * loader (transient.c), so every setting is checked by the one parser that reads unit files.
+ *
+ * A property maps to the directive of its name (a time in µs named ...USec to ...Sec, ExecStartEx to
+ * ExecStart, TimersMonotonic/TimersCalendar to OnActiveSec=... and OnCalendar=); what no directive
+ * of the unit's type takes is refused with 252's words. Values are quoted and their '%' escaped so
+ * that the file says exactly what was sent, and nothing a value holds can start another line. */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include "base/strv.h"
+#include "base/util.h"
+#include "core/dbus-internal.h"
+#include "core/transient.h"
+#include "unit/conf-parser.h"
+
+#define BUS_ERROR_UNIT_EXISTS "org.freedesktop.systemd1.UnitExists"
+#define TRANSIENT_AUX_MAX 16
+
+/* One unit being written: its [Unit] lines and its type section's. */
+typedef struct TransientText {
+        UnitType type;
+        const char *type_section;
+        Buf unit, own;
+        bool add_ref;
+} TransientText;
+
+static int refuse_property(BusError *e, const char *name) {
+        return bus_error_setf(e, BUS_ERROR_PROPERTY_READ_ONLY, "Cannot set property %s, or unknown property.", name);
+}
+
+/* The section a directive of this type belongs in ([Unit] or the type's own), or NULL: none takes it. */
+static const char *directive_section(const TransientText *t, const char *key) {
+        for (const DirectiveTable *const *tab = unit_type_directive_tables(t->type); *tab; tab++) {
+                const char *sec = (*tab)->section ? (*tab)->section : t->type_section;
+                if (streq(sec, "Install")) continue;
+                if (directive_lookup((*tab)->directives, key)) return sec;
+        }
+        return NULL;
+}
+
+/* key=value, in the section the key belongs to; a value must stay on its line. escape: '%' as "%%"
+ * (a value whose words are quoted already has it so). */
+static int put_line_as(TransientText *t, const char *key, const char *value, bool escape, BusError *e) {
+        const char *sec = directive_section(t, key);
+        if (!sec) return refuse_property(e, key);
+        if (strpbrk(value, "\n\r") || endswith(value, "\\"))
+                return bus_error_setf(e, BUS_ERROR_INVALID_ARGS, "Invalid value for %s=: line breaks cannot be written.", key);
+        Buf *b = streq(sec, "Unit") ? &t->unit : &t->own;
+        int r = buf_printf(b, "%s=", key);
+        for (const char *p = value; r >= 0 && *p; p++) r = *p == '%' && escape ? buf_puts(b, "%%") : buf_putc(b, *p);
+        return r < 0 ? r : buf_putc(b, '\n');
+}
+
+static int put_line(TransientText *t, const char *key, const char *value, BusError *e) {
+        return put_line_as(t, key, value, true, e);
+}
+
+/* A word in double quotes, with C escapes, '%' as "%%" and (exec) '$' as "$$": read back as itself. */
+static int put_quoted(Buf *b, const char *s, bool exec) {
+        if (exec && streq(s, ";")) return buf_puts(b, "\\;");
+        int r = buf_putc(b, '"');
+        for (const char *p = s; r >= 0 && *p; p++) {
+                unsigned char ch = (unsigned char)*p;
+                if (ch == '"' || ch == '\\') r = buf_printf(b, "\\%c", ch);
+                else if (ch == '%') r = buf_puts(b, "%%");
+                else if (exec && ch == '$') r = buf_puts(b, "$$");
+                else if (ch < 0x20 || ch == 0x7f) r = buf_printf(b, "\\x%02x", ch);
+                else r = buf_putc(b, (char)ch);
+        }
+        return r < 0 ? r : buf_putc(b, '"');
+}
+
+/* ExecStart= and friends, a(sasb) or (…Ex) a(sasas): "Key=" then one line per command. */
+static int put_exec(TransientText *t, const char *name, BusMessage *m, bool ex, BusError *e) {
+        _cleanup_free_ char *key = strndup(name, strlen(name) - (ex ? 2 : 0));
+        if (!key) return -ENOMEM;
+        if (!directive_section(t, key) || !startswith(key, "Exec")) return refuse_property(e, name);
+        Buf line = { 0 };
+        int r = buf_printf(&line, "%s=\n", key);
+        if (r >= 0) r = bus_message_enter_container(m, 'a', ex ? "(sasas)" : "(sasb)");
+        while (r >= 0 && (r = bus_message_enter_container(m, 'r', ex ? "sasas" : "sasb")) > 0) {
+                const char *path = NULL;
+                _cleanup_strv_free_ char **argv = NULL, **flags = NULL;
+                int ignore = 0;
+                r = bus_message_read(m, "s", &path);
+                if (r >= 0) r = bus_message_read_strv(m, &argv);
+                if (r >= 0) r = ex ? bus_message_read_strv(m, &flags) : bus_message_read(m, "b", &ignore);
+                if (r >= 0) r = bus_message_exit_container(m);
+                if (r < 0) break;
+                if (path[0] != '/' && (!*path || strchr(path, '/'))) {
+                        r = bus_error_setf(e, BUS_ERROR_INVALID_ARGS, "\"%s\" is neither a valid executable name nor an absolute path", path);
+                        break;
+                }
+                if (strv_isempty(argv)) {
+                        r = bus_error_setf(e, BUS_ERROR_INVALID_ARGS, "\"%s\" argv cannot be empty", name);
+                        break;
+                }
+                r = buf_printf(&line, "%s=%s", key, ignore ? "-" : "");
+                STRV_FOREACH(f, flags) {
+                        static const char *const words[] = { "ignore-failure", "-", "no-env-expand", ":", "privileged", "+",
+                                                             "no-setuid", "!", "ambient", "!!" };
+                        size_t i = 0;
+                        while (i < ELEMENTSOF(words) && !streq(*f, words[i])) i += 2;
+                        if (i >= ELEMENTSOF(words)) {
+                                r = bus_error_setf(e, BUS_ERROR_INVALID_ARGS, "Invalid %s flag: %s", name, *f);
+                                break;
+                        }
+                        if (r >= 0) r = buf_puts(&line, words[i + 1]);
+                }
+                if (r >= 0 && !streq(path, argv[0])) {
+                        r = buf_putc(&line, '@');
+                        if (r >= 0) r = put_quoted(&line, path, true);
+                        if (r >= 0) r = buf_putc(&line, ' ');
+                }
+                STRV_FOREACH(a, argv) {
+                        if (r >= 0 && a != argv) r = buf_putc(&line, ' ');
+                        if (r >= 0) r = put_quoted(&line, *a, true);
+                }
+                if (r >= 0) r = buf_putc(&line, '\n');
+        }
+        if (r >= 0) r = bus_message_exit_container(m);
+        if (r >= 0) r = buf_put(&t->own, line.s ? line.s : "", line.len);
+        buf_free(&line);
+        return r;
+}
+
+/* A list (as): environment assignments quoted, other lists as words. */
+static int put_list(TransientText *t, const char *name, BusMessage *m, BusError *e) {
+        _cleanup_strv_free_ char **l = NULL;
+        int r = bus_message_read_strv(m, &l);
+        if (r < 0) return r;
+        Buf v = { 0 };
+        STRV_FOREACH(s, l) {
+                if (r >= 0 && s != l) r = buf_putc(&v, ' ');
+                if (r >= 0) r = put_quoted(&v, *s, false);
+        }
+        _cleanup_free_ char *value = r >= 0 ? buf_steal(&v) : NULL;
+        buf_free(&v);
+        if (r < 0) return r;
+        if (!value) return -ENOMEM;
+        return put_line_as(t, name, value, false, e);
+}
+
+/* TimersMonotonic a(st) and TimersCalendar a(ss): one OnXSec=/OnCalendar= line each. */
+static int put_timers(TransientText *t, const char *name, BusMessage *m, bool calendar, BusError *e) {
+        int r = bus_message_enter_container(m, 'a', calendar ? "(ss)" : "(st)");
+        while (r >= 0 && (r = bus_message_enter_container(m, 'r', calendar ? "ss" : "st")) > 0) {
+                const char *base = NULL, *spec = NULL;
+                uint64_t usec = 0;
+                r = calendar ? bus_message_read(m, "ss", &base, &spec) : bus_message_read(m, "st", &base, &usec);
+                if (r >= 0) r = bus_message_exit_container(m);
+                if (r < 0) break;
+                if (calendar ? !streq(base, "OnCalendar") : !(endswith(base, "Sec") && startswith(base, "On")))
+                        return bus_error_setf(e, BUS_ERROR_INVALID_ARGS, "Unknown timer base %s for %s.", base, name);
+                char num[32];
+                snprintf(num, sizeof num, "%" PRIu64 "us", usec);
+                r = put_line(t, base, calendar ? spec : num, e);
+        }
+        return r < 0 ? r : bus_message_exit_container(m);
+}
+
+/* A value of a basic type: booleans as yes/no, times (…USec) in µs under the …Sec name, modes in
+ * octal, UINT64_MAX as infinity. */
+static int put_basic(TransientText *t, const char *name, BusMessage *m, char type, BusError *e) {
+        char num[64];
+        _cleanup_free_ char *key = NULL;
+        const char *value = num;
+        if (type == 's') return bus_message_read(m, "s", &value) < 0 ? -EINVAL : put_line(t, name, value, e);
+        if (type == 'b') {
+                int b = 0;
+                int r = bus_message_read(m, "b", &b);
+                return r < 0 ? r : put_line(t, name, b ? "yes" : "no", e);
+        }
+        uint64_t u = 0;
+        int64_t i = 0;
+        bool is_signed = type == 'i' || type == 'x' || type == 'n';
+        int r;
+        switch (type) {
+        case 'i': { int32_t v; r = bus_message_read_basic(m, 'i', &v); i = v; break; }
+        case 'n': { int16_t v; r = bus_message_read_basic(m, 'n', &v); i = v; break; }
+        case 'x': r = bus_message_read_basic(m, 'x', &i); break;
+        case 'u': { uint32_t v; r = bus_message_read_basic(m, 'u', &v); u = v; break; }
+        case 'q': { uint16_t v; r = bus_message_read_basic(m, 'q', &v); u = v; break; }
+        case 'y': { uint8_t v; r = bus_message_read_basic(m, 'y', &v); u = v; break; }
+        case 't': r = bus_message_read_basic(m, 't', &u); break;
+        default: return refuse_property(e, name);
+        }
+        if (r < 0) return r;
+        if (is_signed) snprintf(num, sizeof num, "%" PRIi64, i);
+        else if (type == 't' && u == UINT64_MAX) snprintf(num, sizeof num, "infinity");
+        else if (endswith(name, "Mode") || streq(name, "UMask")) snprintf(num, sizeof num, "%04" PRIo64, u);
+        else if (type == 't' && streq(name, "CPUQuotaPerSecUSec")) {
+                snprintf(num, sizeof num, "%" PRIu64 ".%02" PRIu64 "%%", u / 10000, (u / 100) % 100);
+                return put_line(t, "CPUQuota", num, e);
+        } else if (type == 't' && (endswith(name, "USec") || endswith(name, "NSec"))) {
+                if (!(key = xasprintf("%.*sSec", (int)(strlen(name) - 4), name))) return -ENOMEM;
+                snprintf(num, sizeof num, "%" PRIu64 "%s", u, endswith(name, "USec") ? "us" : "ns");
+                return put_line(t, key, num, e);
+        } else snprintf(num, sizeof num, "%" PRIu64, u);
+        return put_line(t, name, value, e);
+}
+
+static int put_property(TransientText *t, const char *name, BusMessage *m, const char *sig, BusError *e) {
+        if (streq(name, "AddRef") && streq(sig, "b")) {
+                int b = 0;
+                int r = bus_message_read(m, "b", &b);
+                t->add_ref = b;
+                return r;
+        }
+        if (endswith(name, "FileDescriptor") && streq(sig, "h"))
+                return bus_error_setf(e, BUS_ERROR_NOT_SUPPORTED, "Cannot set property %s: tinysd does not hand file descriptors to transient units.", name);
+        if (streq(sig, "a(sasb)")) return put_exec(t, name, m, false, e);
+        if (streq(sig, "a(sasas)") && endswith(name, "Ex")) return put_exec(t, name, m, true, e);
+        if (streq(name, "TimersMonotonic") && streq(sig, "a(st)")) return put_timers(t, name, m, false, e);
+        if (streq(name, "TimersCalendar") && streq(sig, "a(ss)")) return put_timers(t, name, m, true, e);
+        if (streq(sig, "as")) return put_list(t, name, m, e);
+        if (strlen(sig) == 1) return put_basic(t, name, m, sig[0], e);
+        return refuse_property(e, name);
+}
+
+/* The a(sv) of one unit into its file's text. */
+static int build_text(const char *name, BusMessage *m, TransientText *t, char **ret, BusError *e) {
+        int r = bus_message_enter_container(m, 'a', "(sv)");
+        while (r >= 0 && (r = bus_message_enter_container(m, 'r', "sv")) > 0) {
+                const char *pname = NULL, *sig = NULL;
+                char type;
+                r = bus_message_read(m, "s", &pname);
+                if (r >= 0) r = bus_message_peek_type(m, &type, &sig);
+                if (r >= 0) r = bus_message_enter_container(m, 'v', sig);
+                if (r >= 0) r = put_property(t, pname, m, sig, e);
+                if (r >= 0) r = bus_message_exit_container(m);
+                if (r >= 0) r = bus_message_exit_container(m);
+        }
+        if (r >= 0) r = bus_message_exit_container(m);
+        if (r < 0) return r;
+        Buf f = { 0 };
+        r = buf_puts(&f, "# This is a transient unit file, created programmatically via the systemd API. Do not edit.\n");
+        if (r >= 0 && t->unit.len) r = buf_puts(&f, "[Unit]\n");
+        if (r >= 0) r = buf_put(&f, t->unit.s ? t->unit.s : "", t->unit.len);
+        if (r >= 0 && t->own.len) r = buf_printf(&f, "%s[%s]\n", t->unit.len ? "\n" : "", t->type_section);
+        if (r >= 0) r = buf_put(&f, t->own.s ? t->own.s : "", t->own.len);
+        *ret = r >= 0 ? buf_steal(&f) : NULL;
+        buf_free(&f);
+        (void)name;
+        return r < 0 ? r : *ret ? 0 : -ENOMEM;
+}
+
+/* Whether name may become a transient unit: its type takes them, and it is not loaded from a file
+ * nor busy (systemd's unit_is_pristine()). */
+static int check_unit(Manager *m, const char *name, TransientText *t, BusError *e) {
+        if (!unit_name_is_valid(name, UNIT_NAME_PLAIN | UNIT_NAME_INSTANCE))
+                return bus_error_setf(e, BUS_ERROR_INVALID_ARGS, "Invalid unit name or type.");
+        t->type = unit_name_to_type(name);
+        if (t->type == UNIT_SCOPE)
+                return bus_error_setf(e, BUS_ERROR_NOT_SUPPORTED,
+                                      "Unit type scope is not supported by tinysd: without cgroup delegation a running process cannot be moved into a unit.");
+        if (t->type != UNIT_SERVICE && t->type != UNIT_TIMER)
+                return bus_error_setf(e, BUS_ERROR_INVALID_ARGS, "Unit type %s does not support transient units.", unit_type_to_string(t->type));
+        t->type_section = unit_type_sections(t->type)[1];
+        MUnit *u;
+        int r = manager_load_unit(m, name, &u);
+        if (r == -ENOMEM) return r;
+        if (r < 0 || !u) return bus_error_setf(e, BUS_ERROR_INVALID_ARGS, "Invalid unit name or type.");
+        if (!transient_unit_is_pristine(u))
+                return bus_error_setf(e, BUS_ERROR_UNIT_EXISTS, "Unit %s was already loaded or has a fragment file.", name);
+        return 0;
+}
+
+static void text_done(TransientText *t) {
+        buf_free(&t->unit);
+        buf_free(&t->own);
+}
+
+/* One unit: checked, its text built. */
+static int read_unit(Manager *m, const char *name, BusMessage *msg, bool *add_ref, char ***names, char ***texts, BusError *e) {
+        TransientText t = { 0 };
+        _cleanup_free_ char *text = NULL;
+        int r = check_unit(m, name, &t, e);
+        if (r >= 0) r = build_text(name, msg, &t, &text, e);
+        if (add_ref) *add_ref = t.add_ref;
+        text_done(&t);
+        if (r < 0) return r;
+        if (strv_contains(*names, name))
+                return bus_error_setf(e, BUS_ERROR_INVALID_ARGS, "Unit %s is named more than once.", name);
+        if ((r = strv_extend(names, name)) < 0) return r;
+        return strv_push(texts, TAKE_PTR(text));
+}
+
+/* StartTransientUnit(name, mode, properties a(sv), aux a(sa(sv))): every unit checked and its file
+ * built before any is written; the aux units (a timer's service) are loaded, the first is started. */
+int bus_start_transient_unit(BusCall *c) {
+        Manager *m = c->manager;
+        const char *name = NULL, *mode = NULL;
+        _cleanup_strv_free_ char **names = NULL, **texts = NULL;
+        bool add_ref = false;
+        int r = bus_message_read(c->message, "ss", &name, &mode);
+        if (r < 0) return r;
+        JobMode jm = job_mode_from_string(mode);
+        if (jm < 0 || jm == JOB_TRIGGERING) return bus_error_setf(c->error, BUS_ERROR_INVALID_ARGS, "Job mode %s is invalid.", mode);
+        if (m->shutting_down) return bus_error_setf(c->error, BUS_ERROR_SHUTTING_DOWN, "Refusing activation, system is shutting down.");
+        if ((r = read_unit(m, name, c->message, &add_ref, &names, &texts, c->error)) < 0) return r;
+        r = bus_message_enter_container(c->message, 'a', "(sa(sv))");
+        while (r >= 0 && (r = bus_message_enter_container(c->message, 'r', "sa(sv)")) > 0) {
+                const char *aux = NULL;
+                if (strv_length(names) > TRANSIENT_AUX_MAX)
+                        return bus_error_setf(c->error, BUS_ERROR_INVALID_ARGS, "Too many auxiliary units (at most %d).", TRANSIENT_AUX_MAX);
+                r = bus_message_read(c->message, "s", &aux);
+                if (r >= 0) r = read_unit(m, aux, c->message, NULL, &names, &texts, c->error);
+                if (r >= 0) r = bus_message_exit_container(c->message);
+        }
+        if (r >= 0) r = bus_message_exit_container(c->message);
+        if (r < 0) return r;
+        for (size_t i = 0; names[i]; i++)
+                if ((r = transient_unit_write(m, names[i], texts[i])) < 0)
+                        return bus_error_setf(c->error, BUS_ERROR_FAILED, "Failed to write transient unit %s: %s", names[i], strerror(-r));
+        MUnit *u;
+        if ((r = transient_units_load(m, names, &u)) < 0) return r;
+        if ((r = bus_unit_queue_job(m, u, JOB_START, mode, c->reply, c->error)) < 0) {
+                transient_unit_check_collect(u);
+                return r;
+        }
+        if (add_ref) bus_track_unit(m, c->conn, u);
+        return 0;
+}
