@@ -503,6 +503,24 @@ void manager_bus_job_removed(Manager *m, uint32_t id, const char *unit, JobResul
         broadcast_job_signal(m, "JobRemoved", id, unit, job_result_to_string(r));
 }
 
+void manager_bus_unit_changed(MUnit *u) {
+        Manager *m = u->m;
+        if (!m->bus || !m->bus->clients) return;
+        _cleanup_free_ char *path = NULL;
+        if (bus_unit_path(u->id, &path) < 0) return;
+        for (BusClient *c = m->bus->clients; c; c = c->next) {
+                if (c->dead || !bus_conn_is_ready(c->conn)) continue;
+                _cleanup_(bus_message_freep) BusMessage *sig = NULL;
+                if (bus_message_new_signal(&sig, path, BUS_IFACE_PROPERTIES, "PropertiesChanged") < 0 ||
+                    bus_message_append(sig, "s", BUS_IFACE_UNIT) < 0 || bus_message_open_container(sig, 'a', "{sv}") < 0 ||
+                    bus_message_append(sig, "{sv}", "ActiveState", "s", unit_active_state_to_string(u->state)) < 0 ||
+                    bus_message_append(sig, "{sv}", "SubState", "s", bus_unit_sub_state(u)) < 0 ||
+                    bus_message_close_container(sig) < 0 || bus_message_append_strv(sig, NULL) < 0)
+                        return;
+                client_send(c, sig);
+        }
+}
+
 /* ---- helpers for the object layer ---- */
 
 int bus_unit_path(const char *id, char **ret) {

@@ -45,6 +45,7 @@ static const ManagerParts system_parts = {
         .unit_types = system_unit_types,
         .job_new = manager_bus_job_new,
         .job_removed = manager_bus_job_removed,
+        .unit_changed = manager_bus_unit_changed,
         .done = services_done,
         .unit_failed = exit_policy_unit_failed,
         .boot_finished = main_command_boot_finished,
