@@ -222,19 +222,10 @@ static int make_executable_absolute(char **cmdline) {
         return -ENOENT;
 }
 
-/* NAME=VALUE → (NAME, "s", VALUE): PID 1 writes it as the directive NAME. */
 static int append_assignments(BusMessage *m, char *const *l) {
         int r = 0;
-        STRV_FOREACH(a, l) {
-                const char *eq = strchr(*a, '=');
-                if (!eq || eq == *a) {
-                        fprintf(stderr, "Not an assignment: %s\n", *a);
-                        return -EINVAL;
-                }
-                _cleanup_free_ char *name = strndup(*a, (size_t)(eq - *a));
-                if (!name) return -ENOMEM;
-                if ((r = bus_message_append(m, "(sv)", name, "s", eq + 1)) < 0) return r;
-        }
+        STRV_FOREACH(a, l)
+                if ((r = ctl_append_assignment(m, *a)) < 0) return r;
         return r;
 }
 

@@ -93,6 +93,9 @@ const char *bus_unit_control_group(const MUnit *u, char buf[static BUS_CONTROL_G
 
 /* dbus-transient.c: Manager.StartTransientUnit. */
 int bus_start_transient_unit(BusCall *c);
+/* Manager.SetUnitProperties, Unit.SetProperties (set-property) */
+int bus_set_unit_properties(BusCall *c);
+int bus_unit_set_properties(BusCall *c);
 /* dbus.c: the client on conn holds u (AddRef) until it disconnects: u is not collected till then. */
 void bus_track_unit(Manager *m, BusConn *conn, MUnit *u);
 

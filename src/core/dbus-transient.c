@@ -1,12 +1,19 @@
 /* SPDX-License-Identifier: MIT */
-/* Manager.StartTransientUnit: the properties a client sends (as 252's systemd-run does, a(sv)) become
+/* Manager.StartTransientUnit and set-property (Manager.SetUnitProperties, Unit.SetProperties).
+ *
+ * StartTransientUnit: the properties a client sends (as 252's systemd-run does, a(sv)) become
  * the directives of a unit file, written as systemd writes a transient unit and read by the normal
  * loader (transient.c), so every setting is checked by the one parser that reads unit files.
  *
  * A property maps to the directive of its name (a time in µs named ...USec to ...Sec, ExecStartEx to
  * ExecStart, TimersMonotonic/TimersCalendar to OnActiveSec=... and OnCalendar=); what no directive
  * of the unit's type takes is refused with 252's words. Values are quoted and their '%' escaped so
- * that the file says exactly what was sent, and nothing a value holds can start another line. */
+ * that the file says exactly what was sent, and nothing a value holds can start another line.
+ *
+ * set-property: what systemd 252 sets on a loaded unit — Description= and the resource-control
+ * settings — each as a drop-in 50-DIRECTIVE.conf in /etc/systemd/system.control/UNIT.d (or /run's,
+ * with runtime), worded as 252 writes them; the unit's files are then read again in place, so the
+ * new values show at once (resource control is not enforced by tinysd: README). */
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -15,6 +22,7 @@
 #include "core/dbus-internal.h"
 #include "core/transient.h"
 #include "unit/conf-parser.h"
+#include "unit/exec-config.h"
 
 #define BUS_ERROR_UNIT_EXISTS "org.freedesktop.systemd1.UnitExists"
 #define TRANSIENT_AUX_MAX 16
@@ -25,6 +33,8 @@ typedef struct TransientText {
         const char *type_section;
         Buf unit, own;
         bool add_ref;
+        bool live;              /* set-property: only what may change on a loaded unit */
+        const char *property;   /* the property being converted, for messages */
 } TransientText;
 
 static int refuse_property(BusError *e, const char *name) {
@@ -45,7 +55,9 @@ static const char *directive_section(const TransientText *t, const char *key) {
  * (a value whose words are quoted already has it so). */
 static int put_line_as(TransientText *t, const char *key, const char *value, bool escape, BusError *e) {
         const char *sec = directive_section(t, key);
-        if (!sec) return refuse_property(e, key);
+        if (!sec) return refuse_property(e, t->property);
+        if (t->live && !streq(key, "Description") && !(streq(sec, t->type_section) && directive_lookup(cgroup_directive_table.directives, key)))
+                return refuse_property(e, t->property);
         if (strpbrk(value, "\n\r") || endswith(value, "\\"))
                 return bus_error_setf(e, BUS_ERROR_INVALID_ARGS, "Invalid value for %s=: line breaks cannot be written.", key);
         Buf *b = streq(sec, "Unit") ? &t->unit : &t->own;
@@ -77,7 +89,7 @@ static int put_quoted(Buf *b, const char *s, bool exec) {
 static int put_exec(TransientText *t, const char *name, BusMessage *m, bool ex, BusError *e) {
         _cleanup_free_ char *key = strndup(name, strlen(name) - (ex ? 2 : 0));
         if (!key) return -ENOMEM;
-        if (!directive_section(t, key) || !startswith(key, "Exec")) return refuse_property(e, name);
+        if (t->live || !directive_section(t, key) || !startswith(key, "Exec")) return refuse_property(e, name);
         Buf line = { 0 };
         int r = buf_printf(&line, "%s=\n", key);
         if (r >= 0) r = bus_message_enter_container(m, 'a', ex ? "(sasas)" : "(sasb)");
@@ -189,21 +201,25 @@ static int put_basic(TransientText *t, const char *name, BusMessage *m, char typ
         default: return refuse_property(e, name);
         }
         if (r < 0) return r;
+        /* numbers are written as themselves: '%' (CPUQuota=20%) is no specifier here, as in 252 */
+        bool is_time = type == 't' && (endswith(name, "USec") || endswith(name, "NSec"));
         if (is_signed) snprintf(num, sizeof num, "%" PRIi64, i);
-        else if (type == 't' && u == UINT64_MAX) snprintf(num, sizeof num, "infinity");
-        else if (endswith(name, "Mode") || streq(name, "UMask")) snprintf(num, sizeof num, "%04" PRIo64, u);
         else if (type == 't' && streq(name, "CPUQuotaPerSecUSec")) {
-                snprintf(num, sizeof num, "%" PRIu64 ".%02" PRIu64 "%%", u / 10000, (u / 100) % 100);
-                return put_line(t, "CPUQuota", num, e);
-        } else if (type == 't' && (endswith(name, "USec") || endswith(name, "NSec"))) {
-                if (!(key = xasprintf("%.*sSec", (int)(strlen(name) - 4), name))) return -ENOMEM;
-                snprintf(num, sizeof num, "%" PRIu64 "%s", u, endswith(name, "USec") ? "us" : "ns");
-                return put_line(t, key, num, e);
-        } else snprintf(num, sizeof num, "%" PRIu64, u);
-        return put_line(t, name, value, e);
+                if (u == UINT64_MAX) num[0] = 0;
+                else snprintf(num, sizeof num, "%" PRIu64 "%%", (u + 5000) / 10000);
+                return put_line_as(t, "CPUQuota", num, false, e);
+        } else if (type == 't' && u == UINT64_MAX) snprintf(num, sizeof num, "infinity");
+        else if (endswith(name, "Mode") || streq(name, "UMask")) snprintf(num, sizeof num, "%04" PRIo64, u);
+        else if (is_time) snprintf(num, sizeof num, "%" PRIu64 "%s", u, endswith(name, "USec") ? "us" : "ns");
+        else snprintf(num, sizeof num, "%" PRIu64, u);
+        if (is_time && !(key = xasprintf("%.*sSec", (int)(strlen(name) - 4), name))) return -ENOMEM;
+        return put_line_as(t, key ? key : name, value, false, e);
 }
 
 static int put_property(TransientText *t, const char *name, BusMessage *m, const char *sig, BusError *e) {
+        t->property = name;
+        if (t->live && (streq(name, "TimersMonotonic") || streq(name, "TimersCalendar") || streq(name, "AddRef")))
+                return refuse_property(e, name);
         if (streq(name, "AddRef") && streq(sig, "b")) {
                 int b = 0;
                 int r = bus_message_read(m, "b", &b);
@@ -324,4 +340,87 @@ int bus_start_transient_unit(BusCall *c) {
         }
         if (add_ref) bus_track_unit(m, c->conn, u);
         return 0;
+}
+
+/* ---- set-property ---- */
+
+#define CONTROL_PERSISTENT "/etc/systemd/system.control"
+#define CONTROL_RUNTIME "/run/systemd/system.control"
+
+/* One property into a drop-in: its directive (*ret_key) and the file's text. */
+static int live_dropin(const MUnit *u, const char *name, BusMessage *m, const char *sig, char **ret_key, char **ret_text,
+                       BusError *e) {
+        TransientText t = { .type = u->cfg->type, .type_section = unit_type_sections(u->cfg->type)[1], .live = true };
+        Buf f = { 0 };
+        int r = put_property(&t, name, m, sig, e);
+        Buf *b = t.unit.len ? &t.unit : &t.own;
+        const char *eq = r >= 0 && b->s ? strchr(b->s, '=') : NULL;
+        if (r >= 0 && !eq) r = refuse_property(e, name);
+        if (r >= 0 && !(*ret_key = strndup(b->s, (size_t)(eq - b->s)))) r = -ENOMEM;
+        if (r >= 0)
+                r = buf_printf(&f, "# This is a drop-in unit file extension, created via \"systemctl set-property\"\n"
+                                   "# or an equivalent operation. Do not edit.\n[%s]\n%s",
+                               b == &t.unit ? "Unit" : t.type_section, b->s);
+        if (r >= 0 && !(*ret_text = buf_steal(&f))) r = -ENOMEM;
+        buf_free(&f);
+        text_done(&t);
+        return r;
+}
+
+static int write_dropin(const Manager *m, const char *dir, const char *unit, const char *key, const char *text) {
+        const char *root = m->loader->lp.root;
+        _cleanup_free_ char *path = xasprintf("%s%s/%s.d/50-%s.conf", root ? root : "", dir, unit, key);
+        return path ? transient_write_atomic(path, text) : -ENOMEM;
+}
+
+/* Every property checked and converted before anything is written, as 252 (two passes). */
+static int set_properties(BusCall *c, MUnit *u, bool runtime) {
+        Manager *m = c->manager;
+        int r = bus_unit_load_error(u, c->error);
+        if (r < 0) return r;
+        _cleanup_strv_free_ char **keys = NULL, **texts = NULL;
+        r = bus_message_enter_container(c->message, 'a', "(sv)");
+        while (r >= 0 && (r = bus_message_enter_container(c->message, 'r', "sv")) > 0) {
+                const char *name = NULL, *sig = NULL;
+                char type, *key = NULL, *text = NULL;
+                r = bus_message_read(c->message, "s", &name);
+                if (r >= 0) r = bus_message_peek_type(c->message, &type, &sig);
+                if (r >= 0) r = bus_message_enter_container(c->message, 'v', sig);
+                if (r >= 0) r = live_dropin(u, name, c->message, sig, &key, &text, c->error);
+                if (r >= 0 && (r = strv_push(&keys, key)) >= 0) r = strv_push(&texts, text);
+                else {
+                        free(key);
+                        free(text);
+                }
+                if (r >= 0) r = bus_message_exit_container(c->message);
+                if (r >= 0) r = bus_message_exit_container(c->message);
+        }
+        if (r >= 0) r = bus_message_exit_container(c->message);
+        if (r < 0) return r;
+        for (size_t i = 0; keys && keys[i]; i++)
+                if ((r = write_dropin(m, runtime ? CONTROL_RUNTIME : CONTROL_PERSISTENT, u->id, keys[i], texts[i])) < 0)
+                        return bus_error_setf(c->error, BUS_ERROR_FAILED, "Failed to write drop-in for %s: %s", u->id, strerror(-r));
+        if (!keys) return 0;
+        if ((r = loader_rescan(m->loader)) < 0 || (r = manager_reload_unit(m, u)) < 0) return r;
+        return manager_load_dependencies(m);
+}
+
+/* Manager.SetUnitProperties(name, runtime, properties) */
+int bus_set_unit_properties(BusCall *c) {
+        const char *name = NULL;
+        int runtime = 0;
+        MUnit *u;
+        int r = bus_message_read(c->message, "sb", &name, &runtime);
+        if (r < 0) return r;
+        if (!unit_name_is_valid(name, UNIT_NAME_PLAIN | UNIT_NAME_INSTANCE))
+                return bus_error_setf(c->error, BUS_ERROR_INVALID_ARGS, "Unit name %s is not valid.", name);
+        if ((r = manager_load_unit(c->manager, name, &u)) < 0) return r;
+        return set_properties(c, u, runtime);
+}
+
+/* Unit.SetProperties(runtime, properties) */
+int bus_unit_set_properties(BusCall *c) {
+        int runtime = 0;
+        int r = bus_message_read(c->message, "b", &runtime);
+        return r < 0 ? r : set_properties(c, c->object, runtime);
 }

@@ -497,6 +497,7 @@ static const BusMethod unit_methods[] = {
         { "ReloadOrTryRestart", "s", "o", BUS_ACCESS_PRIVILEGED, method_job, JOB_RELOAD_OR_START },
         { "Kill", "si", "", BUS_ACCESS_PRIVILEGED, method_kill },
         { "ResetFailed", "", "", BUS_ACCESS_PRIVILEGED, method_reset_failed },
+        { "SetProperties", "ba(sv)", "", BUS_ACCESS_PRIVILEGED, bus_unit_set_properties },
         { "Ref", "", "", BUS_ACCESS_PRIVILEGED, method_nop },
         { "Unref", "", "", BUS_ACCESS_PRIVILEGED, method_nop },
         { NULL },

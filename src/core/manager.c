@@ -330,6 +330,20 @@ int manager_reload(Manager *m) {
         return 0;
 }
 
+/* One unit's files read again, in place: the runtime unit stays (its processes, its D-Bus path) and
+ * gets the new configuration as at a daemon-reload (config_changed). For a transient unit written in
+ * place of a not-found one, and for set-property's drop-ins. The caller resolves dependencies again
+ * (manager_load_dependencies()). */
+int manager_reload_unit(Manager *m, MUnit *u) {
+        Unit *old = u->cfg, *nc;
+        int r = loader_reload_unit(m->loader, old, &nc);
+        if (r < 0) return r;
+        nc->runtime = u;
+        munit_set_config(u, nc);
+        unit_free(old);
+        return 0;
+}
+
 /* ---- children (signals: manager-signals.c) ---- */
 
 static void on_orphan(const siginfo_t *si, void *userdata) {

@@ -35,9 +35,9 @@ bool transient_unit_is_pristine(const MUnit *u) {
                !c->unit.source_path && UNIT_IS_INACTIVE_OR_FAILED(u->state);
 }
 
-int transient_unit_write(const Manager *m, const char *name, const char *text) {
-        _cleanup_free_ char *path = transient_path(m, name), *tmp = NULL;
-        if (!path || !(tmp = strjoin(path, ".tmp"))) return -ENOMEM;
+int transient_write_atomic(const char *path, const char *text) {
+        _cleanup_free_ char *tmp = strjoin(path, ".tmp");
+        if (!tmp) return -ENOMEM;
         int r = mkdir_parents(path, 0755);
         if (r < 0) return r;
         int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
@@ -62,16 +62,9 @@ int transient_unit_write(const Manager *m, const char *name, const char *text) {
         return 0;
 }
 
-/* A unit known by its name only gets the configuration just written, in place: the runtime unit
- * stays (its D-Bus path, whoever resolved it), as systemd turns a not-found unit transient. */
-static int reload_in_place(Manager *m, MUnit *u) {
-        Unit *old = u->cfg, *nc;
-        int r = loader_reload_unit(m->loader, old, &nc);
-        if (r < 0) return r;
-        nc->runtime = u;
-        munit_set_config(u, nc);
-        unit_free(old);
-        return 0;
+int transient_unit_write(const Manager *m, const char *name, const char *text) {
+        _cleanup_free_ char *path = transient_path(m, name);
+        return path ? transient_write_atomic(path, text) : -ENOMEM;
 }
 
 int transient_units_load(Manager *m, char *const *names, MUnit **ret) {
@@ -79,7 +72,7 @@ int transient_units_load(Manager *m, char *const *names, MUnit **ret) {
         if (r < 0) return r;
         STRV_FOREACH(n, names) {
                 MUnit *u = manager_get_unit(m, *n);
-                if (u && (r = reload_in_place(m, u)) < 0) return r;
+                if (u && (r = manager_reload_unit(m, u)) < 0) return r;
         }
         if ((r = manager_load_dependencies(m)) < 0) return r;
         STRV_FOREACH(n, names) {

@@ -17,6 +17,9 @@ bool transient_unit_is(const Manager *m, const Unit *cfg);
 /* Whether a unit named so can be made transient: not loaded from a file, no job (systemd's
  * unit_is_pristine()). */
 bool transient_unit_is_pristine(const MUnit *u);
+/* Write a file of PID 1's (a transient unit, a set-property drop-in) atomically: a temporary file
+ * renamed over it; the directories above made. 0 or a negative errno. */
+int transient_write_atomic(const char *path, const char *text);
 /* Write the unit file NAME (its text) atomically. 0 or a negative errno. */
 int transient_unit_write(const Manager *m, const char *name, const char *text);
 /* Load the units just written (names, NULL-terminated): a unit known by name only (not found) is
