@@ -75,7 +75,7 @@ typedef struct BusClient {
         BusConn *conn;
         EventSource *io;
         uid_t uid;
-        char **unit_refs;    /* the units it holds (AddRef), by name: released when it goes */
+        StrvBuilder unit_refs; /* the units it holds (AddRef), by name: released when it goes */
         bool privileged;     /* may call PRIVILEGED entries: root or the manager's uid, private socket */
         bool dead;
         bool pending;        /* messages left over from a wake-up's budget */
@@ -101,13 +101,13 @@ static void client_free(BusServer *s, BusClient *c) {
                         break;
                 }
         c->listener->n_clients--;
-        STRV_FOREACH(n, c->unit_refs) {
+        STRV_FOREACH(n, c->unit_refs.l) {
                 MUnit *u = manager_get_unit(c->m, *n);
                 if (!u || u->bus_refs == 0) continue;
                 u->bus_refs--;
                 transient_unit_check_collect(u);
         }
-        strv_free(c->unit_refs);
+        strv_builder_done(&c->unit_refs);
         event_source_free(c->io);
         bus_conn_free(c->conn);
         free(c);
@@ -488,7 +488,7 @@ void manager_bus_free(Manager *m) {
 void bus_track_unit(Manager *m, BusConn *conn, MUnit *u) {
         for (BusClient *c = m->bus ? m->bus->clients : NULL; c; c = c->next) {
                 if (c->conn != conn) continue;
-                if (strv_extend(&c->unit_refs, u->id) >= 0) u->bus_refs++;
+                if (strv_builder_extend(&c->unit_refs, u->id) >= 0) u->bus_refs++;
                 return;
         }
 }
