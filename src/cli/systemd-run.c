@@ -7,7 +7,8 @@
  * parse is logged and ignored there, where 252's client refuses it before sending). --wait holds
  * the unit (AddRef) until its service is inactive again, learning so from the PropertiesChanged
  * signals PID 1 sends to every connection, then prints 252's summary and exits with the service's
- * status. */
+ * status. --pipe hands the caller's stdin, stdout and stderr to the service (PID 1 keeps them while the
+ * unit is active) and waits as --wait does, without the summary. */
 #include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
@@ -34,7 +35,7 @@ typedef struct RunArgs {
         char **environment;          /* -E */
         char **cmdline;
         int nice;
-        bool nice_set, wait, quiet, collect, remain_after_exit, no_block;
+        bool nice_set, wait, quiet, collect, remain_after_exit, no_block, pipe;
 } RunArgs;
 
 static void run_args_done(RunArgs *a) {
@@ -63,6 +64,7 @@ static void help(void) {
                "     --working-directory=PATH     Set working directory\n"
                "  -d --same-dir                   Inherit working directory from caller\n"
                "  -E --setenv=NAME[=VALUE]        Set environment variable\n"
+               "  -P --pipe                       Pass STDIN/STDOUT/STDERR directly to service\n"
                "  -q --quiet                      Suppress information messages during runtime\n"
                "  -G --collect                    Unload unit after it ran, even when failed\n\n"
                "Timer options:\n"
@@ -73,7 +75,7 @@ static void help(void) {
                "     --on-unit-inactive=SECONDS   Run SECONDS after the last deactivation\n"
                "     --on-calendar=SPEC           Realtime timer\n"
                "     --timer-property=NAME=VALUE  Set timer unit property\n\n"
-               "tinysd: --pipe, --pty, --scope, --user, -H and -M are not supported.\n");
+               "tinysd: --pty, --scope, --user, --shell, -H and -M are not supported.\n");
 }
 
 enum {
@@ -170,7 +172,8 @@ static int parse_argv(RunArgs *a, int argc, char **argv) {
                         if (startswith(optarg, "On")) with_timer = true;
                         r = strv_extend(&a->timer_properties, optarg);
                         break;
-                case 'P': case 't': case 'S': case 'H': case 'M': case ARG_UNSUPPORTED:
+                case 'P': a->pipe = true; break;
+                case 't': case 'S': case 'H': case 'M': case ARG_UNSUPPORTED:
                         fprintf(stderr, "%s is not supported by tinysd's systemd-run.\n", argv[optind - 1]);
                         return -EOPNOTSUPP;
                 default: return -EINVAL;
@@ -187,6 +190,14 @@ static int parse_argv(RunArgs *a, int argc, char **argv) {
         }
         if (a->timer_properties && !with_timer) {
                 fputs("--timer-property= has no effect without any other timer options.\n", stderr);
+                return -EINVAL;
+        }
+        if (a->pipe && with_timer) {
+                fputs("--pty/--pipe is not compatible in timer or --scope mode.\n", stderr);
+                return -EINVAL;
+        }
+        if (a->pipe && a->no_block) {
+                fputs("--pty/--pipe is not compatible with --no-block.\n", stderr);
                 return -EINVAL;
         }
         if (a->wait && a->no_block) {
@@ -237,7 +248,10 @@ static int append_unit_properties(BusMessage *m, const RunArgs *a, const char *d
 
 static int append_service_properties(BusMessage *m, const RunArgs *a, const char *description) {
         int r = append_unit_properties(m, a, description, a->properties);
-        if (r >= 0 && a->wait) r = bus_message_append(m, "(sv)", "AddRef", "b", 1);
+        if (r >= 0 && (a->wait || a->pipe)) r = bus_message_append(m, "(sv)", "AddRef", "b", 1);
+        if (r >= 0 && a->pipe)
+                r = bus_message_append(m, "(sv)(sv)(sv)", "StandardInputFileDescriptor", "h", STDIN_FILENO,
+                                       "StandardOutputFileDescriptor", "h", STDOUT_FILENO, "StandardErrorFileDescriptor", "h", STDERR_FILENO);
         if (r >= 0 && a->remain_after_exit) r = bus_message_append(m, "(sv)", "RemainAfterExit", "b", 1);
         if (r >= 0 && a->service_type) r = bus_message_append(m, "(sv)", "Type", "s", a->service_type);
         if (r >= 0 && a->uid) r = bus_message_append(m, "(sv)", "User", "s", a->uid);
@@ -444,7 +458,8 @@ static int start_transient(Ctl *c, const RunArgs *a, const char *description) {
                 } else
                         fprintf(stderr, "Running as unit: %s\n", service);
         }
-        return a->wait ? wait_for_service(c, service, a->quiet) : 0;
+        /* --pipe waits too (the command's output is ours), without the summary */
+        return a->wait || a->pipe ? wait_for_service(c, service, a->quiet || !a->wait) : 0;
 }
 
 int systemd_run_main(int argc, char **argv) {

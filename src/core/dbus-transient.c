@@ -15,8 +15,10 @@
  * with runtime), worded as 252 writes them; the unit's files are then read again in place, so the
  * new values show at once (resource control is not enforced by tinysd: README). */
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <stdio.h>
+#include <unistd.h>
 #include "base/strv.h"
 #include "base/util.h"
 #include "core/dbus-internal.h"
@@ -34,6 +36,7 @@ typedef struct TransientText {
         Buf unit, own;
         bool add_ref;
         bool live;              /* set-property: only what may change on a loaded unit */
+        int fds[3];             /* Standard{Input,Output,Error}FileDescriptor (systemd-run --pipe), owned; -1 */
         const char *property;   /* the property being converted, for messages */
 } TransientText;
 
@@ -226,8 +229,17 @@ static int put_property(TransientText *t, const char *name, BusMessage *m, const
                 t->add_ref = b;
                 return r;
         }
-        if (endswith(name, "FileDescriptor") && streq(sig, "h"))
-                return bus_error_setf(e, BUS_ERROR_NOT_SUPPORTED, "Cannot set property %s: tinysd does not hand file descriptors to transient units.", name);
+        static const char *const stdio_names[] = { "StandardInputFileDescriptor", "StandardOutputFileDescriptor",
+                                                   "StandardErrorFileDescriptor" };
+        for (int i = 0; i < 3 && streq(sig, "h"); i++) {
+                if (!streq(name, stdio_names[i])) continue;
+                int fd = -1;
+                int r = t->live || t->type != UNIT_SERVICE ? refuse_property(e, name) : bus_message_read_basic(m, 'h', &fd);
+                if (r < 0) return r;
+                if (t->fds[i] >= 0) close(t->fds[i]);
+                t->fds[i] = fcntl(fd, F_DUPFD_CLOEXEC, 3);
+                return t->fds[i] < 0 ? -errno : 0;
+        }
         if (streq(sig, "a(sasb)")) return put_exec(t, name, m, false, e);
         if (streq(sig, "a(sasas)") && endswith(name, "Ex")) return put_exec(t, name, m, true, e);
         if (streq(name, "TimersMonotonic") && streq(sig, "a(st)")) return put_timers(t, name, m, false, e);
@@ -288,15 +300,19 @@ static int check_unit(Manager *m, const char *name, TransientText *t, BusError *
 static void text_done(TransientText *t) {
         buf_free(&t->unit);
         buf_free(&t->own);
+        for (int i = 0; i < 3; i++)
+                if (t->fds[i] >= 0) close(t->fds[i]);
 }
 
 /* One unit: checked, its text built. */
-static int read_unit(Manager *m, const char *name, BusMessage *msg, bool *add_ref, char ***names, char ***texts, BusError *e) {
-        TransientText t = { 0 };
+static int read_unit(Manager *m, const char *name, BusMessage *msg, bool *add_ref, int *fds, char ***names, char ***texts,
+                     BusError *e) {
+        TransientText t = { .fds = { -1, -1, -1 } };
         _cleanup_free_ char *text = NULL;
         int r = check_unit(m, name, &t, e);
         if (r >= 0) r = build_text(name, msg, &t, &text, e);
         if (add_ref) *add_ref = t.add_ref;
+        for (int i = 0; fds && r >= 0 && i < 3; i++) fds[i] = TAKE_FD(t.fds[i]);
         text_done(&t);
         if (r < 0) return r;
         if (strv_contains(*names, name))
@@ -305,6 +321,43 @@ static int read_unit(Manager *m, const char *name, BusMessage *msg, bool *add_re
         return strv_push(texts, TAKE_PTR(text));
 }
 
+/* The aux units (a timer's service), each checked and its text built. */
+static int read_aux_units(Manager *m, BusMessage *msg, char ***names, char ***texts, BusError *e) {
+        int r = bus_message_enter_container(msg, 'a', "(sa(sv))");
+        while (r >= 0 && (r = bus_message_enter_container(msg, 'r', "sa(sv)")) > 0) {
+                const char *aux = NULL;
+                if (strv_length(*names) > TRANSIENT_AUX_MAX)
+                        return bus_error_setf(e, BUS_ERROR_INVALID_ARGS, "Too many auxiliary units (at most %d).", TRANSIENT_AUX_MAX);
+                r = bus_message_read(msg, "s", &aux);
+                if (r >= 0) r = read_unit(m, aux, msg, NULL, NULL, names, texts, e);
+                if (r >= 0) r = bus_message_exit_container(msg);
+        }
+        return r < 0 ? r : bus_message_exit_container(msg);
+}
+
+/* Every file written, every unit loaded, the first one started (and given the client's fds). */
+static int write_and_start(BusCall *c, const char *mode, char **names, char **texts, bool add_ref, int fds[3]) {
+        Manager *m = c->manager;
+        int r;
+        for (size_t i = 0; names[i]; i++)
+                if ((r = transient_unit_write(m, names[i], texts[i])) < 0)
+                        return bus_error_setf(c->error, BUS_ERROR_FAILED, "Failed to write transient unit %s: %s", names[i], strerror(-r));
+        MUnit *u;
+        if ((r = transient_units_load(m, names, &u)) < 0) return r;
+        for (int i = 0; i < 3; i++) {
+                if (u->stdio_fds[i] >= 0) close(u->stdio_fds[i]);
+                u->stdio_fds[i] = TAKE_FD(fds[i]);
+        }
+        if ((r = bus_unit_queue_job(m, u, JOB_START, mode, c->reply, c->error)) < 0) {
+                transient_unit_check_collect(u);
+                return r;
+        }
+        if (add_ref) bus_track_unit(m, c->conn, u);
+        return 0;
+}
+
+/* StartTransientUnit(name, mode, properties a(sv), aux a(sa(sv))): every unit checked and its file
+ * built before any is written; the aux units (a timer's service) are loaded, the first is started. */
 /* StartTransientUnit(name, mode, properties a(sv), aux a(sa(sv))): every unit checked and its file
  * built before any is written; the aux units (a timer's service) are loaded, the first is started. */
 int bus_start_transient_unit(BusCall *c) {
@@ -317,29 +370,13 @@ int bus_start_transient_unit(BusCall *c) {
         JobMode jm = job_mode_from_string(mode);
         if (jm < 0 || jm == JOB_TRIGGERING) return bus_error_setf(c->error, BUS_ERROR_INVALID_ARGS, "Job mode %s is invalid.", mode);
         if (m->shutting_down) return bus_error_setf(c->error, BUS_ERROR_SHUTTING_DOWN, "Refusing activation, system is shutting down.");
-        if ((r = read_unit(m, name, c->message, &add_ref, &names, &texts, c->error)) < 0) return r;
-        r = bus_message_enter_container(c->message, 'a', "(sa(sv))");
-        while (r >= 0 && (r = bus_message_enter_container(c->message, 'r', "sa(sv)")) > 0) {
-                const char *aux = NULL;
-                if (strv_length(names) > TRANSIENT_AUX_MAX)
-                        return bus_error_setf(c->error, BUS_ERROR_INVALID_ARGS, "Too many auxiliary units (at most %d).", TRANSIENT_AUX_MAX);
-                r = bus_message_read(c->message, "s", &aux);
-                if (r >= 0) r = read_unit(m, aux, c->message, NULL, &names, &texts, c->error);
-                if (r >= 0) r = bus_message_exit_container(c->message);
-        }
-        if (r >= 0) r = bus_message_exit_container(c->message);
-        if (r < 0) return r;
-        for (size_t i = 0; names[i]; i++)
-                if ((r = transient_unit_write(m, names[i], texts[i])) < 0)
-                        return bus_error_setf(c->error, BUS_ERROR_FAILED, "Failed to write transient unit %s: %s", names[i], strerror(-r));
-        MUnit *u;
-        if ((r = transient_units_load(m, names, &u)) < 0) return r;
-        if ((r = bus_unit_queue_job(m, u, JOB_START, mode, c->reply, c->error)) < 0) {
-                transient_unit_check_collect(u);
-                return r;
-        }
-        if (add_ref) bus_track_unit(m, c->conn, u);
-        return 0;
+        int fds[3] = { -1, -1, -1 };
+        r = read_unit(m, name, c->message, &add_ref, fds, &names, &texts, c->error);
+        if (r >= 0) r = read_aux_units(m, c->message, &names, &texts, c->error);
+        if (r >= 0) r = write_and_start(c, mode, names, texts, add_ref, fds);
+        for (int i = 0; i < 3; i++)
+                if (fds[i] >= 0) close(fds[i]);
+        return r;
 }
 
 /* ---- set-property ---- */
@@ -350,7 +387,8 @@ int bus_start_transient_unit(BusCall *c) {
 /* One property into a drop-in: its directive (*ret_key) and the file's text. */
 static int live_dropin(const MUnit *u, const char *name, BusMessage *m, const char *sig, char **ret_key, char **ret_text,
                        BusError *e) {
-        TransientText t = { .type = u->cfg->type, .type_section = unit_type_sections(u->cfg->type)[1], .live = true };
+        TransientText t = { .type = u->cfg->type, .type_section = unit_type_sections(u->cfg->type)[1], .live = true,
+                            .fds = { -1, -1, -1 } };
         Buf f = { 0 };
         int r = put_property(&t, name, m, sig, e);
         Buf *b = t.unit.len ? &t.unit : &t.own;

@@ -3,6 +3,7 @@
  * dispatch to the type; state changes come back through munit_notify(), which finishes jobs and
  * propagates to dependent units. */
 #include <stdio.h>
+#include <unistd.h>
 #include "base/id128.h"
 #include "base/log.h"
 #include "base/strv.h"
@@ -35,13 +36,23 @@ MUnit *munit_new(Manager *m, Unit *cfg) {
                 return NULL;
         }
         u->state = UNIT_INACTIVE;
+        u->stdio_fds[0] = u->stdio_fds[1] = u->stdio_fds[2] = -1;
         u->condition_result = u->assert_result = true;
         if (vt->init) vt->init(u);
         return u;
 }
 
+void munit_release_stdio(MUnit *u) {
+        for (int i = 0; i < 3; i++)
+                if (u->stdio_fds[i] >= 0) {
+                        close(u->stdio_fds[i]);
+                        u->stdio_fds[i] = -1;
+                }
+}
+
 void munit_free(MUnit *u) {
         if (!u) return;
+        munit_release_stdio(u);
         if (u->job) job_free(u->job);
         if (u->vt->done) u->vt->done(u);
         free(u->kill_round.signaled);
@@ -437,7 +448,10 @@ static void stop_bound(MUnit *u) {
 void munit_notify(MUnit *u, UnitActiveState os, UnitActiveState ns, bool reload_success) {
         Manager *m = u->m;
         u->state = ns;
-        if (UNIT_IS_INACTIVE_OR_FAILED(ns)) munit_cgroup_release(u);
+        if (UNIT_IS_INACTIVE_OR_FAILED(ns)) {
+                munit_cgroup_release(u);
+                munit_release_stdio(u);   /* a client's pipes: its reader must see their end */
+        }
         DualTimestamp ts;
         dual_timestamp_now(m, &ts);
         u->state_change_ts = ts;

@@ -182,7 +182,9 @@ def test_set_property_writes_dropins_and_applies(box, client):
 
 @pytest.fixture
 def own(boot, tinysd):
-    return boot(binds={RUN: tinysd})
+    c = boot(binds={RUN: tinysd})
+    c.wait_for(r"Reached target multi-user\.target")     # the D-Bus socket is there by then
+    return c
 
 
 def test_wait_reports_the_result_and_exits_with_the_status(own):
@@ -203,6 +205,16 @@ def test_wait_reports_the_result_and_exits_with_the_status(own):
     assert "Finished with result: signal\nMain processes terminated with: code=killed/status=KILL\n" in r.stderr
 
 
+def test_pipe_hands_stdio_to_the_service(own):
+    c = own
+    r = c.exec([RUN, "--pipe", "-q", "sh", "-c", "tr a-z A-Z; echo err >&2; exit 4"], input="hello pipe\n", timeout=30)
+    assert (r.returncode, r.stdout, r.stderr) == (4, "HELLO PIPE\n", "err\n")
+    # a failed unit stays, but lets go of the caller's pipe: the reader sees its end
+    r = c.exec(["sh", "-c", f"{RUN} -q --pipe --unit=bad sh -c 'echo out; exit 1' | cat; echo rc=$?"], timeout=30)
+    assert r.stdout == "out\nrc=0\n", r.stderr
+    assert ctl(c, "is-failed", "bad").returncode == 0
+
+
 def test_unknown_property_refused_by_pid1(own):
     c = own
     r = run(c, "-p", "Bogus=1", "true")
@@ -214,6 +226,7 @@ def test_unknown_property_refused_by_pid1(own):
 def test_debian_wait_needs_the_system_bus(boot, tinysd):
     """As under systemd 252 in a container without dbus-daemon (README, Deviations)."""
     c = boot()
+    c.wait_for(r"Reached target multi-user\.target")
     r = run(c, "--wait", "true")
     assert r.returncode == 1
     assert "Failed to connect to bus: No such file or directory" in r.stderr
