@@ -479,6 +479,6 @@ void munit_notify(MUnit *u, UnitActiveState os, UnitActiveState ns, bool reload_
                 manager_emergency_action(m, u, u->cfg->unit.success_action, u->cfg->unit.success_action_exit_status, "succeeded");
         }
         if (UNIT_IS_INACTIVE_OR_FAILED(ns)) transient_unit_check_collect(u);
-        if (m->parts && m->parts->unit_changed) m->parts->unit_changed(u);
+        if (m->parts && m->parts->unit_changed) m->parts->unit_changed(u, os, ns);
         manager_check_finished(m);
 }
