@@ -83,6 +83,10 @@ static const CtlVerb verbs[] = {
         { "get-default",           -1,  1, true,  verb_ctl_get_default },
         { "set-default",            2,  2, true,  verb_ctl_set_default },
         { "is-system-running",     -1,  1, false, verb_ctl_is_system_running },
+        { "log-level",             -1,  2, false, verb_ctl_log_setting },
+        { "log-target",            -1,  2, false, verb_ctl_log_setting },
+        { "service-log-level",      2,  3, false, verb_ctl_service_log_setting },
+        { "service-log-target",     2,  3, false, verb_ctl_service_log_setting },
 };
 
 static void help(void) {
@@ -133,7 +137,11 @@ static void help(void) {
                "  import-environment VARIABLE...      Import all or some environment variables\n\n"
                "Manager State Commands:\n"
                "  daemon-reload                       Reload systemd manager configuration\n"
-               "  is-system-running                   Check whether system is fully running\n\n"
+               "  is-system-running                   Check whether system is fully running\n"
+               "  log-level [LEVEL]                   Get/set logging threshold for manager\n"
+               "  log-target [TARGET]                 Get/set logging target for manager\n"
+               "  service-log-level SERVICE [LEVEL]   Get/set logging threshold for service\n"
+               "  service-log-target SERVICE [TARGET] Get/set logging target for service\n\n"
                "System Commands:\n"
                "  halt, poweroff, reboot              Shut down the container\n"
                "  exit [EXIT_CODE]                    Ask the service manager to quit\n\n"
@@ -272,6 +280,7 @@ static int set_root(CtlArgs *a, const char *arg) {
 enum {
         ARG_VERSION = 0x100, ARG_VALUE, ARG_NO_BLOCK, ARG_NO_LEGEND, ARG_LEGEND, ARG_NO_PAGER, ARG_PLAIN,
         ARG_STATE, ARG_FAILED, ARG_KILL_WHOM, ARG_JOB_MODE, ARG_NOW, ARG_RUNTIME, ARG_REVERSE, ARG_BEFORE,
+        ARG_MODE_FAIL, ARG_MODE_IRREVERSIBLE, ARG_MODE_IGNORE_DEPS,
         ARG_AFTER, ARG_ROOT, ARG_SYSTEM, ARG_USER, ARG_NO_ASK_PASSWORD, ARG_WAIT, ARG_NO_RELOAD,
         ARG_SHOW_TYPES, ARG_IGNORE, ARG_IGNORE_VAL, ARG_PRESET_MODE,
 };
@@ -292,9 +301,9 @@ static int parse_args(int argc, char **argv, CtlArgs *a) {
                 { "failed", no_argument, NULL, ARG_FAILED },
                 { "full", no_argument, NULL, 'l' },
                 { "job-mode", required_argument, NULL, ARG_JOB_MODE },
-                { "fail", no_argument, NULL, ARG_IGNORE },
-                { "irreversible", no_argument, NULL, ARG_IGNORE },
-                { "ignore-dependencies", no_argument, NULL, ARG_IGNORE },
+                { "fail", no_argument, NULL, ARG_MODE_FAIL },
+                { "irreversible", no_argument, NULL, ARG_MODE_IRREVERSIBLE },
+                { "ignore-dependencies", no_argument, NULL, ARG_MODE_IGNORE_DEPS },
                 { "ignore-inhibitors", no_argument, NULL, 'i' },
                 { "check-inhibitors", required_argument, NULL, ARG_IGNORE_VAL },
                 { "value", no_argument, NULL, ARG_VALUE },
@@ -364,6 +373,10 @@ static int parse_args(int argc, char **argv, CtlArgs *a) {
                         break;
                 case 'l': a->full = true; break;
                 case ARG_JOB_MODE: a->job_mode = optarg; break;
+                /* 252's deprecated spellings of --job-mode= */
+                case ARG_MODE_FAIL: a->job_mode = "fail"; break;
+                case ARG_MODE_IRREVERSIBLE: a->job_mode = "replace-irreversibly"; break;
+                case ARG_MODE_IGNORE_DEPS: a->job_mode = "ignore-dependencies"; break;
                 case ARG_VALUE: a->value = true; break;
                 case ARG_USER:
                         fputs("--user is not supported by tinysd's systemctl.\n", stderr);

@@ -8,7 +8,8 @@
  * calls, error names → exit codes), systemctl-jobs.c (start/stop/..., JobRemoved, kill,
  * reset-failed, poweroff...), systemctl-show.c (show, status, cat, is-active: bus side and journal
  * lines), systemctl-list-verbs.c (list-* bus side), systemctl-files.c (unit file verbs),
- * systemctl-misc.c (daemon-reload, is-system-running, environment), systemctl-sysv.c (init scripts
+ * systemctl-misc.c (daemon-reload, is-system-running, environment), systemctl-log.c (log-level,
+ * log-target, service-log-level/-target), systemctl-sysv.c (init scripts
  * for enable/disable/is-enabled, as systemd-sysv-install). Pure formatting:
  * systemctl-print.c (show's property values), systemctl-status.c (the status block),
  * systemctl-list.c (list tables, presets, dependency tree lines), systemctl-table.c (format-table);
@@ -124,6 +125,9 @@ int verb_ctl_set_default(Ctl *c, int argc, char **argv);
 
 /* ---- manager (systemctl-misc.c) ---- */
 int verb_ctl_daemon_reload(Ctl *c, int argc, char **argv);
+/* systemctl-log.c */
+int verb_ctl_log_setting(Ctl *c, int argc, char **argv);
+int verb_ctl_service_log_setting(Ctl *c, int argc, char **argv);
 int verb_ctl_is_system_running(Ctl *c, int argc, char **argv);
 int verb_ctl_show_environment(Ctl *c, int argc, char **argv);
 int verb_ctl_set_environment(Ctl *c, int argc, char **argv);

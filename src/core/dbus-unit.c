@@ -105,6 +105,9 @@ static const char *unrooted(void *o, const char *path) {
         const Loader *l = U(o)->m->loader;
         return path && l ? lookup_path_unroot(&l->lp, path) : path;
 }
+static int g_need_daemon_reload(BusMessage *m, void *o) {
+        return bus_append_bool(m, C(o) && loader_unit_need_daemon_reload(U(o)->m->loader, C(o)));
+}
 static int g_fragment_path(BusMessage *m, void *o) { return bus_append_string(m, C(o) ? unrooted(o, C(o)->fragment_path) : NULL); }
 static int g_source_path(BusMessage *m, void *o) { return bus_append_string(m, C(o) ? C(o)->unit.source_path : NULL); }
 static int g_dropin_paths(BusMessage *m, void *o) {
@@ -285,7 +288,7 @@ static const BusProperty unit_properties[] = {
         { "OnSuccessJobMode", "s", g_on_success_job_mode },
         { "OnFailureJobMode", "s", g_on_failure_job_mode },
         { "IgnoreOnIsolate", "b", g_ignore_on_isolate },
-        { "NeedDaemonReload", "b", bus_get_false },
+        { "NeedDaemonReload", "b", g_need_daemon_reload },
         { "Markers", "as", bus_get_empty_strv },
         { "JobTimeoutUSec", "t", g_job_timeout },
         { "JobRunningTimeoutUSec", "t", g_job_running_timeout },

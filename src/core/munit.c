@@ -471,5 +471,6 @@ void munit_notify(MUnit *u, UnitActiveState os, UnitActiveState ns, bool reload_
                 if (!m->shutting_down) start_each(u, UNIT_ON_SUCCESS, u->cfg->unit.on_success_job_mode);
                 manager_emergency_action(m, u, u->cfg->unit.success_action, u->cfg->unit.success_action_exit_status, "succeeded");
         }
+        if (m->parts && m->parts->unit_changed) m->parts->unit_changed(u, os, ns);
         manager_check_finished(m);
 }
