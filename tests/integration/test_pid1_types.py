@@ -205,9 +205,11 @@ def test_forking_without_pidfile_finds_the_double_forked_daemon(boot):
 # rescan of the round sees it) and then exits: as when a daemon preempted just before its fork
 # gets the SIGTERM of `docker stop` (test_forking_* above, under load). systemd 252 moves on
 # when the main process has exited (stop-post, then the final-sigterm round kills what is
-# left); the unit must not sit in stop-sigterm until its timeout with the child alive.
+# left); the unit must not sit in stop-sigterm until its timeout with the child alive. The
+# handler waits before it exits: until the child has exec'd sleep, it still has the shell's
+# handler for TERM, and a TERM then is swallowed (under any init).
 LATE_CHILD_DAEMON = r"""#!/bin/sh
-trap 'sleep 0.3; sleep 1002 & echo TERM >> /run/late.log; exit 0' TERM
+trap 'sleep 0.3; sleep 1002 & sleep 0.3; echo TERM >> /run/late.log; exit 0' TERM
 echo "$$" > /run/late.daemon-pid
 while :; do sleep 1001 & wait $!; done
 """
