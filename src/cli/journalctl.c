@@ -664,41 +664,27 @@ static int resolve_boot(JournalReader *j, Args *a) {
         return -ENODATA;
 }
 
-/* -F FIELD (values) and -N (names), unique, in order of first appearance. */
+/* -F FIELD (values) and -N (names) as journalctl 252 lists them (see journal_reader_unique()). */
+typedef struct ListState {
+        int shown, lines;
+} ListState;
+
+static int list_one(const char *data, size_t len, void *userdata) {
+        ListState *st = userdata;
+        if (st->lines >= 0 && st->shown >= st->lines)
+                return 1;
+        /* printed with its full length (values may hold NUL bytes) */
+        fwrite(data, 1, len, stdout);
+        fputc('\n', stdout);
+        st->shown++;
+        return 0;
+}
+
 static int list_fields(JournalReader *j, const Args *a) {
-        _cleanup_strv_free_ char **seen = NULL;
-        JournalRecord e;
-        int r, shown = 0;
-        journal_reader_set_filter(j, &a->filter);
-        journal_reader_seek_head(j);
-        while ((r = journal_reader_next(j, &e)) > 0)
-                for (size_t i = 0; i < e.n_fields; i++) {
-                        const JournalRecordField *f = &e.fields[i];
-                        _cleanup_free_ char *v = NULL;
-                        if (a->action == ACTION_LIST_FIELD_NAMES)
-                                v = strndup(f->data, f->name_len);
-                        else if (strlen(a->field) == f->name_len && memcmp(f->data, a->field, f->name_len) == 0)
-                                v = strndup(f->data + f->name_len + 1, f->len - f->name_len - 1);
-                        else
-                                continue;
-                        if (!v)
-                                return log_oom();
-                        if (strv_contains(seen, v))
-                                continue;
-                        if (a->lines >= 0 && shown >= a->lines)
-                                return 0;
-                        /* printed with its full length (values may hold NUL bytes) */
-                        if (a->action == ACTION_LIST_FIELD_NAMES)
-                                printf("%s\n", v);
-                        else {
-                                fwrite(f->data + f->name_len + 1, 1, f->len - f->name_len - 1, stdout);
-                                fputc('\n', stdout);
-                        }
-                        shown++;
-                        if (strv_push(&seen, TAKE_PTR(v)) < 0)
-                                return log_oom();
-                }
-        return r < 0 ? log_error_errno(r, "Failed to iterate through journal: %m") : 0;
+        ListState st = { .lines = a->lines };
+        int r = a->action == ACTION_LIST_FIELD_NAMES ? journal_reader_field_names(j, list_one, &st)
+                                                      : journal_reader_unique(j, a->field, list_one, &st);
+        return r < 0 ? log_error_errno(r, "Failed to query unique data objects: %m") : 0;
 }
 
 static bool has_upper(const char *s) {
