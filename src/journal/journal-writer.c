@@ -7,10 +7,13 @@
  * overlay (offset -> value) and written at the commit; rd64()/wr64() hide the three places. The
  * header is kept whole in memory (`h`) and written with the commit.
  *
- * Words are "visible" when a reader looks at them (links, counters) and "invisible" when no reader
- * can see them yet: the slots of an entry array beyond its count. Invisible words are written
- * first, with plain pwrite()s; the visible ones and the header in the one preadv() that makes the
- * commit atomic.
+ * Slots of an entry array beyond its count are invisible to readers: those the batch fills in a
+ * committed array are kept as runs (array slots in a row, their values) rather than as overlay
+ * words, and go out in the same preadv() as the words, which readers do see (links, counters).
+ *
+ * A data object's own counters (n_entries, its first entry, its chain's head and compact tail)
+ * live in its data cache entry while the batch uses it and reach the object (in the batch buffer,
+ * or as overlay words) when the entry is evicted or at the commit.
  *
  * Per entry: one hash (SipHash, keyed by the file id, plus lookup3 for the entry's xor_hash) per
  * field that is not in the data cache or in a shared block, a bucket walk for each of those, and
@@ -47,20 +50,29 @@ typedef struct DcEntry {
         uint64_t offset;        /* 0: free */
         uint64_t hash;          /* the file's hash of the payload */
         uint64_t jhash;         /* lookup3, for the entry's xor_hash */
-        uint64_t tail;          /* the last entry array of its chain (0: none, or not known yet) */
+        uint64_t n_entries, entry_offset, first_array;   /* the object's counters (state_known) */
+        uint64_t tail;          /* the last entry array of its chain (0: none) */
         uint64_t tail_first;    /* array index of the tail's first item */
         uint32_t tail_cap;      /* items in the tail array */
         uint32_t len;           /* payload bytes */
         uint32_t stamp;
-        bool tail_known;
+        uint32_t run, run_gen;  /* its slot run in this batch (run_gen == the batch's) */
+        uint8_t dirty_from;     /* the first changed counter: 0 entry_offset, 1 entry_array_offset, 2 n_entries */
+        bool state_known, dirty;
 } DcEntry;
 
 typedef struct OvSlot {
         uint64_t off;
         uint64_t val;
         uint32_t gen;
-        bool visible;
 } OvSlot;
+
+/* Slots the batch fills in a committed entry array, in a row from `at`. */
+typedef struct SlotRun {
+        uint64_t at;
+        uint8_t *vals;
+        uint32_t n, cap;        /* bytes */
+} SlotRun;
 
 /* The trailing fields of an earlier entry and the data objects they resolved to. */
 typedef struct SharedBlock {
@@ -90,10 +102,16 @@ struct JournalWriter {
         uint8_t *buf;
         size_t buf_len, buf_cap;
         OvSlot *ov;
-        size_t ov_cap, ov_n, ov_visible;
+        size_t ov_cap, ov_n;
         uint32_t ov_gen;
+        SlotRun *runs;
+        size_t n_runs, cap_runs;
+        uint32_t batch_gen, main_run, main_run_gen;
+        uint64_t batch_entries, last_drop;
         DcEntry *dc;
         uint32_t dc_clock;
+        uint32_t *dirty;         /* indexes of dc entries changed in this batch (some may be clean again) */
+        size_t n_dirty, cap_dirty;
         struct { uint64_t hash, offset; } *fc;
         SharedBlock sb[JW_SHARED_SLOTS];
         unsigned sb_next;
@@ -155,7 +173,7 @@ static int ov_grow(JournalWriter *w) {
         return 0;
 }
 
-static int ov_put(JournalWriter *w, uint64_t off, uint64_t val, bool visible) {
+static int ov_put(JournalWriter *w, uint64_t off, uint64_t val) {
         OvSlot *s = ov_find(w, off);
         if (s) {
                 s->val = val;
@@ -169,14 +187,13 @@ static int ov_put(JournalWriter *w, uint64_t off, uint64_t val, bool visible) {
         size_t i = ov_hash(off, w->ov_cap);
         while (w->ov[i].gen == w->ov_gen)
                 i = (i + 1) & (w->ov_cap - 1);
-        w->ov[i] = (OvSlot) { .off = off, .val = val, .gen = w->ov_gen, .visible = visible };
+        w->ov[i] = (OvSlot) { .off = off, .val = val, .gen = w->ov_gen };
         w->ov_n++;
-        w->ov_visible += visible;
         return 0;
 }
 
 static void ov_reset(JournalWriter *w) {
-        w->ov_n = w->ov_visible = 0;
+        w->ov_n = 0;
         if (++w->ov_gen == 0) {   /* wrapped: old slots would look current */
                 memset(w->ov, 0, w->ov_cap * sizeof *w->ov);
                 w->ov_gen = 1;
@@ -191,23 +208,12 @@ static uint64_t rd64(const JournalWriter *w, uint64_t off) {
         return s ? s->val : get64(w->map + off);
 }
 
-static int wr64(JournalWriter *w, uint64_t off, uint64_t v, bool visible) {
+static int wr64(JournalWriter *w, uint64_t off, uint64_t v) {
         if (off >= w->committed) {
                 put64(w->buf + (off - w->committed), v);
                 return 0;
         }
-        return ov_put(w, off, v, visible);
-}
-
-static int wr32(JournalWriter *w, uint64_t off, uint32_t v, bool visible) {
-        if (off >= w->committed) {
-                put32(w->buf + (off - w->committed), v);
-                return 0;
-        }
-        uint64_t a = off & ~UINT64_C(7), word = rd64(w, a);
-        unsigned sh = (unsigned)(off & 4) * 8;
-        word = (word & ~(UINT64_C(0xffffffff) << sh)) | (uint64_t)v << sh;
-        return ov_put(w, a, word, visible);
+        return ov_put(w, off, v);
 }
 
 /* An object of the file (committed or in the batch) checked like a reader checks it. */
@@ -271,16 +277,37 @@ static int hash_link(JournalWriter *w, uint64_t table, uint64_t n, uint64_t hash
         uint64_t tail = rd64(w, item + 8);
         int r;
         if (tail == 0)
-                r = wr64(w, item, off, true);
+                r = wr64(w, item, off);
         else
-                r = wr64(w, tail + next_at, off, true);
+                r = wr64(w, tail + next_at, off);
         if (r >= 0)
-                r = wr64(w, item + 8, off, true);
+                r = wr64(w, item + 8, off);
         return r;
 }
 
 static bool payload_equal(const JournalWriter *w, uint64_t off, uint64_t payload_at, const void *p, size_t len) {
         return memcmp(ptr(w, off) + payload_at, p, len) == 0;
+}
+
+/* The first bytes of an object for a hash chain walk: from the batch, or read from the file with
+ * pread(): a walk visits old objects all over the file, and reading them through the mapping
+ * would map all of those pages into PID 1 (and fault on each). */
+static int obj_peek(JournalWriter *w, uint64_t off, void *out, size_t len) {
+        if (off >= w->committed) {
+                memcpy(out, w->buf + (off - w->committed), len);
+                return 0;
+        }
+        ssize_t k = pread(w->fd, out, len, (off_t)off);
+        return k == (ssize_t)len ? 0 : k < 0 ? -errno : -EBADMSG;
+}
+
+static bool payload_matches(JournalWriter *w, uint64_t off, const void *p, size_t len) {
+        if (off >= w->committed)
+                return memcmp(w->buf + (off - w->committed), p, len) == 0;
+        uint8_t small[256];
+        _cleanup_free_ uint8_t *big = len > sizeof small ? malloc(len) : NULL;
+        uint8_t *b = len > sizeof small ? big : small;
+        return b && pread(w->fd, b, len, (off_t)off) == (ssize_t)len && memcmp(b, p, len) == 0;
 }
 
 /* Find the object with this payload in a hash chain: 1 (and *ret) found, 0 not there, -EBADMSG. */
@@ -289,19 +316,23 @@ static int hash_find(JournalWriter *w, bool data, uint64_t hash, const void *p, 
         uint64_t n = data ? w->n_buckets : w->n_field_buckets;
         uint64_t payload_at = data ? jf_data_payload_offset(w->compact) : JF_FIELD_PAYLOAD;
         uint64_t *depth_max = data ? &w->h.data_hash_chain_depth : &w->h.field_hash_chain_depth;
-        uint64_t depth = 0, prev = 0;
+        uint64_t depth = 0, prev = 0, end = end_offset(w);
         for (uint64_t o = rd64(w, table + (hash % n) * sizeof(JfHashItem)); o;) {
-                uint64_t size;
-                if (o <= prev || object_at(w, o, data ? JF_OBJECT_DATA : JF_OBJECT_FIELD, payload_at, &size) < 0)
+                uint8_t q[32];   /* type, flags, size, hash, next_hash_offset */
+                if (o <= prev || o % 8 || o < w->h.header_size || o + payload_at > end || obj_peek(w, o, q, sizeof q) < 0)
                         return -EBADMSG;
-                const uint8_t *q = ptr(w, o);
+                uint64_t size = get64(q + 8);
+                if (q[0] != (data ? JF_OBJECT_DATA : JF_OBJECT_FIELD) || size < payload_at || size > end - o)
+                        return -EBADMSG;
                 if (get64(q + 16) == hash && size - payload_at == len && !(data && (q[1] & JF_OBJECT_COMPRESSED_MASK)) &&
-                    payload_equal(w, o, payload_at, p, len)) {
+                    payload_matches(w, o + payload_at, p, len)) {
                         *ret = o;
                         return 1;
                 }
                 prev = o;
-                o = rd64(w, o + 24);   /* next_hash_offset of data and field objects alike */
+                /* next_hash_offset of data and field objects alike; the batch may have changed it */
+                const OvSlot *ov = o < w->committed ? ov_find(w, o + 24) : NULL;
+                o = ov ? ov->val : o >= w->committed ? rd64(w, o + 24) : get64(q + 24);
                 if (o && ++depth > *depth_max)
                         *depth_max = depth;
         }
@@ -364,11 +395,68 @@ static DcEntry *dc_lookup(JournalWriter *w, uint64_t hash, uint64_t offset, cons
         return NULL;
 }
 
+/* The changed counters of a data object as bytes (little-endian, from counter dirty_from on) for
+ * the file offset *ret_at: returns their length. */
+static size_t dc_counters(const JournalWriter *w, const DcEntry *e, uint8_t out[32], uint64_t *ret_at) {
+        uint64_t v[4] = { e->entry_offset, e->first_array, e->n_entries, 0 };
+        size_t n = 3;
+        if (w->compact && e->tail) {
+                /* compact files keep the tail array and its fill in the object, as 252 does */
+                v[3] = e->tail | (e->n_entries - 1 - e->tail_first) << 32;
+                n = 4;
+        }
+        for (size_t i = e->dirty_from; i < n; i++)
+                put64(out + 8 * (i - e->dirty_from), v[i]);
+        *ret_at = e->offset + 40 + 8 * (uint64_t)e->dirty_from;
+        return 8 * (n - e->dirty_from);
+}
+
+/* Write a data object's counters back: into the batch buffer, or as overlay words (an entry
+ * leaving the cache). */
+static int dc_flush(JournalWriter *w, DcEntry *e) {
+        if (!e->dirty)
+                return 0;
+        uint8_t b[32];
+        uint64_t at;
+        size_t n = dc_counters(w, e, b, &at);
+        for (size_t i = 0; i < n; i += 8) {
+                int r = wr64(w, at + i, get64(b + i));
+                if (r < 0)
+                        return r;
+        }
+        e->dirty = false;
+        return 0;
+}
+
+static int dc_mark(JournalWriter *w, DcEntry *e, uint8_t from) {
+        if (e->dirty) {
+                if (from < e->dirty_from)
+                        e->dirty_from = from;
+                return 0;
+        }
+        if (w->n_dirty == w->cap_dirty) {
+                size_t nc = w->cap_dirty ? w->cap_dirty * 2 : 64;
+                uint32_t *nd = realloc(w->dirty, nc * sizeof *nd);
+                if (!nd)
+                        return -ENOMEM;
+                w->dirty = nd;
+                w->cap_dirty = nc;
+        }
+        w->dirty[w->n_dirty++] = (uint32_t)(e - w->dc);
+        e->dirty = true;
+        e->dirty_from = from;
+        return 0;
+}
+
+/* A slot for a new cache entry: NULL when its set holds only entries that cannot be written back
+ * (ENOMEM growing the overlay). */
 static DcEntry *dc_insert(JournalWriter *w, uint64_t hash, uint64_t offset, uint64_t jhash, size_t len) {
         DcEntry *set = &w->dc[(hash & (JW_DC_SETS - 1)) * JW_DC_WAYS], *victim = &set[0];
         for (unsigned i = 1; i < JW_DC_WAYS; i++)
                 if (!set[i].offset || (victim->offset && (int32_t)(set[i].stamp - victim->stamp) < 0))
                         victim = &set[i];
+        if (victim->offset && dc_flush(w, victim) < 0)
+                return NULL;
         *victim = (DcEntry) { .offset = offset, .hash = hash, .jhash = jhash, .len = (uint32_t)len, .stamp = ++w->dc_clock };
         return victim;
 }
@@ -403,12 +491,14 @@ static int data_get(JournalWriter *w, const void *p, size_t len, Item *ret) {
                         return r;
                 /* prepend to the field's list of data objects, as journald does */
                 put64(w->buf + (off - w->committed) + 32, rd64(w, fo + 32));
-                r = wr64(w, fo + 32, off, true);
+                r = wr64(w, fo + 32, off);
                 if (r < 0)
                         return r;
         }
         uint64_t jh = w->keyed ? journal_hash_jenkins64(p, len) : hash;
         e = dc_insert(w, hash, off, jh, len);
+        if (!e)
+                return -ENOMEM;
         *ret = (Item) { .offset = off, .hash = hash, .jhash = jh, .dc = e };
         return 0;
 }
@@ -422,6 +512,8 @@ static int data_known(JournalWriter *w, uint64_t off, uint64_t hash, uint64_t jh
                 if (r < 0)
                         return r;
                 e = dc_insert(w, hash, off, jhash, (size_t)(size - po));
+                if (!e)
+                        return -ENOMEM;
         }
         *ret = (Item) { .offset = off, .hash = hash, .jhash = jhash, .dc = e };
         return 0;
@@ -440,97 +532,128 @@ static uint64_t array_new(JournalWriter *w, uint64_t cap) {
         return a;
 }
 
-static int slot_write(JournalWriter *w, uint64_t array, uint64_t k, uint64_t entry) {
-        uint64_t at = array + JF_ENTRY_ARRAY_ITEMS + k * jf_array_item_size(w->compact);
-        return w->compact ? wr32(w, at, (uint32_t)entry, false) : wr64(w, at, entry, false);
+/* Fill slot k of an entry array. In the batch: directly. In a committed array: appended to the
+ * run *run (of this batch: run_gen), started anew when the slot does not follow it. */
+static int slot_write(JournalWriter *w, uint64_t array, uint64_t k, uint64_t entry, uint32_t *run, uint32_t *run_gen) {
+        uint64_t isz = jf_array_item_size(w->compact), at = array + JF_ENTRY_ARRAY_ITEMS + k * isz;
+        uint8_t v[8];
+        if (w->compact)
+                put32(v, (uint32_t)entry);
+        else
+                put64(v, entry);
+        if (at >= w->committed) {
+                memcpy(w->buf + (at - w->committed), v, (size_t)isz);
+                return 0;
+        }
+        SlotRun *sr = *run_gen == w->batch_gen && *run < w->n_runs ? &w->runs[*run] : NULL;
+        if (!sr || sr->at + sr->n != at) {
+                if (w->n_runs == w->cap_runs) {
+                        size_t nc = w->cap_runs ? w->cap_runs * 2 : 32;
+                        SlotRun *nr = realloc(w->runs, nc * sizeof *nr);
+                        if (!nr)
+                                return -ENOMEM;
+                        memset(nr + w->cap_runs, 0, (nc - w->cap_runs) * sizeof *nr);
+                        w->runs = nr;
+                        w->cap_runs = nc;
+                }
+                *run = (uint32_t)w->n_runs++;
+                *run_gen = w->batch_gen;
+                sr = &w->runs[*run];
+                sr->at = at;
+                sr->n = 0;   /* its buffer is kept from earlier batches */
+        }
+        if (sr->n + isz > sr->cap) {
+                uint32_t nc = sr->cap ? sr->cap * 2 : 256;
+                uint8_t *nv = realloc(sr->vals, nc);
+                if (!nv)
+                        return -ENOMEM;
+                sr->vals = nv;
+                sr->cap = nc;
+        }
+        memcpy(sr->vals + sr->n, v, (size_t)isz);
+        sr->n += (uint32_t)isz;
+        return 0;
 }
 
 /* Append `entry` as item `index` of a chain of arrays whose last one is *tail (first item *first,
  * *cap items; *tail 0: no array yet), linking a new array at `first_link` (the chain's head field)
  * or after the old tail. */
-static int chain_append(JournalWriter *w, uint64_t *tail, uint64_t *first, uint64_t *cap, uint64_t first_link,
-                        uint64_t index, uint64_t entry) {
+static int chain_append(JournalWriter *w, uint64_t *tail, uint64_t *first, uint64_t *cap, uint64_t *first_link,
+                        uint64_t index, uint64_t entry, uint32_t *run, uint32_t *run_gen) {
         if (*tail && index - *first < *cap)
-                return slot_write(w, *tail, index - *first, entry);
+                return slot_write(w, *tail, index - *first, entry, run, run_gen);
         uint64_t n = *tail ? *cap * 2 : 4;
         if (n > JW_ARRAY_CAP_MAX)
                 n = JW_ARRAY_CAP_MAX;
         uint64_t a = array_new(w, n);
         if (!a)
                 return -ENOMEM;
-        int r = wr64(w, *tail ? *tail + 16 : first_link, a, true);
-        if (r < 0)
-                return r;
+        if (*tail) {
+                int r = wr64(w, *tail + 16, a);
+                if (r < 0)
+                        return r;
+        } else
+                *first_link = a;
         *tail = a;
         *first = index;
         *cap = n;
-        return slot_write(w, a, 0, entry);
+        return slot_write(w, a, 0, entry, run, run_gen);
 }
 
-/* Find the tail array of a data object's chain (for one not linked by this writer yet). */
-static int data_tail(JournalWriter *w, DcEntry *e) {
-        uint64_t n = rd64(w, e->offset + 56), a = rd64(w, e->offset + 48), prev = 0, first = 0, cap = 0, last = 0;
-        /* items in arrays: n - 1 (the first entry is inline) */
+/* Load a data object's counters and find the tail of its array chain (O(arrays), once per
+ * cache entry). */
+static int data_state(JournalWriter *w, DcEntry *e) {
+        uint64_t d = e->offset;
+        e->n_entries = rd64(w, d + 56);
+        e->entry_offset = rd64(w, d + 40);
+        e->first_array = rd64(w, d + 48);
+        uint64_t a = e->first_array, prev = 0, first = 0, cap = 0, last = 0;
         while (a) {
                 if (a <= prev || object_at(w, a, JF_OBJECT_ENTRY_ARRAY, JF_ENTRY_ARRAY_ITEMS + 4, NULL) < 0)
                         return -EBADMSG;
                 if (last)
                         first += cap;
                 cap = array_cap(w, a);
-                last = a;
-                prev = a;
+                last = prev = a;
                 a = rd64(w, a + 16);
         }
-        if (last && n - 1 < first)
-                return -EBADMSG;   /* more arrays than entries: damaged */
+        if ((e->n_entries == 0) != (e->entry_offset == 0) || (last && e->n_entries - 1 < first))
+                return -EBADMSG;
         e->tail = last;
         e->tail_first = first;
         e->tail_cap = (uint32_t)cap;
-        e->tail_known = true;
+        e->state_known = true;
         return 0;
 }
 
 static int data_link(JournalWriter *w, const Item *it, uint64_t entry) {
         DcEntry *e = it->dc;
-        uint64_t d = it->offset, n = rd64(w, d + 56);
         int r;
-        if (n == 0) {
-                r = wr64(w, d + 40, entry, true);
-                return r < 0 ? r : wr64(w, d + 56, 1, true);
-        }
-        if (!e->tail_known && (r = data_tail(w, e)) < 0)
+        if (!e->state_known && (r = data_state(w, e)) < 0)
                 return r;
+        if (e->n_entries == 0) {
+                e->entry_offset = entry;
+                e->n_entries = 1;
+                return dc_mark(w, e, 0);
+        }
         uint64_t tail = e->tail, first = e->tail_first, cap = e->tail_cap;
-        r = chain_append(w, &tail, &first, &cap, d + 48, n - 1, entry);
+        if ((r = dc_mark(w, e, e->first_array ? 2 : 1)) < 0)
+                return r;
+        r = chain_append(w, &tail, &first, &cap, &e->first_array, e->n_entries - 1, entry, &e->run, &e->run_gen);
         if (r < 0)
                 return r;
         e->tail = tail;
         e->tail_first = first;
         e->tail_cap = (uint32_t)cap;
-        r = wr64(w, d + 56, n + 1, true);
-        if (r >= 0 && w->compact) {
-                r = wr32(w, d + 64, (uint32_t)tail, true);
-                if (r >= 0)
-                        r = wr32(w, d + 68, (uint32_t)(n - 1 - first + 1), true);
-        }
-        return r;
+        e->n_entries++;
+        return 0;
 }
 
 static int main_link(JournalWriter *w, uint64_t entry) {
         uint64_t tail = w->h.tail_entry_array_offset, n = w->h.n_entries;
         uint64_t first = n - w->h.tail_entry_array_n_entries, cap = tail ? array_cap(w, tail) : 0;
-        int r;
-        if (!tail) {
-                /* the first array hangs off the header, which the commit writes whole */
-                uint64_t a = array_new(w, 4);
-                if (!a)
-                        return -ENOMEM;
-                w->h.entry_array_offset = a;
-                tail = a;
-                first = n;
-                r = slot_write(w, a, 0, entry);
-        } else
-                r = chain_append(w, &tail, &first, &cap, 0, n, entry);
+        /* the first array hangs off the header, which the commit writes whole */
+        int r = chain_append(w, &tail, &first, &cap, &w->h.entry_array_offset, n, entry, &w->main_run, &w->main_run_gen);
         if (r < 0)
                 return r;
         /* the header holds the tail's offset in 32 bits: files stay below 4 GiB (writer_new()) */
@@ -614,16 +737,30 @@ static void caches_forget(JournalWriter *w) {
 }
 
 /* Drop the uncommitted batch: the file and the header are as last committed. */
-static void rollback(JournalWriter *w) {
+static void batch_reset(JournalWriter *w) {
         w->buf_len = 0;
+        w->batch_entries = 0;
+        w->n_runs = 0;
+        w->n_dirty = 0;
+        w->batch_gen++;
         ov_reset(w);
+}
+
+static void rollback(JournalWriter *w) {
+        batch_reset(w);
         w->h = w->hc;
         caches_forget(w);
 }
 
-static int item_cmp(const void *a, const void *b) {
-        const Item *x = a, *y = b;
-        return x->offset < y->offset ? -1 : x->offset > y->offset;
+/* Items by offset (journald's order); an entry has a few dozen at most, usually ~20. */
+static void items_sort(Item *it, size_t n) {
+        for (size_t i = 1; i < n; i++) {
+                Item x = it[i];
+                size_t j = i;
+                for (; j > 0 && it[j - 1].offset > x.offset; j--)
+                        it[j] = it[j - 1];
+                it[j] = x;
+        }
 }
 
 static int resolve_fields(JournalWriter *w, const struct iovec *fields, size_t n_fields, size_t n_shared) {
@@ -652,7 +789,7 @@ static int append_entry(JournalWriter *w, size_t n_fields, uint64_t realtime, ui
         uint64_t xor_hash = 0;
         for (size_t i = 0; i < n_fields; i++)
                 xor_hash ^= w->items[i].jhash;   /* over every field given, duplicates too, as journald */
-        qsort(w->items, n_fields, sizeof *w->items, item_cmp);
+        items_sort(w->items, n_fields);
         size_t n = 0;
         for (size_t i = 0; i < n_fields; i++)
                 if (n == 0 || w->items[i].offset != w->items[n - 1].offset)
@@ -714,6 +851,8 @@ int journal_writer_append(JournalWriter *w, const struct iovec *fields, size_t n
         int r = resolve_fields(w, fields, n_fields, n_shared);
         if (r >= 0)
                 r = append_entry(w, n_fields, realtime, monotonic, boot_id, seqnum);
+        if (r >= 0)
+                w->batch_entries++;
         if (r < 0) {
                 if (r == -EBADMSG || r == -EIO)
                         w->broken = true;
@@ -740,42 +879,68 @@ static int pwrite_all(int fd, const void *p, size_t n, uint64_t off) {
         return 0;
 }
 
-static int ov_slot_cmp(const void *a, const void *b) {
-        const OvSlot *x = a, *y = b;
-        return x->off < y->off ? -1 : x->off > y->off;
-}
+/* One piece of a commit: `len` bytes at file offset `at`, taken from the staging buffer. */
+typedef struct Piece {
+        uint64_t at;
+        size_t src, len;
+} Piece;
 
-/* The overlay's words of one kind, sorted by offset, as LE values in *ret_vals. */
-static int ov_collect(JournalWriter *w, bool visible, OvSlot **ret, size_t *ret_n) {
-        size_t n = 0;
-        OvSlot *l = malloc((w->ov_n ? w->ov_n : 1) * sizeof *l);
-        if (!l)
-                return -ENOMEM;
-        for (size_t i = 0; i < w->ov_cap; i++)
-                if (w->ov[i].gen == w->ov_gen && w->ov[i].visible == visible)
-                        l[n++] = w->ov[i];
-        qsort(l, n, sizeof *l, ov_slot_cmp);
-        *ret = l;
-        *ret_n = n;
-        return 0;
-}
+typedef struct Staging {
+        uint8_t *src;
+        size_t len, cap;
+        Piece *p;
+        size_t n, cap_p;
+} Staging;
 
-/* Write words (sorted) to the file with pwrite(), one per run of adjacent words. */
-static int words_pwrite(JournalWriter *w, const OvSlot *l, size_t n) {
-        uint8_t run[512];
-        for (size_t i = 0; i < n;) {
-                size_t k = 0;
-                uint64_t start = l[i].off;
-                while (i < n && k + 8 <= sizeof run && l[i].off == start + k) {
-                        put64(run + k, l[i].val);
-                        k += 8;
-                        i++;
-                }
-                int r = pwrite_all(w->fd, run, k, start);
-                if (r < 0)
-                        return r;
+static int stage(Staging *st, uint64_t at, const void *bytes, size_t len) {
+        if (st->len + len > st->cap) {
+                size_t nc = st->cap ? st->cap : 16 * 1024;
+                while (nc < st->len + len)
+                        nc *= 2;
+                uint8_t *ns = realloc(st->src, nc);
+                if (!ns)
+                        return -ENOMEM;
+                st->src = ns;
+                st->cap = nc;
         }
+        if (st->n == st->cap_p) {
+                size_t nc = st->cap_p ? st->cap_p * 2 : 256;
+                Piece *np = realloc(st->p, nc * sizeof *np);
+                if (!np)
+                        return -ENOMEM;
+                st->p = np;
+                st->cap_p = nc;
+        }
+        memcpy(st->src + st->len, bytes, len);
+        st->p[st->n++] = (Piece) { .at = at, .src = st->len, .len = len };
+        st->len += len;
         return 0;
+}
+
+/* Everything a commit changes in the committed part of the file, in the order it is copied:
+ * slot runs (nobody sees them yet), overlay words, data object counters, the header last. */
+static int stage_all(JournalWriter *w, Staging *st) {
+        int r = 0;
+        for (size_t i = 0; r >= 0 && i < w->n_runs; i++)
+                r = stage(st, w->runs[i].at, w->runs[i].vals, w->runs[i].n);
+        for (size_t i = 0; r >= 0 && i < w->ov_cap; i++)
+                if (w->ov[i].gen == w->ov_gen) {
+                        uint8_t b[8];
+                        put64(b, w->ov[i].val);
+                        r = stage(st, w->ov[i].off, b, 8);
+                }
+        for (size_t i = 0; r >= 0 && i < w->n_dirty; i++) {
+                DcEntry *e = &w->dc[w->dirty[i]];
+                uint8_t b[32];
+                uint64_t at;
+                if (!e->dirty)
+                        continue;
+                size_t n = dc_counters(w, e, b, &at);
+                r = stage(st, at, b, n);
+        }
+        uint8_t h[JF_HEADER_SIZE];
+        jf_header_encode(&w->h, h);
+        return r < 0 ? r : stage(st, 0, h, sizeof h);
 }
 
 static int header_pwrite(JournalWriter *w, const JfHeader *h) {
@@ -784,38 +949,23 @@ static int header_pwrite(JournalWriter *w, const JfHeader *h) {
         return pwrite_all(w->fd, raw, sizeof raw, 0);
 }
 
-/* The visible words and the header, all at once: preadv() from the memfd into the mapping. 1 done,
- * 0 not possible this way (too many runs, no memfd), <0 error (possibly half done). */
-static int words_commit_atomic(JournalWriter *w, const OvSlot *l, size_t n) {
-        if (w->memfd < 0)
+/* All pieces in one preadv() from the memfd into the mapping: 1 done, 0 not possible this way
+ * (too many pieces, no memfd), <0 error (possibly half done). */
+static int commit_atomic(JournalWriter *w, const Staging *st) {
+        if (w->memfd < 0 || st->n > JW_IOV_MAX)
                 return 0;
-        size_t runs = 1;
-        for (size_t i = 1; i < n; i++)
-                runs += l[i].off != l[i - 1].off + 8;
-        if (n > 0 && runs + 1 > JW_IOV_MAX)
-                return 0;
-        size_t total = JF_HEADER_SIZE + n * 8;
-        _cleanup_free_ uint8_t *src = malloc(total);
-        _cleanup_free_ struct iovec *iov = malloc((runs + 1) * sizeof *iov);
-        if (!src || !iov)
+        _cleanup_free_ struct iovec *iov = malloc(st->n * sizeof *iov);
+        if (!iov)
                 return -ENOMEM;
-        jf_header_encode(&w->h, src);
-        iov[0] = (struct iovec) { .iov_base = w->map, .iov_len = JF_HEADER_SIZE };
-        size_t k = 1;
-        for (size_t i = 0; i < n; i++) {
-                put64(src + JF_HEADER_SIZE + i * 8, l[i].val);
-                if (i > 0 && l[i].off == l[i - 1].off + 8)
-                        iov[k - 1].iov_len += 8;
-                else
-                        iov[k++] = (struct iovec) { .iov_base = w->map + l[i].off, .iov_len = 8 };
-        }
-        int r = pwrite_all(w->memfd, src, total, 0);
+        for (size_t i = 0; i < st->n; i++)
+                iov[i] = (struct iovec) { .iov_base = w->map + st->p[i].at, .iov_len = st->p[i].len };
+        int r = pwrite_all(w->memfd, st->src, st->len, 0);
         if (r < 0)
                 return r;
-        ssize_t got = preadv(w->memfd, iov, (int)k, 0);
+        ssize_t got = preadv(w->memfd, iov, (int)st->n, 0);
         if (got < 0)
                 return -errno;
-        return (size_t)got == total ? 1 : -EIO;
+        return (size_t)got == st->len ? 1 : -EIO;
 }
 
 static int map_cover(JournalWriter *w, uint64_t end) {
@@ -834,30 +984,38 @@ static int map_cover(JournalWriter *w, uint64_t end) {
 }
 
 static int apply_words(JournalWriter *w) {
-        _cleanup_free_ OvSlot *inv = NULL, *vis = NULL;
-        size_t n_inv, n_vis;
-        int r = ov_collect(w, false, &inv, &n_inv);
-        if (r >= 0)
-                r = ov_collect(w, true, &vis, &n_vis);
-        if (r < 0)
-                return r;
-        /* slots beyond their array's count: no reader looks at them, any order will do */
-        r = words_pwrite(w, inv, n_inv);
-        if (r < 0)
-                return r;
+        Staging st = {};
         w->h.state = JF_STATE_OFFLINE;
-        r = words_commit_atomic(w, vis, n_vis);
-        if (r != 0)
-                return r < 0 ? r : 0;
-        /* one word at a time between ONLINE and OFFLINE headers, as journald marks a file in use */
-        JfHeader online = w->hc;
-        online.state = JF_STATE_ONLINE;
-        r = header_pwrite(w, &online);
+        int r = stage_all(w, &st);
         if (r >= 0)
-                r = words_pwrite(w, vis, n_vis);
-        if (r >= 0)
-                r = header_pwrite(w, &w->h);
-        return r;
+                r = commit_atomic(w, &st);
+        if (r == 0) {
+                /* piece by piece, between an ONLINE and an OFFLINE header, as journald marks a file in use */
+                JfHeader online = w->hc;
+                online.state = JF_STATE_ONLINE;
+                r = header_pwrite(w, &online);
+                for (size_t i = 0; r >= 0 && i < st.n; i++)
+                        r = pwrite_all(w->fd, st.src + st.p[i].src, st.p[i].len, st.p[i].at);
+        }
+        free(st.src);
+        free(st.p);
+        return r < 0 ? r : 0;
+}
+
+/* The commits map the pages they change (hash buckets all over the table) into PID 1: drop them
+ * again when the system is quiet (a small batch, at most every 50 ms), so they do not stay counted
+ * in its Rss; the page cache keeps them, dirty ones are written back as before. Not under a flood:
+ * every page dropped would fault in again on the next commit. */
+static void drop_pages(JournalWriter *w) {
+        struct timespec ts;
+        if (w->batch_entries >= 64 || w->buf_len >= 32 * 1024)
+                return;
+        clock_gettime(CLOCK_MONOTONIC, &ts);
+        uint64_t now = (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
+        if (now - w->last_drop < 50000U)
+                return;
+        (void) madvise(w->map, w->map_len, MADV_DONTNEED);
+        w->last_drop = now;
 }
 
 int journal_writer_commit(JournalWriter *w) {
@@ -869,6 +1027,12 @@ int journal_writer_commit(JournalWriter *w) {
         }
         uint64_t end = end_offset(w);
         w->h.arena_size = end - w->h.header_size;
+        /* the counters of data objects of the batch go into its bytes before they are written */
+        for (size_t i = 0; i < w->n_dirty; i++) {
+                DcEntry *e = &w->dc[w->dirty[i]];
+                if (e->dirty && e->offset >= w->committed)
+                        (void) dc_flush(w, e);   /* a store into the batch buffer: cannot fail */
+        }
         int r = pwrite_all(w->fd, w->buf, w->buf_len, w->committed);
         if (r >= 0)
                 r = map_cover(w, end);
@@ -885,9 +1049,11 @@ int journal_writer_commit(JournalWriter *w) {
                 rollback(w);
                 return r < 0 ? r : -EIO;
         }
+        for (size_t i = 0; i < w->n_dirty; i++)
+                w->dc[w->dirty[i]].dirty = false;
         w->committed = end;
-        w->buf_len = 0;
-        ov_reset(w);
+        drop_pages(w);
+        batch_reset(w);
         w->hc = w->h;
         /* inotify sees no change made through the mapping: truncating to the same size wakes
          * `journalctl -f` (journald does the same) */
@@ -896,12 +1062,12 @@ int journal_writer_commit(JournalWriter *w) {
 }
 
 bool journal_writer_pending(const JournalWriter *w) {
-        return w && (w->buf_len > 0 || w->ov_n > 0);
+        return w && w->buf_len > 0;   /* every entry adds an entry object */
 }
 
 bool journal_writer_commit_due(const JournalWriter *w) {
-        return w->buf_len >= JOURNAL_WRITER_BATCH_MAX || w->ov_visible >= JOURNAL_WRITER_WORDS_MAX ||
-               w->ov_n >= 8 * JOURNAL_WRITER_WORDS_MAX;
+        /* one preadv() takes at most JW_IOV_MAX pieces */
+        return w->buf_len >= JOURNAL_WRITER_BATCH_MAX || w->ov_n + w->n_runs + w->n_dirty >= JOURNAL_WRITER_WORDS_MAX;
 }
 
 bool journal_writer_rotate_suggested(const JournalWriter *w, uint64_t upcoming) {
@@ -943,6 +1109,10 @@ static void writer_free(JournalWriter *w) {
         shared_forget(w);
         free(w->buf);
         free(w->ov);
+        for (size_t i = 0; i < w->cap_runs; i++)
+                free(w->runs[i].vals);
+        free(w->runs);
+        free(w->dirty);
         free(w->dc);
         free(w->fc);
         free(w->items);
@@ -958,6 +1128,7 @@ static int writer_new(int dir_fd, const char *name, const JournalWriterParams *p
         w->sigbus_slot = -1;
         w->dir_fd = dir_fd;
         w->ov_gen = 1;
+        w->batch_gen = 1;   /* a new cache entry's run_gen 0 never matches */
         w->name = strdup(name);
         w->dc = calloc(JW_DC_SETS * JW_DC_WAYS, sizeof *w->dc);
         w->fc = calloc(JW_FC_SIZE, sizeof *w->fc);
