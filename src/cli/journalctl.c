@@ -2,6 +2,7 @@
 /* tinysd's journalctl: queries the journal store (src/journal) with journalctl(1)'s options,
  * messages and exit codes as systemd 252 has them. Never a pager. */
 #include <fcntl.h>
+#include <fnmatch.h>
 #include <getopt.h>
 #include <inttypes.h>
 #include <regex.h>
@@ -664,6 +665,58 @@ static int resolve_boot(JournalReader *j, Args *a) {
         return -ENODATA;
 }
 
+typedef struct GlobState {
+        char **patterns;
+        char **found;
+        int r;
+} GlobState;
+
+static int glob_one(const char *data, size_t len, void *userdata) {
+        GlobState *st = userdata;
+        _cleanup_free_ char *v = strndup(data, len);
+        if (!v)
+                return st->r = -ENOMEM;
+        STRV_FOREACH(p, st->patterns)
+                if (fnmatch(*p, v, FNM_NOESCAPE) == 0) {
+                        if (!strv_contains(st->found, v) && strv_push(&st->found, TAKE_PTR(v)) < 0)
+                                return st->r = -ENOMEM;
+                        break;
+                }
+        return 0;
+}
+
+/* -u with a glob, as journalctl's add_units(): the unit names the journal holds in the fields a
+ * unit's entries carry that match it become exact -u names; when none of the -u arguments leaves
+ * a name, "No data available". */
+static int expand_unit_globs(JournalReader *j, Args *a) {
+        static const char *const fields[] = { "_SYSTEMD_UNIT", "COREDUMP_UNIT", "UNIT", "OBJECT_SYSTEMD_UNIT", "_SYSTEMD_SLICE" };
+        GlobState st = {};
+        char **exact = NULL;
+        int r = 0;
+        if (!a->filter.units)
+                return 0;
+        STRV_FOREACH(u, a->filter.units)
+                r = r < 0 ? r : strpbrk(*u, "*?[") ? strv_extend(&st.patterns, *u) : strv_extend(&exact, *u);
+        for (size_t i = 0; r >= 0 && st.patterns && i < ELEMENTSOF(fields); i++) {
+                r = journal_reader_unique(j, fields[i], glob_one, &st);
+                if (r >= 0)
+                        r = st.r;
+        }
+        if (r >= 0 && strv_extend_strv(&exact, st.found, true) < 0)
+                r = -ENOMEM;
+        if (r >= 0 && strv_length(exact) == 0)
+                r = -ENODATA;
+        strv_free(st.patterns);
+        strv_free(st.found);
+        if (r < 0) {
+                strv_free(exact);
+                return log_error_errno(r, "Failed to add filter for units: %m");
+        }
+        strv_free(a->filter.units);
+        a->filter.units = exact;
+        return 0;
+}
+
 /* -F FIELD (values) and -N (names) as journalctl 252 lists them (see journal_reader_unique()). */
 typedef struct ListState {
         int shown, lines;
@@ -858,6 +911,9 @@ int journalctl_main(int argc, char **argv) {
                 break;
         }
         r = resolve_boot(j, &a);
+        if (r < 0)
+                goto finish;
+        r = expand_unit_globs(j, &a);
         if (r < 0)
                 goto finish;
         if (a.action == ACTION_LIST_FIELDS || a.action == ACTION_LIST_FIELD_NAMES)

@@ -16,7 +16,7 @@ import time
 
 import pytest
 
-from conftest import run
+from conftest import _binaries, run
 from pid1 import Container, MULTI_USER
 
 REAL_JOURNALCTL = "/usr/bin/journalctl"
@@ -73,12 +73,11 @@ def journal_dir(c):
     return d
 
 
-@pytest.fixture(scope="module", params=[pytest.param("tinysd", id="tinysd")])
+@pytest.fixture(scope="module", params=_binaries())
 def written(request, tmp_path_factory):
-    """The journal directory of a container that ran UNITS and was stopped cleanly."""
-    binary = pathlib.Path(os.environ.get("TINYSD", pathlib.Path(__file__).resolve().parents[2] / "build" / "tinysd"))
-    if not binary.exists():
-        pytest.skip(f"{binary} not built")
+    """The journal directory of a container that ran UNITS and was stopped cleanly (each build
+    under test writes its own; its journalctl reads it)."""
+    binary = pathlib.Path(request.param)
     c = Container(binary, units=UNITS, enable=["chatty.service", "worker.service", "broken.service"],
                   files={"/opt/test/native.py": NATIVE}, workdir=tmp_path_factory.mktemp("container"))
     try:
@@ -87,6 +86,8 @@ def written(request, tmp_path_factory):
         c.wait_for(r"Finished chatty\.service", timeout=30)
         time.sleep(0.5)
         assert c.stop() == 0
+        findings = c.sanitizer_findings()
+        assert not findings, findings
         yield binary, journal_dir(c)
     finally:
         c.cleanup()
