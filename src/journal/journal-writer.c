@@ -96,7 +96,7 @@ struct JournalWriter {
         size_t map_len;
         int sigbus_slot;
         JfHeader h, hc;          /* the header now, and as last committed (host-endian) */
-        bool compact, keyed, broken, state_online;
+        bool compact, keyed, broken;
         uint64_t n_buckets, n_field_buckets, max_size;
         uint64_t committed, file_size;
         uint8_t *buf;
@@ -270,21 +270,6 @@ static uint64_t file_hash(const JournalWriter *w, const void *p, size_t len) {
         return w->keyed ? journal_hash_siphash24(p, len, w->h.file_id) : journal_hash_jenkins64(p, len);
 }
 
-/* Link the new object at off (data or field, `next_at`: offset of its next_hash_offset field within
- * the object) into the hash table at `table` with n buckets. */
-static int hash_link(JournalWriter *w, uint64_t table, uint64_t n, uint64_t hash, uint64_t off, uint64_t next_at) {
-        uint64_t item = table + (hash % n) * sizeof(JfHashItem);
-        uint64_t tail = rd64(w, item + 8);
-        int r;
-        if (tail == 0)
-                r = wr64(w, item, off);
-        else
-                r = wr64(w, tail + next_at, off);
-        if (r >= 0)
-                r = wr64(w, item + 8, off);
-        return r;
-}
-
 static bool payload_equal(const JournalWriter *w, uint64_t off, uint64_t payload_at, const void *p, size_t len) {
         return memcmp(ptr(w, off) + payload_at, p, len) == 0;
 }
@@ -308,6 +293,28 @@ static bool payload_matches(JournalWriter *w, uint64_t off, const void *p, size_
         _cleanup_free_ uint8_t *big = len > sizeof small ? malloc(len) : NULL;
         uint8_t *b = len > sizeof small ? big : small;
         return b && pread(w->fd, b, len, (off_t)off) == (ssize_t)len && memcmp(b, p, len) == 0;
+}
+
+/* Link the new object at off (data or field, `next_at`: offset of its next_hash_offset field within
+ * the object) into the hash table at `table` with n buckets. */
+static int hash_link(JournalWriter *w, int type, uint64_t table, uint64_t n, uint64_t hash, uint64_t off,
+                     uint64_t next_at) {
+        uint64_t item = table + (hash % n) * sizeof(JfHashItem);
+        uint64_t tail = rd64(w, item + 8);
+        int r;
+        /* the bucket comes from the file: its tail must be an object of the chain's type (checked
+         * with pread(), as chain walks read: see obj_peek()) */
+        uint8_t q[16];
+        if (tail && (tail >= off || tail % 8 || tail < w->h.header_size || obj_peek(w, tail, q, sizeof q) < 0 ||
+                     q[0] != type || get64(q + 8) < next_at + 8 || get64(q + 8) > end_offset(w) - tail))
+                return -EBADMSG;
+        if (tail == 0)
+                r = wr64(w, item, off);
+        else
+                r = wr64(w, tail + next_at, off);
+        if (r >= 0)
+                r = wr64(w, item + 8, off);
+        return r;
 }
 
 /* Find the object with this payload in a hash chain: 1 (and *ret) found, 0 not there, -EBADMSG. */
@@ -364,7 +371,7 @@ static int field_get(JournalWriter *w, const char *name, size_t len, uint64_t *r
                 uint8_t *p = w->buf + (off - w->committed);
                 put64(p + 16, hash);
                 memcpy(p + JF_FIELD_PAYLOAD, name, len);
-                r = hash_link(w, w->h.field_hash_table_offset, w->n_field_buckets, hash, off, 24);
+                r = hash_link(w, JF_OBJECT_FIELD, w->h.field_hash_table_offset, w->n_field_buckets, hash, off, 24);
                 if (r < 0)
                         return r;
                 w->h.n_fields++;
@@ -481,7 +488,7 @@ static int data_get(JournalWriter *w, const void *p, size_t len, Item *ret) {
                 uint8_t *d = w->buf + (off - w->committed);
                 put64(d + 16, hash);
                 memcpy(d + po, p, len);
-                r = hash_link(w, w->h.data_hash_table_offset, w->n_buckets, hash, off, 24);
+                r = hash_link(w, JF_OBJECT_DATA, w->h.data_hash_table_offset, w->n_buckets, hash, off, 24);
                 if (r < 0)
                         return r;
                 w->h.n_data++;

@@ -322,6 +322,29 @@ static void test_damage(void **state) {
         assert_int_equal(strv_extend(&f2.units, "u1.service"), 0);
         assert_int_equal(read_all(d, &f2, NULL), 3);
         journal_filter_done(&f2);
+
+        /* garbage in the tail of every bucket of the data hash table (the heads stay as they
+         * were): the writer must not write through a tail that is not an object of the file; it
+         * sets the file aside and the new entries go to a new one */
+        assert_int_equal(journal_file_open(active, &f), 0);
+        uint64_t at = f->header.data_hash_table_offset, len = f->header.data_hash_table_size;
+        journal_file_close(f);
+        int fd = open(active, O_WRONLY | O_CLOEXEC);
+        assert_true(fd >= 0);
+        for (uint64_t o = 8; o < len; o += 16) {
+                uint64_t junk = htole64(UINT64_C(0x4141414141414141) + o);
+                assert_int_equal(pwrite(fd, &junk, 8, (off_t)(at + o)), 8);
+        }
+        close(fd);
+        JournalStore *s2 = NULL;
+        assert_int_equal(journal_store_open(d, NULL, &s2), 0);
+        append_n(s2, 10, 5, BOOT_A);
+        journal_store_close(s2);
+        assert_int_equal(count_suffix(d, ".journal~"), 1);
+        strv_free(m);
+        m = NULL;
+        assert_int_equal(read_all(d, NULL, &m), 15);
+        assert_string_equal(m[14], "msg 14");
         rm_rf(d);
 }
 
