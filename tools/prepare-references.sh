@@ -36,6 +36,8 @@ if [ ! -x "$ROOTFS/lib/systemd/systemd" ]; then
                 exit 1
         fi
         rm -f "$tmp.log"
+        # as the benchmarks boot it (bench/boot-systemd.py): to multi-user.target, not graphical
+        ln -sf /lib/systemd/system/multi-user.target "$tmp/etc/systemd/system/default.target"
         rm -rf "$ROOTFS"
         mv "$tmp" "$ROOTFS"
 fi
