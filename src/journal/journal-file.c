@@ -346,39 +346,68 @@ void jf_list_done(JfList *l) {
         *l = (JfList) {};
 }
 
-/* Resolve the chain of arrays starting at `first` holding n_total items. A chain that ends early
- * or loops is cut there: the list is as long as what can be read. */
-static int list_resolve(const JournalFile *f, uint64_t first, uint64_t n_total, uint64_t index0, JfList *l) {
-        uint64_t have = 0, a = first, prev = 0;
-        size_t cap = 0;
-        while (a && have < n_total) {
+static int list_push(JfList *l, uint64_t offset, uint64_t first, uint64_t n_items) {
+        if (l->n_arrays == l->cap_arrays) {
+                size_t nc = l->cap_arrays ? l->cap_arrays * 2 : 8;
+                struct JfListArray *na = realloc(l->arrays, nc * sizeof *na);
+                if (!na)
+                        return -ENOMEM;
+                l->arrays = na;
+                l->cap_arrays = nc;
+        }
+        l->arrays[l->n_arrays++] = (struct JfListArray) { .offset = offset, .first = first, .n_items = n_items };
+        return 0;
+}
+
+static uint64_t array_items(const JournalFile *f, uint64_t a) {
+        const JfEntryArrayObject *o;
+        if (journal_file_object(f, a, JF_OBJECT_ENTRY_ARRAY, (const void **)&o) < 0)
+                return 0;
+        return (le64toh(o->object.size) - JF_ENTRY_ARRAY_ITEMS) / jf_array_item_size(f->compact);
+}
+
+/* Walk the chain of arrays from l->chain holding the list's items. A chain that ends early or
+ * loops is cut there: the list is as long as what can be read. */
+static int list_walk(const JournalFile *f, JfList *l) {
+        uint64_t n_total = l->n - l->index0, have = 0, prev = 0;
+        l->n_arrays = 0;
+        for (uint64_t a = l->chain; a && have < n_total;) {
                 const JfEntryArrayObject *o;
-                if (a <= prev || journal_file_object(f, a, JF_OBJECT_ENTRY_ARRAY, (const void **)&o) < 0)
-                        break;
-                uint64_t items = (le64toh(o->object.size) - JF_ENTRY_ARRAY_ITEMS) / jf_array_item_size(f->compact);
+                uint64_t items = a > prev ? array_items(f, a) : 0;
                 if (items == 0)
                         break;
-                if (l->n_arrays == cap) {
-                        size_t nc = cap ? cap * 2 : 8;
-                        struct JfListArray *na = realloc(l->arrays, nc * sizeof *na);
-                        if (!na)
-                                return -ENOMEM;
-                        l->arrays = na;
-                        cap = nc;
-                }
                 uint64_t used = items < n_total - have ? items : n_total - have;
-                l->arrays[l->n_arrays++] = (struct JfListArray) { .offset = a, .first = index0 + have, .n_items = used };
+                int r = list_push(l, a, l->index0 + have, used);
+                if (r < 0)
+                        return r;
                 have += used;
                 prev = a;
+                (void) journal_file_object(f, a, JF_OBJECT_ENTRY_ARRAY, (const void **)&o);
                 a = le64toh(o->next_entry_array_offset);
         }
-        l->n = index0 + have;
+        l->n = l->index0 + have;
+        l->chain = 0;
         return 0;
+}
+
+/* Start a list: only its tail array when the file names it (and it fits), else the whole chain. */
+static int list_start(const JournalFile *f, JfList *l, uint64_t chain, uint64_t n_total, uint64_t tail,
+                      uint64_t tail_n) {
+        l->n = l->index0 + n_total;
+        l->chain = chain;
+        if (n_total == 0)
+                return 0;
+        if (tail && tail_n > 0 && tail_n <= n_total && tail_n <= array_items(f, tail))
+                return list_push(l, tail, l->n - tail_n, tail_n);
+        return list_walk(f, l);
 }
 
 int journal_file_list_main(const JournalFile *f, JfList *ret) {
         *ret = (JfList) {};
-        return list_resolve(f, f->header.entry_array_offset, f->header.n_entries, 0, ret);
+        const JfHeader *h = &f->header;
+        bool tail = h->header_size >= offsetof(JfHeader, tail_entry_array_n_entries) + 4;
+        return list_start(f, ret, h->entry_array_offset, h->n_entries, tail ? h->tail_entry_array_offset : 0,
+                          tail ? h->tail_entry_array_n_entries : 0);
 }
 
 int journal_file_list_data(const JournalFile *f, uint64_t data_offset, JfList *ret) {
@@ -387,20 +416,29 @@ int journal_file_list_data(const JournalFile *f, uint64_t data_offset, JfList *r
         int r = journal_file_object(f, data_offset, JF_OBJECT_DATA, (const void **)&d);
         if (r < 0)
                 return r;
-        uint64_t n = le64toh(d->n_entries), first = le64toh(d->entry_offset);
+        uint64_t n = le64toh(d->n_entries), first = le64toh(d->entry_offset), tail = 0, tail_n = 0;
         if (n == 0 || first == 0)
                 return 0;
         ret->inline_entry = first;
-        return list_resolve(f, le64toh(d->entry_array_offset), n - 1, 1, ret);
+        ret->index0 = 1;
+        if (f->compact) {
+                uint32_t t[2];
+                memcpy(t, (const uint8_t *)d + JF_DATA_PAYLOAD_REGULAR, 8);
+                tail = le32toh(t[0]);
+                tail_n = le32toh(t[1]);
+        }
+        return list_start(f, ret, le64toh(d->entry_array_offset), n - 1, tail, tail_n);
 }
 
-uint64_t journal_file_list_get(const JournalFile *f, const JfList *l, uint64_t i) {
+uint64_t journal_file_list_get(const JournalFile *f, JfList *l, uint64_t i) {
         if (i >= l->n)
                 return 0;
-        if (l->inline_entry) {
-                if (i == 0)
-                        return l->inline_entry;
-        }
+        if (l->inline_entry && i == 0)
+                return l->inline_entry;
+        if (l->chain && (l->n_arrays == 0 || i < l->arrays[0].first) && list_walk(f, l) < 0)
+                return 0;
+        if (i >= l->n)
+                return 0;
         /* the array holding index i: the last one whose first <= i */
         size_t lo = 0, hi = l->n_arrays;
         while (hi - lo > 1) {
@@ -429,8 +467,14 @@ uint64_t journal_file_list_get(const JournalFile *f, const JfList *l, uint64_t i
         return le64toh(v);
 }
 
-uint64_t journal_file_list_lower_bound(const JournalFile *f, const JfList *l, uint64_t offset) {
+uint64_t journal_file_list_lower_bound(const JournalFile *f, JfList *l, uint64_t offset) {
         uint64_t lo = 0, hi = l->n;
+        /* past the newest entry (a seek to the tail): no bisection through the whole chain */
+        if (hi > 0) {
+                uint64_t last = journal_file_list_get(f, l, hi - 1);
+                if (last != 0 && last < offset)
+                        return hi;
+        }
         while (lo < hi) {
                 uint64_t mid = lo + (hi - lo) / 2;
                 uint64_t v = journal_file_list_get(f, l, mid);

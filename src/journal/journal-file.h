@@ -224,12 +224,17 @@ int journal_file_find_data(const JournalFile *f, const void *payload, size_t len
 /* The field object of this name: 1 and its offset, 0 if none. */
 int journal_file_find_field(const JournalFile *f, const void *name, size_t len, uint64_t *ret_offset);
 
-/* A chain of entry arrays resolved once: the main one (all entries, in order) or a data object's
- * (its entries, the first one inline). Entries are addressed by index 0..n-1. */
+/* A chain of entry arrays: the main one (all entries, in order) or a data object's (its entries,
+ * the first one inline). Entries are addressed by index 0..n-1. Where the file says which array is
+ * the chain's last (the header for the main chain, a compact data object for its own), only that
+ * one is known at first: the newest entries, which `-n`/`-r` want, are found without walking the
+ * chain; the whole chain is walked (once) when an older index is asked for. */
 typedef struct JfList {
         uint64_t inline_entry;   /* a data object's first entry; 0 for the main list */
         uint64_t n;              /* entries in the list */
-        size_t n_arrays;
+        uint64_t chain;          /* the chain's first array, while only its tail is known */
+        uint64_t index0;         /* the index of the chain's first item (1 with an inline entry) */
+        size_t n_arrays, cap_arrays;
         struct JfListArray {
                 uint64_t offset;     /* of the array object */
                 uint64_t first;      /* index (in the list) of its first item */
@@ -240,6 +245,6 @@ int journal_file_list_main(const JournalFile *f, JfList *ret);
 int journal_file_list_data(const JournalFile *f, uint64_t data_offset, JfList *ret);
 void jf_list_done(JfList *l);
 /* The entry offset at index i (0 if out of range or damaged). */
-uint64_t journal_file_list_get(const JournalFile *f, const JfList *l, uint64_t i);
+uint64_t journal_file_list_get(const JournalFile *f, JfList *l, uint64_t i);
 /* The first index whose entry offset is >= offset (entries are in offset order): n if none. */
-uint64_t journal_file_list_lower_bound(const JournalFile *f, const JfList *l, uint64_t offset);
+uint64_t journal_file_list_lower_bound(const JournalFile *f, JfList *l, uint64_t offset);

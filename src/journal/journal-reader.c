@@ -518,7 +518,7 @@ static int read_entry(JournalReader *r, RFile *f, uint64_t off, JournalRecord *r
 /* ---- stepping ---- */
 
 /* In list l: the first entry offset >= x (forward), or the last one < x; 0 if none. */
-static uint64_t list_step(const JournalFile *jf, const JfList *l, uint64_t x, bool forward) {
+static uint64_t list_step(const JournalFile *jf, JfList *l, uint64_t x, bool forward) {
         uint64_t i = journal_file_list_lower_bound(jf, l, x);
         if (forward)
                 return i < l->n ? journal_file_list_get(jf, l, i) : 0;
@@ -526,7 +526,7 @@ static uint64_t list_step(const JournalFile *jf, const JfList *l, uint64_t x, bo
 }
 
 /* The next entry offset from x in this file that holds a value of every group; 0 if none. */
-static uint64_t indexed_step(const RFile *f, uint64_t x, bool forward) {
+static uint64_t indexed_step(RFile *f, uint64_t x, bool forward) {
         for (unsigned rounds = 0;; rounds++) {
                 uint64_t m = 0;
                 bool agree = true;
