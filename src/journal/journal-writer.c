@@ -107,7 +107,7 @@ struct JournalWriter {
         SlotRun *runs;
         size_t n_runs, cap_runs;
         uint32_t batch_gen, main_run, main_run_gen;
-        uint64_t batch_entries, last_drop;
+        uint64_t batch_entries, last_drop, touched;   /* touched: pieces committed since the last drop */
         DcEntry *dc;
         uint32_t dc_clock;
         uint32_t *dirty;         /* indexes of dc entries changed in this batch (some may be clean again) */
@@ -1004,25 +1004,28 @@ static int apply_words(JournalWriter *w) {
                 for (size_t i = 0; r >= 0 && i < st.n; i++)
                         r = pwrite_all(w->fd, st.src + st.p[i].src, st.p[i].len, st.p[i].at);
         }
+        w->touched += st.n;
         free(st.src);
         free(st.p);
         return r < 0 ? r : 0;
 }
 
 /* The commits map the pages they change (hash buckets all over the table) into PID 1: drop them
- * again when the system is quiet (a small batch, at most every 50 ms), so they do not stay counted
- * in its Rss; the page cache keeps them, dirty ones are written back as before. Not under a flood:
- * every page dropped would fault in again on the next commit. */
+ * again when the system is quiet (a small batch) and enough may be mapped (32 pieces committed
+ * since the last drop, or 50 ms), so they do not stay counted in its Rss; the page cache keeps
+ * them, dirty ones are written back as before. Not under a flood: every page dropped would fault
+ * in again on the next commit. */
 static void drop_pages(JournalWriter *w) {
         struct timespec ts;
         if (w->batch_entries >= 64 || w->buf_len >= 32 * 1024)
                 return;
         clock_gettime(CLOCK_MONOTONIC, &ts);
         uint64_t now = (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
-        if (now - w->last_drop < 50000U)
+        if (w->touched < 32 && now - w->last_drop < 50000U)
                 return;
         (void) madvise(w->map, w->map_len, MADV_DONTNEED);
         w->last_drop = now;
+        w->touched = 0;
 }
 
 int journal_writer_commit(JournalWriter *w) {
@@ -1161,6 +1164,8 @@ static int writer_map(JournalWriter *w) {
                 return -errno;
         w->map = m;
         w->map_len = len;
+        /* no fault-around: a commit writes single words all over the hash table */
+        (void) madvise(m, len, MADV_RANDOM);
         w->sigbus_slot = journal_sigbus_register(m, len);
         return 0;
 }
