@@ -142,24 +142,41 @@ static int map_file(JournalFile *f, uint64_t size) {
         return 0;
 }
 
+/* Take a snapshot of the header. A writer may be committing meanwhile: the header it writes last
+ * may name objects the file size seen before did not cover yet (the file grew just before), and
+ * a copy taken while the writer's copy runs may be torn. So: the size is looked at again after
+ * the header is read, and two copies must agree; a few tries, then the file counts as damaged. */
 static int load_header(JournalFile *f) {
-        if (f->size < JF_HEADER_SIZE_MIN)
-                return -EBADMSG;
-        uint8_t raw[sizeof(JfHeader)] = {};
-        memcpy(raw, f->map, f->size < sizeof raw ? (size_t)f->size : sizeof raw);
-        JfHeader h;
-        jf_header_decode(raw, &h);
-        int r = header_check(&h, f->size);
-        if (r < 0)
-                return r;
-        if (journal_sigbus_hit(f->sigbus_slot))
-                return -EIO;
-        f->header = h;
-        f->keyed = h.incompatible_flags & JF_INCOMPAT_KEYED_HASH;
-        f->compact = h.incompatible_flags & JF_INCOMPAT_COMPACT;
-        f->n_buckets = h.data_hash_table_size / sizeof(JfHashItem);
-        f->n_field_buckets = h.field_hash_table_size / sizeof(JfHashItem);
-        return 0;
+        int r = -EBADMSG;
+        for (int attempt = 0; attempt < 8; attempt++) {
+                uint8_t a[sizeof(JfHeader)] = {}, b[sizeof(JfHeader)] = {};
+                size_t n = f->size < sizeof a ? (size_t)f->size : sizeof a;
+                if (f->size < JF_HEADER_SIZE_MIN)
+                        return -EBADMSG;
+                memcpy(a, f->map, n);
+                memcpy(b, f->map, n);
+                if (journal_sigbus_hit(f->sigbus_slot))
+                        return -EIO;
+                JfHeader h;
+                jf_header_decode(a, &h);
+                r = memcmp(a, b, n) == 0 ? header_check(&h, f->size) : -EAGAIN;
+                if (r >= 0) {
+                        f->header = h;
+                        f->keyed = h.incompatible_flags & JF_INCOMPAT_KEYED_HASH;
+                        f->compact = h.incompatible_flags & JF_INCOMPAT_COMPACT;
+                        f->n_buckets = h.data_hash_table_size / sizeof(JfHashItem);
+                        f->n_field_buckets = h.field_hash_table_size / sizeof(JfHashItem);
+                        return 0;
+                }
+                if (r == -EPROTONOSUPPORT)
+                        return r;
+                struct stat st;
+                if (fstat(f->fd, &st) < 0)
+                        return -errno;
+                if ((uint64_t)st.st_size > f->size && map_file(f, (uint64_t)st.st_size) < 0)
+                        return r;
+        }
+        return r == -EAGAIN ? -EBADMSG : r;
 }
 
 int journal_file_open(const char *path, JournalFile **ret) {

@@ -319,6 +319,33 @@ static void test_sigkill_during_commits(void **state) {
         rm_rf(d);
 }
 
+/* Readers opening a file a writer commits to all the time: every open succeeds and sees entries
+ * (the header may name objects beyond the size seen just before it, or be read mid-copy). */
+static void test_open_while_committing(void **state) {
+        (void)state;
+        char *d = tmptree_new();
+        pid_t pid = writer_child(d, 0);
+        char path[4096];
+        snprintf(path, sizeof path, "%s/" JF_ACTIVE_NAME, d);
+        JournalFile *f;
+        for (int i = 0; i < 2000 && access(path, F_OK) < 0; i++)
+                usleep(1000);
+        unsigned ok = 0;
+        for (int i = 0; i < 2000; i++) {
+                int r = journal_file_open(path, &f);
+                assert_int_equal(r, 0);
+                JfList l;
+                assert_int_equal(journal_file_list_main(f, &l), 0);
+                ok += l.n > 0;
+                jf_list_done(&l);
+                journal_file_close(f);
+        }
+        kill(pid, SIGKILL);
+        waitpid(pid, NULL, 0);
+        assert_true(ok > 1900);
+        rm_rf(d);
+}
+
 /* A file cut short under a reader: the reader fails its calls, PID 1's SIGBUS handler keeps the
  * process alive. */
 static void test_truncated_under_reader(void **state) {
@@ -383,6 +410,7 @@ int main(void) {
                 cmocka_unit_test(test_write_read_back),
                 cmocka_unit_test(test_debian_journalctl_reads_it),
                 cmocka_unit_test(test_sigkill_during_commits),
+                cmocka_unit_test(test_open_while_committing),
                 cmocka_unit_test(test_truncated_under_reader),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
