@@ -56,7 +56,8 @@ static:
 	        LDFLAGS="-static -no-pie -Wl,--gc-sections -Wl,-Map=build-static/tinysd.map -Wl,-T,tools/pid1-layout.ld" all
 	@file build-static/tinysd | grep -q 'statically linked' && echo "build-static/tinysd: static, $$(stat -c %s build-static/tinysd) bytes"
 
-# libFuzzer targets: tests/fuzz/fuzz-*.c, built with clang.
+# libFuzzer targets: tests/fuzz/fuzz-*.c, built with clang; tests/run-fuzz.sh runs them, each input
+# within a time and memory limit.
 FUZZ_SRCS := $(sort $(wildcard tests/fuzz/fuzz-*.c))
 fuzz:
 	$(MAKE) BUILD=build-fuzz CC=clang WARN="-Wall -Wextra -Werror -Wno-missing-field-initializers -Wvla" OPT="-O1 -g -fsanitize=fuzzer-no-link,address,undefined" build-fuzz/libtinysd.a
@@ -78,9 +79,10 @@ check: deps
 	sh tests/run-unit-tests.sh build-asan
 	$(MAKE) static
 	$(MAKE) fuzz
-	sh tests/run-fuzz.sh 30
+	sh tests/run-fuzz.sh
 	$(MAKE) references
-	TINYSD=$(CURDIR)/build/tinysd TINYSD_ASAN=$(CURDIR)/build-asan/tinysd /usr/bin/python3 -m pytest -q tests/integration
+	TINYSD=$(CURDIR)/build/tinysd TINYSD_ASAN=$(CURDIR)/build-asan/tinysd TINYSD_STATIC=$(CURDIR)/build-static/tinysd \
+	        /usr/bin/python3 -m pytest -q tests/integration
 
 demo: all
 	@sh tools/demo.sh
@@ -88,11 +90,17 @@ demo: all
 bench: all
 	@sh bench/run.sh
 
+# The static build is installed when there is one (brought up to date first): it is what runs in any
+# image; else the normal build. The man page tinysd(8) goes with it.
 PREFIX ?= /usr/local
 DESTDIR ?=
-install: all
-	install -Dm755 $(BUILD)/tinysd $(DESTDIR)$(PREFIX)/sbin/tinysd
+MANDIR ?= $(PREFIX)/share/man
+install:
+	@if [ -e build-static/tinysd ]; then $(MAKE) static; else $(MAKE) all; fi
+	src=$$([ -e build-static/tinysd ] && echo build-static/tinysd || echo $(BUILD)/tinysd); \
+	  echo "installing $$src"; install -Dm755 $$src $(DESTDIR)$(PREFIX)/sbin/tinysd
 	for n in $(NAMES); do ln -sf tinysd $(DESTDIR)$(PREFIX)/sbin/$$n; done
+	install -Dm644 docs/tinysd.8 $(DESTDIR)$(MANDIR)/man8/tinysd.8
 
 clean:
 	rm -rf build build-asan build-static build-fuzz

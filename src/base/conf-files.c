@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "base/conf-files.h"
+#include "base/hashmap.h"
 #include "base/strv.h"
 #include "base/util.h"
 
@@ -12,25 +13,41 @@ static const char *file_name(const char *path) {
         return s ? s + 1 : path;
 }
 
-static bool has_file_name(char *const *files, const char *name) {
-        STRV_FOREACH(f, files)
-                if (streq(file_name(*f), name)) return true;
-        return false;
+/* Appends what b holds to *files with one reallocation; b's strings move. */
+static int append_all(char ***files, StrvBuilder *b) {
+        size_t n = strv_length(*files);
+        if (b->n == 0) return 0;
+        char **l = realloc(*files, (n + b->n + 1) * sizeof(char *));
+        if (!l) return -ENOMEM;
+        memcpy(l + n, b->l, b->n * sizeof(char *));
+        l[n + b->n] = NULL;
+        *files = l;
+        free(b->l);
+        *b = (StrvBuilder){0};
+        return 0;
 }
 
+/* The file names already listed (the earlier directory wins) and those of this directory, in a
+ * hash set: a directory of N drop-ins is read in O(N), not O(N²). */
 int conf_files_add_dir(const char *root, const char *dir, const char *suffix, char ***files) {
         _cleanup_free_ char *path = strjoin(root ? root : "", dir);
         if (!path) return -ENOMEM;
         DIR *d = opendir(path);
         if (!d) return errno == ENOENT || errno == ENOTDIR ? 0 : -errno;
-        int r = 0;
+        Hashmap *names = hashmap_new();
+        _cleanup_(strv_builder_done) StrvBuilder found = {0};
+        int r = names ? 0 : -ENOMEM;
+        STRV_FOREACH(f, r >= 0 ? *files : NULL)
+                if ((r = hashmap_put(names, file_name(*f), *f)) == -EEXIST) r = 0;
+                else if (r < 0) break;
         for (struct dirent *de; r >= 0 && (de = readdir(d));) {
-                if (de->d_name[0] == '.' || !endswith(de->d_name, suffix) || has_file_name(*files, de->d_name)) continue;
-                char *p = strjoin(path, "/", de->d_name);
-                r = p ? strv_push(files, p) : -ENOMEM;
+                if (de->d_name[0] == '.' || !endswith(de->d_name, suffix) || hashmap_get(names, de->d_name)) continue;
+                if ((r = strv_builder_push(&found, strjoin(path, "/", de->d_name))) < 0) break;
+                if ((r = hashmap_put(names, file_name(found.l[found.n - 1]), found.l[found.n - 1])) < 0) break;
         }
         closedir(d);
-        return r;
+        hashmap_free(names);
+        return r < 0 ? r : append_all(files, &found);
 }
 
 static int cmp_file_name(const void *a, const void *b) {

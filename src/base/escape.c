@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* C escapes and word splitting with systemd 252's rules (escape.c, extract-word.c). The exact
  * behaviour for every flag combination is pinned in tests/unit/test-escape.c. */
+#include <limits.h>
 #include <stdint.h>
 #include "base/escape.h"
 #include "base/utf8.h"
@@ -370,9 +371,7 @@ int extract_first_word_and_warn(const char **p, char **ret, const char *separato
 }
 
 int strv_split_full(char ***ret, const char *s, const char *separators, ExtractFlags flags) {
-        _cleanup_strv_free_ char **l = strv_new_empty();
-        if (!l)
-                return -ENOMEM;
+        _cleanup_(strv_builder_done) StrvBuilder b = {0};
         for (const char *p = s;;) {
                 char *word;
                 int r = extract_first_word(&p, &word, separators, flags);
@@ -380,11 +379,15 @@ int strv_split_full(char ***ret, const char *s, const char *separators, ExtractF
                         return r;
                 if (r == 0)
                         break;
-                if ((r = strv_push(&l, word)) < 0)
+                if (b.n >= INT_MAX)
+                        return -E2BIG;
+                if ((r = strv_builder_push(&b, word)) < 0)
                         return r;
         }
-        *ret = TAKE_PTR(l);
-        return (int) strv_length(*ret);
+        size_t n = b.n;
+        if (!(*ret = strv_builder_steal(&b)))
+                return -ENOMEM;
+        return (int) n;
 }
 
 /* Length of the valid UTF-8 character at p (1 for ASCII), or -EINVAL for a bad lead byte, a

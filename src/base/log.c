@@ -11,6 +11,10 @@ static unsigned counts[8];
 void log_set_max_level(int level) { max_level = level; }
 int log_get_max_level(void) { return max_level; }
 void log_set_sink(log_sink_t s, void *userdata) { sink = s; sink_userdata = userdata; }
+const char *log_level_to_string(int level) {
+        static const char *const names[] = { "emerg", "alert", "crit", "err", "warning", "notice", "info", "debug" };
+        return level >= 0 && level < (int)ELEMENTSOF(names) ? names[level] : NULL;
+}
 unsigned log_count(int level) { return level >= 0 && level < 8 ? counts[level] : 0; }
 void log_reset_counts(void) { memset(counts, 0, sizeof counts); }
 

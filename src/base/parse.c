@@ -1,9 +1,8 @@
 /* SPDX-License-Identifier: MIT */
-/* Value parsers and formatters. Behaviour mirrors systemd 252 (parse-util, time-util, signal-util,
- * format-util, percent-util, errno-list); edge cases are pinned in tests/unit/test-parse.c. */
+/* Value parsers and formatters. Behaviour mirrors systemd 252 (parse-util, time-util, format-util,
+ * percent-util, errno-list); edge cases are pinned in tests/unit/test-parse.c. Signals: signal-util. */
 #include <inttypes.h>
 #include <limits.h>
-#include <signal.h>
 #include <stdio.h>
 #include <strings.h>
 #include "base/parse.h"
@@ -472,90 +471,6 @@ int parse_permille(const char *p) {
         return v > 1000 ? -ERANGE : v;
 }
 
-/* ---- signals ---- */
-
-static const char *const signal_names[] = {
-        [SIGHUP] = "HUP",       [SIGINT] = "INT",       [SIGQUIT] = "QUIT",     [SIGILL] = "ILL",
-        [SIGTRAP] = "TRAP",     [SIGABRT] = "ABRT",     [SIGBUS] = "BUS",       [SIGFPE] = "FPE",
-        [SIGKILL] = "KILL",     [SIGUSR1] = "USR1",     [SIGSEGV] = "SEGV",     [SIGUSR2] = "USR2",
-        [SIGPIPE] = "PIPE",     [SIGALRM] = "ALRM",     [SIGTERM] = "TERM",
-#ifdef SIGSTKFLT
-        [SIGSTKFLT] = "STKFLT",
-#endif
-        [SIGCHLD] = "CHLD",     [SIGCONT] = "CONT",     [SIGSTOP] = "STOP",     [SIGTSTP] = "TSTP",
-        [SIGTTIN] = "TTIN",     [SIGTTOU] = "TTOU",     [SIGURG] = "URG",       [SIGXCPU] = "XCPU",
-        [SIGXFSZ] = "XFSZ",     [SIGVTALRM] = "VTALRM", [SIGPROF] = "PROF",     [SIGWINCH] = "WINCH",
-        [SIGIO] = "IO",         [SIGPWR] = "PWR",       [SIGSYS] = "SYS",
-};
-
-static bool signal_valid(int sig) {
-        return sig >= 1 && sig < _NSIG;
-}
-
-/* "RTMIN", "RTMIN+n", "RTMAX", "RTMAX-n", with n within the realtime range. */
-static int parse_rt_signal(const char *p, int *ret) {
-        const char *k;
-        int n;
-        if ((k = startswith(p, "RTMIN"))) {
-                if (*k == 0) return *ret = SIGRTMIN, 0;
-                if (*k != '+') return -EINVAL;
-                int r = safe_atoi(k, &n);
-                if (r < 0) return r;
-                if (n < 0 || n > SIGRTMAX - SIGRTMIN) return -ERANGE;
-                return *ret = SIGRTMIN + n, 0;
-        }
-        if ((k = startswith(p, "RTMAX"))) {
-                if (*k == 0) return *ret = SIGRTMAX, 0;
-                if (*k != '-') return -EINVAL;
-                int r = safe_atoi(k, &n);
-                if (r < 0) return r;
-                if (n > 0 || n < SIGRTMIN - SIGRTMAX) return -ERANGE;
-                return *ret = SIGRTMAX + n, 0;
-        }
-        return -EINVAL;
-}
-
-int parse_signal(const char *s, int *ret) {
-        int sig;
-        if (!s)
-                return -EINVAL;
-        if (safe_atoi(s, &sig) >= 0) {
-                if (!signal_valid(sig))
-                        return -ERANGE;
-                if (ret) *ret = sig;
-                return 0;
-        }
-        const char *p = startswith(s, "SIG");
-        if (!p)
-                p = s;
-        for (size_t i = 1; i < ELEMENTSOF(signal_names); i++)
-                if (signal_names[i] && streq(p, signal_names[i])) {
-                        if (ret) *ret = (int) i;
-                        return 0;
-                }
-        int r = parse_rt_signal(p, &sig);
-        if (r < 0)
-                return r;
-        if (ret)
-                *ret = sig;
-        return 0;
-}
-
-/* Unlike systemd's signal_to_string() ("TERM"), this includes the "SIG" prefix, as systemd prints
- * in unit dumps ("KillSignal: SIGTERM"). Realtime signals: "SIGRTMIN+n". */
-const char *signal_to_string(int sig) {
-        static __thread char buf[32];
-        if (sig > 0 && (size_t) sig < ELEMENTSOF(signal_names) && signal_names[sig]) {
-                snprintf(buf, sizeof(buf), "SIG%s", signal_names[sig]);
-                return buf;
-        }
-        if (sig >= SIGRTMIN && sig <= SIGRTMAX) {
-                snprintf(buf, sizeof(buf), "SIGRTMIN+%d", sig - SIGRTMIN);
-                return buf;
-        }
-        return NULL;
-}
-
 /* ---- errno names ---- */
 
 typedef struct {
@@ -693,10 +608,4 @@ char *format_bytes(char *buf, size_t l, uint64_t t) {
         }
         snprintf(buf, l, "%" PRIu64 "B", t);
         return buf;
-}
-
-const char *signal_abbrev(int sig) {
-        const char *s = signal_to_string(sig);
-        if (!s) return "?";
-        return startswith(s, "SIG") ? s + 3 : s;
 }

@@ -42,10 +42,6 @@ int parse_pid(const char *s, pid_t *ret);
 int parse_nice(const char *s, int *ret);            /* -20..19 */
 int parse_ip_port(const char *s, uint16_t *ret);
 int parse_oom_score_adjust(const char *s, int *ret);/* -1000..1000 */
-int parse_signal(const char *s, int *ret);          /* "SIGTERM", "TERM", "15", "SIGRTMIN+3" */
-const char *signal_to_string(int sig);
-/* "TERM", as systemd writes $EXIT_STATUS and "status=15/TERM"; "?" if invalid (portable sigabbrev_np) */
-const char *signal_abbrev(int sig);              /* "SIGTERM"; "SIGRTMIN+3"; NULL if invalid (thread-local buffer) */
 int parse_errno(const char *s, int *ret);            /* "EPERM" or number */
 const char *errno_name(int err);                     /* "EPERM" */
 

@@ -1001,9 +1001,33 @@ static int span_basic(const Span *s, size_t *pos, char type) {
         return -EBADMSG;
 }
 
-/* Validate and pass the value of the complete type (or dict entry) at t. da, ds, dt: the array,
- * struct and total container depth around it; variants count toward the total. */
-static int walk(const Span *s, const char *t, size_t *pos, unsigned da, unsigned ds, unsigned dt) {
+/* The length of the complete type (or dict entry) starting at each position of a valid signature
+ * of n characters, 0 at ')' and '}': computed once per signature in O(n), so walking an array of
+ * a million structs does not measure their member types a million times (each time again at
+ * every depth). */
+typedef struct SigLengths {
+        uint8_t at[BUS_SIGNATURE_MAX + 1];
+} SigLengths;
+
+static void sig_lengths(const char *sig, size_t n, SigLengths *ret) {
+        size_t close[BUS_SIGNATURE_MAX + 1], stack[BUS_SIGNATURE_MAX + 1], depth = 0;
+        for (size_t i = 0; i < n; i++)
+                if (sig[i] == '(' || sig[i] == '{')
+                        stack[depth++] = i;
+                else if ((sig[i] == ')' || sig[i] == '}') && depth > 0)
+                        close[stack[--depth]] = i;
+        for (size_t i = n; i-- > 0;) {
+                char c = sig[i];
+                ret->at[i] = c == '(' || c == '{' ? (uint8_t)(close[i] - i + 1) :
+                             c == 'a' ? (uint8_t)(i + 1 < n ? 1 + ret->at[i + 1] : 0) :
+                             c == ')' || c == '}' ? 0 : 1;
+        }
+}
+
+/* Validate and pass the value of the complete type (or dict entry) at t; len: sig_lengths() of
+ * the signature t is in, from t on. da, ds, dt: the array, struct and total container depth
+ * around it; variants count toward the total. */
+static int walk(const Span *s, const char *t, const uint8_t *len, size_t *pos, unsigned da, unsigned ds, unsigned dt) {
         int r;
 
         if (is_basic(t[0]))
@@ -1012,31 +1036,34 @@ static int walk(const Span *s, const char *t, size_t *pos, unsigned da, unsigned
                 return -EBADMSG;
         if (t[0] == 'v') {
                 const char *sig;
+                SigLengths vl;
                 r = span_string(s, pos, 'g', &sig);
                 if (r < 0)
                         return r;
-                if (!signature_valid_n(sig, strlen(sig), true))
+                size_t n = strlen(sig);
+                if (!signature_valid_n(sig, n, true))
                         return -EBADMSG;
-                return walk(s, sig, pos, da, ds, dt + 1);
+                sig_lengths(sig, n, &vl);
+                return walk(s, sig, vl.at, pos, da, ds, dt + 1);
         }
         if (t[0] == 'a') {
-                uint64_t len;
+                uint64_t size;
                 if (da + 1 > BUS_ARRAY_DEPTH_MAX)
                         return -EBADMSG;
-                r = span_fixed(s, pos, 4, &len);
+                r = span_fixed(s, pos, 4, &size);
                 if (r < 0)
                         return r;
-                if (len > BUS_ARRAY_SIZE_MAX)
+                if (size > BUS_ARRAY_SIZE_MAX)
                         return -EBADMSG;
                 r = span_align(s, pos, type_alignment(t[1]));
                 if (r < 0)
                         return r;
-                if (s->size - *pos < len)
+                if (s->size - *pos < size)
                         return -EBADMSG;
                 Span sub = *s;
-                sub.size = *pos + len;  /* elements must end exactly at the array's end */
+                sub.size = *pos + size;  /* elements must end exactly at the array's end */
                 while (*pos < sub.size) {
-                        r = walk(&sub, t + 1, pos, da + 1, ds, dt + 1);
+                        r = walk(&sub, t + 1, len + 1, pos, da + 1, ds, dt + 1);
                         if (r < 0)
                                 return r;
                 }
@@ -1048,8 +1075,10 @@ static int walk(const Span *s, const char *t, size_t *pos, unsigned da, unsigned
                 r = span_align(s, pos, 8);
                 if (r < 0)
                         return r;
-                for (const char *p = t + 1; *p != ')' && *p != '}'; p += item_len(p)) {
-                        r = walk(s, p, pos, da, ds + 1, dt + 1);
+                for (size_t i = 1; t[i] != ')' && t[i] != '}'; i += len[i]) {
+                        if (len[i] == 0)
+                                return -EBADMSG;   /* cannot happen in a valid signature */
+                        r = walk(s, t + i, len + i, pos, da, ds + 1, dt + 1);
                         if (r < 0)
                                 return r;
                 }
@@ -1122,7 +1151,9 @@ static int parse_fields(const Span *hs, Fields *f) {
                 if (!signature_valid_n(sig, strlen(sig), true))
                         return -EBADMSG;
                 if (code == 0 || code >= ELEMENTSOF(field_type)) {
-                        r = walk(hs, sig, &pos, 0, 0, 1);
+                        SigLengths fl;
+                        sig_lengths(sig, strlen(sig), &fl);
+                        r = walk(hs, sig, fl.at, &pos, 0, 0, 1);
                         if (r < 0)
                                 return r;
                         continue;
@@ -1220,9 +1251,11 @@ int bus_message_parse(const void *buf, size_t size, size_t max_size, int *fds, s
 
         const char *sig = f.str[8] ? f.str[8] : "";
         Span bs = { p + body_off, body_size, hs.be, f.u[9] };
-        size_t pos = 0;
-        for (const char *t = sig; *t; t += type_len(t)) {
-                r = walk(&bs, t, &pos, 0, 0, 0);
+        size_t pos = 0, n = strlen(sig);
+        SigLengths sl;
+        sig_lengths(sig, n, &sl);
+        for (size_t i = 0; i < n; i += sl.at[i]) {
+                r = walk(&bs, sig + i, sl.at + i, &pos, 0, 0, 0);
                 if (r < 0)
                         return r;
         }
@@ -1370,7 +1403,9 @@ int bus_message_enter_container(BusMessage *m, char type, const char *contents) 
 static int skip_item(BusMessage *m, const char *t) {
         Span s = body_span(m);
         size_t pos = m->rindex;
-        int r = walk(&s, t, &pos, 0, 0, 0);
+        SigLengths sl;
+        sig_lengths(t, item_len(t), &sl);
+        int r = walk(&s, t, sl.at, &pos, 0, 0, 0);
         if (r < 0)
                 return r;
         m->rindex = pos;

@@ -1,10 +1,13 @@
 /* SPDX-License-Identifier: MIT */
 /* tinysd's journalctl: queries the journal store (src/journal) with journalctl(1)'s options,
  * messages and exit codes as systemd 252 has them. Never a pager. */
+#include <dirent.h>
 #include <fcntl.h>
 #include <fnmatch.h>
 #include <getopt.h>
+#include <glob.h>
 #include <inttypes.h>
+#include <locale.h>
 #include <regex.h>
 #include <sys/stat.h>
 #include <stdio.h>
@@ -13,7 +16,10 @@
 #include "base/parse.h"
 #include "base/strv.h"
 #include "base/util.h"
+#include "cli/args.h"
 #include "cli/cli.h"
+#include "cli/journal-catalog.h"
+#include "cli/systemctl-status.h"
 #include "journal/journal-output.h"
 #include "journal/journal-store.h"
 #include "journal/journal-time.h"
@@ -38,6 +44,8 @@ typedef struct Args {
         bool explicit_source;
         int lines;
         bool follow, reverse, quiet, merge;
+        bool catalog;         /* -x */
+        bool dmesg;           /* -k */
         bool boot;
         bool boot_id_set;
         uint8_t boot_id[16];
@@ -75,6 +83,7 @@ static void help(void) {
               "  -S --since=DATE            Show entries not older than the specified date\n"
               "  -U --until=DATE            Show entries not newer than the specified date\n"
               "  -b --boot[=ID]             Show current boot or the specified boot\n"
+              "  -k --dmesg                 Show kernel message log from the current boot\n"
               "  -u --unit=UNIT             Show logs from the specified unit\n"
               "  -t --identifier=STRING     Show entries with the specified syslog identifier\n"
               "  -p --priority=RANGE        Show entries within the specified priority range\n"
@@ -95,7 +104,8 @@ static void help(void) {
               "  -a --all                   Show all fields, including long and unprintable\n"
               "  -f --follow                Follow the journal\n"
               "     --no-tail               Show all lines, even in follow mode\n"
-              "  -q --quiet                 Do not show info messages and privilege warning\n\n"
+              "  -q --quiet                 Do not show info messages and privilege warning\n"
+              "  -x --catalog               Add message explanations where available\n\n"
               "Pager Control Options:\n"
               "     --no-pager              Do not pipe output into a pager (there never is one)\n"
               "  -e --pager-end             Immediately jump to the end\n\n"
@@ -186,6 +196,16 @@ static char *mangle_unit(const char *u) {
         return strjoin(u, ".service");
 }
 
+static int add_file_glob(char ***files, const char *pattern) {
+        glob_t g = {};
+        int r = glob(pattern, GLOB_NOCHECK, NULL, &g);
+        if (r == GLOB_NOSPACE) return -ENOMEM;
+        for (size_t i = 0; r == 0 && i < g.gl_pathc; i++)
+                if (strv_extend(files, g.gl_pathv[i]) < 0) r = -ENOMEM;
+        globfree(&g);
+        return r == 0 || r == GLOB_NOMATCH ? 0 : -ENOMEM;
+}
+
 enum {
         ARG_VERSION = 0x100, ARG_NO_PAGER, ARG_FILE, ARG_NO_HOSTNAME, ARG_DISK_USAGE, ARG_VACUUM_SIZE,
         ARG_VACUUM_FILES, ARG_VACUUM_TIME, ARG_LIST_BOOTS, ARG_UTC, ARG_NO_FULL, ARG_NO_TAIL,
@@ -229,28 +249,10 @@ static const struct option options[] = {
         { "vacuum-time", required_argument, NULL, ARG_VACUUM_TIME },
         { "utc", no_argument, NULL, ARG_UTC },
         { "output-fields", required_argument, NULL, ARG_OUTPUT_FIELDS },
+        { "catalog", no_argument, NULL, 'x' },
+        { "dmesg", no_argument, NULL, 'k' },
         {}
 };
-
-/* getopt's own diagnostics, in glibc's words, printed by us so that musl builds say the same. */
-static int bad_option(int c, int argc, char **argv) {
-        /* musl leaves optind past argc after a missing argument */
-        const char *arg = optind - 1 < argc && optind > 0 ? argv[optind - 1] : argv[argc - 1];
-        if (c == ':') {
-                if (startswith(arg, "--")) {
-                        _cleanup_free_ char *n = strndup(arg, strcspn(arg, "="));
-                        fprintf(stderr, "%s: option '%s' requires an argument\n", argv[0], n ? n : arg);
-                } else
-                        fprintf(stderr, "%s: option requires an argument -- '%c'\n", argv[0], optopt);
-        } else if (startswith(arg, "--") && optopt == 0)
-                fprintf(stderr, "%s: unrecognized option '%s'\n", argv[0], arg);
-        else if (startswith(arg, "--")) {
-                _cleanup_free_ char *n = strndup(arg, strcspn(arg, "="));
-                fprintf(stderr, "%s: option '%s' doesn't allow an argument\n", argv[0], n ? n : arg);
-        } else
-                fprintf(stderr, "%s: invalid option -- '%c'\n", argv[0], optopt);
-        return -EINVAL;
-}
 
 static const struct option *find_long(const char *arg) {
         size_t l = strcspn(arg, "=");
@@ -318,7 +320,7 @@ done:
 }
 
 static int parse_argv(int argc, char **argv, Args *a) {
-        static const char shortopts[] = ":hefo:alrn::qmb::D:p:g:S:U:t:u:NF:";
+        static const char shortopts[] = ":hefo:alrn::qmb::D:p:g:S:U:t:u:NF:xk";
         int c, r;
         uint64_t now = now_usec(CLOCK_REALTIME);
 
@@ -417,8 +419,18 @@ static int parse_argv(int argc, char **argv, Args *a) {
                                 return log_oom();
                         break;
                 case ARG_FILE:
-                        if (strv_extend(&a->files, optarg) < 0)
+                        /* a glob, as journalctl's (a pattern matching nothing stays as given) */
+                        if (add_file_glob(&a->files, optarg) < 0)
                                 return log_oom();
+                        break;
+                case 'x':
+                        a->catalog = true;
+                        break;
+                case 'k':
+                        a->dmesg = true;
+                        a->boot = true;
+                        a->boot_id_set = false;
+                        a->boot_offset = 0;
                         break;
                 case 'p':
                         if (parse_priority(optarg, &a->filter.priorities) < 0)
@@ -507,7 +519,9 @@ static int parse_argv(int argc, char **argv, Args *a) {
                         break;
                 }
                 default:
-                        return bad_option(c, argc, argv);
+                        /* the options come first here (permute_args()): argv is not moved */
+                        return getopt_bad_option(c, optind - 1 < argc && optind > 0 ? argv[optind - 1] : argv[argc - 1],
+                                                 argv[0]);
                 }
 
         if (a->follow && !a->since_set && a->lines == LINES_DEFAULT)
@@ -530,6 +544,9 @@ static int parse_argv(int argc, char **argv, Args *a) {
         /* as journalctl: with --grep and --lines it searches backwards until enough lines matched */
         if (a->grep && a->lines >= 0 && !a->follow)
                 a->reverse = true;
+        /* -k: the kernel's messages; a container's journal has none ("-- No entries --", 0) */
+        if (a->dmesg && (r = journal_filter_add_match(&a->filter, "_TRANSPORT=kernel")) < 0)
+                return log_error("Failed to add match '_TRANSPORT=kernel': %s", strerror(-r)), -EINVAL;
         for (int i = optind; i < argc; i++) {
                 if (streq(argv[i], "+"))
                         return log_error("Failed to add match '%s': %s", argv[i], strerror(EOPNOTSUPP)), -EINVAL;
@@ -540,8 +557,36 @@ static int parse_argv(int argc, char **argv, Args *a) {
         return 1;
 }
 
+static bool is_id128_name(const char *s) {
+        return strlen(s) == 32 && strspn(s, "0123456789abcdef") == 32;
+}
+
+/* -D DIR: the journal files in DIR and in its machine-id directories (DIR/<32 hex digits>/), as
+ * sd_journal_open_directory() reads it: `journalctl -D /var/log/journal` finds the store. */
+static int add_machine_dirs(char ***dirs) {
+        _cleanup_strv_free_ char **sub = NULL;
+        STRV_FOREACH(d, *dirs) {
+                DIR *dir = opendir(*d);
+                if (!dir)
+                        continue;
+                for (struct dirent *de; (de = readdir(dir));) {
+                        if (!is_id128_name(de->d_name))
+                                continue;
+                        if (strv_push(&sub, strjoin(*d, "/", de->d_name)) < 0) {
+                                closedir(dir);
+                                return -ENOMEM;
+                        }
+                }
+                closedir(dir);
+        }
+        strv_sort(sub);
+        return strv_extend_strv(dirs, sub, true);
+}
+
 static int open_sources(Args *a, JournalReader **ret) {
         int r;
+        if (a->dirs && add_machine_dirs(&a->dirs) < 0)
+                return log_oom();
         if (a->dirs || a->files)
                 a->explicit_source = true;
         else {
@@ -750,10 +795,18 @@ static bool has_upper(const char *s) {
 typedef struct ShowState {
         regex_t re;
         bool have_re;
+        Catalog *catalog;          /* -x and the image has a catalog database */
+        const char *language;      /* LC_MESSAGES, for the catalog */
+        bool utf8;
         bool prev_boot_valid;
         uint8_t prev_boot[16];
         int shown;
 } ShowState;
+
+/* journalctl prints the catalog under the short formats and verbose, not json, export or cat */
+static bool shows_catalog(OutputMode m) {
+        return m <= OUTPUT_VERBOSE;
+}
 
 /* 1 printed, 0 skipped (grep), <0 error */
 static int show_one(const Args *a, ShowState *st, const JournalRecord *e) {
@@ -779,6 +832,14 @@ static int show_one(const Args *a, ShowState *st, const JournalRecord *e) {
         int r = output_entry(stdout, e, &a->out);
         if (r < 0)
                 return log_error_errno(r, "Failed to format entry: %m");
+        if (st->catalog && shows_catalog(a->out.mode)) {
+                _cleanup_free_ char *t = NULL;
+                r = catalog_text(st->catalog, e, st->language, &t);
+                if (r < 0)
+                        return log_oom();
+                if (r > 0)
+                        catalog_print(stdout, t, st->utf8);
+        }
         st->shown++;
         return 1;
 }
@@ -788,6 +849,20 @@ static int show(JournalReader *j, Args *a) {
         JournalRecord e;
         int r = 0;
         bool have = false;  /* e holds the entry to show first */
+
+        /* no database (an image without systemd's catalog files): -x adds nothing, as journalctl */
+        _cleanup_free_ char *language = NULL;
+        if (a->catalog && catalog_open(CATALOG_DATABASE, &st.catalog) >= 0) {
+                /* journalctl's view of the locale (LC_MESSAGES as set from the environment, UTF-8 or
+                 * not), without changing ours: the entries' formatting stays as it is without -x */
+                _cleanup_free_ char *saved = strdup(setlocale(LC_ALL, NULL) ?: "C");
+                const char *l = setlocale(LC_MESSAGES, "");
+                language = l ? strdup(l) : NULL;
+                st.language = language;
+                st.utf8 = ctl_locale_is_utf8();
+                if (saved)
+                        (void)setlocale(LC_ALL, saved);
+        }
 
         if (a->grep) {
                 bool icase = a->case_sensitive < 0 ? !has_upper(a->grep) : !a->case_sensitive;
@@ -877,6 +952,7 @@ static int show(JournalReader *j, Args *a) {
         }
         r = 0;
 finish:
+        catalog_free(st.catalog);
         if (st.have_re)
                 regfree(&st.re);
         if (st.have_re && r == 0 && st.shown == 0)

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include "base/escape.h"
 #include "base/parse.h"
+#include "base/signal-util.h"
 #include "base/strv.h"
 #include "base/time-util.h"
 #include "cli/systemctl-print.h"

@@ -9,7 +9,9 @@
 #include "base/escape.h"
 #include "base/log.h"
 #include "base/parse.h"
+#include "base/signal-util.h"
 #include "base/strv.h"
+#include "cli/args.h"
 #include "cli/cli.h"
 #include "cli/systemctl.h"
 
@@ -261,9 +263,11 @@ static int parse_args(int argc, char **argv, CtlArgs *a, bool *offline_root) {
         };
         int c, r;
 
-        opterr = 1;
+        opterr = 0;   /* glibc's messages, also when linked with musl */
         optind = 0;
-        while ((c = getopt_long(argc, argv, "ht:p:P:alqfs:n:o:irH:M:T.::", options, NULL)) >= 0) {
+        for (;;) {
+                const char *cur = getopt_next_arg(argc, argv);   /* for the messages */
+                if ((c = getopt_long(argc, argv, ":ht:p:P:alqfs:n:o:irH:M:T.::", options, NULL)) < 0) break;
                 switch (c) {
                 case 'h':
                         help();
@@ -365,7 +369,8 @@ static int parse_args(int argc, char **argv, CtlArgs *a, bool *offline_root) {
                                 "      %s [OPTIONS...] COMMAND -- -.%s ...\n",
                                 program_invocation_name, program_invocation_name, optarg ? optarg : "mount");
                         return -1;
-                case '?':
+                case '?': case ':':
+                        (void)getopt_bad_option(c, cur, argv[0]);
                         return -1;
                 default:
                         return -1;

@@ -10,7 +10,9 @@ static void help(FILE *f) {
         fputs("tinysd " TINYSD_VERSION " — a systemd-compatible service manager for containers\n\n"
               "Usage:\n"
               "  tinysd [--unit=NAME] [--quiet] [--clean-environment] [--shutdown-timeout=SEC] [--log-level=LEVEL]\n"
-              "                                              run as the service manager (PID 1 or subreaper)\n"
+              "         [--exit-on-failure[=BOOL]] [--wait-for-boot] [--subreaper] [--] [CMD [ARGS...]]\n"
+              "                                              run as the service manager (PID 1); CMD: the\n"
+              "                                              container's main program (see tinysd(8))\n"
               "  tinysd verify [--root=DIR] [FILE|NAME...]   check unit files, exit 1 if any fails to load\n"
               "  tinysd dump [--root=DIR] [-p PROP,...] [--all] NAME...\n"
               "                                              print a unit's properties as `systemctl show`\n"
@@ -23,18 +25,18 @@ static void help(FILE *f) {
 
 int tinysd_main(int argc, char **argv) {
         const char *verb = argc >= 2 ? argv[1] : NULL;
-        /* No verb: be the manager (PID 1, or a subreaper when started by something else). */
-        if (!verb || (verb[0] == '-' && !streq(verb, "--help") && !streq(verb, "-h") && !streq(verb, "--version")) ||
-            startswith(verb, "systemd.") || getpid() == 1)
-                return manager_main(argc, argv);
-        if (streq(verb, "--help") || streq(verb, "-h") || streq(verb, "help")) {
+        if (verb && (streq(verb, "--help") || streq(verb, "-h") || (streq(verb, "help") && getpid() != 1))) {
                 help(stdout);
                 return 0;
         }
-        if (streq(verb, "--version")) {
+        if (verb && streq(verb, "--version")) {
                 puts("tinysd " TINYSD_VERSION);
                 return 0;
         }
+        /* No verb: be the manager (it refuses unless PID 1 or --subreaper). As PID 1 every word is
+         * the manager's: a word that is no option starts the main program (`docker run IMAGE CMD`). */
+        if (!verb || verb[0] == '-' || startswith(verb, "systemd.") || getpid() == 1)
+                return manager_main(argc, argv);
         if (streq(verb, "verify")) return verb_verify(argc - 1, argv + 1);
         if (streq(verb, "dump")) return verb_dump(argc - 1, argv + 1);
         if (streq(verb, "tmpfiles")) return verb_tmpfiles(argc - 1, argv + 1);

@@ -16,6 +16,7 @@
 #include <sys/statvfs.h>
 #include <sys/utsname.h>
 #include "base/escape.h"
+#include "base/glob-util.h"
 #include "base/log.h"
 #include "base/parse.h"
 #include "base/strv.h"
@@ -29,10 +30,6 @@
 #define NETLINK_AUDIT_PROTO 9
 #define CGROUP2_SUPER_MAGIC_ 0x63677270u
 #define TMPFS_MAGIC_ 0x01021994u
-#ifndef GLOB_BRACE
-#define GLOB_BRACE 0    /* musl has no brace expansion */
-#endif
-
 #define READ_MAX (16u << 20)        /* /proc/cpuinfo of a big machine stays well below */
 #define SYSTEM_UID_MAX 999u         /* Debian's login.defs, which 252 is built with */
 #define UID_NOBODY 65534u
@@ -1077,7 +1074,7 @@ static int test_path_exists_glob(const Condition *c, const ConditionContext *ctx
         }
         strcpy(q, c->parameter);
         glob_t g = {};
-        int r = glob(pattern, GLOB_NOSORT | GLOB_BRACE, NULL, &g);
+        int r = glob_brace(pattern, GLOB_NOSORT, &g);
         globfree(&g);
         return r == 0 ? true : r == GLOB_NOSPACE ? -ENOMEM : false;
 }

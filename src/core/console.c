@@ -193,6 +193,27 @@ void console_early_error(const ConsoleSettings *s, const char *fmt, ...) {
         if (n > 0) (void)!write(STDERR_FILENO, line, (size_t)n);
 }
 
+/* SIGRTMIN+20/+21, SIGRTMIN+22/+23 (manager-signals.c): status lines and the level at run time */
+void console_set_show_status(bool show) {
+        con.set.show_status = show;
+}
+
+void console_set_max_level(int level) {
+        con.set.max_level = level;
+        log_set_max_level(level);
+}
+
+/* SIGRTMIN+26..+29: the log target PID 1 reports (see console.h) */
+static const char *log_target = "console";
+
+void console_set_log_target(const char *target) {
+        log_target = target;
+}
+
+const char *console_log_target(void) {
+        return log_target;
+}
+
 void console_done(void) {
         /* the last lines at exit: wait for the reader a little (blocking is fine now) */
         if (con.fd >= 0 && con.queue.len > con.queue_off) {

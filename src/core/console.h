@@ -41,3 +41,12 @@ void console_write_lines(const char *s, size_t n, bool journaled);
 void console_write_message(const JournalForwardMessage *m);
 /* The log sink while there is no journal (the journal installs its own, journal.c). */
 void console_log_sink(int level, const char *msg, void *userdata);
+/* At run time (PID 1's signals): status lines on/off; the log level of the manager's messages. */
+void console_set_show_status(bool show);
+void console_set_max_level(int level);
+/* The log target as systemd names it ("console", "kmsg"), reported over D-Bus (LogTarget). It
+ * does not move the messages: a container has no kernel log of its own (Docker gives no /dev/kmsg,
+ * a privileged container would write into the host's), so they stay on stdout and in the
+ * journal, as systemd falls back to the console when it cannot open /dev/kmsg. A static string. */
+void console_set_log_target(const char *target);
+const char *console_log_target(void);

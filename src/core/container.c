@@ -10,9 +10,29 @@
 #include "core/manager.h"
 #include "exec/env.h"
 
-static void make_dir(const char *path, mode_t mode) {
+static int make_dir(const char *path, mode_t mode) {
         if (mkdir(path, mode) == 0) (void)chmod(path, mode);   /* umask-independent */
-        else if (errno != EEXIST) log_debug("Cannot create %s: %s", path, strerror(errno));
+        else if (errno != EEXIST) {
+                log_debug("Cannot create %s: %s", path, strerror(errno));
+                return -errno;
+        }
+        return 0;
+}
+
+/* Without /run/systemd nothing a user reaches for works (systemctl, the journal sockets,
+ * sd_notify), and each part says so in its own words: one line that says why and what to do. A
+ * runtime mounts /run owned by root (Docker's --tmpfs too), so a non-root PID 1 needs it given. */
+static void explain_run(int r) {
+        uid_t uid = getuid();
+        if (uid == 0) {
+                log_warning("Cannot create /run/systemd (%s): systemctl, the journal and sd_notify need a "
+                            "writable /run (docker run --read-only needs --tmpfs /run).", strerror(-r));
+                return;
+        }
+        unsigned u = (unsigned)uid, g = (unsigned)getgid();
+        log_warning("Cannot create /run/systemd (%s): systemctl, the journal and sd_notify need /run "
+                    "writable for uid %u (docker run --tmpfs /run:uid=%u,gid=%u; podman run --tmpfs "
+                    "/run:U; a Kubernetes emptyDir).", strerror(-r), u, u, g);
 }
 
 static const char *detect_container(void) {
@@ -28,14 +48,15 @@ int container_setup(Manager *m, char **envp) {
                 c = detect_container();
                 setenv("container", c, 1);
         }
-        make_dir("/run", 0755);
-        make_dir("/run/systemd", 0755);
-        make_dir("/run/systemd/system", 0755);
-        make_dir("/run/lock", 0755);
-        make_dir("/tmp", 01777);
-        make_dir("/var", 0755);
-        make_dir("/var/log", 0755);
-        make_dir("/var/log/journal", 02755);
+        (void)make_dir("/run", 0755);
+        int r = make_dir("/run/systemd", 0755);
+        if (r < 0) explain_run(r);
+        (void)make_dir("/run/systemd/system", 0755);
+        (void)make_dir("/run/lock", 0755);
+        (void)make_dir("/tmp", 01777);
+        (void)make_dir("/var", 0755);
+        (void)make_dir("/var/log", 0755);
+        (void)make_dir("/var/log/journal", 02755);
         int fd = open("/run/systemd/container", O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0444);
         if (fd >= 0) {
                 _cleanup_free_ char *line = strjoin(c, "\n");

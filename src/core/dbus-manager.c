@@ -10,6 +10,7 @@
 #include "base/log.h"
 #include "base/strv.h"
 #include "base/util.h"
+#include "core/console.h"
 #include "core/dbus-internal.h"
 #include "exec/env.h"
 
@@ -64,8 +65,8 @@ static int g_timeout_stop(BusMessage *m, void *o) { return bus_append_u64(m, M(o
 static int g_restart_usec(BusMessage *m, void *o) { (void)o; return bus_append_u64(m, 100 * USEC_PER_MSEC); }
 static int g_std_output(BusMessage *m, void *o) { (void)o; return bus_append_string(m, "journal"); }
 static int g_std_error(BusMessage *m, void *o) { (void)o; return bus_append_string(m, "inherit"); }
-static int g_log_level(BusMessage *m, void *o) { (void)o; return bus_append_string(m, "info"); }
-static int g_log_target(BusMessage *m, void *o) { (void)o; return bus_append_string(m, "console"); }
+static int g_log_level(BusMessage *m, void *o) { (void)o; return bus_append_string(m, log_level_to_string(log_get_max_level())); }
+static int g_log_target(BusMessage *m, void *o) { (void)o; return bus_append_string(m, console_log_target()); }
 static int g_control_group(BusMessage *m, void *o) { (void)o; return bus_append_string(m, ""); }
 static int g_start_limit_interval(BusMessage *m, void *o) { (void)o; return bus_append_u64(m, 10 * USEC_PER_SEC); }
 static int g_start_limit_burst(BusMessage *m, void *o) { (void)o; return bus_append_u32(m, 5); }

@@ -3,6 +3,7 @@
 #include <sys/timerfd.h>
 #include <time.h>
 #include "base/log.h"
+#include "base/signal-util.h"
 #include "base/util.h"
 #include "core/event.h"
 
@@ -19,7 +20,7 @@ struct EventSource {
         union {
                 struct { int fd; uint32_t events; event_io_fn cb; } io;
                 struct { usec_t when; event_time_fn cb; } time;
-                struct { int sig; event_signal_fn cb; } signal;
+                struct { event_signal_fn cb; } signal;   /* its signals: where e->signals[] points to it */
                 struct { pid_t pid; event_child_fn cb; } child;
                 struct { event_defer_fn cb; } defer;
         };
@@ -277,28 +278,35 @@ static int update_sigmask(EventLoop *e) {
         return 0;
 }
 
-int event_add_signal(EventLoop *e, EventSource **ret, int sig, event_signal_fn cb, void *userdata) {
-        if (sig <= 0 || sig >= _NSIG || sig == SIGCHLD) return -EINVAL;  /* SIGCHLD belongs to children */
-        if (e->signals[sig]) return -EBUSY;
+int event_add_signals(EventLoop *e, EventSource **ret, const int *sigs, size_t n, event_signal_fn cb, void *userdata) {
+        sigset_t old = e->sigmask;
+        for (size_t i = 0; i < n; i++) {
+                if (!signal_is_valid(sigs[i]) || sigs[i] >= _NSIG || sigs[i] == SIGCHLD) return -EINVAL;  /* SIGCHLD: children's */
+                if (e->signals[sigs[i]]) return -EBUSY;
+        }
         EventSource *s = source_new(e, SOURCE_SIGNAL, userdata);
         if (!s) return -ENOMEM;
-        s->signal.sig = sig;
         s->signal.cb = cb;
-        sigaddset(&e->sigmask, sig);
+        /* not sigaddset(): musl's refuses 32-34, and 34 is systemd's SIGRTMIN+0 */
+        for (size_t i = 0; i < n; i++) sigset_add(&e->sigmask, sigs[i]);
         int r = update_sigmask(e);
         if (r < 0) {
-                sigdelset(&e->sigmask, sig);
+                e->sigmask = old;
                 source_discard(s);
                 return r;
         }
-        e->signals[sig] = s;
+        for (size_t i = 0; i < n; i++) e->signals[sigs[i]] = s;
         if (ret) *ret = s;
         return 0;
 }
 
+int event_add_signal(EventLoop *e, EventSource **ret, int sig, event_signal_fn cb, void *userdata) {
+        return event_add_signals(e, ret, &sig, 1, cb, userdata);
+}
+
 static int want_sigchld(EventLoop *e) {
-        if (sigismember(&e->sigmask, SIGCHLD)) return 0;
-        sigaddset(&e->sigmask, SIGCHLD);
+        if (sigset_has(&e->sigmask, SIGCHLD)) return 0;
+        sigset_add(&e->sigmask, SIGCHLD);
         return update_sigmask(e);
 }
 
@@ -364,8 +372,11 @@ void event_source_free(EventSource *s) {
                 (void)rearm_timer(e);
                 break;
         case SOURCE_SIGNAL:
-                e->signals[s->signal.sig] = NULL;
-                sigdelset(&e->sigmask, s->signal.sig);
+                for (int sig = 1; sig < _NSIG; sig++)   /* one source may hold many signals */
+                        if (e->signals[sig] == s) {
+                                e->signals[sig] = NULL;
+                                sigset_del(&e->sigmask, sig);
+                        }
                 (void)signalfd(e->sigfd, &e->sigmask, SFD_NONBLOCK | SFD_CLOEXEC);
                 break;
         case SOURCE_CHILD: array_remove(&e->children, s); break;

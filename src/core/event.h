@@ -41,6 +41,8 @@ int event_source_set_time(EventSource *s, usec_t when);
 usec_t event_source_get_time(const EventSource *s);
 /* Blocks the signal and delivers it through the loop's signalfd. */
 int event_add_signal(EventLoop *e, EventSource **ret, int sig, event_signal_fn cb, void *userdata);
+/* The same for n signals through one source (one mask update; the callback reads ssi_signo). */
+int event_add_signals(EventLoop *e, EventSource **ret, const int *sigs, size_t n, event_signal_fn cb, void *userdata);
 /* Exit of a child we started. The child is reaped before the callback runs. */
 int event_add_child(EventLoop *e, EventSource **ret, pid_t pid, event_child_fn cb, void *userdata);
 /* Run once, before the loop next sleeps; enabled again with event_source_set_enabled(). */

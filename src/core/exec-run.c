@@ -9,6 +9,7 @@
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include "base/log.h"
+#include "base/signal-util.h"
 #include "base/strv.h"
 #include "core/manager.h"
 #include "exec/capability.h"
@@ -302,11 +303,14 @@ static int build_env(MUnit *u, bool is_control, const Creds *cr, char ***ret) {
                 }
                 if (r >= 0 && (r = env_merge(&env, fenv)) < 0) return r;
         }
+        /* whole lists at once: O(1) per name, however many a unit file names */
+        _cleanup_(strv_builder_done) StrvBuilder pass = {0};
         STRV_FOREACH(p, c->pass_environment) {
                 const char *v = getenv(*p);
-                if (v && (r = env_set(&env, *p, v)) < 0) return r;
+                if (v && (r = strv_builder_push(&pass, strjoin(*p, "=", v))) < 0) return r;
         }
-        STRV_FOREACH(p, c->unset_environment) env_unset(env, *p);
+        if ((r = env_merge(&env, pass.l)) < 0) return r;
+        env_unset_all(env, c->unset_environment);
         *ret = TAKE_PTR(env);
         return 0;
 }
@@ -373,6 +377,9 @@ int munit_spawn(MUnit *u, const ExecCommand *c, bool is_control, pid_t *ret_pid,
         /* "!!" acts as "!" only where the kernel lacks ambient capabilities (systemd.service(5)) */
         bool ambient_hack = (c->flags & EXEC_COMMAND_AMBIENT_MAGIC) && !caps.ambient_supported;
         bool no_setuid = (c->flags & EXEC_COMMAND_NO_SETUID) || ambient_hack;
+        /* the last round (an immediate exit, SIGRTMIN+13..+16, or after the stop jobs) runs no
+         * ExecStop= of a main process it killed: systemd has left its loop by then */
+        if (m->final_phase) return -ESHUTDOWN;
         /* systemd fails the start when the unit's cgroup cannot be made (219/CGROUP) */
         _cleanup_close_ int cg_fd = -1;
         int r = munit_cgroup_realize(u);

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* PID 1: setup, the boot transaction, signals, daemon-reload and shutdown.
+/* PID 1: setup, the boot transaction, daemon-reload and shutdown (signals: manager-signals.c).
  *
  * Shutdown is a stop job for every unit that is not inactive (the ordering makes it reverse
  * dependency order), bounded by one global timeout; then every process left gets SIGTERM, then
@@ -14,7 +14,9 @@
 #include "core/builtin.h"
 #include "core/console.h"
 #include "core/dbus.h"
+#include "core/main-command.h"
 #include "core/manager.h"
+#include "core/manager-signals.h"
 #include "tmpfiles/tmpfiles.h"
 
 #define FINAL_SIGTERM_USEC (3 * USEC_PER_SEC)
@@ -155,6 +157,7 @@ void manager_check_finished(Manager *m) {
         if (!m->boot_finished && m->n_jobs == 0 && !m->shutting_down) {
                 m->boot_finished = true;
                 dual_timestamp_now(&m->finish_ts);
+                main_command_boot_finished(m);
         }
         /* not while the stop jobs are being enqueued: canceling one may briefly leave none */
         if (m->shutting_down && m->n_jobs == 0 && !m->enqueuing_shutdown) manager_enter_final(m);
@@ -183,6 +186,13 @@ void manager_start_shutdown(Manager *m, int exit_code, const char *why) {
         if (m->set.shutdown_timeout != USEC_INFINITY)
                 (void)event_add_time(m->event, &m->shutdown_timer, now_usec(CLOCK_MONOTONIC) + m->set.shutdown_timeout,
                                      on_shutdown_timeout, m);
+        /* the units stop once the main program is gone; until then the final phase must wait too */
+        m->enqueuing_shutdown = true;
+        if (main_command_stop(m)) return;
+        manager_stop_units(m);
+}
+
+void manager_stop_units(Manager *m) {
         m->enqueuing_shutdown = true;
         for (size_t i = 0; i < m->n_list; i++) {
                 MUnit *u = m->list[i];
@@ -198,7 +208,7 @@ void manager_start_shutdown(Manager *m, int exit_code, const char *why) {
         manager_check_finished(m);
 }
 
-static void manager_force_exit(Manager *m, int exit_code) {
+void manager_force_exit(Manager *m, int exit_code) {
         m->shutting_down = true;
         m->exit_code = exit_code;
         manager_enter_final(m);
@@ -290,39 +300,7 @@ int manager_reload(Manager *m) {
         return 0;
 }
 
-/* ---- signals and children ---- */
-
-static int on_signal(EventSource *s, const struct signalfd_siginfo *si, void *userdata) {
-        Manager *m = userdata;
-        int sig = (int)si->ssi_signo;
-        (void)s;
-        if (sig == SIGTERM || sig == SIGINT) {
-                if (m->shutting_down) {
-                        log_notice("Received %s again during shutdown: killing everything now.", sig == SIGINT ? "SIGINT" : "SIGTERM");
-                        manager_force_exit(m, m->exit_code);
-                        return 0;
-                }
-                manager_start_shutdown(m, 0, sig == SIGTERM ? "received SIGTERM" : "received SIGINT");
-                return 0;
-        }
-        if (sig == SIGHUP) {
-                int r = manager_reload(m);
-                if (r < 0) log_error("Failed to reload: %s", strerror(-r));
-                return 0;
-        }
-        if (sig >= SIGRTMIN + 3 && sig <= SIGRTMIN + 6) {
-                static const char *const what[] = { "halt", "poweroff", "reboot", "kexec" };
-                char why[48];
-                snprintf(why, sizeof why, "%s requested (SIGRTMIN+%d)", what[sig - SIGRTMIN - 3], sig - SIGRTMIN);
-                manager_start_shutdown(m, 0, why);
-                return 0;
-        }
-        if (sig >= SIGRTMIN + 13 && sig <= SIGRTMIN + 16) {   /* the immediate variants */
-                manager_force_exit(m, 0);
-                return 0;
-        }
-        return 0;
-}
+/* ---- children (signals: manager-signals.c) ---- */
 
 static void on_orphan(const siginfo_t *si, void *userdata) {
         Manager *m = userdata;
@@ -369,11 +347,7 @@ int manager_new(const ManagerSettings *set, Manager **ret) {
         m->loader->quiet_missing = true;
         m->loader->builtin = builtin_unit_text;
         if ((r = event_add_defer(m->event, &m->run_defer, on_run_queue, m)) < 0) goto fail;
-        static const int sigs[] = { SIGTERM, SIGINT, SIGHUP };
-        for (size_t i = 0; i < ELEMENTSOF(sigs); i++)
-                if ((r = event_add_signal(m->event, NULL, sigs[i], on_signal, m)) < 0) goto fail;
-        for (int s = SIGRTMIN + 3; s <= SIGRTMIN + 16; s++)
-                if ((s <= SIGRTMIN + 6 || s >= SIGRTMIN + 13) && (r = event_add_signal(m->event, NULL, s, on_signal, m)) < 0) goto fail;
+        if ((r = manager_setup_signals(m)) < 0) goto fail;
         event_set_orphan_handler(m->event, on_orphan, m);
         event_set_reaped_handler(m->event, on_reaped, m);
         event_set_pid_gone_handler(m->event, manager_proc_gone, m);
@@ -391,6 +365,7 @@ fail:
 void manager_free(Manager *m) {
         if (!m) return;
         manager_bus_free(m);
+        main_command_free(m->main_command);
         manager_journal_done(m);   /* the store is closed last, after every stream was read */
         for (size_t i = 0; i < m->n_list; i++) munit_free(m->list[i]);
         free(m->list);
@@ -445,6 +420,15 @@ static void apply_tmpfiles(Manager *m) {
         if (r != 0) log_warning("tmpfiles.d: applying the configuration finished with status %d.", r);
 }
 
+/* --unit= or default.target; multi-user.target for an image without default.target */
+int manager_load_default_unit(Manager *m, MUnit **ret) {
+        const char *target = m->set.default_unit ? m->set.default_unit : "default.target";
+        int r = manager_load_unit(m, target, ret);
+        if (r >= 0 && *ret && (*ret)->cfg->load_state == UNIT_NOT_FOUND && streq(target, "default.target"))
+                r = manager_load_unit(m, "multi-user.target", ret);
+        return r;
+}
+
 int manager_boot(Manager *m) {
         const char *target = m->set.default_unit ? m->set.default_unit : "default.target";
         (void)manager_setup_journal(m);   /* first: the welcome and every status line are journaled */
@@ -454,9 +438,7 @@ int manager_boot(Manager *m) {
         apply_tmpfiles(m);
         (void)manager_bus_setup(m);
         MUnit *u = NULL;
-        r = manager_load_unit(m, target, &u);
-        if (r >= 0 && u && u->cfg->load_state == UNIT_NOT_FOUND && streq(target, "default.target"))
-                r = manager_load_unit(m, "multi-user.target", &u);   /* an image without default.target */
+        r = manager_load_default_unit(m, &u);
         if (r < 0 || !u) return log_error_errno(-r, "Failed to load %s: %s", target, strerror(r < 0 ? -r : ENOENT));
         if ((r = sync_units(m)) < 0) return r;
         if (u->cfg->load_state != UNIT_LOADED) {
@@ -465,6 +447,7 @@ int manager_boot(Manager *m) {
         }
         r = manager_add_job(m, JOB_START, u, JOB_ISOLATE, NULL);
         if (r < 0) return log_error_errno(-r, "Failed to start %s: %s", u->id, strerror(-r));
+        main_command_boot_started(m);
         return 0;
 }
 

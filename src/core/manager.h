@@ -204,6 +204,7 @@ typedef struct ManagerSettings {
         bool clean_environment;     /* --clean-environment: systemd's service environment */
         usec_t shutdown_timeout;    /* global bound for stopping everything */
         usec_t default_timeout_stop, default_timeout_start;
+        bool exit_on_failure;       /* --exit-on-failure: a unit failed for good stops the container */
         const char *root;           /* for tests: --root of the loader */
 } ManagerSettings;
 
@@ -232,7 +233,8 @@ struct Manager {
         char **environment;         /* what services inherit (container env, minus PID 1's own) */
         pid_t self;
         bool is_pid1;
-        bool shutting_down, enqueuing_shutdown;
+        bool shutting_down;
+        bool enqueuing_shutdown;    /* the stop jobs are not all enqueued yet (or wait for the main program) */
         int exit_code;              /* container exit status */
         uint32_t next_dynamic_uid;
         bool final_phase;           /* the last SIGTERM/SIGKILL round of shutdown has begun */
@@ -250,6 +252,7 @@ struct Manager {
         DualTimestamp userspace_ts, finish_ts;
         bool boot_finished;
         BusServer *bus;             /* the D-Bus API on /run/systemd/private (dbus.c) */
+        struct MainCommand *main_command;  /* `tinysd -- CMD`: the container's main program, or NULL */
 };
 
 /* manager.c */
@@ -261,6 +264,12 @@ MUnit *manager_get_unit(Manager *m, const char *name);
 /* Load (if needed) and return the runtime unit. */
 int manager_load_unit(Manager *m, const char *name, MUnit **ret);
 void manager_start_shutdown(Manager *m, int exit_code, const char *why);
+/* The shutdown's stop jobs for every unit (after the main program is gone: main-command.c). */
+void manager_stop_units(Manager *m);
+/* Skip the stop jobs: what is left gets SIGTERM, then SIGKILL, and PID 1 exits with exit_code. */
+void manager_force_exit(Manager *m, int exit_code);
+/* --unit= or default.target (multi-user.target when the image has none) */
+int manager_load_default_unit(Manager *m, MUnit **ret);
 /* Shutdown: when the last job is gone, the final kill round and exit. */
 void manager_check_finished(Manager *m);
 int manager_reload(Manager *m);

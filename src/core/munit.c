@@ -7,6 +7,7 @@
 #include "base/log.h"
 #include "base/strv.h"
 #include "core/condition-eval.h"
+#include "core/exit-policy.h"
 #include "core/manager.h"
 
 static const char *const active_state_table[_UNIT_ACTIVE_STATE_MAX] = {
@@ -302,6 +303,7 @@ void munit_notify(MUnit *u, UnitActiveState os, UnitActiveState ns, bool reload_
                         enqueue_each(u, deps[UNIT_ON_FAILURE], JOB_START, u->cfg->unit.on_failure_job_mode);
                 }
                 manager_emergency_action(m, u, u->cfg->unit.failure_action, u->cfg->unit.failure_action_exit_status, "failed");
+                exit_policy_unit_failed(u);   /* failed for good: auto-restart is "activating" */
         }
         if (ns == UNIT_INACTIVE && !UNIT_IS_INACTIVE_OR_FAILED(os) && os != UNIT_INACTIVE) {
                 if (deps[UNIT_ON_SUCCESS] && !m->shutting_down) enqueue_each(u, deps[UNIT_ON_SUCCESS], JOB_START, u->cfg->unit.on_success_job_mode);

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <sys/wait.h>
 #include "base/log.h"
+#include "base/signal-util.h"
 #include "base/strv.h"
 #include "core/manager.h"
 #include "core/notify-msg.h"
@@ -270,12 +271,13 @@ static void enter_stop_post(MUnit *u, ServiceResult f) {
         record(u, f);
         const ExecCommand *c = cfg(u)->exec_command[SERVICE_EXEC_STOP_POST];
         if (c) {
-                if (spawn_control(u, SERVICE_EXEC_STOP_POST, c) >= 0) {
+                int r = spawn_control(u, SERVICE_EXEC_STOP_POST, c);
+                if (r >= 0) {
                         arm_timer(u, stop_timeout(u));
                         set_state(u, SERVICE_STOP_POST);
                         return;
                 }
-                log_warning("%s: Failed to run 'stop-post' task.", u->id);
+                if (r != -ESHUTDOWN) log_warning("%s: Failed to run 'stop-post' task.", u->id);
         }
         enter_signal(u, SERVICE_FINAL_SIGTERM, SERVICE_SUCCESS);
 }

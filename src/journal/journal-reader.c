@@ -13,7 +13,14 @@
  * file's data hash table; each data object lists its entries in offset order, so the next entry
  * holding one value of every group is found by bisecting those lists (O(groups x log n) per step,
  * as sd-journal does), and only such entries are read and checked in full. A -u glob has no
- * index: those entries are found by reading every entry in the range. */
+ * index: those entries are found by reading every entry in the range. Nor has a group with more
+ * than TERM_LISTS_MAX values in a file (a hostile filter of thousands of values would make each
+ * step cost that many bisections): its entries are found through the other groups, or the whole
+ * range, and checked in full.
+ *
+ * The full check costs O(the entry's fields) whatever the filter holds (FilterIndex): FIELD=VALUE
+ * matches grouped by field in hash sets, exact unit names and identifiers in hash sets; -u globs
+ * are matched one by one (fnmatch). */
 #include <dirent.h>
 #include <endian.h>
 #include <fcntl.h>
@@ -23,6 +30,7 @@
 #include <stdio.h>
 #include <sys/inotify.h>
 #include <sys/stat.h>
+#include "base/hashmap.h"
 #include "base/strv.h"
 #include "base/util.h"
 #include "journal/journal-entry.h"
@@ -49,10 +57,27 @@ typedef struct RFile {
         uint64_t cand;           /* 0: none */
 } RFile;
 
+#define TERM_LISTS_MAX 64
+
 /* The filter's exact values, grouped: AND across groups, OR within one. */
 typedef struct Group {
-        char **payloads;
+        StrvBuilder payloads;   /* "FIELD=VALUE", each once */
+        Hashmap *have;          /* the payloads (keys borrowed from them) */
 } Group;
+
+/* The filter prepared so that an entry is checked in O(its fields), whatever the number of
+ * matches, units and identifiers. */
+typedef struct FilterIndex {
+        Hashmap *names;       /* FIELD → its group + 1 */
+        Hashmap *pairs;       /* "FIELD=VALUE" → the group + 1 */
+        char *pair_buf;       /* the keys of `pairs` */
+        size_t n_groups;
+        uint64_t *seen, gen;  /* per group: the last entry (generation) that had one of its values */
+        Hashmap *units;       /* -u names without glob characters */
+        char **unit_globs;    /* the others (borrowed from the filter) */
+        Hashmap *idents;      /* -t */
+        Buf key;              /* a field, NUL-terminated, for the lookups */
+} FilterIndex;
 
 struct JournalReader {
         char **dirs, **files;
@@ -60,7 +85,8 @@ struct JournalReader {
         size_t n_f;
         const JournalFilter *filter;
         Group *groups;
-        size_t n_groups;
+        size_t n_groups, cap_groups;
+        FilterIndex fx;
         JournalRecordField *fields;
         size_t cap_fields;
         int inotify_fd;
@@ -176,11 +202,25 @@ int journal_reader_open(char *const *dirs, char *const *files, JournalReader **r
 }
 
 static void groups_free(JournalReader *r) {
-        for (size_t i = 0; i < r->n_groups; i++)
-                strv_free(r->groups[i].payloads);
+        for (size_t i = 0; i < r->n_groups; i++) {
+                strv_builder_done(&r->groups[i].payloads);
+                hashmap_free(r->groups[i].have);
+        }
         free(r->groups);
         r->groups = NULL;
-        r->n_groups = 0;
+        r->n_groups = r->cap_groups = 0;
+}
+
+static void filter_index_done(FilterIndex *x) {
+        hashmap_free(x->names);
+        hashmap_free(x->pairs);
+        free(x->pair_buf);
+        free(x->seen);
+        hashmap_free(x->units);
+        free(x->unit_globs);
+        hashmap_free(x->idents);
+        buf_free(&x->key);
+        *x = (FilterIndex) {};
 }
 
 JournalReader *journal_reader_free(JournalReader *r) {
@@ -192,6 +232,7 @@ JournalReader *journal_reader_free(JournalReader *r) {
         strv_free(r->dirs);
         strv_free(r->files);
         groups_free(r);
+        filter_index_done(&r->fx);
         free(r->fields);
         if (r->inotify_fd >= 0)
                 close(r->inotify_fd);
@@ -242,26 +283,37 @@ static bool is_glob(const char *s) {
 }
 
 static int group_add(Group *g, const char *name, const char *value, size_t value_len) {
-        char *p = NULL;
         size_t nl = strlen(name);
-        p = malloc(nl + 1 + value_len + 1);
+        char *p = malloc(nl + 1 + value_len + 1);
         if (!p)
                 return -ENOMEM;
         memcpy(p, name, nl);
         p[nl] = '=';
         memcpy(p + nl + 1, value, value_len);
         p[nl + 1 + value_len] = 0;
-        /* a value with a NUL cannot be a C string: keep what fits (the full check decides) */
-        return strv_push(&g->payloads, p);
+        if (hashmap_get(g->have, p)) {   /* named twice */
+                free(p);
+                return 0;
+        }
+        int q = strv_builder_push(&g->payloads, p);
+        return q < 0 ? q : hashmap_put(g->have, p, p);
 }
 
 static Group *group_new(JournalReader *r) {
-        Group *n = realloc(r->groups, (r->n_groups + 1) * sizeof *n);
-        if (!n)
+        if (r->n_groups == r->cap_groups) {
+                size_t nc = r->cap_groups ? 2 * r->cap_groups : 8;
+                Group *n = realloc(r->groups, nc * sizeof *n);
+                if (!n)
+                        return NULL;
+                r->groups = n;
+                r->cap_groups = nc;
+        }
+        Group *g = &r->groups[r->n_groups];
+        *g = (Group) { .have = hashmap_new() };
+        if (!g->have)
                 return NULL;
-        r->groups = n;
-        n[r->n_groups] = (Group) {};
-        return &n[r->n_groups++];
+        r->n_groups++;
+        return g;
 }
 
 /* The filter's exact values, as groups of data payloads. */
@@ -299,32 +351,105 @@ static int compile_groups(JournalReader *r, const JournalFilter *f) {
                         return -ENOMEM;
                 q = group_add(g, "_BOOT_ID", id128_to_string(f->boot_id, id), 32);
         }
+        /* FIELD=VALUE matches: one group per field (its index + 1 by name) */
+        Hashmap *by_name = q >= 0 && f->n_matches ? hashmap_new() : NULL;
+        if (f->n_matches && !by_name)
+                q = -ENOMEM;
         for (size_t i = 0; q >= 0 && i < f->n_matches; i++) {
-                bool first = true;
-                for (size_t j = 0; j < i && first; j++)
-                        first = !streq(f->matches[j].name, f->matches[i].name);
-                if (!first)
-                        continue;
-                if (!(g = group_new(r)))
-                        return -ENOMEM;
-                for (size_t j = i; j < f->n_matches && q >= 0; j++)
-                        if (streq(f->matches[j].name, f->matches[i].name))
-                                q = group_add(g, f->matches[j].name, f->matches[j].value, f->matches[j].value_len);
+                const JournalMatch *m = &f->matches[i];
+                size_t gi = (size_t)(uintptr_t)hashmap_get(by_name, m->name);
+                if (!gi) {
+                        if (!group_new(r) || hashmap_put(by_name, m->name, (void *)(uintptr_t)r->n_groups) < 0)
+                                q = -ENOMEM;
+                        gi = r->n_groups;
+                }
+                if (q >= 0)
+                        q = group_add(&r->groups[gi - 1], m->name, m->value, m->value_len);
         }
+        hashmap_free(by_name);
         return q;
+}
+
+static int set_of(char *const *l, bool (*want)(const char *), Hashmap **ret) {
+        Hashmap *h = hashmap_new();
+        if (!h)
+                return -ENOMEM;
+        STRV_FOREACH(p, l) {
+                int q = want && !want(*p) ? 0 : hashmap_put(h, *p, *p);
+                if (q < 0 && q != -EEXIST) {
+                        hashmap_free(h);
+                        return q;
+                }
+        }
+        *ret = h;
+        return 0;
+}
+
+static bool is_exact_unit(const char *s) {
+        return !strpbrk(s, "*?[\\");   /* fnmatch() of such a pattern is string equality */
+}
+
+static int filter_index_build(FilterIndex *x, const JournalFilter *f) {
+        size_t total = 0;
+        for (size_t i = 0; i < f->n_matches; i++)
+                total += strlen(f->matches[i].name) + 1 + f->matches[i].value_len + 1;
+        if (!(x->names = hashmap_new()) || !(x->pairs = hashmap_new()) || !(x->pair_buf = malloc(total ? total : 1)))
+                return -ENOMEM;
+        char *w = x->pair_buf;
+        for (size_t i = 0; i < f->n_matches; i++) {
+                const JournalMatch *m = &f->matches[i];
+                size_t g = (size_t)(uintptr_t)hashmap_get(x->names, m->name);
+                if (!g) {
+                        g = ++x->n_groups;
+                        if (hashmap_put(x->names, m->name, (void *)(uintptr_t)g) < 0)
+                                return -ENOMEM;
+                }
+                const char *key = w;
+                w = stpcpy(stpcpy(stpcpy(w, m->name), "="), m->value) + 1;
+                int q = hashmap_put(x->pairs, key, (void *)(uintptr_t)g);
+                if (q < 0 && q != -EEXIST)
+                        return q;
+        }
+        if (!(x->seen = calloc(x->n_groups ? x->n_groups : 1, sizeof *x->seen)))
+                return -ENOMEM;
+        if (f->units) {
+                int q = set_of(f->units, is_exact_unit, &x->units);
+                if (q < 0)
+                        return q;
+                StrvBuilder g = {0};
+                STRV_FOREACH(u, f->units)
+                        if (!is_exact_unit(*u) && (q = strv_builder_push(&g, *u)) < 0) {
+                                free(g.l);   /* the strings are the filter's */
+                                return q;
+                        }
+                x->unit_globs = g.l;
+        }
+        if (f->identifiers) {
+                int q = set_of(f->identifiers, NULL, &x->idents);
+                if (q < 0)
+                        return q;
+        }
+        return 0;
 }
 
 void journal_reader_set_filter(JournalReader *r, const JournalFilter *f) {
         r->filter = f;
         groups_free(r);
+        filter_index_done(&r->fx);
         for (size_t i = 0; i < r->n_f; i++)
                 terms_free(r->f[i]);
-        /* without memory for the groups every entry is read and checked in full: slower, same result */
-        if (f && compile_groups(r, f) < 0)
+        if (!f)
+                return;
+        /* without memory for the groups every entry is read and checked in full; without the index
+         * each check is slower: slower, same result */
+        if (compile_groups(r, f) < 0)
                 groups_free(r);
+        if (filter_index_build(&r->fx, f) < 0)
+                filter_index_done(&r->fx);
 }
 
-/* The groups' data objects in this file. */
+/* The groups' data objects in this file; groups with more than TERM_LISTS_MAX of them are not
+ * indexed (the full check decides), as none of a group of which the file has none. */
 static int compile_file(JournalReader *r, RFile *f) {
         if (f->compiled)
                 return 0;
@@ -332,13 +457,17 @@ static int compile_file(JournalReader *r, RFile *f) {
         f->terms = calloc(r->n_groups ? r->n_groups : 1, sizeof *f->terms);
         if (!f->terms)
                 return -ENOMEM;
-        f->n_terms = r->n_groups;
         for (size_t i = 0; i < r->n_groups; i++) {
-                Term *t = &f->terms[i];
-                STRV_FOREACH(p, r->groups[i].payloads) {
+                Term *t = &f->terms[f->n_terms++];
+                bool many = false;
+                STRV_FOREACH(p, r->groups[i].payloads.l) {
                         uint64_t off;
                         if (journal_file_find_data(f->jf, *p, strlen(*p), &off) <= 0)
                                 continue;
+                        if (t->n == TERM_LISTS_MAX) {
+                                many = true;
+                                break;
+                        }
                         JfList *nl = realloc(t->lists, (t->n + 1) * sizeof *nl);
                         if (!nl)
                                 return -ENOMEM;
@@ -348,9 +477,18 @@ static int compile_file(JournalReader *r, RFile *f) {
                                 return q;
                         if (q >= 0 && t->lists[t->n].n > 0)
                                 t->n++;
+                        else
+                                jf_list_done(&t->lists[t->n]);
                 }
                 if (t->n == 0)
                         f->no_match = true;
+                if (many || t->n == 0) {
+                        for (size_t k = 0; k < t->n; k++)
+                                jf_list_done(&t->lists[k]);
+                        free(t->lists);
+                        *t = (Term) {};
+                        f->n_terms--;
+                }
         }
         f->compiled = true;
         return 0;
@@ -421,8 +559,91 @@ static bool unit_matches(const JournalRecord *e, const char *pattern) {
                has_glob_value(e, "COREDUMP_UNIT", pattern);
 }
 
-static bool entry_matches(const JournalReader *r, const JournalRecord *e) {
+/* The field as a C string in x->key (NULL if it holds a NUL: no match can name it). */
+static const char *field_string(FilterIndex *x, const JournalRecordField *fl, size_t from, size_t len) {
+        if (memchr(fl->data + from, 0, len))
+                return NULL;
+        x->key.len = 0;
+        return buf_put(&x->key, fl->data + from, len) < 0 ? NULL : x->key.s;
+}
+
+static bool field_is(const JournalRecordField *fl, const char *name) {
+        size_t n = strlen(name);
+        return fl->name_len == n && memcmp(fl->data, name, n) == 0;
+}
+
+/* journalctl's add_matches_for_unit() for the exact names: the unit fields of the entry looked up. */
+static bool unit_matches_exact(FilterIndex *x, const JournalRecord *e) {
+        bool pid1 = journal_record_has_value(e, "_PID", "1", 1), uid0 = journal_record_has_value(e, "_UID", "0", 1);
+        bool coredump = uid0 && journal_record_has_value(e, "MESSAGE_ID", "fc2e22bc6ee647b6b90729ab34a250b1", 32);
+        for (size_t i = 0; i < e->n_fields; i++) {
+                const JournalRecordField *fl = &e->fields[i];
+                bool candidate = field_is(fl, "_SYSTEMD_UNIT") || (pid1 && field_is(fl, "UNIT")) ||
+                                 (uid0 && field_is(fl, "OBJECT_SYSTEMD_UNIT")) || (coredump && field_is(fl, "COREDUMP_UNIT"));
+                size_t vl = fl->len - fl->name_len - 1;
+                if (!candidate || vl >= 512)   /* as has_glob_value() */
+                        continue;
+                const char *v = field_string(x, fl, fl->name_len + 1, vl);
+                if (v && hashmap_get(x->units, v))
+                        return true;
+        }
+        return false;
+}
+
+static bool ident_matches(FilterIndex *x, const JournalRecord *e) {
+        for (size_t i = 0; i < e->n_fields; i++) {
+                const JournalRecordField *fl = &e->fields[i];
+                if (!field_is(fl, "SYSLOG_IDENTIFIER"))
+                        continue;
+                const char *v = field_string(x, fl, fl->name_len + 1, fl->len - fl->name_len - 1);
+                if (v && hashmap_get(x->idents, v))
+                        return true;
+        }
+        return false;
+}
+
+/* FIELD=VALUE matches: OR within a field, AND across fields. */
+static bool fields_match(FilterIndex *x, const JournalRecord *e) {
+        if (x->n_groups == 0)
+                return true;
+        size_t have = 0;
+        x->gen++;
+        for (size_t i = 0; i < e->n_fields && have < x->n_groups; i++) {
+                const JournalRecordField *fl = &e->fields[i];
+                const char *name = field_string(x, fl, 0, fl->name_len);
+                size_t g = name ? (size_t)(uintptr_t)hashmap_get(x->names, name) : 0;
+                if (!g || x->seen[g - 1] == x->gen)
+                        continue;
+                const char *pair = field_string(x, fl, 0, fl->len);
+                if (pair && (size_t)(uintptr_t)hashmap_get(x->pairs, pair) == g) {
+                        x->seen[g - 1] = x->gen;
+                        have++;
+                }
+        }
+        return have == x->n_groups;
+}
+
+/* Without the index (it could not be built): each match looked up in the entry. */
+static bool fields_match_slow(const JournalFilter *f, const JournalRecord *e) {
+        for (size_t i = 0; i < f->n_matches; i++) {
+                bool first = true, ok = false;
+                for (size_t j = 0; j < i && first; j++)
+                        first = !streq(f->matches[j].name, f->matches[i].name);
+                if (!first)
+                        continue;
+                for (size_t j = i; j < f->n_matches && !ok; j++)
+                        ok = streq(f->matches[j].name, f->matches[i].name) &&
+                             journal_record_has_value(e, f->matches[j].name, f->matches[j].value, f->matches[j].value_len);
+                if (!ok)
+                        return false;
+        }
+        return true;
+}
+
+static bool entry_matches(JournalReader *r, const JournalRecord *e) {
         const JournalFilter *f = r->filter;
+        FilterIndex *x = &r->fx;
+        bool indexed = x->names != NULL;
         if (!f)
                 return true;
         if (e->realtime < f->since || (f->until && e->realtime > f->until))
@@ -440,35 +661,22 @@ static bool entry_matches(const JournalReader *r, const JournalRecord *e) {
                         return false;
         }
         if (f->units) {
-                bool ok = false;
-                STRV_FOREACH(u, f->units)
-                        if ((ok = unit_matches(e, *u)))
+                bool ok = indexed && unit_matches_exact(x, e);
+                STRV_FOREACH(u, indexed ? x->unit_globs : f->units)
+                        if ((ok = ok || unit_matches(e, *u)))
                                 break;
                 if (!ok)
                         return false;
         }
         if (f->identifiers) {
-                bool ok = false;
-                STRV_FOREACH(t, f->identifiers)
+                bool ok = indexed && ident_matches(x, e);
+                STRV_FOREACH(t, indexed ? NULL : f->identifiers)
                         if ((ok = journal_record_has_value(e, "SYSLOG_IDENTIFIER", *t, strlen(*t))))
                                 break;
                 if (!ok)
                         return false;
         }
-        /* FIELD=VALUE matches: OR within a field, AND across fields. */
-        for (size_t i = 0; i < f->n_matches; i++) {
-                bool first = true, ok = false;
-                for (size_t j = 0; j < i && first; j++)
-                        first = !streq(f->matches[j].name, f->matches[i].name);
-                if (!first)
-                        continue;
-                for (size_t j = i; j < f->n_matches && !ok; j++)
-                        ok = streq(f->matches[j].name, f->matches[i].name) &&
-                             journal_record_has_value(e, f->matches[j].name, f->matches[j].value, f->matches[j].value_len);
-                if (!ok)
-                        return false;
-        }
-        return true;
+        return indexed ? fields_match(x, e) : fields_match_slow(f, e);
 }
 
 /* The entry at `off` of f: its header only (for ordering), or -EBADMSG. */

@@ -79,40 +79,98 @@ static bool fnmatch_path(const char *pattern, const char *s) {
         return fnmatch(pattern, s, FNM_PATHNAME | FNM_PERIOD) == 0;
 }
 
-/* 252 gives an 'X' line the age of the closest 'd'/'D'/'v'/'q'/'Q' line above (or at) its path. */
+static bool is_dir_line(const Item *j) {
+        return strchr("dDvqQ", (int)j->type) != NULL;
+}
+
+/* 252's choice for one 'X' line, as it makes it: over every line that creates a directory, in the
+ * order the paths were first named, the one at the X line's path, else the first one above it,
+ * then one below that one matching the X line's glob. O(all lines): used for globs only. */
+static Item *x_candidate_scan(TmpfilesContext *ctx, const Item *i) {
+        Item *cand = NULL;
+        size_t ji = 0;
+        void *jv;
+        while (hashmap_iterate(ctx->items, &ji, NULL, &jv)) {
+                ItemArray *ja = jv;
+                for (size_t m = 0; m < ja->n_items; m++) {
+                        Item *j = ja->items + m;
+                        if (!is_dir_line(j)) continue;
+                        if (streq(j->path, i->path)) {
+                                cand = j;
+                                break;
+                        }
+                        if (cand ? tmpfiles_path_startswith(j->path, cand->path) && fnmatch_path(i->path, j->path)
+                                 : tmpfiles_path_startswith(i->path, j->path))
+                                cand = j;
+                }
+        }
+        return cand;
+}
+
+/* The same for a path without glob characters, from lookups: fnmatch() of such a path is string
+ * equality, so the scan above ends at the line at the path itself if there is one, else at the
+ * first line (in that order) of the paths above it; `first` maps a path to the position of its
+ * first directory line + 1. O(depth of the path). */
+static Item *x_candidate_literal(TmpfilesContext *ctx, Hashmap *first, const Item *i) {
+        ItemArray *eq = hashmap_get(ctx->items, i->path);
+        for (size_t m = 0; eq && m < eq->n_items; m++)
+                if (is_dir_line(eq->items + m)) return eq->items + m;
+        _cleanup_free_ char *p = strdup(i->path);
+        if (!p) return x_candidate_scan(ctx, i);
+        Item *best = NULL;
+        size_t best_pos = SIZE_MAX;
+        for (char *s = strrchr(p, '/'); s; s = s > p ? memrchr(p, '/', (size_t)(s - p)) : NULL) {
+                char c = s[s == p];
+                s[s == p] = 0;   /* "/a/b" -> "/a", then "/" */
+                size_t pos = (size_t)(uintptr_t)hashmap_get(first, p);
+                ItemArray *a = pos ? hashmap_get(ctx->items, p) : NULL;
+                if (a && pos < best_pos)
+                        for (size_t m = 0; m < a->n_items; m++)
+                                if (is_dir_line(a->items + m)) {
+                                        best = a->items + m;
+                                        best_pos = pos;
+                                        break;
+                                }
+                s[s == p] = c;
+                if (s == p) break;
+        }
+        return best;
+}
+
+/* 252 gives an 'X' line the age of the directory line it finds for it (see x_candidate_scan()). */
 static void propagate_x_ages(TmpfilesContext *ctx) {
+        Hashmap *first = hashmap_new();   /* path with a directory line → its position + 1 */
+        size_t ji = 0, pos = 0;
+        const char *jk;
+        void *jv;
+        while (first && hashmap_iterate(ctx->items, &ji, &jk, &jv)) {
+                ItemArray *ja = jv;
+                pos++;
+                for (size_t m = 0; m < ja->n_items; m++)
+                        if (is_dir_line(ja->items + m)) {
+                                if (hashmap_put(first, jk, (void *)(uintptr_t)pos) < 0) {
+                                        hashmap_free(first);
+                                        first = NULL;   /* out of memory: every X line scans */
+                                }
+                                break;
+                        }
+        }
         size_t gi = 0;
-        const char *gk;
         void *gv;
-        while (hashmap_iterate(ctx->globs, &gi, &gk, &gv)) {
+        while (hashmap_iterate(ctx->globs, &gi, NULL, &gv)) {
                 ItemArray *ia = gv;
                 for (size_t n = 0; n < ia->n_items; n++) {
-                        Item *i = ia->items + n, *cand = NULL;
+                        Item *i = ia->items + n;
                         if (i->type != IGNORE_DIRECTORY_PATH) continue;
-                        size_t ji = 0;
-                        const char *jk;
-                        void *jv;
-                        while (hashmap_iterate(ctx->items, &ji, &jk, &jv)) {
-                                ItemArray *ja = jv;
-                                for (size_t m = 0; m < ja->n_items; m++) {
-                                        Item *j = ja->items + m;
-                                        if (!strchr("dDvqQ", (int)j->type)) continue;
-                                        if (streq(j->path, i->path)) {
-                                                cand = j;
-                                                break;
-                                        }
-                                        if (cand ? tmpfiles_path_startswith(j->path, cand->path) &&
-                                                           fnmatch_path(i->path, j->path)
-                                                 : tmpfiles_path_startswith(i->path, j->path))
-                                                cand = j;
-                                }
-                        }
+                        Item *cand = first && !strpbrk(i->path, "*?[\\") ? x_candidate_literal(ctx, first, i)
+                                                                           : x_candidate_scan(ctx, i);
                         if (cand && cand->age_set) {
                                 i->age = cand->age;
                                 i->age_set = true;
                         }
                 }
         }
+        hashmap_free(first);
 }
 
 static void parse_lines(TmpfilesContext *ctx, const char *fn, char *data, int *r) {
@@ -151,6 +209,7 @@ int tmpfiles_read_config(TmpfilesContext *ctx, const char *fn, bool ignore_enoen
         log_debug("Reading config file \"%s\"…", path);
         r = 0;
         parse_lines(ctx, path, data, &r);
+        tmpfiles_sort_items(ctx);
         propagate_x_ages(ctx);
         return r;
 }

@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 #include <sys/xattr.h>
 #include "base/escape.h"
+#include "base/glob-util.h"
 #include "base/log.h"
 #include "tmpfiles/exec.h"
 #include "tmpfiles/fsops.h"
@@ -21,10 +22,6 @@ enum {
         TF_NOTAIL_FL = 0x8000, TF_DIRSYNC_FL = 0x10000, TF_TOPDIR_FL = 0x20000, TF_EXTENT_FL = 0x80000,
         TF_NOCOW_FL = 0x800000, TF_PROJINHERIT_FL = 0x20000000,
 };
-
-#ifndef GLOB_BRACE
-#define GLOB_BRACE 0  /* musl has no brace expansion */
-#endif
 
 static const char *item_data(const Item *i, size_t *n) {
         *n = i->binary ? i->binary_size : i->argument ? strlen(i->argument) : 0;
@@ -270,7 +267,7 @@ static int copy_files(TmpfilesContext *ctx, Item *i) {
 
 int tmpfiles_glob(TmpfilesContext *ctx, Item *i, glob_action_t action) {
         glob_t g = {0};
-        int k = glob(i->path, GLOB_NOSORT | GLOB_BRACE, NULL, &g), r = 0;
+        int k = glob_brace(i->path, GLOB_NOSORT, &g), r = 0;
         if (k == GLOB_NOSPACE) return log_error_errno(ENOMEM, "glob(%s) failed: %m", i->path);
         if (k != 0 && k != GLOB_NOMATCH) {
                 globfree(&g);

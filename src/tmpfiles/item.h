@@ -72,8 +72,14 @@ typedef struct Item {
 
 typedef struct ItemArray {
         char *path;              /* the key in the context's map */
-        Item *items;
-        size_t n_items;
+        Item *items;             /* in application order, see tmpfiles_sort_items() */
+        size_t n_items, cap_items;
+        /* For the duplicate check of a new line in O(1) (parse.c): the lines that create the path
+         * ("owners") so far, the first of them, and whether all are like it / one is no 'w+'. */
+        size_t n_owners;
+        Item owner;              /* a shallow copy: its strings belong to items[] */
+        bool owners_identical, owner_not_append;
+        bool unsorted;
         struct ItemArray *parent;
         struct ItemArray **children;
         size_t n_children;
@@ -116,8 +122,14 @@ bool item_type_takes_ownership(ItemType t);
 bool tmpfiles_path_startswith(const char *path, const char *prefix);
 
 /* parse.c: one stripped, non-comment line; logs "FILE:LINE: ..." and sets ctx->invalid_config as
- * systemd does. Returns 0 (also for ignored lines) or a negative errno. */
+ * systemd does. Returns 0 (also for ignored lines) or a negative errno. O(length of the line),
+ * however many lines name the same path. */
 int tmpfiles_parse_line(TmpfilesContext *ctx, const char *fname, unsigned line, const char *text);
+/* The lines of a path are applied creating ones first, then by type, each kind in file order.
+ * tmpfiles_parse_line() keeps them in that order, except that a line out of order in a path with
+ * more than a few dozen lines only marks the array: this puts every array in order (stably, in
+ * O(n)); tmpfiles_read_config() calls it after each file. */
+void tmpfiles_sort_items(TmpfilesContext *ctx);
 /* Expands the %-specifiers tmpfiles.d(5) lists (systemd 252's table); -EBADSLT for unknown ones. */
 int tmpfiles_specifier_expand(const TmpfilesContext *ctx, const char *text, size_t max_len, char **ret);
 /* base64 decoding as systemd's unbase64mem(): whitespace ignored, '=' padding optional at end. */

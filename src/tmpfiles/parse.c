@@ -360,22 +360,95 @@ static bool item_compatible(const Item *a, const Item *b) {
                a->keep_first_level == b->keep_first_level && a->major_minor == b->major_minor;
 }
 
-static bool is_duplicate(const ItemArray *existing, const Item *i) {
-        for (size_t n = 0; n < existing->n_items; n++) {
-                const Item *e = existing->items + n;
-                if (item_compatible(e, i)) continue;
-                /* only several 'w+' lines for one path may coexist */
-                if (e->type != WRITE_FILE || !e->append_or_force || i->type != WRITE_FILE || !i->append_or_force)
-                        return true;
+static bool is_append(const Item *i) {
+        return i->type == WRITE_FILE && i->append_or_force;
+}
+
+/* systemd's check, a line against every line of the path: a line that creates the path conflicts
+ * with one that creates it differently, unless both are 'w+' lines. The lines that create a path
+ * and were accepted are all alike, or all 'w+', so the first of them and two flags decide in O(1). */
+static bool is_duplicate(const ItemArray *a, const Item *i) {
+        if (!item_type_takes_ownership(i->type) || a->n_owners == 0) return false;
+        if (is_append(i) && !a->owner_not_append) return false;
+        return !(a->owners_identical && item_compatible(&a->owner, i));
+}
+
+static void note_owner(ItemArray *a, const Item *i) {
+        if (!item_type_takes_ownership(i->type)) return;
+        if (a->n_owners++ == 0) {
+                a->owner = *i;
+                a->owners_identical = true;
+        } else if (!item_compatible(&a->owner, i))
+                a->owners_identical = false;
+        if (!is_append(i)) a->owner_not_append = true;
+}
+
+/* Application order: the line that creates the path first, then the ones that adjust it, each by
+ * type. */
+static unsigned item_key(const Item *i) {
+        return (item_type_takes_ownership(i->type) ? 0u : 128u) + ((unsigned)i->type & 127u);
+}
+
+#define SORTED_INSERT_MAX 64   /* beyond: an out-of-order line marks the array, sorted later */
+
+static int items_insert(ItemArray *a, Item *i) {
+        if (a->n_items == a->cap_items) {
+                size_t nc = a->cap_items ? a->cap_items * 2 : 4;
+                Item *v = realloc(a->items, nc * sizeof *v);
+                if (!v) return -ENOMEM;
+                a->items = v;
+                a->cap_items = nc;
         }
-        return false;
+        size_t at = a->n_items;
+        unsigned k = item_key(i);
+        if (!a->unsorted && at > 0 && item_key(&a->items[at - 1]) > k) {
+                if (at > SORTED_INSERT_MAX)
+                        a->unsorted = true;
+                else {   /* after every line of the same or a smaller key: stable */
+                        while (at > 0 && item_key(&a->items[at - 1]) > k) at--;
+                        memmove(a->items + at + 1, a->items + at, (a->n_items - at) * sizeof *a->items);
+                }
+        }
+        a->items[at] = *i;
+        a->n_items++;
+        note_owner(a, &a->items[at]);
+        *i = (Item){0};
+        return 0;
 }
 
 static int item_compare(const void *pa, const void *pb) {
-        const Item *a = pa, *b = pb;
-        bool oa = item_type_takes_ownership(a->type), ob = item_type_takes_ownership(b->type);
-        if (oa != ob) return oa ? -1 : 1;  /* the creating line first, then what adjusts it */
-        return (int)a->type - (int)b->type;
+        unsigned a = item_key(pa), b = item_key(pb);
+        return a < b ? -1 : a > b;
+}
+
+/* A stable counting sort by item_key(): O(n). */
+static int items_sort(ItemArray *a) {
+        size_t count[257] = {0};
+        Item *v = malloc(a->n_items * sizeof *v);
+        if (!v) return -ENOMEM;
+        for (size_t j = 0; j < a->n_items; j++) count[item_key(&a->items[j]) + 1]++;
+        for (size_t k = 1; k < ELEMENTSOF(count); k++) count[k] += count[k - 1];
+        for (size_t j = 0; j < a->n_items; j++) v[count[item_key(&a->items[j])]++] = a->items[j];
+        free(a->items);
+        a->items = v;
+        a->cap_items = a->n_items;
+        a->unsorted = false;
+        return 0;
+}
+
+void tmpfiles_sort_items(TmpfilesContext *ctx) {
+        Hashmap *maps[] = { ctx->items, ctx->globs };
+        for (size_t m = 0; m < ELEMENTSOF(maps); m++) {
+                size_t k = 0;
+                void *v;
+                while (hashmap_iterate(maps[m], &k, NULL, &v)) {
+                        ItemArray *a = v;
+                        if (a->unsorted && items_sort(a) < 0)
+                                /* out of memory: the slow way, still a total order */
+                                qsort(a->items, a->n_items, sizeof *a->items, item_compare);
+                        a->unsorted = false;
+                }
+        }
 }
 
 static int add_item(TmpfilesContext *ctx, const char *fname, unsigned line, Item *i) {
@@ -396,14 +469,7 @@ static int add_item(TmpfilesContext *ctx, const char *fname, unsigned line, Item
                         return log_oom();
                 }
         }
-        Item *n = realloc(a->items, (a->n_items + 1) * sizeof *n);
-        if (!n) return log_oom();
-        a->items = n;
-        a->items[a->n_items++] = *i;
-        *i = (Item){0};
-        /* stable order of application; qsort is not stable but equal keys are identical types */
-        qsort(a->items, a->n_items, sizeof *a->items, item_compare);
-        return 0;
+        return items_insert(a, i) < 0 ? log_oom() : 0;
 }
 
 typedef struct Fields {
@@ -458,8 +524,8 @@ static int parse_modifiers(TmpfilesContext *ctx, const char *fname, unsigned lin
 }
 
 /* t/T: "name=value" words (quotes, C escapes); bad ones are warned about and dropped, as 252. */
-static int parse_xattrs(Item *i) {
-        for (const char *p = i->argument;;) {
+static int parse_xattr_words(const char *arg, StrvBuilder *l) {
+        for (const char *p = arg;;) {
                 _cleanup_free_ char *w = NULL;
                 int r = extract_first_word(&p, &w, NULL, EXTRACT_UNQUOTE | EXTRACT_CUNESCAPE);
                 if (r < 0) log_warning_errno(r, "Failed to parse extended attribute '%s', ignoring: %m", strempty(p));
@@ -475,8 +541,16 @@ static int parse_xattrs(Item *i) {
                         log_warning("Malformed extended attribute found, ignoring: %s", w);
                         continue;
                 }
-                if (strv_extend(&i->xattrs, w) < 0 || strv_extend(&i->xattrs, eq + 1) < 0) return log_oom();
+                if (strv_builder_extend(l, w) < 0 || strv_builder_extend(l, eq + 1) < 0) return log_oom();
         }
+}
+
+static int parse_xattrs(Item *i) {
+        _cleanup_(strv_builder_done) StrvBuilder l = {0};
+        int r = parse_xattr_words(i->argument, &l);
+        strv_free(i->xattrs);
+        i->xattrs = l.n > 0 ? strv_builder_steal(&l) : NULL;
+        return r;
 }
 
 /* The checks of the argument column per type, before specifiers are expanded. */

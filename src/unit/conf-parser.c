@@ -6,6 +6,7 @@
 #include "base/hashmap.h"
 #include "base/log.h"
 #include "base/parse.h"
+#include "base/signal-util.h"
 #include "base/strv.h"
 #include "unit/conf-parser.h"
 #include "unit/specifier.h"
@@ -40,6 +41,10 @@ const Directive *directive_lookup(const Directive *table, const char *key) {
         for (const Directive *d = table; d->key; d++)  /* no index (out of memory): scan */
                 if (streq(d->key, key)) return d;
         return NULL;
+}
+
+StrvIndex *config_lists(Unit *u) {
+        return u ? u->lists : NULL;
 }
 
 int string_table_lookup(const char *const *table, size_t n, const char *key) {
@@ -145,8 +150,7 @@ int config_parse_path(const ConfigItem *it, Unit *u, int ltype, void *data) {
 int config_parse_strv(const ConfigItem *it, Unit *u, int ltype, void *data) {
         char ***l = data;
         if (isempty(it->value)) {
-                strv_free(*l);
-                *l = NULL;
+                strv_index_reset(config_lists(u), l);
                 return 0;
         }
         for (const char *p = it->value;;) {
@@ -161,7 +165,7 @@ int config_parse_strv(const ConfigItem *it, Unit *u, int ltype, void *data) {
                         if (config_expand_specifiers(&w, u, SPECIFIERS_FULL, &k) < 0) continue;
                 } else
                         k = TAKE_PTR(word);
-                if (strv_push(l, TAKE_PTR(k)) < 0) return log_oom();
+                if (strv_index_push(config_lists(u), l, TAKE_PTR(k)) < 0) return log_oom();
         }
 }
 
@@ -169,8 +173,7 @@ int config_parse_path_strv(const ConfigItem *it, Unit *u, int ltype, void *data)
         char ***l = data;
         (void)ltype;
         if (isempty(it->value)) {
-                strv_free(*l);
-                *l = NULL;
+                strv_index_reset(config_lists(u), l);
                 return 0;
         }
         for (const char *p = it->value;;) {
@@ -190,7 +193,7 @@ int config_parse_path_strv(const ConfigItem *it, Unit *u, int ltype, void *data)
                                    "%s= path is not absolute or not normalized, ignoring: %s", it->key, word);
                         continue;
                 }
-                if (strv_push(l, TAKE_PTR(k)) < 0) return log_oom();
+                if (strv_index_push(config_lists(u), l, TAKE_PTR(k)) < 0) return log_oom();
         }
 }
 
@@ -288,9 +291,10 @@ int config_parse_unit_deps(const ConfigItem *it, Unit *u, int ltype, void *data)
                         log_syntax(it->file, it->line, LOG_WARNING, r, "Invalid syntax, ignoring: %s", it->value);
                         return 0;
                 }
-                ConfigItem w = *it;
-                w.value = word;
-                if (config_expand_specifiers(&w, u, SPECIFIERS_NAME, &k) < 0) continue;
+                /* as 252's unit_name_printf(): a result longer than a unit name is refused here */
+                r = unit_printf_warn(it, u, SPECIFIERS_NAME, word, true, &k);
+                if (r == -ENOMEM) return r;
+                if (r < 0) continue;
                 if (unit_name_classify(k) == UNIT_NAME_TEMPLATE) {
                         /* systemd fills a template with our instance, or else our prefix */
                         _cleanup_free_ char *fill = NULL, *inst = NULL;

@@ -13,6 +13,7 @@
  */
 #include <stddef.h>
 #include "base/log.h"
+#include "base/strv-index.h"
 #include "base/util.h"
 #include "unit/syntax.h"
 
@@ -44,6 +45,11 @@ typedef struct DirectiveTable {
 } DirectiveTable;
 
 const Directive *directive_lookup(const Directive *table, const char *key);
+
+/* Lists: a parser appends to a char ** field with strv_index_push(config_lists(u), field, ...) and
+ * friends, and resets it with strv_index_reset(): while the loader parses the unit's files each
+ * append is O(1) (strv-index.h); without a unit or outside the loader they are plain strv calls. */
+StrvIndex *config_lists(Unit *u);
 
 /* Generic typed parsers (conf-parser.c). ltype meanings are given per parser. */
 int config_parse_bool(const ConfigItem *it, Unit *u, int ltype, void *data);       /* bool */

@@ -158,17 +158,26 @@ static int at_semicolon(const char *p) {
         return 0;
 }
 
+/* Appends at the end; the first command remembers the last one, so a list of N commands (one
+ * value with N ";", or N assignments) is built in O(N), not O(N²). */
 static int append_command(ExecCommand **list, char *path, char **argv, ExecCommandFlags flags) {
         ExecCommand *c = calloc(1, sizeof *c);
         if (!c) return -ENOMEM;
         *c = (ExecCommand){ .path = path, .argv = argv, .flags = flags };
-        while (*list) list = &(*list)->next;
-        *list = c;
+        if (!*list) {
+                *list = c;
+                c->last = c;
+                return 0;
+        }
+        ExecCommand *t = (*list)->last ? (*list)->last : *list;
+        while (t->next) t = t->next;   /* nothing to walk unless the list was built elsewhere */
+        t->next = c;
+        (*list)->last = c;
         return 0;
 }
 
 /* The arguments after the command name, up to a ";" (sets *semicolon). */
-static int parse_args(ExecParse *ep, const char **p, char ***argv, bool *semicolon) {
+static int parse_args(ExecParse *ep, const char **p, StrvBuilder *argv, bool *semicolon) {
         while (!isempty(*p)) {
                 int s = at_semicolon(*p);
                 if (s > 0) {
@@ -178,7 +187,7 @@ static int parse_args(ExecParse *ep, const char **p, char ***argv, bool *semicol
                                 *semicolon = true;
                                 return 0;
                         }
-                        if (strv_extend(argv, ";") < 0) return log_oom();
+                        if (strv_builder_extend(argv, ";") < 0) return log_oom();
                         continue;
                 }
                 _cleanup_free_ char *word = NULL, *k = NULL;
@@ -186,7 +195,7 @@ static int parse_args(ExecParse *ep, const char **p, char ***argv, bool *semicol
                 if (r == 0) break;
                 if (r < 0) return r;
                 if (expand(ep, word, false, &k) < 0) return -EINVAL;
-                if (strv_push(argv, TAKE_PTR(k)) < 0) return log_oom();
+                if (strv_builder_push(argv, TAKE_PTR(k)) < 0) return log_oom();
         }
         return 0;
 }
@@ -195,7 +204,7 @@ static int parse_args(ExecParse *ep, const char **p, char ***argv, bool *semicol
  * is rejected (logged; the caller decides fatal or not from ep->ignore). */
 static int parse_one(ExecParse *ep, const char **p, ExecCommand **list) {
         _cleanup_free_ char *first = NULL, *path = NULL;
-        _cleanup_strv_free_ char **argv = NULL;
+        _cleanup_(strv_builder_done) StrvBuilder argv = {0};
         ExecCommandFlags flags = 0;
         bool separate_argv0 = false, semicolon = false;
         const ConfigItem *it = ep->it;
@@ -210,17 +219,21 @@ static int parse_one(ExecParse *ep, const char **p, ExecCommand **list) {
         ep->ignore = flags & EXEC_COMMAND_IGNORE_FAILURE;
         if ((r = expand(ep, f, true, &path)) < 0) return r;
         if ((r = check_path(ep, path)) < 0) return r;
-        if (!separate_argv0 && strv_extend(&argv, path) < 0) return log_oom();
+        if (!separate_argv0 && strv_builder_extend(&argv, path) < 0) return log_oom();
         path_simplify(path);
         if ((r = parse_args(ep, p, &argv, &semicolon)) < 0) return r;
-        if (!argv || !argv[0]) {
+        if (argv.n == 0) {
                 log_syntax(it->file, it->line, LEVEL(ep), 0, "Empty executable name or zeroeth argument%s: %s",
                            IGNORING(ep), ep->rest);
                 return -EINVAL;
         }
-        if (append_command(list, path, argv, flags) < 0) return log_oom();
+        char **l = strv_builder_steal(&argv);
+        if (!l) return log_oom();
+        if (append_command(list, path, l, flags) < 0) {
+                strv_free(l);
+                return log_oom();
+        }
         path = NULL;
-        argv = NULL;
         ep->rest = *p;
         return semicolon;
 }

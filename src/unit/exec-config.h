@@ -25,6 +25,8 @@ typedef struct ExecCommand {
         char **argv;
         ExecCommandFlags flags;
         struct ExecCommand *next;
+        struct ExecCommand *last;   /* in the first command: a command of the list at or before its
+                                     * end, so appending does not walk the whole list */
 } ExecCommand;
 void exec_command_free_list(ExecCommand *c);
 /* Parse one Exec*= value (possibly several commands separated by ";"). Appends to *list.

@@ -13,6 +13,7 @@
 #include "base/escape.h"
 #include "base/log.h"
 #include "base/parse.h"
+#include "base/signal-util.h"
 #include "base/strv.h"
 #include "unit/conf-parser.h"
 #include "unit/specifier.h"
@@ -38,9 +39,9 @@ static int lookup_name(const char *const *names, size_t n, const char *s) {
         return -EINVAL;
 }
 
-static void strv_reset(char ***l) {
-        strv_free(*l);
-        *l = NULL;
+/* An empty assignment: the list is emptied (through the unit's list index, see conf-parser.h). */
+static void list_reset(Unit *u, char ***l) {
+        strv_index_reset(config_lists(u), l);
 }
 
 /* An enum given as a name table, with 252's message "Failed to parse WHAT, ignoring: VALUE". */
@@ -222,7 +223,7 @@ typedef int (*WordFn)(const ConfigItem *it, Unit *u, const char *word, char ***l
 
 static int for_words(const ConfigItem *it, Unit *u, char ***l, bool cunescape, const char *syntax_msg, WordFn add) {
         if (isempty(it->value)) {
-                strv_reset(l);
+                list_reset(u, l);
                 return 0;
         }
         for (const char *p = it->value;;) {
@@ -330,7 +331,7 @@ static int add_group(const ConfigItem *it, Unit *u, const char *word, char ***l)
                 ERR(it, "Invalid user/group name or numeric ID: %s", k);
                 return -ENOEXEC;
         }
-        return strv_push(l, TAKE_PTR(k)) < 0 ? log_oom() : 0;
+        return strv_index_push(config_lists(u), l, TAKE_PTR(k)) < 0 ? log_oom() : 0;
 }
 
 static int parse_supplementary_groups(const ConfigItem *it, Unit *u, int ltype, void *data) {
@@ -518,19 +519,20 @@ static int parse_cpu_list(const ConfigItem *it, Unit *u, int ltype, void *data) 
         char ***l = data;
         _cleanup_free_ char *k = NULL;
         if (isempty(it->value)) {
-                strv_reset(l);
+                list_reset(u, l);
                 return 0;
         }
-        if (ltype == 1 && streq(it->value, "numa")) return strv_extend(l, "numa") < 0 ? log_oom() : 0;
-        if (ltype == 2 && streq(it->value, "all")) return strv_extend(l, "all") < 0 ? log_oom() : 0;
+        if (ltype == 1 && streq(it->value, "numa")) return strv_index_extend(config_lists(u), l, "numa") < 0 ? log_oom() : 0;
+        if (ltype == 2 && streq(it->value, "all")) return strv_index_extend(config_lists(u), l, "all") < 0 ? log_oom() : 0;
         if (expand_warn(it, u, it->value, Q_SINGLE, &k) < 0) return 0;
         if (!valid_cpu_list(k)) {
                 WARN(it, "Failed to parse CPU affinity '%s'", k);
                 if (ltype == 2) WARN(it, "Failed to parse NUMA node mask, ignoring: %s", it->value);
                 return 0;
         }
-        if (ltype == 1) strv_remove(*l, "numa");
-        return strv_push(l, TAKE_PTR(k)) < 0 ? log_oom() : 0;
+        /* a CPU list drops "numa"; it can only be at the end, as every list before it dropped it */
+        while (ltype == 1 && streq_ptr(strv_index_last(config_lists(u), l), "numa")) strv_index_pop(config_lists(u), l);
+        return strv_index_push(config_lists(u), l, TAKE_PTR(k)) < 0 ? log_oom() : 0;
 }
 
 static int parse_numa_policy(const ConfigItem *it, Unit *u, int ltype, void *data) {
@@ -567,14 +569,7 @@ static int add_env(const ConfigItem *it, Unit *u, const char *word, char ***l) {
                 return 0;
         }
         /* a later assignment of the same name replaces the earlier one (strv_env_replace) */
-        size_t n = (size_t)(strchr(k, '=') - k);
-        for (size_t i = 0; *l && (*l)[i]; i++)
-                if (strncmp((*l)[i], k, n + 1) == 0) {
-                        free((*l)[i]);
-                        memmove(*l + i, *l + i + 1, (strv_length(*l + i + 1) + 1) * sizeof(char *));
-                        break;
-                }
-        return strv_push(l, TAKE_PTR(k)) < 0 ? log_oom() : 0;
+        return strv_index_push_env(config_lists(u), l, TAKE_PTR(k)) < 0 ? log_oom() : 0;
 }
 
 /* Environment=: quoted assignments with C escapes; an invalid one is warned about and skipped. */
@@ -589,7 +584,7 @@ static int parse_env_file(const ConfigItem *it, Unit *u, int ltype, void *data) 
         char ***l = data;
         _cleanup_free_ char *k = NULL;
         if (isempty(it->value)) {
-                strv_reset(l);
+                list_reset(u, l);
                 return 0;
         }
         if (expand_warn(it, u, it->value, Q_SINGLE, &k) < 0) return 0;
@@ -597,7 +592,7 @@ static int parse_env_file(const ConfigItem *it, Unit *u, int ltype, void *data) 
                 WARN(it, "EnvironmentFile= path is not absolute, ignoring: %s", k[0] == '-' ? k + 1 : k);
                 return 0;
         }
-        return strv_push(l, TAKE_PTR(k)) < 0 ? log_oom() : 0;
+        return strv_index_push(config_lists(u), l, TAKE_PTR(k)) < 0 ? log_oom() : 0;
 }
 
 static int add_pass_env(const ConfigItem *it, Unit *u, const char *word, char ***l) {
@@ -607,7 +602,7 @@ static int add_pass_env(const ConfigItem *it, Unit *u, const char *word, char **
                 WARN(it, "Invalid environment name for %s, ignoring: %s", it->key, k);
                 return 0;
         }
-        return strv_consume_unique(l, TAKE_PTR(k)) < 0 ? log_oom() : 0;
+        return strv_index_push_unique(config_lists(u), l, TAKE_PTR(k)) < 0 ? log_oom() : 0;
 }
 
 static int add_unset_env(const ConfigItem *it, Unit *u, const char *word, char ***l) {
@@ -617,7 +612,7 @@ static int add_unset_env(const ConfigItem *it, Unit *u, const char *word, char *
                 WARN(it, "Invalid environment name or assignment %s, ignoring: %s", it->key, k);
                 return 0;
         }
-        return strv_consume_unique(l, TAKE_PTR(k)) < 0 ? log_oom() : 0;
+        return strv_index_push_unique(config_lists(u), l, TAKE_PTR(k)) < 0 ? log_oom() : 0;
 }
 
 static int parse_env_names(const ConfigItem *it, Unit *u, int ltype, void *data) {
@@ -857,7 +852,7 @@ static int add_log_field(const ConfigItem *it, Unit *u, const char *word, char *
                 WARN(it, "Log field name is invalid, ignoring: %s", k);
                 return 0;
         }
-        return strv_push(l, TAKE_PTR(k)) < 0 ? log_oom() : 0;
+        return strv_index_push(config_lists(u), l, TAKE_PTR(k)) < 0 ? log_oom() : 0;
 }
 
 static int parse_log_extra_fields(const ConfigItem *it, Unit *u, int ltype, void *data) {
@@ -1036,9 +1031,9 @@ static bool syscall_known(const char *s) {
 /* A '~'-list setting (SystemCallFilter=, RestrictAddressFamilies=, ...): an empty value resets
  * the list (returns NULL: nothing more to parse); otherwise the first assignment decides allow or
  * deny list, later ones add to it. Returns the value past the '~'. */
-static const char *allow_deny_start(AllowDenyList *l, const char *value) {
+static const char *allow_deny_start(Unit *u, AllowDenyList *l, const char *value) {
         if (isempty(value)) {
-                strv_free(l->items);
+                list_reset(u, &l->items);
                 *l = (AllowDenyList){0};
                 return NULL;
         }
@@ -1057,7 +1052,7 @@ static int parse_syscall_filter(const ConfigItem *it, Unit *u, int ltype, void *
         (void)u;
         AllowDenyList *l = data;
         bool deny = it->value[0] == '~';  /* this assignment's kind: ":errno" needs a deny list */
-        const char *p = allow_deny_start(l, it->value);
+        const char *p = allow_deny_start(u, l, it->value);
         if (!p) return 0;
         for (;;) {
                 _cleanup_free_ char *w = NULL;
@@ -1086,7 +1081,7 @@ static int parse_syscall_filter(const ConfigItem *it, Unit *u, int ltype, void *
                         continue;
                 }
                 if (colon) *colon = ':';
-                if (strv_consume_unique(&l->items, TAKE_PTR(w)) < 0) return log_oom();
+                if (strv_index_push_unique(config_lists(u), &l->items, TAKE_PTR(w)) < 0) return log_oom();
         }
 }
 
@@ -1115,7 +1110,7 @@ static int add_arch(const ConfigItem *it, Unit *u, const char *word, char ***l) 
                 WARN_ERRNO(it, EINVAL, "Failed to parse system call architecture \"%s\", ignoring: %m", word);
                 return 0;
         }
-        return strv_extend(l, word) < 0 ? log_oom() : 0;
+        return strv_index_extend(config_lists(u), l, word) < 0 ? log_oom() : 0;
 }
 
 static int parse_syscall_archs(const ConfigItem *it, Unit *u, int ltype, void *data) {
@@ -1137,11 +1132,11 @@ static int parse_address_families(const ConfigItem *it, Unit *u, int ltype, void
         (void)u; (void)ltype;
         AllowDenyList *l = data;
         if (isempty(it->value) || streq(it->value, "none")) {
-                strv_free(l->items);
+                list_reset(u, &l->items);
                 *l = (AllowDenyList){ .allow_list = !isempty(it->value), .set = !isempty(it->value) };
                 return 0;
         }
-        const char *p = allow_deny_start(l, it->value);
+        const char *p = allow_deny_start(u, l, it->value);
         if (!p) return 0;
         for (;;) {
                 _cleanup_free_ char *w = NULL;
@@ -1156,7 +1151,7 @@ static int parse_address_families(const ConfigItem *it, Unit *u, int ltype, void
                         WARN(it, "Failed to parse address family, ignoring: %s", w);
                         continue;
                 }
-                if (strv_consume_unique(&l->items, TAKE_PTR(w)) < 0) return log_oom();
+                if (strv_index_push_unique(config_lists(u), &l->items, TAKE_PTR(w)) < 0) return log_oom();
         }
 }
 
@@ -1194,12 +1189,12 @@ static int parse_restrict_namespaces(const ConfigItem *it, Unit *u, int ltype, v
                                 if (!strv_contains(l->items, namespace_names[i])) now &= ~(1u << i);
                 allowed = l->set ? (now | allowed) : allowed;
         }
-        strv_reset(&l->items);
+        list_reset(u, &l->items);
         /* everything allowed is the same as no restriction */
         *l = (AllowDenyList){ .allow_list = true, .set = b > 0 || (b < 0 && allowed != all) };
         if (b < 0 && l->set)
                 for (size_t i = 0; i < ELEMENTSOF(namespace_names); i++)
-                        if ((allowed & (1u << i)) && strv_extend(&l->items, namespace_names[i]) < 0) return log_oom();
+                        if ((allowed & (1u << i)) && strv_index_extend(config_lists(u), &l->items, namespace_names[i]) < 0) return log_oom();
         c->restrict_namespaces_all = l->set && !l->items;
         return 0;
 }
@@ -1212,7 +1207,7 @@ static const char *const fs_groups[] = { "@basic-api", "@auxiliary-api", "@commo
 static int parse_restrict_filesystems(const ConfigItem *it, Unit *u, int ltype, void *data) {
         (void)u; (void)ltype;
         AllowDenyList *l = data;
-        const char *p = allow_deny_start(l, it->value);
+        const char *p = allow_deny_start(u, l, it->value);
         if (!p) return 0;
         for (;;) {
                 _cleanup_free_ char *w = NULL;
@@ -1227,7 +1222,7 @@ static int parse_restrict_filesystems(const ConfigItem *it, Unit *u, int ltype, 
                         WARN(it, "bpf-lsm: Unknown filesystem group, ignoring: %s", w);
                         continue;
                 }
-                if (strv_consume_unique(&l->items, TAKE_PTR(w)) < 0) return log_oom();
+                if (strv_index_push_unique(config_lists(u), &l->items, TAKE_PTR(w)) < 0) return log_oom();
         }
 }
 
@@ -1319,7 +1314,7 @@ static int add_namespace_path(const ConfigItem *it, Unit *u, const char *word, c
         if (path_check(it, it->key, path, PATH_ABSOLUTE) < 0) return 0;
         _cleanup_free_ char *joined = strjoin(ignore ? "-" : "", shall_prefix ? "+" : "", path);
         if (!joined) return log_oom();
-        return strv_push(l, TAKE_PTR(joined)) < 0 ? log_oom() : 0;
+        return strv_index_push(config_lists(u), l, TAKE_PTR(joined)) < 0 ? log_oom() : 0;
 }
 
 static int parse_namespace_paths(const ConfigItem *it, Unit *u, int ltype, void *data) {
@@ -1332,7 +1327,7 @@ static int add_abs_path(const ConfigItem *it, Unit *u, const char *word, char **
         _cleanup_free_ char *k = NULL;
         if (expand_warn(it, u, word, Q_NONE, &k) < 0) return 0;
         if (path_check(it, it->key, k, PATH_ABSOLUTE) < 0) return 0;
-        return strv_push(l, TAKE_PTR(k)) < 0 ? log_oom() : 0;
+        return strv_index_push(config_lists(u), l, TAKE_PTR(k)) < 0 ? log_oom() : 0;
 }
 
 static int parse_abs_paths(const ConfigItem *it, Unit *u, int ltype, void *data) {
@@ -1346,7 +1341,7 @@ static int parse_exec_search_path(const ConfigItem *it, Unit *u, int ltype, void
         char ***l = data;
         _cleanup_free_ char *k = NULL;
         if (isempty(it->value)) {
-                strv_reset(l);
+                list_reset(u, l);
                 return 0;
         }
         if (expand_warn(it, u, it->value, Q_SINGLE, &k) < 0) return 0;
@@ -1360,7 +1355,7 @@ static int parse_exec_search_path(const ConfigItem *it, Unit *u, int ltype, void
                         return 0;
                 }
                 if (path_check(it, it->key, w, PATH_ABSOLUTE) < 0) return 0;
-                if (strv_push(l, TAKE_PTR(w)) < 0) return log_oom();
+                if (strv_index_push(config_lists(u), l, TAKE_PTR(w)) < 0) return log_oom();
         }
 }
 
@@ -1390,7 +1385,7 @@ static int add_bind(const ConfigItem *it, Unit *u, const char *word, char ***l) 
                 }
         }
         _cleanup_free_ char *e = strjoin(src, dst ? ":" : "", strempty(dst), opts ? ":" : "", strempty(opts));
-        return !e || strv_push(l, TAKE_PTR(e)) < 0 ? log_oom() : 0;
+        return !e || strv_index_push(config_lists(u), l, TAKE_PTR(e)) < 0 ? log_oom() : 0;
 }
 
 static int add_bind_expanded(const ConfigItem *it, Unit *u, const char *word, char ***l) {
@@ -1413,7 +1408,7 @@ static int add_tmpfs(const ConfigItem *it, Unit *u, const char *word, char ***l)
         if (!path) return log_oom();
         if (path_check(it, it->key, path, PATH_ABSOLUTE) < 0) return 0;
         _cleanup_free_ char *e = strjoin(path, colon ? colon : "");
-        return !e || strv_push(l, TAKE_PTR(e)) < 0 ? log_oom() : 0;
+        return !e || strv_index_push(config_lists(u), l, TAKE_PTR(e)) < 0 ? log_oom() : 0;
 }
 
 static int parse_temporary_fs(const ConfigItem *it, Unit *u, int ltype, void *data) {
@@ -1442,7 +1437,7 @@ static int add_image(const ConfigItem *it, Unit *u, const char *word, char ***l,
                 if (expand_warn(it, u, second, Q_NONE, &dst) < 0) return 0;
                 if (path_check(it, it->key, dst, PATH_ABSOLUTE) < 0) return 0;
         }
-        return strv_extend(l, word) < 0 ? log_oom() : 0;
+        return strv_index_extend(config_lists(u), l, word) < 0 ? log_oom() : 0;
 }
 
 static int add_mount_image(const ConfigItem *it, Unit *u, const char *word, char ***l) {
@@ -1608,7 +1603,7 @@ static int add_exec_directory(const ConfigItem *it, Unit *u, const char *word, E
         if (check_relative_dir(it, k) < 0) return 0;
         if (colon && check_relative_dir(it, colon + 1) < 0) return 0;
         /* symlinks stays parallel to paths: "" where there is none */
-        if (strv_extend(&d->paths, k) < 0 || strv_extend(&d->symlinks, colon ? colon + 1 : "") < 0) return log_oom();
+        if (strv_index_extend(config_lists(u), &d->paths, k) < 0 || strv_index_extend(config_lists(u), &d->symlinks, colon ? colon + 1 : "") < 0) return log_oom();
         return 0;
 }
 
@@ -1616,8 +1611,8 @@ static int parse_exec_directories(const ConfigItem *it, Unit *u, int ltype, void
         (void)ltype;
         ExecDirectory *d = data;
         if (isempty(it->value)) {
-                strv_reset(&d->paths);
-                strv_reset(&d->symlinks);
+                list_reset(u, &d->paths);
+                list_reset(u, &d->symlinks);
                 return 0;
         }
         for (const char *p = it->value;;) {
@@ -1637,7 +1632,7 @@ static int parse_exec_directories(const ConfigItem *it, Unit *u, int ltype, void
 static int parse_set_credential(const ConfigItem *it, Unit *u, int ltype, void *data) {
         char ***l = data;
         if (isempty(it->value)) {
-                strv_reset(l);
+                list_reset(u, l);
                 return 0;
         }
         const char *p = it->value;
@@ -1663,14 +1658,14 @@ static int parse_set_credential(const ConfigItem *it, Unit *u, int ltype, void *
                 }
         }
         _cleanup_free_ char *e = strjoin(ltype ? "+" : "", id, ":", p);
-        return !e || strv_push(l, TAKE_PTR(e)) < 0 ? log_oom() : 0;
+        return !e || strv_index_push(config_lists(u), l, TAKE_PTR(e)) < 0 ? log_oom() : 0;
 }
 
 /* LoadCredential=ID[:PATH]: PATH absolute, or relative to the credentials directory. */
 static int parse_load_credential(const ConfigItem *it, Unit *u, int ltype, void *data) {
         char ***l = data;
         if (isempty(it->value)) {
-                strv_reset(l);
+                list_reset(u, l);
                 return 0;
         }
         const char *p = it->value;
@@ -1696,7 +1691,7 @@ static int parse_load_credential(const ConfigItem *it, Unit *u, int ltype, void 
                 return 0;
         }
         _cleanup_free_ char *e = strjoin(ltype ? "+" : "", id, ":", path);
-        return !e || strv_push(l, TAKE_PTR(e)) < 0 ? log_oom() : 0;
+        return !e || strv_index_push(config_lists(u), l, TAKE_PTR(e)) < 0 ? log_oom() : 0;
 }
 
 static const Directive exec_directives[] = {
@@ -2035,7 +2030,7 @@ static int parse_delegate(const ConfigItem *it, Unit *u, int ltype, void *data) 
         int b = isempty(it->value) ? 0 : parse_boolean(it->value);
         if (b >= 0) {
                 c->delegate = b;
-                strv_reset(&c->delegate_controllers);
+                list_reset(u, &c->delegate_controllers);
                 return 0;
         }
         for (const char *p = it->value;;) {
@@ -2051,7 +2046,7 @@ static int parse_delegate(const ConfigItem *it, Unit *u, int ltype, void *data) 
                         WARN(it, "Invalid controller name '%s', ignoring", w);
                         continue;
                 }
-                if (strv_consume_unique(&c->delegate_controllers, TAKE_PTR(w)) < 0) return log_oom();
+                if (strv_index_push_unique(config_lists(u), &c->delegate_controllers, TAKE_PTR(w)) < 0) return log_oom();
         }
         c->delegate = true;
         return 0;
@@ -2063,7 +2058,7 @@ static int parse_disable_controllers(const ConfigItem *it, Unit *u, int ltype, v
         char ***l = data;
         _cleanup_strv_free_ char **n = NULL;
         if (isempty(it->value)) {
-                strv_reset(l);
+                list_reset(u, l);
                 return 0;
         }
         for (const char *p = it->value;;) {
@@ -2075,9 +2070,11 @@ static int parse_disable_controllers(const ConfigItem *it, Unit *u, int ltype, v
                         WARN(it, "Invalid cgroup string: %s, ignoring", r < 0 ? it->value : w);
                         return 0;
                 }
-                if (strv_consume_unique(&n, TAKE_PTR(w)) < 0) return log_oom();
+                if (strv_consume_unique(&n, TAKE_PTR(w)) < 0) return log_oom();  /* a few names at most */
         }
-        return strv_extend_strv(l, n, true) < 0 ? log_oom() : 0;
+        STRV_FOREACH(c, n)
+                if (strv_index_push_unique(config_lists(u), l, strdup(*c)) < 0) return log_oom();
+        return 0;
 }
 
 /* DeviceAllow=: "DEVICE [rwm]"; DEVICE a /dev/ or /run/systemd/inaccessible/ node or char-/block-
@@ -2087,7 +2084,7 @@ static int parse_device_allow(const ConfigItem *it, Unit *u, int ltype, void *da
         char ***l = data;
         _cleanup_free_ char *word = NULL, *k = NULL;
         if (isempty(it->value)) {
-                strv_reset(l);
+                list_reset(u, l);
                 return 0;
         }
         const char *p = it->value;
@@ -2109,7 +2106,7 @@ static int parse_device_allow(const ConfigItem *it, Unit *u, int ltype, void *da
                 return 0;
         }
         _cleanup_free_ char *e = strjoin(k, " ", isempty(rights) ? "rwm" : rights);
-        return !e || strv_push(l, TAKE_PTR(e)) < 0 ? log_oom() : 0;
+        return !e || strv_index_push(config_lists(u), l, TAKE_PTR(e)) < 0 ? log_oom() : 0;
 }
 
 static int parse_device_policy(const ConfigItem *it, Unit *u, int ltype, void *data) {
@@ -2173,7 +2170,7 @@ static int parse_device_value(const ConfigItem *it, Unit *u, int ltype, void *da
         const char *p = it->value;
         if (ltype >= 4) warn_deprecated(it, "IO*= settings");
         if (isempty(it->value)) {
-                strv_reset(l);
+                list_reset(u, l);
                 return 0;
         }
         int r = extract_first_word(&p, &path, NULL, EXTRACT_UNQUOTE);
@@ -2216,7 +2213,7 @@ static int parse_device_value(const ConfigItem *it, Unit *u, int ltype, void *da
                 }
         }
         _cleanup_free_ char *e = strjoin(k, " ", v);
-        return !e || strv_push(l, TAKE_PTR(e)) < 0 ? log_oom() : 0;
+        return !e || strv_index_push(config_lists(u), l, TAKE_PTR(e)) < 0 ? log_oom() : 0;
 }
 
 /* An address prefix "ADDR[/LEN]" or one of 252's names. */
@@ -2243,7 +2240,7 @@ static int add_ip_prefix(const ConfigItem *it, Unit *u, const char *word, char *
                 WARN(it, "Address prefix is invalid, ignoring assignment: %s", word);
                 return 0;
         }
-        return strv_extend(l, word) < 0 ? log_oom() : 0;
+        return strv_index_extend(config_lists(u), l, word) < 0 ? log_oom() : 0;
 }
 
 static int parse_ip_prefixes(const ConfigItem *it, Unit *u, int ltype, void *data) {
@@ -2260,7 +2257,7 @@ static int parse_bpf_program(const ConfigItem *it, Unit *u, int ltype, void *dat
         char ***l = data;
         _cleanup_free_ char *k = NULL;
         if (isempty(it->value)) {
-                strv_reset(l);
+                list_reset(u, l);
                 return 0;
         }
         const char *colon = strchr(it->value, ':');
@@ -2273,7 +2270,7 @@ static int parse_bpf_program(const ConfigItem *it, Unit *u, int ltype, void *dat
         if (expand_warn(it, u, colon + 1, Q_SINGLE, &k) < 0) return 0;
         if (path_check(it, it->key, k, PATH_ABSOLUTE) < 0) return 0;
         _cleanup_free_ char *e = strjoin(type, ":", k);
-        return !e || strv_push(l, TAKE_PTR(e)) < 0 ? log_oom() : 0;
+        return !e || strv_index_push(config_lists(u), l, TAKE_PTR(e)) < 0 ? log_oom() : 0;
 }
 
 /* SocketBindAllow=/Deny=: "[ipv4:|ipv6:][tcp:|udp:]PORT[-PORT]" or "any" in the last place. */
@@ -2297,21 +2294,21 @@ static int parse_socket_bind(const ConfigItem *it, Unit *u, int ltype, void *dat
         (void)u; (void)ltype;
         char ***l = data;
         if (isempty(it->value)) {
-                strv_reset(l);
+                list_reset(u, l);
                 return 0;
         }
         if (!valid_socket_bind(it->value)) {
                 WARN(it, "Unable to parse %s= assignment, ignoring: %s", it->key, it->value);
                 return 0;
         }
-        return strv_extend(l, it->value) < 0 ? log_oom() : 0;
+        return strv_index_extend(config_lists(u), l, it->value) < 0 ? log_oom() : 0;
 }
 
 /* RestrictNetworkInterfaces=: interface names, '~' for a deny list. */
 static int parse_network_interfaces(const ConfigItem *it, Unit *u, int ltype, void *data) {
         (void)u; (void)ltype;
         AllowDenyList *l = data;
-        const char *p = allow_deny_start(l, it->value);
+        const char *p = allow_deny_start(u, l, it->value);
         if (!p) return 0;
         for (;;) {
                 _cleanup_free_ char *w = NULL;
@@ -2326,7 +2323,7 @@ static int parse_network_interfaces(const ConfigItem *it, Unit *u, int ltype, vo
                         WARN(it, "Invalid interface name, ignoring: %s", w);
                         continue;
                 }
-                if (strv_consume_unique(&l->items, TAKE_PTR(w)) < 0) return log_oom();
+                if (strv_index_push_unique(config_lists(u), &l->items, TAKE_PTR(w)) < 0) return log_oom();
         }
 }
 

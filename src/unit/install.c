@@ -13,7 +13,9 @@
 #include "base/escape.h"
 #include "base/log.h"
 #include "base/conf-files.h"
+#include "base/hashmap.h"
 #include "base/strv.h"
+#include "base/strv-index.h"
 #include "base/util.h"
 #include "unit/install.h"
 #include "unit/lookup.h"
@@ -46,10 +48,12 @@ typedef struct InstallInfo {
         bool auxiliary, processed;
 } InstallInfo;
 
-/* Units to process, in the order they were named (Also= appends). */
+/* Units to process, in the order they were named (Also= appends); by name in `by_name`, and
+ * v[0..next) all processed, so finding a unit or the next one to process is O(1). */
 typedef struct Ctx {
         InstallInfo **v;
-        size_t n;
+        size_t n, next;
+        Hashmap *by_name;
 } Ctx;
 
 /* The search path and the directories install.c treats specially, all root-prefixed. */
@@ -65,6 +69,19 @@ struct PresetRule {
         bool enable;
         char **instances;
 };
+
+/* Room for one more element in an array grown only by this: its capacity is the power of two at
+ * or above its length (8 at least), so growing it to N elements costs O(N) in all. */
+static int array_grow(void **v, size_t n, size_t size) {
+        bool full = n == 0 || (n >= 8 && (n & (n - 1)) == 0);
+        if (!full) return 0;
+        size_t cap = n == 0 ? 8 : n * 2;
+        if (cap > SIZE_MAX / size) return -ENOMEM;
+        void *t = realloc(*v, cap * size);
+        if (!t) return -ENOMEM;
+        *v = t;
+        return 0;
+}
 
 /* ------------------------------------------------------------------ small path helpers */
 
@@ -283,9 +300,7 @@ static int chase(const Paths *p, const char *path, char **ret) {
 
 static int change_add(InstallChanges *c, int type, const char *path, const char *source) {
         if (!c) return type;
-        InstallChange *v = realloc(c->v, sizeof *v * (c->n + 1));
-        if (!v) return -ENOMEM;
-        c->v = v;
+        if (array_grow((void **)&c->v, c->n, sizeof *c->v) < 0) return -ENOMEM;
         char *pp = strdup(path), *ss = source ? strdup(source) : NULL;
         if (!pp || (source && !ss)) {
                 free(pp);
@@ -480,19 +495,17 @@ static void info_free(InstallInfo *i) {
 static void ctx_done(Ctx *c) {
         for (size_t i = 0; i < c->n; i++) info_free(c->v[i]);
         free(c->v);
+        hashmap_free(c->by_name);
         *c = (Ctx){0};
 }
 
 static InstallInfo *ctx_find(const Ctx *c, const char *name) {
-        for (size_t i = 0; c && i < c->n; i++)
-                if (streq(c->v[i]->name, name)) return c->v[i];
-        return NULL;
+        return c ? hashmap_get(c->by_name, name) : NULL;
 }
 
 static InstallInfo *ctx_next(Ctx *c) {
-        for (size_t i = 0; i < c->n; i++)
-                if (!c->v[i]->processed) return c->v[i];
-        return NULL;
+        while (c->next < c->n && c->v[c->next]->processed) c->next++;
+        return c->next < c->n ? c->v[c->next] : NULL;
 }
 
 static int info_add(Ctx *c, const char *name, const char *path, bool auxiliary, InstallInfo **ret) {
@@ -504,13 +517,12 @@ static int info_add(Ctx *c, const char *name, const char *path, bool auxiliary, 
                 if (ret) *ret = i;
                 return 0;
         }
-        InstallInfo **v = realloc(c->v, sizeof *v * (c->n + 1));
-        if (!v) return -ENOMEM;
-        c->v = v;
+        if (array_grow((void **)&c->v, c->n, sizeof *c->v) < 0) return -ENOMEM;
+        if (!c->by_name && !(c->by_name = hashmap_new())) return -ENOMEM;
         if (!(i = calloc(1, sizeof *i))) return -ENOMEM;
         i->mode = MODE_INVALID;
         i->auxiliary = auxiliary;
-        if (!(i->name = strdup(name)) || (path && !(i->path = strdup(path)))) {
+        if (!(i->name = strdup(name)) || (path && !(i->path = strdup(path))) || hashmap_put(c->by_name, i->name, i) < 0) {
                 info_free(i);
                 return -ENOMEM;
         }
@@ -555,12 +567,12 @@ typedef struct ParseState {
         const Paths *paths;
         Ctx *ctx;
         InstallInfo *info;
+        StrvIndex *lists;   /* the lengths of info's lists while the file is parsed */
 } ParseState;
 
-static int parse_strv(const ConfigItem *it, char ***l, ExtractFlags flags) {
+static int parse_strv(const ConfigItem *it, StrvIndex *lists, char ***l, ExtractFlags flags) {
         if (isempty(it->value)) {
-                strv_free(*l);
-                *l = NULL;
+                strv_index_reset(lists, l);
                 return 0;
         }
         for (const char *p = it->value;;) {
@@ -572,7 +584,7 @@ static int parse_strv(const ConfigItem *it, char ***l, ExtractFlags flags) {
                         log_syntax(it->file, it->line, LOG_WARNING, -r, "Invalid syntax, ignoring: %s", it->value);
                         return 0;
                 }
-                if ((r = strv_push(l, word)) < 0) return r;
+                if ((r = strv_index_push(lists, l, word)) < 0) return r;
         }
 }
 
@@ -587,10 +599,10 @@ static int install_item(const ConfigItem *it, void *userdata) {
                                    unit_type_to_string(t));
                         return 0;
                 }
-                return parse_strv(it, &i->aliases, EXTRACT_UNQUOTE | EXTRACT_RETAIN_ESCAPE);
+                return parse_strv(it, s->lists, &i->aliases, EXTRACT_UNQUOTE | EXTRACT_RETAIN_ESCAPE);
         }
-        if (streq(it->key, "WantedBy")) return parse_strv(it, &i->wanted_by, EXTRACT_UNQUOTE | EXTRACT_RETAIN_ESCAPE);
-        if (streq(it->key, "RequiredBy")) return parse_strv(it, &i->required_by, EXTRACT_UNQUOTE | EXTRACT_RETAIN_ESCAPE);
+        if (streq(it->key, "WantedBy")) return parse_strv(it, s->lists, &i->wanted_by, EXTRACT_UNQUOTE | EXTRACT_RETAIN_ESCAPE);
+        if (streq(it->key, "RequiredBy")) return parse_strv(it, s->lists, &i->required_by, EXTRACT_UNQUOTE | EXTRACT_RETAIN_ESCAPE);
         if (streq(it->key, "Also")) {
                 for (const char *p = it->value;;) {
                         _cleanup_free_ char *word = NULL, *printed = NULL;
@@ -601,7 +613,7 @@ static int install_item(const ConfigItem *it, void *userdata) {
                                 return log_syntax(it->file, it->line, LOG_WARNING, -r,
                                                   "Failed to resolve unit name in Also=\"%s\": %m", word), 0;
                         if (s->ctx && (r = info_add(s->ctx, printed, NULL, true, NULL)) < 0) return r;
-                        if ((r = strv_push(&i->also, TAKE_PTR(printed))) < 0) return r;
+                        if ((r = strv_index_push(s->lists, &i->also, TAKE_PTR(printed))) < 0) return r;
                 }
         }
         if (streq(it->key, "DefaultInstance")) {
@@ -675,8 +687,10 @@ static int unit_file_load(const Paths *p, Ctx *ctx, InstallInfo *info, const cha
         }
         if (S_ISDIR(st.st_mode)) return -EISDIR;
         if (!S_ISREG(st.st_mode)) return -EBADFD;
-        ParseState s = { .paths = p, .ctx = ctx, .info = info };
+        ParseState s = { .paths = p, .ctx = ctx, .info = info, .lists = strv_index_new() };
+        if (!s.lists) return -ENOMEM;
         int r = config_parse_file(path, install_sections, install_item, &s);
+        strv_index_free(s.lists);
         if (r < 0) return r;
         if (!(flags & SEARCH_DROPIN)) info->mode = MODE_REGULAR;
         return info_count_rules(info);
@@ -956,14 +970,35 @@ static int create_symlink(const Paths *p, const char *old_path, const char *new_
         return 1;
 }
 
-/* The set of names and paths whose symlinks disable removes. Returns 1 if newly added. */
-static int mark_for_removal(char ***set, const char *s) {
+/* The names and paths whose symlinks disable removes: a hash set (owning its keys), so each
+ * directory entry is checked in O(1). */
+typedef struct NameSet {
+        Hashmap *map;
+} NameSet;
+
+static void name_set_done(NameSet *s) {
+        size_t i = 0;
+        const char *k;
+        while (s->map && hashmap_iterate(s->map, &i, &k, NULL)) free((char *)k);
+        hashmap_free(s->map);
+        s->map = NULL;
+}
+
+static bool name_set_contains(const NameSet *s, const char *k) {
+        return hashmap_get(s->map, k) != NULL;
+}
+
+/* Returns 1 if newly added. */
+static int mark_for_removal(NameSet *set, const char *s) {
         _cleanup_free_ char *n = strdup(s);
         if (!n) return -ENOMEM;
         path_simplify(n);
-        if (strv_contains(*set, n)) return 0;
-        int r = strv_push(set, TAKE_PTR(n));
-        return r < 0 ? r : 1;
+        if (name_set_contains(set, n)) return 0;
+        if (!set->map && !(set->map = hashmap_new())) return -ENOMEM;
+        int r = hashmap_put(set->map, n, n);
+        if (r < 0) return r;
+        TAKE_PTR(n);
+        return 1;
 }
 
 static void rmdir_parents(const char *path, const char *stop) {
@@ -976,7 +1011,7 @@ static void rmdir_parents(const char *path, const char *stop) {
         }
 }
 
-static int remove_marked_in(char ***set, const char *path, const char *config_path, const Paths *p, bool dry_run,
+static int remove_marked_in(NameSet *set, const char *path, const char *config_path, const Paths *p, bool dry_run,
                             bool *restart, InstallChanges *c) {
         DIR *d = opendir(path);
         if (!d) return errno == ENOENT ? 0 : -errno;
@@ -996,11 +1031,11 @@ static int remove_marked_in(char ***set, const char *path, const char *config_pa
                 _cleanup_free_ char *lp = strjoin(path, "/", de->d_name);
                 if (!lp) { r = -ENOMEM; break; }
                 path_simplify(lp);
-                bool found = strv_contains(*set, de->d_name);
+                bool found = name_set_contains(set, de->d_name);
                 if (!found && unit_name_is_valid(de->d_name, UNIT_NAME_INSTANCE)) {
                         _cleanup_free_ char *tmpl = NULL;
                         if (unit_name_template(de->d_name, &tmpl) < 0) { r = -ENOMEM; break; }
-                        found = strv_contains(*set, tmpl);
+                        found = name_set_contains(set, tmpl);
                 }
                 if (!found) {
                         _cleanup_free_ char *dest = NULL;
@@ -1011,7 +1046,7 @@ static int remove_marked_in(char ***set, const char *path, const char *config_pa
                                 if (r == 0) r = q;
                                 continue;
                         }
-                        found = strv_contains(*set, dest) || strv_contains(*set, base_name(dest));
+                        found = name_set_contains(set, dest) || name_set_contains(set, base_name(dest));
                 }
                 if (!found) continue;
                 if (!dry_run) {
@@ -1033,8 +1068,8 @@ static int remove_marked_in(char ***set, const char *path, const char *config_pa
         return r;
 }
 
-static int remove_marked(char ***set, const char *config_path, const Paths *p, bool dry_run, InstallChanges *c) {
-        if (strv_length(*set) == 0) return 0;
+static int remove_marked(NameSet *set, const char *config_path, const Paths *p, bool dry_run, InstallChanges *c) {
+        if (hashmap_size(set->map) == 0) return 0;
         struct stat st;
         if (stat(config_path, &st) < 0) return errno == ENOENT ? 0 : -errno;
         int r = 0;
@@ -1217,7 +1252,7 @@ static int ctx_apply(const Paths *p, Ctx *ctx, InstallFlags flags, const char *c
         return r;
 }
 
-static int ctx_mark_for_removal(const Paths *p, Ctx *ctx, char ***set, InstallChanges *c) {
+static int ctx_mark_for_removal(const Paths *p, Ctx *ctx, NameSet *set, InstallChanges *c) {
         for (InstallInfo *i; (i = ctx_next(ctx));) {
                 i->processed = true;
                 int r = info_traverse(p, ctx, i, SEARCH_LOAD | SEARCH_FOLLOW_CONFIG_SYMLINKS, NULL);
@@ -1398,7 +1433,7 @@ out:
 
 static int do_disable(const Paths *p, InstallFlags flags, char *const *names, InstallChanges *c) {
         Ctx ctx = {0};
-        _cleanup_strv_free_ char **set = NULL;
+        _cleanup_(name_set_done) NameSet set = {};
         int r = 0;
         STRV_FOREACH(n, names) {
                 if (!unit_name_is_valid(*n, UNIT_NAME_ANY)) {
@@ -1437,15 +1472,13 @@ int install_disable(const char *root, InstallFlags flags, char *const *names, In
 int install_get_links(const char *root, bool runtime, const char *name, char ***ret) {
         InstallChanges c = {0};
         char *const names[] = { (char *)name, NULL };
-        _cleanup_strv_free_ char **l = NULL;
+        _cleanup_(strv_builder_done) StrvBuilder l = {0};
         int r = install_disable(root, INSTALL_DRY_RUN | (runtime ? INSTALL_RUNTIME : 0), names, &c);
         for (size_t i = 0; r >= 0 && i < c.n; i++)
-                if (c.v[i].type == INSTALL_CHANGE_UNLINK) r = strv_extend(&l, c.v[i].path);
+                if (c.v[i].type == INSTALL_CHANGE_UNLINK) r = strv_builder_extend(&l, c.v[i].path);
         install_changes_done(&c);
         if (r < 0) return r;
-        if (!l && !(l = strv_new_empty())) return -ENOMEM;
-        *ret = TAKE_PTR(l);
-        return 0;
+        return (*ret = strv_builder_steal(&l)) ? 0 : -ENOMEM;
 }
 
 /* For reenable: the name of each argument, and the file to enable (the path where a unit name
@@ -1519,7 +1552,9 @@ static int path_null_or_empty(const char *path) {
 static int do_unmask(const Paths *p, InstallFlags flags, char *const *names, InstallChanges *c) {
         const char *config_path = config_path_for(p, flags);
         bool dry_run = flags & INSTALL_DRY_RUN;
-        _cleanup_strv_free_ char **todo = NULL, **set = NULL;
+        _cleanup_strv_free_ char **todo = NULL;
+        _cleanup_(name_set_done) NameSet set = {};
+        _cleanup_(strv_index_freep) StrvIndex *todo_index = strv_index_new();   /* NULL: scans */
         int r;
         STRV_FOREACH(n, names) {
                 if (!unit_name_is_valid(*n, UNIT_NAME_ANY)) return -EINVAL;
@@ -1537,7 +1572,7 @@ static int do_unmask(const Paths *p, InstallFlags flags, char *const *names, Ins
                 r = path_null_or_empty(path);
                 if (r == -ENOENT || r == 0) continue;
                 if (r < 0) return r;
-                if (!strv_contains(todo, *n) && (r = strv_extend(&todo, *n)) < 0) return r;
+                if ((r = strv_index_push_unique(todo_index, &todo, strdup(*n))) < 0) return r;
         }
         r = 0;
         STRV_FOREACH(n, todo) {
@@ -1565,6 +1600,7 @@ int install_unmask(const char *root, InstallFlags flags, char *const *names, Ins
 
 static int do_link(const Paths *p, InstallFlags flags, char *const *files, InstallChanges *c) {
         _cleanup_strv_free_ char **todo = NULL;
+        _cleanup_(strv_index_freep) StrvIndex *todo_index = strv_index_new();   /* NULL: scans */
         int r;
         STRV_FOREACH(f, files) {
                 if ((*f)[0] != '/') return change_add(c, -EINVAL, *f, NULL);
@@ -1579,7 +1615,7 @@ static int do_link(const Paths *p, InstallFlags flags, char *const *files, Insta
                 /* as 252: the unprefixed path is compared with the (prefixed) search path */
                 if (in_search_path(p, *f)) continue;
                 if (path_under_strv(*f, p->lp.search_path)) return change_add(c, -ETXTBSY, *f, NULL);
-                if (!strv_contains(todo, *f) && (r = strv_extend(&todo, *f)) < 0) return r;
+                if ((r = strv_index_push_unique(todo_index, &todo, strdup(*f))) < 0) return r;
         }
         r = 0;
         STRV_FOREACH(f, todo) {
@@ -1791,7 +1827,7 @@ static int execute_preset(const Paths *p, InstallFlags flags, Ctx *plus, Ctx *mi
         const char *config_path = config_path_for(p, flags);
         int r = 0;
         if (mode != PRESET_ENABLE_ONLY) {
-                _cleanup_strv_free_ char **set = NULL;
+                _cleanup_(name_set_done) NameSet set = {};
                 if ((r = ctx_mark_for_removal(p, minus, &set, c)) < 0) return r;
                 r = remove_marked(&set, config_path, p, false, c);
         }
@@ -1865,6 +1901,8 @@ static int do_list(const Paths *p, char *const *states, char *const *patterns, U
         UnitFileListEntry *l = NULL;
         size_t n = 0;
         int r = 0;
+        Hashmap *seen = hashmap_new();   /* names listed already: the first directory wins */
+        if (!seen) return -ENOMEM;
         STRV_FOREACH(d, p->lp.search_path) {
                 DIR *dd = opendir(*d);
                 if (!dd) {
@@ -1874,30 +1912,29 @@ static int do_list(const Paths *p, char *const *states, char *const *patterns, U
                 }
                 for (struct dirent *de; (de = readdir(dd));) {
                         if (!unit_name_is_valid(de->d_name, UNIT_NAME_ANY) || !fnmatch_any(patterns, de->d_name)) continue;
-                        bool seen = false;
-                        for (size_t i = 0; i < n && !seen; i++) seen = streq(base_name(l[i].path), de->d_name);
-                        if (seen) continue;
+                        if (hashmap_get(seen, de->d_name)) continue;
                         unsigned char t = dirent_type(dd, de);
                         if (t != DT_LNK && t != DT_REG) continue;
                         UnitFileState st;
                         if (lookup_state(p, de->d_name, &st) < 0) st = UNIT_FILE_STATE_BAD;
                         if (strv_length(states) > 0 && !strv_contains(states, unit_file_state_to_string(st))) continue;
-                        UnitFileListEntry *v = realloc(l, sizeof *v * (n + 1));
-                        if (!v || !(v[n].path = strjoin(*d, "/", de->d_name))) {
-                                if (v) l = v;
+                        char *path = strjoin(*d, "/", de->d_name);
+                        if (!path || array_grow((void **)&l, n, sizeof *l) < 0 || hashmap_put(seen, base_name(path), path) < 0) {
+                                free(path);
                                 closedir(dd);
                                 r = -ENOMEM;
                                 goto fail;
                         }
-                        l = v;
-                        l[n++].state = st;
+                        l[n++] = (UnitFileListEntry){ .path = path, .state = st };
                 }
                 closedir(dd);
         }
+        hashmap_free(seen);
         *ret = l;
         *ret_n = n;
         return 0;
 fail:
+        hashmap_free(seen);
         install_list_free(l, n);
         return r;
 }

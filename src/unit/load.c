@@ -93,9 +93,13 @@ static int dispatch_item(const ConfigItem *it, void *userdata) {
 }
 
 static int add_list_to(Loader *l, Unit *u) {
-        Unit **n = realloc(l->list, sizeof(Unit *) * (l->n_list + 1));
-        if (!n) return -ENOMEM;
-        l->list = n;
+        if (l->n_list == l->cap_list) {   /* doubling: N units cost O(N) copying in all */
+                size_t nc = l->cap_list ? l->cap_list * 2 : 64;
+                Unit **n = realloc(l->list, sizeof(Unit *) * nc);
+                if (!n) return -ENOMEM;
+                l->list = n;
+                l->cap_list = nc;
+        }
         l->list[l->n_list++] = u;
         STRV_FOREACH(name, u->names) {
                 if (hashmap_get(l->units, *name)) continue;
@@ -146,18 +150,24 @@ static int type_verify(Unit *u) {
         }
 }
 
+/* The fragment, the drop-ins and the .wants/ directories, between unit_parse_start() and
+ * unit_parse_finish() (appending to the unit's lists is O(1) in between). */
 static int load_fragment_and_dropins(Loader *l, Unit *u) {
         const char *const *sections = unit_type_sections(u->type);
-        int r = config_parse_file(u->fragment_path, sections, dispatch_item, u);
-        if (r < 0) return r;
-        if ((r = unit_file_find_dropins(&l->lp, &l->map, u->names, &u->dropin_paths)) < 0) return r;
-        STRV_FOREACH(p, u->dropin_paths)
-                if ((r = config_parse_file(*p, sections, dispatch_item, u)) < 0) return r;
-        return 0;
+        int r = unit_parse_start(u);
+        if (r >= 0) r = config_parse_file(u->fragment_path, sections, dispatch_item, u);
+        if (r >= 0) r = unit_file_find_dropins(&l->lp, &l->map, u->names, &u->dropin_paths);
+        STRV_FOREACH(p, r >= 0 ? u->dropin_paths : NULL)
+                if ((r = config_parse_file(*p, sections, dispatch_item, u)) < 0) break;
+        if (r >= 0) r = load_dependency_dirs(l, u);
+        unit_parse_finish(u);
+        return r;
 }
 
 int unit_load_from_buffer(Unit *u, const char *name, const char *data, size_t size) {
-        int r = config_parse_buffer(name, data, size, unit_type_sections(u->type), dispatch_item, u);
+        int r = unit_parse_start(u);
+        if (r >= 0) r = config_parse_buffer(name, data, size, unit_type_sections(u->type), dispatch_item, u);
+        unit_parse_finish(u);
         if (r >= 0) r = type_verify(u);
         if (r >= 0) r = unit_add_implicit_dependencies(NULL, u);
         u->load_state = r >= 0 ? UNIT_LOADED : r == -ENOEXEC || r == -EBADMSG ? UNIT_BAD_SETTING : UNIT_ERROR;
@@ -198,8 +208,10 @@ static int load_new(Loader *l, const char *name, Unit **ret) {
         }
         const char *builtin = (find_r == -ENOENT || (!fragment && find_r >= 0)) && l->builtin ? l->builtin(name) : NULL;
         if (builtin) {
-                r = config_parse_buffer(name, builtin, strlen(builtin), unit_type_sections(u->type), dispatch_item, u);
+                r = unit_parse_start(u);
+                if (r >= 0) r = config_parse_buffer(name, builtin, strlen(builtin), unit_type_sections(u->type), dispatch_item, u);
                 if (r >= 0) r = load_dependency_dirs(l, u);
+                unit_parse_finish(u);
                 if (r >= 0) r = type_verify(u);
                 if (r >= 0) r = unit_add_implicit_dependencies(l, u);
                 if (r == -ENOMEM) return r;
@@ -211,7 +223,10 @@ static int load_new(Loader *l, const char *name, Unit **ret) {
                 u->load_state = UNIT_NOT_FOUND;
                 u->load_error = -ENOENT;
                 /* .wants/ of a unit without a file still count (systemd loads those too) */
-                return load_dependency_dirs(l, u) == -ENOMEM ? -ENOMEM : 0;
+                r = unit_parse_start(u);
+                if (r >= 0) r = load_dependency_dirs(l, u);
+                unit_parse_finish(u);
+                return r == -ENOMEM ? -ENOMEM : 0;
         }
         if (find_r < 0) {
                 u->load_state = UNIT_ERROR;
@@ -221,7 +236,6 @@ static int load_new(Loader *l, const char *name, Unit **ret) {
         }
         u->fragment_path = TAKE_PTR(fragment);
         r = load_fragment_and_dropins(l, u);
-        if (r >= 0) r = load_dependency_dirs(l, u);
         if (r >= 0) r = type_verify(u);
         if (r >= 0) r = unit_add_implicit_dependencies(l, u);
         if (r == -ENOMEM) return r;
@@ -318,10 +332,35 @@ static int canonicalize_dependencies(Loader *l) {
         return 0;
 }
 
-int loader_add_reverse_dependencies(Loader *l) {
-        int r0 = canonicalize_dependencies(l);
-        if (r0 >= 0) r0 = add_target_orderings(l);
-        if (r0 < 0) return r0;
+/* A unit with a long dependency list, or one that many others will add their inverse to, gets a
+ * list index for the passes below, so that adding to or looking in its lists is O(1): 100,000
+ * units each adding their inverse to a unit that names them all was 100,000² comparisons (and so
+ * was every service's Before= mirror on basic.target). Other units get none: it costs memory. */
+#define DEPENDENCY_INDEX_MIN 64
+
+static int index_long_dependency_lists(Loader *l) {
+        Hashmap *incoming = hashmap_new();   /* unit id → the inverses it will receive */
+        int r = incoming ? 0 : -ENOMEM;
+        for (size_t i = 0; r >= 0 && i < l->n_list; i++) {
+                Unit *u = l->list[i];
+                for (int d = 0; r >= 0 && d < _UNIT_DEPENDENCY_MAX; d++) {
+                        size_t n = 0;
+                        STRV_FOREACH(name, u->unit.deps[d]) {
+                                n++;
+                                Unit *o = hashmap_get(l->units, *name);
+                                if (!o || o == u) continue;
+                                uintptr_t c = (uintptr_t)hashmap_get(incoming, o->id) + 1;
+                                if ((r = hashmap_replace(incoming, o->id, (void *)c)) < 0) break;
+                                if (c == DEPENDENCY_INDEX_MIN && (r = unit_parse_start(o)) < 0) break;
+                        }
+                        if (r >= 0 && n >= DEPENDENCY_INDEX_MIN) r = unit_parse_start(u);
+                }
+        }
+        hashmap_free(incoming);
+        return r < 0 ? r : 0;
+}
+
+static int add_inverse_dependencies(Loader *l) {
         for (size_t i = 0; i < l->n_list; i++) {
                 Unit *u = l->list[i];
                 for (int d = 0; d < _UNIT_DEPENDENCY_MAX; d++) {
@@ -336,4 +375,13 @@ int loader_add_reverse_dependencies(Loader *l) {
                 }
         }
         return 0;
+}
+
+int loader_add_reverse_dependencies(Loader *l) {
+        int r = canonicalize_dependencies(l);
+        if (r >= 0) r = index_long_dependency_lists(l);
+        if (r >= 0) r = add_target_orderings(l);
+        if (r >= 0) r = add_inverse_dependencies(l);
+        for (size_t i = 0; i < l->n_list; i++) unit_parse_finish(l->list[i]);
+        return r;
 }

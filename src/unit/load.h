@@ -13,7 +13,7 @@ typedef struct Loader {
         Hashmap *units;     /* every known name (id and aliases) → Unit */
         NamePool *pool;     /* the units' dependency names (name-pool.h) */
         Unit **list;        /* owned, in load order */
-        size_t n_list;
+        size_t n_list, cap_list;
         bool quiet_missing; /* do not warn about units referenced but not found */
         /* Definitions used when the search path has no file for a name (the manager's built-in
          * standard targets); NULL: none. Returns the unit file text or NULL. */

@@ -7,6 +7,7 @@
 #include <sys/sysmacros.h>
 #include "base/log.h"
 #include "base/strv.h"
+#include "base/strv-index.h"
 #include "base/util.h"
 #include "unit/lookup.h"
 #include "unit/name.h"
@@ -202,7 +203,7 @@ static int scan_dir(UnitFileMap *m, const LookupPaths *lp, size_t prio, const ch
                 UnitFileEntry *e = calloc(1, sizeof *e);
                 if (!e || !(e->name = strdup(de->d_name)) || (r = classify_entry(lp, dirfd(d), dir, de->d_name, e)) < 0 ||
                     (r = hashmap_put(m->entries, e->name, e)) < 0 ||
-                    (e->kind == UNIT_FILE_ALIAS && (r = strv_extend(&m->alias_names, e->name)) < 0)) {
+                    (e->kind == UNIT_FILE_ALIAS && (r = strv_builder_extend(&m->alias_names, e->name)) < 0)) {
                         if (r < 0 && hashmap_get(m->entries, de->d_name) == e) hashmap_remove(m->entries, de->d_name);
                         entry_free(e);
                         r = r < 0 ? r : -ENOMEM;
@@ -211,6 +212,29 @@ static int scan_dir(UnitFileMap *m, const LookupPaths *lp, size_t prio, const ch
         }
         closedir(d);
         return r;
+}
+
+static const UnitFileEntry *resolve(const UnitFileMap *m, const char *name, const char **ret_name, int *err);
+
+/* Every alias under the unit it leads to, once: Names= of a unit is then one lookup, not a walk
+ * over every alias of the system for each unit loaded. */
+static int index_aliases(UnitFileMap *m) {
+        if (!(m->aliases_of = hashmap_new())) return -ENOMEM;
+        STRV_FOREACH(k, m->alias_names.l) {
+                const char *final = NULL;
+                int err = 0;
+                if (!resolve(m, *k, &final, &err) || !final) continue;
+                StrvBuilder *b = hashmap_get(m->aliases_of, final);
+                if (!b) {
+                        if (!(b = calloc(1, sizeof *b))) return -ENOMEM;
+                        if (hashmap_put(m->aliases_of, final, b) < 0) {
+                                free(b);
+                                return -ENOMEM;
+                        }
+                }
+                if (strv_builder_extend(b, *k) < 0) return -ENOMEM;
+        }
+        return 0;
 }
 
 int unit_file_map_build(UnitFileMap *m, const LookupPaths *lp) {
@@ -222,15 +246,21 @@ int unit_file_map_build(UnitFileMap *m, const LookupPaths *lp) {
                 if (r < 0) return r;
         }
         m->n_search_dirs = prio;
-        return 0;
+        return index_aliases(m);
 }
 
 void unit_file_map_done(UnitFileMap *m) {
-        strv_free(m->alias_names);
-        m->alias_names = NULL;
+        strv_builder_done(&m->alias_names);
         size_t i = 0;
-        const char *k;
         void *v;
+        while (m->aliases_of && hashmap_iterate(m->aliases_of, &i, NULL, &v)) {
+                strv_builder_done(v);
+                free(v);
+        }
+        hashmap_free(m->aliases_of);
+        m->aliases_of = NULL;
+        i = 0;
+        const char *k;
         while (m->dirs && hashmap_iterate(m->dirs, &i, &k, &v)) {
                 ConfigDirList *l = v;
                 for (size_t j = 0; j < l->n; j++) free(l->v[j].path);
@@ -290,30 +320,32 @@ int unit_file_find_fragment(const UnitFileMap *m, const char *name, char **ret_i
 }
 
 int unit_file_aliases_of(const UnitFileMap *m, const char *id, char ***ret) {
-        _cleanup_strv_free_ char **l = NULL;
-        STRV_FOREACH(k, m->alias_names) {
-                const char *final = NULL;
-                int err = 0;
-                if (streq(*k, id)) continue;
-                if (resolve(m, *k, &final, &err) && final && streq(final, id) && strv_extend(&l, *k) < 0) return -ENOMEM;
+        _cleanup_(strv_builder_done) StrvBuilder l = {0};
+        const StrvBuilder *b = hashmap_get(m->aliases_of, id);
+        STRV_FOREACH(k, b ? b->l : NULL)
+                if (!streq(*k, id) && strv_builder_extend(&l, *k) < 0) return -ENOMEM;
+        if (l.n == 0) {
+                *ret = NULL;
+                return 0;
         }
-        *ret = TAKE_PTR(l);
-        return 0;
+        return (*ret = strv_builder_steal(&l)) ? 0 : -ENOMEM;
 }
 
 /* Candidate directory base names for a unit name, most specific first: the name, its template,
  * then dash prefixes ("foo-bar-.service", "foo-.service"). */
-static int dir_names_for(const char *name, char ***out) {
-        int r = strv_consume_unique(out, strdup(name));
+static int dir_names_for(StrvIndex *x, const char *name, char ***out) {
+        int r = strv_index_push_unique(x, out, strdup(name));
         if (r < 0) return r;
         if (unit_name_classify(name) == UNIT_NAME_INSTANCE) {
                 char *t = NULL;
                 if ((r = unit_name_template(name, &t)) < 0) return r;
-                if ((r = strv_consume_unique(out, t)) < 0) return r;
+                if ((r = strv_index_push_unique(x, out, t)) < 0) return r;
         }
         _cleanup_strv_free_ char **prefixes = NULL;
         if ((r = unit_name_dropin_prefixes(name, &prefixes)) < 0) return r;
-        return strv_extend_strv(out, prefixes, true);
+        STRV_FOREACH(p, prefixes)
+                if ((r = strv_index_push_unique(x, out, strdup(*p))) < 0) return r;
+        return 0;
 }
 
 typedef struct DropinFile {
@@ -321,20 +353,52 @@ typedef struct DropinFile {
         bool masked;
 } DropinFile;
 
+/* The files found so far, and their names: a name found again (in a later directory) is masked,
+ * checked in O(1) whatever the number of drop-ins. */
+typedef struct DropinSet {
+        DropinFile *v;
+        size_t n, cap;
+        Hashmap *names;
+} DropinSet;
+
+static void dropin_set_done(DropinSet *s) {
+        for (size_t i = 0; i < s->n; i++) {
+                free(s->v[i].base);
+                free(s->v[i].path);
+        }
+        free(s->v);
+        hashmap_free(s->names);
+}
+
+static int dropin_set_add(DropinSet *s, const char *name, char *path, bool masked) {
+        if (s->n == s->cap) {
+                size_t nc = s->cap ? s->cap * 2 : 16;
+                DropinFile *v = realloc(s->v, nc * sizeof *v);
+                if (!v) return -ENOMEM;
+                s->v = v;
+                s->cap = nc;
+        }
+        DropinFile f = { .base = strdup(name), .path = path, .masked = masked };
+        if (!f.base || hashmap_put(s->names, f.base, f.base) < 0) {
+                free(f.base);
+                return -ENOMEM;
+        }
+        s->v[s->n++] = f;
+        return 0;
+}
+
 static int cmp_dropin(const void *a, const void *b) {
         return strcmp(((const DropinFile *)a)->base, ((const DropinFile *)b)->base);
 }
 
-static int collect_dir(const char *dir, const char *suffix, DropinFile **files, size_t *n) {
+static int collect_dir(const char *dir, const char *suffix, DropinSet *files) {
         DIR *d = opendir(dir);
         if (!d) return 0;
         int r = 0;
         for (struct dirent *de; (de = readdir(d));) {
                 if (de->d_name[0] == '.') continue;
                 if (suffix ? !endswith(de->d_name, suffix) : !unit_name_is_valid(de->d_name, UNIT_NAME_ANY)) continue;
-                bool seen = false;
-                for (size_t i = 0; i < *n && !seen; i++) seen = streq((*files)[i].base, de->d_name);
-                if (seen) continue;  /* masked by an earlier directory */
+                if (hashmap_get(files->names, de->d_name)) continue;  /* masked by an earlier directory */
                 struct stat st;
                 _cleanup_free_ char *p = strjoin(dir, "/", de->d_name);
                 if (!p) { r = -ENOMEM; break; }
@@ -348,12 +412,8 @@ static int collect_dir(const char *dir, const char *suffix, DropinFile **files, 
                         ssize_t k = readlink(p, buf, sizeof buf - 1);
                         masked = k == 9 && memcmp(buf, "/dev/null", 9) == 0;
                 }
-                DropinFile *nf = realloc(*files, sizeof(DropinFile) * (*n + 1));
-                if (!nf) { r = -ENOMEM; break; }
-                *files = nf;
-                nf[*n] = (DropinFile){ .base = strdup(de->d_name), .path = TAKE_PTR(p), .masked = masked };
-                if (!nf[*n].base) { free(nf[*n].path); r = -ENOMEM; break; }
-                (*n)++;
+                if ((r = dropin_set_add(files, de->d_name, p, masked)) < 0) break;
+                TAKE_PTR(p);
         }
         closedir(d);
         return r;
@@ -362,53 +422,48 @@ static int collect_dir(const char *dir, const char *suffix, DropinFile **files, 
 static int find_in_dirs(const LookupPaths *lp, const UnitFileMap *m, char *const *names, const char *dir_suffix,
                         const char *file_suffix, bool with_type_dir, char ***ret) {
         _cleanup_strv_free_ char **dirnames = NULL;
+        _cleanup_(strv_index_freep) StrvIndex *dx = strv_index_new();   /* NULL: plain scans */
+        _cleanup_(dropin_set_done) DropinSet files = { .names = hashmap_new() };
+        _cleanup_(strv_builder_done) StrvBuilder l = {0};
         int r = 0;
+        if (!files.names) return -ENOMEM;
         STRV_FOREACH(n, names)
-                if ((r = dir_names_for(*n, &dirnames)) < 0) return r;
+                if ((r = dir_names_for(dx, *n, &dirnames)) < 0) return r;
         if (with_type_dir && names && names[0]) {
                 UnitType t = unit_name_to_type(names[0]);
-                if (t >= 0 && (r = strv_extend(&dirnames, unit_type_to_string(t))) < 0) return r;
+                if (t >= 0 && (r = strv_index_extend(dx, &dirnames, unit_type_to_string(t))) < 0) return r;
         }
-        DropinFile *files = NULL;
-        size_t n = 0;
-        _cleanup_strv_free_ char **l = NULL;
         /* Directory priority first, then specificity within a directory (as systemd 252). */
         if (m && m->dirs) {
                 /* Known directories only: for each search directory in order, the candidate names
                  * in order of specificity, looked up by name rather than probed on disk. */
                 size_t nd = strv_length(dirnames);
-                const ConfigDirList **lists = calloc(nd ? nd : 1, sizeof *lists);
-                if (!lists) { r = -ENOMEM; goto out; }
+                _cleanup_free_ const ConfigDirList **lists = calloc(nd ? nd : 1, sizeof *lists);
+                if (!lists) return -ENOMEM;
                 for (size_t k = 0; k < nd; k++) {
                         _cleanup_free_ char *key = strjoin(dirnames[k], dir_suffix);
-                        if (!key) { free(lists); r = -ENOMEM; goto out; }
+                        if (!key) return -ENOMEM;
                         lists[k] = hashmap_get(m->dirs, key);
                 }
                 for (size_t prio = 0; r >= 0 && prio < m->n_search_dirs; prio++)
                         for (size_t k = 0; r >= 0 && k < nd; k++)
                                 for (size_t j = 0; lists[k] && j < lists[k]->n && r >= 0; j++)
-                                        if (lists[k]->v[j].prio == prio) r = collect_dir(lists[k]->v[j].path, file_suffix, &files, &n);
-                free(lists);
-                if (r < 0) goto out;
+                                        if (lists[k]->v[j].prio == prio) r = collect_dir(lists[k]->v[j].path, file_suffix, &files);
+                if (r < 0) return r;
         } else
                 STRV_FOREACH(dir, lp->search_path) {
                         STRV_FOREACH(dn, dirnames) {
                                 _cleanup_free_ char *p = strjoin(*dir, "/", *dn, dir_suffix);
-                                if (!p) { r = -ENOMEM; goto out; }
-                                if ((r = collect_dir(p, file_suffix, &files, &n)) < 0) goto out;
+                                if (!p) return -ENOMEM;
+                                if ((r = collect_dir(p, file_suffix, &files)) < 0) return r;
                         }
                 }
-        if (n > 1) qsort(files, n, sizeof *files, cmp_dropin);
-        if (!(l = strv_new_empty())) { r = -ENOMEM; goto out; }
-        for (size_t i = 0; i < n; i++) {
-                if (files[i].masked) continue;
-                if ((r = strv_extend(&l, file_suffix ? files[i].path : files[i].base)) < 0) goto out;
+        if (files.n > 1) qsort(files.v, files.n, sizeof *files.v, cmp_dropin);
+        for (size_t i = 0; i < files.n; i++) {
+                if (files.v[i].masked) continue;
+                if ((r = strv_builder_extend(&l, file_suffix ? files.v[i].path : files.v[i].base)) < 0) return r;
         }
-        *ret = TAKE_PTR(l);
-out:
-        for (size_t i = 0; i < n; i++) { free(files[i].base); free(files[i].path); }
-        free(files);
-        return r;
+        return (*ret = strv_builder_steal(&l)) ? 0 : -ENOMEM;
 }
 
 int unit_file_find_dropins(const LookupPaths *lp, const UnitFileMap *m, char *const *names, char ***ret) {

@@ -4,6 +4,7 @@
  * (fragments, aliases, masks), and drop-in/.wants directory discovery. */
 #include <stdbool.h>
 #include "base/hashmap.h"
+#include "base/strv.h"
 
 typedef struct LookupPaths {
         char **search_path;   /* absolute directories, root-prefixed, highest priority first */
@@ -41,7 +42,8 @@ typedef struct ConfigDirList {
 
 typedef struct UnitFileMap {
         Hashmap *entries;    /* name → UnitFileEntry, first directory wins */
-        char **alias_names;  /* names whose entry is an alias: few, so Names= lookups stay cheap */
+        StrvBuilder alias_names;  /* names whose entry is an alias, in the order found */
+        Hashmap *aliases_of; /* the unit an alias leads to → StrvBuilder of its aliases (Names=) */
         Hashmap *dirs;       /* NAME.d/.wants/.requires/.upholds base name → ConfigDirList */
         size_t n_search_dirs;
 } UnitFileMap;

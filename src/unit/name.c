@@ -389,7 +389,11 @@ static int dash_prefix_name(const char *name, char **ret) {
  * the template (with the template's own dash prefixes), then the dash prefix, recursively. */
 static int dropin_names(const char *name, unsigned depth, char ***l) {
         if (depth > UNIT_NAME_MAX) return -ELOOP;  /* cannot happen: every step shortens the prefix */
-        int r = strv_consume_unique(l, strdup(name));
+        /* A name met before had everything below it added then (names only shorten on the way
+         * down, so that walk was complete): not walking it again keeps this O(n²) in the number of
+         * dashes of a name (at most 127) instead of O(n³). */
+        if (strv_contains(*l, name)) return 0;
+        int r = strv_push(l, strdup(name));
         if (r < 0) return r;
         if (unit_name_classify(name) == UNIT_NAME_INSTANCE) {
                 _cleanup_free_ char *t = NULL;

@@ -5,6 +5,7 @@
 #include <stddef.h>
 #include "base/escape.h"
 #include "base/log.h"
+#include "base/signal-util.h"
 #include "base/strv.h"
 #include "unit/specifier.h"
 #include "unit/unit.h"
@@ -210,7 +211,7 @@ static int parse_sockets(const ConfigItem *it, Unit *u, int ltype, void *data) {
                         continue;
                 }
                 if (unit_add_dependency_name(u, UNIT_TRIGGERED_BY, k) < 0) return log_oom();
-                if (strv_consume_unique(l, TAKE_PTR(k)) < 0) return log_oom();
+                if (strv_index_push_unique(config_lists(u), l, TAKE_PTR(k)) < 0) return log_oom();
         }
 }
 

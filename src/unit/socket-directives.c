@@ -291,8 +291,7 @@ static int parse_symlinks(const ConfigItem *it, Unit *u, int ltype, void *data) 
         (void)ltype;
         char ***l = data;
         if (isempty(it->value)) {
-                strv_free(*l);
-                *l = NULL;
+                strv_index_reset(config_lists(u), l);
                 return 0;
         }
         for (const char *p = it->value;;) {
@@ -308,7 +307,7 @@ static int parse_symlinks(const ConfigItem *it, Unit *u, int ltype, void *data) 
                 w.value = word;
                 if (config_expand_specifiers(&w, u, SPECIFIERS_FULL, &k) < 0) continue;
                 if (config_path_simplify_and_warn(it, k) < 0) continue;
-                if (strv_push(l, TAKE_PTR(k)) < 0) return log_oom();
+                if (strv_index_push(config_lists(u), l, TAKE_PTR(k)) < 0) return log_oom();
         }
 }
 

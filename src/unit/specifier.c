@@ -37,20 +37,20 @@ static void buf_pop_component(Buf *b) {
  * leading '/'. Without a root this is realpath(3). */
 static int chase_in_root(const char *root, const char *path, char **ret) {
         if (!root) return (*ret = realpath(path, NULL)) ? 0 : -errno;
+        /* what is left to resolve is todo + pos: a cursor, so a long path is not copied once
+         * per component */
         _cleanup_free_ char *todo = strdup(path);
+        size_t pos = 0;
         Buf done = {0};
         int r = todo ? 0 : -ENOMEM;
-        for (unsigned hops = 0; r >= 0 && todo[strspn(todo, "/")];) {
-                char *c = todo + strspn(todo, "/");
+        for (unsigned hops = 0; r >= 0 && todo[pos += strspn(todo + pos, "/")];) {
+                const char *c = todo + pos;
                 size_t n = strcspn(c, "/");
-                _cleanup_free_ char *comp = strndup(c, n), *rest = strdup(c + n);
-                if (!comp || !rest) { r = -ENOMEM; break; }
-                free(todo);
-                todo = TAKE_PTR(rest);
-                if (streq(comp, ".")) continue;
-                if (streq(comp, "..")) { buf_pop_component(&done); continue; }
+                pos += n;
+                if (n == 1 && c[0] == '.') continue;
+                if (n == 2 && c[0] == '.' && c[1] == '.') { buf_pop_component(&done); continue; }
                 size_t keep = done.len;
-                if ((r = buf_putc(&done, '/')) < 0 || (r = buf_puts(&done, comp)) < 0) break;
+                if ((r = buf_putc(&done, '/')) < 0 || (r = buf_put(&done, c, n)) < 0) break;
                 _cleanup_free_ char *full = strjoin(root, done.s);
                 char target[PATH_MAX];
                 ssize_t k = full ? readlink(full, target, sizeof target - 1) : -1;
@@ -61,10 +61,11 @@ static int chase_in_root(const char *root, const char *path, char **ret) {
                         target[k] = 0;
                         done.len = target[0] == '/' ? 0 : keep;  /* relative: from the link's dir */
                         if (done.s) done.s[done.len] = 0;
-                        char *t = strjoin(target, "/", todo);
+                        char *t = strjoin(target, "/", todo + pos);
                         if (!t) { r = -ENOMEM; break; }
                         free(todo);
                         todo = t;
+                        pos = 0;
                 }
         }
         if (r >= 0 && done.len == 0) r = buf_putc(&done, '/');
@@ -373,13 +374,36 @@ static int resolve(const SpecifierUnit *u, char c, char **ret) {
         return name_specifier(u, c, ret);
 }
 
-static bool too_long(const Buf *b, size_t max_len) {
-        return max_len > 0 && b->len > max_len;
+/* What each specifier resolved to in one expansion: most read a file (os-release, machine-id,
+ * /proc), so "%o" repeated 500,000 times is resolved once, not 500,000 times. */
+typedef struct Resolved {
+        size_t n;
+        struct { char c; char *value; } v[sizeof full_chars];   /* nothing to clear up front */
+} Resolved;
+
+static void resolved_done(Resolved *c) {
+        for (size_t i = 0; i < c->n; i++) free(c->v[i].value);
+}
+
+static int resolve_cached(const SpecifierUnit *u, Resolved *c, char ch, const char **ret) {
+        size_t i = 0;
+        while (i < c->n && c->v[i].c != ch) i++;
+        if (i == c->n) {   /* ch is one of full_chars: there is room */
+                char *v = NULL;
+                int r = resolve(u, ch, &v);
+                if (r < 0) return r;
+                c->v[c->n++] = (typeof(c->v[0])){ ch, v };
+        }
+        *ret = c->v[i].value;
+        return 0;
 }
 
 /* systemd's specifier_printf(): "%%" is "%", "%" before a letter or digit not in the set is an
- * error (-EBADSLT), "%" before anything else and a trailing "%" stay literal. */
+ * error (-EBADSLT), "%" before anything else and a trailing "%" stay literal. The result may not
+ * grow beyond max_len (-ENAMETOOLONG), checked as it grows. */
 static int expand(const SpecifierUnit *u, const char *known, const char *text, size_t max_len, Buf *b) {
+        _cleanup_(resolved_done) Resolved cache;
+        cache.n = 0;
         int r = 0;
         for (const char *f = text; *f && r >= 0; f++) {
                 if (*f != '%' || !f[1]) {
@@ -387,22 +411,24 @@ static int expand(const SpecifierUnit *u, const char *known, const char *text, s
                 } else if (*++f == '%') {
                         r = buf_putc(b, '%');
                 } else if (strchr(known, *f)) {
-                        _cleanup_free_ char *w = NULL;
-                        r = resolve(u, *f, &w);
+                        const char *w = NULL;
+                        r = resolve_cached(u, &cache, *f, &w);
                         if (r >= 0 && w) r = buf_puts(b, w);
                 } else if (strchr(DIGITS LETTERS, *f)) {
                         r = -EBADSLT;
                 } else
                         r = buf_put(b, f - 1, 2);
-                if (r >= 0 && too_long(b, max_len)) r = -ENAMETOOLONG;
+                if (r >= 0 && b->len > max_len) r = -ENAMETOOLONG;
         }
         return r;
 }
 
 int specifier_expand(const SpecifierUnit *u, SpecifierSet set, const char *text, size_t max_len, char **ret) {
         static const SpecifierUnit none = {0};
+        size_t bound = set == SPECIFIERS_NAME ? UNIT_NAME_MAX : SPECIFIER_RESULT_MAX;
         Buf b = {0};
-        int r = expand(u ? u : &none, set == SPECIFIERS_NAME ? name_chars : full_chars, text, max_len, &b);
+        int r = expand(u ? u : &none, set == SPECIFIERS_NAME ? name_chars : full_chars, text,
+                       max_len > 0 && max_len < bound ? max_len : bound, &b);
         if (r < 0) {
                 buf_free(&b);
                 return r;

@@ -17,9 +17,14 @@ typedef enum SpecifierSet {
         SPECIFIERS_NAME,
 } SpecifierSet;
 
+/* systemd's LONG_LINE_MAX: no expansion (SPECIFIERS_FULL) grows beyond it; SPECIFIERS_NAME results
+ * beyond UNIT_NAME_MAX, as systemd's unit_name_printf(). */
+#define SPECIFIER_RESULT_MAX (1024u * 1024u)
+
 /* Expand every specifier in text. Unknown specifier (a letter or digit) → -EBADSLT; '%' before any
  * other character, and a trailing '%', stay literal. A result longer than max_len → -ENAMETOOLONG
- * (pass 0 for no bound beyond memory). "%%" → "%". Resolution errors are returned as they are
+ * (pass 0 for the bound of the set, above; a larger max_len is lowered to it), checked as the
+ * result grows. "%%" → "%". Each specifier is resolved once per call. Resolution errors are returned as they are
  * (e.g. %f of an instance that is no valid path → -EINVAL, %y without fragment → -ENOENT, %o
  * without os-release → -ENOENT, %m with an uninitialized machine-id → -ENOMEDIUM). */
 int specifier_expand(const SpecifierUnit *u, SpecifierSet set, const char *text, size_t max_len,

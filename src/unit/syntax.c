@@ -88,11 +88,15 @@ static int parse_line(ParseState *st, unsigned line, char *l) {
         return st->cb(&it, st->userdata);
 }
 
-/* A backslash at the end, not itself escaped, continues the line. */
-static bool ends_with_continuation(const char *p) {
-        bool escaped = false;
-        for (; *p; p++) escaped = escaped ? false : *p == '\\';
-        return escaped;
+/* A backslash at the end, not itself escaped, continues the line: an odd number of backslashes
+ * ends it. Only the physical line is looked at, never the joined one: what was joined so far ends
+ * in the space that replaced the previous continuation's backslash, so no run of backslashes
+ * reaches back into it (looking at the whole joined line each time made 200,000 continued lines
+ * take minutes). */
+static bool ends_with_continuation(const char *raw, size_t len) {
+        size_t n = 0;
+        while (n < len && raw[len - 1 - n] == '\\') n++;
+        return n % 2 == 1;
 }
 
 int config_parse_buffer(const char *name, const char *data, size_t size, const char *const *sections,
@@ -129,7 +133,7 @@ int config_parse_buffer(const char *name, const char *data, size_t size, const c
                         }
                 }
                 if ((r = buf_put(&cont, raw, len)) < 0) break;
-                if (ends_with_continuation(cont.s)) {
+                if (ends_with_continuation(raw, len)) {
                         cont.s[cont.len - 1] = ' ';
                         in_cont = true;
                         continue;

@@ -33,7 +33,7 @@ static int parse_timer(const ConfigItem *it, Unit *u, int ltype, void *data) {
                         log_syntax(it->file, it->line, LOG_WARNING, 0, "Failed to parse calendar specification, ignoring: %s", k);
                         return 0;
                 }
-                return strv_push(&c->on_calendar, TAKE_PTR(k)) < 0 ? log_oom() : 0;
+                return strv_index_push(config_lists(u), &c->on_calendar, TAKE_PTR(k)) < 0 ? log_oom() : 0;
         }
         usec_t usec;
         if (parse_sec(k, &usec) < 0) {

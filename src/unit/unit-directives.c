@@ -68,8 +68,7 @@ static int parse_documentation(const ConfigItem *it, Unit *u, int ltype, void *d
         _cleanup_free_ char *k = NULL;
         (void)ltype;
         if (isempty(it->value)) {
-                strv_free(*l);
-                *l = NULL;
+                strv_index_reset(config_lists(u), l);
                 return 0;
         }
         if (unit_printf_warn(it, u, SPECIFIERS_FULL, it->value, true, &k) < 0) return 0;
@@ -86,7 +85,7 @@ static int parse_documentation(const ConfigItem *it, Unit *u, int ltype, void *d
                         log_syntax(it->file, it->line, LOG_WARNING, 0, "Invalid URL, ignoring: %s", word);
                         continue;
                 }
-                if (strv_push(l, TAKE_PTR(word)) < 0) return log_oom();
+                if (strv_index_push(config_lists(u), l, TAKE_PTR(word)) < 0) return log_oom();
         }
 }
 
@@ -112,7 +111,7 @@ static int parse_requires_mounts_for(const ConfigItem *it, Unit *u, int ltype, v
                 if (r == 0) return 0;
                 if (unit_printf_warn(it, u, SPECIFIERS_FULL, word, true, &k) < 0) continue;
                 if (config_path_simplify_and_warn(it, k) < 0) continue;
-                if (strv_consume_unique(l, TAKE_PTR(k)) < 0) return log_oom();
+                if (strv_index_push_unique(config_lists(u), l, TAKE_PTR(k)) < 0) return log_oom();
         }
 }
 
@@ -359,8 +358,7 @@ static int parse_install_names(const ConfigItem *it, Unit *u, int ltype, void *d
         char ***l = data;
         (void)ltype;
         if (isempty(it->value)) {
-                strv_free(*l);
-                *l = NULL;
+                strv_index_reset(config_lists(u), l);
                 return 0;
         }
         for (const char *p = it->value;;) {
@@ -372,7 +370,7 @@ static int parse_install_names(const ConfigItem *it, Unit *u, int ltype, void *d
                 r = specifier_expand(&su, SPECIFIERS_NAME, word, 0, &k);
                 if (r == -ENOMEM) return log_oom();
                 if (r < 0) continue;   /* systemctl enable reports it; loading does not */
-                if (strv_consume_unique(l, TAKE_PTR(k)) < 0) return log_oom();
+                if (strv_index_push_unique(config_lists(u), l, TAKE_PTR(k)) < 0) return log_oom();
         }
 }
 

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* Unit objects: construction with systemd's defaults, per-type sections and directive tables. */
+#include "base/hashmap.h"
 #include "base/log.h"
 #include "base/strv.h"
 #include "unit/unit.h"
@@ -87,8 +88,19 @@ fail:
         return NULL;
 }
 
+int unit_parse_start(Unit *u) {
+        if (!u->lists && !(u->lists = strv_index_new())) return -ENOMEM;
+        return 0;
+}
+
+void unit_parse_finish(Unit *u) {
+        strv_index_free(u->lists);
+        u->lists = NULL;
+}
+
 void unit_free(Unit *u) {
         if (!u) return;
+        unit_parse_finish(u);
         free(u->id);
         strv_free(u->names);
         free(u->fragment_path);
@@ -143,6 +155,12 @@ int unit_add_dependency_name(Unit *u, UnitDependency d, const char *name) {
         if ((int)d < 0 || d >= _UNIT_DEPENDENCY_MAX) return -EINVAL;
         char *v = dep_name_take(u, name);
         if (!v) return -ENOMEM;
+        if (u->lists) {   /* while the files are parsed: a hash set of the list, O(1) */
+                int r = strv_index_contains(u->lists, &u->unit.deps[d], v) ? 0 :
+                        strv_index_append(u->lists, &u->unit.deps[d], v);
+                if (r != 1) dep_name_release(u, v);
+                return r < 0 ? r : 0;
+        }
         /* pool names are unique: the same name is the same pointer (a target's list of a
          * thousand services is not compared string by string for each one added) */
         size_t n = 0;
@@ -173,14 +191,25 @@ int unit_dependency_rename(Unit *u, char **slot, const char *name) {
 void unit_dependencies_uniq(Unit *u, UnitDependency d) {
         char **l = u->unit.deps[d];
         if (!l) return;
-        size_t k = 0;
-        for (size_t i = 0; l[i]; i++) {
+        size_t k = 0, n = strv_length(l);
+        Hashmap *seen = n >= 16 ? hashmap_new() : NULL;   /* NULL: short, or ENOMEM: compare */
+        for (size_t i = 0; i < n; i++) {
                 bool dup = false;
-                for (size_t j = 0; !dup && j < k; j++) dup = streq(l[j], l[i]);
+                if (seen) {
+                        int r = hashmap_put(seen, l[i], l[i]);
+                        dup = r == -EEXIST;
+                        if (r < 0 && !dup) {
+                                hashmap_free(seen);
+                                seen = NULL;
+                        }
+                }
+                for (size_t j = 0; !seen && !dup && j < k; j++) dup = streq(l[j], l[i]);
                 if (dup) dep_name_release(u, l[i]);
                 else l[k++] = l[i];
         }
         l[k] = NULL;
+        hashmap_free(seen);
+        strv_index_forget(u->lists, &u->unit.deps[d]);
 }
 
 void unit_dependency_remove(Unit *u, UnitDependency d, const char *name) {
@@ -195,7 +224,9 @@ void unit_dependency_remove(Unit *u, UnitDependency d, const char *name) {
 }
 
 bool unit_has_dependency(const Unit *u, UnitDependency d, const char *name) {
-        return (int)d >= 0 && d < _UNIT_DEPENDENCY_MAX && strv_contains(u->unit.deps[d], name);
+        if ((int)d < 0 || d >= _UNIT_DEPENDENCY_MAX) return false;
+        /* the index only reads the list here (and remembers its members) */
+        return strv_index_contains(u->lists, (char ***)&u->unit.deps[d], name);
 }
 
 static const char *const sections_service[] = { "Unit", "Service", "Install", NULL };

@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include "base/parse.h"
+#include "base/strv-index.h"
 #include "unit/conf-parser.h"
 #include "unit/name.h"
 #include "unit/exec-config.h"
@@ -193,6 +194,7 @@ typedef struct Unit {
         char *instance;               /* NULL unless an instance */
         const char *root;             /* borrowed: --root of the loader, for specifiers */
         NamePool *pool;               /* borrowed: the loader's copies of dependency names; NULL: own copies */
+        StrvIndex *lists;             /* while the loader parses its files: the lists' lengths (strv-index.h) */
         UnitConfig unit;
         /* Type-specific configuration: exactly one is non-NULL for service/socket/timer/path;
          * other types (target, mount, ...) carry only UnitConfig. */
@@ -214,6 +216,11 @@ const CGroupContext *unit_cgroup_context(const Unit *u);
 int unit_cgroup_context_get(Unit *u, CGroupContext **ret);
 /* The slice the unit is in: Slice=, or the default recorded as its InSlice= dependency. */
 const char *unit_slice(const Unit *u);
+/* The loader parses a unit's files between these two: every parser appends to the unit's lists
+ * through u->lists (O(1) each); unit_parse_finish() applies what the index deferred (environment
+ * lists keep one assignment per name) and trims the lists. -ENOMEM. */
+int unit_parse_start(Unit *u);
+void unit_parse_finish(Unit *u);
 /* Add a dependency by name (deduplicated). */
 int unit_add_dependency_name(Unit *u, UnitDependency d, const char *name);
 /* Replace the name in *slot (an element of one of u's dependency lists) by name. */

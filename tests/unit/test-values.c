@@ -11,6 +11,7 @@
 #include "base/escape.h"
 #include "base/hashmap.h"
 #include "base/parse.h"
+#include "base/signal-util.h"
 #include "base/strv.h"
 #include "base/util.h"
 
@@ -75,7 +76,7 @@ static void test_signal(void **state) {
         assert_int_equal(parse_signal("9", &sig), 0);
         assert_int_equal(sig, 9);
         assert_int_equal(parse_signal("SIGRTMIN+3", &sig), 0);
-        assert_int_equal(sig, SIGRTMIN + 3);
+        assert_int_equal(sig, 37);   /* systemd's numbering, whatever the C library */
         assert_string_equal(signal_to_string(sig), "SIGRTMIN+3");
         assert_true(parse_signal("SIGNOPE", &sig) < 0);
         assert_true(parse_signal("0", &sig) < 0);
