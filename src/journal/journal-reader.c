@@ -261,10 +261,15 @@ int journal_filter_add_match(JournalFilter *f, const char *assignment) {
         const char *eq = strchr(assignment, '=');
         if (!eq || !journal_field_name_valid(assignment, (size_t)(eq - assignment), true))
                 return -EINVAL;
-        JournalMatch *n = realloc(f->matches, (f->n_matches + 1) * sizeof *n);
-        if (!n)
-                return -ENOMEM;
-        f->matches = n;
+        /* the array doubles (its capacity is the next power of two from 4): one realloc per
+         * match would copy it again each time (a sanitizer's realloc always moves) */
+        size_t k = f->n_matches;
+        if (k == 0 || (k >= 4 && (k & (k - 1)) == 0)) {
+                JournalMatch *n = realloc(f->matches, (k ? 2 * k : 4) * sizeof *n);
+                if (!n)
+                        return -ENOMEM;
+                f->matches = n;
+        }
         JournalMatch *m = &f->matches[f->n_matches];
         m->name = strndup(assignment, (size_t)(eq - assignment));
         m->value = strdup(eq + 1);
