@@ -4,7 +4,12 @@
  * the index; dead entries are compacted away when the array would otherwise grow, so memory stays
  * proportional to the peak number of live entries. Removing during iteration is safe, because
  * removal never moves entries. */
+#include <sys/auxv.h>
+#include <sys/random.h>
+#include <time.h>
+#include <unistd.h>
 #include "base/hashmap.h"
+#include "base/siphash.h"
 #include "base/util.h"
 
 #define SLOT_EMPTY 0u
@@ -39,6 +44,34 @@ uint64_t hash_string(const char *s) {
         h *= UINT64_C(0xc4ceb9fe1a85ec53);
         h ^= h >> 33;
         return h;
+}
+
+/* The maps' key, drawn once per process: keys that users choose (unit names from LoadUnit on the
+ * read-only bus, journal fields) cannot be chosen to collide without knowing it. getrandom() may
+ * not be ready this early in a container's boot; the kernel's 16 bytes for this exec are. */
+static const uint8_t *map_key(void) {
+        static uint8_t key[16];
+        static bool have_key;
+        if (have_key)
+                return key;
+        if (getrandom(key, sizeof key, GRND_NONBLOCK) != (ssize_t) sizeof key) {
+                const uint8_t *at_random = (const uint8_t *) (uintptr_t) getauxval(AT_RANDOM);
+                if (at_random)
+                        memcpy(key, at_random, sizeof key);
+                else {
+                        struct timespec ts;
+                        clock_gettime(CLOCK_MONOTONIC, &ts);
+                        uint64_t mix[2] = { (uint64_t) ts.tv_nsec ^ ((uint64_t) ts.tv_sec << 32),
+                                            (uint64_t) getpid() ^ (uint64_t) (uintptr_t) key };
+                        memcpy(key, mix, sizeof key);
+                }
+        }
+        have_key = true;
+        return key;
+}
+
+uint64_t hashmap_hash_key(const char *key) {
+        return siphash24(key, strlen(key), map_key());
 }
 
 Hashmap *hashmap_new(void) {
@@ -124,7 +157,7 @@ static int make_room(Hashmap *h) {
 static int put_internal(Hashmap *h, const char *key, void *value, bool replace) {
         if (!h || !key)
                 return -EINVAL;
-        uint64_t hash = hash_string(key);
+        uint64_t hash = hashmap_hash_key(key);
         size_t slot = find_slot(h, key, hash);
         if (slot != SIZE_MAX) {
                 if (!replace)
@@ -155,14 +188,14 @@ int hashmap_replace(Hashmap *h, const char *key, void *value) {
 void *hashmap_get(const Hashmap *h, const char *key) {
         if (!h || !key)
                 return NULL;
-        size_t slot = find_slot(h, key, hash_string(key));
+        size_t slot = find_slot(h, key, hashmap_hash_key(key));
         return slot == SIZE_MAX ? NULL : h->entries[h->index[slot] - 1].value;
 }
 
 void *hashmap_remove(Hashmap *h, const char *key) {
         if (!h || !key)
                 return NULL;
-        size_t slot = find_slot(h, key, hash_string(key));
+        size_t slot = find_slot(h, key, hashmap_hash_key(key));
         if (slot == SIZE_MAX)
                 return NULL;
         Entry *e = &h->entries[h->index[slot] - 1];

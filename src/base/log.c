@@ -20,13 +20,15 @@ void log_reset_counts(void) { memset(counts, 0, sizeof counts); }
 
 int log_internal(int level, int error, const char *file, int line, const char *fmt, ...) {
         (void)file; (void)line;
-        int e = error < 0 ? -error : error;
+        int saved = errno;
+        /* %m says the error given, or without one (log_warning("...: %m")) the caller's errno, as
+         * glibc's %m does: never errno 0 set here, whose "Success" no message may say */
+        int e = error < 0 ? -error : error, shown = e ? e : saved;
         if (level >= 0 && level < 8) counts[level]++;
         if (level <= max_level) {
                 char msg[4096];
                 va_list ap;
-                int saved = errno;
-                errno = e; /* so %m works as in systemd */
+                errno = shown; /* so %m works as in systemd */
                 va_start(ap, fmt);
                 vsnprintf(msg, sizeof msg, fmt, ap);
                 va_end(ap);

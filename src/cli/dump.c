@@ -9,6 +9,9 @@
 #include "cli/cli.h"
 #include "cli/systemctl-print.h"
 #include "core/dbus.h"
+#include "core/manager.h"
+#include "core/munit.h"
+#include "core/system.h"
 
 static int add_props(char ***props, const char *list) {
         for (const char *p = list;;) {
@@ -20,7 +23,8 @@ static int add_props(char ***props, const char *list) {
 }
 
 int dump_unit(Loader *l, Unit *u, char *const *props, CtlPrintFlags flags, FILE *f) {
-        Manager m = { .set.root = l->lp.root, .loader = l };
+        /* a manager that runs nothing: the unit types' runtimes as at boot, for their properties */
+        Manager m = { .set.root = l->lp.root, .loader = l, .unit_types = system_unit_types, .ops = &sys_ops_real };
         MUnit *mu = munit_new(&m, u);
         if (!mu) return -ENOMEM;
         _cleanup_bus_message_ BusMessage *msg = NULL;

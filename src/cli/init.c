@@ -5,15 +5,20 @@
  * (--clean-environment, --shutdown-timeout=, --quiet, --log-format=, --exit-on-failure,
  * --wait-for-boot, --subreaper). CMD is the container's main program (core/main-command.h). */
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 #include "base/log.h"
+#include "base/machine-id.h"
 #include "base/parse.h"
 #include "cli/args.h"
 #include "cli/cli.h"
 #include "core/console.h"
+#include "core/container.h"
 #include "core/exit-policy.h"
 #include "core/generator.h"
 #include "core/main-command.h"
 #include "core/manager.h"
+#include "core/system.h"
 #include "journal/journal-forward.h"
 
 extern char **environ;
@@ -131,6 +136,14 @@ static int parse_args(int argc, char **argv, InitArgs *a) {
         return 0;
 }
 
+/* Before generators and the journal read it: the image's id, or one for this boot. */
+static void set_up_machine_id(void) {
+        char id[33];
+        int r = machine_id_setup(NULL, getenv("container_uuid"), id);
+        if (r < 0) log_warning("Cannot write " MACHINE_ID_RUN_PATH ": %s", strerror(-r));
+        else if (machine_id_source_message(r)) log_info("%s", machine_id_source_message(r));
+}
+
 int manager_main(int argc, char **argv) {
         InitArgs a = {
                 .set = {
@@ -159,9 +172,11 @@ int manager_main(int argc, char **argv) {
         /* from here on every line PID 1 writes is in the chosen format */
         console_init(NULL, &a.cs);
         if (bad_env) log_warning("%s=%s: not understood, ignoring.", bad_env, getenv(bad_env));
+        set_up_machine_id();
         /* generators write units the loader (in manager_new) must see; on daemon-reload they are
          * not rerun yet */
-        int r = generators_run(generator_search_path, generator_output_dirs, environ, 90 * USEC_PER_SEC);
+        int r = generators_run(generator_search_path, generator_output_dirs, environ, 90 * USEC_PER_SEC,
+                               builtin_generators);
         if (r < 0) log_error("Failed to run generators: %s", strerror(-r));
         Manager *m = NULL;
         r = manager_new(&a.set, &m);

@@ -591,7 +591,8 @@ static int open_sources(Args *a, JournalReader **ret) {
                 a->explicit_source = true;
         else {
                 char mid[33];
-                (void) journal_store_machine_id(mid);
+                if (journal_store_machine_id(mid) < 0)
+                        return log_error_errno(ENOMEDIUM, "Failed to get machine ID: %s", strerror(ENOMEDIUM));
                 char *run = strjoin(JOURNAL_STORE_RUN_ROOT "/", mid), *var = strjoin(JOURNAL_STORE_VAR_ROOT "/", mid);
                 if (!run || !var || strv_push(&a->dirs, run) < 0 || strv_push(&a->dirs, var) < 0) {
                         free(var);

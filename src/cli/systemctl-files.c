@@ -1,11 +1,12 @@
 /* SPDX-License-Identifier: MIT */
-/* Unit file verbs online: enable, disable, reenable, preset, preset-all, mask, unmask, link
- * (Manager.*UnitFiles, then Reload), is-enabled (GetUnitFileState), get-default/set-default. */
+/* Unit file verbs online: enable, disable, reenable, preset, preset-all, mask, unmask, link,
+ * revert (Manager.*UnitFiles, then Reload), is-enabled (GetUnitFileState), get-default/set-default. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include "base/strv.h"
 #include "cli/systemctl-status.h"
+#include "cli/systemctl-sysv.h"
 #include "cli/systemctl-print.h"
 #include "cli/systemctl.h"
 #include "unit/lookup.h"
@@ -110,6 +111,13 @@ int verb_ctl_enable(Ctl *c, int argc, char **argv) {
         if (!preset_all && file_names(argv + 1, streq(verb, "enable") || streq(verb, "link") || streq(verb, "reenable"),
                                       &names) < 0)
                 return 1;
+        if (streq(verb, "enable") || streq(verb, "disable")) {
+                if (ctl_sysv_units(verb, names, c->args->quiet) < 0)
+                        return 1;
+                /* all of them init scripts: done by systemd-sysv-install */
+                if (strv_isempty(names))
+                        return !c->args->no_reload && reload(c) < 0 ? 1 : 0;
+        }
         if (streq(verb, "enable"))
                 method = "EnableUnitFiles", install_info = true;
         else if (streq(verb, "disable"))
@@ -118,6 +126,8 @@ int verb_ctl_enable(Ctl *c, int argc, char **argv) {
                 method = "ReenableUnitFiles", install_info = true;
         else if (streq(verb, "link"))
                 method = "LinkUnitFiles";
+        else if (streq(verb, "revert"))
+                method = "RevertUnitFiles", runtime = false, force = false;
         else if (streq(verb, "preset"))
                 method = "PresetUnitFiles", install_info = true, ignore_info = true;
         else if (streq(verb, "mask"))
@@ -182,6 +192,10 @@ int verb_ctl_is_enabled(Ctl *c, int argc, char **argv) {
         (void) argc;
         if (ctl_bus(c) < 0 || ctl_mangle_names(argv + 1, NULL, false, &names) < 0)
                 return 1;
+        int sysv = ctl_sysv_units("is-enabled", names, c->args->quiet);
+        if (sysv < 0)
+                return 1;
+        enabled = sysv == SYSV_UNIT_ENABLED;
         STRV_FOREACH(n, names) {
                 _cleanup_bus_message_ BusMessage *m = NULL, *reply = NULL;
                 const char *s;

@@ -1,11 +1,19 @@
 /* SPDX-License-Identifier: MIT */
-/* Manager verbs: daemon-reload/daemon-reexec, is-system-running, the manager environment. */
+/* Manager verbs: daemon-reload/daemon-reexec, is-system-running, the manager environment
+ * (show/set/unset/import-environment), list-machines. */
 #include <errno.h>
+#include <fnmatch.h>
+#include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
 #include <sys/stat.h>
 #include <time.h>
 #include "base/escape.h"
 #include "base/strv.h"
+#include "cli/systemctl-status.h"
+#include "cli/systemctl-table.h"
 #include "cli/systemctl.h"
 
 #define RELOAD_TIMEOUT_USEC (180ULL * 1000000ULL)   /* systemctl 252: twice DEFAULT_TIMEOUT_USEC (90 s) */
@@ -136,5 +144,114 @@ int verb_ctl_set_environment(Ctl *c, int argc, char **argv) {
         r = ctl_call(c, m, &reply);
         if (r < 0)
                 return ctl_log_call_error(r, reply, "Failed to %s environment", set ? "set" : "unset");
+        return 0;
+}
+
+/* systemd's env_name_is_valid(): letters, digits and '_', not starting with a digit. */
+static bool env_name_ok(const char *n) {
+        if (!*n || (*n >= '0' && *n <= '9')) return false;
+        for (const char *p = n; *p; p++)
+                if (!((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '_'))
+                        return false;
+        return true;
+}
+
+/* import-environment [NAME...]: the client's own variables, by SetEnvironment (252's words). */
+int verb_ctl_import_environment(Ctl *c, int argc, char **argv) {
+        extern char **environ;
+        _cleanup_bus_message_ BusMessage *m = NULL, *reply = NULL;
+        _cleanup_strv_free_ char **set = NULL;
+        int r;
+
+        if (ctl_bus(c) < 0)
+                return 1;
+        if (argc < 2) {
+                fputs("Calling import-environment without a list of variable names is deprecated.\n", stderr);
+                STRV_FOREACH(e, environ) {
+                        const char *eq = strchr(*e, '=');
+                        _cleanup_free_ char *name = eq ? strndup(*e, (size_t) (eq - *e)) : NULL;
+                        if (name && env_name_ok(name) && strv_extend(&set, *e) < 0)
+                                return 1;
+                }
+        } else
+                for (int i = 1; i < argc; i++) {
+                        const char *v = env_name_ok(argv[i]) ? getenv(argv[i]) : NULL;
+                        if (!env_name_ok(argv[i])) {
+                                fprintf(stderr, "Not a valid environment variable name: %s\n", argv[i]);
+                                return 1;
+                        }
+                        if (!v) {
+                                fprintf(stderr, "Environment variable $%s not set, ignoring.\n", argv[i]);
+                                continue;
+                        }
+                        _cleanup_free_ char *a = strjoin(argv[i], "=", v);
+                        if (!a || strv_extend(&set, a) < 0)
+                                return 1;
+                }
+        if (ctl_new_call(&m, SD_PATH, SD_MANAGER, "SetEnvironment") < 0 || bus_message_append_strv(m, set) < 0)
+                return 1;
+        r = ctl_call(c, m, &reply);
+        if (r < 0)
+                return ctl_log_call_error(r, reply, "Failed to import environment");
+        return 0;
+}
+
+static int manager_u32(Ctl *c, const char *name, uint32_t *ret) {
+        _cleanup_bus_message_ BusMessage *reply = NULL;
+        int r = ctl_get_property(c, SD_PATH, SD_MANAGER, name, "u", &reply);
+        if (r < 0)
+                return ctl_log_call_error(r, reply, "Failed to get %s", name), r;
+        return bus_message_read(reply, "u", ret) > 0 ? 0 : -EBADMSG;
+}
+
+/* list-machines [PATTERN...]: a container has no machined; 252 lists the host alone then, with
+ * the manager's state, failed units and jobs. */
+int verb_ctl_list_machines(Ctl *c, int argc, char **argv) {
+        static const char *const headers[] = { "", "name", "state", "failed", "jobs" };
+        _cleanup_free_ char *state = NULL;
+        char host[256] = "", failed[16], jobs[16];
+        uint32_t n_failed = 0, n_jobs = 0;
+        size_t n = 0;
+
+        if (ctl_bus(c) < 0)
+                return 1;
+        (void) gethostname(host, sizeof host - 1);
+        bool match = argc < 2;
+        for (int i = 1; i < argc; i++)
+                if (fnmatch(argv[i], host, FNM_NOESCAPE) == 0)
+                        match = true;
+        CtlTable t;
+        if (ctl_table_new(&t, 5, headers) < 0)
+                return 1;
+        t.header = !c->args->no_legend;
+        t.width = c->args->full ? 0 : ctl_columns();
+        t.utf8 = ctl_locale_is_utf8();
+        t.colors = ctl_colors_enabled();
+        if (c->args->plain)
+                ctl_table_hide(&t, 0);
+        if (match) {
+                if (ctl_get_string(c, SD_PATH, SD_MANAGER, "SystemState", &state) < 0 ||
+                    manager_u32(c, "NFailedUnits", &n_failed) < 0 || manager_u32(c, "NJobs", &n_jobs) < 0) {
+                        ctl_table_done(&t);
+                        return 1;
+                }
+                bool degraded = streq(state, "degraded"), circle = degraded || !streq(state, "running");
+                const char *on_state = !t.colors || !circle ? NULL : degraded ? CTL_ANSI_RED : CTL_ANSI_YELLOW;
+                _cleanup_free_ char *name = strjoin(host, " (host)");
+                snprintf(failed, sizeof failed, "%" PRIu32, n_failed);
+                snprintf(jobs, sizeof jobs, "%" PRIu32, n_jobs);
+                if (!name || ctl_table_add_full(&t, circle ? (t.utf8 ? "\u25cf" : "*") : " ", on_state, NULL, false) < 0 ||
+                    ctl_table_add(&t, name) < 0 || ctl_table_add_full(&t, state, on_state, NULL, false) < 0 ||
+                    ctl_table_add_full(&t, failed, t.colors && n_failed > 0 ? CTL_ANSI_RED : NULL, NULL, false) < 0 ||
+                    ctl_table_add(&t, jobs) < 0) {
+                        ctl_table_done(&t);
+                        return 1;
+                }
+                n = 1;
+        }
+        ctl_table_print(&t, stdout);
+        ctl_table_done(&t);
+        if (!c->args->no_legend)
+                printf("\n%zu machines listed.\n", n);
         return 0;
 }

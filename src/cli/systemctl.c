@@ -57,6 +57,8 @@ static const CtlVerb verbs[] = {
         { "show-environment",      -1,  1, false, verb_ctl_show_environment },
         { "set-environment",        2, -1, false, verb_ctl_set_environment },
         { "unset-environment",      2, -1, false, verb_ctl_set_environment },
+        { "import-environment",    -1, -1, false, verb_ctl_import_environment },
+        { "list-machines",         -1, -1, false, verb_ctl_list_machines },
         { "halt",                  -1,  1, false, verb_ctl_power },
         { "poweroff",              -1,  1, false, verb_ctl_power },
         { "reboot",                -1,  2, false, verb_ctl_power },
@@ -74,6 +76,7 @@ static const CtlVerb verbs[] = {
         { "mask",                   2, -1, true,  verb_ctl_enable },
         { "unmask",                 2, -1, true,  verb_ctl_enable },
         { "link",                   2, -1, true,  verb_ctl_enable },
+        { "revert",                 2, -1, true,  verb_ctl_enable },
         { "is-enabled",             2, -1, true,  verb_ctl_is_enabled },
         { "get-default",           -1,  1, true,  verb_ctl_get_default },
         { "set-default",            2,  2, true,  verb_ctl_set_default },
@@ -114,14 +117,18 @@ static void help(void) {
                "  mask UNIT...                        Mask one or more units\n"
                "  unmask UNIT...                      Unmask one or more units\n"
                "  link PATH...                        Link one or more units files into the search path\n"
+               "  revert UNIT...                      Revert one or more unit files to vendor version\n"
                "  get-default                         Get the name of the default target\n"
                "  set-default TARGET                  Set the default target\n\n"
+               "Machine Commands:\n"
+               "  list-machines [PATTERN...]          List local containers and host\n\n"
                "Job Commands:\n"
                "  list-jobs [PATTERN...]              List jobs\n\n"
                "Environment Commands:\n"
                "  show-environment                    Dump environment\n"
                "  set-environment VARIABLE=VALUE...   Set one or more environment variables\n"
-               "  unset-environment VARIABLE...       Unset one or more environment variables\n\n"
+               "  unset-environment VARIABLE...       Unset one or more environment variables\n"
+               "  import-environment VARIABLE...      Import all or some environment variables\n\n"
                "Manager State Commands:\n"
                "  daemon-reload                       Reload systemd manager configuration\n"
                "  is-system-running                   Check whether system is fully running\n\n"

@@ -8,7 +8,8 @@
  * calls, error names → exit codes), systemctl-jobs.c (start/stop/..., JobRemoved, kill,
  * reset-failed, poweroff...), systemctl-show.c (show, status, cat, is-active: bus side and journal
  * lines), systemctl-list-verbs.c (list-* bus side), systemctl-files.c (unit file verbs),
- * systemctl-misc.c (daemon-reload, is-system-running, environment). Pure formatting:
+ * systemctl-misc.c (daemon-reload, is-system-running, environment), systemctl-sysv.c (init scripts
+ * for enable/disable/is-enabled, as systemd-sysv-install). Pure formatting:
  * systemctl-print.c (show's property values), systemctl-status.c (the status block),
  * systemctl-list.c (list tables, presets, dependency tree lines), systemctl-table.c (format-table);
  * they read parsed messages or structs and write to a FILE. */
@@ -116,5 +117,7 @@ int verb_ctl_daemon_reload(Ctl *c, int argc, char **argv);
 int verb_ctl_is_system_running(Ctl *c, int argc, char **argv);
 int verb_ctl_show_environment(Ctl *c, int argc, char **argv);
 int verb_ctl_set_environment(Ctl *c, int argc, char **argv);
+int verb_ctl_import_environment(Ctl *c, int argc, char **argv);
+int verb_ctl_list_machines(Ctl *c, int argc, char **argv);
 /* show-environment's value quoting: shell_maybe_quote(SHELL_ESCAPE_POSIX). */
 void ctl_print_posix_quoted(FILE *f, const char *s);

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include "base/util.h"
 #include "cli/cli.h"
+#include "core/sysv-generator.h"
 
 #define TINYSD_VERSION "0.1"
 
@@ -18,9 +19,19 @@ static void help(FILE *f) {
               "                                              print a unit's properties as `systemctl show`\n"
               "  tinysd tmpfiles [--create] [--remove] [--clean] [--boot] [--root=DIR] [CONFIG...]   apply tmpfiles.d(5)\n"
               "  tinysd calendar [--iterations=N] [--base-time=TIMESTAMP] EXPR...  as `systemd-analyze calendar`\n"
+              "  tinysd sysv-generator NORMAL EARLY LATE      systemd-sysv-generator: init scripts as units in LATE\n"
               "  tinysd --version | --help\n"
               "\nAlso callable as systemctl and journalctl.\n",
               f);
+}
+
+/* As a generator is called: three output directories; the units go to the last (the late one). */
+static int verb_sysv_generator(int argc, char **argv) {
+        if (argc != 4) {
+                fprintf(stderr, "This program takes three arguments.\n");
+                return 1;
+        }
+        return sysv_generator_run(argv[3]) < 0 ? 1 : 0;
 }
 
 int tinysd_main(int argc, char **argv) {
@@ -42,6 +53,7 @@ int tinysd_main(int argc, char **argv) {
         if (streq(verb, "tmpfiles")) return verb_tmpfiles(argc - 1, argv + 1);
         if (streq(verb, "calendar")) return verb_calendar(argc - 1, argv + 1);
         if (streq(verb, "journal-import")) return verb_journal_import(argc - 1, argv + 1);
+        if (streq(verb, "sysv-generator")) return verb_sysv_generator(argc - 1, argv + 1);
         if (streq(verb, "systemctl-offline")) return systemctl_offline_main(argc - 1, argv + 1);
         fprintf(stderr, "Unknown command verb '%s'.\n", verb);
         return 1;

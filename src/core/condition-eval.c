@@ -18,6 +18,7 @@
 #include "base/escape.h"
 #include "base/glob-util.h"
 #include "base/log.h"
+#include "base/machine-id.h"
 #include "base/parse.h"
 #include "base/strv.h"
 #include "base/util.h"
@@ -500,14 +501,13 @@ static bool id128_normalize(const char *s, char out[static 33]) {
         return true;
 }
 
-/* A machine ID is compared with /etc/machine-id, anything else globbed against the hostname. */
+/* A machine ID is compared with the machine's (base/machine-id.h), anything else globbed against
+ * the hostname. */
 static int test_host(const Condition *c, const ConditionContext *ctx) {
         char want[33], have[33];
         if (id128_normalize(c->parameter, want)) {
-                _cleanup_free_ char *line = NULL;
-                int r = read_root_first_line(ctx, "/etc/machine-id", &line);
+                int r = machine_id_read(ctx->root, have);
                 if (r < 0) return r;
-                if (!id128_normalize(line, have) || strspn(have, "0") == 32) return -ENOMEDIUM;
                 return streq(want, have);
         }
         struct utsname u;

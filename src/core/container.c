@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 #include "base/log.h"
 #include "base/strv.h"
+#include "core/container.h"
 #include "core/manager.h"
 #include "exec/env.h"
 

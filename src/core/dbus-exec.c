@@ -663,8 +663,8 @@ const BusProperty bus_kill_properties[] = {
 int bus_append_exec_commands(BusMessage *m, const MUnit *u, const ExecCommand *c, bool ex) {
         int r = bus_message_open_container(m, 'a', ex ? "(sasasttttuii)" : "(sasbttttuii)");
         for (; c && r >= 0; c = c->next) {
-                const ServiceRuntime *s = &u->svc;
-                bool main = c == s->main_command && s->exec_main_pid > 0;
+                const Service *s = SERVICE_CONST(u);
+                bool main = s && c == service_main_command(s) && s->exec_main_pid > 0;
                 DualTimestamp st = main ? s->exec_main_start : (DualTimestamp) { 0 };
                 DualTimestamp et = main ? s->exec_main_exit : (DualTimestamp) { 0 };
                 uint32_t pid = main ? (uint32_t)s->exec_main_pid : 0;

@@ -6,7 +6,14 @@
 #include "bus/bus-message.h"
 #include "core/dbus-api.h"
 #include "core/dbus.h"
+#include "core/job.h"
+#include "core/kill.h"
 #include "core/manager.h"
+#include "core/munit.h"
+#include "core/path.h"
+#include "core/service.h"
+#include "core/socket.h"
+#include "core/timer.h"
 
 #define BUS_MANAGER_PATH "/org/freedesktop/systemd1"
 #define BUS_UNIT_PREFIX "/org/freedesktop/systemd1/unit"
@@ -97,7 +104,7 @@ const char *manager_system_state(const Manager *m);
  * data is the BusInstallVerb, its argument and result signatures say what it reads and answers. */
 typedef enum BusInstallVerb {
         BUS_INSTALL_ENABLE, BUS_INSTALL_REENABLE, BUS_INSTALL_DISABLE, BUS_INSTALL_LINK,
-        BUS_INSTALL_MASK, BUS_INSTALL_UNMASK, BUS_INSTALL_PRESET,
+        BUS_INSTALL_MASK, BUS_INSTALL_UNMASK, BUS_INSTALL_PRESET, BUS_INSTALL_REVERT,
 } BusInstallVerb;
 int bus_unit_file_change(BusCall *c);
 int bus_unit_file_get_state(BusCall *c);

@@ -43,7 +43,7 @@ static int g_userspace(BusMessage *m, void *o) { return bus_append_u64(m, M(o)->
 static int g_userspace_mono(BusMessage *m, void *o) { return bus_append_u64(m, M(o)->userspace_ts.monotonic); }
 static int g_finish(BusMessage *m, void *o) { return bus_append_u64(m, M(o)->finish_ts.realtime); }
 static int g_finish_mono(BusMessage *m, void *o) { return bus_append_u64(m, M(o)->finish_ts.monotonic); }
-static int g_n_names(BusMessage *m, void *o) { return bus_append_u32(m, (uint32_t)hashmap_size(M(o)->units)); }
+static int g_n_names(BusMessage *m, void *o) { return bus_append_u32(m, (uint32_t)manager_n_names(M(o))); }
 static int g_n_failed_units(BusMessage *m, void *o) {
         uint32_t n = 0;
         for (size_t i = 0; i < M(o)->n_list; i++) n += M(o)->list[i]->state == UNIT_FAILED;
@@ -437,6 +437,7 @@ static const BusMethod manager_methods[] = {
         { "PresetUnitFilesWithMode", "assbb", "ba(sss)", PRIV, bus_unit_file_change, BUS_INSTALL_PRESET },
         { "MaskUnitFiles", "asbb", "a(sss)", PRIV, bus_unit_file_change, BUS_INSTALL_MASK },
         { "UnmaskUnitFiles", "asb", "a(sss)", PRIV, bus_unit_file_change, BUS_INSTALL_UNMASK },
+        { "RevertUnitFiles", "as", "a(sss)", PRIV, bus_unit_file_change, BUS_INSTALL_REVERT },
         { "SetDefaultTarget", "sb", "a(sss)", PRIV, bus_unit_file_set_default },
         { "GetDefaultTarget", "", "s", READ, bus_unit_file_get_default },
         { "PresetAllUnitFiles", "sbb", "a(sss)", PRIV, bus_unit_file_preset_all },

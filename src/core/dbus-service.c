@@ -38,7 +38,7 @@ SVC_STR(g_notify_access, notify_access_to_string(c->notify_access), "none")
 SVC_USEC(g_restart_usec, c->restart_usec, 100 * USEC_PER_MSEC)
 static int g_restart_steps(BusMessage *m, void *o) { ServiceConfig *c = scfg(o); return bus_append_u32(m, c ? c->restart_steps : 0); }
 SVC_USEC(g_restart_max_delay, c->restart_max_delay_usec, USEC_INFINITY)
-SVC_USEC(g_restart_next, service_restart_usec_next_runtime(U(o)), 100 * USEC_PER_MSEC)
+SVC_USEC(g_restart_next, service_restart_usec_next_runtime(SERVICE(U(o))), 100 * USEC_PER_MSEC)
 SVC_USEC(g_timeout_start, c->timeout_start_usec, 90 * USEC_PER_SEC)
 SVC_USEC(g_timeout_stop, c->timeout_stop_usec, 90 * USEC_PER_SEC)
 /* unset: the stop timeout, as 252's service_timeout_abort_usec() */
@@ -48,7 +48,7 @@ SVC_STR(g_timeout_stop_failure_mode, service_timeout_failure_mode_to_string(c->t
 SVC_USEC(g_runtime_max, c->runtime_max_usec, USEC_INFINITY)
 SVC_USEC(g_runtime_rand_extra, c->runtime_rand_extra_usec, 0)
 /* 252 reports the watchdog of the running process: infinity until the service has started */
-SVC_USEC(g_watchdog, U(o)->svc.exec_main_start.realtime ? c->watchdog_usec : USEC_INFINITY, USEC_INFINITY)
+SVC_USEC(g_watchdog, SERVICE(U(o))->exec_main_start.realtime ? c->watchdog_usec : USEC_INFINITY, USEC_INFINITY)
 SVC_BOOL(g_root_dir_start_only, c->root_directory_start_only, false)
 SVC_BOOL(g_remain_after_exit, c->remain_after_exit, false)
 SVC_BOOL(g_guess_main_pid, c->guess_main_pid, true)
@@ -73,29 +73,29 @@ SVC_STATUS(g_restart_prevent_status, restart_prevent_status)
 SVC_STATUS(g_restart_force_status, restart_force_status)
 SVC_STATUS(g_success_status, success_status)
 
-static int g_main_pid(BusMessage *m, void *o) { return bus_append_u32(m, U(o)->svc.main_pid > 0 ? (uint32_t)U(o)->svc.main_pid : 0); }
-int bus_service_control_pid(BusMessage *m, void *o) {
-        return bus_append_u32(m, U(o)->svc.control_pid > 0 ? (uint32_t)U(o)->svc.control_pid : 0);
-}
+static uint32_t pid_or_zero(pid_t pid) { return pid > 0 ? (uint32_t)pid : 0; }
+static int g_main_pid(BusMessage *m, void *o) { return bus_append_u32(m, pid_or_zero(munit_main_pid(U(o)))); }
+/* also a socket's ControlPID= */
+int bus_service_control_pid(BusMessage *m, void *o) { return bus_append_u32(m, pid_or_zero(munit_control_pid(U(o)))); }
 SVC_STR(g_bus_name, c->bus_name, NULL)
 static int g_fd_store_max(BusMessage *m, void *o) { ServiceConfig *c = scfg(o); return bus_append_u32(m, c ? c->file_descriptor_store_max : 0); }
-static int g_n_fd_store(BusMessage *m, void *o) { return bus_append_u32(m, (uint32_t)U(o)->svc.n_fd_store); }
-static int g_status_text(BusMessage *m, void *o) { return bus_append_string(m, U(o)->svc.status_text); }
-static int g_status_errno(BusMessage *m, void *o) { return bus_append_i32(m, U(o)->svc.status_errno); }
-static int g_result(BusMessage *m, void *o) { return bus_append_string(m, service_result_to_string(U(o)->svc.result)); }
-static int g_reload_result(BusMessage *m, void *o) { return bus_append_string(m, service_result_to_string(U(o)->svc.reload_result)); }
+static int g_n_fd_store(BusMessage *m, void *o) { return bus_append_u32(m, (uint32_t)SERVICE(U(o))->n_fd_store); }
+static int g_status_text(BusMessage *m, void *o) { return bus_append_string(m, SERVICE(U(o))->status_text); }
+static int g_status_errno(BusMessage *m, void *o) { return bus_append_i32(m, SERVICE(U(o))->status_errno); }
+static int g_result(BusMessage *m, void *o) { return bus_append_string(m, service_result_to_string(SERVICE(U(o))->result)); }
+static int g_reload_result(BusMessage *m, void *o) { return bus_append_string(m, service_result_to_string(SERVICE(U(o))->reload_result)); }
 static int g_clean_result(BusMessage *m, void *o) { (void)o; return bus_append_string(m, "success"); }
 SVC_STR(g_usb_function_descriptors, c->usb_function_descriptors, NULL)
 SVC_STR(g_usb_function_strings, c->usb_function_strings, NULL)
-static int g_n_restarts(BusMessage *m, void *o) { return bus_append_u32(m, U(o)->svc.n_restarts); }
+static int g_n_restarts(BusMessage *m, void *o) { return bus_append_u32(m, SERVICE(U(o))->n_restarts); }
 SVC_STR(g_oom_policy, strempty(oom_policy_to_string(c->oom_policy)), "stop")
-static int g_main_start(BusMessage *m, void *o) { return bus_append_u64(m, U(o)->svc.exec_main_start.realtime); }
-static int g_main_start_mono(BusMessage *m, void *o) { return bus_append_u64(m, U(o)->svc.exec_main_start.monotonic); }
-static int g_main_exit(BusMessage *m, void *o) { return bus_append_u64(m, U(o)->svc.exec_main_exit.realtime); }
-static int g_main_exit_mono(BusMessage *m, void *o) { return bus_append_u64(m, U(o)->svc.exec_main_exit.monotonic); }
-static int g_main_exec_pid(BusMessage *m, void *o) { return bus_append_u32(m, U(o)->svc.exec_main_pid > 0 ? (uint32_t)U(o)->svc.exec_main_pid : 0); }
-static int g_main_code(BusMessage *m, void *o) { return bus_append_i32(m, U(o)->svc.exec_main_exit.realtime ? U(o)->svc.main_exit_code : 0); }
-static int g_main_status(BusMessage *m, void *o) { return bus_append_i32(m, U(o)->svc.exec_main_exit.realtime ? U(o)->svc.main_exit_status : 0); }
+static int g_main_start(BusMessage *m, void *o) { return bus_append_u64(m, SERVICE(U(o))->exec_main_start.realtime); }
+static int g_main_start_mono(BusMessage *m, void *o) { return bus_append_u64(m, SERVICE(U(o))->exec_main_start.monotonic); }
+static int g_main_exit(BusMessage *m, void *o) { return bus_append_u64(m, SERVICE(U(o))->exec_main_exit.realtime); }
+static int g_main_exit_mono(BusMessage *m, void *o) { return bus_append_u64(m, SERVICE(U(o))->exec_main_exit.monotonic); }
+static int g_main_exec_pid(BusMessage *m, void *o) { return bus_append_u32(m, SERVICE(U(o))->exec_main_pid > 0 ? (uint32_t)SERVICE(U(o))->exec_main_pid : 0); }
+static int g_main_code(BusMessage *m, void *o) { return bus_append_i32(m, SERVICE(U(o))->exec_main_exit.realtime ? SERVICE(U(o))->main_exit_code : 0); }
+static int g_main_status(BusMessage *m, void *o) { return bus_append_i32(m, SERVICE(U(o))->exec_main_exit.realtime ? SERVICE(U(o))->main_exit_status : 0); }
 
 const BusProperty bus_service_properties[] = {
         { "Type", "s", g_type },

@@ -76,9 +76,9 @@ S_BOOL(g_reuse_port, reuse_port)
 S_STR(g_smack, c->smack)
 S_STR(g_smack_ip_in, c->smack_ip_in)
 S_STR(g_smack_ip_out, c->smack_ip_out)
-static int g_result(BusMessage *m, void *o) { return bus_append_string(m, socket_result_to_string(U(o)->sock.result)); }
-static int g_n_connections(BusMessage *m, void *o) { return bus_append_u32(m, U(o)->sock.n_connections); }
-static int g_n_accepted(BusMessage *m, void *o) { return bus_append_u32(m, U(o)->sock.n_accepted); }
+static int g_result(BusMessage *m, void *o) { return bus_append_string(m, socket_result_to_string(SOCKET(U(o))->result)); }
+static int g_n_connections(BusMessage *m, void *o) { return bus_append_u32(m, SOCKET(U(o))->n_connections); }
+static int g_n_accepted(BusMessage *m, void *o) { return bus_append_u32(m, SOCKET(U(o))->n_accepted); }
 static int g_fdname(BusMessage *m, void *o) { const SocketConfig *c = sockcfg(o); return bus_append_string(m, c->fdname ? c->fdname : U(o)->id); }
 S_I32(g_socket_protocol, c->socket_protocol)
 S_U64(g_trigger_limit_interval, c->trigger_limit_interval)

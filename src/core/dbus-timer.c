@@ -19,7 +19,7 @@ static int g_monotonic(BusMessage *m, void *o) {
         int r = bus_message_open_container(m, 'a', "(stt)");
         for (size_t i = c ? c->n_monotonic : 0; i > 0 && r >= 0; i--)
                 r = bus_message_append(m, "(stt)", timer_base_to_usec_string(c->monotonic[i - 1].base),
-                                       (uint64_t)c->monotonic[i - 1].value, (uint64_t)or_zero(U(o)->timer.next_monotonic));
+                                       (uint64_t)c->monotonic[i - 1].value, (uint64_t)or_zero(TIMER(U(o))->next_monotonic));
         return r < 0 ? r : bus_message_close_container(m);
 }
 /* the expression normalised as systemd prints it (an invalid one as written) */
@@ -30,23 +30,23 @@ static int g_calendar(BusMessage *m, void *o) {
                 _cleanup_free_ char *norm = NULL;
                 if (calendar_spec_normalize(c->on_calendar[i - 1], &norm) == -ENOMEM) return -ENOMEM;
                 r = bus_message_append(m, "(sst)", "OnCalendar", norm ? norm : c->on_calendar[i - 1],
-                                       (uint64_t)or_zero(U(o)->timer.next_realtime));
+                                       (uint64_t)or_zero(TIMER(U(o))->next_realtime));
         }
         return r < 0 ? r : bus_message_close_container(m);
 }
 #define TIMER_BOOL(fn, expr) static int fn(BusMessage *m, void *o) { const TimerConfig *c = tcfg(o); return bus_append_bool(m, (expr)); }
 TIMER_BOOL(g_on_clock_change, c && c->on_clock_change)
 TIMER_BOOL(g_on_timezone_change, c && c->on_timezone_change)
-static int g_next_realtime(BusMessage *m, void *o) { return bus_append_u64(m, or_zero(U(o)->timer.next_realtime)); }
+static int g_next_realtime(BusMessage *m, void *o) { return bus_append_u64(m, or_zero(TIMER(U(o))->next_realtime)); }
 /* not armed on the monotonic clock: infinity, as systemd says */
 static int g_next_monotonic(BusMessage *m, void *o) {
-        usec_t t = U(o)->timer.next_monotonic;
+        usec_t t = TIMER(U(o))->next_monotonic;
         return bus_append_u64(m, t == 0 ? USEC_INFINITY : t);
 }
-static int g_last(BusMessage *m, void *o) { return bus_append_u64(m, U(o)->timer.last_trigger_realtime); }
-static int g_last_monotonic(BusMessage *m, void *o) { return bus_append_u64(m, U(o)->timer.last_trigger_monotonic); }
+static int g_last(BusMessage *m, void *o) { return bus_append_u64(m, TIMER(U(o))->last_trigger_realtime); }
+static int g_last_monotonic(BusMessage *m, void *o) { return bus_append_u64(m, TIMER(U(o))->last_trigger_monotonic); }
 static int g_result(BusMessage *m, void *o) {
-        return bus_append_string(m, U(o)->timer.state == TIMER_FAILED ? "failure-resources" : "success");
+        return bus_append_string(m, TIMER(U(o))->state == TIMER_FAILED ? "failure-resources" : "success");
 }
 static int g_accuracy(BusMessage *m, void *o) { const TimerConfig *c = tcfg(o); return bus_append_u64(m, c ? c->accuracy_usec : USEC_PER_MINUTE); }
 static int g_random(BusMessage *m, void *o) { const TimerConfig *c = tcfg(o); return bus_append_u64(m, c ? c->random_usec : 0); }

@@ -47,18 +47,20 @@ static int run_verb(Manager *m, BusInstallVerb v, InstallFlags f, char **names, 
         case BUS_INSTALL_MASK: return install_mask(root, f, names, c);
         case BUS_INSTALL_UNMASK: return install_unmask(root, f, names, c);
         case BUS_INSTALL_PRESET: return install_preset(root, f, names, mode, c);
+        case BUS_INSTALL_REVERT: return install_revert(root, names, c);
         }
         return -EINVAL;
 }
 
 /* The arguments after the names, by the entry's signature: "bb" runtime and force, "b" runtime,
- * "t" flags, "sbb" a preset mode, runtime and force. */
+ * "t" flags, "sbb" a preset mode, runtime and force, "" none (RevertUnitFiles). */
 static int read_install_flags(BusCall *c, InstallFlags *ret_flags, PresetMode *ret_mode) {
         const char *rest = c->method->in + 2;   /* after "as" */
         int runtime = 0, force = 0, r;
         uint64_t flags = 0;
         const char *mode_str = NULL;
-        if (streq(rest, "bb")) r = bus_message_read(c->message, "bb", &runtime, &force);
+        if (!*rest) r = 1;
+        else if (streq(rest, "bb")) r = bus_message_read(c->message, "bb", &runtime, &force);
         else if (streq(rest, "b")) r = bus_message_read(c->message, "b", &runtime);
         else if (streq(rest, "t")) {
                 r = bus_message_read(c->message, "t", &flags);

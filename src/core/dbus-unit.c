@@ -25,22 +25,8 @@
 
 /* ---- state ---- */
 
-static const char *service_sub_state(const MUnit *u) { return service_state_to_string(u->svc.state); }
-static const char *socket_sub_state(const MUnit *u) { return socket_state_to_string(u->sock.state); }
-static const char *timer_sub_state(const MUnit *u) { return timer_state_to_string(u->timer.state); }
-static const char *path_sub_state(const MUnit *u) { return path_state_to_string(u->path.state); }
-/* the types without a state machine of their own follow the unit's active state */
-static const char *generic_sub_state(const MUnit *u) {
-        return UNIT_IS_ACTIVE_OR_RELOADING(u->state) ? "active" : u->state == UNIT_FAILED ? "failed" : "dead";
-}
-
 const char *bus_unit_sub_state(const MUnit *u) {
-        static const char *(*const by_type[_UNIT_TYPE_MAX])(const MUnit *) = {
-                [UNIT_SERVICE] = service_sub_state, [UNIT_SOCKET] = socket_sub_state,
-                [UNIT_TIMER] = timer_sub_state, [UNIT_PATH] = path_sub_state,
-        };
-        UnitType t = u->cfg ? u->cfg->type : unit_name_to_type(u->id);
-        return (t >= 0 && t < _UNIT_TYPE_MAX && by_type[t] ? by_type[t] : generic_sub_state)(u);
+        return munit_sub_state(u);
 }
 
 /* What `systemctl is-enabled` says, from the unit files on disk (install.c), as systemd 252's
@@ -339,7 +325,7 @@ static const BusProperty unit_properties[] = {
 /* ---- processes ---- */
 
 static bool has_processes(const MUnit *u) {
-        return u->svc.main_pid > 0 || u->svc.control_pid > 0 || u->state == UNIT_ACTIVE || u->state == UNIT_RELOADING ||
+        return munit_main_pid(u) > 0 || munit_control_pid(u) > 0 || u->state == UNIT_ACTIVE || u->state == UNIT_RELOADING ||
                u->state == UNIT_ACTIVATING || u->state == UNIT_DEACTIVATING;
 }
 
@@ -416,16 +402,16 @@ int bus_unit_queue_job(Manager *m, MUnit *u, JobType type, const char *mode_str,
 int bus_unit_kill(MUnit *u, const char *whom, int32_t signo, BusError *e) {
         if (signo <= 0 || signo >= _NSIG) return bus_error_setf(e, BUS_ERROR_INVALID_ARGS, "Signal number out of range.");
         if (!whom || !*whom) whom = "all";
-        ServiceRuntime *s = &u->svc;
+        pid_t main_pid = munit_main_pid(u), control_pid = munit_control_pid(u);
         if (streq(whom, "main") || streq(whom, "main-fail")) {
-                if (s->main_pid <= 0)
+                if (main_pid <= 0)
                         return bus_error_setf(e, "org.freedesktop.systemd1.NoSuchProcess", "No main process to kill");
-                return kill(s->main_pid, signo) < 0 ? bus_error_setf(e, BUS_ERROR_FAILED, "Failed to kill main process: %m") : 0;
+                return kill(main_pid, signo) < 0 ? bus_error_setf(e, BUS_ERROR_FAILED, "Failed to kill main process: %m") : 0;
         }
         if (streq(whom, "control") || streq(whom, "control-fail")) {
-                if (s->control_pid <= 0)
+                if (control_pid <= 0)
                         return bus_error_setf(e, "org.freedesktop.systemd1.NoSuchProcess", "No control process to kill");
-                return kill(s->control_pid, signo) < 0 ? bus_error_setf(e, BUS_ERROR_FAILED, "Failed to kill control process: %m") : 0;
+                return kill(control_pid, signo) < 0 ? bus_error_setf(e, BUS_ERROR_FAILED, "Failed to kill control process: %m") : 0;
         }
         if (!streq(whom, "all") && !streq(whom, "all-fail"))
                 return bus_error_setf(e, BUS_ERROR_INVALID_ARGS, "Invalid who argument %s", whom);

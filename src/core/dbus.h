@@ -8,7 +8,8 @@
  * (dbus-manager.c, dbus-unit.c, dbus-job.c) and broadcasts JobNew/JobRemoved to every connection,
  * as systemd does for private connections (no Subscribe needed). A connection that misbehaves is
  * closed; nothing it sends can stall or crash PID 1. */
-#include "core/manager.h"
+#include <stdint.h>
+#include "core/forward.h"
 
 #include "bus/bus-message.h"
 #include "bus/bus-sockets.h"

@@ -14,6 +14,7 @@ struct EventSource {
         SourceType type;
         void *userdata;
         bool enabled, dead;
+        bool early;              /* I/O: dispatched first (event_source_set_early()) */
         size_t index;            /* position in the loop's array for this type (heap for timers) */
         EventSource *next_garbage;
         EventSource *all_prev, *all_next;  /* every live source, so the loop can free them all */
@@ -50,6 +51,8 @@ struct EventLoop {
         int exit_code;
         uint64_t wakeups;
         uint64_t phase;    /* bumped before deferred work, after each wake-up, at each reaped child */
+        usec_t (*now)(clockid_t clock);                              /* event_set_sys() */
+        int (*waitid)(idtype_t type, id_t id, siginfo_t *info, int options);
 };
 
 /* epoll tags for the loop's own descriptors */
@@ -140,6 +143,8 @@ int event_new(EventLoop **ret) {
         if (!e) return -ENOMEM;
         e->epfd = e->sigfd = e->timerfd = -1;
         e->armed = USEC_INFINITY;
+        e->now = now_usec;
+        e->waitid = waitid;
         sigemptyset(&e->sigmask);
         int r;
         if ((e->epfd = epoll_create1(EPOLL_CLOEXEC)) < 0 ||
@@ -266,6 +271,12 @@ int event_source_set_time(EventSource *s, usec_t when) {
                 heap_up(&e->timers, s->index);
         }
         return rearm_timer(e);
+}
+
+int event_source_set_early(EventSource *s, bool early) {
+        if (s->type != SOURCE_IO) return -EINVAL;
+        s->early = early;
+        return 0;
 }
 
 usec_t event_source_get_time(const EventSource *s) {
@@ -400,9 +411,17 @@ static EventSource *find_child(EventLoop *e, pid_t pid) {
         return NULL;
 }
 
+/* What the early I/O sources have queued (see event_source_set_early()). */
+static void poll_early(EventLoop *e) {
+        for (size_t i = 0; i < e->ios.n; i++) {
+                EventSource *s = e->ios.v[i];
+                if (s->early && s->enabled && !s->dead) report(s->io.cb(s, s->io.fd, EPOLLIN, s->userdata), "I/O");
+        }
+}
+
 /* Reap every child that has exited; dispatch to its source or the orphan handler; then tell the
  * reaped handler whether any child is left (ECHILD from waitid() says so for free). */
-static void reap_children(EventLoop *e) {
+void event_dispatch_children(EventLoop *e) {
         /* Reap in batches: every pid of a batch is reported gone before any callback runs, so
          * what a callback derives from the system (PID 1's list of children) is read after all
          * of them and serves the whole batch. Each pid's source is found at reap time: a callback
@@ -415,7 +434,7 @@ static void reap_children(EventLoop *e) {
                 bool none_left = false, more = true;
                 while (n < ELEMENTSOF(batch)) {
                         siginfo_t si = {0};
-                        if (waitid(P_ALL, 0, &si, WEXITED | WNOHANG) < 0 || si.si_pid == 0) {
+                        if (e->waitid(P_ALL, 0, &si, WEXITED | WNOHANG) < 0 || si.si_pid == 0) {
                                 none_left = si.si_pid == 0 && errno == ECHILD;
                                 more = false;
                                 break;
@@ -428,6 +447,11 @@ static void reap_children(EventLoop *e) {
                         batch[n++].s = find_child(e, si.si_pid);
                 }
                 reaped |= n > 0;
+                /* what a reaped process sent before it exited is queued by now, however late in
+                 * this wake-up it exited: read it while the process is still its unit's (the
+                 * exits below are dispatched after), so that a main process's last STOPPING=1
+                 * is credited to its unit, not dropped as from a process of none */
+                if (n > 0) poll_early(e);
                 for (size_t i = 0; i < n; i++) {
                         EventSource *s = batch[i].s;
                         if (s && !s->dead) {
@@ -457,15 +481,12 @@ static void dispatch_signals(EventLoop *e) {
                         EventSource *s = sig > 0 && sig < _NSIG ? e->signals[sig] : NULL;
                         if (s && s->enabled) report(s->signal.cb(s, &si[i], s->userdata), "signal");
                 }
-                if (chld) reap_children(e);
+                if (chld) event_dispatch_children(e);
         }
 }
 
-static void dispatch_timers(EventLoop *e) {
-        uint64_t expirations;
-        (void)!read(e->timerfd, &expirations, sizeof expirations);
-        e->armed = USEC_INFINITY;  /* a fired ABSTIME timer is disarmed */
-        usec_t now = now_usec(CLOCK_MONOTONIC);
+void event_dispatch_timers(EventLoop *e) {
+        usec_t now = e->now(CLOCK_MONOTONIC);
         while (e->timers.n > 0 && e->timers.v[0]->time.when <= now) {
                 EventSource *s = e->timers.v[0];
                 heap_remove(&e->timers, s);
@@ -473,6 +494,18 @@ static void dispatch_timers(EventLoop *e) {
                 if (s->enabled) report(s->time.cb(s, now, s->userdata), "timer");
         }
         report(rearm_timer(e), "timer re-arm");
+}
+
+static void dispatch_timerfd(EventLoop *e) {
+        uint64_t expirations;
+        (void)!read(e->timerfd, &expirations, sizeof expirations);
+        e->armed = USEC_INFINITY;  /* a fired ABSTIME timer is disarmed */
+        event_dispatch_timers(e);
+}
+
+void event_set_sys(EventLoop *e, usec_t (*now)(clockid_t clock), int (*wait)(idtype_t type, id_t id, siginfo_t *info, int options)) {
+        e->now = now ? now : now_usec;
+        e->waitid = wait ? wait : waitid;
 }
 
 static bool run_defers(EventLoop *e) {
@@ -505,15 +538,18 @@ int event_run(EventLoop *e, usec_t timeout_usec) {
         }
         e->wakeups++;
         e->phase++;
-        for (int i = 0; i < n; i++) {
-                void *p = evs[i].data.ptr;
-                if (p == &tag_signal) dispatch_signals(e);
-                else if (p == &tag_timer) dispatch_timers(e);
-                else {
-                        EventSource *s = p;
-                        if (!s->dead && s->enabled) report(s->io.cb(s, s->io.fd, evs[i].events, s->userdata), "I/O");
+        for (int pass = 0; pass < 2; pass++)   /* early I/O sources first */
+                for (int i = 0; i < n; i++) {
+                        void *p = evs[i].data.ptr;
+                        bool early = p != &tag_signal && p != &tag_timer && ((EventSource *)p)->early;
+                        if (early != (pass == 0)) continue;
+                        if (p == &tag_signal) dispatch_signals(e);
+                        else if (p == &tag_timer) dispatch_timerfd(e);
+                        else {
+                                EventSource *s = p;
+                                if (!s->dead && s->enabled) report(s->io.cb(s, s->io.fd, evs[i].events, s->userdata), "I/O");
+                        }
                 }
-        }
         collect_garbage(e);
         return n;
 }

@@ -34,6 +34,12 @@ void event_free(EventLoop *e);
 
 int event_add_io(EventLoop *e, EventSource **ret, int fd, uint32_t events, event_io_fn cb, void *userdata);
 int event_source_set_io_events(EventSource *s, uint32_t events);
+/* An early I/O source is dispatched before everything else that woke the loop at the same time,
+ * and polled (its callback run as if readable: it must read non-blockingly) before each batch of
+ * children is reaped: the notify socket, whose sender may have exited right after sending. What a
+ * child sent before it exited is then read while the child is still its unit's process (systemd
+ * orders its notify source before SIGCHLD and reaps one child per loop iteration for this). */
+int event_source_set_early(EventSource *s, bool early);
 /* A timer on CLOCK_MONOTONIC at absolute time `when` (USEC_INFINITY: disarmed). One-shot: it
  * disarms itself before the callback, which may re-arm it. */
 int event_add_time(EventLoop *e, EventSource **ret, usec_t when, event_time_fn cb, void *userdata);
@@ -59,6 +65,14 @@ void event_set_reaped_handler(EventLoop *e, event_reaped_fn cb, void *userdata);
 typedef void (*event_pid_gone_fn)(pid_t pid, void *userdata);
 void event_set_pid_gone_handler(EventLoop *e, event_pid_gone_fn cb, void *userdata);
 void event_source_free(EventSource *s);
+
+/* Where the loop's time and its children's exits come from (NULL: clock_gettime(), waitid()):
+ * the manager's SysOps (in tests, fakes). */
+void event_set_sys(EventLoop *e, usec_t (*now)(clockid_t clock), int (*wait)(idtype_t type, id_t id, siginfo_t *info, int options));
+/* What the loop does when SIGCHLD arrives (reap and dispatch every exited child) and when its timer
+ * fires (run the timers due by its clock): for tests, which drive the loop with fakes. */
+void event_dispatch_children(EventLoop *e);
+void event_dispatch_timers(EventLoop *e);
 
 /* One iteration: run deferred work, wait (timeout_usec; USEC_INFINITY blocks) and dispatch. */
 int event_run(EventLoop *e, usec_t timeout_usec);

@@ -11,7 +11,11 @@
 #include "base/log.h"
 #include "base/signal-util.h"
 #include "base/strv.h"
+#include "core/exec-run.h"
+#include "core/kill.h"
+#include "core/log-stream.h"
 #include "core/manager.h"
+#include "core/munit.h"
 #include "exec/capability.h"
 #include "exec/env.h"
 #include "exec/spawn.h"
@@ -197,13 +201,13 @@ static bool is_journal(ExecOutput o) {
                o == EXEC_OUTPUT_KMSG_AND_CONSOLE;
 }
 
-static int open_output(MUnit *u, const ExecContext *c, ExecOutput o, int idx) {
+static int open_output(const ExecRunParams *p, const ExecContext *c, ExecOutput o, int idx) {
         const char *path = c->stdio_file[idx];
         /* StandardInput=socket makes inherit mean the connection */
-        if (o == EXEC_OUTPUT_INHERIT && c->std_input == EXEC_INPUT_SOCKET && u->svc.socket_fd >= 0)
-                return fcntl(u->svc.socket_fd, F_DUPFD_CLOEXEC, 3);
+        if (o == EXEC_OUTPUT_INHERIT && c->std_input == EXEC_INPUT_SOCKET && p->socket_fd >= 0)
+                return fcntl(p->socket_fd, F_DUPFD_CLOEXEC, 3);
         switch (o) {
-        case EXEC_OUTPUT_SOCKET: return u->svc.socket_fd >= 0 ? fcntl(u->svc.socket_fd, F_DUPFD_CLOEXEC, 3) : -1;
+        case EXEC_OUTPUT_SOCKET: return p->socket_fd >= 0 ? fcntl(p->socket_fd, F_DUPFD_CLOEXEC, 3) : -1;
         case EXEC_OUTPUT_NULL: return -1;
         case EXEC_OUTPUT_FILE: return path ? open(path, O_WRONLY | O_CREAT | O_CLOEXEC | O_NOCTTY, 0644) : -1;
         case EXEC_OUTPUT_FILE_APPEND: return path ? open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOCTTY, 0644) : -1;
@@ -218,10 +222,10 @@ static int open_output(MUnit *u, const ExecContext *c, ExecOutput o, int idx) {
         }
 }
 
-static int open_input(MUnit *u, const ExecContext *c) {
+static int open_input(const ExecRunParams *p, const ExecContext *c) {
         switch (c->std_input) {
         case EXEC_INPUT_SOCKET:
-                return u->svc.socket_fd >= 0 ? fcntl(u->svc.socket_fd, F_DUPFD_CLOEXEC, 3) : -1;
+                return p->socket_fd >= 0 ? fcntl(p->socket_fd, F_DUPFD_CLOEXEC, 3) : -1;
         case EXEC_INPUT_TTY: case EXEC_INPUT_TTY_FORCE: case EXEC_INPUT_TTY_FAIL:
                 return open(c->tty_path ? c->tty_path : "/dev/console", O_RDWR | O_CLOEXEC | O_NOCTTY);
         case EXEC_INPUT_FILE:
@@ -240,10 +244,9 @@ static int open_input(MUnit *u, const ExecContext *c) {
         }
 }
 
-static int build_env(MUnit *u, bool is_control, const Creds *cr, char ***ret) {
+static int build_env(MUnit *u, const ExecRunParams *params, const Creds *cr, char ***ret) {
         Manager *m = u->m;
         ExecContext *c = unit_exec_context(u->cfg);
-        ServiceConfig *sc = u->cfg->service;
         _cleanup_strv_free_ char **env = strv_copy(m->environment);
         int r = 0;
         if (!env && m->environment) return -ENOMEM;
@@ -261,35 +264,11 @@ static int build_env(MUnit *u, bool is_control, const Creds *cr, char ***ret) {
         for (int t = 0; t < _EXEC_DIRECTORY_TYPE_MAX; t++) {
                 if (!c->directories[t].paths) continue;
                 _cleanup_strv_free_ char **full = NULL;
-                STRV_FOREACH(p, c->directories[t].paths) r |= strv_push(&full, strjoin(dir_prefix[t], "/", *p));
+                STRV_FOREACH(d, c->directories[t].paths) r |= strv_push(&full, strjoin(dir_prefix[t], "/", *d));
                 _cleanup_free_ char *joined = strv_join(full, ":");
                 if (joined) r |= env_set(&env, dir_env[t], joined);
         }
-        if (sc) {
-                ServiceRuntime *s = &u->svc;
-                if (sc->notify_access != NOTIFY_NONE && m->notify_fd >= 0) r |= env_set(&env, "NOTIFY_SOCKET", "/run/systemd/notify");
-                if (is_control && s->main_pid > 0) {
-                        char num[16];
-                        snprintf(num, sizeof num, "%d", (int)s->main_pid);
-                        r |= env_set(&env, "MAINPID", num);
-                }
-                if (!is_control && sc->watchdog_usec > 0 && sc->watchdog_usec != USEC_INFINITY) {
-                        char num[24];
-                        snprintf(num, sizeof num, "%llu", (unsigned long long)sc->watchdog_usec);
-                        r |= env_set(&env, "WATCHDOG_USEC", num);
-                }
-                if (is_control && (s->control_id == SERVICE_EXEC_STOP || s->control_id == SERVICE_EXEC_STOP_POST)) {
-                        r |= env_set(&env, "SERVICE_RESULT", service_result_to_string(s->result));
-                        if (s->main_exit_code) {
-                                char num[16];
-                                const char *code = s->main_exit_code == CLD_EXITED ? "exited" : s->main_exit_code == CLD_DUMPED ? "dumped" : "killed";
-                                r |= env_set(&env, "EXIT_CODE", code);
-                                if (s->main_exit_code == CLD_EXITED) snprintf(num, sizeof num, "%d", s->main_exit_status);
-                                else snprintf(num, sizeof num, "%s", signal_abbrev(s->main_exit_status));
-                                r |= env_set(&env, "EXIT_STATUS", num);
-                        }
-                }
-        }
+        if (r >= 0) r = env_merge(&env, params->environment);
         if (r < 0) return -ENOMEM;
         /* Environment=, EnvironmentFile=, PassEnvironment=, UnsetEnvironment= in systemd's order */
         if ((r = env_merge(&env, c->environment)) < 0) return r;
@@ -315,43 +294,16 @@ static int build_env(MUnit *u, bool is_control, const Creds *cr, char ***ret) {
         return 0;
 }
 
-static int collect_pass_fds(MUnit *u, int **ret_fds, const char ***ret_names, size_t *ret_n, char ***env) {
-        ServiceRuntime *s = &u->svc;
-        _cleanup_free_ int *fds = NULL;
-        _cleanup_free_ const char **names = NULL;
-        size_t n = 0;
-        int r;
-        if (s->socket_fd >= 0) {
-                if (!(fds = malloc(sizeof *fds)) || !(names = malloc(sizeof *names))) return -ENOMEM;
-                fds[0] = s->socket_fd;
-                names[0] = "connection";
-                n = 1;
-        } else if ((r = socket_collect_fds(u, &fds, &names, &n)) < 0)
-                return r;
-        if (s->n_fd_store) {
-                int *nf = realloc(fds, (n + s->n_fd_store) * sizeof *nf);
-                if (nf) fds = nf;
-                const char **nn = realloc(names, (n + s->n_fd_store) * sizeof *nn);
-                if (nn) names = nn;
-                if (!nf || !nn) return -ENOMEM;
-                for (size_t i = 0; i < s->n_fd_store; i++) {
-                        fds[n] = s->fd_store[i];
-                        names[n++] = s->fd_store_names && s->fd_store_names[i] ? s->fd_store_names[i] : "stored";
-                }
-        }
-        if (n == 0) return 0;
+/* $LISTEN_FDS/$LISTEN_FDNAMES for the fds passed (sd_listen_fds(3)). */
+static int set_listen_env(const ExecRunParams *p, char ***env) {
         char num[24];
-        snprintf(num, sizeof num, "%zu", n);
+        snprintf(num, sizeof num, "%zu", p->n_fds);
         Buf b = {0};
-        for (size_t i = 0; i < n; i++) (void)buf_printf(&b, "%s%s", i ? ":" : "", names[i]);
-        r = env_set(env, "LISTEN_FDS", num);
+        for (size_t i = 0; i < p->n_fds; i++) (void)buf_printf(&b, "%s%s", i ? ":" : "", p->fd_names[i]);
+        int r = env_set(env, "LISTEN_FDS", num);
         if (r >= 0) r = env_set(env, "LISTEN_FDNAMES", b.s ? b.s : "");
         buf_free(&b);
-        if (r < 0) return r;
-        *ret_fds = TAKE_PTR(fds);
-        *ret_names = TAKE_PTR(names);
-        *ret_n = n;
-        return 0;
+        return r;
 }
 
 static char *find_in_path(const char *name, char *const *env) {
@@ -368,11 +320,10 @@ static char *find_in_path(const char *name, char *const *env) {
         return NULL;
 }
 
-int munit_spawn(MUnit *u, const ExecCommand *c, bool is_control, pid_t *ret_pid, int *ret_report_fd) {
+int munit_spawn(MUnit *u, const ExecCommand *c, const ExecRunParams *params, pid_t *ret_pid, int *ret_report_fd) {
         Manager *m = u->m;
         ExecContext *ec = unit_exec_context(u->cfg);
-        ServiceConfig *sc = u->cfg->service;
-        bool privileged = (c->flags & EXEC_COMMAND_FULLY_PRIVILEGED) || (is_control && sc && sc->permissions_start_only);
+        bool privileged = (c->flags & EXEC_COMMAND_FULLY_PRIVILEGED) || params->privileged;
         CapPlan caps = cap_plan(ec);
         /* "!!" acts as "!" only where the kernel lacks ambient capabilities (systemd.service(5)) */
         bool ambient_hack = (c->flags & EXEC_COMMAND_AMBIENT_MAGIC) && !caps.ambient_supported;
@@ -401,16 +352,11 @@ int munit_spawn(MUnit *u, const ExecCommand *c, bool is_control, pid_t *ret_pid,
                 cr.change = false;
         }
         _cleanup_strv_free_ char **env = NULL;
-        if ((r = build_env(u, is_control, &cr, &env)) < 0) {
+        if ((r = build_env(u, params, &cr, &env)) < 0) {
                 user_record_done(&cr.user);
                 return r;
         }
-        /* socket activation (the main process only, as systemd): the connection, or every
-         * listening fd of the sockets that trigger it, then the fd store; LISTEN_* as sd_listen_fds(3) */
-        _cleanup_free_ int *pass = NULL;
-        _cleanup_free_ const char **pass_names = NULL;
-        size_t n_pass = 0;
-        if (sc && !is_control && (r = collect_pass_fds(u, &pass, &pass_names, &n_pass, &env)) < 0) {
+        if (params->n_fds > 0 && (r = set_listen_env(params, &env)) < 0) {
                 user_record_done(&cr.user);
                 return r;
         }
@@ -430,10 +376,10 @@ int munit_spawn(MUnit *u, const ExecCommand *c, bool is_control, pid_t *ret_pid,
                         (void)env_set(&env, "JOURNAL_STREAM", js);
                 }
         }
-        int fds[3] = { open_input(u, ec), out_j && lfd >= 0 ? fcntl(lfd, F_DUPFD_CLOEXEC, 3) : open_output(u, ec, ec->std_output, 1), -1 };
+        int fds[3] = { open_input(params, ec), out_j && lfd >= 0 ? fcntl(lfd, F_DUPFD_CLOEXEC, 3) : open_output(params, ec, ec->std_output, 1), -1 };
         fds[2] = ec->std_error == EXEC_OUTPUT_INHERIT ? (fds[1] >= 0 ? fcntl(fds[1], F_DUPFD_CLOEXEC, 3) : -1)
                  : err_j && lfd >= 0                  ? fcntl(lfd, F_DUPFD_CLOEXEC, 3)
-                                                      : open_output(u, ec, ec->std_error, 2);
+                                                      : open_output(params, ec, ec->std_error, 2);
         SpawnParams p = {
                 .command = &resolved, .context = ec, .environment = env, .stdio = { fds[0], fds[1], fds[2] },
                 .root = m->set.root, .apply_credentials = cr.change && !cr.dynamic,
@@ -444,10 +390,10 @@ int munit_spawn(MUnit *u, const ExecCommand *c, bool is_control, pid_t *ret_pid,
                 .apply_ambient = !privileged && caps.ambient_supported, .ambient_set = caps.ambient,
                 .apply_secure_bits = !privileged && caps.secure_bits && (ec->secure_bits || prctl(PR_GET_SECUREBITS, 0, 0, 0, 0) > 0),
                 .secure_bits = ec->secure_bits,
-                .set_exec_pid = true, .set_listen_pid = n_pass > 0, .pass_fds = pass, .n_pass_fds = n_pass,
+                .set_exec_pid = true, .set_listen_pid = params->n_fds > 0, .pass_fds = params->fds, .n_pass_fds = params->n_fds,
                 .join_cgroup = cg_fd >= 0, .cgroup_procs_fd = cg_fd,
         };
-        r = exec_spawn(&p, ret_pid, ret_report_fd);
+        r = m->ops->spawn(&p, ret_pid, ret_report_fd);
         for (int i = 0; i < 3; i++)
                 if (fds[i] >= 0) close(fds[i]);
         user_record_done(&cr.user);
@@ -516,4 +462,63 @@ void munit_remove_runtime_directories(MUnit *u) {
                 _cleanup_free_ char *full = strjoin("/run/", *p);
                 if (full) (void)rm_rf(full, 0);
         }
+}
+
+/* ---- running commands across reloads ---- */
+
+const ExecCommand *exec_command_at(ExecCommand *const *lists, int list, unsigned index) {
+        if (list < 0) return NULL;
+        const ExecCommand *c = lists[list];
+        for (unsigned i = 0; c && i < index; i++) c = c->next;
+        return c;
+}
+
+void exec_command_ref_clear(ExecCommandRef *ref) {
+        free(ref->path);
+        *ref = (ExecCommandRef)EXEC_COMMAND_REF_NONE;
+}
+
+static const ExecCommand *ref_set(ExecCommandRef *ref, ExecCommand *const *lists, int list, unsigned index) {
+        const ExecCommand *c = exec_command_at(lists, list, index);
+        exec_command_ref_clear(ref);
+        if (!c) return NULL;
+        /* the path is for messages only: without memory for it they say "?" */
+        *ref = (ExecCommandRef){ .list = list, .index = index, .flags = c->flags, .path = c->path ? strdup(c->path) : NULL };
+        return c;
+}
+
+const ExecCommand *exec_command_ref_first(ExecCommandRef *ref, ExecCommand *const *lists, int list) {
+        return ref_set(ref, lists, list, 0);
+}
+
+const ExecCommand *exec_command_ref_next(ExecCommandRef *ref, ExecCommand *const *lists) {
+        if (ref->list < 0 || ref->vanished) {
+                exec_command_ref_clear(ref);
+                return NULL;
+        }
+        return ref_set(ref, lists, ref->list, ref->index + 1);
+}
+
+static bool exec_command_equal(const ExecCommand *a, const ExecCommand *b) {
+        if (!streq_ptr(a->path, b->path)) return false;
+        char *const *x = a->argv, *const *y = b->argv;
+        for (; x && *x && y && *y; x++, y++)
+                if (!streq(*x, *y)) return false;
+        return !(x && *x) && !(y && *y);
+}
+
+void exec_command_ref_reloaded(ExecCommandRef *ref, ExecCommand *const *old_lists, ExecCommand *const *new_lists,
+                               const char *id) {
+        if (ref->list < 0 || ref->vanished) return;
+        const ExecCommand *was = exec_command_at(old_lists, ref->list, ref->index);
+        const ExecCommand *now = exec_command_at(new_lists, ref->list, ref->index);
+        if (was && now && exec_command_equal(was, now)) return;
+        unsigned i = 0;
+        for (now = new_lists[ref->list]; was && now; now = now->next, i++)
+                if (exec_command_equal(was, now)) {
+                        ref->index = i;
+                        return;
+                }
+        ref->vanished = true;
+        log_warning("%s: Current command vanished from the unit file, execution of the command list won't be resumed.", id);
 }

@@ -5,14 +5,16 @@
 #include "base/parse.h"
 #include "core/exit-policy.h"
 #include "core/manager.h"
+#include "core/munit.h"
+#include "core/service.h"
+#include "core/socket.h"
 
 int exit_policy_parse(const char *s) {
         int b = parse_boolean(s);
         return b < 0 ? -EINVAL : b;
 }
 
-static int service_status(const MUnit *u) {
-        const ServiceRuntime *s = &u->svc;
+static int service_status(const Service *s) {
         switch (s->result) {
         case SERVICE_FAILURE_EXIT_CODE:
                 if (s->main_exit_code == CLD_EXITED && s->main_exit_status > 0 && s->main_exit_status < 256)
@@ -32,8 +34,8 @@ static int service_status(const MUnit *u) {
         }
 }
 
-static int socket_status(const MUnit *u) {
-        switch (u->sock.result) {
+static int socket_status(const Socket *s) {
+        switch (s->result) {
         case SOCKET_FAILURE_RESOURCES: return EXIT_POLICY_RESOURCES;
         case SOCKET_FAILURE_TIMEOUT: return EXIT_POLICY_TIMEOUT;
         case SOCKET_FAILURE_EXIT_CODE: return 1;
@@ -44,16 +46,17 @@ static int socket_status(const MUnit *u) {
         }
 }
 
+/* the runtimes with a Result= of their own; every other unit fails as "failed" (EXIT_POLICY_OTHER) */
 int exit_policy_status(const MUnit *u) {
-        if (u->cfg && u->cfg->service) return service_status(u);
-        if (u->cfg && u->cfg->socket) return socket_status(u);
-        return EXIT_POLICY_OTHER;
+        const Service *s = SERVICE_CONST(u);
+        const Socket *k = SOCKET_CONST(u);
+        return s ? service_status(s) : k ? socket_status(k) : EXIT_POLICY_OTHER;
 }
 
 static const char *result_name(const MUnit *u) {
-        if (u->cfg && u->cfg->service) return service_result_to_string(u->svc.result);
-        if (u->cfg && u->cfg->socket) return socket_result_to_string(u->sock.result);
-        return "failed";
+        const Service *s = SERVICE_CONST(u);
+        const Socket *k = SOCKET_CONST(u);
+        return s ? service_result_to_string(s->result) : k ? socket_result_to_string(k->result) : "failed";
 }
 
 void exit_policy_unit_failed(MUnit *u) {

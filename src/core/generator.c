@@ -15,6 +15,7 @@
 #include "base/strv.h"
 #include "base/util.h"
 #include "core/generator.h"
+#include "core/sysv-generator.h"
 #include "exec/env.h"
 #include "tmpfiles/fsops.h"
 
@@ -36,8 +37,9 @@ static bool is_masked(int dfd, const char *name) {
         return !S_ISREG(st.st_mode) || faccessat(dfd, name, X_OK, 0) < 0;
 }
 
-/* Every runnable generator, as full paths sorted by file name; shadowed names dropped. */
-static int collect(const char *const *search, char ***ret) {
+/* Every runnable generator, as full paths sorted by file name; shadowed names dropped. *RET_NAMES:
+ * every name seen, masked ones included. */
+static int collect(const char *const *search, char ***ret, char ***ret_names) {
         _cleanup_strv_free_ char **names = NULL, **paths = NULL;
         char real[PATH_MAX];
         _cleanup_strv_free_ char **seen_dirs = NULL;
@@ -67,7 +69,10 @@ static int collect(const char *const *search, char ***ret) {
                 }
         *ret = paths ? paths : calloc(1, sizeof(char *));
         paths = NULL;
-        return *ret ? 0 : -ENOMEM;
+        if (!*ret) return -ENOMEM;
+        *ret_names = names;
+        names = NULL;
+        return 0;
 }
 
 static const char *architecture(void) {
@@ -95,6 +100,10 @@ static int build_env(char **envp, char ***ret) {
         return 0;
 }
 
+static int run_sysv_generator(const char *const out[3]) {
+        return sysv_generator_run(out[2]);
+}
+
 static usec_t now_usec(void) {
         struct timespec ts;
         clock_gettime(CLOCK_MONOTONIC, &ts);
@@ -120,11 +129,20 @@ static pid_t spawn_one(const char *path, const char *const out[3], char **env) {
         _exit(127);
 }
 
-int generators_run(const char *const *search, const char *const out[3], char **envp, usec_t timeout) {
-        _cleanup_strv_free_ char **paths = NULL, **env = NULL;
-        int r = collect(search, &paths);
+const BuiltinGenerator builtin_generators[] = {
+        { "systemd-sysv-generator", run_sysv_generator },
+        { NULL, NULL },
+};
+
+int generators_run(const char *const *search, const char *const out[3], char **envp, usec_t timeout,
+                   const BuiltinGenerator *builtins) {
+        _cleanup_strv_free_ char **paths = NULL, **env = NULL, **names = NULL;
+        int r = collect(search, &paths, &names);
         if (r < 0) return r;
-        if (!paths[0]) return 0;
+        size_t n_builtin = 0;
+        for (const BuiltinGenerator *b = builtins; b && b->name; b++)
+                if (!strv_contains(names, b->name)) n_builtin++;
+        if (!paths[0] && n_builtin == 0) return 0;
         for (int i = 0; i < 3; i++) {
                 if ((r = mkdir_parents(out[i], 0755)) < 0) return r;
                 if (mkdir(out[i], 0755) < 0 && errno != EEXIST) return -errno;
@@ -132,12 +150,15 @@ int generators_run(const char *const *search, const char *const out[3], char **e
         }
         if ((r = build_env(envp, &env)) < 0) return r;
         size_t n = strv_length(paths);
-        _cleanup_free_ pid_t *pids = calloc(n, sizeof(pid_t));
+        _cleanup_free_ pid_t *pids = calloc(n + 1, sizeof(pid_t));
         if (!pids) return -ENOMEM;
         for (size_t i = 0; i < n; i++) {
                 pids[i] = spawn_one(paths[i], out, env);
                 if (pids[i] < 0) log_warning("Failed to fork generator %s: %s", paths[i], strerror(errno));
         }
+        /* the built-in ones while the others run */
+        for (const BuiltinGenerator *b = builtins; b && b->name; b++)
+                if (!strv_contains(names, b->name)) (void)b->run(out);
         usec_t deadline = now_usec() + timeout;
         for (size_t left = n; left > 0;) {
                 left = 0;
@@ -166,5 +187,5 @@ int generators_run(const char *const *search, const char *const out[3], char **e
                 struct timespec ts = { 0, 5 * 1000 * 1000 };
                 nanosleep(&ts, NULL);
         }
-        return (int)n;
+        return (int)(n + n_builtin);
 }

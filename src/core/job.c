@@ -8,8 +8,10 @@
 #include <stdio.h>
 #include "base/log.h"
 #include "base/strv.h"
-#include "core/dbus.h"
+#include "core/journal.h"
+#include "core/job.h"
 #include "core/manager.h"
+#include "core/munit.h"
 
 static const char *const job_type_table[_JOB_TYPE_MAX] = {
         [JOB_START] = "start", [JOB_VERIFY_ACTIVE] = "verify-active", [JOB_STOP] = "stop",
@@ -34,16 +36,20 @@ typedef struct TxEntry {
         bool dropped;
 } TxEntry;
 
+/* Each unit in it knows its entry (MUnit.tx_slot) until the transaction is applied. */
 typedef struct Transaction {
         Manager *m;
         TxEntry *e;
         size_t n, cap;
-        Hashmap *index;    /* unit id → entry index + 1 */
 } Transaction;
 
 static TxEntry *tx_find(Transaction *tx, const MUnit *u) {
-        uintptr_t i = (uintptr_t)hashmap_get(tx->index, u->id);
-        return i ? &tx->e[i - 1] : NULL;
+        return u->tx_slot ? &tx->e[u->tx_slot - 1] : NULL;
+}
+
+/* The units forget the transaction (before its jobs are installed, or when it fails). */
+static void tx_release(Transaction *tx) {
+        for (size_t i = 0; i < tx->n; i++) tx->e[i].unit->tx_slot = 0;
 }
 
 static int tx_add(Transaction *tx, MUnit *u, JobType type, bool matters, TxEntry **ret) {
@@ -54,9 +60,9 @@ static int tx_add(Transaction *tx, MUnit *u, JobType type, bool matters, TxEntry
                 tx->e = e;
                 tx->cap = cap;
         }
+        if (tx->n >= UINT32_MAX) return -E2BIG;
         tx->e[tx->n] = (TxEntry){ .unit = u, .type = type, .matters = matters };
-        int r = hashmap_put(tx->index, u->id, (void *)(uintptr_t)(tx->n + 1));
-        if (r < 0) return r;
+        u->tx_slot = (uint32_t)(tx->n + 1);
         *ret = &tx->e[tx->n++];
         return 0;
 }
@@ -84,15 +90,14 @@ static JobType job_type_collapse(JobType t, const MUnit *u) {
 
 static int tx_add_job_recursive(Transaction *tx, MUnit *u, JobType type, bool matters, bool ignore_requirements);
 
-/* Add the jobs that `names` pull in. Not-found units pulled by a hard requirement fail the
- * request; soft ones (Wants=) are dropped with a message, as systemd does. */
-static int tx_pull(Transaction *tx, MUnit *u, char *const *names, JobType type, bool matters, bool hard) {
-        STRV_FOREACH(n, names) {
-                MUnit *o = NULL;
-                int r = manager_load_unit(tx->m, *n, &o);
-                if (r == -ENOMEM) return r;
-                if (!o) continue;
-                r = tx_add_job_recursive(tx, o, type, matters, false);
+/* Add the jobs that u's dependencies of kind d pull in. Not-found units pulled by a hard
+ * requirement fail the request; soft ones (Wants=) are dropped with a message, as systemd does. */
+static int tx_pull(Transaction *tx, MUnit *u, UnitDependency d, JobType type, bool matters, bool hard) {
+        MUnit *const *deps;
+        size_t n = munit_dependencies(u, d, &deps);
+        for (size_t i = 0; i < n; i++) {
+                MUnit *o = deps[i];
+                int r = tx_add_job_recursive(tx, o, type, matters, false);
                 if (r == -ENOMEM) return r;
                 if (r < 0 && hard) {
                         log_error("%s: Job %s/%s failed: dependency %s cannot be %s: %s", u->id, u->id,
@@ -130,29 +135,30 @@ static int tx_add_job_recursive(Transaction *tx, MUnit *u, JobType type, bool ma
         int r = tx_add(tx, u, type, matters, &e);
         if (r < 0) return r;
         if (ignore_requirements || !u->cfg) return 0;
-        char **const *deps = (char **const *)u->cfg->unit.deps;
+        /* what tinysd skips is skipped as a whole: what it requires is not started for it */
+        if ((type == JOB_START || type == JOB_RESTART) && munit_skipped_in_container(u)) return 0;
         if (type == JOB_START || type == JOB_RESTART) {
-                if ((r = tx_pull(tx, u, deps[UNIT_REQUIRES], JOB_START, matters, true)) < 0) return r;
-                if ((r = tx_pull(tx, u, deps[UNIT_BINDS_TO], JOB_START, matters, true)) < 0) return r;
-                if ((r = tx_pull(tx, u, deps[UNIT_REQUISITE], JOB_VERIFY_ACTIVE, matters, true)) < 0) return r;
-                if ((r = tx_pull(tx, u, deps[UNIT_WANTS], JOB_START, false, false)) < 0) return r;
-                if ((r = tx_pull(tx, u, deps[UNIT_UPHOLDS], JOB_START, false, false)) < 0) return r;
-                if ((r = tx_pull(tx, u, deps[UNIT_CONFLICTS], JOB_STOP, matters, true)) < 0) return r;
-                if ((r = tx_pull(tx, u, deps[UNIT_CONFLICTED_BY], JOB_STOP, false, false)) < 0) return r;
+                if ((r = tx_pull(tx, u, UNIT_REQUIRES, JOB_START, matters, true)) < 0) return r;
+                if ((r = tx_pull(tx, u, UNIT_BINDS_TO, JOB_START, matters, true)) < 0) return r;
+                if ((r = tx_pull(tx, u, UNIT_REQUISITE, JOB_VERIFY_ACTIVE, matters, true)) < 0) return r;
+                if ((r = tx_pull(tx, u, UNIT_WANTS, JOB_START, false, false)) < 0) return r;
+                if ((r = tx_pull(tx, u, UNIT_UPHOLDS, JOB_START, false, false)) < 0) return r;
+                if ((r = tx_pull(tx, u, UNIT_CONFLICTS, JOB_STOP, matters, true)) < 0) return r;
+                if ((r = tx_pull(tx, u, UNIT_CONFLICTED_BY, JOB_STOP, false, false)) < 0) return r;
         }
         if (type == JOB_STOP || type == JOB_RESTART) {
                 JobType t = type == JOB_STOP ? JOB_STOP : JOB_TRY_RESTART;
-                if ((r = tx_pull(tx, u, deps[UNIT_REQUIRED_BY], t, false, false)) < 0) return r;
-                if ((r = tx_pull(tx, u, deps[UNIT_BOUND_BY], t, false, false)) < 0) return r;
-                if ((r = tx_pull(tx, u, deps[UNIT_CONSISTS_OF], t, false, false)) < 0) return r;
-                if ((r = tx_pull(tx, u, deps[UNIT_PROPAGATES_STOP_TO], t, false, false)) < 0) return r;
+                if ((r = tx_pull(tx, u, UNIT_REQUIRED_BY, t, false, false)) < 0) return r;
+                if ((r = tx_pull(tx, u, UNIT_BOUND_BY, t, false, false)) < 0) return r;
+                if ((r = tx_pull(tx, u, UNIT_CONSISTS_OF, t, false, false)) < 0) return r;
+                if ((r = tx_pull(tx, u, UNIT_PROPAGATES_STOP_TO, t, false, false)) < 0) return r;
         }
         if (type == JOB_RELOAD) {
-                STRV_FOREACH(n, deps[UNIT_PROPAGATES_RELOAD_TO]) {
-                        MUnit *o = manager_get_unit(tx->m, *n);
-                        if (o && UNIT_IS_ACTIVE_OR_RELOADING(o->state) && munit_can_reload(o))
-                                (void)tx_add_job_recursive(tx, o, JOB_RELOAD, false, false);
-                }
+                MUnit *const *deps;
+                size_t n = munit_dependencies(u, UNIT_PROPAGATES_RELOAD_TO, &deps);
+                for (size_t i = 0; i < n; i++)
+                        if (UNIT_IS_ACTIVE_OR_RELOADING(deps[i]->state) && munit_can_reload(deps[i]))
+                                (void)tx_add_job_recursive(tx, deps[i], JOB_RELOAD, false, false);
         }
         return 0;
 }
@@ -168,11 +174,9 @@ static bool job_is_stop_like(JobType t) { return t == JOB_STOP || t == JOB_RESTA
  * once per service. */
 static bool job_order_waits(const MUnit *a, JobType t, const MUnit *b, JobType ot, UnitDependency listed) {
         if (t == JOB_NOP || ot == JOB_NOP) return false;
-        char **const *deps = (char **const *)a->cfg->unit.deps;
         bool after_counts = !job_is_stop_like(t), before_counts = job_is_stop_like(ot);
-        if (listed == UNIT_AFTER)
-                return after_counts || (before_counts && strv_contains(deps[UNIT_BEFORE], b->id));
-        return before_counts || (after_counts && strv_contains(deps[UNIT_AFTER], b->id));
+        if (listed == UNIT_AFTER) return after_counts || (before_counts && munit_has_dependency(a, UNIT_BEFORE, b));
+        return before_counts || (after_counts && munit_has_dependency(a, UNIT_AFTER, b));
 }
 
 /* Depth-first search for an ordering cycle among the transaction's jobs (and installed jobs).
@@ -190,10 +194,12 @@ static ssize_t cycle_visit(CycleWalk *w, size_t i) {
         w->stack[w->depth++] = i;
         TxEntry *e = &tx->e[i];
         static const UnitDependency order[] = { UNIT_AFTER, UNIT_BEFORE };
-        for (size_t k = 0; k < ELEMENTSOF(order); k++)
-                STRV_FOREACH(n, e->unit->cfg ? e->unit->cfg->unit.deps[order[k]] : NULL) {
-                        MUnit *o = manager_get_unit(tx->m, *n);
-                        TxEntry *oe = o ? tx_find(tx, o) : NULL;
+        for (size_t k = 0; k < ELEMENTSOF(order); k++) {
+                MUnit *const *deps;
+                size_t n = munit_dependencies(e->unit, order[k], &deps);
+                for (size_t d = 0; d < n; d++) {
+                        MUnit *o = deps[d];
+                        TxEntry *oe = tx_find(tx, o);
                         if (!oe || oe->dropped || !job_order_waits(e->unit, e->type, o, oe->type, order[k])) continue;
                         size_t j = (size_t)(oe - tx->e);
                         if (w->mark[j] == 2) continue;
@@ -215,6 +221,7 @@ static ssize_t cycle_visit(CycleWalk *w, size_t i) {
                         ssize_t r = cycle_visit(w, j);
                         if (r != -1) return r;
                 }
+        }
         w->mark[i] = 2;
         w->depth--;
         return -1;
@@ -269,10 +276,8 @@ void job_free(Job *j) {
  * are done once forked. Independent jobs have no defined order; this only starts the slow ones
  * first (bench12 waited for its notify service, forked last). */
 static bool job_waits_after_fork(const Job *j) {
-        const Unit *c = j->unit->cfg;
-        if (j->type != JOB_START || !c || c->type != UNIT_SERVICE || !c->service) return false;
-        ServiceType t = c->service->type;
-        return t != SERVICE_SIMPLE && t != SERVICE_EXEC && t != SERVICE_IDLE;
+        const MUnit *u = j->unit;
+        return j->type == JOB_START && u->cfg && u->vt->start_waits && u->vt->start_waits(u);
 }
 
 void job_requeue(Job *j) {
@@ -289,13 +294,13 @@ void job_requeue(Job *j) {
 
 /* A finished or changed job may unblock the jobs of units ordered against its unit. */
 void job_schedule_neighbours(MUnit *u) {
-        if (!u->cfg) return;
         static const UnitDependency order[] = { UNIT_AFTER, UNIT_BEFORE };
-        for (size_t k = 0; k < ELEMENTSOF(order); k++)
-                STRV_FOREACH(n, u->cfg->unit.deps[order[k]]) {
-                        MUnit *o = manager_get_unit(u->m, *n);
-                        if (o && o->job && o->job->state == JOB_WAITING) job_requeue(o->job);
-                }
+        for (size_t k = 0; k < ELEMENTSOF(order); k++) {
+                MUnit *const *deps;
+                size_t n = munit_dependencies(u, order[k], &deps);
+                for (size_t i = 0; i < n; i++)
+                        if (deps[i]->job && deps[i]->job->state == JOB_WAITING) job_requeue(deps[i]->job);
+        }
 }
 
 /* JobTimeoutSec=: the job is canceled with result "timeout" and JobTimeoutAction= runs; the unit
@@ -313,7 +318,7 @@ static int on_job_timeout(EventSource *src, usec_t now, void *userdata) {
 /* Arm (or bring forward) the job's timer to `timeout` from now; infinity or 0: no timeout. */
 static void job_arm_timeout(Job *j, usec_t timeout) {
         if (timeout == 0 || timeout == USEC_INFINITY) return;
-        usec_t when = now_usec(CLOCK_MONOTONIC) + timeout;
+        usec_t when = manager_now(j->unit->m, CLOCK_MONOTONIC) + timeout;
         if (!j->timer) {
                 if (event_add_time(j->unit->m->event, &j->timer, when, on_job_timeout, j) < 0) log_oom();
         } else if (when < event_source_get_time(j->timer))
@@ -342,7 +347,7 @@ static int job_install(Manager *m, MUnit *u, JobType type, bool irreversible, Jo
         m->n_jobs++;
         if (u->cfg) job_arm_timeout(j, u->cfg->unit.job_timeout_usec);
         job_requeue(j);
-        manager_bus_job_new(m, j);
+        if (m->parts->job_new) m->parts->job_new(m, j);
         *ret = j;
         return 0;
 }
@@ -361,9 +366,8 @@ static int tx_isolate(Transaction *tx) {
 }
 
 int manager_add_job(Manager *m, JobType type, MUnit *u, JobMode mode, Job **ret) {
-        Transaction tx = { .m = m, .index = hashmap_new() };
+        Transaction tx = { .m = m };
         int r;
-        if (!tx.index) return -ENOMEM;
         bool ignore_req = mode == JOB_IGNORE_DEPENDENCIES || mode == JOB_IGNORE_REQUIREMENTS;
         if (m->shutting_down && type != JOB_STOP) { r = -ESHUTDOWN; goto out; }
         r = tx_add_job_recursive(&tx, u, type, true, ignore_req);
@@ -375,6 +379,7 @@ int manager_add_job(Manager *m, JobType type, MUnit *u, JobMode mode, Job **ret)
                         Job *old = tx.e[i].unit->job;
                         if (!tx.e[i].dropped && old && old->type != tx.e[i].type) { r = -EBUSY; goto out; }
                 }
+        tx_release(&tx);
         Job *anchor = NULL;
         for (size_t i = 0; i < tx.n; i++) {
                 TxEntry *e = &tx.e[i];
@@ -393,7 +398,7 @@ int manager_add_job(Manager *m, JobType type, MUnit *u, JobMode mode, Job **ret)
         if (ret) *ret = anchor;
         r = 0;
 out:
-        hashmap_free(tx.index);
+        tx_release(&tx);
         free(tx.e);
         return r;
 }
@@ -404,11 +409,14 @@ static bool job_is_runnable(const Job *j) {
         MUnit *u = j->unit;
         if (!u->cfg || j->type == JOB_NOP) return true;
         static const UnitDependency order[] = { UNIT_AFTER, UNIT_BEFORE };
-        for (size_t k = 0; k < ELEMENTSOF(order); k++)
-                STRV_FOREACH(n, u->cfg->unit.deps[order[k]]) {
-                        MUnit *o = manager_get_unit(u->m, *n);
-                        if (o && o->job && o != u && job_order_waits(u, j->type, o, o->job->type, order[k])) return false;
+        for (size_t k = 0; k < ELEMENTSOF(order); k++) {
+                MUnit *const *deps;
+                size_t n = munit_dependencies(u, order[k], &deps);
+                for (size_t i = 0; i < n; i++) {
+                        MUnit *o = deps[i];
+                        if (o->job && o != u && job_order_waits(u, j->type, o, o->job->type, order[k])) return false;
                 }
+        }
         return true;
 }
 
@@ -477,60 +485,51 @@ void manager_dispatch_run_queue(Manager *m) {
 
 /* ---- finishing ---- */
 
-static void job_print_status(Job *j, JobResult r) {
-        MUnit *u = j->unit;
-        Manager *m = u->m;
-        bool target = u->cfg && u->cfg->type == UNIT_TARGET;
-        bool oneshot = u->cfg && u->cfg->service && u->cfg->service->type == SERVICE_ONESHOT;
-        bool socket = u->cfg && u->cfg->type == UNIT_SOCKET;
-        if (j->quiet) return;
-        switch (j->type) {
+/* The words of the status line: the type's (vtable job_done_verb), else these. */
+static const char *job_done_verb(const MUnit *u, JobType t, JobResult r) {
+        const char *verb = u->vt->job_done_verb && u->cfg ? u->vt->job_done_verb(u, t, r) : NULL;
+        if (verb) return verb;
+        switch (t) {
         case JOB_START:
-                if (r == JOB_DONE) {
-                        if (!u->condition_result) return;
-                        if (target) return manager_status(m, STATUS_OK, u, "Reached target ", ".");
-                        if (u->cfg && u->cfg->type == UNIT_SLICE) return manager_status(m, STATUS_OK, u, "Created slice ", ".");
-                        /* 252's service_finished_job(): a oneshot "Finished", whatever RemainAfterExit= */
-                        if (oneshot) return manager_status(m, STATUS_OK, u, "Finished ", ".");
-                        if (socket) return manager_status(m, STATUS_OK, u, "Listening on ", ".");
-                        if (u->state == UNIT_ACTIVE || u->state == UNIT_RELOADING)
-                                return manager_status(m, STATUS_OK, u, "Started ", ".");
-                        return;
-                }
-                if (r == JOB_FAILED) return manager_status(m, STATUS_FAILED, u, socket ? "Failed to listen on " : "Failed to start ", ".");
-                if (r == JOB_DEPENDENCY) return manager_status(m, STATUS_DEPEND, u, "Dependency failed for ", ".");
-                if (r == JOB_TIMEOUT) return manager_status(m, STATUS_TIME, u, "Timed out starting ", ".");
-                if (r == JOB_ASSERT) return manager_status(m, STATUS_FAILED, u, "Assertion failed for ", ".");
-                return;
+                if (r == JOB_DONE) return UNIT_IS_ACTIVE_OR_RELOADING(u->state) ? "Started " : NULL;
+                return r == JOB_FAILED ? "Failed to start " : r == JOB_DEPENDENCY ? "Dependency failed for "
+                       : r == JOB_TIMEOUT ? "Timed out starting " : r == JOB_ASSERT ? "Assertion failed for " : NULL;
         case JOB_STOP:
         case JOB_RESTART:
-                if (r == JOB_DONE)
-                        return manager_status(m, STATUS_OK, u, target ? "Stopped target " : u->cfg && u->cfg->type == UNIT_SLICE ? "Removed slice " :
-                                                               socket ? "Closed " : "Stopped ", ".");
-                if (r == JOB_FAILED) return manager_status(m, STATUS_FAILED, u, "Stopped (with error) ", ".");
-                if (r == JOB_TIMEOUT) return manager_status(m, STATUS_TIME, u, "Timed out stopping ", ".");
-                return;
+                return r == JOB_DONE ? "Stopped " : r == JOB_FAILED ? "Stopped (with error) " : r == JOB_TIMEOUT ? "Timed out stopping " : NULL;
         case JOB_RELOAD:
-                if (r == JOB_DONE) return manager_status(m, STATUS_OK, u, "Reloaded ", ".");
-                if (r == JOB_FAILED) return manager_status(m, STATUS_FAILED, u, "Reload failed for ", ".");
-                return;
+                return r == JOB_DONE ? "Reloaded " : r == JOB_FAILED ? "Reload failed for " : NULL;
         default:
-                return;
+                return NULL;
         }
+}
+
+static void job_print_status(Job *j, JobResult r) {
+        static const StatusKind kind[_JOB_RESULT_MAX] = {
+                [JOB_DONE] = STATUS_OK, [JOB_FAILED] = STATUS_FAILED, [JOB_DEPENDENCY] = STATUS_DEPEND,
+                [JOB_TIMEOUT] = STATUS_TIME, [JOB_ASSERT] = STATUS_FAILED,
+        };
+        MUnit *u = j->unit;
+        if (j->quiet) return;
+        if (j->type == JOB_START && r == JOB_DONE && !u->condition_result) return;   /* skipped */
+        const char *verb = job_done_verb(u, j->type, r);
+        if (verb) manager_status(u->m, kind[r], u, verb, ".");
 }
 
 /* A failed start fails the start jobs of units that need this one (Requires=, BindsTo=,
  * Requisite=) and are ordered after it; systemd's job_fail_dependencies(). */
 static void job_fail_dependents(MUnit *u) {
         static const UnitDependency by[] = { UNIT_REQUIRED_BY, UNIT_BOUND_BY, UNIT_REQUISITE_OF };
-        if (!u->cfg) return;
-        for (size_t k = 0; k < ELEMENTSOF(by); k++)
-                STRV_FOREACH(n, u->cfg->unit.deps[by[k]]) {
-                        MUnit *o = manager_get_unit(u->m, *n);
-                        if (!o || !o->job || o->job->type != JOB_START || o->job->state != JOB_WAITING) continue;
-                        if (!o->cfg || !strv_contains(o->cfg->unit.deps[UNIT_AFTER], u->id)) continue;
+        for (size_t k = 0; k < ELEMENTSOF(by); k++) {
+                MUnit *const *deps;
+                size_t n = munit_dependencies(u, by[k], &deps);
+                for (size_t i = 0; i < n; i++) {
+                        MUnit *o = deps[i];
+                        if (!o->job || o->job->type != JOB_START || o->job->state != JOB_WAITING) continue;
+                        if (!munit_has_dependency(o, UNIT_AFTER, u)) continue;
                         job_finish(o->job, JOB_DEPENDENCY);
                 }
+        }
 }
 
 /* The stop half of a restart is done: say "Stopped ..." as systemd does, then the same job
@@ -548,7 +547,7 @@ void job_finish(Job *j, JobResult r) {
         JobType type = j->type;
         log_debug("%s: Job %u %s/%s finished, result=%s", u->id, j->id, u->id, job_type_to_string(type), job_result_to_string(r));
         job_print_status(j, r);
-        manager_bus_job_removed(m, j->id, u->id, r);
+        if (m->parts->job_removed) m->parts->job_removed(m, j->id, u->id, r);
         job_free(j);
         if (type == JOB_START && r != JOB_DONE) job_fail_dependents(u);
         /* Requisite/verify-active failures propagate like start failures */

@@ -8,7 +8,10 @@
 #include <syslog.h>
 #include "base/log.h"
 #include "core/console.h"
+#include "core/journal.h"
+#include "core/kill.h"
 #include "core/manager.h"
+#include "core/munit.h"
 #include "journal/journal-server.h"
 #include "unit/name.h"
 

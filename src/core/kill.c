@@ -12,20 +12,19 @@
 #include <signal.h>
 #include <stdio.h>
 #include "base/log.h"
+#include "core/event.h"
+#include "core/kill.h"
 #include "core/manager.h"
+#include "core/munit.h"
 #include "core/proc-scan.h"
 
 #define ENVIRON_MAX (256 * 1024)
 
 /* The $INVOCATION_ID in a process's initial environment, or "" (unreadable, absent). */
-static void read_invocation_id(pid_t pid, char ret[static 33]) {
+static void read_invocation_id(Manager *m, pid_t pid, char ret[static 33]) {
         ret[0] = 0;
-        char path[64];
-        snprintf(path, sizeof path, "/proc/%d/environ", (int)pid);
-        _cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC);
-        if (fd < 0) return;
         static char buf[ENVIRON_MAX];
-        ssize_t n = read(fd, buf, sizeof buf - 1);
+        ssize_t n = m->ops->read_environ(pid, buf, sizeof buf - 1);
         if (n <= 0) return;
         buf[n] = 0;
         for (ssize_t i = 0; i < n; i += (ssize_t)strlen(buf + i) + 1) {
@@ -60,8 +59,9 @@ static bool pid_is_known(Manager *m, pid_t pid) {
                 if (!v) return false;
                 size_t n = 0;
                 for (size_t i = 0; i < m->n_list; i++) {
-                        if (m->list[i]->svc.main_pid > 0) v[n++] = (KnownPid){ m->list[i]->svc.main_pid, i };
-                        if (m->list[i]->svc.control_pid > 0) v[n++] = (KnownPid){ m->list[i]->svc.control_pid, i };
+                        pid_t main_pid = munit_main_pid(m->list[i]), control_pid = munit_control_pid(m->list[i]);
+                        if (main_pid > 0) v[n++] = (KnownPid){ main_pid, i };
+                        if (control_pid > 0) v[n++] = (KnownPid){ control_pid, i };
                 }
                 qsort(v, n, sizeof *v, cmp_known);
                 m->known = (typeof(m->known)){ .v = v, .n = n, .phase = phase, .valid = true };
@@ -72,7 +72,7 @@ static bool pid_is_known(Manager *m, pid_t pid) {
         /* equal pids are neighbours: any of them may be the current one */
         while (k > m->known.v && k[-1].pid == pid) k--;
         for (; k < m->known.v + m->known.n && k->pid == pid; k++)
-                if (k->unit < m->n_list && (m->list[k->unit]->svc.main_pid == pid || m->list[k->unit]->svc.control_pid == pid))
+                if (k->unit < m->n_list && (munit_main_pid(m->list[k->unit]) == pid || munit_control_pid(m->list[k->unit]) == pid))
                         return true;
         return false;
 }
@@ -88,7 +88,7 @@ static int snapshot(Manager *m, const ProcSnapshot **ret) {
                 return 0;
         }
         proc_snapshot_done(ps);
-        int r = proc_table_read(NULL, &ps->table);
+        int r = m->ops->proc_table_read(&ps->table);
         if (r < 0) return r;
         ps->invocation = calloc(ps->table.n + 1, sizeof *ps->invocation);
         ps->with_invocation = calloc(ps->table.n + 1, sizeof *ps->with_invocation);
@@ -100,7 +100,7 @@ static int snapshot(Manager *m, const ProcSnapshot **ret) {
         for (size_t i = 0; i < ps->table.n; i++) {
                 const ProcInfo *p = &ps->table.procs[i];
                 if (p->ppid == m->self && !proc_state_is_dead(p->state) && !pid_is_known(m, p->pid)) {
-                        read_invocation_id(p->pid, ps->invocation[i]);
+                        read_invocation_id(m, p->pid, ps->invocation[i]);
                         if (ps->invocation[i][0]) ps->with_invocation[ps->n_with_invocation++] = i;
                 }
         }
@@ -167,7 +167,7 @@ static bool children_all_known(Manager *m) {
         if (m->children.valid && m->children.phase == phase) return m->children.all_known;
         _cleanup_free_ char *text = NULL;
         size_t n = 0;
-        bool all = read_file_bounded(AT_FDCWD, "/proc/thread-self/children", 16 * PROC_TABLE_MAX, &text, &n) >= 0;
+        bool all = m->ops->read_children(&text, &n) >= 0;
         for (char *p = text, *end; all && p && *p; p = end) {
                 long v = strtol(p, &end, 10);
                 if (end == p) break;
@@ -192,7 +192,8 @@ int munit_members(MUnit *u, pid_t **ret, size_t *ret_n) {
                 if (r >= 0) *ret_n = k;
                 return r;
         }
-        if (u->svc.main_pid <= 0 && u->svc.control_pid <= 0 && children_all_known(u->m)) return 0;
+        pid_t main_pid = munit_main_pid(u), control_pid = munit_control_pid(u);
+        if (main_pid <= 0 && control_pid <= 0 && children_all_known(u->m)) return 0;
         const ProcSnapshot *ps;
         int r = snapshot(u->m, &ps);
         if (r < 0) return r;
@@ -201,8 +202,8 @@ int munit_members(MUnit *u, pid_t **ret, size_t *ret_n) {
          * forked after setsid() leads no session, so it must be a seed, not a session) */
         pid_t seeds[2 + 64];
         size_t n_seeds = 0;
-        if (u->svc.main_pid > 0) seeds[n_seeds++] = u->svc.main_pid;
-        if (u->svc.control_pid > 0) seeds[n_seeds++] = u->svc.control_pid;
+        if (main_pid > 0) seeds[n_seeds++] = main_pid;
+        if (control_pid > 0) seeds[n_seeds++] = control_pid;
         for (size_t k = 0; u->invocation_id[0] && k < ps->n_with_invocation && n_seeds < ELEMENTSOF(seeds); k++) {
                 size_t i = ps->with_invocation[k];
                 if (streq(ps->invocation[i], u->invocation_id)) seeds[n_seeds++] = t->procs[i].pid;
@@ -220,7 +221,7 @@ int munit_members(MUnit *u, pid_t **ret, size_t *ret_n) {
         return 0;
 }
 
-static bool signaled_before(const ServiceRuntime *s, pid_t pid) {
+static bool signaled_before(const KillRound *s, pid_t pid) {
         for (unsigned i = 0; i < s->n_signaled; i++)
                 if (s->signaled[i] == pid) return true;
         return false;
@@ -228,49 +229,49 @@ static bool signaled_before(const ServiceRuntime *s, pid_t pid) {
 
 /* Signal one member; remember it when this is the round's signal (a full set only means a
  * straggler may get the signal twice, never that it is missed). */
-static bool signal_member(ServiceRuntime *s, pid_t pid, int sig) {
-        if (kill(pid, sig) < 0) return false;
-        if (sig != SIGKILL && sig != SIGCONT) (void)kill(pid, SIGCONT);
-        if (sig == s->round_signal && pid_array_grow(&s->signaled, &s->cap_signaled, s->n_signaled) >= 0)
+static bool signal_member(const SysOps *ops, KillRound *s, pid_t pid, int sig) {
+        if (ops->kill(pid, sig) < 0) return false;
+        if (sig != SIGKILL && sig != SIGCONT) (void)ops->kill(pid, SIGCONT);
+        if (sig == s->signal && pid_array_grow(&s->signaled, &s->cap_signaled, s->n_signaled) >= 0)
                 s->signaled[s->n_signaled++] = pid;
         return true;
 }
 
 int munit_kill(MUnit *u, int sig, bool main_only) {
-        ServiceRuntime *s = &u->svc;
+        KillRound *s = &u->kill_round;
         int n = 0;
-        pid_t main_pid = s->main_pid, control_pid = s->control_pid;
-        if (main_pid > 0 && signal_member(s, main_pid, sig)) n++;
-        if (control_pid > 0 && signal_member(s, control_pid, sig)) n++;
+        pid_t main_pid = munit_main_pid(u), control_pid = munit_control_pid(u);
+        if (main_pid > 0 && signal_member(u->m->ops, s, main_pid, sig)) n++;
+        if (control_pid > 0 && signal_member(u->m->ops, s, control_pid, sig)) n++;
         if (main_only) return n;
         pid_t *members = NULL;
         size_t k = 0;
         if (munit_members(u, &members, &k) < 0) return n;
         for (size_t i = 0; i < k; i++) {
                 if (members[i] == main_pid || members[i] == control_pid) continue;
-                if (signal_member(s, members[i], sig)) n++;
+                if (signal_member(u->m->ops, s, members[i], sig)) n++;
         }
         free(members);
         return n;
 }
 
 /* Now in the units of /proc/PID/stat's starttime: clock ticks since boot. */
-static unsigned long long boot_ticks(void) {
-        struct timespec ts;
-        if (clock_gettime(CLOCK_BOOTTIME, &ts) < 0) return ULLONG_MAX;
+static unsigned long long boot_ticks(const Manager *m) {
+        usec_t now = manager_now(m, CLOCK_BOOTTIME);
         long hz = sysconf(_SC_CLK_TCK);
         if (hz <= 0) hz = 100;
-        return (unsigned long long)ts.tv_sec * (unsigned long long)hz + (unsigned long long)ts.tv_nsec / (1000000000ULL / (unsigned long long)hz);
+        return now / (USEC_PER_SEC / (unsigned long long)hz);
 }
 
 void munit_kill_round_begin(MUnit *u, int sig) {
-        u->svc.round_signal = sig;
-        u->svc.round_ticks = sig > 0 ? boot_ticks() : 0;
-        u->svc.n_signaled = 0;
+        KillRound *k = &u->kill_round;
+        k->signal = sig;
+        k->ticks = sig > 0 ? boot_ticks(u->m) : 0;
+        k->n_signaled = 0;
         if (sig <= 0) {   /* no round: its record goes (a stopped unit holds none) */
-                free(u->svc.signaled);
-                u->svc.signaled = NULL;
-                u->svc.cap_signaled = 0;
+                free(k->signaled);
+                k->signaled = NULL;
+                k->cap_signaled = 0;
         }
 }
 
@@ -280,8 +281,8 @@ void munit_kill_round_begin(MUnit *u, int sig) {
  * that already existed when the round began (same clock tick included) and were missed get the
  * round's signal once. Later children are left alone, as systemd leaves them. */
 int munit_kill_stragglers(MUnit *u) {
-        ServiceRuntime *s = &u->svc;
-        if (s->round_signal <= 0) return 0;
+        KillRound *s = &u->kill_round;
+        if (s->signal <= 0) return 0;
         pid_t *members = NULL;
         size_t k = 0;
         int r = munit_members(u, &members, &k);
@@ -297,9 +298,9 @@ int munit_kill_stragglers(MUnit *u) {
                 if (signaled_before(s, members[i])) continue;
                 ProcInfo pi;
                 const ProcInfo *p = ps ? proc_table_find(&ps->table, members[i])
-                                       : proc_info_read(NULL, members[i], &pi) >= 0 ? &pi : NULL;
-                if (!p || p->starttime > s->round_ticks) continue;
-                if (signal_member(s, members[i], s->round_signal)) n++;
+                                       : u->m->ops->proc_info_read(members[i], &pi) >= 0 ? &pi : NULL;
+                if (!p || p->starttime > s->ticks) continue;
+                if (signal_member(u->m->ops, s, members[i], s->signal)) n++;
         }
         free(members);
         return n;
@@ -308,7 +309,7 @@ int munit_kill_stragglers(MUnit *u) {
 /* The last round of shutdown: every process we are an ancestor of (as PID 1: all of them). */
 int manager_kill_all(Manager *m, int sig) {
         if (m->is_pid1) {
-                int r = kill(-1, sig);   /* PID 1 is never signalled by kill(-1) */
+                int r = m->ops->kill(-1, sig);   /* PID 1 is never signalled by kill(-1) */
                 return r < 0 ? (errno == ESRCH ? 0 : -errno) : 1;
         }
         const ProcTable *t = manager_proc_table(m);
@@ -321,7 +322,7 @@ int manager_kill_all(Manager *m, int sig) {
                 const ProcInfo *q = p;
                 for (int depth = 0; q && depth < 4096; depth++) {
                         if (q->ppid == m->self) {
-                                if (kill(p->pid, sig) == 0) n++;
+                                if (m->ops->kill(p->pid, sig) == 0) n++;
                                 break;
                         }
                         if (q->ppid <= 1) break;
@@ -348,10 +349,23 @@ static MUnit *unit_by_cgroup(Manager *m, pid_t pid) {
         return NULL;
 }
 
+bool munit_owns_pid(MUnit *u, pid_t pid) {
+        if (pid <= 1 || pid == u->m->self) return false;
+        if (pid == munit_main_pid(u) || pid == munit_control_pid(u)) return true;
+        if (cgroup_root_enabled(&u->m->cgroup)) return unit_by_cgroup(u->m, pid) == u;
+        pid_t *members = NULL;
+        size_t n = 0;
+        bool found = false;
+        if (munit_members(u, &members, &n) >= 0)
+                for (size_t i = 0; i < n && !found; i++) found = members[i] == pid;
+        free(members);
+        return found;
+}
+
 MUnit *manager_unit_by_pid(Manager *m, pid_t pid) {
         for (size_t i = 0; i < m->n_list; i++) {
                 MUnit *u = m->list[i];
-                if (u->svc.main_pid == pid || u->svc.control_pid == pid) return u;
+                if (munit_main_pid(u) == pid || munit_control_pid(u) == pid) return u;
         }
         if (cgroup_root_enabled(&m->cgroup)) {
                 MUnit *u = unit_by_cgroup(m, pid);
@@ -361,9 +375,9 @@ MUnit *manager_unit_by_pid(Manager *m, pid_t pid) {
         pid_t cur = pid;
         for (int depth = 0; depth < 64 && cur > 1 && cur != m->self; depth++) {
                 for (size_t i = 0; i < m->n_list; i++)
-                        if (munit_has_pid(m->list[i], cur) || m->list[i]->svc.main_pid == cur) return m->list[i];
+                        if (munit_has_pid(m->list[i], cur) || munit_main_pid(m->list[i]) == cur) return m->list[i];
                 ProcInfo pi;
-                if (proc_info_read(NULL, cur, &pi) < 0) break;
+                if (m->ops->proc_info_read(cur, &pi) < 0) break;
                 for (size_t i = 0; i < m->n_list; i++)
                         if (pi.sid > 1 && munit_has_pid(m->list[i], pi.sid)) return m->list[i];
                 cur = pi.ppid;

@@ -7,7 +7,10 @@
  * SyslogLevelPrefix=) is resolved here, once, and copied by the server: a daemon-reload that
  * replaces the unit's configuration changes the streams of processes spawned after it. */
 #include <syslog.h>
+#include "core/journal.h"
+#include "core/log-stream.h"
 #include "core/manager.h"
+#include "core/munit.h"
 #include "journal/journal-relay.h"
 #include "journal/journal-server.h"
 

@@ -22,12 +22,15 @@
  * SIGSTOP; SIGCHLD (the event loop's); SIGPIPE (ignored: EPIPE is handled where it happens); the
  * faults (SEGV, BUS, ILL, FPE, TRAP, SYS, ABRT), which belong to the kernel and the sanitizers;
  * 32 and 33, which the C library keeps for its threads. */
+#include <ctype.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include "base/log.h"
 #include "base/signal-util.h"
 #include "core/console.h"
+#include "core/job.h"
 #include "core/manager-signals.h"
+#include "core/munit.h"
 
 /* What SIGRTMIN+22/+26..+28 changed, to restore with +23/+26/+29 (one manager per process). */
 static struct {
@@ -106,13 +109,11 @@ static void dump_state(Manager *m) {
                 log_notice("\tDescription: %s", munit_description(u));
                 log_notice("\tUnit Load State: %s", unit_load_state_to_string(u->cfg ? u->cfg->load_state : UNIT_NOT_FOUND));
                 log_notice("\tUnit Active State: %s", unit_active_state_to_string(u->state));
-                UnitType t = u->cfg ? u->cfg->type : _UNIT_TYPE_MAX;
-                if (t == UNIT_SERVICE) log_notice("\tService State: %s", service_state_to_string(u->svc.state));
-                else if (t == UNIT_SOCKET) log_notice("\tSocket State: %s", socket_state_to_string(u->sock.state));
-                else if (t == UNIT_TIMER) log_notice("\tTimer State: %s", timer_state_to_string(u->timer.state));
-                else if (t == UNIT_PATH) log_notice("\tPath State: %s", path_state_to_string(u->path.state));
-                if (u->svc.main_pid > 0) log_notice("\tMain PID: %d", (int)u->svc.main_pid);
-                if (u->svc.control_pid > 0) log_notice("\tControl PID: %d", (int)u->svc.control_pid);
+                /* the types with a state machine of their own: "Service State: running", ... */
+                const char *type = u->vt->sub_state ? unit_type_to_string(unit_name_to_type(u->id)) : NULL;
+                if (type) log_notice("\t%c%s State: %s", toupper((unsigned char)type[0]), type + 1, munit_sub_state(u));
+                if (munit_main_pid(u) > 0) log_notice("\tMain PID: %d", (int)munit_main_pid(u));
+                if (munit_control_pid(u) > 0) log_notice("\tControl PID: %d", (int)munit_control_pid(u));
                 if (u->job)
                         log_notice("\t-> Job %u: %s, %s", u->job->id, job_type_to_string(u->job->type),
                                    u->job->state == JOB_RUNNING ? "running" : "waiting");

@@ -7,8 +7,11 @@
 #include "base/log.h"
 #include "base/strv.h"
 #include "core/condition-eval.h"
-#include "core/exit-policy.h"
+#include "core/job.h"
+#include "core/kill.h"
 #include "core/manager.h"
+#include "core/munit.h"
+#include "unit/systemd-own.h"
 
 static const char *const active_state_table[_UNIT_ACTIVE_STATE_MAX] = {
         [UNIT_ACTIVE] = "active", [UNIT_RELOADING] = "reloading", [UNIT_INACTIVE] = "inactive",
@@ -17,8 +20,12 @@ static const char *const active_state_table[_UNIT_ACTIVE_STATE_MAX] = {
 const char *unit_active_state_to_string(UnitActiveState s) { return s < _UNIT_ACTIVE_STATE_MAX ? active_state_table[s] : NULL; }
 
 MUnit *munit_new(Manager *m, Unit *cfg) {
-        MUnit *u = calloc(1, sizeof *u);
+        UnitType t = unit_name_to_type(cfg->id);
+        const UnitVTable *vt = t >= 0 && t < _UNIT_TYPE_MAX ? m->unit_types[t] : NULL;
+        if (!vt) return NULL;
+        MUnit *u = calloc(1, vt->object_size);
         if (!u) return NULL;
+        u->vt = vt;
         u->m = m;
         u->cfg = cfg;
         u->id = strdup(cfg->id);
@@ -28,20 +35,15 @@ MUnit *munit_new(Manager *m, Unit *cfg) {
         }
         u->state = UNIT_INACTIVE;
         u->condition_result = u->assert_result = true;
-        service_init_runtime(u);
-        socket_init_runtime(u);
-        path_init_runtime(u);
+        if (vt->init) vt->init(u);
         return u;
 }
 
 void munit_free(MUnit *u) {
         if (!u) return;
         if (u->job) job_free(u->job);
-        free(u->svc.signaled);
-        service_done_runtime(u);
-        socket_done_runtime(u);
-        timer_done_runtime(u);
-        path_done_runtime(u);
+        if (u->vt->done) u->vt->done(u);
+        free(u->kill_round.signaled);
         free(u->pids);
         free(u->cgroup_rel);
         free(u->id);
@@ -58,9 +60,166 @@ char *munit_status_name(const MUnit *u) {
 }
 
 bool munit_can_reload(const MUnit *u) {
-        if (!u->cfg) return false;
-        if (u->cfg->service) return u->cfg->service->exec_command[SERVICE_EXEC_RELOAD] != NULL ||
-                                    u->cfg->service->type == SERVICE_NOTIFY_RELOAD;
+        return u->cfg && u->vt->can_reload && u->vt->can_reload(u);
+}
+
+const char *munit_sub_state(const MUnit *u) {
+        if (u->vt->sub_state) return u->vt->sub_state(u);
+        return UNIT_IS_ACTIVE_OR_RELOADING(u->state) ? "active" : u->state == UNIT_FAILED ? "failed" : "dead";
+}
+
+pid_t munit_main_pid(const MUnit *u) {
+        return u->vt->main_pid ? u->vt->main_pid(u) : 0;
+}
+
+pid_t munit_control_pid(const MUnit *u) {
+        return u->vt->control_pid ? u->vt->control_pid(u) : 0;
+}
+
+void munit_set_config(MUnit *u, Unit *cfg) {
+        const Unit *old = u->cfg;
+        u->cfg = cfg;
+        if (old && old != cfg && u->vt->config_changed) u->vt->config_changed(u, old);
+}
+
+/* ---- dependencies ---- */
+
+/* The dependency kinds the manager follows (job.c, munit.c, socket.c), each with its slot + 1. */
+static const uint8_t dep_slot[_UNIT_DEPENDENCY_MAX] = {
+        [UNIT_REQUIRES] = 1,
+        [UNIT_REQUISITE] = 2,
+        [UNIT_WANTS] = 3,
+        [UNIT_BINDS_TO] = 4,
+        [UNIT_UPHOLDS] = 5,
+        [UNIT_REQUIRED_BY] = 6,
+        [UNIT_REQUISITE_OF] = 7,
+        [UNIT_BOUND_BY] = 8,
+        [UNIT_CONSISTS_OF] = 9,
+        [UNIT_CONFLICTS] = 10,
+        [UNIT_CONFLICTED_BY] = 11,
+        [UNIT_BEFORE] = 12,
+        [UNIT_AFTER] = 13,
+        [UNIT_ON_SUCCESS] = 14,
+        [UNIT_ON_FAILURE] = 15,
+        [UNIT_TRIGGERED_BY] = 16,
+        [UNIT_PROPAGATES_RELOAD_TO] = 17,
+        [UNIT_PROPAGATES_STOP_TO] = 18,
+};
+
+#define DEP_SLOTS 18
+
+/* Only the kinds a unit has take room: bit s of `kinds` for each non-empty slot s; for each of
+ * them, in slot order, the end of its run in the unit array that follows (8-aligned). A service
+ * with a handful of kinds costs a few bytes of header and 8 per dependency. */
+struct MUnitDeps {
+        uint32_t kinds;
+        uint32_t ends[];
+};
+
+static size_t deps_header_size(unsigned n_kinds) {
+        return (sizeof(uint32_t) * (1 + n_kinds) + 7) & ~(size_t)7;
+}
+
+static MUnit **deps_units(const MUnitDeps *deps) {
+        return (MUnit **)((char *)deps + deps_header_size((unsigned)__builtin_popcount(deps->kinds)));
+}
+
+/* What u's dependencies take in the pool (a multiple of 8): *ret_kinds the non-empty slots. */
+static size_t deps_measure(const MUnit *u, uint32_t *ret_kinds) {
+        char **const *names = (char **const *)u->cfg->unit.deps;
+        size_t n = 0;
+        uint32_t kinds = 0;
+        for (int d = 0; d < _UNIT_DEPENDENCY_MAX; d++) {
+                size_t k = dep_slot[d] ? strv_length(names[d]) : 0;
+                if (k) kinds |= 1u << (dep_slot[d] - 1);
+                n += k;
+        }
+        *ret_kinds = kinds;
+        return n ? deps_header_size((unsigned)__builtin_popcount(kinds)) + n * sizeof(MUnit *) : 0;
+}
+
+/* Write u's dependencies at deps (deps_measure() bytes). */
+static void deps_fill(const MUnit *u, MUnitDeps *deps, uint32_t kinds) {
+        UnitDependency kind[DEP_SLOTS];
+        for (int d = 0; d < _UNIT_DEPENDENCY_MAX; d++)
+                if (dep_slot[d]) kind[dep_slot[d] - 1] = (UnitDependency)d;
+        deps->kinds = kinds;
+        MUnit **v = deps_units(deps);
+        uint32_t k = 0;
+        unsigned i = 0;
+        for (unsigned s = 0; s < DEP_SLOTS; s++) {
+                if (!(kinds & (1u << s))) continue;
+                STRV_FOREACH(name, u->cfg->unit.deps[kind[s]]) {
+                        MUnit *o = manager_get_unit(u->m, *name);
+                        if (o) v[k++] = o;
+                }
+                deps->ends[i++] = k;   /* names no unit has leave a shorter (maybe empty) run */
+        }
+}
+
+/* Every unit's dependencies in one block (the manager's), unit after unit: one allocation for
+ * them all, whatever their sizes. A block that did not change is kept; one that did is freed by
+ * the next GC pass, as a traversal may still walk it. */
+int munit_resolve_all(Manager *m) {
+        size_t total = 0;
+        uint32_t *kinds = calloc(m->n_list + 1, sizeof *kinds);
+        if (!kinds) return -ENOMEM;
+        for (size_t i = 0; i < m->n_list; i++)
+                if (m->list[i]->cfg) total += deps_measure(m->list[i], &kinds[i]);
+        char *pool = total ? malloc(total) : NULL;
+        if (total && !pool) {
+                free(kinds);
+                return -ENOMEM;
+        }
+        MUnitDeps **placed = calloc(m->n_list + 1, sizeof *placed);
+        if (!placed) {
+                free(kinds);
+                free(pool);
+                return -ENOMEM;
+        }
+        size_t off = 0;
+        for (size_t i = 0; i < m->n_list; i++) {
+                uint32_t ignored;
+                size_t n = m->list[i]->cfg ? deps_measure(m->list[i], &ignored) : 0;
+                if (!n) continue;
+                placed[i] = (MUnitDeps *)(pool + off);
+                deps_fill(m->list[i], placed[i], kinds[i]);
+                off += n;
+        }
+        bool same = total == m->deps_pool_size && m->deps_pool_size == 0;
+        if (total && total == m->deps_pool_size) {
+                same = memcmp(pool, m->deps_pool, total) == 0;
+                for (size_t i = 0; same && i < m->n_list; i++)   /* the same units, in the same places */
+                        same = (placed[i] ? (char *)placed[i] - pool : -1) ==
+                               (m->list[i]->deps ? (char *)m->list[i]->deps - (char *)m->deps_pool : -1);
+        }
+        if (same) free(pool);
+        else {
+                manager_discard_later(m, m->deps_pool);
+                m->deps_pool = pool;
+                m->deps_pool_size = total;
+                for (size_t i = 0; i < m->n_list; i++) m->list[i]->deps = placed[i];
+        }
+        free(placed);
+        free(kinds);
+        return 0;
+}
+
+size_t munit_dependencies(const MUnit *u, UnitDependency d, MUnit *const **ret) {
+        unsigned s = d >= 0 && d < _UNIT_DEPENDENCY_MAX ? dep_slot[d] : 0;
+        *ret = NULL;
+        if (!u->deps || s == 0 || !(u->deps->kinds & (1u << (s - 1)))) return 0;
+        unsigned i = (unsigned)__builtin_popcount(u->deps->kinds & ((1u << (s - 1)) - 1));
+        uint32_t start = i ? u->deps->ends[i - 1] : 0;
+        *ret = deps_units(u->deps) + start;
+        return u->deps->ends[i] - start;
+}
+
+bool munit_has_dependency(const MUnit *u, UnitDependency d, const MUnit *other) {
+        MUnit *const *v;
+        size_t n = munit_dependencies(u, d, &v);
+        for (size_t i = 0; i < n; i++)
+                if (v[i] == other) return true;
         return false;
 }
 
@@ -96,39 +255,58 @@ bool munit_has_pid(const MUnit *u, pid_t pid) {
         return false;
 }
 
-/* Units that make no sense in a container are skipped as if a condition failed: udev, gettys,
- * systemd's own daemons (tinysd does their job), and mounts, swaps and devices (the runtime
- * set up the filesystem). */
-static bool unit_skipped_in_container(const MUnit *u) {
-        const Unit *c = u->cfg;
-        if (c->type == UNIT_MOUNT || c->type == UNIT_SWAP || c->type == UNIT_DEVICE || c->type == UNIT_AUTOMOUNT) return true;
-        if (c->type != UNIT_SERVICE) return false;
-        static const char *const prefixes[] = { "getty@", "serial-getty@", "console-getty", "container-getty@",
-                                                "systemd-udev", "systemd-journald", "systemd-logind", "systemd-networkd",
-                                                "systemd-resolved", "systemd-timesyncd", "systemd-remount-fs",
-                                                "systemd-tmpfiles-setup-dev", "systemd-sysctl", "systemd-modules-load",
-                                                "systemd-firstboot", "systemd-machine-id-commit", "systemd-update-utmp",
-                                                "systemd-random-seed", "systemd-hwdb", "systemd-fsck", "systemd-binfmt",
-                                                "systemd-journal-flush", "systemd-pstore", "systemd-boot-", "systemd-homed",
-                                                "systemd-userdbd", "systemd-oomd", "systemd-hostnamed", "systemd-timedated",
-                                                "systemd-localed", "systemd-ask-password", "dbus-org.freedesktop",
-                                                "kmod-static-nodes", "ldconfig", "user@", "user-runtime-dir@" };
-        for (size_t i = 0; i < ELEMENTSOF(prefixes); i++)
-                if (startswith(u->id, prefixes[i])) return true;
-        return false;
+static const Unit *loaded_config(const char *name, void *userdata) {
+        MUnit *o = NULL;
+        if (manager_load_unit(userdata, name, &o) < 0 || !o || !o->cfg || o->cfg->load_state != UNIT_LOADED) return NULL;
+        return o->cfg;
+}
+
+/* Units that make no sense in a container are skipped as if a condition failed: what belongs to
+ * systemd's own daemons (unit/systemd-own.h: tinysd does their job, or they cannot work in a
+ * container), and mounts, swaps and devices (the runtime set up the filesystem). */
+static SystemdOwn skipped_in_container(const MUnit *u, const char **ret_what) {
+        if (u->vt->skipped_in_container && u->vt->skipped_in_container(u)) return SYSTEMD_OWN_DAEMON;
+        return unit_systemd_own(u->cfg, loaded_config, u->m, ret_what);
+}
+
+bool munit_skipped_in_container(const MUnit *u) {
+        return u->cfg && u->cfg->load_state == UNIT_LOADED && skipped_in_container(u, NULL) != SYSTEMD_OWN_NO;
+}
+
+/* One line per skipped unit, the first time it is started (a later transaction that pulls it in
+ * again says nothing), at notice level (the manager's default level: shown); a warning for a
+ * socket unit that asked for one of PID 1's sockets. */
+static bool unit_skipped_in_container(MUnit *u) {
+        const char *what = NULL;
+        SystemdOwn k = skipped_in_container(u, &what);
+        if (k == SYSTEMD_OWN_NO) return false;
+        bool first = u->condition_ts.realtime == 0;
+        dual_timestamp_now(u->m, &u->condition_ts);
+        if (k == SYSTEMD_OWN_DAEMON && !what)
+                log_debug("%s: not started: tinysd skips it in a container.", u->id);
+        else if (!first)
+                return true;
+        else if (k == SYSTEMD_OWN_DAEMON)
+                log_notice("%s: skipped in a container: %s is systemd's own (tinysd does its job, or it cannot work here).",
+                           u->id, what);
+        else if (k == SYSTEMD_OWN_ACTIVATOR)
+                log_notice("%s: skipped in a container: it activates %s, which is skipped.", u->id, what);
+        else
+                log_warning("%s: not started: %s is PID 1's own socket; nobody else may bind it.", u->id, what);
+        return true;
 }
 
 static int check_conditions(MUnit *u) {
         ConditionContext ctx = { .root = u->m->set.root, .environ = u->m->environment };
         const Condition *failed = NULL;
-        dual_timestamp_now(&u->condition_ts);
+        dual_timestamp_now(u->m, &u->condition_ts);
         u->condition_result = condition_list_test(u->cfg->unit.conditions, &ctx, &failed);
         if (!u->condition_result) {
                 _cleanup_free_ char *d = condition_describe(failed, false);
                 log_info("%s was skipped because of an unmet condition check (%s).", u->id, strempty(d));
                 return -EBADR;
         }
-        dual_timestamp_now(&u->assert_ts);
+        dual_timestamp_now(u->m, &u->assert_ts);
         u->assert_result = condition_list_test(u->cfg->unit.asserts, &ctx, &failed);
         if (!u->assert_result) {
                 _cleanup_free_ char *d = condition_describe(failed, true);
@@ -141,7 +319,7 @@ static int check_conditions(MUnit *u) {
 /* StartLimitIntervalSec=/StartLimitBurst=: true if this start is allowed. */
 bool munit_test_start_limit(MUnit *u) {
         const UnitConfig *c = &u->cfg->unit;
-        if (ratelimit_below(&u->start_limit, c->start_limit_interval_usec, c->start_limit_burst, now_usec(CLOCK_MONOTONIC)))
+        if (ratelimit_below(&u->start_limit, c->start_limit_interval_usec, c->start_limit_burst, manager_now(u->m, CLOCK_MONOTONIC)))
                 return true;
         log_warning("%s: Start request repeated too quickly.", u->id);
         return false;
@@ -149,72 +327,56 @@ bool munit_test_start_limit(MUnit *u) {
 
 void munit_reset_failed(MUnit *u) {
         ratelimit_reset(&u->start_limit);
-        if (u->cfg && u->cfg->service) service_reset_failed(u);
-        else if (u->cfg && u->cfg->socket) socket_reset_failed(u);
-        else if (u->cfg && u->cfg->timer) timer_reset_failed(u);
-        else if (u->cfg && u->cfg->path) path_reset_failed(u);
-        else if (u->state == UNIT_FAILED) u->state = UNIT_INACTIVE;
+        if (u->vt->reset_failed) u->vt->reset_failed(u);
+        else if (u->state == UNIT_FAILED) munit_set_active_state(u, UNIT_INACTIVE);
+}
+
+void munit_set_active_state(MUnit *u, UnitActiveState now) {
+        UnitActiveState old = u->state;
+        if (old != now) munit_notify(u, old, now, true);
 }
 
 int munit_start(MUnit *u) {
         if (!u->cfg || u->cfg->load_state != UNIT_LOADED) return -ENOEXEC;
         if (UNIT_IS_ACTIVE_OR_RELOADING(u->state)) return -EALREADY;
-        bool auto_restart = u->cfg->service && u->svc.state == SERVICE_AUTO_RESTART;
-        if (u->state == UNIT_ACTIVATING && !auto_restart) return 0;   /* the running start completes the job */
         if (u->state == UNIT_DEACTIVATING) return -EAGAIN;
+        /* the running start completes the job; a unit waiting to restart starts anew */
+        if (u->state == UNIT_ACTIVATING && !(u->vt->restart_pending && u->vt->restart_pending(u))) return 0;
         if (unit_skipped_in_container(u)) {
-                log_debug("%s: not started: tinysd skips it in a container.", u->id);
                 u->condition_result = false;
                 return -EBADR;
         }
         int r = check_conditions(u);
         if (r < 0) return r;
-        int (*type_start)(MUnit *) = u->cfg->type == UNIT_SERVICE ? service_start : u->cfg->type == UNIT_SOCKET ? socket_start
-                                     : u->cfg->type == UNIT_TIMER ? timer_start : u->cfg->type == UNIT_PATH ? path_start : NULL;
-        switch (u->cfg->type) {
-        case UNIT_SERVICE: case UNIT_SOCKET: case UNIT_TIMER: case UNIT_PATH:
-                if (!munit_test_start_limit(u)) {
-                        manager_emergency_action(u->m, u, u->cfg->unit.start_limit_action, -1, "start limit hit");
-                        if (u->cfg->type == UNIT_SERVICE) service_start_limit_hit(u);
-                        return -ECANCELED;
-                }
-                id128_random_string(u->invocation_id);
-                return type_start(u);
-        default: {
-                /* targets, slices, scopes: active as soon as started */
-                UnitActiveState old = u->state;
-                id128_random_string(u->invocation_id);
-                u->state = UNIT_ACTIVE;
-                munit_notify(u, old, UNIT_ACTIVE, true);
-                return 0;
+        if (u->vt->start_limit && !munit_test_start_limit(u)) {
+                manager_emergency_action(u->m, u, u->cfg->unit.start_limit_action, -1, "start limit hit");
+                if (u->vt->start_limit_hit) u->vt->start_limit_hit(u);
+                return -ECANCELED;
         }
-        }
+        id128_random_string(u->invocation_id);
+        if (u->vt->start) return u->vt->start(u);
+        munit_set_active_state(u, UNIT_ACTIVE);   /* targets, slices, scopes: active as soon as started */
+        return 0;
 }
 
 int munit_stop(MUnit *u) {
         if (UNIT_IS_INACTIVE_OR_FAILED(u->state)) return -EALREADY;
-        if (u->cfg && u->cfg->type == UNIT_SERVICE) return service_stop(u);
-        if (u->cfg && u->cfg->type == UNIT_SOCKET) return socket_stop(u);
-        if (u->cfg && u->cfg->type == UNIT_TIMER) return timer_stop(u);
-        if (u->cfg && u->cfg->type == UNIT_PATH) return path_stop(u);
-        UnitActiveState old = u->state;
-        u->state = UNIT_INACTIVE;
-        munit_notify(u, old, UNIT_INACTIVE, true);
+        if (u->vt->stop) return u->vt->stop(u);
+        munit_set_active_state(u, UNIT_INACTIVE);
         return 0;
 }
 
 int munit_reload(MUnit *u) {
         if (!UNIT_IS_ACTIVE_OR_RELOADING(u->state)) return -ENOEXEC;
-        if (u->cfg && u->cfg->type == UNIT_SERVICE) return service_reload(u);
-        return -EALREADY;
+        return u->vt->reload ? u->vt->reload(u) : -EALREADY;
 }
 
-static void enqueue_each(MUnit *u, char *const *names, JobType t, JobMode mode) {
-        STRV_FOREACH(n, names) {
-                MUnit *o = NULL;
-                if (manager_load_unit(u->m, *n, &o) < 0 || !o) continue;
-                int r = manager_add_job(u->m, t, o, mode, NULL);
-                if (r < 0) log_warning("%s: Failed to enqueue %s job for %s: %s", u->id, job_type_to_string(t), o->id, strerror(-r));
+static void start_each(MUnit *u, UnitDependency d, JobMode mode) {
+        MUnit *const *deps;
+        size_t n = munit_dependencies(u, d, &deps);
+        for (size_t i = 0; i < n; i++) {
+                int r = manager_add_job(u->m, JOB_START, deps[i], mode, NULL);
+                if (r < 0) log_warning("%s: Failed to enqueue start job for %s: %s", u->id, deps[i]->id, strerror(-r));
         }
 }
 
@@ -251,24 +413,23 @@ static bool process_job(MUnit *u, UnitActiveState os, UnitActiveState ns, bool r
         }
 }
 
-/* The sockets that start this service learn it changed; an Accept=yes instance that is gone for
- * good gives its connection back. */
-static void notify_triggers(MUnit *u, char **const *deps) {
-        STRV_FOREACH(t, deps[UNIT_TRIGGERED_BY]) {
-                MUnit *o = manager_get_unit(u->m, *t);
-                if (!o || !o->cfg) continue;
-                if (o->cfg->socket) socket_trigger_notify(o, u);
-                else if (o->cfg->timer) timer_trigger_notify(o, u);
-                else if (o->cfg->path) path_trigger_notify(o, u);
-        }
-        if (!u->cfg->service) return;
-        if (u->svc.accept_socket && UNIT_IS_INACTIVE_OR_FAILED(u->state) && u->svc.state != SERVICE_AUTO_RESTART) {
-                socket_connection_release(u);
-                /* systemd collects a finished connection instance (unless it failed: kept to be seen) */
-                if (u->state == UNIT_INACTIVE) {
-                        u->gc_pending = true;
-                        manager_schedule_gc(u->m);
-                }
+/* The units that trigger this one (sockets, timers, paths) learn it changed. */
+static void notify_triggers(MUnit *u) {
+        MUnit *const *deps;
+        size_t n = munit_dependencies(u, UNIT_TRIGGERED_BY, &deps);
+        for (size_t i = 0; i < n; i++)
+                if (deps[i]->cfg && deps[i]->vt->trigger_notify) deps[i]->vt->trigger_notify(deps[i], u);
+}
+
+/* An unexpected deactivation stops the units bound to this one (BindsTo=). */
+static void stop_bound(MUnit *u) {
+        MUnit *const *deps;
+        size_t n = munit_dependencies(u, UNIT_BOUND_BY, &deps);
+        for (size_t i = 0; i < n; i++) {
+                MUnit *o = deps[i];
+                if (UNIT_IS_INACTIVE_OR_FAILED(o->state) || (o->job && o->job->type == JOB_STOP)) continue;
+                log_info("%s: Unit is bound to inactive unit %s. Stopping, too.", o->id, u->id);
+                (void)manager_add_job(u->m, JOB_STOP, o, JOB_REPLACE, NULL);
         }
 }
 
@@ -277,7 +438,7 @@ void munit_notify(MUnit *u, UnitActiveState os, UnitActiveState ns, bool reload_
         u->state = ns;
         if (UNIT_IS_INACTIVE_OR_FAILED(ns)) munit_cgroup_release(u);
         DualTimestamp ts;
-        dual_timestamp_now(&ts);
+        dual_timestamp_now(m, &ts);
         u->state_change_ts = ts;
         if (UNIT_IS_INACTIVE_OR_FAILED(os) && !UNIT_IS_INACTIVE_OR_FAILED(ns)) u->inactive_exit_ts = ts;
         else if (UNIT_IS_INACTIVE_OR_FAILED(ns) && !UNIT_IS_INACTIVE_OR_FAILED(os)) u->inactive_enter_ts = ts;
@@ -286,27 +447,20 @@ void munit_notify(MUnit *u, UnitActiveState os, UnitActiveState ns, bool reload_
         bool had_job = process_job(u, os, ns, reload_success);
         job_schedule_neighbours(u);
         if (!u->cfg) return;
-        char **const *deps = (char **const *)u->cfg->unit.deps;
-        notify_triggers(u, deps);
-        /* An unexpected deactivation stops units bound to this one (BindsTo=). */
-        if (!had_job && UNIT_IS_INACTIVE_OR_FAILED(ns) && !UNIT_IS_INACTIVE_OR_FAILED(os) && !m->shutting_down)
-                STRV_FOREACH(n, deps[UNIT_BOUND_BY]) {
-                        MUnit *o = manager_get_unit(m, *n);
-                        if (o && !UNIT_IS_INACTIVE_OR_FAILED(o->state) && !(o->job && o->job->type == JOB_STOP)) {
-                                log_info("%s: Unit is bound to inactive unit %s. Stopping, too.", o->id, u->id);
-                                (void)manager_add_job(m, JOB_STOP, o, JOB_REPLACE, NULL);
-                        }
-                }
+        notify_triggers(u);
+        if (!had_job && UNIT_IS_INACTIVE_OR_FAILED(ns) && !UNIT_IS_INACTIVE_OR_FAILED(os) && !m->shutting_down) stop_bound(u);
+        MUnit *const *unused;
         if (ns == UNIT_FAILED && os != UNIT_FAILED) {
-                if (deps[UNIT_ON_FAILURE] && !m->shutting_down) {
+                if (munit_dependencies(u, UNIT_ON_FAILURE, &unused) > 0 && !m->shutting_down) {
                         log_info("%s: Triggering OnFailure= dependencies.", u->id);
-                        enqueue_each(u, deps[UNIT_ON_FAILURE], JOB_START, u->cfg->unit.on_failure_job_mode);
+                        start_each(u, UNIT_ON_FAILURE, u->cfg->unit.on_failure_job_mode);
                 }
                 manager_emergency_action(m, u, u->cfg->unit.failure_action, u->cfg->unit.failure_action_exit_status, "failed");
-                exit_policy_unit_failed(u);   /* failed for good: auto-restart is "activating" */
+                /* failed for good: auto-restart is "activating" */
+                if (m->parts && m->parts->unit_failed) m->parts->unit_failed(u);
         }
         if (ns == UNIT_INACTIVE && !UNIT_IS_INACTIVE_OR_FAILED(os) && os != UNIT_INACTIVE) {
-                if (deps[UNIT_ON_SUCCESS] && !m->shutting_down) enqueue_each(u, deps[UNIT_ON_SUCCESS], JOB_START, u->cfg->unit.on_success_job_mode);
+                if (!m->shutting_down) start_each(u, UNIT_ON_SUCCESS, u->cfg->unit.on_success_job_mode);
                 manager_emergency_action(m, u, u->cfg->unit.success_action, u->cfg->unit.success_action_exit_status, "succeeded");
         }
         manager_check_finished(m);

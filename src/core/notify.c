@@ -8,34 +8,40 @@
 #include <sys/stat.h>
 #include <sys/un.h>
 #include "base/log.h"
+#include "core/kill.h"
 #include "core/manager.h"
+#include "core/munit.h"
 #include "core/notify-msg.h"
+#include "core/notify.h"
 
 #define NOTIFY_PATH "/run/systemd/notify"
 #define NOTIFY_FD_MAX 768   /* systemd's limit of fds per message */
 
-static bool access_ok(MUnit *u, pid_t pid) {
-        NotifyAccess a = u->cfg && u->cfg->service ? u->cfg->service->notify_access : NOTIFY_NONE;
-        switch (a) {
-        case NOTIFY_ALL: return true;
-        case NOTIFY_MAIN: return pid == u->svc.main_pid;
-        case NOTIFY_EXEC: return pid == u->svc.main_pid || pid == u->svc.control_pid;
-        default: return false;
-        }
+static void close_fds(int *fds, size_t n_fds) {
+        for (size_t i = 0; i < n_fds; i++) close(fds[i]);
 }
 
-/* A sender that exited before we looked (systemd-notify does): the one unit that waits for a
- * notification and accepts it from anyone, if there is exactly one. */
-static MUnit *unit_waiting_for_notify(Manager *m) {
-        MUnit *found = NULL;
-        for (size_t i = 0; i < m->n_list; i++) {
-                MUnit *u = m->list[i];
-                if (!u->cfg || !u->cfg->service || u->cfg->service->notify_access != NOTIFY_ALL) continue;
-                if (u->svc.state != SERVICE_START && u->svc.state != SERVICE_RELOAD) continue;
-                if (found) return NULL;
-                found = u;
+/* One datagram, its credentials checked: the unit its sender belongs to decides what to do with
+ * it (NotifyAccess=, MAINPID=: service.c). The sender must be one of the unit's processes now
+ * (munit_owns_pid()): a process of no unit speaks for none, whatever the units' NotifyAccess=. */
+void manager_notify_dispatch(Manager *m, const struct ucred *cred, const char *buf, size_t n, int *fds, size_t n_fds) {
+        NotifyMessage msg;
+        if (notify_message_parse(buf, n, &msg) < 0) {
+                log_warning("Received invalid notification message from PID %d, ignoring.", (int)cred->pid);
+                return close_fds(fds, n_fds);
         }
-        return found;
+        MUnit *u = NULL;
+        if (msg.barrier)   /* sd_notify_barrier(3): closing its fd is the answer, whoever sent it */
+                close_fds(fds, n_fds);
+        else if (!(u = manager_unit_by_pid(m, cred->pid)) || !u->cfg || !munit_owns_pid(u, cred->pid)) {
+                log_warning("Cannot find unit for notify message of PID %d, ignoring.", (int)cred->pid);
+                close_fds(fds, n_fds);
+        } else if (!u->vt->notify_message) {
+                log_debug("%s: Got notification message from PID %d, ignoring.", u->id, (int)cred->pid);
+                close_fds(fds, n_fds);
+        } else
+                u->vt->notify_message(u, cred, &msg, fds, n_fds);   /* owns the fds now */
+        notify_message_done(&msg);
 }
 
 static int on_notify(EventSource *s, int fd, uint32_t revents, void *userdata) {
@@ -62,33 +68,14 @@ static int on_notify(EventSource *s, int fd, uint32_t revents, void *userdata) {
                                 n_fds = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
                         }
                 }
-                bool keep_fds = false;
                 if ((size_t)n > NOTIFY_BUFFER_MAX || (mh.msg_flags & (MSG_TRUNC | MSG_CTRUNC))) {
                         log_warning("Got overly long or truncated notification message, ignoring.");
+                        close_fds(fds, n_fds);
                 } else if (!cred || cred->pid <= 0) {
                         log_warning("Received notify message without valid credentials. Ignoring.");
-                } else {
-                        NotifyMessage msg;
-                        MUnit *waiting = unit_waiting_for_notify(m);
-                        MUnit *u = manager_unit_by_pid(m, cred->pid);
-                        if (!u) u = waiting;
-                        if (notify_message_parse(buf, (size_t)n, &msg) < 0)
-                                log_warning("Received invalid notification message from PID %d, ignoring.", (int)cred->pid);
-                        else {
-                                if (!u || !u->cfg || !u->cfg->service)
-                                        log_debug("Cannot find unit for notify message of PID %d, ignoring.", (int)cred->pid);
-                                else if (!access_ok(u, cred->pid) && u != waiting)
-                                        log_warning("%s: Got notification message from PID %d, but reception only permitted for main PID %d",
-                                                    u->id, (int)cred->pid, (int)u->svc.main_pid);
-                                else {
-                                        service_notify_message(u, cred->pid, &msg, fds, n_fds);
-                                        keep_fds = true;   /* service_notify_message() owns them now */
-                                }
-                                notify_message_done(&msg);
-                        }
-                }
-                if (!keep_fds)
-                        for (size_t i = 0; i < n_fds; i++) close(fds[i]);
+                        close_fds(fds, n_fds);
+                } else
+                        manager_notify_dispatch(m, cred, buf, (size_t)n, fds, n_fds);
         }
         return 0;
 }
@@ -112,6 +99,9 @@ int manager_setup_notify(Manager *m) {
         (void)setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof size);
         int r = event_add_io(m->event, &m->notify_src, fd, EPOLLIN, on_notify, m);
         if (r < 0) return r;
+        /* a message sent just before its sender exited is read before the exit is reaped, when the
+         * sender is still its unit's main process */
+        (void)event_source_set_early(m->notify_src, true);
         m->notify_fd = TAKE_FD(fd);
         return 0;
 }

@@ -13,7 +13,10 @@
 #include <sys/inotify.h>
 #include <sys/stat.h>
 #include "base/log.h"
+#include "core/job.h"
 #include "core/manager.h"
+#include "core/munit.h"
+#include "core/path.h"
 
 static const char *const path_state_table[_PATH_STATE_MAX] = {
         [PATH_DEAD] = "dead", [PATH_WAITING] = "waiting", [PATH_RUNNING] = "running", [PATH_FAILED] = "failed",
@@ -22,24 +25,24 @@ const char *path_state_to_string(PathState s) { return s < _PATH_STATE_MAX ? pat
 
 static PathConfig *cfg(MUnit *u) { return u->cfg->path; }
 
-void path_init_runtime(MUnit *u) { u->path.inotify_fd = -1; }
+static void path_init(MUnit *u) { PATH(u)->inotify_fd = -1; }
 
 static void unwatch(MUnit *u) {
-        event_source_free(u->path.io);
-        u->path.io = NULL;
-        if (u->path.inotify_fd >= 0) close(u->path.inotify_fd);
-        u->path.inotify_fd = -1;
+        Path *s = PATH(u);
+        event_source_free(s->io);
+        s->io = NULL;
+        if (s->inotify_fd >= 0) close(s->inotify_fd);
+        s->inotify_fd = -1;
 }
 
-void path_done_runtime(MUnit *u) {
+static void path_done(MUnit *u) {
         unwatch(u);
-        memset(&u->path, 0, sizeof u->path);
-        u->path.inotify_fd = -1;
 }
 
 static void set_state(MUnit *u, PathState ns) {
-        PathState os = u->path.state;
-        u->path.state = ns;
+        Path *s = PATH(u);
+        PathState os = s->state;
+        s->state = ns;
         if (ns != os) log_debug("%s: Changed %s -> %s", u->id, path_state_to_string(os), path_state_to_string(ns));
         UnitActiveState oa = u->state, na = ns == PATH_DEAD ? UNIT_INACTIVE : ns == PATH_FAILED ? UNIT_FAILED : UNIT_ACTIVE;
         if (oa != na) munit_notify(u, oa, na, true);
@@ -103,23 +106,23 @@ static int watch_spec(int ifd, const PathSpec *s) {
 static int on_inotify(EventSource *src, int fd, uint32_t revents, void *userdata);
 
 static int setup_watches(MUnit *u) {
-        PathRuntime *p = &u->path;
-        if (p->inotify_fd < 0) {
-                p->inotify_fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
-                if (p->inotify_fd < 0) return -errno;
-                int r = event_add_io(u->m->event, &p->io, p->inotify_fd, EPOLLIN, on_inotify, u);
+        Path *s = PATH(u);
+        if (s->inotify_fd < 0) {
+                s->inotify_fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+                if (s->inotify_fd < 0) return -errno;
+                int r = event_add_io(u->m->event, &s->io, s->inotify_fd, EPOLLIN, on_inotify, u);
                 if (r < 0) {
                         unwatch(u);
                         return r;
                 }
         }
-        for (size_t i = 0; i < cfg(u)->n_specs; i++) (void)watch_spec(p->inotify_fd, &cfg(u)->specs[i]);
+        for (size_t i = 0; i < cfg(u)->n_specs; i++) (void)watch_spec(s->inotify_fd, &cfg(u)->specs[i]);
         return 0;
 }
 
 static bool trigger_allowed(MUnit *u) {
         PathConfig *c = cfg(u);
-        if (ratelimit_below(&u->path.trigger_limit, c->trigger_limit_interval, c->trigger_limit_burst, now_usec(CLOCK_MONOTONIC)))
+        if (ratelimit_below(&PATH(u)->trigger_limit, c->trigger_limit_interval, c->trigger_limit_burst, manager_now(u->m, CLOCK_MONOTONIC)))
                 return true;
         log_warning("%s: Trigger limit hit, refusing further activation.", u->id);
         unwatch(u);
@@ -145,7 +148,8 @@ static void enter_running(MUnit *u) {
 
 /* Check the specs; trigger when one holds (or, from an event, when a Changed/Modified one saw it). */
 static void check(MUnit *u, bool changed) {
-        if (u->path.state != PATH_WAITING) return;
+        Path *s = PATH(u);
+        if (s->state != PATH_WAITING) return;
         bool fire = changed;
         for (size_t i = 0; !fire && i < cfg(u)->n_specs; i++) fire = spec_holds(&cfg(u)->specs[i]);
         if (fire) enter_running(u);
@@ -153,6 +157,7 @@ static void check(MUnit *u, bool changed) {
 
 static int on_inotify(EventSource *src, int fd, uint32_t revents, void *userdata) {
         MUnit *u = userdata;
+        Path *s = PATH(u);
         (void)src;
         (void)revents;
         char buf[4096] __attribute__((aligned(__alignof__(struct inotify_event))));
@@ -164,16 +169,16 @@ static int on_inotify(EventSource *src, int fd, uint32_t revents, void *userdata
                         const struct inotify_event *e = (const struct inotify_event *)p;
                         /* an event on a PathChanged=/PathModified= path itself (or a file in it) */
                         for (size_t i = 0; i < cfg(u)->n_specs; i++) {
-                                const PathSpec *s = &cfg(u)->specs[i];
-                                if ((s->type == PATH_CHANGED || s->type == PATH_MODIFIED) && (e->mask & mask_for(s->type)) &&
+                                const PathSpec *spec = &cfg(u)->specs[i];
+                                if ((spec->type == PATH_CHANGED || spec->type == PATH_MODIFIED) && (e->mask & mask_for(spec->type)) &&
                                     (e->mask & (IN_CLOSE_WRITE | IN_MODIFY | IN_ATTRIB | IN_DELETE_SELF | IN_MOVE_SELF | IN_CREATE | IN_MOVED_TO | IN_DELETE)) &&
-                                    access(s->path, F_OK) == 0 && inotify_add_watch(fd, s->path, mask_for(s->type)) == e->wd)
+                                    access(spec->path, F_OK) == 0 && inotify_add_watch(fd, spec->path, mask_for(spec->type)) == e->wd)
                                         changed = true;
                         }
                         p += sizeof *e + e->len;
                 }
         }
-        if (u->path.state == PATH_WAITING) (void)setup_watches(u);
+        if (s->state == PATH_WAITING) (void)setup_watches(u);
         check(u, changed);
         return 0;
 }
@@ -188,9 +193,10 @@ static void enter_waiting(MUnit *u) {
         check(u, false);
 }
 
-int path_start(MUnit *u) {
+static int path_start(MUnit *u) {
+        Path *s = PATH(u);
         PathConfig *c = cfg(u);
-        if (u->path.state == PATH_WAITING || u->path.state == PATH_RUNNING) return -EALREADY;
+        if (s->state == PATH_WAITING || s->state == PATH_RUNNING) return -EALREADY;
         MUnit *t = NULL;
         if (manager_load_unit(u->m, c->unit, &t) < 0 || !t || !t->cfg || t->cfg->load_state != UNIT_LOADED) {
                 log_error("%s: Refusing to start, unit %s to trigger not loaded.", u->id, c->unit);
@@ -201,23 +207,42 @@ int path_start(MUnit *u) {
                         if (c->specs[i].type != PATH_EXISTS && c->specs[i].type != PATH_EXISTS_GLOB &&
                             mkdir(c->specs[i].path, c->directory_mode) < 0 && errno != EEXIST)
                                 log_warning("%s: MakeDirectory=: cannot create %s: %m", u->id, c->specs[i].path);
-        ratelimit_reset(&u->path.trigger_limit);
+        ratelimit_reset(&PATH(u)->trigger_limit);
         enter_waiting(u);
         return 0;
 }
 
-int path_stop(MUnit *u) {
-        if (u->path.state == PATH_DEAD || u->path.state == PATH_FAILED) return -EALREADY;
+static int path_stop(MUnit *u) {
+        Path *s = PATH(u);
+        if (s->state == PATH_DEAD || s->state == PATH_FAILED) return -EALREADY;
         unwatch(u);
         set_state(u, PATH_DEAD);
         return 0;
 }
 
-void path_reset_failed(MUnit *u) {
-        if (u->path.state == PATH_FAILED) set_state(u, PATH_DEAD);
+static void path_reset_failed(MUnit *u) {
+        Path *s = PATH(u);
+        if (s->state == PATH_FAILED) set_state(u, PATH_DEAD);
 }
 
-void path_trigger_notify(MUnit *u, MUnit *other) {
+static void path_trigger_notify(MUnit *u, MUnit *other) {
+        Path *s = PATH(u);
         /* the unit is gone again: watch and check anew */
-        if (u->path.state == PATH_RUNNING && UNIT_IS_INACTIVE_OR_FAILED(other->state) && !other->job) enter_waiting(u);
+        if (s->state == PATH_RUNNING && UNIT_IS_INACTIVE_OR_FAILED(other->state) && !other->job) enter_waiting(u);
 }
+
+static const char *path_sub_state(const MUnit *u) {
+        return path_state_to_string(((const Path *)u)->state);
+}
+
+const UnitVTable path_vtable = {
+        .object_size = sizeof(Path),
+        .init = path_init,
+        .done = path_done,
+        .start = path_start,
+        .stop = path_stop,
+        .start_limit = true,
+        .sub_state = path_sub_state,
+        .reset_failed = path_reset_failed,
+        .trigger_notify = path_trigger_notify,
+};

@@ -9,9 +9,16 @@
 #include "base/log.h"
 #include "base/signal-util.h"
 #include "base/strv.h"
+#include "core/exec-run.h"
+#include "core/job.h"
+#include "core/kill.h"
 #include "core/manager.h"
+#include "core/munit.h"
 #include "core/notify-msg.h"
 #include "core/proc-scan.h"
+#include "core/service.h"
+#include "core/socket.h"
+#include "exec/env.h"
 #include "exec/spawn.h"
 
 static const char *const service_state_table[_SERVICE_STATE_MAX] = {
@@ -45,26 +52,26 @@ static UnitActiveState state_to_active(ServiceState s) {
         }
 }
 
-UnitActiveState service_active_state(const MUnit *u) { return state_to_active(u->svc.state); }
+static ServiceConfig *cfg(Service *s) { return s->meta.cfg->service; }
 
-static ServiceConfig *cfg(MUnit *u) { return u->cfg->service; }
-
-void service_init_runtime(MUnit *u) {
-        u->svc.exec_report_fd = -1;
-        u->svc.socket_fd = -1;
-        u->svc.state = SERVICE_DEAD;
+static void service_init(MUnit *u) {
+        Service *s = SERVICE(u);
+        s->main_cmd = s->control_cmd = (ExecCommandRef)EXEC_COMMAND_REF_NONE;
+        s->exec_report_fd = -1;
+        s->socket_fd = -1;
+        s->state = SERVICE_DEAD;
 }
 
-static void unwatch_main(MUnit *u) {
-        event_source_free(u->svc.main_watch);
-        u->svc.main_watch = NULL;
-        event_source_free(u->svc.exec_watch);
-        u->svc.exec_watch = NULL;
-        if (u->svc.exec_report_fd >= 0) close(u->svc.exec_report_fd);
-        u->svc.exec_report_fd = -1;
+static void unwatch_main(Service *s) {
+        event_source_free(s->main_watch);
+        s->main_watch = NULL;
+        event_source_free(s->exec_watch);
+        s->exec_watch = NULL;
+        if (s->exec_report_fd >= 0) close(s->exec_report_fd);
+        s->exec_report_fd = -1;
 }
 
-static void release_fd_store(ServiceRuntime *s) {
+static void release_fd_store(Service *s) {
         for (size_t i = 0; i < s->n_fd_store; i++) close(s->fd_store[i]);
         free(s->fd_store);
         strv_free(s->fd_store_names);
@@ -73,9 +80,9 @@ static void release_fd_store(ServiceRuntime *s) {
         s->n_fd_store = 0;
 }
 
-void service_done_runtime(MUnit *u) {
-        ServiceRuntime *s = &u->svc;
-        unwatch_main(u);
+static void service_done(MUnit *u) {
+        Service *s = SERVICE(u);
+        unwatch_main(s);
         event_source_free(s->control_watch);
         event_source_free(s->timer);
         event_source_free(s->watchdog_timer);
@@ -83,27 +90,43 @@ void service_done_runtime(MUnit *u) {
         release_fd_store(s);
         if (s->socket_fd >= 0) close(s->socket_fd);
         free(s->peer);
-        memset(s, 0, sizeof *s);
-        s->exec_report_fd = -1;
-        s->socket_fd = -1;
+        exec_command_ref_clear(&s->main_cmd);
+        exec_command_ref_clear(&s->control_cmd);
 }
 
-static void set_state(MUnit *u, ServiceState ns) {
-        ServiceRuntime *s = &u->svc;
+/* An Accept=yes instance that is gone for good gives its connection back to the socket; systemd
+ * collects a finished one (unless it failed: kept to be seen). */
+static void release_connection(Service *s) {
+        MUnit *u = &s->meta;
+        if (!s->accept_socket || !UNIT_IS_INACTIVE_OR_FAILED(u->state) || s->state == SERVICE_AUTO_RESTART) return;
+        if (s->socket_fd >= 0) close(s->socket_fd);
+        s->socket_fd = -1;
+        socket_connection_done(s->accept_socket);
+        s->accept_socket = NULL;
+        if (u->state == UNIT_INACTIVE) {
+                u->gc_pending = true;
+                manager_schedule_gc(u->m);
+        }
+}
+
+static void set_state(Service *s, ServiceState ns) {
+        MUnit *u = &s->meta;
         ServiceState os = s->state;
         s->state = ns;
         if (ns != SERVICE_RUNNING && s->watchdog_timer) event_source_set_time(s->watchdog_timer, USEC_INFINITY);
         if (os != ns) log_debug("%s: Changed %s -> %s", u->id, service_state_to_string(os), service_state_to_string(ns));
         UnitActiveState oa = u->state, na = state_to_active(ns);
-        if (oa != na || os != ns) munit_notify(u, oa, na, s->reload_result == SERVICE_SUCCESS);
+        if (oa == na && os == ns) return;
+        munit_notify(u, oa, na, s->reload_result == SERVICE_SUCCESS);
+        release_connection(s);
 }
 
 static int on_timer(EventSource *src, usec_t now, void *userdata);
-static void watchdog_kick(MUnit *u);
+static void watchdog_kick(Service *s);
 
-static void arm_timer(MUnit *u, usec_t timeout) {
-        ServiceRuntime *s = &u->svc;
-        usec_t when = timeout == USEC_INFINITY || timeout == 0 ? USEC_INFINITY : now_usec(CLOCK_MONOTONIC) + timeout;
+static void arm_timer(Service *s, usec_t timeout) {
+        MUnit *u = &s->meta;
+        usec_t when = timeout == USEC_INFINITY || timeout == 0 ? USEC_INFINITY : manager_now(u->m, CLOCK_MONOTONIC) + timeout;
         if (!s->timer) {
                 if (when == USEC_INFINITY) return;
                 if (event_add_time(u->m->event, &s->timer, when, on_timer, u) < 0) log_oom();
@@ -113,19 +136,20 @@ static void arm_timer(MUnit *u, usec_t timeout) {
 }
 
 /* The restart delay: unlike a timeout, 0 (RestartSec=0) is "at once", not "never". */
-static void arm_restart_timer(MUnit *u, usec_t delay) {
-        arm_timer(u, delay == 0 ? 1 : delay);
+static void arm_restart_timer(Service *s, usec_t delay) {
+        arm_timer(s, delay == 0 ? 1 : delay);
 }
 
 /* systemd 254 counts a restart when its job is queued (n_restarts, at the end of the delay), so
  * until then the next restart is one more than the counter says. */
-usec_t service_restart_usec_next_runtime(const MUnit *u) {
-        unsigned n = u->svc.n_restarts + (u->svc.restart_queued ? 0 : 1);
-        return service_restart_usec_next(u->cfg->service, n);
+usec_t service_restart_usec_next_runtime(const Service *s) {
+        unsigned n = s->n_restarts + (s->restart_queued ? 0 : 1);
+        return service_restart_usec_next(s->meta.cfg->service, n);
 }
 
-static usec_t stop_timeout(MUnit *u) {
-        usec_t t = cfg(u)->timeout_stop_usec;
+static usec_t stop_timeout(Service *s) {
+        MUnit *u = &s->meta;
+        usec_t t = cfg(s)->timeout_stop_usec;
         if (u->m->shutting_down && u->m->set.shutdown_timeout != USEC_INFINITY) {
                 usec_t left = u->m->set.shutdown_timeout;
                 if (t == USEC_INFINITY || t > left) t = left;
@@ -139,9 +163,9 @@ static int on_main_exit(EventSource *src, const siginfo_t *si, void *userdata);
 static int on_control_exit(EventSource *src, const siginfo_t *si, void *userdata);
 static int on_exec_report(EventSource *src, int fd, uint32_t revents, void *userdata);
 
-static void set_main_pid(MUnit *u, pid_t pid, bool ours) {
-        ServiceRuntime *s = &u->svc;
-        unwatch_main(u);
+static void set_main_pid(Service *s, pid_t pid, bool ours) {
+        MUnit *u = &s->meta;
+        unwatch_main(s);
         s->main_pid = pid;
         s->main_pid_known = pid > 0;
         s->main_pid_alien = !ours;
@@ -152,15 +176,98 @@ static void set_main_pid(MUnit *u, pid_t pid, bool ours) {
                 log_debug("%s: cannot watch main PID %d", u->id, (int)pid);
 }
 
-static int spawn_control(MUnit *u, ServiceExecCommand id, const ExecCommand *c) {
-        ServiceRuntime *s = &u->svc;
+/* The variables a service's processes get beyond every unit's (systemd.exec(5)): $NOTIFY_SOCKET,
+ * $WATCHDOG_USEC for the main process, $MAINPID for control processes, and $SERVICE_RESULT,
+ * $EXIT_CODE, $EXIT_STATUS for ExecStop= and ExecStopPost=. */
+static int service_environment(Service *s, bool is_control, ServiceExecCommand id, char ***env) {
+        ServiceConfig *c = cfg(s);
+        char num[24];
+        int r = 0;
+        if (c->notify_access != NOTIFY_NONE && s->meta.m->notify_fd >= 0) r |= env_set(env, "NOTIFY_SOCKET", "/run/systemd/notify");
+        if (is_control && s->main_pid > 0) {
+                snprintf(num, sizeof num, "%d", (int)s->main_pid);
+                r |= env_set(env, "MAINPID", num);
+        }
+        if (!is_control && c->watchdog_usec > 0 && c->watchdog_usec != USEC_INFINITY) {
+                snprintf(num, sizeof num, "%llu", (unsigned long long)c->watchdog_usec);
+                r |= env_set(env, "WATCHDOG_USEC", num);
+        }
+        if (is_control && (id == SERVICE_EXEC_STOP || id == SERVICE_EXEC_STOP_POST)) {
+                r |= env_set(env, "SERVICE_RESULT", service_result_to_string(s->result));
+                if (s->main_exit_code) {
+                        int code = s->main_exit_code;
+                        r |= env_set(env, "EXIT_CODE", code == CLD_EXITED ? "exited" : code == CLD_DUMPED ? "dumped" : "killed");
+                        if (code == CLD_EXITED) snprintf(num, sizeof num, "%d", s->main_exit_status);
+                        else snprintf(num, sizeof num, "%s", strna(signal_abbrev(s->main_exit_status)));
+                        r |= env_set(env, "EXIT_STATUS", num);
+                }
+        }
+        return r < 0 ? -ENOMEM : 0;
+}
+
+/* The fds the main process gets (socket activation, as systemd: never the control processes):
+ * its Accept=yes connection, or every listening fd of the sockets that trigger it; then the fd
+ * store. The arrays are the caller's, the fds and names borrowed. */
+static int collect_fds(Service *s, int **ret_fds, const char ***ret_names, size_t *ret_n) {
+        _cleanup_free_ int *fds = NULL;
+        _cleanup_free_ const char **names = NULL;
+        size_t n = 0;
+        int r;
+        if (s->socket_fd >= 0) {
+                if (!(fds = malloc(sizeof *fds)) || !(names = malloc(sizeof *names))) return -ENOMEM;
+                fds[0] = s->socket_fd;
+                names[0] = "connection";
+                n = 1;
+        } else if ((r = socket_collect_fds(&s->meta, &fds, &names, &n)) < 0)
+                return r;
+        if (s->n_fd_store) {
+                int *nf = realloc(fds, (n + s->n_fd_store) * sizeof *nf);
+                if (nf) fds = nf;
+                const char **nn = realloc(names, (n + s->n_fd_store) * sizeof *nn);
+                if (nn) names = nn;
+                if (!nf || !nn) return -ENOMEM;
+                for (size_t i = 0; i < s->n_fd_store; i++) {
+                        fds[n] = s->fd_store[i];
+                        names[n++] = s->fd_store_names && s->fd_store_names[i] ? s->fd_store_names[i] : "stored";
+                }
+        }
+        *ret_fds = TAKE_PTR(fds);
+        *ret_names = TAKE_PTR(names);
+        *ret_n = n;
+        return 0;
+}
+
+static int service_spawn(Service *s, const ExecCommand *c, bool is_control, ServiceExecCommand id, pid_t *ret_pid,
+                         int *ret_report_fd) {
+        _cleanup_strv_free_ char **env = NULL;
+        _cleanup_free_ int *fds = NULL;
+        _cleanup_free_ const char **names = NULL;
+        ExecRunParams p = EXEC_RUN_PARAMS_INIT;
+        int r = service_environment(s, is_control, id, &env);
+        if (r >= 0 && !is_control) r = collect_fds(s, &fds, &names, &p.n_fds);
+        if (r < 0) return r;
+        p.is_control = is_control;
+        p.privileged = is_control && cfg(s)->permissions_start_only;
+        p.environment = env;
+        p.socket_fd = s->socket_fd;
+        p.fds = fds;
+        p.fd_names = names;
+        return munit_spawn(&s->meta, c, &p, ret_pid, ret_report_fd);
+}
+
+static ExecCommand *const *commands(Service *s) { return cfg(s)->exec_command; }
+
+/* Run the control command s->control_cmd names (exec_command_ref_next() chose it). */
+static int spawn_control(Service *s, ServiceExecCommand id, const ExecCommand *c) {
+        MUnit *u = &s->meta;
         pid_t pid;
         int report_fd;
-        int r = munit_spawn(u, c, true, &pid, &report_fd);
-        if (r < 0) return r;
+        int r = service_spawn(s, c, true, id, &pid, &report_fd);
+        if (r < 0) {
+                exec_command_ref_clear(&s->control_cmd);
+                return r;
+        }
         close(report_fd);   /* the exit status carries the failure (203/EXEC ...) */
-        s->control_id = id;
-        s->control_command = c;
         s->control_pid = pid;
         munit_add_pid(u, pid);
         event_source_free(s->control_watch);
@@ -169,28 +276,30 @@ static int spawn_control(MUnit *u, ServiceExecCommand id, const ExecCommand *c) 
         return 0;
 }
 
-static int spawn_main(MUnit *u, const ExecCommand *c) {
-        ServiceRuntime *s = &u->svc;
+static int spawn_main(Service *s, const ExecCommand *c) {
+        MUnit *u = &s->meta;
         pid_t pid;
         int report_fd;
-        int r = munit_spawn(u, c, false, &pid, &report_fd);
-        if (r < 0) return r;
-        s->main_command = c;
-        set_main_pid(u, pid, true);
+        int r = service_spawn(s, c, false, SERVICE_EXEC_START, &pid, &report_fd);
+        if (r < 0) {
+                exec_command_ref_clear(&s->main_cmd);
+                return r;
+        }
+        set_main_pid(s, pid, true);
         s->exec_main_pid = pid;
-        dual_timestamp_now(&s->exec_main_start);
+        dual_timestamp_now(u->m, &s->exec_main_start);
         s->exec_main_exit = (DualTimestamp) { 0 };
         s->exec_report_fd = report_fd;
-        if (cfg(u)->type == SERVICE_EXEC &&
+        if (cfg(s)->type == SERVICE_EXEC &&
             event_add_io(u->m->event, &s->exec_watch, report_fd, EPOLLIN, on_exec_report, u) < 0)
                 return -ENOMEM;
         return 0;
 }
 
-static bool all_processes_gone(MUnit *u) {
-        ServiceRuntime *s = &u->svc;
+static bool all_processes_gone(Service *s) {
+        MUnit *u = &s->meta;
         if (s->main_pid > 0 || s->control_pid > 0) return false;
-        KillMode km = cfg(u)->kill.kill_mode;
+        KillMode km = cfg(s)->kill.kill_mode;
         if (km == KILL_PROCESS || km == KILL_NONE) return true;
         pid_t *pids = NULL;
         size_t n = 0;
@@ -201,22 +310,22 @@ static bool all_processes_gone(MUnit *u) {
 
 /* ---- transitions ---- */
 
-static void enter_dead(MUnit *u, ServiceResult f, bool allow_restart);
-static void enter_signal(MUnit *u, ServiceState state, ServiceResult f);
-static void enter_stop_post(MUnit *u, ServiceResult f);
-static void enter_running(MUnit *u, ServiceResult f);
-static void enter_start_post(MUnit *u);
-static void enter_stop(MUnit *u, ServiceResult f);
-static void enter_start_post_done(MUnit *u);
-static void enter_reload_done(MUnit *u);
+static void enter_dead(Service *s, ServiceResult f, bool allow_restart);
+static void enter_signal(Service *s, ServiceState state, ServiceResult f);
+static void enter_stop_post(Service *s, ServiceResult f);
+static void enter_running(Service *s, ServiceResult f);
+static void enter_start_post(Service *s);
+static void enter_stop(Service *s, ServiceResult f);
+static void enter_start_post_done(Service *s);
+static void enter_reload_done(Service *s);
 
-static void record(MUnit *u, ServiceResult f) {
-        if (u->svc.result == SERVICE_SUCCESS) u->svc.result = f;
+static void record(Service *s, ServiceResult f) {
+        if (s->result == SERVICE_SUCCESS) s->result = f;
 }
 
-static bool should_restart(MUnit *u) {
-        ServiceRuntime *s = &u->svc;
-        ServiceConfig *c = cfg(u);
+static bool should_restart(Service *s) {
+        MUnit *u = &s->meta;
+        ServiceConfig *c = cfg(s);
         if (s->forbid_restart || u->m->shutting_down) return false;
         if (s->result == SERVICE_FAILURE_START_LIMIT_HIT || s->result == SERVICE_SKIP_CONDITION) return false;
         int code = s->main_exit_code, st = s->main_exit_status;
@@ -239,188 +348,191 @@ static bool should_restart(MUnit *u) {
         }
 }
 
-static void enter_dead(MUnit *u, ServiceResult f, bool allow_restart) {
-        ServiceRuntime *s = &u->svc;
-        record(u, f);
-        unwatch_main(u);
+static void enter_dead(Service *s, ServiceResult f, bool allow_restart) {
+        MUnit *u = &s->meta;
+        record(s, f);
+        unwatch_main(s);
         s->main_pid = s->control_pid = 0;
         if (s->result != SERVICE_SUCCESS)
                 log_warning("%s: Failed with result '%s'.", u->id, service_result_to_string(s->result));
         s->restart_queued = false;
-        if (allow_restart && should_restart(u)) {
-                usec_t delay = service_restart_usec_next_runtime(u);
+        if (allow_restart && should_restart(s)) {
+                usec_t delay = service_restart_usec_next_runtime(s);
                 char buf[FORMAT_TIMESPAN_MAX];
                 log_debug("%s: Next restart interval calculated as: %s", u->id, format_timespan(buf, sizeof buf, delay, 0));
-                set_state(u, SERVICE_AUTO_RESTART);
-                arm_restart_timer(u, delay);
+                set_state(s, SERVICE_AUTO_RESTART);
+                arm_restart_timer(s, delay);
                 return;
         }
         /* not restarting: NRestarts= stays visible until the next start (252's flush_n_restarts) */
         s->flush_n_restarts = true;
-        if (cfg(u)->exec.runtime_directory_preserve_mode == 0 ||
-            (cfg(u)->exec.runtime_directory_preserve_mode == 2 && !allow_restart))
+        if (cfg(s)->exec.runtime_directory_preserve_mode == 0 ||
+            (cfg(s)->exec.runtime_directory_preserve_mode == 2 && !allow_restart))
                 munit_remove_runtime_directories(u);
         s->forbid_restart = false;
-        set_state(u, s->result == SERVICE_SUCCESS || s->result == SERVICE_SKIP_CONDITION ? SERVICE_DEAD : SERVICE_FAILED);
+        set_state(s, s->result == SERVICE_SUCCESS || s->result == SERVICE_SKIP_CONDITION ? SERVICE_DEAD : SERVICE_FAILED);
         /* stopped for good (no restart job waiting): the fd store goes, as systemd 252 releases a
          * dead unit's resources; a restart keeps it for the next run */
         if (!u->job || u->job->type == JOB_STOP) release_fd_store(s);
 }
 
-static void enter_stop_post(MUnit *u, ServiceResult f) {
-        record(u, f);
-        const ExecCommand *c = cfg(u)->exec_command[SERVICE_EXEC_STOP_POST];
+static void enter_stop_post(Service *s, ServiceResult f) {
+        MUnit *u = &s->meta;
+        record(s, f);
+        const ExecCommand *c = exec_command_ref_first(&s->control_cmd, commands(s), SERVICE_EXEC_STOP_POST);
         if (c) {
-                int r = spawn_control(u, SERVICE_EXEC_STOP_POST, c);
+                int r = spawn_control(s, SERVICE_EXEC_STOP_POST, c);
                 if (r >= 0) {
-                        arm_timer(u, stop_timeout(u));
-                        set_state(u, SERVICE_STOP_POST);
+                        arm_timer(s, stop_timeout(s));
+                        set_state(s, SERVICE_STOP_POST);
                         return;
                 }
                 if (r != -ESHUTDOWN) log_warning("%s: Failed to run 'stop-post' task.", u->id);
         }
-        enter_signal(u, SERVICE_FINAL_SIGTERM, SERVICE_SUCCESS);
+        enter_signal(s, SERVICE_FINAL_SIGTERM, SERVICE_SUCCESS);
 }
 
-static int kill_signal_for(MUnit *u, ServiceState st) {
-        KillContext *k = &cfg(u)->kill;
+static int kill_signal_for(Service *s, ServiceState st) {
+        MUnit *u = &s->meta;
+        KillContext *k = &cfg(s)->kill;
         if (st == SERVICE_STOP_SIGKILL || st == SERVICE_FINAL_SIGKILL) return k->final_kill_signal;
         if (st == SERVICE_STOP_WATCHDOG || st == SERVICE_FINAL_WATCHDOG) return k->watchdog_signal;
         if (u->job && u->job->type == JOB_RESTART && k->restart_kill_signal) return k->restart_kill_signal;
         return k->kill_signal;
 }
 
-static void enter_signal(MUnit *u, ServiceState state, ServiceResult f) {
-        record(u, f);
-        KillContext *k = &cfg(u)->kill;
+static void enter_signal(Service *s, ServiceState state, ServiceResult f) {
+        MUnit *u = &s->meta;
+        record(s, f);
+        KillContext *k = &cfg(s)->kill;
         bool sigkill = state == SERVICE_STOP_SIGKILL || state == SERVICE_FINAL_SIGKILL;
         int n = 0;
         if (k->kill_mode != KILL_NONE || sigkill) {
                 /* process: main only; mixed: main only until the SIGKILL round */
                 bool main_only = k->kill_mode == KILL_PROCESS || (k->kill_mode == KILL_MIXED && !sigkill);
-                int sig = kill_signal_for(u, state);
+                int sig = kill_signal_for(s, state);
                 munit_kill_round_begin(u, main_only ? 0 : sig);
                 n = munit_kill(u, sig, main_only);
                 if (k->send_sighup && !sigkill) (void)munit_kill(u, SIGHUP, main_only);
         }
-        if (n > 0 || u->svc.main_pid > 0 || u->svc.control_pid > 0) {
-                set_state(u, state);
-                arm_timer(u, sigkill ? 5 * USEC_PER_SEC : stop_timeout(u));
-                if (all_processes_gone(u)) goto next;
+        if (n > 0 || s->main_pid > 0 || s->control_pid > 0) {
+                set_state(s, state);
+                arm_timer(s, sigkill ? 5 * USEC_PER_SEC : stop_timeout(s));
+                if (all_processes_gone(s)) goto next;
                 return;
         }
 next:
         if (state == SERVICE_STOP_SIGTERM || state == SERVICE_STOP_WATCHDOG) {
-                if (k->send_sigkill && !all_processes_gone(u)) return enter_signal(u, SERVICE_STOP_SIGKILL, SERVICE_SUCCESS);
-                return enter_stop_post(u, SERVICE_SUCCESS);
+                if (k->send_sigkill && !all_processes_gone(s)) return enter_signal(s, SERVICE_STOP_SIGKILL, SERVICE_SUCCESS);
+                return enter_stop_post(s, SERVICE_SUCCESS);
         }
-        if (state == SERVICE_STOP_SIGKILL) return enter_stop_post(u, SERVICE_SUCCESS);
-        if ((state == SERVICE_FINAL_SIGTERM || state == SERVICE_FINAL_WATCHDOG) && k->send_sigkill && !all_processes_gone(u))
-                return enter_signal(u, SERVICE_FINAL_SIGKILL, SERVICE_SUCCESS);
-        enter_dead(u, SERVICE_SUCCESS, true);
+        if (state == SERVICE_STOP_SIGKILL) return enter_stop_post(s, SERVICE_SUCCESS);
+        if ((state == SERVICE_FINAL_SIGTERM || state == SERVICE_FINAL_WATCHDOG) && k->send_sigkill && !all_processes_gone(s))
+                return enter_signal(s, SERVICE_FINAL_SIGKILL, SERVICE_SUCCESS);
+        enter_dead(s, SERVICE_SUCCESS, true);
 }
 
-static void enter_stop(MUnit *u, ServiceResult f) {
-        record(u, f);
-        const ExecCommand *c = cfg(u)->exec_command[SERVICE_EXEC_STOP];
-        if (c && spawn_control(u, SERVICE_EXEC_STOP, c) >= 0) {
-                arm_timer(u, stop_timeout(u));
-                set_state(u, SERVICE_STOP);
+static void enter_stop(Service *s, ServiceResult f) {
+        record(s, f);
+        const ExecCommand *c = exec_command_ref_first(&s->control_cmd, commands(s), SERVICE_EXEC_STOP);
+        if (c && spawn_control(s, SERVICE_EXEC_STOP, c) >= 0) {
+                arm_timer(s, stop_timeout(s));
+                set_state(s, SERVICE_STOP);
                 return;
         }
-        enter_signal(u, SERVICE_STOP_SIGTERM, SERVICE_SUCCESS);
+        enter_signal(s, SERVICE_STOP_SIGTERM, SERVICE_SUCCESS);
 }
 
-static bool main_pid_ok(MUnit *u) {
-        return u->svc.main_pid > 0;
+static bool main_pid_ok(Service *s) {
+        return s->main_pid > 0;
 }
 
-static void enter_running(MUnit *u, ServiceResult f) {
-        ServiceRuntime *s = &u->svc;
-        ServiceConfig *c = cfg(u);
-        record(u, f);
-        if (s->result != SERVICE_SUCCESS) return enter_signal(u, SERVICE_STOP_SIGTERM, f);
+static void enter_running(Service *s, ServiceResult f) {
+        ServiceConfig *c = cfg(s);
+        record(s, f);
+        if (s->result != SERVICE_SUCCESS) return enter_signal(s, SERVICE_STOP_SIGTERM, f);
         /* A main process, or (main PID unknown, e.g. a forking daemon without PIDFile=) any process left */
-        if (main_pid_ok(u) || (!s->main_pid_known && c->type != SERVICE_ONESHOT && !all_processes_gone(u))) {
-                set_state(u, SERVICE_RUNNING);
-                arm_timer(u, c->runtime_max_usec);
+        if (main_pid_ok(s) || (!s->main_pid_known && c->type != SERVICE_ONESHOT && !all_processes_gone(s))) {
+                set_state(s, SERVICE_RUNNING);
+                arm_timer(s, c->runtime_max_usec);
                 if (s->watchdog_usec == 0) s->watchdog_usec = c->watchdog_usec;
-                watchdog_kick(u);
+                watchdog_kick(s);
                 return;
         }
         if (c->remain_after_exit) {
-                arm_timer(u, USEC_INFINITY);
-                return set_state(u, SERVICE_EXITED);
+                arm_timer(s, USEC_INFINITY);
+                return set_state(s, SERVICE_EXITED);
         }
-        enter_stop(u, SERVICE_SUCCESS);
+        enter_stop(s, SERVICE_SUCCESS);
 }
 
-static void run_next_control(MUnit *u, ServiceState state, ServiceExecCommand id, void (*after)(MUnit *)) {
-        const ExecCommand *c = u->svc.control_command ? u->svc.control_command->next : cfg(u)->exec_command[id];
-        if (!c) {
-                u->svc.control_command = NULL;
-                return after(u);
-        }
-        int r = spawn_control(u, id, c);
+static void run_next_control(Service *s, ServiceState state, ServiceExecCommand id, void (*after)(Service *)) {
+        /* the first command of the list, or the one after the control process that just exited */
+        ExecCommandRef *ref = &s->control_cmd;
+        const ExecCommand *c = ref->list < 0 ? exec_command_ref_first(ref, commands(s), id) : exec_command_ref_next(ref, commands(s));
+        if (!c) return after(s);
+        int r = spawn_control(s, id, c);
         if (r < 0) {
-                log_warning("%s: Failed to run '%s' task: %s", u->id, service_exec_command_to_string(id), strerror(-r));
-                return enter_signal(u, SERVICE_STOP_SIGTERM, SERVICE_FAILURE_RESOURCES);
+                log_warning("%s: Failed to run '%s' task: %s", s->meta.id, service_exec_command_to_string(id), strerror(-r));
+                return enter_signal(s, SERVICE_STOP_SIGTERM, SERVICE_FAILURE_RESOURCES);
         }
-        set_state(u, state);
+        set_state(s, state);
 }
 
-static void enter_start_post(MUnit *u) {
-        u->svc.control_command = NULL;
-        if (!cfg(u)->exec_command[SERVICE_EXEC_START_POST]) return enter_running(u, SERVICE_SUCCESS);
-        arm_timer(u, cfg(u)->timeout_start_usec);
-        run_next_control(u, SERVICE_START_POST, SERVICE_EXEC_START_POST, enter_start_post_done);
+static void enter_start_post(Service *s) {
+        exec_command_ref_clear(&s->control_cmd);
+        if (!cfg(s)->exec_command[SERVICE_EXEC_START_POST]) return enter_running(s, SERVICE_SUCCESS);
+        arm_timer(s, cfg(s)->timeout_start_usec);
+        run_next_control(s, SERVICE_START_POST, SERVICE_EXEC_START_POST, enter_start_post_done);
 }
 
-static void enter_start_post_done(MUnit *u) { enter_running(u, SERVICE_SUCCESS); }
+static void enter_start_post_done(Service *s) { enter_running(s, SERVICE_SUCCESS); }
 
-static void enter_start(MUnit *u) {
-        ServiceRuntime *s = &u->svc;
-        ServiceConfig *c = cfg(u);
-        s->control_command = NULL;
-        const ExecCommand *cmd = c->exec_command[SERVICE_EXEC_START];
-        arm_timer(u, c->timeout_start_usec);
+static void enter_start(Service *s) {
+        MUnit *u = &s->meta;
+        ServiceConfig *c = cfg(s);
+        exec_command_ref_clear(&s->control_cmd);
+        exec_command_ref_clear(&s->main_cmd);
+        bool forking = c->type == SERVICE_FORKING;
+        const ExecCommand *cmd = exec_command_ref_first(forking ? &s->control_cmd : &s->main_cmd, commands(s), SERVICE_EXEC_START);
+        arm_timer(s, c->timeout_start_usec);
         if (!cmd) {
                 /* oneshot without ExecStart= (only ExecStop= etc.), allowed by RemainAfterExit= */
-                return enter_start_post(u);
+                return enter_start_post(s);
         }
         int r;
-        if (c->type == SERVICE_FORKING) {
+        if (forking) {
                 /* The started process is a control process; the daemon it leaves behind is the main one. */
-                r = spawn_control(u, SERVICE_EXEC_START, cmd);
+                r = spawn_control(s, SERVICE_EXEC_START, cmd);
         } else
-                r = spawn_main(u, cmd);
+                r = spawn_main(s, cmd);
         if (r < 0) {
                 log_error("%s: Failed to spawn 'start' task: %s", u->id, strerror(-r));
-                return enter_signal(u, SERVICE_STOP_SIGTERM, SERVICE_FAILURE_RESOURCES);
+                return enter_signal(s, SERVICE_STOP_SIGTERM, SERVICE_FAILURE_RESOURCES);
         }
-        set_state(u, SERVICE_START);
+        set_state(s, SERVICE_START);
         switch (c->type) {
         case SERVICE_SIMPLE: case SERVICE_IDLE: case SERVICE_DBUS:
-                return enter_start_post(u);
+                return enter_start_post(s);
         default:
                 return;   /* exec: exec report; notify: READY=1; oneshot: exit; forking: control exit */
         }
 }
 
-static void enter_start_pre_done(MUnit *u) { enter_start(u); }
+static void enter_start_pre_done(Service *s) { enter_start(s); }
 
-static void enter_start_pre(MUnit *u) {
-        u->svc.control_command = NULL;
-        if (!cfg(u)->exec_command[SERVICE_EXEC_START_PRE]) return enter_start(u);
-        arm_timer(u, cfg(u)->timeout_start_usec);
-        run_next_control(u, SERVICE_START_PRE, SERVICE_EXEC_START_PRE, enter_start_pre_done);
+static void enter_start_pre(Service *s) {
+        exec_command_ref_clear(&s->control_cmd);
+        if (!cfg(s)->exec_command[SERVICE_EXEC_START_PRE]) return enter_start(s);
+        arm_timer(s, cfg(s)->timeout_start_usec);
+        run_next_control(s, SERVICE_START_PRE, SERVICE_EXEC_START_PRE, enter_start_pre_done);
 }
 
-static void enter_condition_done(MUnit *u) { enter_start_pre(u); }
+static void enter_condition_done(Service *s) { enter_start_pre(s); }
 
-int service_start(MUnit *u) {
-        ServiceRuntime *s = &u->svc;
-        ServiceConfig *c = cfg(u);
+static int service_start(MUnit *u) {
+        Service *s = SERVICE(u);
+        ServiceConfig *c = cfg(s);
         ServiceState st = s->state;
         if (st != SERVICE_DEAD && st != SERVICE_FAILED && st != SERVICE_AUTO_RESTART) {
                 if (state_to_active(st) == UNIT_DEACTIVATING) return -EAGAIN;
@@ -434,7 +546,8 @@ int service_start(MUnit *u) {
         s->result = s->reload_result = SERVICE_SUCCESS;
         s->main_exit_code = s->main_exit_status = 0;
         s->forbid_restart = false;
-        s->main_command = s->control_command = NULL;
+        exec_command_ref_clear(&s->main_cmd);
+        exec_command_ref_clear(&s->control_cmd);
         s->main_pid_known = false;
         s->watchdog_usec = 0;
         free(s->status_text);
@@ -445,82 +558,84 @@ int service_start(MUnit *u) {
         int r = munit_prepare_directories(u);
         if (r < 0) {
                 log_error("%s: Failed to set up directories: %s", u->id, strerror(-r));
-                set_state(u, SERVICE_START_PRE);
-                enter_dead(u, SERVICE_FAILURE_RESOURCES, true);
+                set_state(s, SERVICE_START_PRE);
+                enter_dead(s, SERVICE_FAILURE_RESOURCES, true);
                 return 0;
         }
         if (c->exec_command[SERVICE_EXEC_CONDITION]) {
-                arm_timer(u, c->timeout_start_usec);
-                run_next_control(u, SERVICE_CONDITION, SERVICE_EXEC_CONDITION, enter_condition_done);
+                arm_timer(s, c->timeout_start_usec);
+                run_next_control(s, SERVICE_CONDITION, SERVICE_EXEC_CONDITION, enter_condition_done);
                 return 0;
         }
-        enter_start_pre(u);
+        enter_start_pre(s);
         return 0;
 }
 
-void service_start_limit_hit(MUnit *u) {
-        u->svc.result = SERVICE_FAILURE_START_LIMIT_HIT;
+static void service_start_limit_hit(MUnit *u) {
+        Service *s = SERVICE(u);
+        s->result = SERVICE_FAILURE_START_LIMIT_HIT;
         log_warning("%s: Failed with result 'start-limit-hit'.", u->id);
-        set_state(u, SERVICE_FAILED);
+        set_state(s, SERVICE_FAILED);
 }
 
-int service_stop(MUnit *u) {
-        ServiceRuntime *s = &u->svc;
+static int service_stop(MUnit *u) {
+        Service *s = SERVICE(u);
         s->forbid_restart = true;
         switch (s->state) {
         case SERVICE_DEAD: case SERVICE_FAILED: return -EALREADY;
         case SERVICE_AUTO_RESTART:
-                arm_timer(u, USEC_INFINITY);
-                enter_dead(u, SERVICE_SUCCESS, false);
+                arm_timer(s, USEC_INFINITY);
+                enter_dead(s, SERVICE_SUCCESS, false);
                 return 0;
         case SERVICE_STOP: case SERVICE_STOP_SIGTERM: case SERVICE_STOP_SIGKILL: case SERVICE_STOP_POST:
         case SERVICE_FINAL_SIGTERM: case SERVICE_FINAL_SIGKILL: case SERVICE_STOP_WATCHDOG: case SERVICE_FINAL_WATCHDOG:
                 return 0;
         case SERVICE_CONDITION: case SERVICE_START_PRE: case SERVICE_START: case SERVICE_START_POST: case SERVICE_RELOAD:
-                enter_signal(u, SERVICE_STOP_SIGTERM, SERVICE_SUCCESS);
+                enter_signal(s, SERVICE_STOP_SIGTERM, SERVICE_SUCCESS);
                 return 0;
         default:
-                enter_stop(u, SERVICE_SUCCESS);
+                enter_stop(s, SERVICE_SUCCESS);
                 return 0;
         }
 }
 
-int service_reload(MUnit *u) {
-        ServiceRuntime *s = &u->svc;
+static int service_reload(MUnit *u) {
+        Service *s = SERVICE(u);
         if (s->state != SERVICE_RUNNING && s->state != SERVICE_EXITED) return -ENOEXEC;
         s->reload_result = SERVICE_SUCCESS;
-        s->control_command = NULL;
-        if (cfg(u)->type == SERVICE_NOTIFY_RELOAD && s->main_pid > 0) {
-                kill(s->main_pid, SIGHUP);
+        exec_command_ref_clear(&s->control_cmd);
+        if (cfg(s)->type == SERVICE_NOTIFY_RELOAD && s->main_pid > 0) {
+                (void)u->m->ops->kill(s->main_pid, SIGHUP);
                 s->reload_pending_ready = true;
-                arm_timer(u, cfg(u)->timeout_start_usec);
-                set_state(u, SERVICE_RELOAD);
+                arm_timer(s, cfg(s)->timeout_start_usec);
+                set_state(s, SERVICE_RELOAD);
                 return 0;
         }
-        if (!cfg(u)->exec_command[SERVICE_EXEC_RELOAD]) return -EALREADY;
-        arm_timer(u, cfg(u)->timeout_start_usec);
-        run_next_control(u, SERVICE_RELOAD, SERVICE_EXEC_RELOAD, enter_reload_done);
+        if (!cfg(s)->exec_command[SERVICE_EXEC_RELOAD]) return -EALREADY;
+        arm_timer(s, cfg(s)->timeout_start_usec);
+        run_next_control(s, SERVICE_RELOAD, SERVICE_EXEC_RELOAD, enter_reload_done);
         return 0;
 }
 
-static void enter_reload_done(MUnit *u) {
-        arm_timer(u, cfg(u)->runtime_max_usec);
-        set_state(u, u->svc.main_pid > 0 || u->svc.state != SERVICE_EXITED ? SERVICE_RUNNING : SERVICE_EXITED);
+static void enter_reload_done(Service *s) {
+        arm_timer(s, cfg(s)->runtime_max_usec);
+        set_state(s, s->main_pid > 0 || s->state != SERVICE_EXITED ? SERVICE_RUNNING : SERVICE_EXITED);
 }
 
-void service_reset_failed(MUnit *u) {
-        if (u->svc.state == SERVICE_FAILED) {
-                u->svc.result = SERVICE_SUCCESS;
-                set_state(u, SERVICE_DEAD);
+static void service_reset_failed(MUnit *u) {
+        Service *s = SERVICE(u);
+        if (s->state == SERVICE_FAILED) {
+                s->result = SERVICE_SUCCESS;
+                set_state(s, SERVICE_DEAD);
         }
-        u->svc.n_restarts = 0;
-        u->svc.flush_n_restarts = false;
+        s->n_restarts = 0;
+        s->flush_n_restarts = false;
 }
 
 /* ---- events ---- */
 
-static bool exit_is_clean(MUnit *u, const siginfo_t *si, bool daemon) {
-        const ExitStatusSet *set = &cfg(u)->success_status;
+static bool exit_is_clean(Service *s, const siginfo_t *si, bool daemon) {
+        const ExitStatusSet *set = &cfg(s)->success_status;
         int st = si->si_status;
         if (si->si_code == CLD_EXITED) {
                 if (st == 0) return true;
@@ -542,7 +657,8 @@ static ServiceResult failure_of(const siginfo_t *si) {
 /* systemd 252's unit_log_process_exit(): a success (a clean exit, or a failure the command's '-'
  * prefix ignores) at debug level with " (success)", an exit() failure at notice, a signal at
  * warning. */
-static void log_exit(MUnit *u, const char *what, const siginfo_t *si, bool success) {
+static void log_exit(Service *s, const char *what, const siginfo_t *si, bool success) {
+        MUnit *u = &s->meta;
         int level = success ? LOG_DEBUG : si->si_code == CLD_EXITED ? LOG_NOTICE : LOG_WARNING;
         const char *code = si->si_code == CLD_EXITED ? "exited" : si->si_code == CLD_DUMPED ? "dumped" : "killed";
         const char *name = si->si_code == CLD_EXITED ? exit_status_to_string(si->si_status) : signal_abbrev(si->si_status);
@@ -556,91 +672,106 @@ static bool is_signal_state(ServiceState st) {
                st == SERVICE_FINAL_SIGTERM || st == SERVICE_FINAL_SIGKILL || st == SERVICE_FINAL_WATCHDOG;
 }
 
-static void check_stop_progress(MUnit *u) {
-        ServiceState st = u->svc.state;
-        if (!all_processes_gone(u)) {
+static void check_stop_progress(Service *s) {
+        MUnit *u = &s->meta;
+        ServiceState st = s->state;
+        if (!all_processes_gone(s)) {
                 if (is_signal_state(st)) (void)munit_kill_stragglers(u);
                 return;
         }
-        if (st == SERVICE_STOP_SIGTERM || st == SERVICE_STOP_SIGKILL || st == SERVICE_STOP_WATCHDOG) enter_stop_post(u, SERVICE_SUCCESS);
+        if (st == SERVICE_STOP_SIGTERM || st == SERVICE_STOP_SIGKILL || st == SERVICE_STOP_WATCHDOG) enter_stop_post(s, SERVICE_SUCCESS);
         else if (st == SERVICE_FINAL_SIGTERM || st == SERVICE_FINAL_SIGKILL || st == SERVICE_FINAL_WATCHDOG)
-                enter_dead(u, SERVICE_SUCCESS, true);
+                enter_dead(s, SERVICE_SUCCESS, true);
+}
+
+/* What the main process's exit (f: its result, SERVICE_SUCCESS when clean or ignored) means in
+ * the state the service is in. */
+static void main_exited(Service *s, ServiceResult f) {
+        ServiceConfig *c = cfg(s);
+        switch (s->state) {
+        case SERVICE_START:
+                if (c->type == SERVICE_ONESHOT) {
+                        if (f != SERVICE_SUCCESS) return enter_signal(s, SERVICE_STOP_SIGTERM, f);
+                        const ExecCommand *next = exec_command_ref_next(&s->main_cmd, commands(s));
+                        if (!next) return enter_start_post(s);
+                        if (spawn_main(s, next) < 0) enter_signal(s, SERVICE_STOP_SIGTERM, SERVICE_FAILURE_RESOURCES);
+                        return;
+                }
+                /* exec/notify: the main process died before it was ready */
+                if (f == SERVICE_SUCCESS && c->type == SERVICE_NOTIFY) f = SERVICE_FAILURE_PROTOCOL;
+                return enter_signal(s, SERVICE_STOP_SIGTERM, f == SERVICE_SUCCESS ? SERVICE_FAILURE_PROTOCOL : f);
+        case SERVICE_START_POST: case SERVICE_RELOAD: case SERVICE_CONDITION: case SERVICE_START_PRE:
+        case SERVICE_STOP:
+                /* the control process carries on; the main exit is recorded */
+                return record(s, f);
+        case SERVICE_RUNNING:
+                exec_command_ref_clear(&s->main_cmd);
+                return enter_running(s, f);
+        default:
+                return check_stop_progress(s);
+        }
 }
 
 static int on_main_exit(EventSource *src, const siginfo_t *si, void *userdata) {
         MUnit *u = userdata;
-        ServiceRuntime *s = &u->svc;
-        ServiceConfig *c = cfg(u);
+        Service *s = SERVICE(u);
         (void)src;
         s->main_watch = NULL;   /* one-shot: the loop frees it after we return */
-        bool clean = exit_is_clean(u, si, c->type != SERVICE_ONESHOT);
-        ServiceResult f = clean ? SERVICE_SUCCESS : failure_of(si);
+        bool clean = exit_is_clean(s, si, cfg(s)->type != SERVICE_ONESHOT);
+        bool ignored = !clean && (s->main_cmd.flags & EXEC_COMMAND_IGNORE_FAILURE);
         s->main_exit_code = si->si_code;
         s->main_exit_status = si->si_status;
-        dual_timestamp_now(&s->exec_main_exit);
-        bool ignored = !clean && s->main_command && (s->main_command->flags & EXEC_COMMAND_IGNORE_FAILURE);
-        log_exit(u, "Main", si, clean || ignored);
+        dual_timestamp_now(u->m, &s->exec_main_exit);
+        log_exit(s, "Main", si, clean || ignored);
         /* a spawn failure before exec: say what it was, as systemd does */
         if (s->exec_report_fd >= 0) {
                 SpawnFailure sf;
                 if (read(s->exec_report_fd, &sf, sizeof sf) == (ssize_t)sizeof sf)
                         log_error("%s: Failed at step %s spawning %s: %s", u->id, strna(exec_exit_status_to_string(sf.exit_status)),
-                                  s->main_command ? s->main_command->path : "?", strerror(sf.error));
+                                  strna(s->main_cmd.path), strerror(sf.error));
         }
         event_source_free(s->exec_watch);
         s->exec_watch = NULL;
         if (s->exec_report_fd >= 0) close(s->exec_report_fd);
         s->exec_report_fd = -1;
         s->main_pid = 0;
-        if (s->main_command && (s->main_command->flags & EXEC_COMMAND_IGNORE_FAILURE)) f = SERVICE_SUCCESS;
-        switch (s->state) {
-        case SERVICE_START:
-                if (c->type == SERVICE_ONESHOT) {
-                        if (f != SERVICE_SUCCESS) return enter_signal(u, SERVICE_STOP_SIGTERM, f), 0;
-                        if (s->main_command && s->main_command->next) {
-                                int r = spawn_main(u, s->main_command->next);
-                                if (r < 0) enter_signal(u, SERVICE_STOP_SIGTERM, SERVICE_FAILURE_RESOURCES);
-                                return 0;
-                        }
-                        s->main_command = NULL;
-                        enter_start_post(u);
-                        return 0;
-                }
-                /* exec/notify: the main process died before it was ready */
-                if (f == SERVICE_SUCCESS && c->type == SERVICE_NOTIFY) f = SERVICE_FAILURE_PROTOCOL;
-                enter_signal(u, SERVICE_STOP_SIGTERM, f == SERVICE_SUCCESS ? SERVICE_FAILURE_PROTOCOL : f);
-                return 0;
-        case SERVICE_START_POST: case SERVICE_RELOAD: case SERVICE_CONDITION: case SERVICE_START_PRE:
-                /* the control process carries on; the main exit is recorded */
-                record(u, f);
-                return 0;
-        case SERVICE_RUNNING:
-                s->main_command = NULL;
-                enter_running(u, f);
-                return 0;
-        case SERVICE_STOP:
-                record(u, f);
-                return 0;
-        default:
-                check_stop_progress(u);
-                return 0;
-        }
+        main_exited(s, clean || ignored ? SERVICE_SUCCESS : failure_of(si));
+        return 0;
 }
 
-static void forking_find_main(MUnit *u) {
-        ServiceConfig *c = cfg(u);
+/* A PID file's first line: a decimal PID > 1, surrounding whitespace allowed (systemd's parse_pid()). */
+static int parse_pid_line(const char *s, pid_t *ret) {
+        while (*s == ' ' || *s == '\t') s++;
+        char *end = NULL;
+        errno = 0;
+        long v = strtol(s, &end, 10);
+        if (errno != 0 || end == s || v <= 1 || v > INT32_MAX) return -EINVAL;
+        while (*end == ' ' || *end == '\t' || *end == '\n' || *end == '\r') end++;
+        if (*end) return -EINVAL;
+        *ret = (pid_t)v;
+        return 0;
+}
+
+static void forking_find_main(Service *s) {
+        MUnit *u = &s->meta;
+        ServiceConfig *c = cfg(s);
         if (c->pid_file) {
                 _cleanup_free_ char *data = NULL;
                 size_t sz;
-                if (read_file_bounded(AT_FDCWD, c->pid_file, 64, &data, &sz) >= 0) {
-                        long pid = strtol(data, NULL, 10);
-                        if (pid > 1 && kill((pid_t)pid, 0) == 0) {
-                                set_main_pid(u, (pid_t)pid, false);
-                                u->svc.exec_main_pid = (pid_t)pid;
-                                return;
-                        }
+                pid_t pid = 0;
+                /* systemd 252's words for each way it can fail, with the error that happened */
+                int r = read_file_bounded(AT_FDCWD, c->pid_file, 64, &data, &sz);
+                if (r < 0)
+                        log_warning_errno(r, "%s: Can't open PID file %s (yet?) after start: %m", u->id, c->pid_file);
+                else if (parse_pid_line(data, &pid) < 0)
+                        log_warning_errno(EINVAL, "%s: Failed to parse PID from file %s: %m", u->id, c->pid_file);
+                else if (u->m->ops->kill(pid, 0) < 0 && errno == ESRCH)
+                        log_warning("%s: PID %d read from file %s does not exist or is a zombie.", u->id, (int)pid, c->pid_file);
+                else {
+                        set_main_pid(s, pid, false);
+                        s->exec_main_pid = pid;
+                        return;
                 }
-                log_warning("%s: Can't open PID file %s (yet?) after start: No such process", u->id, c->pid_file);
         }
         if (!c->guess_main_pid) return;
         /* Without a PID file: the daemon is a process of the unit that is now our child. */
@@ -657,94 +788,87 @@ static void forking_find_main(MUnit *u) {
                 }
                 if (best) {
                         log_debug("%s: Main PID guessed: %d", u->id, (int)best);
-                        set_main_pid(u, best, false);
+                        set_main_pid(s, best, false);
                 }
         }
         free(members);
 }
 
-static int on_control_exit(EventSource *src, const siginfo_t *si, void *userdata) {
-        MUnit *u = userdata;
-        ServiceRuntime *s = &u->svc;
-        ServiceConfig *c = cfg(u);
-        (void)src;
-        s->control_watch = NULL;
-        s->control_pid = 0;
-        bool clean = exit_is_clean(u, si, false);
-        ServiceResult f = clean ? SERVICE_SUCCESS : failure_of(si);
-        const ExecCommand *cmd = s->control_command;
-        if (cmd && (cmd->flags & EXEC_COMMAND_IGNORE_FAILURE)) f = SERVICE_SUCCESS;
-        log_exit(u, "Control", si, f == SERVICE_SUCCESS);
+/* ExecCondition= exited: 1-254 skips the unit (as a failed condition), anything else unclean fails it. */
+static void condition_exited(Service *s, const siginfo_t *si, ServiceResult f) {
+        if (f != SERVICE_SUCCESS && si->si_code == CLD_EXITED && si->si_status > 0 && si->si_status < 255) {
+                log_info("%s: Skipped due to 'exec-condition'.", s->meta.id);
+                s->meta.condition_result = false;
+                s->result = SERVICE_SKIP_CONDITION;
+                return enter_signal(s, SERVICE_STOP_SIGTERM, SERVICE_SKIP_CONDITION);
+        }
+        if (f != SERVICE_SUCCESS) return enter_signal(s, SERVICE_STOP_SIGTERM, f);
+        run_next_control(s, SERVICE_CONDITION, SERVICE_EXEC_CONDITION, enter_condition_done);
+}
+
+/* What the control process's exit (f as for main_exited()) means in the state the service is in:
+ * the next command of its list, or the next state. */
+static void control_exited(Service *s, const siginfo_t *si, ServiceResult f) {
+        const ExecCommand *next;
         switch (s->state) {
         case SERVICE_CONDITION:
-                if (f != SERVICE_SUCCESS && si->si_code == CLD_EXITED && si->si_status > 0 && si->si_status < 255) {
-                        log_info("%s: Skipped due to 'exec-condition'.", u->id);
-                        u->condition_result = false;
-                        s->result = SERVICE_SKIP_CONDITION;
-                        enter_signal(u, SERVICE_STOP_SIGTERM, SERVICE_SKIP_CONDITION);
-                        return 0;
-                }
-                if (f != SERVICE_SUCCESS) return enter_signal(u, SERVICE_STOP_SIGTERM, f), 0;
-                run_next_control(u, SERVICE_CONDITION, SERVICE_EXEC_CONDITION, enter_condition_done);
-                return 0;
+                return condition_exited(s, si, f);
         case SERVICE_START_PRE:
-                if (f != SERVICE_SUCCESS) return enter_signal(u, SERVICE_STOP_SIGTERM, f), 0;
-                run_next_control(u, SERVICE_START_PRE, SERVICE_EXEC_START_PRE, enter_start_pre_done);
-                return 0;
+                if (f != SERVICE_SUCCESS) return enter_signal(s, SERVICE_STOP_SIGTERM, f);
+                return run_next_control(s, SERVICE_START_PRE, SERVICE_EXEC_START_PRE, enter_start_pre_done);
         case SERVICE_START:
-                if (c->type != SERVICE_FORKING) return 0;
-                if (f != SERVICE_SUCCESS) return enter_signal(u, SERVICE_STOP_SIGTERM, f), 0;
-                if (cmd && cmd->next) {   /* forking allows one ExecStart=; be safe */
-                        s->control_command = cmd->next;
-                        return 0;
-                }
-                s->control_command = NULL;
-                forking_find_main(u);
-                enter_start_post(u);
-                return 0;
+                if (cfg(s)->type != SERVICE_FORKING) return;
+                if (f != SERVICE_SUCCESS) return enter_signal(s, SERVICE_STOP_SIGTERM, f);
+                exec_command_ref_clear(&s->control_cmd);   /* forking has one ExecStart= */
+                forking_find_main(s);
+                return enter_start_post(s);
         case SERVICE_START_POST:
-                if (f != SERVICE_SUCCESS) return enter_signal(u, SERVICE_STOP_SIGTERM, f), 0;
-                run_next_control(u, SERVICE_START_POST, SERVICE_EXEC_START_POST, enter_start_post_done);
-                return 0;
+                if (f != SERVICE_SUCCESS) return enter_signal(s, SERVICE_STOP_SIGTERM, f);
+                return run_next_control(s, SERVICE_START_POST, SERVICE_EXEC_START_POST, enter_start_post_done);
         case SERVICE_RELOAD:
-                if (f != SERVICE_SUCCESS) {
-                        s->reload_result = f;
-                        s->control_command = NULL;
-                        enter_reload_done(u);
-                        s->reload_result = SERVICE_SUCCESS;
-                        return 0;
-                }
-                run_next_control(u, SERVICE_RELOAD, SERVICE_EXEC_RELOAD, enter_reload_done);
-                return 0;
+                if (f == SERVICE_SUCCESS) return run_next_control(s, SERVICE_RELOAD, SERVICE_EXEC_RELOAD, enter_reload_done);
+                s->reload_result = f;
+                exec_command_ref_clear(&s->control_cmd);
+                enter_reload_done(s);
+                s->reload_result = SERVICE_SUCCESS;
+                return;
         case SERVICE_STOP:
-                if (cmd && cmd->next && f == SERVICE_SUCCESS) {
-                        if (spawn_control(u, SERVICE_EXEC_STOP, cmd->next) >= 0) return 0;
-                }
-                enter_signal(u, SERVICE_STOP_SIGTERM, f);
-                return 0;
+                next = f == SERVICE_SUCCESS ? exec_command_ref_next(&s->control_cmd, commands(s)) : NULL;
+                if (next && spawn_control(s, SERVICE_EXEC_STOP, next) >= 0) return;
+                return enter_signal(s, SERVICE_STOP_SIGTERM, f);
         case SERVICE_STOP_POST:
-                if (cmd && cmd->next) {
-                        if (spawn_control(u, SERVICE_EXEC_STOP_POST, cmd->next) >= 0) return 0;
-                }
-                enter_signal(u, SERVICE_FINAL_SIGTERM, f);
-                return 0;
+                next = exec_command_ref_next(&s->control_cmd, commands(s));
+                if (next && spawn_control(s, SERVICE_EXEC_STOP_POST, next) >= 0) return;
+                return enter_signal(s, SERVICE_FINAL_SIGTERM, f);
         default:
-                check_stop_progress(u);
-                return 0;
+                return check_stop_progress(s);
         }
 }
 
-void service_orphan_exited(MUnit *u, pid_t pid) {
+static int on_control_exit(EventSource *src, const siginfo_t *si, void *userdata) {
+        Service *s = SERVICE(userdata);
+        (void)src;
+        s->control_watch = NULL;
+        s->control_pid = 0;
+        ServiceResult f = exit_is_clean(s, si, false) ? SERVICE_SUCCESS : failure_of(si);
+        if (s->control_cmd.flags & EXEC_COMMAND_IGNORE_FAILURE) f = SERVICE_SUCCESS;
+        log_exit(s, "Control", si, f == SERVICE_SUCCESS);
+        control_exited(s, si, f);
+        return 0;
+}
+
+static void service_orphan_exited(MUnit *u, pid_t pid) {
+        Service *s = SERVICE(u);
         (void)pid;
-        ServiceState st = u->svc.state;
-        if (state_to_active(st) == UNIT_DEACTIVATING) check_stop_progress(u);
-        else if (st == SERVICE_RUNNING && !main_pid_ok(u) && cfg(u)->type == SERVICE_FORKING && all_processes_gone(u))
-                enter_running(u, SERVICE_SUCCESS);
+        ServiceState st = s->state;
+        if (state_to_active(st) == UNIT_DEACTIVATING) check_stop_progress(s);
+        else if (st == SERVICE_RUNNING && !main_pid_ok(s) && cfg(s)->type == SERVICE_FORKING && all_processes_gone(s))
+                enter_running(s, SERVICE_SUCCESS);
 }
 
 static int on_exec_report(EventSource *src, int fd, uint32_t revents, void *userdata) {
         MUnit *u = userdata;
-        ServiceRuntime *s = &u->svc;
+        Service *s = SERVICE(u);
         (void)revents;
         SpawnFailure sf;
         ssize_t n = read(fd, &sf, sizeof sf);
@@ -755,64 +879,64 @@ static int on_exec_report(EventSource *src, int fd, uint32_t revents, void *user
         /* EOF: execve() succeeded; Type=exec is started now */
         close(fd);
         s->exec_report_fd = -1;
-        if (s->state == SERVICE_START) enter_start_post(u);
+        if (s->state == SERVICE_START) enter_start_post(s);
         return 0;
 }
 
 static int on_timer(EventSource *src, usec_t now, void *userdata) {
         MUnit *u = userdata;
-        ServiceRuntime *s = &u->svc;
+        Service *s = SERVICE(u);
         (void)src; (void)now;
         switch (s->state) {
         case SERVICE_CONDITION: case SERVICE_START_PRE: case SERVICE_START: case SERVICE_START_POST:
                 log_warning("%s: %s operation timed out. Terminating.", u->id,
                             s->state == SERVICE_START ? "start" : s->state == SERVICE_START_POST ? "start-post" : "start-pre");
-                enter_signal(u, SERVICE_STOP_SIGTERM, SERVICE_FAILURE_TIMEOUT);
+                enter_signal(s, SERVICE_STOP_SIGTERM, SERVICE_FAILURE_TIMEOUT);
                 return 0;
         case SERVICE_RUNNING:
                 log_warning("%s: Service reached runtime time limit. Stopping.", u->id);
-                enter_stop(u, SERVICE_FAILURE_TIMEOUT);
+                enter_stop(s, SERVICE_FAILURE_TIMEOUT);
                 return 0;
         case SERVICE_RELOAD:
                 log_warning("%s: Reload operation timed out. Killing reload process.", u->id);
-                if (s->control_pid > 0) kill(s->control_pid, SIGKILL);
+                if (s->control_pid > 0) (void)u->m->ops->kill(s->control_pid, SIGKILL);
                 s->reload_result = SERVICE_FAILURE_TIMEOUT;
-                enter_reload_done(u);
+                enter_reload_done(s);
                 s->reload_result = SERVICE_SUCCESS;
                 return 0;
         case SERVICE_STOP:
                 log_warning("%s: Stopping timed out. Terminating.", u->id);
-                enter_signal(u, SERVICE_STOP_SIGTERM, SERVICE_FAILURE_TIMEOUT);
+                enter_signal(s, SERVICE_STOP_SIGTERM, SERVICE_FAILURE_TIMEOUT);
                 return 0;
         case SERVICE_STOP_SIGTERM: case SERVICE_STOP_WATCHDOG:
-                if (cfg(u)->kill.send_sigkill) {
+                if (cfg(s)->kill.send_sigkill) {
                         log_warning("%s: State 'stop-sigterm' timed out. Killing.", u->id);
-                        enter_signal(u, SERVICE_STOP_SIGKILL, SERVICE_FAILURE_TIMEOUT);
+                        enter_signal(s, SERVICE_STOP_SIGKILL, SERVICE_FAILURE_TIMEOUT);
                 } else
-                        enter_stop_post(u, SERVICE_FAILURE_TIMEOUT);
+                        enter_stop_post(s, SERVICE_FAILURE_TIMEOUT);
                 return 0;
         case SERVICE_STOP_SIGKILL:
                 log_warning("%s: Processes still around after SIGKILL. Ignoring.", u->id);
                 s->main_pid = s->control_pid = 0;
-                unwatch_main(u);
-                enter_stop_post(u, SERVICE_FAILURE_TIMEOUT);
+                unwatch_main(s);
+                enter_stop_post(s, SERVICE_FAILURE_TIMEOUT);
                 return 0;
         case SERVICE_STOP_POST:
                 log_warning("%s: State 'stop-post' timed out. Terminating.", u->id);
-                enter_signal(u, SERVICE_FINAL_SIGTERM, SERVICE_FAILURE_TIMEOUT);
+                enter_signal(s, SERVICE_FINAL_SIGTERM, SERVICE_FAILURE_TIMEOUT);
                 return 0;
         case SERVICE_FINAL_SIGTERM: case SERVICE_FINAL_WATCHDOG:
-                if (cfg(u)->kill.send_sigkill) {
+                if (cfg(s)->kill.send_sigkill) {
                         log_warning("%s: State 'final-sigterm' timed out. Killing.", u->id);
-                        enter_signal(u, SERVICE_FINAL_SIGKILL, SERVICE_FAILURE_TIMEOUT);
+                        enter_signal(s, SERVICE_FINAL_SIGKILL, SERVICE_FAILURE_TIMEOUT);
                 } else
-                        enter_dead(u, SERVICE_FAILURE_TIMEOUT, true);
+                        enter_dead(s, SERVICE_FAILURE_TIMEOUT, true);
                 return 0;
         case SERVICE_FINAL_SIGKILL:
                 log_warning("%s: Processes still around after final SIGKILL. Entering failed mode.", u->id);
                 s->main_pid = s->control_pid = 0;
-                unwatch_main(u);
-                enter_dead(u, SERVICE_FAILURE_TIMEOUT, true);
+                unwatch_main(s);
+                enter_dead(s, SERVICE_FAILURE_TIMEOUT, true);
                 return 0;
         case SERVICE_AUTO_RESTART: {
                 /* counted when the job is queued, as systemd does */
@@ -828,7 +952,7 @@ static int on_timer(EventSource *src, usec_t now, void *userdata) {
                         log_warning("%s: Failed to schedule restart job: %s", u->id, strerror(-r));
                         if (s->state == SERVICE_AUTO_RESTART) {
                                 s->n_restarts--;  /* no job: not a restart */
-                                enter_dead(u, SERVICE_SUCCESS, false);
+                                enter_dead(s, SERVICE_SUCCESS, false);
                         }
                 }
                 return 0;
@@ -840,75 +964,265 @@ static int on_timer(EventSource *src, usec_t now, void *userdata) {
 
 static int on_watchdog(EventSource *src, usec_t now, void *userdata) {
         MUnit *u = userdata;
+        Service *s = SERVICE(u);
         (void)src; (void)now;
-        if (u->svc.state != SERVICE_RUNNING) return 0;
-        log_error("%s: Watchdog timeout (limit %llums)!", u->id, (unsigned long long)(u->svc.watchdog_usec / 1000));
-        enter_signal(u, SERVICE_STOP_WATCHDOG, SERVICE_FAILURE_WATCHDOG);
+        if (s->state != SERVICE_RUNNING) return 0;
+        log_error("%s: Watchdog timeout (limit %llums)!", u->id, (unsigned long long)(s->watchdog_usec / 1000));
+        enter_signal(s, SERVICE_STOP_WATCHDOG, SERVICE_FAILURE_WATCHDOG);
         return 0;
 }
 
-static void watchdog_kick(MUnit *u) {
-        ServiceRuntime *s = &u->svc;
+static void watchdog_kick(Service *s) {
+        MUnit *u = &s->meta;
         if (s->watchdog_usec == 0 || s->watchdog_usec == USEC_INFINITY) return;
-        usec_t when = now_usec(CLOCK_MONOTONIC) + s->watchdog_usec;
+        usec_t when = manager_now(s->meta.m, CLOCK_MONOTONIC) + s->watchdog_usec;
         if (!s->watchdog_timer) (void)event_add_time(u->m->event, &s->watchdog_timer, when, on_watchdog, u);
         else event_source_set_time(s->watchdog_timer, when);
 }
 
-void service_notify_message(MUnit *u, pid_t pid, const NotifyMessage *msg, const int *fds, size_t n_fds) {
-        ServiceRuntime *s = &u->svc;
-        ServiceConfig *c = cfg(u);
-        if (msg->has_mainpid && (s->state == SERVICE_START || s->state == SERVICE_START_POST || s->state == SERVICE_RUNNING ||
-                                 s->state == SERVICE_RELOAD)) {
-                /* accepted from the main process, or from root, or when the new PID is ours */
-                if (msg->mainpid != s->main_pid && kill(msg->mainpid, 0) == 0) {
-                        log_debug("%s: New main PID %d.", u->id, (int)msg->mainpid);
-                        set_main_pid(u, msg->mainpid, false);
-                }
+/* NotifyAccess=: which of the service's processes may speak for it (systemd 252's
+ * service_notify_message_authorized(), its words). notify.c made sure pid is one of them. */
+static bool notify_authorized(Service *s, pid_t pid) {
+        const char *id = s->meta.id;
+        switch (cfg(s)->notify_access) {
+        case NOTIFY_ALL:
+                return true;
+        case NOTIFY_MAIN:
+                if (pid == s->main_pid) return true;
+                if (s->main_pid != 0)
+                        log_warning("%s: Got notification message from PID %d, but reception only permitted for main PID %d", id, (int)pid,
+                                    (int)s->main_pid);
+                else
+                        log_warning("%s: Got notification message from PID %d, but reception only permitted for main PID which is "
+                                    "currently not known", id, (int)pid);
+                return false;
+        case NOTIFY_EXEC:
+                if (pid == s->main_pid || pid == s->control_pid) return true;
+                if (s->main_pid != 0 && s->control_pid != 0)
+                        log_warning("%s: Got notification message from PID %d, but reception only permitted for main PID %d and "
+                                    "control PID %d", id, (int)pid, (int)s->main_pid, (int)s->control_pid);
+                else if (s->main_pid != 0 || s->control_pid != 0)
+                        log_warning("%s: Got notification message from PID %d, but reception only permitted for %s PID %d", id, (int)pid,
+                                    s->main_pid != 0 ? "main" : "control", (int)(s->main_pid != 0 ? s->main_pid : s->control_pid));
+                else
+                        log_warning("%s: Got notification message from PID %d, but reception only permitted for main PID and "
+                                    "control PID which are currently not known", id, (int)pid);
+                return false;
+        default:
+                log_warning("%s: Got notification message from PID %d, but reception is disabled.", id, (int)pid);
+                return false;
         }
+}
+
+static bool pid_alive(const Manager *m, pid_t pid) {
+        ProcInfo pi;
+        return m->ops->proc_info_read(pid, &pi) >= 0 && !proc_state_is_dead(pi.state);
+}
+
+/* MAINPID=: the new main process must be one of the service's own, unless root sent it; never
+ * PID 1, the control process, or a process of another unit (systemd 252 lets root name one:
+ * README deviation). Returns > 0 good, 0 good only from root, < 0 never (said why). */
+static int suitable_main_pid(Service *s, pid_t pid) {
+        MUnit *u = &s->meta;
+        if (pid == 1 || pid == u->m->self) {
+                log_warning("%s: New main PID %d is the manager, refusing.", u->id, (int)pid);
+                return -EPERM;
+        }
+        if (pid == s->control_pid) {
+                log_warning("%s: New main PID %d is the control process, refusing.", u->id, (int)pid);
+                return -EPERM;
+        }
+        if (!pid_alive(u->m, pid)) {
+                log_warning("%s: New main PID %d does not exist or is a zombie.", u->id, (int)pid);
+                return -ESRCH;
+        }
+        if (munit_owns_pid(u, pid)) {
+                log_debug("%s: New main PID %d belongs to service, we are happy.", u->id, (int)pid);
+                return 1;
+        }
+        MUnit *owner = manager_unit_by_pid(u->m, pid);
+        if (owner && owner != u && munit_owns_pid(owner, pid)) {
+                log_warning("%s: New main PID %d belongs to %s, refusing.", u->id, (int)pid, owner->id);
+                return -EPERM;
+        }
+        return 0;
+}
+
+static void accept_main_pid(Service *s, const struct ucred *sender, pid_t pid) {
+        const char *id = s->meta.id;
+        if (s->main_pid_known && pid == s->main_pid) return;
+        int r = suitable_main_pid(s, pid);
+        if (r == 0 && sender->uid == 0) {
+                log_debug("%s: New main PID %d does not belong to service, but we'll accept it as the request to change it came "
+                          "from a privileged process.", id, (int)pid);
+                r = 1;
+        } else if (r == 0)
+                log_debug("%s: New main PID %d does not belong to service, refusing.", id, (int)pid);
+        if (r > 0) set_main_pid(s, pid, false);
+}
+
+/* FDSTORE=1: the fds join the store, up to FileDescriptorStoreMax=; the others are closed. */
+static void store_fds(Service *s, const NotifyMessage *msg, int *fds, size_t n_fds) {
+        for (size_t i = 0; i < n_fds; i++) {
+                if (s->n_fd_store >= cfg(s)->file_descriptor_store_max) {
+                        log_warning("%s: Too many stored file descriptors, closing remaining.", s->meta.id);
+                        close(fds[i]);
+                        continue;
+                }
+                int *nf = realloc(s->fd_store, (s->n_fd_store + 1) * sizeof *nf);
+                if (!nf) {
+                        close(fds[i]);
+                        continue;
+                }
+                s->fd_store = nf;
+                s->fd_store[s->n_fd_store++] = fds[i];
+                (void)strv_extend(&s->fd_store_names, msg->fdname ? msg->fdname : "stored");
+        }
+}
+
+static void service_notify_message(MUnit *u, const struct ucred *sender, const NotifyMessage *msg, int *fds, size_t n_fds) {
+        Service *s = SERVICE(u);
+        ServiceConfig *c = cfg(s);
+        if (!notify_authorized(s, sender->pid)) {
+                for (size_t i = 0; i < n_fds; i++) close(fds[i]);
+                return;
+        }
+        ServiceState st = s->state;
+        if (msg->has_mainpid && (st == SERVICE_START || st == SERVICE_START_POST || st == SERVICE_RUNNING || st == SERVICE_RELOAD))
+                accept_main_pid(s, sender, msg->mainpid);
         if (msg->has_status) {
                 free(s->status_text);
                 s->status_text = strdup(msg->status);
         }
         if (msg->has_errno) s->status_errno = msg->errnum;
-        if (msg->watchdog) watchdog_kick(u);
+        if (msg->watchdog) watchdog_kick(s);
         if (msg->has_watchdog_usec) {
                 s->watchdog_usec = msg->watchdog_usec;
-                watchdog_kick(u);
+                watchdog_kick(s);
         }
         if (msg->has_extend_timeout && msg->extend_timeout_usec > 0 && s->timer &&
             event_source_get_time(s->timer) != USEC_INFINITY) {
-                usec_t want = now_usec(CLOCK_MONOTONIC) + msg->extend_timeout_usec;
+                usec_t want = manager_now(u->m, CLOCK_MONOTONIC) + msg->extend_timeout_usec;
                 if (want > event_source_get_time(s->timer)) event_source_set_time(s->timer, want);
         }
-        if (msg->stopping && s->state == SERVICE_RUNNING) {
-                log_debug("%s: service is stopping (STOPPING=1)", u->id);
-        }
+        if (msg->stopping && s->state == SERVICE_RUNNING) log_debug("%s: service is stopping (STOPPING=1)", u->id);
         if (msg->reloading && s->state == SERVICE_RUNNING) {
                 s->reload_pending_ready = true;
-                set_state(u, SERVICE_RELOAD);
+                set_state(s, SERVICE_RELOAD);
         }
         if (msg->ready) {
-                if (s->state == SERVICE_START && (c->type == SERVICE_NOTIFY || c->type == SERVICE_NOTIFY_RELOAD)) enter_start_post(u);
+                if (s->state == SERVICE_START && (c->type == SERVICE_NOTIFY || c->type == SERVICE_NOTIFY_RELOAD)) enter_start_post(s);
                 else if (s->state == SERVICE_RELOAD && s->reload_pending_ready) {
                         s->reload_pending_ready = false;
-                        enter_reload_done(u);
+                        enter_reload_done(s);
                 }
         }
-        if (msg->fdstore && n_fds > 0) {
-                for (size_t i = 0; i < n_fds; i++) {
-                        if (s->n_fd_store >= c->file_descriptor_store_max) {
-                                log_warning("%s: Too many stored file descriptors, closing remaining.", u->id);
-                                close(fds[i]);
-                                continue;
-                        }
-                        int *nf = realloc(s->fd_store, (s->n_fd_store + 1) * sizeof *nf);
-                        if (!nf) { close(fds[i]); continue; }
-                        s->fd_store = nf;
-                        s->fd_store[s->n_fd_store++] = fds[i];
-                        (void)strv_extend(&s->fd_store_names, msg->fdname ? msg->fdname : "stored");
-                }
-        } else
+        if (msg->fdstore) store_fds(s, msg, fds, n_fds);
+        else
                 for (size_t i = 0; i < n_fds; i++) close(fds[i]);
-        (void)pid;
+}
+
+/* ---- what the manager asks of a service ---- */
+
+static bool service_can_reload(const MUnit *u) {
+        const ServiceConfig *c = u->cfg->service;
+        return c->exec_command[SERVICE_EXEC_RELOAD] || c->type == SERVICE_NOTIFY_RELOAD;
+}
+
+static const char *service_sub_state(const MUnit *u) {
+        return service_state_to_string(SERVICE_CONST(u)->state);
+}
+
+static bool service_restart_pending(const MUnit *u) {
+        return SERVICE_CONST(u)->state == SERVICE_AUTO_RESTART;
+}
+
+static pid_t service_main_pid(const MUnit *u) {
+        return SERVICE_CONST(u)->main_pid;
+}
+
+static pid_t service_control_pid(const MUnit *u) {
+        return SERVICE_CONST(u)->control_pid;
+}
+
+/* SuccessAction=exit/FailureAction=exit without a status of their own: the main process's. */
+static int service_exit_status(const MUnit *u) {
+        const Service *s = SERVICE_CONST(u);
+        return s->main_exit_code == CLD_EXITED ? s->main_exit_status : -1;
+}
+
+/* A start job that waits for the service after the fork (READY=1, the oneshot's or forking
+ * parent's exit). */
+static bool service_start_waits(const MUnit *u) {
+        ServiceType t = u->cfg->service->type;
+        return t != SERVICE_SIMPLE && t != SERVICE_EXEC && t != SERVICE_IDLE;
+}
+
+/* 252's service_finished_job(): a oneshot says "Finished", whatever RemainAfterExit= */
+static const char *service_job_done_verb(const MUnit *u, JobType t, JobResult r) {
+        if (t == JOB_START && r == JOB_DONE && u->cfg->service->type == SERVICE_ONESHOT) return "Finished ";
+        return NULL;
+}
+
+/* The commands being run are found again in the new configuration, or the rest of their lists
+ * is not run (systemd's service_deserialize_exec_command()). */
+static void service_config_changed(MUnit *u, const Unit *old) {
+        Service *s = SERVICE(u);
+        ExecCommand *const *was = old->service->exec_command, *const *now = u->cfg->service->exec_command;
+        exec_command_ref_reloaded(&s->main_cmd, was, now, u->id);
+        exec_command_ref_reloaded(&s->control_cmd, was, now, u->id);
+}
+
+const UnitVTable service_vtable = {
+        .object_size = sizeof(Service),
+        .init = service_init,
+        .done = service_done,
+        .start = service_start,
+        .stop = service_stop,
+        .reload = service_reload,
+        .can_reload = service_can_reload,
+        .start_limit = true,
+        .restart_pending = service_restart_pending,
+        .start_limit_hit = service_start_limit_hit,
+        .sub_state = service_sub_state,
+        .reset_failed = service_reset_failed,
+        .config_changed = service_config_changed,
+        .main_pid = service_main_pid,
+        .control_pid = service_control_pid,
+        .orphan_exited = service_orphan_exited,
+        .notify_message = service_notify_message,
+        .exit_status = service_exit_status,
+        .start_waits = service_start_waits,
+        .job_done_verb = service_job_done_verb,
+};
+
+bool service_failed_for_start_limit(const MUnit *u) {
+        const Service *s = SERVICE_CONST(u);
+        return s && s->state == SERVICE_FAILED && s->result == SERVICE_FAILURE_START_LIMIT_HIT;
+}
+
+int service_set_socket_fd(MUnit *u, int cfd, MUnit *socket, char *peer) {
+        Service *s = SERVICE(u);
+        if (!s) {
+                close(cfd);
+                free(peer);
+                return -EINVAL;
+        }
+        if (s->socket_fd >= 0) close(s->socket_fd);
+        s->socket_fd = cfd;
+        s->accept_socket = socket;
+        free(s->peer);
+        s->peer = peer;
+        return 0;
+}
+
+const char *service_accept_peer(const MUnit *u, const MUnit *socket) {
+        const Service *s = SERVICE_CONST(u);
+        return s && s->accept_socket == socket && s->socket_fd >= 0 ? s->peer : NULL;
+}
+
+const ExecCommand *service_main_command(const Service *s) {
+        const ExecCommandRef *r = &s->main_cmd;
+        if (r->list != SERVICE_EXEC_START || r->vanished || !s->meta.cfg) return NULL;
+        return exec_command_at(s->meta.cfg->service->exec_command, r->list, r->index);
 }

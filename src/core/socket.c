@@ -20,7 +20,12 @@
 #include <arpa/inet.h>
 #include "base/log.h"
 #include "base/strv.h"
+#include "core/exec-run.h"
+#include "core/job.h"
 #include "core/manager.h"
+#include "core/munit.h"
+#include "core/service.h"
+#include "core/socket.h"
 #include "exec/userdb.h"
 #include "unit/name.h"
 
@@ -51,19 +56,22 @@ static UnitActiveState state_to_active(SocketState s) {
         }
 }
 
-void socket_init_runtime(MUnit *u) {
-        u->sock.state = SOCKET_DEAD;
+static void socket_init(MUnit *u) {
+        Socket *s = SOCKET(u);
+        s->state = SOCKET_DEAD;
+        s->control_cmd = (ExecCommandRef)EXEC_COMMAND_REF_NONE;
 }
 
 static void unwatch_fds(MUnit *u) {
-        for (size_t i = 0; i < u->sock.n_fds; i++) {
-                event_source_free(u->sock.io[i]);
-                u->sock.io[i] = NULL;
+        Socket *s = SOCKET(u);
+        for (size_t i = 0; i < s->n_fds; i++) {
+                event_source_free(s->io[i]);
+                s->io[i] = NULL;
         }
 }
 
 static void close_fds(MUnit *u) {
-        SocketRuntime *s = &u->sock;
+        Socket *s = SOCKET(u);
         unwatch_fds(u);
         for (size_t i = 0; i < s->n_fds; i++)
                 if (s->fds[i] >= 0) close(s->fds[i]);
@@ -74,24 +82,26 @@ static void close_fds(MUnit *u) {
         s->n_fds = 0;
 }
 
-void socket_done_runtime(MUnit *u) {
-        SocketRuntime *s = &u->sock;
+static void socket_done(MUnit *u) {
+        Socket *s = SOCKET(u);
         close_fds(u);
         event_source_free(s->control_watch);
         event_source_free(s->timer);
-        memset(s, 0, sizeof *s);
+        exec_command_ref_clear(&s->control_cmd);
 }
 
 static void set_state(MUnit *u, SocketState ns) {
-        SocketState os = u->sock.state;
-        u->sock.state = ns;
+        Socket *s = SOCKET(u);
+        SocketState os = s->state;
+        s->state = ns;
         if (ns != os) log_debug("%s: Changed %s -> %s", u->id, socket_state_to_string(os), socket_state_to_string(ns));
         UnitActiveState oa = u->state, na = state_to_active(ns);
         if (oa != na || ns != os) munit_notify(u, oa, na, true);
 }
 
 static void record(MUnit *u, SocketResult f) {
-        if (u->sock.result == SOCKET_SUCCESS) u->sock.result = f;
+        Socket *s = SOCKET(u);
+        if (s->result == SOCKET_SUCCESS) s->result = f;
 }
 
 /* ---- opening the ports ---- */
@@ -269,8 +279,8 @@ static void port_name(const SocketPort *p, char *buf, size_t n) {
 static int on_io(EventSource *src, int fd, uint32_t revents, void *userdata);
 
 static int open_fds(MUnit *u) {
+        Socket *s = SOCKET(u);
         SocketConfig *c = cfg(u);
-        SocketRuntime *s = &u->sock;
         if (s->fds) return 0;   /* kept across a restart of the unit's own start */
         s->fds = malloc(c->n_ports * sizeof *s->fds);
         s->io = calloc(c->n_ports, sizeof *s->io);
@@ -318,7 +328,7 @@ static void remove_paths(MUnit *u) {
 }
 
 static void watch_fds(MUnit *u) {
-        SocketRuntime *s = &u->sock;
+        Socket *s = SOCKET(u);
         for (size_t i = 0; i < s->n_fds; i++) {
                 if (s->fds[i] < 0 || s->io[i]) continue;
                 if (event_add_io(u->m->event, &s->io[i], s->fds[i], EPOLLIN, on_io, u) < 0)
@@ -337,27 +347,30 @@ static void enter_dead(MUnit *u, SocketResult f);
 static void enter_start_post(MUnit *u);
 
 static void arm_timer(MUnit *u, usec_t timeout) {
-        SocketRuntime *s = &u->sock;
-        usec_t when = timeout == 0 || timeout == USEC_INFINITY ? USEC_INFINITY : now_usec(CLOCK_MONOTONIC) + timeout;
+        Socket *s = SOCKET(u);
+        usec_t when = timeout == 0 || timeout == USEC_INFINITY ? USEC_INFINITY : manager_now(u->m, CLOCK_MONOTONIC) + timeout;
         if (s->timer) (void)event_source_set_time(s->timer, when);
         else if (when != USEC_INFINITY) (void)event_add_time(u->m->event, &s->timer, when, on_timer, u);
 }
 
-static int spawn_control(MUnit *u, SocketExecCommand id, const ExecCommand *c) {
-        SocketRuntime *s = &u->sock;
+/* Run the control command s->control_cmd names (exec_command_ref_first/next() chose it). */
+static int spawn_control(MUnit *u, const ExecCommand *c) {
+        Socket *s = SOCKET(u);
         pid_t pid;
         int report_fd;
-        int r = munit_spawn(u, c, true, &pid, &report_fd);
-        if (r < 0) return r;
-        close(report_fd);   /* a failed exec shows as its exit status (203/EXEC) */
-        if ((r = event_add_child(u->m->event, &s->control_watch, pid, on_control_exit, u)) < 0) {
-                (void)kill(pid, SIGKILL);
+        ExecRunParams p = EXEC_RUN_PARAMS_INIT;
+        p.is_control = true;
+        int r = munit_spawn(u, c, &p, &pid, &report_fd);
+        if (r >= 0) {
+                close(report_fd);   /* a failed exec shows as its exit status (203/EXEC) */
+                if ((r = event_add_child(u->m->event, &s->control_watch, pid, on_control_exit, u)) < 0) (void)u->m->ops->kill(pid, SIGKILL);
+        }
+        if (r < 0) {
+                exec_command_ref_clear(&s->control_cmd);
                 return r;
         }
-        s->control_id = (int)id;
-        s->control_command = c;
         s->timeout_killed = false;
-        u->svc.control_pid = pid;
+        s->control_pid = pid;
         munit_add_pid(u, pid);
         arm_timer(u, cfg(u)->timeout_usec);
         return 0;
@@ -365,9 +378,9 @@ static int spawn_control(MUnit *u, SocketExecCommand id, const ExecCommand *c) {
 
 /* Run the list `id` from its first command in `state`; `after` when it is empty or done. */
 static void run_list(MUnit *u, SocketState state, SocketExecCommand id, void (*after)(MUnit *)) {
-        const ExecCommand *c = cfg(u)->exec_command[id];
+        const ExecCommand *c = exec_command_ref_first(&SOCKET(u)->control_cmd, cfg(u)->exec_command, id);
         if (!c) return after(u);
-        if (spawn_control(u, id, c) < 0) {
+        if (spawn_control(u, c) < 0) {
                 log_warning("%s: Failed to run '%s' task.", u->id, socket_exec_command_to_string(id));
                 record(u, SOCKET_FAILURE_RESOURCES);
                 if (state == SOCKET_STOP_PRE) return enter_stop_post(u, SOCKET_FAILURE_RESOURCES);
@@ -382,58 +395,60 @@ static SocketResult result_of(const siginfo_t *si) {
         return si->si_code == CLD_DUMPED ? SOCKET_FAILURE_CORE_DUMP : SOCKET_FAILURE_SIGNAL;
 }
 
+/* The control command list of the socket's state is done (f: how): the next state. */
+static void list_done(MUnit *u, SocketResult f) {
+        switch (SOCKET(u)->state) {
+        case SOCKET_START_PRE:
+                if (f != SOCKET_SUCCESS) return enter_stop_pre(u, f);
+                if (open_fds(u) < 0) return enter_stop_pre(u, SOCKET_FAILURE_RESOURCES);
+                return enter_start_post(u);
+        case SOCKET_START_POST:
+                if (f != SOCKET_SUCCESS) return enter_stop_pre(u, f);
+                return enter_listening(u);
+        case SOCKET_STOP_PRE:
+                return enter_stop_post(u, f);
+        case SOCKET_STOP_POST:
+                return enter_dead(u, f);
+        default:
+                return;
+        }
+}
+
 static int on_control_exit(EventSource *src, const siginfo_t *si, void *userdata) {
         MUnit *u = userdata;
-        SocketRuntime *s = &u->sock;
+        Socket *s = SOCKET(u);
         (void)src;
         s->control_watch = NULL;
-        u->svc.control_pid = 0;
+        s->control_pid = 0;
         bool ok = si->si_code == CLD_EXITED && si->si_status == 0;
-        if (!ok && s->control_command && (s->control_command->flags & EXEC_COMMAND_IGNORE_FAILURE)) ok = true;
+        if (!ok && (s->control_cmd.flags & EXEC_COMMAND_IGNORE_FAILURE)) ok = true;
         SocketResult f = ok ? SOCKET_SUCCESS : s->timeout_killed ? SOCKET_FAILURE_TIMEOUT : result_of(si);
         if (!ok) log_warning("%s: Control process exited, code=%s, status=%d", u->id,
                              si->si_code == CLD_EXITED ? "exited" : "killed", si->si_status);
-        if (ok && s->control_command && s->control_command->next) {
-                const ExecCommand *next = s->control_command->next;
-                if (spawn_control(u, (SocketExecCommand)s->control_id, next) >= 0) return 0;
+        const ExecCommand *next = ok ? exec_command_ref_next(&s->control_cmd, cfg(u)->exec_command) : NULL;
+        if (next) {
+                if (spawn_control(u, next) >= 0) return 0;
                 f = SOCKET_FAILURE_RESOURCES;
         }
         arm_timer(u, USEC_INFINITY);
-        s->control_command = NULL;
-        switch (s->state) {
-        case SOCKET_START_PRE:
-                if (f != SOCKET_SUCCESS) return enter_stop_pre(u, f), 0;
-                if (open_fds(u) < 0) return enter_stop_pre(u, SOCKET_FAILURE_RESOURCES), 0;
-                enter_start_post(u);
-                return 0;
-        case SOCKET_START_POST:
-                if (f != SOCKET_SUCCESS) return enter_stop_pre(u, f), 0;
-                enter_listening(u);
-                return 0;
-        case SOCKET_STOP_PRE:
-                enter_stop_post(u, f);
-                return 0;
-        case SOCKET_STOP_POST:
-                enter_dead(u, f);
-                return 0;
-        default:
-                return 0;
-        }
+        exec_command_ref_clear(&s->control_cmd);
+        list_done(u, f);
+        return 0;
 }
 
 static int on_timer(EventSource *src, usec_t now, void *userdata) {
         MUnit *u = userdata;
-        SocketRuntime *s = &u->sock;
+        Socket *s = SOCKET(u);
         (void)src;
         (void)now;
-        if (u->svc.control_pid <= 0) return 0;
+        if (s->control_pid <= 0) return 0;
         if (!s->timeout_killed) {
-                log_warning("%s: %s operation timed out. Terminating.", u->id, socket_exec_command_to_string((SocketExecCommand)s->control_id));
+                log_warning("%s: %s operation timed out. Terminating.", u->id, strna(socket_exec_command_to_string((SocketExecCommand)s->control_cmd.list)));
                 s->timeout_killed = true;
-                (void)kill(u->svc.control_pid, cfg(u)->kill.kill_signal);
+                (void)u->m->ops->kill(s->control_pid, cfg(u)->kill.kill_signal);
                 arm_timer(u, 5 * USEC_PER_SEC);
         } else {
-                (void)kill(u->svc.control_pid, SIGKILL);
+                (void)u->m->ops->kill(s->control_pid, SIGKILL);
         }
         return 0;
 }
@@ -441,12 +456,13 @@ static int on_timer(EventSource *src, usec_t now, void *userdata) {
 /* ---- transitions ---- */
 
 static void enter_dead(MUnit *u, SocketResult f) {
+        Socket *s = SOCKET(u);
         record(u, f);
         close_fds(u);
         remove_paths(u);
-        if (u->sock.result != SOCKET_SUCCESS)
-                log_warning("%s: Failed with result '%s'.", u->id, socket_result_to_string(u->sock.result));
-        set_state(u, u->sock.result == SOCKET_SUCCESS ? SOCKET_DEAD : SOCKET_FAILED);
+        if (s->result != SOCKET_SUCCESS)
+                log_warning("%s: Failed with result '%s'.", u->id, socket_result_to_string(s->result));
+        set_state(u, s->result == SOCKET_SUCCESS ? SOCKET_DEAD : SOCKET_FAILED);
 }
 
 static void stop_post_done(MUnit *u) { enter_dead(u, SOCKET_SUCCESS); }
@@ -479,9 +495,9 @@ static void start_pre_done(MUnit *u) {
         enter_start_post(u);
 }
 
-int socket_start(MUnit *u) {
+static int socket_start(MUnit *u) {
+        Socket *s = SOCKET(u);
         SocketConfig *c = cfg(u);
-        SocketRuntime *s = &u->sock;
         if (!c) return -ENOEXEC;
         if (s->state != SOCKET_DEAD && s->state != SOCKET_FAILED) return -EALREADY;
         if (!c->accept && c->service) {
@@ -497,29 +513,31 @@ int socket_start(MUnit *u) {
         return 0;
 }
 
-int socket_stop(MUnit *u) {
-        SocketRuntime *s = &u->sock;
+static int socket_stop(MUnit *u) {
+        Socket *s = SOCKET(u);
         if (s->state == SOCKET_STOP_PRE || s->state == SOCKET_STOP_POST) return 0;
-        if (u->svc.control_pid > 0) (void)kill(u->svc.control_pid, SIGKILL);   /* a start-pre/post task still running */
+        if (s->control_pid > 0) (void)u->m->ops->kill(s->control_pid, SIGKILL);   /* a start-pre/post task still running */
         event_source_free(s->control_watch);
         s->control_watch = NULL;
-        u->svc.control_pid = 0;
+        s->control_pid = 0;
         enter_stop_pre(u, SOCKET_SUCCESS);
         return 0;
 }
 
-void socket_reset_failed(MUnit *u) {
-        if (u->sock.state == SOCKET_FAILED) set_state(u, SOCKET_DEAD);
-        u->sock.result = SOCKET_SUCCESS;
+static void socket_reset_failed(MUnit *u) {
+        Socket *s = SOCKET(u);
+        if (s->state == SOCKET_FAILED) set_state(u, SOCKET_DEAD);
+        s->result = SOCKET_SUCCESS;
 }
 
 /* ---- activation ---- */
 
 /* TriggerLimitIntervalSec=/TriggerLimitBurst=: false (and the socket fails) when exceeded. */
 static bool trigger_allowed(MUnit *u) {
+        Socket *s = SOCKET(u);
         SocketConfig *c = cfg(u);
         if (c->trigger_limit_burst == UINT_MAX ||   /* unset: defaults not applied */
-            ratelimit_below(&u->sock.trigger_limit, c->trigger_limit_interval, c->trigger_limit_burst, now_usec(CLOCK_MONOTONIC)))
+            ratelimit_below(&s->trigger_limit, c->trigger_limit_interval, c->trigger_limit_burst, manager_now(u->m, CLOCK_MONOTONIC)))
                 return true;
         log_warning("%s: Trigger limit hit, refusing further activation.", u->id);
         enter_stop_pre(u, SOCKET_FAILURE_TRIGGER_LIMIT_HIT);
@@ -530,7 +548,7 @@ static void trigger_service(MUnit *u) {
         SocketConfig *c = cfg(u);
         MUnit *svc = NULL;
         if (manager_load_unit(u->m, c->service, &svc) < 0 || !svc) return enter_stop_pre(u, SOCKET_FAILURE_RESOURCES);
-        if (svc->svc.state == SERVICE_FAILED && svc->svc.result == SERVICE_FAILURE_START_LIMIT_HIT) {
+        if (service_failed_for_start_limit(svc)) {
                 log_error("%s: Socket service %s is in start-limit-hit state, refusing.", u->id, svc->id);
                 return enter_stop_pre(u, SOCKET_FAILURE_SERVICE_START_LIMIT_HIT);
         }
@@ -547,9 +565,10 @@ static void trigger_service(MUnit *u) {
 
 /* systemd 252's instance names: "N-LOCAL-REMOTE" for IP, "N-PID-UID" for AF_UNIX peers. */
 static int instance_name(MUnit *u, int cfd, char **ret_instance, char **ret_peer) {
+        Socket *s = SOCKET(u);
         struct sockaddr_storage l, r;
         socklen_t ll = sizeof l, rl = sizeof r;
-        unsigned nr = u->sock.n_accepted;
+        unsigned nr = s->n_accepted;
         if (getsockname(cfd, (struct sockaddr *)&l, &ll) < 0) return -errno;
         if (l.ss_family == AF_UNIX) {
                 struct ucred cred;
@@ -594,15 +613,15 @@ static int instance_name(MUnit *u, int cfd, char **ret_instance, char **ret_peer
 static unsigned connections_from(MUnit *u, const char *peer) {
         unsigned n = 0;
         for (size_t i = 0; i < u->m->n_list; i++) {
-                MUnit *o = u->m->list[i];
-                if (o->svc.accept_socket == u && o->svc.socket_fd >= 0 && streq_ptr(o->svc.peer, peer)) n++;
+                const char *p = service_accept_peer(u->m->list[i], u);
+                if (p && streq(p, peer)) n++;
         }
         return n;
 }
 
 static void accept_one(MUnit *u, int lfd) {
+        Socket *s = SOCKET(u);
         SocketConfig *c = cfg(u);
-        SocketRuntime *s = &u->sock;
         _cleanup_close_ int cfd = accept4(lfd, NULL, NULL, SOCK_CLOEXEC);
         if (cfd < 0) {
                 if (errno != EAGAIN && errno != EINTR && errno != ECONNABORTED) log_warning("%s: Failed to accept connection: %m", u->id);
@@ -634,53 +653,72 @@ static void accept_one(MUnit *u, int lfd) {
         }
         s->n_accepted++;
         s->n_connections++;
-        if (svc->svc.socket_fd >= 0) close(svc->svc.socket_fd);
-        svc->svc.socket_fd = TAKE_FD(cfd);
-        svc->svc.accept_socket = u;
-        free(svc->svc.peer);
-        svc->svc.peer = TAKE_PTR(peer);
+        if (service_set_socket_fd(svc, TAKE_FD(cfd), u, TAKE_PTR(peer)) < 0) return;
         r = manager_add_job(u->m, JOB_START, svc, JOB_REPLACE, NULL);
         if (r < 0 && r != -EALREADY) {
                 log_warning("%s: Failed to queue service startup job: %s", u->id, strerror(-r));
-                socket_connection_release(svc);
+                /* not started: the connection is closed and counted out */
+                service_set_socket_fd(svc, -1, NULL, NULL);
+                socket_connection_done(u);
+        }
+}
+
+/* What arrives while no service may start is dropped (systemd's flush_ports()), a bounded amount
+ * per wake-up, or the loop would wake for it forever. */
+static void flush_fd(int fd, bool is_socket, bool can_accept) {
+        char buf[512];
+        for (int n = 0; n < 64; n++) {
+                if (can_accept) {
+                        int cfd = accept4(fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+                        if (cfd < 0) return;
+                        close(cfd);
+                } else if (is_socket) {
+                        if (recv(fd, buf, sizeof buf, MSG_DONTWAIT | MSG_TRUNC) < 0) return;
+                } else {
+                        (void)!read(fd, buf, sizeof buf);   /* a FIFO: readable now, once */
+                        return;
+                }
         }
 }
 
 static int on_io(EventSource *src, int fd, uint32_t revents, void *userdata) {
         MUnit *u = userdata;
+        Socket *s = SOCKET(u);
         SocketConfig *c = cfg(u);
         (void)src;
-        if (u->sock.state != SOCKET_LISTENING) return 0;
+        if (s->state != SOCKET_LISTENING) return 0;
         if (revents & EPOLLERR) log_warning("%s: Got unexpected poll event (0x%x) on socket.", u->id, revents);
-        if (!trigger_allowed(u)) return 0;
         size_t i = 0;
-        while (i < u->sock.n_fds && u->sock.fds[i] != fd) i++;
-        bool can_accept = i < c->n_ports && c->ports[i].type == SOCKET_PORT_SOCKET && socket_address_can_accept(&c->ports[i].address);
+        while (i < s->n_fds && s->fds[i] != fd) i++;
+        bool is_socket = i < c->n_ports && c->ports[i].type == SOCKET_PORT_SOCKET;
+        bool can_accept = is_socket && socket_address_can_accept(&c->ports[i].address);
+        /* no activation once the socket is to stop or the container is: e.g. the journal forwarding
+         * to syslog.socket after rsyslog stopped ("Failed to queue service startup job" before) */
+        if ((u->job && u->job->type == JOB_STOP) || u->m->shutting_down) {
+                log_debug("%s: Suppressing connection request since unit stop is scheduled.", u->id);
+                flush_fd(fd, is_socket, can_accept);
+                return 0;
+        }
+        if (!trigger_allowed(u)) return 0;
         if (c->accept && can_accept) accept_one(u, fd);
         else trigger_service(u);
         return 0;
 }
 
-void socket_connection_release(MUnit *svc) {
-        ServiceRuntime *s = &svc->svc;
-        if (s->socket_fd >= 0) {
-                close(s->socket_fd);
-                s->socket_fd = -1;
-        }
-        if (s->accept_socket && s->accept_socket->sock.n_connections > 0) s->accept_socket->sock.n_connections--;
-        s->accept_socket = NULL;
+void socket_connection_done(MUnit *u) {
+        Socket *s = SOCKET(u);
+        if (s && s->n_connections > 0) s->n_connections--;
 }
 
-void socket_trigger_notify(MUnit *u, MUnit *other) {
-        SocketRuntime *s = &u->sock;
+static void socket_trigger_notify(MUnit *u, MUnit *other) {
+        Socket *s = SOCKET(u);
         if (!u->cfg || !u->cfg->socket || cfg(u)->accept) return;
         if (s->state != SOCKET_RUNNING && s->state != SOCKET_LISTENING) return;
         /* the service hit its start limit: the socket gives up too, as systemd's does */
-        if (other->cfg && other->cfg->service && other->svc.state == SERVICE_FAILED &&
-            other->svc.result == SERVICE_FAILURE_START_LIMIT_HIT)
+        if (service_failed_for_start_limit(other))
                 return enter_stop_pre(u, SOCKET_FAILURE_SERVICE_START_LIMIT_HIT);
         bool gone = UNIT_IS_INACTIVE_OR_FAILED(other->state) && !(other->job && other->job->type != JOB_STOP) &&
-                    !(other->cfg && other->cfg->service && other->svc.state == SERVICE_AUTO_RESTART);
+                    !(other->vt->restart_pending && other->vt->restart_pending(other));
         if (s->state == SOCKET_RUNNING && gone) enter_listening(u);
         else if (s->state == SOCKET_LISTENING && !UNIT_IS_INACTIVE_OR_FAILED(other->state)) {
                 /* started by other means: it owns the fds now */
@@ -693,11 +731,14 @@ int socket_collect_fds(MUnit *svc, int **ret_fds, const char ***ret_names, size_
         int *fds = NULL;
         const char **names = NULL;
         size_t n = 0;
-        STRV_FOREACH(t, svc->cfg ? svc->cfg->unit.deps[UNIT_TRIGGERED_BY] : NULL) {
-                MUnit *u = manager_get_unit(svc->m, *t);
-                if (!u || !u->cfg || !u->cfg->socket || u->cfg->socket->accept) continue;
-                for (size_t i = 0; i < u->sock.n_fds; i++) {
-                        if (u->sock.fds[i] < 0) continue;
+        MUnit *const *triggers;
+        size_t n_triggers = munit_dependencies(svc, UNIT_TRIGGERED_BY, &triggers);
+        for (size_t k = 0; k < n_triggers; k++) {
+                MUnit *u = triggers[k];
+                Socket *s = SOCKET(u);
+                if (!s || !u->cfg || u->cfg->socket->accept) continue;
+                for (size_t i = 0; i < s->n_fds; i++) {
+                        if (s->fds[i] < 0) continue;
                         int *nf = realloc(fds, (n + 1) * sizeof *nf);
                         if (nf) fds = nf;
                         const char **nn = realloc(names, (n + 1) * sizeof *nn);
@@ -707,7 +748,7 @@ int socket_collect_fds(MUnit *svc, int **ret_fds, const char ***ret_names, size_
                                 free(names);
                                 return -ENOMEM;
                         }
-                        fds[n] = u->sock.fds[i];
+                        fds[n] = s->fds[i];
                         names[n] = u->cfg->socket->fdname ? u->cfg->socket->fdname : u->id;
                         n++;
                 }
@@ -717,3 +758,39 @@ int socket_collect_fds(MUnit *svc, int **ret_fds, const char ***ret_names, size_
         *ret_n = n;
         return 0;
 }
+
+static const char *socket_sub_state(const MUnit *u) {
+        return socket_state_to_string(((const Socket *)u)->state);
+}
+
+static pid_t socket_control_pid(const MUnit *u) {
+        return ((const Socket *)u)->control_pid;
+}
+
+static const char *socket_job_done_verb(const MUnit *u, JobType t, JobResult r) {
+        (void)u;
+        if (t == JOB_START) return r == JOB_DONE ? "Listening on " : r == JOB_FAILED ? "Failed to listen on " : NULL;
+        if ((t == JOB_STOP || t == JOB_RESTART) && r == JOB_DONE) return "Closed ";
+        return NULL;
+}
+
+/* The command being run is found again in the new configuration, or the rest of its list is not
+ * run (as for services: systemd 252's sockets resume their list at its first command). */
+static void socket_config_changed(MUnit *u, const Unit *old) {
+        exec_command_ref_reloaded(&SOCKET(u)->control_cmd, old->socket->exec_command, u->cfg->socket->exec_command, u->id);
+}
+
+const UnitVTable socket_vtable = {
+        .object_size = sizeof(Socket),
+        .init = socket_init,
+        .done = socket_done,
+        .start = socket_start,
+        .stop = socket_stop,
+        .start_limit = true,
+        .sub_state = socket_sub_state,
+        .reset_failed = socket_reset_failed,
+        .trigger_notify = socket_trigger_notify,
+        .config_changed = socket_config_changed,
+        .control_pid = socket_control_pid,
+        .job_done_verb = socket_job_done_verb,
+};

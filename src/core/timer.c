@@ -10,8 +10,12 @@
 #include <sys/random.h>
 #include <sys/stat.h>
 #include "base/log.h"
+#include "base/machine-id.h"
 #include "base/strv.h"
+#include "core/job.h"
 #include "core/manager.h"
+#include "core/munit.h"
+#include "core/timer.h"
 #include "unit/calendar.h"
 
 #define TIMER_STAMP_DIR "/var/lib/systemd/timers"
@@ -33,23 +37,24 @@ static UnitActiveState state_to_active(TimerState s) {
 }
 
 static void set_state(MUnit *u, TimerState ns) {
-        TimerState os = u->timer.state;
-        u->timer.state = ns;
-        if (ns != TIMER_WAITING && u->timer.timer) (void)event_source_set_time(u->timer.timer, USEC_INFINITY);
+        Timer *s = TIMER(u);
+        TimerState os = s->state;
+        s->state = ns;
+        if (ns != TIMER_WAITING && s->timer) (void)event_source_set_time(s->timer, USEC_INFINITY);
         if (ns != os) log_debug("%s: Changed %s -> %s", u->id, timer_state_to_string(os), timer_state_to_string(ns));
         UnitActiveState oa = u->state, na = state_to_active(ns);
         if (oa != na) munit_notify(u, oa, na, true);
 }
 
-void timer_done_runtime(MUnit *u) {
-        event_source_free(u->timer.timer);
-        memset(&u->timer, 0, sizeof u->timer);
+static void timer_done(MUnit *u) {
+        event_source_free(TIMER(u)->timer);
 }
 
 static char *stamp_path(MUnit *u) { return xasprintf(TIMER_STAMP_DIR "/stamp-%s", u->id); }
 
 /* Persistent=: the last trigger survives the container (the stamp file's mtime). */
 static void touch_stamp(MUnit *u) {
+        Timer *s = TIMER(u);
         if (!cfg(u)->persistent) return;
         _cleanup_free_ char *p = stamp_path(u);
         if (!p) return;
@@ -61,7 +66,7 @@ static void touch_stamp(MUnit *u) {
                 return;
         }
         struct timespec ts[2];
-        usec_t t = u->timer.last_trigger_realtime;
+        usec_t t = s->last_trigger_realtime;
         ts[0].tv_sec = ts[1].tv_sec = (time_t)(t / USEC_PER_SEC);
         ts[0].tv_nsec = ts[1].tv_nsec = (long)(t % USEC_PER_SEC) * 1000;
         (void)futimens(fd, ts);
@@ -81,12 +86,11 @@ static usec_t random_delay(MUnit *u) {
         if (c->random_usec == 0 || c->random_usec == USEC_INFINITY) return 0;
         uint64_t r = 0;
         if (c->fixed_random_delay) {
-                _cleanup_free_ char *mid = NULL;
-                size_t n;
-                (void)read_file_bounded(AT_FDCWD, "/etc/machine-id", 64, &mid, &n);
-                r = hash_string(mid ? mid : "") ^ hash_string(u->id);
+                char mid[33] = "";
+                (void)machine_id_read(NULL, mid);
+                r = hash_string(mid) ^ hash_string(u->id);
         } else if (getrandom(&r, sizeof r, GRND_NONBLOCK) != sizeof r)
-                r = now_usec(CLOCK_MONOTONIC) * 6364136223846793005ULL;
+                r = manager_now(u->m, CLOCK_MONOTONIC) * 6364136223846793005ULL;
         return r % c->random_usec;
 }
 
@@ -100,9 +104,9 @@ static MUnit *target_unit(MUnit *u) {
 
 /* systemd's timer_enter_waiting(): the earliest next elapse over every trigger. */
 static void enter_waiting(MUnit *u) {
+        Timer *s = TIMER(u);
         TimerConfig *c = cfg(u);
-        TimerRuntime *t = &u->timer;
-        usec_t now_mono = now_usec(CLOCK_MONOTONIC), now_real = now_usec(CLOCK_REALTIME);
+        usec_t now_mono = manager_now(u->m, CLOCK_MONOTONIC), now_real = manager_now(u->m, CLOCK_REALTIME);
         usec_t next_mono = USEC_INFINITY, next_real = USEC_INFINITY;
         MUnit *target = target_unit(u);
         for (size_t i = 0; i < c->n_monotonic; i++) {
@@ -114,11 +118,11 @@ static void enter_waiting(MUnit *u) {
                 case TIMER_UNIT_ACTIVE:
                         base = target && target->active_enter_ts.monotonic ? target->active_enter_ts.monotonic : 0;
                         /* never active yet: count from our own last trigger, as systemd does */
-                        if (!base) base = t->last_trigger_monotonic;
+                        if (!base) base = s->last_trigger_monotonic;
                         if (!base) continue;
                         break;
                 case TIMER_UNIT_INACTIVE:
-                        base = target && target->inactive_enter_ts.monotonic ? target->inactive_enter_ts.monotonic : t->last_trigger_monotonic;
+                        base = target && target->inactive_enter_ts.monotonic ? target->inactive_enter_ts.monotonic : s->last_trigger_monotonic;
                         if (!base) continue;
                         break;
                 default: continue;
@@ -126,26 +130,26 @@ static void enter_waiting(MUnit *u) {
                 usec_t when = base + v->value;
                 bool once = v->base == TIMER_ACTIVE || v->base == TIMER_BOOT || v->base == TIMER_STARTUP;
                 /* a one-shot trigger is used up once the timer fired at or after it */
-                if (once && t->last_trigger_monotonic >= when) continue;
+                if (once && s->last_trigger_monotonic >= when) continue;
                 if (when < next_mono) next_mono = when;
         }
         STRV_FOREACH(e, c->on_calendar) {
-                usec_t after = t->last_trigger_realtime ? t->last_trigger_realtime : now_real;
-                if (c->persistent && !t->last_trigger_realtime) {
+                usec_t after = s->last_trigger_realtime ? s->last_trigger_realtime : now_real;
+                if (c->persistent && !s->last_trigger_realtime) {
                         usec_t stamp = read_stamp(u);
                         if (stamp) after = stamp;
                 }
                 usec_t when;
                 int r = timer_calendar_next(*e, after, &when);
                 if (r < 0) {
-                        if (!t->calendar_notice_done) log_warning("%s: OnCalendar=%s: cannot compute the next elapse: %s", u->id, *e, strerror(-r));
-                        t->calendar_notice_done = true;
+                        if (!s->calendar_notice_done) log_warning("%s: OnCalendar=%s: cannot compute the next elapse: %s", u->id, *e, strerror(-r));
+                        s->calendar_notice_done = true;
                         continue;
                 }
                 if (when < next_real) next_real = when;
         }
-        t->next_monotonic = next_mono;
-        t->next_realtime = next_real;
+        s->next_monotonic = next_mono;
+        s->next_realtime = next_real;
         if (next_mono == USEC_INFINITY && next_real == USEC_INFINITY && !c->on_clock_change && !c->on_timezone_change) {
                 log_debug("%s: Timer is elapsed.", u->id);
                 set_state(u, c->remain_after_elapse ? TIMER_ELAPSED : TIMER_DEAD);
@@ -160,22 +164,22 @@ static void enter_waiting(MUnit *u) {
         }
         if (deadline != USEC_INFINITY) deadline += random_delay(u);
         set_state(u, TIMER_WAITING);
-        if (t->timer) (void)event_source_set_time(t->timer, deadline);
-        else if (event_add_time(u->m->event, &t->timer, deadline, on_elapse, u) < 0) {
+        if (s->timer) (void)event_source_set_time(s->timer, deadline);
+        else if (event_add_time(u->m->event, &s->timer, deadline, on_elapse, u) < 0) {
                 log_warning("%s: Failed to arm timer: %m", u->id);
                 set_state(u, TIMER_FAILED);
         }
 }
 
 static void enter_running(MUnit *u) {
-        TimerRuntime *t = &u->timer;
+        Timer *s = TIMER(u);
         MUnit *target = target_unit(u);
         if (!target) {
                 log_error("%s: Failed to queue unit startup job: unit %s not found", u->id, cfg(u)->unit);
                 return set_state(u, TIMER_FAILED);
         }
-        t->last_trigger_monotonic = now_usec(CLOCK_MONOTONIC);
-        t->last_trigger_realtime = now_usec(CLOCK_REALTIME);
+        s->last_trigger_monotonic = manager_now(u->m, CLOCK_MONOTONIC);
+        s->last_trigger_realtime = manager_now(u->m, CLOCK_REALTIME);
         touch_stamp(u);
         set_state(u, TIMER_RUNNING);
         int r = manager_add_job(u->m, JOB_START, target, JOB_REPLACE, NULL);
@@ -185,54 +189,72 @@ static void enter_running(MUnit *u) {
         }
 }
 
-static int on_elapse(EventSource *s, usec_t now, void *userdata) {
+static int on_elapse(EventSource *src, usec_t now, void *userdata) {
         MUnit *u = userdata;
-        (void)s;
+        Timer *s = TIMER(u);
+        (void)src;
         (void)now;
-        if (u->timer.state != TIMER_WAITING) return 0;
+        if (s->state != TIMER_WAITING) return 0;
         log_debug("%s: Timer elapsed.", u->id);
         enter_running(u);
         return 0;
 }
 
-int timer_start(MUnit *u) {
-        TimerRuntime *t = &u->timer;
-        if (t->state == TIMER_WAITING || t->state == TIMER_RUNNING || t->state == TIMER_ELAPSED) return -EALREADY;
+static int timer_start(MUnit *u) {
+        Timer *s = TIMER(u);
+        if (s->state == TIMER_WAITING || s->state == TIMER_RUNNING || s->state == TIMER_ELAPSED) return -EALREADY;
         MUnit *target = target_unit(u);
         if (!target || !target->cfg || target->cfg->load_state != UNIT_LOADED) {
                 log_error("%s: Refusing to start, unit %s to trigger not loaded.", u->id, cfg(u)->unit);
                 return -ENOENT;
         }
-        t->last_trigger_monotonic = 0;
-        t->last_trigger_realtime = 0;
+        s->last_trigger_monotonic = 0;
+        s->last_trigger_realtime = 0;
         /* Persistent=: remember when it last ran, so a calendar elapse missed while the container
          * was down is caught up at once */
-        if (cfg(u)->persistent) t->last_trigger_realtime = read_stamp(u);
-        dual_timestamp_now(&u->active_enter_ts);   /* OnActiveSec= counts from here */
+        if (cfg(u)->persistent) s->last_trigger_realtime = read_stamp(u);
+        dual_timestamp_now(u->m, &u->active_enter_ts);   /* OnActiveSec= counts from here */
         enter_waiting(u);
         return 0;
 }
 
-int timer_stop(MUnit *u) {
-        if (u->timer.state == TIMER_DEAD || u->timer.state == TIMER_FAILED) return -EALREADY;
+static int timer_stop(MUnit *u) {
+        Timer *s = TIMER(u);
+        if (s->state == TIMER_DEAD || s->state == TIMER_FAILED) return -EALREADY;
         set_state(u, TIMER_DEAD);
         return 0;
 }
 
-void timer_reset_failed(MUnit *u) {
-        if (u->timer.state == TIMER_FAILED) set_state(u, TIMER_DEAD);
+static void timer_reset_failed(MUnit *u) {
+        Timer *s = TIMER(u);
+        if (s->state == TIMER_FAILED) set_state(u, TIMER_DEAD);
 }
 
-void timer_trigger_notify(MUnit *u, MUnit *other) {
-        TimerRuntime *t = &u->timer;
+static void timer_trigger_notify(MUnit *u, MUnit *other) {
+        Timer *s = TIMER(u);
         (void)other;
         /* as systemd: running until the unit is gone again; waiting/elapsed recompute, since
          * OnUnitActiveSec=/OnUnitInactiveSec= count from the unit's last change */
-        if (t->state == TIMER_RUNNING) {
+        if (s->state == TIMER_RUNNING) {
                 if (UNIT_IS_INACTIVE_OR_FAILED(other->state)) enter_waiting(u);
-        } else if (t->state == TIMER_WAITING || t->state == TIMER_ELAPSED)
+        } else if (s->state == TIMER_WAITING || s->state == TIMER_ELAPSED)
                 enter_waiting(u);
 }
+
+static const char *timer_sub_state(const MUnit *u) {
+        return timer_state_to_string(((const Timer *)u)->state);
+}
+
+const UnitVTable timer_vtable = {
+        .object_size = sizeof(Timer),
+        .done = timer_done,
+        .start = timer_start,
+        .stop = timer_stop,
+        .start_limit = true,
+        .sub_state = timer_sub_state,
+        .reset_failed = timer_reset_failed,
+        .trigger_notify = timer_trigger_notify,
+};
 
 int timer_calendar_next(const char *expr, usec_t after, usec_t *ret) {
         CalendarSpec *spec = NULL;

@@ -310,7 +310,7 @@ int journal_file_data_payload(const JournalFile *f, uint64_t offset, const uint8
 }
 
 uint64_t journal_file_hash(const JournalFile *f, const void *data, size_t len) {
-        return f->keyed ? journal_hash_siphash24(data, len, f->header.file_id) : journal_hash_jenkins64(data, len);
+        return journal_hash_data(data, len, f->keyed, f->header.file_id);
 }
 
 static uint64_t hash_head(const JournalFile *f, uint64_t table, uint64_t n, uint64_t hash) {

@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <sys/un.h>
 #include "base/log.h"
+#include "base/machine-id.h"
 #include "base/strv.h"
 #include "journal/journal-server-internal.h"
 
@@ -20,31 +21,6 @@
 #define LINE_MAX_STORED (JOURNAL_ENTRY_SIZE_MAX - 64U * 1024U)
 /* room for one formatted line in the stdout batch (the formatter cuts a message to fit) */
 #define FORWARD_LINE_MAX (JOURNAL_FORWARD_BUF_MIN * 4)
-
-/* ---- ids ---- */
-
-static bool read_id(const char *path, char ret[static 33]) {
-        _cleanup_free_ char *s = NULL;
-        uint8_t id[16], zero[16] = {};
-        if (read_file_bounded(AT_FDCWD, path, 64, &s, NULL) < 0) return false;
-        if (id128_from_string(strstrip(s), id) < 0 || memcmp(id, zero, 16) == 0) return false;
-        id128_to_string(id, ret);
-        return true;
-}
-
-int journal_machine_id_setup(const char *root, char ret[static 33]) {
-        _cleanup_free_ char *etc = strjoin(strempty(root), "/etc/machine-id");
-        _cleanup_free_ char *run = strjoin(strempty(root), "/run/machine-id");
-        if (!etc || !run) return -ENOMEM;
-        if (read_id(etc, ret) || read_id(run, ret)) return 0;
-        id128_random_string(ret);
-        _cleanup_close_ int fd = open(run, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0444);
-        if (fd < 0) return -errno;
-        char line[34];
-        memcpy(line, ret, 32);
-        line[32] = '\n';
-        return write(fd, line, 33) == 33 ? 1 : -EIO;
-}
 
 /* ---- the store, and the stdout lines after it ---- */
 
@@ -497,8 +473,8 @@ int journal_server_new(EventLoop *e, const JournaldConfig *config, const Journal
         if (e && (r = event_add_time(e, &s->notice_timer, USEC_INFINITY, on_notice_timer, s)) < 0) goto fail;
         if (s->flush_src) event_source_set_enabled(s->flush_src, false);
         read_boot_id(s);
-        if (journal_machine_id_setup(NULL, s->machine_id) < 0)
-                memcpy(s->machine_id, JOURNAL_STORE_FALLBACK_MACHINE_ID, 33);
+        if (machine_id_read(NULL, s->machine_id) < 0)
+                id128_random_string(s->machine_id);   /* PID 1 could not write /run/machine-id */
         (void)journal_creds_read(&s->self, NULL, getpid(), getuid(), getgid());
         *ret = s;
         return 0;

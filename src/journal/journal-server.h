@@ -131,6 +131,3 @@ unsigned journal_server_n_streams(const JournalServer *s, unsigned *ret_clients,
  * store last. */
 JournalServer *journal_server_free(JournalServer *s);
 
-/* The machine id: /etc/machine-id, else /run/machine-id, else a random one written to
- * /run/machine-id (systemd's machine-id-setup in a container with a read-only /etc). */
-int journal_machine_id_setup(const char *root, char ret[static 33]);

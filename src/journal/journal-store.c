@@ -20,6 +20,7 @@
 #include <sys/statvfs.h>
 #include <time.h>
 #include "base/log.h"
+#include "base/machine-id.h"
 #include "base/parse.h"
 #include "base/util.h"
 #include "journal/journal-entry.h"
@@ -60,26 +61,7 @@ void journal_store_limits_apply_defaults(JournalStoreLimits *l, uint64_t fs_size
 }
 
 int journal_store_machine_id(char ret[static 33]) {
-        /* /run/machine-id: what PID 1 generated in a container whose /etc has none */
-        static const char *const files[] = { "/etc/machine-id", "/run/machine-id" };
-        for (size_t f = 0; f < ELEMENTSOF(files); f++) {
-                _cleanup_free_ char *s = NULL;
-                uint8_t id[16];
-                if (read_file_bounded(AT_FDCWD, files[f], 64, &s, NULL) < 0)
-                        continue;
-                char *t = strstrip(s);
-                bool zero = true;
-                if (strlen(t) != 32 || id128_from_string(t, id) < 0)
-                        continue;
-                for (int i = 0; i < 16; i++)
-                        zero = zero && id[i] == 0;
-                if (!zero) {
-                        id128_to_string(id, ret);
-                        return 0;
-                }
-        }
-        memcpy(ret, JOURNAL_STORE_FALLBACK_MACHINE_ID, 33);
-        return 0;
+        return machine_id_read(NULL, ret);
 }
 
 static int mkdir_p(const char *path, mode_t mode) {
@@ -103,7 +85,9 @@ static int mkdir_p(const char *path, mode_t mode) {
 
 int journal_store_default_dir(char **ret, bool *ret_runtime) {
         char mid[33];
-        (void) journal_store_machine_id(mid);
+        int r = journal_store_machine_id(mid);
+        if (r < 0)
+                return r;
         bool runtime = !(mkdir_p(JOURNAL_STORE_VAR_ROOT, 02755) >= 0 && access(JOURNAL_STORE_VAR_ROOT, W_OK) >= 0);
         char *d = strjoin(runtime ? JOURNAL_STORE_RUN_ROOT : JOURNAL_STORE_VAR_ROOT, "/", mid);
         if (!d)
@@ -285,8 +269,8 @@ int journal_store_open(const char *dir, const JournalStoreLimits *limits, Journa
 
         s->limits = limits ? *limits : JOURNAL_STORE_LIMITS_UNSET;
         journal_store_limits_apply_defaults(&s->limits, fstatvfs(s->dir_fd, &sv) >= 0 ? (uint64_t)sv.f_blocks * sv.f_frsize : 0);
-        (void) journal_store_machine_id(mid);
-        (void) id128_from_string(mid, s->machine_id);
+        if (journal_store_machine_id(mid) >= 0)
+                (void) id128_from_string(mid, s->machine_id);
         _cleanup_free_ char *b = NULL;
         if (read_file_bounded(AT_FDCWD, "/proc/sys/kernel/random/boot_id", 64, &b, NULL) < 0 ||
             id128_from_string(strstrip(b), s->boot_id) < 0)

@@ -19,8 +19,6 @@
  * them without -D in these places. */
 #define JOURNAL_STORE_VAR_ROOT "/var/log/journal"
 #define JOURNAL_STORE_RUN_ROOT "/run/log/journal"
-/* Used when /etc/machine-id is missing or invalid (a container image without one). */
-#define JOURNAL_STORE_FALLBACK_MACHINE_ID "74696e79736400000000000000000001" /* "tinysd" */
 #define JOURNAL_STORE_FIELDS_MAX 1024U            /* fields per entry */
 #define JOURNAL_STORE_ENTRY_MAX (1024U * 1024U)   /* bytes of one entry's fields */
 #define JOURNAL_STORE_FILE_SIZE_MIN (512U * 1024U) /* journald's minimum file size */
@@ -39,7 +37,8 @@ typedef struct JournalStoreLimits {
 /* Fill the unset fields of *l from a file system of fs_size bytes, as journald does. */
 void journal_store_limits_apply_defaults(JournalStoreLimits *l, uint64_t fs_size);
 
-/* The machine id as 32 lowercase hex digits (from /etc/machine-id, else the fallback above). */
+/* The machine id as 32 lowercase hex digits (base/machine-id.h: /etc/machine-id, else the one PID 1
+ * chose for this boot in /run/machine-id); -ENOMEDIUM when there is none. */
 int journal_store_machine_id(char ret[static 33]);
 /* The directory PID 1 writes to: /var/log/journal/<machine-id> when /var/log/journal exists or can
  * be created and is writable, else /run/log/journal/<machine-id>. *ret_runtime says which. */

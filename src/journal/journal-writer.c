@@ -266,7 +266,7 @@ static uint64_t object_new(JournalWriter *w, int type, uint64_t size) {
 /* ---- hash tables ---- */
 
 static uint64_t file_hash(const JournalWriter *w, const void *p, size_t len) {
-        return w->keyed ? journal_hash_siphash24(p, len, w->h.file_id) : journal_hash_jenkins64(p, len);
+        return journal_hash_data(p, len, w->keyed, w->h.file_id);
 }
 
 static bool payload_equal(const JournalWriter *w, uint64_t off, uint64_t payload_at, const void *p, size_t len) {

@@ -1598,6 +1598,114 @@ int install_unmask(const char *root, InstallFlags flags, char *const *names, Ins
         return WITH_PATHS(root, do_unmask(p, flags, names, c));
 }
 
+/* ---- revert ---- */
+
+/* 252's path_is_vendor_or_generator(): a generator's, or below /usr (or /lib: Debian's split-usr
+ * layout). */
+static bool path_is_vendor_or_generator(const Paths *p, const char *path) {
+        if (path_is_generator(p, path)) return true;
+        const char *rp = skip_root(p->root, path);
+        return rp && (path_under(rp, "/usr") || path_under(rp, "/lib"));
+}
+
+/* Drop-in directories revert removes: the administrator's, transient ones and set-property's. */
+static bool dropin_shall_revert(const Paths *p, const char *dir) {
+        return path_is_config(p, dir) || path_is_transient(p, dir) || parent_is(dir, p->persistent_control) ||
+               parent_is(dir, p->runtime_control);
+}
+
+/* What revert removes for NAME, appended to TODO: its drop-in directories, and when a vendor
+ * version exists, the administrator's copies (files, links, masks). */
+static int revert_collect(const Paths *p, const char *name, char ***todo) {
+        bool has_vendor = false;
+        STRV_FOREACH(d, p->lp.search_path) {
+                _cleanup_free_ char *path = strjoin(*d, "/", name);
+                _cleanup_free_ char *dropin = path ? strjoin(path, ".d") : NULL;
+                if (!dropin) return -ENOMEM;
+                struct stat st;
+                if (lstat(path, &st) < 0) {
+                        if (errno != ENOENT) return -errno;
+                } else if (S_ISREG(st.st_mode) && path_is_vendor_or_generator(p, path))
+                        has_vendor = true;
+                if (lstat(dropin, &st) < 0) {
+                        if (errno != ENOENT) return -errno;
+                } else if (S_ISDIR(st.st_mode) && dropin_shall_revert(p, dropin) &&
+                           strv_consume_unique(todo, TAKE_PTR(dropin)) < 0)
+                        return -ENOMEM;
+        }
+        if (!has_vendor) return 0;
+        STRV_FOREACH(d, p->lp.search_path) {
+                _cleanup_free_ char *path = strjoin(*d, "/", name);
+                if (!path) return -ENOMEM;
+                struct stat st;
+                if (lstat(path, &st) < 0) {
+                        if (errno != ENOENT) return -errno;
+                } else if ((S_ISREG(st.st_mode) || S_ISLNK(st.st_mode)) && path_is_config(p, path) &&
+                           strv_consume_unique(todo, TAKE_PTR(path)) < 0)
+                        return -ENOMEM;
+        }
+        return 0;
+}
+
+/* Removes PATH (a file, a link, or a drop-in directory with its files), recording each removal. */
+static int revert_remove(const char *path, InstallChanges *c) {
+        struct stat st;
+        if (lstat(path, &st) < 0) return errno == ENOENT ? 0 : -errno;
+        if (S_ISDIR(st.st_mode)) {
+                _cleanup_strv_free_ char **files = NULL;
+                DIR *d = opendir(path);
+                if (!d) return -errno;
+                for (struct dirent *de; (de = readdir(d));)
+                        if (!streq(de->d_name, ".") && !streq(de->d_name, "..") && strv_extend(&files, de->d_name) < 0) {
+                                closedir(d);
+                                return -ENOMEM;
+                        }
+                closedir(d);
+                strv_sort(files);
+                STRV_FOREACH(f, files) {
+                        _cleanup_free_ char *fp = strjoin(path, "/", *f);
+                        if (!fp) return -ENOMEM;
+                        if (unlink(fp) < 0 && errno != ENOENT) return change_add(c, -errno, fp, NULL);
+                        if (change_add(c, INSTALL_CHANGE_UNLINK, fp, NULL) < 0) return -ENOMEM;
+                }
+                if (rmdir(path) < 0 && errno != ENOENT) return change_add(c, -errno, path, NULL);
+        } else if (unlink(path) < 0 && errno != ENOENT)
+                return change_add(c, -errno, path, NULL);
+        return change_add(c, INSTALL_CHANGE_UNLINK, path, NULL) < 0 ? -ENOMEM : 0;
+}
+
+/* 252's unit_file_revert(): back to the vendor state (see install.h). */
+static int do_revert(const Paths *p, char *const *names, InstallChanges *c) {
+        _cleanup_strv_free_ char **todo = strv_new_empty();
+        _cleanup_(name_set_done) NameSet set = {};
+        if (!todo) return -ENOMEM;
+        STRV_FOREACH(n, names) {
+                if (!unit_name_is_valid(*n, UNIT_NAME_ANY)) return -EINVAL;
+                int r = revert_collect(p, *n, &todo);
+                if (r < 0) return r;
+        }
+        int r = 0;
+        STRV_FOREACH(t, todo) {
+                int q = revert_remove(*t, c);
+                if (q == -ENOMEM) return q;
+                if (q < 0) {
+                        if (r == 0) r = q;
+                        continue;
+                }
+                /* links found by following them (chase()) name their target with the root */
+                const char *rp = skip_root(p->root, *t);
+                if ((q = mark_for_removal(&set, rp ? rp : *t)) < 0 || (q = mark_for_removal(&set, *t)) < 0) return q;
+        }
+        int q = remove_marked(&set, p->runtime_config, p, false, c);
+        if (r == 0) r = q;
+        q = remove_marked(&set, p->persistent_config, p, false, c);
+        return r == 0 ? q : r;
+}
+
+int install_revert(const char *root, char *const *names, InstallChanges *c) {
+        return WITH_PATHS(root, do_revert(p, names, c));
+}
+
 static int do_link(const Paths *p, InstallFlags flags, char *const *files, InstallChanges *c) {
         _cleanup_strv_free_ char **todo = NULL;
         _cleanup_(strv_index_freep) StrvIndex *todo_index = strv_index_new();   /* NULL: scans */

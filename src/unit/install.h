@@ -112,6 +112,11 @@ int install_unmask(const char *root, InstallFlags flags, char *const *names, Ins
 int install_preset(const char *root, InstallFlags flags, char *const *names, PresetMode mode, InstallChanges *c);
 int install_preset_all(const char *root, InstallFlags flags, PresetMode mode, InstallChanges *c);
 int install_set_default(const char *root, InstallFlags flags, const char *name, InstallChanges *c);
+/* `systemctl revert`: every drop-in directory of the names in /etc, /run, the transient and the
+ * set-property (system.control) directories is removed, and where a vendor version exists (below
+ * /usr or /lib, or a generator's) the /etc and /run copies, links and masks too, with the links to
+ * what was removed. */
+int install_revert(const char *root, char *const *names, InstallChanges *c);
 /* -ERFKILL when default.target is masked, -ENOENT when absent. */
 int install_get_default(const char *root, char **ret);
 /* -EINVAL for an invalid name, -ENOENT when there is no such unit file. */

@@ -6,6 +6,7 @@
 #include <limits.h>
 #include <sys/stat.h>
 #include <sys/utsname.h>
+#include "base/machine-id.h"
 #include "base/util.h"
 #include "unit/name.h"
 #include "unit/specifier.h"
@@ -175,14 +176,11 @@ static int format_id128(const char *text, char **ret) {
         return dup_to(id, ret);
 }
 
-/* machine-id(5); an empty or "uninitialized" file means no ID yet (-ENOMEDIUM, as systemd). */
+/* machine-id(5) as base/machine-id.h reads it; no ID yet is -ENOMEDIUM, as in systemd. */
 static int machine_id(const char *root, char **ret) {
-        _cleanup_free_ char *data = NULL;
-        int r = read_root_file(root, "/etc/machine-id", &data);
-        if (r < 0) return r;
-        if (isempty(data) || startswith(data, "uninitialized")) return -ENOMEDIUM;
-        if (strchr(data, '-')) return -EINVAL;  /* machine-id(5) is plain hex, not UUID form */
-        return format_id128(data, ret);
+        char id[33];
+        int r = machine_id_read(root, id);
+        return r < 0 ? r : dup_to(id, ret);
 }
 
 static int boot_id(char **ret) {

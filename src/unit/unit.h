@@ -194,6 +194,8 @@ typedef struct Unit {
         char *instance;               /* NULL unless an instance */
         const char *root;             /* borrowed: --root of the loader, for specifiers */
         NamePool *pool;               /* borrowed: the loader's copies of dependency names; NULL: own copies */
+        void *runtime;                /* the service manager's state of this unit (src/core: its MUnit),
+                                       * so that the loader's name map serves both; NULL elsewhere */
         StrvIndex *lists;             /* while the loader parses its files: the lists' lengths (strv-index.h) */
         UnitConfig unit;
         /* Type-specific configuration: exactly one is non-NULL for service/socket/timer/path;

@@ -225,7 +225,7 @@ def base_image(suite=SUITE):
     return _build(f"base-{_key(suite, url, sources)}", make)
 
 
-def services_image(packages=SERVICE_PACKAGES, offline=OFFLINE_PACKAGES, suite=SUITE):
+def services_image(packages=SERVICE_PACKAGES, offline=OFFLINE_PACKAGES, suite=SUITE, prefix="services"):
     """The base image plus PACKAGES installed (no services started while building) and the .debs of
     OFFLINE (with their missing dependencies) in /var/cache/apt/archives for installing later."""
     base = base_image(suite)
@@ -248,7 +248,16 @@ def services_image(packages=SERVICE_PACKAGES, offline=OFFLINE_PACKAGES, suite=SU
         for e in (tmp / "run").iterdir():
             if not (base / "run" / e.name).exists():
                 shutil.rmtree(e) if e.is_dir() and not e.is_symlink() else e.unlink()
-    return _build(f"services-{key}", make)
+    return _build(f"{prefix}-{key}", make)
+
+
+# Debian's `systemd` package and rsyslog installed as in any Dockerfile that pulls them in (issue 16):
+# systemd's own units (journald's sockets, logind, ...) are in the image, rsyslog has syslog.socket.
+SYSTEMD_RSYSLOG_PACKAGES = ("systemd", "rsyslog")
+
+
+def systemd_rsyslog_image(suite=SUITE):
+    return services_image(packages=SYSTEMD_RSYSLOG_PACKAGES, offline=(), suite=suite, prefix="systemd-rsyslog")
 
 
 def ensure(kind="services"):

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include "base/log.h"
 #include "base/parse.h"
+#include "base/signal-util.h"
 #include "base/time-util.h"
 #include "base/util.h"
 

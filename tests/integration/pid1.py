@@ -85,6 +85,9 @@ CAP_SYS_ADMIN = 21
 
 DOCKER_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 
+# The checkout these tests belong to.
+SOURCE_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.realpath(__file__))))
+
 # Directories the container may write (plain host directories under WORKDIR/fs, bound in place).
 # With readonly_root=True only /run stays writable; the others are bound read-only.
 WRITABLE_DIRS = ("/run", "/tmp", "/var/log", "/var/lib", "/var/cache", "/root",
@@ -93,6 +96,11 @@ WRITABLE_DIRS = ("/run", "/tmp", "/var/log", "/var/lib", "/var/cache", "/root",
 # at boot when the image has no systemd-tmpfiles-setup.service; the host's would, e.g., empty /tmp).
 VENDOR_UNIT_DIRS = ("/usr/lib/systemd/system", "/usr/local/lib/systemd/system", "/usr/lib/tmpfiles.d",
                     "/usr/lib/systemd/system-generators")
+# The image's SysV init scripts and runlevel links: the test's own (WORKDIR/fs/etc/init.d, ...,
+# empty unless written with write_file()) unless vendor_units=True. Without systemd's generators
+# tinysd turns init scripts into units itself: the host's (dbus, docker, postgresql, enabled in
+# rc2.d..rc5.d) would be started in every test.
+SYSV_DIRS = ("/etc/init.d", "/etc/rc1.d", "/etc/rc2.d", "/etc/rc3.d", "/etc/rc4.d", "/etc/rc5.d")
 SANITIZER_DIR = "/dev/.sanitizer"
 SANITIZER_REPORT = re.compile(r"ERROR: (Address|Leak|Memory|Thread|UndefinedBehavior)Sanitizer"
                               r"|runtime error: |SUMMARY: \w+Sanitizer")
@@ -179,7 +187,7 @@ class Container:
         self.fs = self.workdir / "fs"
         self._extra_files = []          # container paths of files outside the writable dirs
         self._binds = {}                # container path -> (host path, writable)
-        for d in WRITABLE_DIRS:
+        for d in WRITABLE_DIRS + SYSV_DIRS:
             self.path(d).mkdir(parents=True, exist_ok=True)
         os.chmod(self.path("/tmp"), 0o1777)     # as in every image
         os.chmod(self.path("/root"), 0o700)
@@ -187,6 +195,11 @@ class Container:
         for p, v in (binds or {}).items():
             host, writable = (v, False) if isinstance(v, (str, os.PathLike)) else v
             self._binds[p] = (str(host), writable)
+        # Tests run helpers of this checkout inside the container by their host path (dbus_raw.py,
+        # the build's binaries): where the checkout lies under a directory the container gets its own
+        # of (CI may clone into /tmp or /root), it is bound back read-only at the same path.
+        if self._under_writable(SOURCE_ROOT) and SOURCE_ROOT not in self._binds:
+            self._binds[SOURCE_ROOT] = (SOURCE_ROOT, False)
         for name, text in (units or {}).items():
             self.write_unit(name, text)
         for name, target in (enable.items() if isinstance(enable, dict) else ((n, None) for n in enable)):
@@ -226,9 +239,13 @@ class Container:
         else:
             host.write_bytes(content)
         os.chmod(host, 0o644 if mode is None else mode)
-        if not self._under_writable(p) and not any(p == d or p.startswith(d + "/") for d in self._binds):
+        if not self._under_writable(p) and not any(p == d or p.startswith(d + "/") for d in self._binds) \
+                and not self._under_own_sysv_dir(p):
             self._extra_files.append(p)
         return host
+
+    def _under_own_sysv_dir(self, p):
+        return not self.vendor_units and any(p.startswith(d + "/") and os.path.isdir(d) for d in SYSV_DIRS)
 
     def write_unit(self, name, text, directory="/etc/systemd/system"):
         return self.write_file(f"{directory}/{name}", textwrap.dedent(text).lstrip())
@@ -272,8 +289,11 @@ class Container:
             empty = self.workdir / "empty"
             empty.mkdir(exist_ok=True)
             for d in VENDOR_UNIT_DIRS:
-                if os.path.isdir(d):
+                if os.path.isdir(d) and d not in self._binds:     # binds=: the test's own vendor units
                     mounts.append((d, ["--ro-bind", str(empty), d]))
+            for d in SYSV_DIRS:
+                if os.path.isdir(d):
+                    mounts.append((d, ["--ro-bind", str(self.path(d)), d]))
         grafts = set()
         for dest, args in mounts:
             if self._under_writable(dest) and dest not in WRITABLE_DIRS:

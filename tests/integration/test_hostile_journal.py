@@ -297,6 +297,11 @@ def test_sigkill_during_flood_keeps_every_complete_entry(boot, tinysd, container
     c = boot(units=units, enable=list(units), files={"/var/lib/writers.py": WRITERS})
     c.wait_for(r"w-stdout\.service\[\d+\]: stdout 20000", timeout=30)
     c.wait_for(r"w-syslog\.service\[\d+\]: syslog 2000", timeout=30)
+    # every writer well under way (a python writer may start after the shell one has written 20,000)
+    # (a console line follows its entry into the file; the console may drop some under the flood,
+    # so any number from 2,000 on will do)
+    for k in ("stream", "native"):
+        c.wait_for(rf"w-{k}\.service\[\d+\]: {k} ([2-9]\d{{3}}|\d{{5,}})$", timeout=30)
     c.kill()
     for u in units:
         c.path(f"/etc/systemd/system/multi-user.target.wants/{u}").unlink()

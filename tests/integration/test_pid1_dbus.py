@@ -239,6 +239,75 @@ def test_set_environment_reaches_services_started_later(box):
     assert not any(l.startswith("FOO=") for l in ctl(box, "show-environment").stdout.splitlines())
 
 
+def test_import_environment(box):
+    """import-environment takes the client's own variables (252: a name not set is said and
+    skipped; without names, all of them, with a deprecation warning)."""
+    r = box.exec([SYSTEMCTL, "import-environment", "FOO", "NOPE"], env={"FOO": "from client"}, timeout=20)
+    assert (r.returncode, r.stderr) == (0, "Environment variable $NOPE not set, ignoring.\n"), r.stderr
+    assert "FOO=$'from client'" in ctl(box, "show-environment").stdout.splitlines()
+    assert ctl(box, "start", "envdump.service").returncode == 0
+    assert box.path("/run/envdump").read_text() == "FOO=from client\n"
+    r = ctl(box, "import-environment", "1BAD")
+    assert (r.returncode, r.stderr) == (1, "Not a valid environment variable name: 1BAD\n")
+    r = box.exec([SYSTEMCTL, "import-environment"], env={"BAR": "all"}, timeout=20)
+    assert (r.returncode, r.stderr) == (0, "Calling import-environment without a list of variable names is deprecated.\n")
+    assert "BAR=all" in ctl(box, "show-environment").stdout.splitlines()
+
+
+def machines(host, state, failed, circle=" "):
+    name = f"{host} (host)"
+    w = (max(4, len(name)), max(5, len(state)), max(6, len(str(failed))))
+    return (f"  {'NAME':<{w[0]}} {'STATE':<{w[1]}} {'FAILED':<{w[2]}} JOBS\n"
+            f"{circle} {name:<{w[0]}} {state:<{w[1]}} {str(failed):<{w[2]}} 0\n\n1 machines listed.\n")
+
+
+def test_list_machines_is_the_container_alone(box):
+    """No machined in a container: 252 lists the host (this container) with the manager's state."""
+    r = ctl(box, "list-machines")
+    assert (r.returncode, r.stdout) == (0, machines(box.hostname, "running", 0)), r.stderr
+    assert ctl(box, "list-machines", "--no-legend").stdout == f"  {box.hostname} (host) running 0 0\n"
+    assert ctl(box, "list-machines", "no-such-*").stdout == "  NAME STATE FAILED JOBS\n\n0 machines listed.\n"
+    assert ctl(box, "start", "fail.service").returncode == 1
+    r = ctl(box, "list-machines", box.hostname[:3] + "*")
+    assert (r.returncode, r.stdout) == (0, machines(box.hostname, "degraded", 1, circle="●")), r.stderr
+
+
+VENDOR = "[Unit]\nDescription=Vendor Version\n[Service]\nExecStart=/bin/sleep 1000\n"
+
+
+def test_revert_to_the_vendor_version(boot, client_binds, tmp_path):
+    """revert (RevertUnitFiles): drop-ins in /etc and /run go, and where a vendor version exists the
+    administrator's copy and mask too; a unit only in /etc keeps its file."""
+    vendor = tmp_path / "vendor"
+    vendor.mkdir()
+    for name in ("v.service", "m.service"):
+        (vendor / name).write_text(VENDOR)
+    c = boot(binds={**client_binds, "/usr/lib/systemd/system": str(vendor)},
+             units={"v.service": VENDOR.replace("Vendor Version", "Admin Copy"),
+                    "v.service.d/override.conf": "[Unit]\nDescription=Overridden\n",
+                    "own.service": "[Service]\nExecStart=/bin/true\n",
+                    "own.service.d/x.conf": "[Unit]\nDescription=Own Drop-in\n"},
+             files={"/run/systemd/system/v.service.d/runtime.conf": "[Unit]\nDescription=Runtime\n"})
+    c.path("/etc/systemd/system/m.service").symlink_to("/dev/null")
+    c.wait_for(MULTI_USER)
+    assert ctl(c, "show", "-P", "Description", "v.service").stdout == "Runtime\n"
+    assert ctl(c, "is-enabled", "m.service").stdout == "masked\n"
+    r = ctl(c, "revert", "v.service", "m", "own.service")
+    assert r.returncode == 0, r.stderr
+    assert r.stderr == "".join(f'Removed "{p}".\n' for p in (
+        "/etc/systemd/system/v.service.d/override.conf", "/etc/systemd/system/v.service.d",
+        "/run/systemd/system/v.service.d/runtime.conf", "/run/systemd/system/v.service.d",
+        "/etc/systemd/system/v.service", "/etc/systemd/system/m.service",
+        "/etc/systemd/system/own.service.d/x.conf", "/etc/systemd/system/own.service.d")), r.stderr
+    assert ctl(c, "show", "-P", "Description", "v.service").stdout == "Vendor Version\n"
+    assert ctl(c, "show", "-P", "FragmentPath", "v.service").stdout == "/lib/systemd/system/v.service\n"
+    assert ctl(c, "is-enabled", "m.service").stdout == "static\n"
+    assert ctl(c, "show", "-P", "Description", "own.service").stdout == "own.service\n"
+    assert c.path("/etc/systemd/system/own.service").exists()
+    r = ctl(c, "revert", "v.service")
+    assert (r.returncode, r.stderr) == (0, "")
+
+
 def test_no_block_and_list_jobs(box):
     r = ctl(box, "start", "--no-block", "slow.service")
     assert (r.returncode, r.stdout, r.stderr) == (0, "", "")

@@ -140,6 +140,32 @@ def test_forking_with_pidfile(boot):
     assert c.path("/run/leftover").read_text() == "0\n", "its children were stopped with it"
 
 
+# systemd's words for a PID file that cannot be used, with the error that happened: never errno 0
+# ("...: Success", musl's "No error information"), nor a made-up one (tinysd said "No such process").
+BAD_PIDFILES = {
+    "missing": ("", r"Can't open PID file /run/missing\.pid \(yet\?\) after start: No such file or directory"),
+    "garbage": ("echo not-a-pid > /run/garbage.pid", r"Failed to parse PID from file /run/garbage\.pid: Invalid argument"),
+    "gone": ("echo 99999 > /run/gone.pid", r"PID 99999 read from file /run/gone\.pid does not exist or is a zombie\."),
+}
+
+
+def test_forking_with_an_unusable_pidfile_says_why(boot):
+    units = {f"{name}.service": f"""
+        [Unit]
+        Description=PID file {name}
+        [Service]
+        Type=forking
+        PIDFile=/run/{name}.pid
+        ExecStart=/bin/sh -c '{write}'
+        """ for name, (write, _) in BAD_PIDFILES.items()}
+    c = boot(units=units, enable=list(units))
+    for name, (_, words) in BAD_PIDFILES.items():
+        c.wait_for(rf"^tinysd\[1\]: {name}\.service: {words}$")
+    c.wait_for(MULTI_USER)
+    out = c.output()
+    assert "Success" not in out and "No error information" not in out and "No such process" not in out, out
+
+
 DOUBLE_FORK = r"""#!/bin/sh
 # the classic daemon(3) dance: the daemon is a grandchild, re-parented to PID 1 when the
 # intermediate subshell exits; this script (the service's first process) exits 0 right after

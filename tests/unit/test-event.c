@@ -6,7 +6,9 @@
 #include <stddef.h>
 #include <cmocka.h>
 #include <fcntl.h>
+#include <string.h>
 #include <sys/epoll.h>
+#include <unistd.h>
 #include "base/util.h"
 #include "core/event.h"
 
@@ -204,6 +206,63 @@ static void test_defer_runs_once_per_enable(void **state) {
         event_free(e);
 }
 
+/* A process that writes to an early source (the notify socket) and exits between the loop's
+ * last read of that source and its waitid(): what it wrote is read before its exit is dispatched
+ * (issue 16: a Type=notify main process's STOPPING=1 was credited to no unit). */
+static int early_fd[2] = { -1, -1 };
+static const pid_t EARLY_PID = 4242;
+static bool early_exited;
+
+static int early_waitid(idtype_t type, id_t id, siginfo_t *si, int options) {
+        (void)type; (void)id; (void)options;
+        memset(si, 0, sizeof *si);
+        if (early_exited) {
+                errno = ECHILD;
+                return -1;
+        }
+        /* the datagram arrives only now, then the process is gone */
+        assert_int_equal(write(early_fd[1], "m", 1), 1);
+        early_exited = true;
+        si->si_signo = SIGCHLD;
+        si->si_code = CLD_EXITED;
+        si->si_pid = EARLY_PID;
+        return 0;
+}
+
+static int on_early_io(EventSource *s, int fd, uint32_t revents, void *ud) {
+        (void)s; (void)revents; (void)ud;
+        char c;
+        while (read(fd, &c, 1) == 1) order[n_order++] = 'm';
+        return 0;
+}
+
+static int on_early_child(EventSource *s, const siginfo_t *si, void *ud) {
+        (void)s; (void)ud;
+        assert_int_equal(si->si_pid, EARLY_PID);
+        order[n_order++] = 'x';
+        return 0;
+}
+
+static void test_early_source_read_before_a_late_exit(void **state) {
+        (void)state;
+        EventLoop *e;
+        assert_int_equal(event_new(&e), 0);
+        event_set_sys(e, NULL, early_waitid);
+        assert_int_equal(pipe2(early_fd, O_CLOEXEC | O_NONBLOCK), 0);
+        EventSource *io;
+        assert_int_equal(event_add_io(e, &io, early_fd[0], EPOLLIN, on_early_io, NULL), 0);
+        assert_int_equal(event_source_set_early(io, true), 0);
+        assert_int_equal(event_add_child(e, NULL, EARLY_PID, on_early_child, NULL), 0);
+        n_order = 0;
+        event_dispatch_children(e);
+        order[n_order] = 0;
+        assert_string_equal(order, "mx");
+        event_source_free(io);
+        close(early_fd[0]);
+        close(early_fd[1]);
+        event_free(e);
+}
+
 int main(void) {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_timers_fire_in_deadline_order),
@@ -213,6 +272,7 @@ int main(void) {
                 cmocka_unit_test(test_children_and_orphans),
                 cmocka_unit_test(test_pid_gone_handler),
                 cmocka_unit_test(test_defer_runs_once_per_enable),
+                cmocka_unit_test(test_early_source_read_before_a_late_exit),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }

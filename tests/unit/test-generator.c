@@ -66,7 +66,7 @@ static void test_run_shadow_mask_args_env(void **state) {
         mkdir(outs[0], 0755);
         tmptree_write(root, "out/gen/stale", "x");                  /* emptied first */
         char *env[] = { (char *)"FOO=bar", (char *)"PATH=/usr/bin:/bin", NULL };
-        assert_int_equal(generators_run(search, out, env, 10 * USEC_PER_SEC), 3);  /* a, b, fails */
+        assert_int_equal(generators_run(search, out, env, 10 * USEC_PER_SEC, NULL), 3);  /* a, b, fails */
         assert_true(exists(outs[0], "a-normal"));
         assert_true(exists(outs[1], "a-early"));
         assert_true(exists(outs[2], "a-late"));
@@ -87,7 +87,7 @@ static void test_timeout_kills(void **state) {
         }
         script(0, "slow", "#!/bin/sh\nexec sleep 30\n");
         time_t t0 = time(NULL);
-        assert_int_equal(generators_run(search, out, NULL, USEC_PER_SEC / 5), 1);
+        assert_int_equal(generators_run(search, out, NULL, USEC_PER_SEC / 5, NULL), 1);
         assert_true(time(NULL) - t0 < 5);
 }
 
@@ -95,7 +95,41 @@ static void test_nothing_to_run(void **state) {
         (void)state;
         const char *search[] = { "/nonexistent-tinysd", NULL };
         const char *out[3] = { "/nonexistent-tinysd/a", "/nonexistent-tinysd/b", "/nonexistent-tinysd/c" };
-        assert_int_equal(generators_run(search, out, NULL, USEC_PER_SEC), 0);
+        assert_int_equal(generators_run(search, out, NULL, USEC_PER_SEC, NULL), 0);
+}
+
+static int builtin_calls;
+static char builtin_late[512];
+static int fake_builtin(const char *const out[3]) {
+        builtin_calls++;
+        snprintf(builtin_late, sizeof builtin_late, "%s", out[2]);
+        return 0;
+}
+
+/* A built-in runs in process when no executable of its name exists, and not when one runs or is
+ * masked. */
+static void test_builtin_stands_in(void **state) {
+        (void)state;
+        char d[512];
+        snprintf(d, sizeof d, "%s/builtin", root);
+        mkdir(d, 0755);
+        const char *search[] = { d, NULL };
+        const char *out[3] = { outs[0], outs[1], outs[2] };
+        const BuiltinGenerator builtins[] = { { "systemd-sysv-generator", fake_builtin }, { NULL, NULL } };
+        builtin_calls = 0;
+        assert_int_equal(generators_run(search, out, NULL, USEC_PER_SEC, builtins), 1);
+        assert_int_equal(builtin_calls, 1);
+        assert_string_equal(builtin_late, outs[2]);
+        tmptree_write(root, "builtin/systemd-sysv-generator", "");             /* masked: not even the built-in */
+        assert_int_equal(generators_run(search, out, NULL, USEC_PER_SEC, builtins), 0);
+        assert_int_equal(builtin_calls, 1);
+        tmptree_write(root, "builtin/systemd-sysv-generator", "#!/bin/sh\ntouch \"$3/real-ran\"\n");
+        char p[1024];
+        snprintf(p, sizeof p, "%s/systemd-sysv-generator", d);
+        chmod(p, 0755);
+        assert_int_equal(generators_run(search, out, NULL, USEC_PER_SEC, builtins), 1);  /* the image's own */
+        assert_int_equal(builtin_calls, 1);
+        assert_true(exists(outs[2], "real-ran"));
 }
 
 int main(void) {
@@ -103,6 +137,7 @@ int main(void) {
                 cmocka_unit_test(test_run_shadow_mask_args_env),
                 cmocka_unit_test(test_timeout_kills),
                 cmocka_unit_test(test_nothing_to_run),
+                cmocka_unit_test(test_builtin_stands_in),
         };
         return cmocka_run_group_tests(tests, setup, teardown);
 }

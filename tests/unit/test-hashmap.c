@@ -222,6 +222,38 @@ static void test_hash_string(void **state) {
                 assert_true(buckets[b] > 50 && buckets[b] < 150);
 }
 
+/* Keys chosen to collide under an unkeyed hash (here 1,500 unit names whose FNV-1a hash shares its
+ * low 12 bits, found in about 6 million tries: what anyone can compute offline for names sent
+ * through LoadUnit) must not collide in a map, or every lookup walks one long probe run. */
+static void test_chosen_collisions_spread(void **state) {
+        (void) state;
+        enum { N = 1500, BITS = 12 };
+        const uint64_t mask = (UINT64_C(1) << BITS) - 1;
+        static char keys[N][40];
+        uint64_t target = hash_string("x0.service") & mask;
+        size_t n = 0;
+        for (unsigned long t = 0; n < N; t++) {
+                snprintf(keys[n], sizeof keys[n], "x%lu.service", t);
+                if ((hash_string(keys[n]) & mask) == target)
+                        n++;
+        }
+        static uint8_t seen[1u << BITS];
+        size_t distinct = 0;
+        for (size_t i = 0; i < N; i++) {
+                uint64_t b = hashmap_hash_key(keys[i]) & mask;
+                if (!seen[b]++)
+                        distinct++;
+        }
+        /* uniform hashing of 1,500 keys into 4,096 buckets leaves about 1,260 distinct */
+        assert_true(distinct > 1000);
+        Hashmap *h = hashmap_new();
+        for (size_t i = 0; i < N; i++)
+                assert_int_equal(hashmap_put(h, keys[i], keys[i]), 1);
+        for (size_t i = 0; i < N; i++)
+                assert_ptr_equal(hashmap_get(h, keys[i]), keys[i]);
+        hashmap_free(h);
+}
+
 int main(void) {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_basic),
@@ -233,6 +265,7 @@ int main(void) {
                 cmocka_unit_test(test_churn),
                 cmocka_unit_test(test_drain_refill),
                 cmocka_unit_test(test_hash_string),
+                cmocka_unit_test(test_chosen_collisions_spread),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -188,6 +188,39 @@ static void test_mask_unmask_runtime(void **s) {
         tmptree_free(root);
 }
 
+/* revert: drop-ins of /etc, /run, system.control go; an /etc copy of a vendor unit goes with the
+ * links enable made to it; a unit only in /etc keeps its file; a generated one counts as vendor. */
+static void test_revert(void **s) {
+        (void)s;
+        char *root = make_tree();
+        InstallChanges c = {0};
+        tmptree_write(root, ETC "foo.service", SVC "[Install]\nWantedBy=multi-user.target\n");
+        tmptree_write(root, ETC "foo.service.d/a.conf", "[Unit]\n");
+        tmptree_write(root, "etc/systemd/system.control/foo.service.d/50-CPUWeight.conf", "[Service]\n");
+        tmptree_write(root, ETC "own.service", SVC);
+        tmptree_write(root, "run/systemd/system/own.service.d/b.conf", "[Unit]\n");
+        tmptree_write(root, ETC "gen.service", SVC);
+        char *foo[] = { (char *)"foo.service", NULL };
+        assert_true(install_enable(root, 0, foo, &c) >= 0);
+        install_changes_done(&c);
+        assert_true(is_link_to(root, ETC "multi-user.target.wants/foo.service", "/etc/systemd/system/foo.service"));
+        char *names[] = { (char *)"foo.service", (char *)"own.service", (char *)"gen.service", NULL };
+        assert_int_equal(install_revert(root, names, &c), 0);
+        for (size_t i = 0; i < c.n; i++) assert_int_equal(c.v[i].type, INSTALL_CHANGE_UNLINK);
+        assert_int_equal(c.n, 9);   /* 3 drop-in files, 3 directories, 2 copies, 1 link */
+        install_changes_done(&c);
+        assert_false(exists(root, ETC "foo.service") || exists(root, ETC "foo.service.d"));
+        assert_false(exists(root, "etc/systemd/system.control/foo.service.d"));
+        assert_false(exists(root, ETC "multi-user.target.wants/foo.service"));
+        assert_true(exists(root, LIB "foo.service"));
+        assert_true(exists(root, ETC "own.service"));
+        assert_false(exists(root, "run/systemd/system/own.service.d"));
+        assert_false(exists(root, ETC "gen.service"));
+        char *bad[] = { (char *)"no/such", NULL };
+        assert_int_equal(install_revert(root, bad, &c), -EINVAL);
+        tmptree_free(root);
+}
+
 static void test_presets(void **s) {
         (void)s;
         char *root = make_tree();
@@ -258,6 +291,7 @@ int main(void) {
                 cmocka_unit_test(test_enable_errors),
                 cmocka_unit_test(test_also_and_template),
                 cmocka_unit_test(test_mask_unmask_runtime),
+                cmocka_unit_test(test_revert),
                 cmocka_unit_test(test_presets),
                 cmocka_unit_test(test_default_target),
                 cmocka_unit_test(test_list),

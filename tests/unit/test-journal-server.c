@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* journal-server: credentials → trusted fields, the machine id, the dispatch path (trusted
+/* journal-server: credentials → trusted fields, the dispatch path (trusted
  * fields, LogLevelMax=, LogExtraFields=, rate limiting, forwarding after the store's write, the
  * manager's status lines, quiet output), services' streams through a real event loop (each line
  * credited to its writer, the unit's settings copied), the server's own messages said once with a
@@ -85,22 +85,6 @@ static void test_cmdline_from_proc(void **state) {
         assert_string_equal(c.comm, "sh");
         assert_null(c.exe);
         journal_creds_done(&c);
-        tmptree_free(root);
-}
-
-static void test_machine_id_setup(void **state) {
-        (void)state;
-        char *root = tmptree_new();
-        char id[33], again[33];
-        tmptree_write(root, "etc/.keep", "");
-        tmptree_write(root, "run/.keep", "");
-        assert_int_equal(journal_machine_id_setup(root, id), 1);   /* generated */
-        assert_int_equal(strlen(id), 32);
-        assert_int_equal(journal_machine_id_setup(root, again), 0); /* read back from /run/machine-id */
-        assert_string_equal(id, again);
-        tmptree_write(root, "etc/machine-id", "0123456789abcdef0123456789abcdef\n");
-        assert_int_equal(journal_machine_id_setup(root, id), 0);
-        assert_string_equal(id, "0123456789abcdef0123456789abcdef");
         tmptree_free(root);
 }
 
@@ -523,7 +507,6 @@ int main(void) {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_creds_fields),
                 cmocka_unit_test(test_cmdline_from_proc),
-                cmocka_unit_test(test_machine_id_setup),
                 cmocka_unit_test(test_dispatch),
                 cmocka_unit_test(test_store_failure_keeps_forwarding),
                 cmocka_unit_test(test_manager_lines_json_and_quiet),

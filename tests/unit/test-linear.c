@@ -35,6 +35,7 @@
 #include "base/time-util.h"
 #include "bus/bus-message.h"
 #include "core/notify-msg.h"
+#include "core/sysv-generator.h"
 #include "exec/env.h"
 #include "exec/userdb.h"
 #include "journal/journal-store.h"
@@ -754,6 +755,60 @@ static void run_journal_count(Input *in) {
         free(in->extra);
 }
 
+/* ---- SysV init scripts (the built-in systemd-sysv-generator) ---- */
+
+/* One executable script, etc/init.d/s, holding TEXT; the generator reads it with the unit search
+ * path pointed at an empty directory and writes into out/. */
+static void write_script(Input *in, char *text, size_t size) {
+        in->dir = tmptree_new();
+        need(in->dir, "tmpdir");
+        tmptree_write(in->dir, "units/.keep", "");
+        tmptree_write(in->dir, "out/.keep", "");
+        char *p = path_in(in, "etc/init.d/s");
+        tmptree_write(in->dir, "etc/init.d/s", "");
+        write_file(p, text, size);
+        need(chmod(p, 0755) == 0, "chmod");
+        free(p);
+        free(text);
+}
+
+static void build_sysv_description(Input *in, size_t size) {
+        size_t n = size / 17, k;
+        char *text = repeat("#!/bin/sh\n### BEGIN INIT INFO\n# Description: words\n", "#  more and more\n", n,
+                            "### END INIT INFO\n", &k);
+        write_script(in, text, k);
+        in->n = n;
+}
+
+static void build_sysv_dependencies(Input *in, size_t size) {
+        size_t n = size / 17, a, b;
+        char *head = repeat("#!/bin/sh\n### BEGIN INIT INFO\n# Required-Start:", " $remote_fs xy", n, "\n", &a);
+        char *tail = repeat("# X-Start-Before:", " zz", n, "\n### END INIT INFO\n", &b);
+        char *text = malloc(a + b + 1);
+        need(text, "malloc");
+        memcpy(mempcpy(text, head, a), tail, b + 1);
+        free(head);
+        free(tail);
+        write_script(in, text, a + b);
+        in->n = n;
+}
+
+static void run_sysv(Input *in) {
+        char *init_d = path_in(in, "etc/init.d"), *units = path_in(in, "units"), *out = path_in(in, "out");
+        setenv("SYSTEMD_SYSVINIT_PATH", init_d, 1);
+        setenv("SYSTEMD_SYSVRCND_PATH", in->dir, 1);
+        setenv("SYSTEMD_UNIT_PATH", units, 1);
+        log_set_max_level(LOG_ERR);
+        need(sysv_generator_run(out) == 1, "one unit");
+        char *unit = path_in(in, "out/s.service");
+        struct stat st;
+        need(stat(unit, &st) == 0 && (size_t)st.st_size > in->n, "the unit holds every line's words");
+        free(unit);
+        free(init_d);
+        free(units);
+        free(out);
+}
+
 static const LinearCase cases[] = {
         { "syntax: 200,000 continuation lines", build_continuation, run_syntax_continuation },
         { "unit: ExecStart= continued over 200,000 lines", build_continuation, run_unit_continuation },
@@ -788,6 +843,8 @@ static const LinearCase cases[] = {
         { "journal: 23,000 matches over 20,000 entries", build_journal, run_journal },
         { "journal: 23,000 matches, 20,000 in as many entries", build_journal_present, run_journal_count },
         { "journal: 58,000 matches on as many fields", build_journal_fields, run_journal_count },
+        { "sysv: an LSB Description: continued over 61,000 lines", build_sysv_description, run_sysv },
+        { "sysv: Required-Start: 123,000 words, X-Start-Before: 61,000", build_sysv_dependencies, run_sysv },
 };
 
 static uint64_t cpu_ns(void) {
