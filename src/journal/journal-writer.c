@@ -108,6 +108,8 @@ struct JournalWriter {
         size_t n_runs, cap_runs;
         uint32_t batch_gen, main_run, main_run_gen;
         uint64_t batch_entries, last_drop, touched;   /* touched: pieces committed since the last drop */
+        uint64_t last_commit;                          /* CLOCK_MONOTONIC, us */
+        uint64_t walked_item, walked_last;             /* the bucket hash_find() walked last, its last object */
         DcEntry *dc;
         uint32_t dc_clock;
         uint32_t *dirty;         /* indexes of dc entries changed in this batch (some may be clean again) */
@@ -301,11 +303,16 @@ static int hash_link(JournalWriter *w, int type, uint64_t table, uint64_t n, uin
         uint64_t item = table + (hash % n) * sizeof(JfHashItem);
         uint64_t tail = rd64(w, item + 8);
         int r;
-        /* the bucket comes from the file: its tail must be an object of the chain's type (checked
-         * with pread(), as chain walks read: see obj_peek()) */
+        /* the bucket comes from the file: its tail must be an object of the chain's type. The walk of
+         * hash_find() just before checked the chain's last object at least as strictly (type, size
+         * >= its payload offset > next_at + 8, within the file); another tail is read with pread(),
+         * as chain walks read (see obj_peek()). */
+        bool walked = tail && item == w->walked_item && tail == w->walked_last && tail < off;
         uint8_t q[16];
-        if (tail && (tail >= off || tail % 8 || tail < w->h.header_size || obj_peek(w, tail, q, sizeof q) < 0 ||
-                     q[0] != type || get64(q + 8) < next_at + 8 || get64(q + 8) > end_offset(w) - tail))
+        w->walked_item = w->walked_last = 0;
+        if (tail && !walked &&
+            (tail >= off || tail % 8 || tail < w->h.header_size || obj_peek(w, tail, q, sizeof q) < 0 || q[0] != type ||
+             get64(q + 8) < next_at + 8 || get64(q + 8) > end_offset(w) - tail))
                 return -EBADMSG;
         if (tail == 0)
                 r = wr64(w, item, off);
@@ -322,8 +329,9 @@ static int hash_find(JournalWriter *w, bool data, uint64_t hash, const void *p, 
         uint64_t n = data ? w->n_buckets : w->n_field_buckets;
         uint64_t payload_at = data ? jf_data_payload_offset(w->compact) : JF_FIELD_PAYLOAD;
         uint64_t *depth_max = data ? &w->h.data_hash_chain_depth : &w->h.field_hash_chain_depth;
-        uint64_t depth = 0, prev = 0, end = end_offset(w);
-        for (uint64_t o = rd64(w, table + (hash % n) * sizeof(JfHashItem)); o;) {
+        uint64_t depth = 0, prev = 0, end = end_offset(w), item = table + (hash % n) * sizeof(JfHashItem);
+        w->walked_item = w->walked_last = 0;
+        for (uint64_t o = rd64(w, item); o;) {
                 uint8_t q[32];   /* type, flags, size, hash, next_hash_offset */
                 if (o <= prev || o % 8 || o < w->h.header_size || o + payload_at > end || obj_peek(w, o, q, sizeof q) < 0)
                         return -EBADMSG;
@@ -342,6 +350,8 @@ static int hash_find(JournalWriter *w, bool data, uint64_t hash, const void *p, 
                 if (o && ++depth > *depth_max)
                         *depth_max = depth;
         }
+        w->walked_item = item;
+        w->walked_last = prev;
         return 0;
 }
 
@@ -1009,18 +1019,27 @@ static int apply_words(JournalWriter *w) {
         return r < 0 ? r : 0;
 }
 
-/* The commits map the pages they change (hash buckets all over the table) into PID 1: drop them
- * again when the system is quiet (a small batch) and enough may be mapped (32 pieces committed
- * since the last drop, or 50 ms), so they do not stay counted in its Rss; the page cache keeps
- * them, dirty ones are written back as before. Not under a flood: every page dropped would fault
- * in again on the next commit. */
-static void drop_pages(JournalWriter *w) {
+/* The commits map the pages they change (hash buckets all over the table, chain links in old
+ * objects) into PID 1: drop them again so they do not stay counted in its Rss (the page cache keeps
+ * them, dirty ones are written back as before). Each page dropped faults in again when a later
+ * commit changes it (12-19 us of CPU per fault in a VM), so: after a quiet spell (a small batch
+ * 50 ms or more after the previous commit), at the first commit that mapped 32 pieces or came
+ * 50 ms after the last drop; otherwise (a flood, or steady logging) at most every 5 s. */
+#define JW_QUIET_US 50000U
+#define JW_DROP_BUSY_US 5000000U
+
+static uint64_t now_monotonic_us(void) {
         struct timespec ts;
-        if (w->batch_entries >= 64 || w->buf_len >= 32 * 1024)
-                return;
         clock_gettime(CLOCK_MONOTONIC, &ts);
-        uint64_t now = (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
-        if (w->touched < 32 && now - w->last_drop < 50000U)
+        return (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
+}
+
+static void drop_pages(JournalWriter *w, uint64_t now) {
+        bool quiet = w->batch_entries < 64 && w->buf_len < 32 * 1024 && now - w->last_commit >= JW_QUIET_US;
+        w->last_commit = now;
+        if (w->touched == 0)
+                return;
+        if (quiet ? w->touched < 32 && now - w->last_drop < JW_QUIET_US : now - w->last_drop < JW_DROP_BUSY_US)
                 return;
         (void) madvise(w->map, w->map_len, MADV_DONTNEED);
         w->last_drop = now;
@@ -1061,7 +1080,7 @@ int journal_writer_commit(JournalWriter *w) {
         for (size_t i = 0; i < w->n_dirty; i++)
                 w->dc[w->dirty[i]].dirty = false;
         w->committed = end;
-        drop_pages(w);
+        drop_pages(w, now_monotonic_us());
         batch_reset(w);
         w->hc = w->h;
         /* inotify sees no change made through the mapping: truncating to the same size wakes
