@@ -11,8 +11,9 @@
  *
  * The registry is a fixed table (JOURNAL_SIGBUS_SLOTS) so the handler can read it without locks;
  * a mapping that finds no free slot is left unregistered (journal_sigbus_register() returns -1).
- * The writer never stores into its mapping: new objects go in with pwrite() and links through
- * preadv() (see journal-writer.c), which report a failed page as an error instead of a signal. */
+ * The writer stores into its mapping only the bytes already there (to fault a commit's pages in
+ * before the commit): new objects go in with pwrite() and links through preadv() (see
+ * journal-writer.c), which report a failed page as an error instead of a signal. */
 #include <stdbool.h>
 #include <stddef.h>
 

@@ -965,6 +965,24 @@ static int header_pwrite(JournalWriter *w, const JfHeader *h) {
         return pwrite_all(w->fd, raw, sizeof raw, 0);
 }
 
+/* Fault in, writable, every page the pieces change, by adding 0 to a byte of each: that changes
+ * nothing for readers, and as one read-modify-write instruction it faults once, for writing (a
+ * load, then a store, would fault twice: read-only, then for the write). The preadv() then copies without faulting: a fault
+ * inside it that must wait (a locked page, a page to read in) gives up when a SIGKILL is pending and
+ * the copy would end short, the commit half done; out here, a SIGKILL during a fault just kills us
+ * with the file as last committed. A page that raises SIGBUS (I/O error, truncated file) is flagged
+ * by journal-sigbus.c: the commit stops before anything is written. */
+static int pages_prefault(JournalWriter *w, const Staging *st) {
+        const uint64_t psz = (uint64_t)sysconf(_SC_PAGESIZE);
+        for (size_t i = 0; i < st->n; i++) {
+                uint64_t at = st->p[i].at, end = at + st->p[i].len;
+                for (uint64_t a = at; a < end; a = (a & ~(psz - 1)) + psz) {
+                        (void) __atomic_fetch_add(w->map + a, (uint8_t)0, __ATOMIC_RELAXED);
+                }
+        }
+        return journal_sigbus_hit(w->sigbus_slot) ? -EIO : 0;
+}
+
 /* All pieces in one preadv() from the memfd into the mapping: 1 done, 0 not possible this way
  * (too many pieces, no memfd), <0 error (possibly half done). */
 static int commit_atomic(JournalWriter *w, const Staging *st) {
@@ -973,9 +991,12 @@ static int commit_atomic(JournalWriter *w, const Staging *st) {
         _cleanup_free_ struct iovec *iov = malloc(st->n * sizeof *iov);
         if (!iov)
                 return -ENOMEM;
+        int r = pages_prefault(w, st);
+        if (r < 0)
+                return r;
         for (size_t i = 0; i < st->n; i++)
                 iov[i] = (struct iovec) { .iov_base = w->map + st->p[i].at, .iov_len = st->p[i].len };
-        int r = pwrite_all(w->memfd, st->src, st->len, 0);
+        r = pwrite_all(w->memfd, st->src, st->len, 0);
         if (r < 0)
                 return r;
         ssize_t got = preadv(w->memfd, iov, (int)st->n, 0);
