@@ -23,7 +23,7 @@ MAIN_OBJ  := $(MAIN_SRC:%.c=$(BUILD)/obj/%.o)
 TEST_SRCS := $(sort $(wildcard tests/unit/test-*.c))
 TEST_BINS := $(TEST_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all asan static fuzz check unit-tests integration-tests deps references demo clean bench install
+.PHONY: all asan static fuzz check unit-tests integration-tests deps references demo clean bench install coverage-core
 all: $(BUILD)/tinysd $(addprefix $(BUILD)/,$(NAMES))
 
 $(BUILD)/obj/%.o: %.c
@@ -49,6 +49,10 @@ unit-tests: $(TEST_BINS)
 asan:
 	$(MAKE) BUILD=build-asan OPT="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
 	        LDFLAGS="-fsanitize=address,undefined" all unit-tests
+
+# Lines of the core state machines the in-process tests execute, per file (build-cov/, gcc --coverage).
+coverage-core:
+	sh tests/unit/core-coverage.sh
 
 static:
 	@[ ! build-static/tinysd -ot tools/pid1-layout.ld ] || rm -f build-static/tinysd   # relink with a new layout
@@ -103,6 +107,6 @@ install:
 	install -Dm644 docs/tinysd.8 $(DESTDIR)$(MANDIR)/man8/tinysd.8
 
 clean:
-	rm -rf build build-asan build-static build-fuzz
+	rm -rf build build-asan build-static build-fuzz build-cov
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

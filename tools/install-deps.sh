@@ -10,9 +10,10 @@ set -eu
 need=""
 have_pkg() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed"; }
 # systemd: Debian's systemctl, journalctl, systemd-cat and systemd-analyze are reference clients in the
-# tests; debootstrap builds the end-to-end image; init-system-helpers has deb-systemd-invoke.
+# tests; debootstrap builds the end-to-end image; init-system-helpers has deb-systemd-invoke; dbus: the
+# system bus in test_pid1_sysbus.py.
 for p in make gcc clang libclang-rt-14-dev musl-tools libcmocka-dev python3 python3-pytest file util-linux bubblewrap procps \
-         systemd debootstrap init-system-helpers \
+         systemd debootstrap init-system-helpers dbus \
          docker.io podman runc crun catatonit uidmap slirp4netns fuse-overlayfs busybox-static \
          docker-compose python3-yaml; do
         have_pkg "$p" || need="$need $p"

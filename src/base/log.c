@@ -2,6 +2,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include "base/log.h"
+#include "base/parse.h"
 
 static int max_level = LOG_INFO;
 static log_sink_t sink;
@@ -14,6 +15,12 @@ void log_set_sink(log_sink_t s, void *userdata) { sink = s; sink_userdata = user
 const char *log_level_to_string(int level) {
         static const char *const names[] = { "emerg", "alert", "crit", "err", "warning", "notice", "info", "debug" };
         return level >= 0 && level < (int)ELEMENTSOF(names) ? names[level] : NULL;
+}
+int log_level_from_string(const char *s) {
+        for (int i = LOG_EMERG; i <= LOG_DEBUG; i++)
+                if (streq(s, log_level_to_string(i))) return i;
+        unsigned u;
+        return safe_atou(s, &u) >= 0 && u <= LOG_DEBUG ? (int)u : -EINVAL;
 }
 unsigned log_count(int level) { return level >= 0 && level < 8 ? counts[level] : 0; }
 void log_reset_counts(void) { memset(counts, 0, sizeof counts); }

@@ -8,6 +8,8 @@
 void log_set_max_level(int level);
 int log_get_max_level(void);
 const char *log_level_to_string(int level);   /* systemd's names: "notice"; NULL out of range */
+/* systemd's log_level_from_string(): a name ("debug") or 0..7; -EINVAL otherwise */
+int log_level_from_string(const char *s);
 /* Optional sink; NULL restores stderr. */
 typedef void (*log_sink_t)(int level, const char *msg, void *userdata);
 void log_set_sink(log_sink_t sink, void *userdata);

@@ -490,6 +490,53 @@ int bus_conn_new_server(BusConn **ret, int fd, const char *guid, const BusConnLi
         return 0;
 }
 
+/* ---- non-blocking client (PID 1 on the system bus) ---- */
+
+static int client_start(BusConn **ret, int fd, const BusConnLimits *limits) {
+        BusConn *c;
+        size_t n;
+        int r = conn_new(&c, fd, false, limits);
+        if (r < 0)
+                return r;
+        bus_sasl_client_init(&c->csasl, c->lim.allow_fds);
+        const char *req = bus_sasl_client_request(&c->csasl, &n);
+        uint8_t *copy = malloc(n);
+        if (!copy) {
+                bus_conn_free(c);
+                return -ENOMEM;
+        }
+        memcpy(copy, req, n);
+        r = queue_out(c, copy, n, NULL, 0);
+        if (r >= 0)
+                r = conn_write(c);
+        if (r < 0) {
+                bus_conn_free(c);
+                return r;
+        }
+        *ret = c;
+        return 0;
+}
+
+int bus_conn_connect_async(BusConn **ret, const char *path, const BusConnLimits *limits) {
+        struct sockaddr_un sa = { .sun_family = AF_UNIX };
+        if (!ret || isempty(path) || path[0] != '/')
+                return -EINVAL;
+        size_t l = strlen(path);
+        if (l >= sizeof(sa.sun_path))
+                return -ENAMETOOLONG;
+        memcpy(sa.sun_path, path, l);
+        int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+        if (fd < 0)
+                return -errno;
+        /* a unix stream connect either completes at once or fails (EAGAIN: backlog full) */
+        if (connect(fd, (struct sockaddr *) &sa, (socklen_t) (offsetof(struct sockaddr_un, sun_path) + l + 1)) < 0) {
+                int r = errno == EINPROGRESS ? -EAGAIN : -errno;
+                close(fd);
+                return r;
+        }
+        return client_start(ret, fd, limits);
+}
+
 /* ---- blocking client ---- */
 
 static usec_t now_mono(void) {

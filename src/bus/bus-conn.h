@@ -80,6 +80,13 @@ int bus_conn_send(BusConn *c, BusMessage *m, uint32_t *ret_serial);
 /* Convenience for the object layer: reply to call (nothing if it wants no reply). */
 int bus_conn_reply_error(BusConn *c, const BusMessage *call, const char *name, const char *text);
 
+/* ---- non-blocking client side (PID 1 on the system bus) ---- */
+/* Connect to the AF_UNIX socket at path without waiting: the SASL request is queued (and written
+ * if the socket takes it); then drive the connection as a server's (on_readable/on_writable in the
+ * event loop) until bus_conn_is_ready(). -EAGAIN when the listener's backlog is full. limits may
+ * be NULL; allow_fds there asks for fd passing. */
+int bus_conn_connect_async(BusConn **ret, const char *path, const BusConnLimits *limits);
+
 /* ---- blocking client side ---- */
 /* Connect to the AF_UNIX socket at path (or an abstract name starting with '@') and authenticate
  * (AUTH EXTERNAL, DATA, NEGOTIATE_UNIX_FD, BEGIN), waiting at most timeout_usec. */

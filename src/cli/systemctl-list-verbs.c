@@ -147,12 +147,8 @@ int verb_ctl_list_jobs(Ctl *c, int argc, char **argv) {
         r = ctl_call(c, m, &reply);
         if (r < 0)
                 return ctl_log_call_error(r, reply, "Failed to list jobs");
-        if (bus_message_enter_container(reply, 'a', "(usssoo)") <= 0 || ctl_table_new(&t, 4, headers) < 0)
+        if (bus_message_enter_container(reply, 'a', "(usssoo)") <= 0 || ctl_table_open(c, &t, 4, headers) < 0)
                 return 1;
-        t.header = !c->args->no_legend;
-        t.width = c->args->full ? 0 : ctl_columns();
-        t.utf8 = ctl_locale_is_utf8();
-        t.colors = ctl_colors_enabled();
         while ((r = ctl_read(reply, "(usssoo)", &id, &unit, &type, &state, &jp, &up)) > 0) {
                 char ids[16];
                 bool match = !patterns;
@@ -249,14 +245,7 @@ int verb_ctl_list_sockets(Ctl *c, int argc, char **argv) {
         }
         if (nr > 1)
                 qsort(rows, nr, sizeof *rows, cmp_socket);
-        if (ctl_table_new(&t, 4, headers) >= 0) {
-                t.header = !c->args->no_legend;
-                t.width = c->args->full ? 0 : ctl_columns();
-                t.utf8 = ctl_locale_is_utf8();
-                t.colors = ctl_colors_enabled();
-        t.width = c->args->full ? 0 : ctl_columns();
-        t.utf8 = ctl_locale_is_utf8();
-        t.colors = ctl_colors_enabled();
+        if (ctl_table_open(c, &t, 4, headers) >= 0) {
                 if (!c->args->show_types)
                         ctl_table_hide(&t, 1);
                 for (size_t i = 0; i < nr; i++)
@@ -331,14 +320,7 @@ int verb_ctl_list_timers(Ctl *c, int argc, char **argv) {
         }
         if (nr > 1)
                 qsort(rows, nr, sizeof *rows, cmp_timer);
-        if (ctl_table_new(&t, 6, headers) >= 0) {
-                t.header = !c->args->no_legend;
-                t.width = c->args->full ? 0 : ctl_columns();
-                t.utf8 = ctl_locale_is_utf8();
-                t.colors = ctl_colors_enabled();
-        t.width = c->args->full ? 0 : ctl_columns();
-        t.utf8 = ctl_locale_is_utf8();
-        t.colors = ctl_colors_enabled();
+        if (ctl_table_open(c, &t, 6, headers) >= 0) {
                 for (size_t i = 0; i < nr; i++) {
                         char a[FORMAT_TIMESTAMP_MAX], b[FORMAT_TIMESTAMP_RELATIVE_MAX];
                         char d[FORMAT_TIMESTAMP_MAX], e[FORMAT_TIMESTAMP_RELATIVE_MAX];

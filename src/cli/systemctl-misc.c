@@ -221,12 +221,8 @@ int verb_ctl_list_machines(Ctl *c, int argc, char **argv) {
                 if (fnmatch(argv[i], host, FNM_NOESCAPE) == 0)
                         match = true;
         CtlTable t;
-        if (ctl_table_new(&t, 5, headers) < 0)
+        if (ctl_table_open(c, &t, 5, headers) < 0)
                 return 1;
-        t.header = !c->args->no_legend;
-        t.width = c->args->full ? 0 : ctl_columns();
-        t.utf8 = ctl_locale_is_utf8();
-        t.colors = ctl_colors_enabled();
         if (c->args->plain)
                 ctl_table_hide(&t, 0);
         if (match) {

@@ -1,7 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* systemctl's offline mode (--root=, $SYSTEMD_OFFLINE=1, or no manager running): the unit-file
  * verbs done directly on the file system through unit/install.h, with systemd 252's output. */
-#include <getopt.h>
 #include <stdio.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -9,164 +8,12 @@
 #include "base/log.h"
 #include "base/strv.h"
 #include "base/util.h"
-#include "cli/cli.h"
+#include "cli/systemctl.h"
 #include "unit/install.h"
 #include "unit/name.h"
 
-typedef struct Args {
-        char *root;            /* NULL: the host */
-        bool runtime, force, quiet, legend, full, now;
-        PresetMode preset_mode;
-        char **states, **types;
-} Args;
-
-static void args_done(Args *a) {
-        free(a->root);
-        strv_free(a->states);
-        strv_free(a->types);
-}
-
-static const char *const load_states[] = { "stub", "loaded", "not-found", "bad-setting", "error", "merged", "masked", NULL };
-
-static int split_list(const char *opt, const char *arg, char ***l, bool types, bool *done, Args *a) {
-        if (isempty(arg)) return log_error_errno(EINVAL, "--%s= requires arguments.", opt);
-        for (const char *p = arg;;) {
-                char *w = NULL;
-                int r = extract_first_word(&p, &w, ",", 0);
-                if (r < 0) return log_error_errno(r, "Failed to parse %s: %s", types ? "type" : "state", arg);
-                if (r == 0) return 0;
-                if (streq(w, "help")) {
-                        free(w);
-                        if (types) {
-                                puts("Available unit types:");
-                                for (int t = 0; t < _UNIT_TYPE_MAX; t++) puts(unit_type_to_string(t));
-                        } else
-                                puts("Available unit file states:\nenabled\nenabled-runtime\nlinked\nlinked-runtime\n"
-                                     "alias\nmasked\nmasked-runtime\nstatic\ndisabled\nindirect\ngenerated\ntransient\nbad");
-                        *done = true;
-                        return 0;
-                }
-                if (types && unit_type_from_string(w) < 0) {
-                        bool load = false;
-                        for (const char *const *s = load_states; *s; s++) load = load || streq(*s, w);
-                        if (!load) {
-                                log_error("Unknown unit type or load state '%s'.", w);
-                                free(w);
-                                return log_info("Use -t help to see a list of allowed values."), -EINVAL;
-                        }
-                        r = strv_push(&a->states, w);
-                } else
-                        r = strv_push(l, w);
-                if (r < 0) return log_oom();
-        }
-}
-
-/* --root=: made absolute against the working directory and simplified, as parse_path_argument(). */
-static int set_root(Args *a, const char *arg) {
-        _cleanup_free_ char *cwd = NULL;
-        char *abs;
-        if (arg[0] != '/') {
-                if (!(cwd = getcwd(NULL, 0))) return log_error_errno(errno, "Failed to get cwd: %m");
-                abs = strjoin(cwd, "/", arg);
-        } else
-                abs = strdup(arg);
-        if (!abs) return log_oom();
-        char *w = abs;
-        for (const char *s = abs; *s;) {
-                if (*s == '/') {
-                        while (*s == '/' || (s[0] == '.' && (s[1] == '/' || !s[1]) && s[-1] == '/')) s++;
-                        *w++ = '/';
-                } else
-                        *w++ = *s++;
-        }
-        *w = 0;
-        if (w > abs + 1 && w[-1] == '/') w[-1] = 0;
-        free(a->root);
-        a->root = abs;
-        return 0;
-}
-
-enum { ARG_ROOT = 0x100, ARG_RUNTIME, ARG_PRESET_MODE, ARG_NO_RELOAD, ARG_NO_LEGEND, ARG_NO_PAGER, ARG_STATE,
-       ARG_NOW, ARG_SYSTEM, ARG_NO_ASK_PASSWORD, ARG_LEGEND };
-
-/* Returns 1 to go on, 0 to exit successfully (help), <0 on error. */
-static int parse_args(int argc, char **argv, Args *a) {
-        static const struct option options[] = {
-                { "root", required_argument, NULL, ARG_ROOT },
-                { "runtime", no_argument, NULL, ARG_RUNTIME },
-                { "force", no_argument, NULL, 'f' },
-                { "preset-mode", required_argument, NULL, ARG_PRESET_MODE },
-                { "quiet", no_argument, NULL, 'q' },
-                { "no-reload", no_argument, NULL, ARG_NO_RELOAD },
-                { "no-legend", no_argument, NULL, ARG_NO_LEGEND },
-                { "legend", required_argument, NULL, ARG_LEGEND },
-                { "no-pager", no_argument, NULL, ARG_NO_PAGER },
-                { "full", no_argument, NULL, 'l' },
-                { "state", required_argument, NULL, ARG_STATE },
-                { "type", required_argument, NULL, 't' },
-                { "now", no_argument, NULL, ARG_NOW },
-                { "system", no_argument, NULL, ARG_SYSTEM },
-                { "no-ask-password", no_argument, NULL, ARG_NO_ASK_PASSWORD },
-                { NULL, 0, NULL, 0 },
-        };
-        bool done = false;
-        int c, r;
-        optind = 0;
-        opterr = 0;   /* glibc's messages, also when linked with musl */
-        while ((c = getopt_long(argc, argv, ":fqlt:", options, NULL)) >= 0) {
-                /* the option being looked at, for messages (optind may run past argc on musl) */
-                const char *cur = optind >= 1 && optind - 1 < argc && argv[optind - 1] ? argv[optind - 1] : "";
-                switch (c) {
-                case ARG_ROOT:
-                        if ((r = set_root(a, optarg)) < 0) return r;
-                        break;
-                case ARG_RUNTIME: a->runtime = true; break;
-                case 'f': a->force = true; break;
-                case ARG_PRESET_MODE:
-                        if ((r = preset_mode_from_string(optarg)) < 0)
-                                return log_error_errno(EINVAL, "Failed to parse preset mode: %s.", optarg);
-                        a->preset_mode = r;
-                        break;
-                case 'q': a->quiet = true; break;
-                case ARG_NO_LEGEND: a->legend = false; break;
-                case ARG_LEGEND:
-                        if (streq(optarg, "yes") || streq(optarg, "true") || streq(optarg, "1") || streq(optarg, "on"))
-                                a->legend = true;
-                        else if (streq(optarg, "no") || streq(optarg, "false") || streq(optarg, "0") || streq(optarg, "off"))
-                                a->legend = false;
-                        else
-                                return log_error_errno(EINVAL, "Failed to parse --legend= argument '%s': Invalid argument", optarg);
-                        break;
-                case 'l': a->full = true; break;
-                case ARG_STATE:
-                        if ((r = split_list("state", optarg, &a->states, false, &done, a)) < 0) return r;
-                        if (done) return 0;
-                        break;
-                case 't':
-                        if ((r = split_list("type", optarg, &a->types, true, &done, a)) < 0) return r;
-                        if (done) return 0;
-                        break;
-                case ARG_NOW: a->now = true; break;
-                case ARG_NO_RELOAD: case ARG_NO_PAGER: case ARG_SYSTEM: case ARG_NO_ASK_PASSWORD: break;
-                case ':':
-                        if (optopt > 0 && optopt < 0x100 && !startswith(cur, "--"))
-                                fprintf(stderr, "%s: option requires an argument -- '%c'\n", argv[0], optopt);
-                        else
-                                fprintf(stderr, "%s: option '%s' requires an argument\n", argv[0], cur);
-                        return -EINVAL;
-                default:
-                        if (optopt > 0 && optopt < 0x100 && !startswith(cur, "--"))
-                                fprintf(stderr, "%s: invalid option -- '%c'\n", argv[0], optopt);
-                        else
-                                fprintf(stderr, "%s: unrecognized option '%s'\n", argv[0], cur);
-                        return -EINVAL;
-                }
-        }
-        return 1;
-}
-
 /* unit_name_mangle_with_suffix(), with its notices. */
-static int mangle_one(const Args *a, const char *name, const char *operation, const char *suffix, char **ret) {
+static int mangle_one(const CtlArgs *a, const char *name, const char *operation, const char *suffix, char **ret) {
         bool suggest = true;
         if (!unit_name_is_valid(name, UNIT_NAME_ANY) && strpbrk(name, "*?[") &&
             strspn(name, LETTERS DIGITS ":-_.\\@*?[]!^") == strlen(name)) {
@@ -185,7 +32,7 @@ static int mangle_one(const Args *a, const char *name, const char *operation, co
 }
 
 /* Command-line names: paths are made absolute, names mangled. */
-static int mangle_names(const Args *a, char **in, const char *operation, char ***ret) {
+static int mangle_names(const CtlArgs *a, char **in, const char *operation, char ***ret) {
         _cleanup_strv_free_ char **l = strv_new_empty();
         if (!l) return log_oom();
         STRV_FOREACH(n, in) {
@@ -207,7 +54,7 @@ static int mangle_names(const Args *a, char **in, const char *operation, char **
         return 0;
 }
 
-static InstallFlags flags_from(const Args *a) {
+static InstallFlags flags_from(const CtlArgs *a) {
         return (a->runtime ? INSTALL_RUNTIME : 0) | (a->force ? INSTALL_FORCE : 0);
 }
 
@@ -227,7 +74,7 @@ static void no_install_info_notice(void) {
                    "  instance name specified.");
 }
 
-static int verb_enable(const Args *a, const char *verb, char **args) {
+static int verb_enable(const CtlArgs *a, const char *verb, char **args) {
         _cleanup_strv_free_ char **names = NULL;
         _cleanup_free_ char *operation = strjoin("to ", verb);
         if (!operation) return log_oom();
@@ -275,7 +122,7 @@ static int verb_enable(const Args *a, const char *verb, char **args) {
         return 0;
 }
 
-static int verb_is_enabled(const Args *a, char **args) {
+static int verb_is_enabled(const CtlArgs *a, char **args) {
         _cleanup_strv_free_ char **names = NULL;
         int r = mangle_names(a, args, "to check", &names);
         if (r < 0) return r;
@@ -321,7 +168,7 @@ static bool show_preset(UnitFileState s) {
                s != UNIT_FILE_STATE_TRANSIENT;
 }
 
-static int verb_list_unit_files(const Args *a, char **patterns) {
+static int verb_list_unit_files(const CtlArgs *a, char **patterns) {
         UnitFileListEntry *l = NULL;
         size_t n = 0, c = 0;
         int r = install_list(a->root, a->states, patterns, &l, &n);
@@ -342,7 +189,7 @@ static int verb_list_unit_files(const Args *a, char **patterns) {
                 install_list_free(l, c);
                 return log_oom();
         }
-        size_t w1 = a->legend ? strlen("UNIT FILE") : 0, w2 = a->legend ? strlen("STATE") : 0;
+        size_t w1 = !a->no_legend ? strlen("UNIT FILE") : 0, w2 = !a->no_legend ? strlen("STATE") : 0;
         for (size_t i = 0; i < c; i++) {
                 const char *id = strrchr(l[i].path, '/') + 1;
                 if (strlen(id) > w1) w1 = strlen(id);
@@ -359,11 +206,11 @@ static int verb_list_unit_files(const Args *a, char **patterns) {
                 r = presets_query(&ps, id);
                 presets[i] = r < 0 ? "n/a" : r == 0 ? "disabled" : "enabled";
         }
-        if (a->legend) printf("%-*s %-*s %s\n", (int)w1, "UNIT FILE", (int)w2, "STATE", "PRESET");
+        if (!a->no_legend) printf("%-*s %-*s %s\n", (int)w1, "UNIT FILE", (int)w2, "STATE", "PRESET");
         for (size_t i = 0; i < c; i++)
                 printf("%-*s %-*s %s\n", (int)w1, strrchr(l[i].path, '/') + 1, (int)w2,
                        unit_file_state_to_string(l[i].state), presets[i]);
-        if (a->legend) printf("\n%zu unit files listed.\n", c);
+        if (!a->no_legend) printf("\n%zu unit files listed.\n", c);
         (void)type_suffix;
         free(presets);
         presets_done(&ps);
@@ -371,7 +218,7 @@ static int verb_list_unit_files(const Args *a, char **patterns) {
         return c == 0 ? -ENOENT : 0;
 }
 
-static int verb_get_default(const Args *a) {
+static int verb_get_default(const CtlArgs *a) {
         _cleanup_free_ char *name = NULL;
         int r = install_get_default(a->root, &name);
         if (r == -ERFKILL) return log_error_errno(r, "Failed to get default target: Unit file is masked.");
@@ -380,7 +227,7 @@ static int verb_get_default(const Args *a) {
         return 0;
 }
 
-static int verb_set_default(const Args *a, const char *arg) {
+static int verb_set_default(const CtlArgs *a, const char *arg) {
         _cleanup_free_ char *unit = NULL;
         int r = mangle_one(a, arg, "set-default", ".target", &unit);
         if (r < 0) return log_error_errno(r, "Failed to mangle unit name: %m");
@@ -398,7 +245,7 @@ static int verb_set_default(const Args *a, const char *arg) {
         return 0;
 }
 
-static int verb_preset_all(const Args *a) {
+static int verb_preset_all(const CtlArgs *a) {
         InstallChanges c = {0};
         int r = install_preset_all(a->root, flags_from(a), a->preset_mode, &c);
         install_changes_dump(r, "preset", &c, a->quiet);
@@ -418,7 +265,7 @@ static const char *const online_verbs[] = {
         NULL,
 };
 
-static int dispatch(const Args *a, int argc, char **argv) {
+int systemctl_offline_run(const CtlArgs *a, int argc, char **argv) {
         const char *verb = argc > 0 ? argv[0] : "list-units";
         struct { const char *name; int min, max; } verbs[] = {
                 { "enable", 2, -1 }, { "disable", 2, -1 }, { "reenable", 2, -1 }, { "preset", 2, -1 },
@@ -451,14 +298,4 @@ static int dispatch(const Args *a, int argc, char **argv) {
                         return log_error_errno(EHOSTDOWN, "Failed to connect to bus: %m");
                 }
         return log_error_errno(EINVAL, "Unknown command verb %s.", verb);
-}
-
-int systemctl_offline_main(int argc, char **argv) {
-        Args a = { .legend = true };
-        /* getopt names the program by argv[0] in its messages, as systemctl does */
-        int r = parse_args(argc, argv, &a);
-        if (r > 0) r = dispatch(&a, argc - optind, argv + optind);
-        args_done(&a);
-        if (r < 0) return 1;
-        return r;
 }

@@ -15,6 +15,7 @@
 #include "cli/systemctl-list.h"
 #include "cli/systemctl-print.h"
 #include "cli/systemctl-status.h"
+#include "cli/systemctl-table.h"
 #include "cli/systemctl.h"
 #include "journal/journal-output.h"
 #include "journal/journal-store.h"
@@ -42,6 +43,16 @@ unsigned ctl_columns(void) {
         if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) >= 0 && ws.ws_col > 0)
                 return ws.ws_col;
         return 80;
+}
+
+int ctl_table_open(const Ctl *c, CtlTable *t, size_t n_cols, const char *const *headers) {
+        int r = ctl_table_new(t, n_cols, headers);
+        if (r < 0) return r;
+        t->header = !c->args->no_legend;
+        t->width = c->args->full ? 0 : ctl_columns();
+        t->utf8 = ctl_locale_is_utf8();
+        t->colors = ctl_colors_enabled();
+        return 0;
 }
 
 static usec_t now_clock(clockid_t id) {

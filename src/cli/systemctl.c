@@ -14,11 +14,13 @@
 #include "cli/args.h"
 #include "cli/cli.h"
 #include "cli/systemctl.h"
+#include "unit/install.h"
+#include "unit/name.h"
 
 typedef struct CtlVerb {
         const char *name;
         int min_args, max_args;   /* counting the verb; -1: any */
-        bool offline_ok;          /* unit-file verbs: handed to systemctl_offline_main() offline */
+        bool offline_ok;          /* unit-file verbs: handed to systemctl_offline_run() offline */
         int (*run)(Ctl *c, int argc, char **argv);
 } CtlVerb;
 
@@ -81,6 +83,10 @@ static const CtlVerb verbs[] = {
         { "get-default",           -1,  1, true,  verb_ctl_get_default },
         { "set-default",            2,  2, true,  verb_ctl_set_default },
         { "is-system-running",     -1,  1, false, verb_ctl_is_system_running },
+        { "log-level",             -1,  2, false, verb_ctl_log_setting },
+        { "log-target",            -1,  2, false, verb_ctl_log_setting },
+        { "service-log-level",      2,  3, false, verb_ctl_service_log_setting },
+        { "service-log-target",     2,  3, false, verb_ctl_service_log_setting },
 };
 
 static void help(void) {
@@ -131,7 +137,11 @@ static void help(void) {
                "  import-environment VARIABLE...      Import all or some environment variables\n\n"
                "Manager State Commands:\n"
                "  daemon-reload                       Reload systemd manager configuration\n"
-               "  is-system-running                   Check whether system is fully running\n\n"
+               "  is-system-running                   Check whether system is fully running\n"
+               "  log-level [LEVEL]                   Get/set logging threshold for manager\n"
+               "  log-target [TARGET]                 Get/set logging target for manager\n"
+               "  service-log-level SERVICE [LEVEL]   Get/set logging threshold for service\n"
+               "  service-log-target SERVICE [TARGET] Get/set logging target for service\n\n"
                "System Commands:\n"
                "  halt, poweroff, reboot              Shut down the container\n"
                "  exit [EXIT_CODE]                    Ask the service manager to quit\n\n"
@@ -206,24 +216,78 @@ static int split_append(char ***l, const char *s) {
         return strv_extend_strv(l, parts, false);
 }
 
-static bool is_unit_type(const char *t) {
-        static const char *const types[] = { "service", "mount", "swap", "socket", "target", "device",
-                                             "automount", "timer", "path", "slice", "scope" };
-        for (size_t i = 0; i < ELEMENTSOF(types); i++)
-                if (streq(types[i], t))
-                        return true;
-        return false;
+/* -t and --state=: as systemctl 252, a load state given to -t is a state, "help" lists the values */
+static const char *const load_states[] = { "stub", "loaded", "not-found", "bad-setting", "error", "merged", "masked", NULL };
+
+static int split_list(const char *opt, const char *arg, char ***l, bool types, bool *done, CtlArgs *a) {
+        if (isempty(arg)) return log_error_errno(EINVAL, "--%s= requires arguments.", opt);
+        for (const char *p = arg;;) {
+                char *w = NULL;
+                int r = extract_first_word(&p, &w, ",", 0);
+                if (r < 0) return log_error_errno(r, "Failed to parse %s: %s", types ? "type" : "state", arg);
+                if (r == 0) return 0;
+                if (streq(w, "help")) {
+                        free(w);
+                        if (types) {
+                                puts("Available unit types:");
+                                for (int t = 0; t < _UNIT_TYPE_MAX; t++) puts(unit_type_to_string(t));
+                        } else
+                                puts("Available unit file states:\nenabled\nenabled-runtime\nlinked\nlinked-runtime\n"
+                                     "alias\nmasked\nmasked-runtime\nstatic\ndisabled\nindirect\ngenerated\ntransient\nbad");
+                        *done = true;
+                        return 0;
+                }
+                if (types && unit_type_from_string(w) < 0) {
+                        bool load = false;
+                        for (const char *const *s = load_states; *s; s++) load = load || streq(*s, w);
+                        if (!load) {
+                                log_error("Unknown unit type or load state '%s'.", w);
+                                free(w);
+                                return log_info("Use -t help to see a list of allowed values."), -EINVAL;
+                        }
+                        r = strv_push(&a->states, w);
+                } else
+                        r = strv_push(l, w);
+                if (r < 0) return log_oom();
+        }
+}
+
+/* --root=: made absolute against the working directory and simplified, as parse_path_argument(). */
+static int set_root(CtlArgs *a, const char *arg) {
+        _cleanup_free_ char *cwd = NULL;
+        char *abs;
+        if (arg[0] != '/') {
+                if (!(cwd = getcwd(NULL, 0))) return log_error_errno(errno, "Failed to get cwd: %m");
+                abs = strjoin(cwd, "/", arg);
+        } else
+                abs = strdup(arg);
+        if (!abs) return log_oom();
+        char *w = abs;
+        for (const char *s = abs; *s;) {
+                if (*s == '/') {
+                        while (*s == '/' || (s[0] == '.' && (s[1] == '/' || !s[1]) && s[-1] == '/')) s++;
+                        *w++ = '/';
+                } else
+                        *w++ = *s++;
+        }
+        *w = 0;
+        if (w > abs + 1 && w[-1] == '/') w[-1] = 0;
+        free(a->root);
+        a->root = abs;
+        return 0;
 }
 
 enum {
         ARG_VERSION = 0x100, ARG_VALUE, ARG_NO_BLOCK, ARG_NO_LEGEND, ARG_LEGEND, ARG_NO_PAGER, ARG_PLAIN,
         ARG_STATE, ARG_FAILED, ARG_KILL_WHOM, ARG_JOB_MODE, ARG_NOW, ARG_RUNTIME, ARG_REVERSE, ARG_BEFORE,
+        ARG_MODE_FAIL, ARG_MODE_IRREVERSIBLE, ARG_MODE_IGNORE_DEPS,
         ARG_AFTER, ARG_ROOT, ARG_SYSTEM, ARG_USER, ARG_NO_ASK_PASSWORD, ARG_WAIT, ARG_NO_RELOAD,
-        ARG_SHOW_TYPES, ARG_IGNORE, ARG_IGNORE_VAL,
+        ARG_SHOW_TYPES, ARG_IGNORE, ARG_IGNORE_VAL, ARG_PRESET_MODE,
 };
 
-/* Returns 1 to go on, 0 to exit 0, <0 (as -exit status) on a usage error. */
-static int parse_args(int argc, char **argv, CtlArgs *a, bool *offline_root) {
+/* Returns 1 to go on, 0 to exit 0, <0 on a usage error (exit status 1). */
+static int parse_args(int argc, char **argv, CtlArgs *a) {
+        bool done = false;
         static const struct option options[] = {
                 { "help", no_argument, NULL, 'h' },
                 { "version", no_argument, NULL, ARG_VERSION },
@@ -237,9 +301,9 @@ static int parse_args(int argc, char **argv, CtlArgs *a, bool *offline_root) {
                 { "failed", no_argument, NULL, ARG_FAILED },
                 { "full", no_argument, NULL, 'l' },
                 { "job-mode", required_argument, NULL, ARG_JOB_MODE },
-                { "fail", no_argument, NULL, ARG_IGNORE },
-                { "irreversible", no_argument, NULL, ARG_IGNORE },
-                { "ignore-dependencies", no_argument, NULL, ARG_IGNORE },
+                { "fail", no_argument, NULL, ARG_MODE_FAIL },
+                { "irreversible", no_argument, NULL, ARG_MODE_IRREVERSIBLE },
+                { "ignore-dependencies", no_argument, NULL, ARG_MODE_IGNORE_DEPS },
                 { "ignore-inhibitors", no_argument, NULL, 'i' },
                 { "check-inhibitors", required_argument, NULL, ARG_IGNORE_VAL },
                 { "value", no_argument, NULL, ARG_VALUE },
@@ -265,7 +329,7 @@ static int parse_args(int argc, char **argv, CtlArgs *a, bool *offline_root) {
                 { "state", required_argument, NULL, ARG_STATE },
                 { "recursive", no_argument, NULL, 'r' },
                 { "now", no_argument, NULL, ARG_NOW },
-                { "preset-mode", required_argument, NULL, ARG_IGNORE_VAL },
+                { "preset-mode", required_argument, NULL, ARG_PRESET_MODE },
                 {}
         };
         int c, r;
@@ -283,19 +347,8 @@ static int parse_args(int argc, char **argv, CtlArgs *a, bool *offline_root) {
                         puts("systemd 252 (tinysd)");
                         return 0;
                 case 't':
-                        if (streq(optarg, "help")) {
-                                puts("Available unit types:\nservice\nmount\nswap\nsocket\ntarget\ndevice\nautomount\ntimer\npath\nslice\nscope");
-                                return 0;
-                        }
-                        {
-                                _cleanup_strv_free_ char **parts = NULL;
-                                if (strv_split_full(&parts, optarg, ",", 0) < 0)
-                                        return -1;
-                                STRV_FOREACH(p, parts)
-                                        if ((is_unit_type(*p) ? strv_extend(&a->types, *p)
-                                                              : strv_extend(&a->states, *p)) < 0)
-                                                return -1;
-                        }
+                        if ((r = split_list("type", optarg, &a->types, true, &done, a)) < 0) return r;
+                        if (done) return 0;
                         break;
                 case 'P':
                         a->value = true;
@@ -320,6 +373,10 @@ static int parse_args(int argc, char **argv, CtlArgs *a, bool *offline_root) {
                         break;
                 case 'l': a->full = true; break;
                 case ARG_JOB_MODE: a->job_mode = optarg; break;
+                /* 252's deprecated spellings of --job-mode= */
+                case ARG_MODE_FAIL: a->job_mode = "fail"; break;
+                case ARG_MODE_IRREVERSIBLE: a->job_mode = "replace-irreversibly"; break;
+                case ARG_MODE_IGNORE_DEPS: a->job_mode = "ignore-dependencies"; break;
                 case ARG_VALUE: a->value = true; break;
                 case ARG_USER:
                         fputs("--user is not supported by tinysd's systemctl.\n", stderr);
@@ -340,7 +397,9 @@ static int parse_args(int argc, char **argv, CtlArgs *a, bool *offline_root) {
                 case 'i': case 'r': case 'T':
                         break;
                 case 'q': a->quiet = true; break;
-                case ARG_ROOT: *offline_root = true; break;
+                case ARG_ROOT:
+                        if ((r = set_root(a, optarg)) < 0) return r;
+                        break;
                 case 'f': a->force = true; break;
                 case ARG_NO_RELOAD: a->no_reload = true; break;
                 case ARG_KILL_WHOM: a->kill_whom = optarg; break;
@@ -362,8 +421,13 @@ static int parse_args(int argc, char **argv, CtlArgs *a, bool *offline_root) {
                         break;
                 case ARG_PLAIN: a->plain = true; break;
                 case ARG_STATE:
-                        if (split_append(&a->states, optarg) < 0)
-                                return -1;
+                        if ((r = split_list("state", optarg, &a->states, false, &done, a)) < 0) return r;
+                        if (done) return 0;
+                        break;
+                case ARG_PRESET_MODE:
+                        if ((r = preset_mode_from_string(optarg)) < 0)
+                                return log_error_errno(EINVAL, "Failed to parse preset mode: %s.", optarg);
+                        a->preset_mode = r;
                         break;
                 case ARG_NOW: a->now = true; break;
                 case 'H': case 'M':
@@ -413,17 +477,22 @@ static bool booted(void) {
         return lstat("/run/systemd/system/", &st) >= 0 && S_ISDIR(st.st_mode);
 }
 
-int systemctl_main(int argc, char **argv) {
+/* One option parser for both modes: `tinysd systemctl-offline` (offline) goes straight to the
+ * unit-file verbs with the options parsed here, as systemctl does offline. */
+static int ctl_main(int argc, char **argv, bool offline) {
         CtlArgs a = { .signal = SIGTERM, .lines = 10 };
         Ctl c = { .args = &a };
         const CtlVerb *v = NULL;
-        bool root = false;
         const char *name;
         int r, left;
 
-        r = parse_args(argc, argv, &a, &root);
+        r = parse_args(argc, argv, &a);
         if (r <= 0)
                 goto finish;
+        if (offline) {
+                r = systemctl_offline_run(&a, argc - optind, argv + optind);
+                goto finish_code;
+        }
         left = argc - optind;
         name = left > 0 ? argv[optind] : "list-units";
         for (size_t i = 0; i < ELEMENTSOF(verbs); i++)
@@ -446,11 +515,11 @@ int systemctl_main(int argc, char **argv) {
                 r = -1;
                 goto finish;
         }
-        if (v->offline_ok && (root || env_offline() || !booted())) {
-                r = systemctl_offline_main(argc, argv);
+        if (v->offline_ok && (a.root || env_offline() || !booted())) {
+                r = systemctl_offline_run(&a, argc - optind, argv + optind);
                 goto finish_code;
         }
-        if (root) {
+        if (a.root) {
                 fputs("--root= is only supported for unit file commands.\n", stderr);
                 r = -1;
                 goto finish;
@@ -483,5 +552,9 @@ finish_code:
         strv_free(a.properties);
         strv_free(a.states);
         strv_free(a.types);
+        free(a.root);
         return r;
 }
+
+int systemctl_main(int argc, char **argv) { return ctl_main(argc, argv, false); }
+int systemctl_offline_main(int argc, char **argv) { return ctl_main(argc, argv, true); }

@@ -8,7 +8,8 @@
  * calls, error names → exit codes), systemctl-jobs.c (start/stop/..., JobRemoved, kill,
  * reset-failed, poweroff...), systemctl-show.c (show, status, cat, is-active: bus side and journal
  * lines), systemctl-list-verbs.c (list-* bus side), systemctl-files.c (unit file verbs),
- * systemctl-misc.c (daemon-reload, is-system-running, environment), systemctl-sysv.c (init scripts
+ * systemctl-misc.c (daemon-reload, is-system-running, environment), systemctl-log.c (log-level,
+ * log-target, service-log-level/-target), systemctl-sysv.c (init scripts
  * for enable/disable/is-enabled, as systemd-sysv-install). Pure formatting:
  * systemctl-print.c (show's property values), systemctl-status.c (the status block),
  * systemctl-list.c (list tables, presets, dependency tree lines), systemctl-table.c (format-table);
@@ -32,16 +33,22 @@
 typedef struct CtlArgs {
         char **properties;       /* -p, --property (may hold NAME=VALUE filters) */
         char **states;           /* --state= */
-        char **types;            /* -t, --type= (unit types; "help" lists them) */
+        char **types;            /* -t, --type= (unit types; "help" lists them; load states go to states) */
+        char *root;              /* --root=, absolute and simplified; NULL: the host */
         const char *job_mode;    /* --job-mode=, "replace" */
         const char *kill_whom;   /* --kill-whom=, "all" */
         const char *output;      /* -o, --output= */
         int signal;              /* -s, --signal=, SIGTERM */
         unsigned lines;          /* -n, --lines=, 10 */
+        int preset_mode;         /* --preset-mode=, a PresetMode (unit/install.h), full */
         bool value, all, no_block, quiet, no_legend, plain, full, failed, force, runtime, now;
         bool reverse, before, after, wait, no_reload, show_types, recursive;
         bool legend_set;
 } CtlArgs;
+
+/* ---- systemctl-offline.c: the unit-file verbs without a manager ---- */
+/* The verb argv[0] (none: list-units) done on the file system under a->root; returns the exit code. */
+int systemctl_offline_run(const CtlArgs *a, int argc, char **argv);
 
 /* ---- systemctl-bus.c: the thin bus layer ---- */
 typedef struct Ctl {
@@ -77,6 +84,10 @@ int ctl_mangle_names(char **names, const char *suffix, bool allow_globs, char **
  * TERM=dumb respected); the terminal width, 0 when stdout is not a terminal. */
 bool ctl_colors_enabled(void);
 unsigned ctl_columns(void);
+/* A list verb's table, set up for the output and the options (--no-legend, --full), as
+ * systemd 252's table_new() and its callers do. */
+typedef struct CtlTable CtlTable;
+int ctl_table_open(const Ctl *c, CtlTable *t, size_t n_cols, const char *const *headers);
 /* The a(sss) change list of the *UnitFiles methods, printed as systemctl 252 does. */
 int ctl_dump_changes(BusMessage *reply, bool quiet);
 
@@ -114,6 +125,9 @@ int verb_ctl_set_default(Ctl *c, int argc, char **argv);
 
 /* ---- manager (systemctl-misc.c) ---- */
 int verb_ctl_daemon_reload(Ctl *c, int argc, char **argv);
+/* systemctl-log.c */
+int verb_ctl_log_setting(Ctl *c, int argc, char **argv);
+int verb_ctl_service_log_setting(Ctl *c, int argc, char **argv);
 int verb_ctl_is_system_running(Ctl *c, int argc, char **argv);
 int verb_ctl_show_environment(Ctl *c, int argc, char **argv);
 int verb_ctl_set_environment(Ctl *c, int argc, char **argv);

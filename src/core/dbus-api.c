@@ -279,7 +279,7 @@ int bus_introspect(const BusInterface *const *ifaces, const char *const *childre
 
 static int method_introspect(BusCall *c) {
         Buf xml = { 0 };
-        const char *const *children = c->object == c->manager ? (const char *const[]) { "unit", "job", NULL } : NULL;
+        const char *const *children = c->interfaces == bus_manager_interfaces ? (const char *const[]) { "unit", "job", NULL } : NULL;
         int r = bus_introspect(c->interfaces, children, &xml);
         if (r >= 0) r = bus_append_string(c->reply, xml.s);
         buf_free(&xml);

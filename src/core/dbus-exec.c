@@ -658,17 +658,19 @@ const BusProperty bus_kill_properties[] = {
 
 /* ---- Exec*= command lists (services and sockets) ---- */
 
-/* a(sasbttttuii) / a(sasasttttuii): one struct per command; the runtime fields are filled for the
- * main command of a service. */
+/* a(sasbttttuii) / a(sasasttttuii): one struct per command; the runtime fields are filled for every
+ * command a service ran since it started (its main command's from exec_main_* otherwise). */
 int bus_append_exec_commands(BusMessage *m, const MUnit *u, const ExecCommand *c, bool ex) {
         int r = bus_message_open_container(m, 'a', ex ? "(sasasttttuii)" : "(sasbttttuii)");
         for (; c && r >= 0; c = c->next) {
                 const Service *s = SERVICE_CONST(u);
-                bool main = s && c == service_main_command(s) && s->exec_main_pid > 0;
-                DualTimestamp st = main ? s->exec_main_start : (DualTimestamp) { 0 };
-                DualTimestamp et = main ? s->exec_main_exit : (DualTimestamp) { 0 };
-                uint32_t pid = main ? (uint32_t)s->exec_main_pid : 0;
-                int32_t code = main && et.realtime ? s->main_exit_code : 0, status = main && et.realtime ? s->main_exit_status : 0;
+                const ServiceExecRun *run = s ? service_exec_run(s, c) : NULL;
+                bool main = !run && s && c == service_main_command(s) && s->exec_main_pid > 0;
+                DualTimestamp st = run ? run->start : main ? s->exec_main_start : (DualTimestamp) { 0 };
+                DualTimestamp et = run ? run->exit : main ? s->exec_main_exit : (DualTimestamp) { 0 };
+                uint32_t pid = run ? (uint32_t)run->pid : main ? (uint32_t)s->exec_main_pid : 0;
+                int32_t code = !et.realtime ? 0 : run ? run->code : s->main_exit_code;
+                int32_t status = !et.realtime ? 0 : run ? run->status : s->main_exit_status;
                 r = bus_message_open_container(m, 'r', ex ? "sasasttttuii" : "sasbttttuii");
                 if (r >= 0) r = bus_append_string(m, c->path);
                 if (r >= 0) r = bus_append_strv(m, c->argv);

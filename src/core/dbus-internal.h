@@ -19,6 +19,8 @@
 #define BUS_UNIT_PREFIX "/org/freedesktop/systemd1/unit"
 #define BUS_JOB_PREFIX "/org/freedesktop/systemd1/job"
 #define BUS_IFACE_MANAGER "org.freedesktop.systemd1.Manager"
+#define BUS_LOG_CONTROL_PATH "/org/freedesktop/LogControl1"
+#define BUS_IFACE_LOG_CONTROL "org.freedesktop.LogControl1"
 #define BUS_IFACE_UNIT "org.freedesktop.systemd1.Unit"
 #define BUS_IFACE_JOB "org.freedesktop.systemd1.Job"
 #define BUS_IFACE_PROPERTIES "org.freedesktop.DBus.Properties"
@@ -51,6 +53,11 @@
 #define BUS_ERROR_FAILED "org.freedesktop.DBus.Error.Failed"
 #define BUS_ERROR_FILE_NOT_FOUND "org.freedesktop.DBus.Error.FileNotFound"
 #define BUS_ERROR_FILE_EXISTS "org.freedesktop.DBus.Error.FileExists"
+
+/* dbus.c: one method call through the API table, for a caller that is privileged or not (the access
+ * decision); the answer (a return or an error; NULL when the call wants none) in *ret_reply. Used
+ * for the private and read-only sockets and for the system bus. 0, or -ENOMEM. */
+int bus_dispatch_method(Manager *m, BusConn *conn, bool privileged, BusMessage *call, BusMessage **ret_reply);
 
 /* ---- objects ---- */
 /* The D-Bus path of a unit: BUS_UNIT_PREFIX/<escaped id>. */
@@ -98,6 +105,14 @@ Job *bus_job_from_path(Manager *m, const char *path);
 /* dbus-manager.c: the interfaces of /org/freedesktop/systemd1. */
 extern const BusInterface *const bus_manager_interfaces[];
 const char *manager_system_state(const Manager *m);
+
+/* dbus-log-control.c: the interfaces of /org/freedesktop/LogControl1, and its getters and setters of
+ * LogLevel/LogTarget, which the Manager's properties of those names share. */
+extern const BusInterface *const bus_log_control_interfaces[];
+int bus_log_control_get_level(BusMessage *m, void *o);
+int bus_log_control_get_target(BusMessage *m, void *o);
+int bus_log_control_set_level(BusCall *c);
+int bus_log_control_set_target(BusCall *c);
 
 /* dbus-unit-file.c: the unit-file methods of the Manager interface (GetUnitFileState, ListUnitFiles,
  * Enable/Disable/...). bus_unit_file_change() serves every method that changes links: its entry's

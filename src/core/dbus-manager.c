@@ -65,8 +65,6 @@ static int g_timeout_stop(BusMessage *m, void *o) { return bus_append_u64(m, M(o
 static int g_restart_usec(BusMessage *m, void *o) { (void)o; return bus_append_u64(m, 100 * USEC_PER_MSEC); }
 static int g_std_output(BusMessage *m, void *o) { (void)o; return bus_append_string(m, "journal"); }
 static int g_std_error(BusMessage *m, void *o) { (void)o; return bus_append_string(m, "inherit"); }
-static int g_log_level(BusMessage *m, void *o) { (void)o; return bus_append_string(m, log_level_to_string(log_get_max_level())); }
-static int g_log_target(BusMessage *m, void *o) { (void)o; return bus_append_string(m, console_log_target()); }
 static int g_control_group(BusMessage *m, void *o) { (void)o; return bus_append_string(m, ""); }
 static int g_start_limit_interval(BusMessage *m, void *o) { (void)o; return bus_append_u64(m, 10 * USEC_PER_SEC); }
 static int g_start_limit_burst(BusMessage *m, void *o) { (void)o; return bus_append_u32(m, 5); }
@@ -90,8 +88,8 @@ static const BusProperty manager_properties[] = {
         { "UserspaceTimestampMonotonic", "t", g_userspace_mono },
         { "FinishTimestamp", "t", g_finish },
         { "FinishTimestampMonotonic", "t", g_finish_mono },
-        { "LogLevel", "s", g_log_level },
-        { "LogTarget", "s", g_log_target },
+        { "LogLevel", "s", bus_log_control_get_level, bus_log_control_set_level, BUS_ACCESS_PRIVILEGED },
+        { "LogTarget", "s", bus_log_control_get_target, bus_log_control_set_target, BUS_ACCESS_PRIVILEGED },
         { "NNames", "u", g_n_names },
         { "NFailedUnits", "u", g_n_failed_units },
         { "NJobs", "u", g_n_jobs },

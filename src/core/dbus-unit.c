@@ -105,6 +105,9 @@ static const char *unrooted(void *o, const char *path) {
         const Loader *l = U(o)->m->loader;
         return path && l ? lookup_path_unroot(&l->lp, path) : path;
 }
+static int g_need_daemon_reload(BusMessage *m, void *o) {
+        return bus_append_bool(m, C(o) && loader_unit_need_daemon_reload(U(o)->m->loader, C(o)));
+}
 static int g_fragment_path(BusMessage *m, void *o) { return bus_append_string(m, C(o) ? unrooted(o, C(o)->fragment_path) : NULL); }
 static int g_source_path(BusMessage *m, void *o) { return bus_append_string(m, C(o) ? C(o)->unit.source_path : NULL); }
 static int g_dropin_paths(BusMessage *m, void *o) {
@@ -136,13 +139,8 @@ TS_GETTERS(condition_ts, condition_ts)
 TS_GETTERS(assert_ts, assert_ts)
 
 static bool loaded(const MUnit *u) { return u->cfg && u->cfg->load_state == UNIT_LOADED; }
-static int g_can_start(BusMessage *m, void *o) {
-        return bus_append_bool(m, loaded(U(o)) && !C(o)->unit.refuse_manual_start &&
-                                          C(o)->type != UNIT_DEVICE && C(o)->type != UNIT_SCOPE);
-}
-static int g_can_stop(BusMessage *m, void *o) {
-        return bus_append_bool(m, loaded(U(o)) && !C(o)->unit.refuse_manual_stop && C(o)->type != UNIT_DEVICE);
-}
+static int g_can_start(BusMessage *m, void *o) { return bus_append_bool(m, munit_can_start(U(o))); }
+static int g_can_stop(BusMessage *m, void *o) { return bus_append_bool(m, munit_can_stop(U(o))); }
 static int g_can_reload(BusMessage *m, void *o) { return bus_append_bool(m, munit_can_reload(U(o))); }
 static int g_can_isolate(BusMessage *m, void *o) { return bus_append_bool(m, loaded(U(o)) && C(o)->unit.allow_isolate); }
 static int g_job(BusMessage *m, void *o) {
@@ -290,7 +288,7 @@ static const BusProperty unit_properties[] = {
         { "OnSuccessJobMode", "s", g_on_success_job_mode },
         { "OnFailureJobMode", "s", g_on_failure_job_mode },
         { "IgnoreOnIsolate", "b", g_ignore_on_isolate },
-        { "NeedDaemonReload", "b", bus_get_false },
+        { "NeedDaemonReload", "b", g_need_daemon_reload },
         { "Markers", "as", bus_get_empty_strv },
         { "JobTimeoutUSec", "t", g_job_timeout },
         { "JobRunningTimeoutUSec", "t", g_job_running_timeout },

@@ -32,6 +32,7 @@
 #include "bus/bus-path.h"
 #include "bus/bus-sasl.h"
 #include "core/dbus-internal.h"
+#include "core/dbus-system-bus.h"
 
 #define BUS_ACCEPT_PER_WAKEUP 16
 #define BUS_MESSAGES_PER_WAKEUP 32
@@ -133,6 +134,7 @@ static void client_send(BusClient *c, BusMessage *msg) {
 
 /* A signal is built once per connection: each numbers its own messages. */
 static void broadcast_job_signal(Manager *m, const char *member, uint32_t id, const char *unit, const char *result) {
+        manager_system_bus_job_signal(m, member, id, unit, result);
         if (!m->bus || !m->bus->clients) return;   /* every job passes here: nothing to build for no one */
         _cleanup_free_ char *jp = NULL;
         if (bus_job_path(id, &jp) < 0) return;
@@ -148,9 +150,10 @@ static void broadcast_job_signal(Manager *m, const char *member, uint32_t id, co
 
 /* ---- dispatch ---- */
 
-/* The one access decision: an entry's level against the connection. */
-static bool access_allowed(const BusClient *c, BusAccess a) {
-        return a == BUS_ACCESS_READ || (a == BUS_ACCESS_PRIVILEGED && c->privileged);
+/* The one access decision: an entry's level against the caller (root or the manager's uid on the
+ * private socket or the system bus; anyone else gets READ entries only). */
+static bool access_allowed(bool privileged, BusAccess a) {
+        return a == BUS_ACCESS_READ || (a == BUS_ACCESS_PRIVILEGED && privileged);
 }
 
 /* The object at path and its interfaces; UnknownObject otherwise. */
@@ -158,6 +161,11 @@ static int find_object(Manager *m, const char *path, void **ret, const BusInterf
         if (streq(path, BUS_MANAGER_PATH)) {
                 *ret = m;
                 *ret_ifaces = bus_manager_interfaces;
+                return 0;
+        }
+        if (streq(path, BUS_LOG_CONTROL_PATH)) {
+                *ret = m;
+                *ret_ifaces = bus_log_control_interfaces;
                 return 0;
         }
         if (startswith(path, BUS_JOB_PREFIX "/")) {
@@ -178,11 +186,11 @@ static int find_object(Manager *m, const char *path, void **ret, const BusInterf
         return bus_error_setf(e, BUS_ERROR_UNKNOWN_OBJECT, "Unknown object '%s'.", path);
 }
 
-static int dispatch_call(BusClient *c, BusMessage *call, BusMessage *reply, BusError *e) {
+static int dispatch_call(Manager *m, BusConn *conn, bool privileged, BusMessage *call, BusMessage *reply, BusError *e) {
         const char *member = call->member, *interface = call->interface;
         if (!call->path || !member) return bus_error_setf(e, BUS_ERROR_INVALID_ARGS, "Missing path or member");
-        BusCall bc = { .manager = c->m, .conn = c->conn, .message = call, .reply = reply, .error = e };
-        int r = find_object(c->m, call->path, &bc.object, &bc.interfaces, e);
+        BusCall bc = { .manager = m, .conn = conn, .message = call, .reply = reply, .error = e };
+        int r = find_object(m, call->path, &bc.object, &bc.interfaces, e);
         if (r < 0) return r;
         const BusInterface *iface;
         /* sd-bus's words for an unknown member, an unknown interface and an ambiguous member */
@@ -191,14 +199,14 @@ static int dispatch_call(BusClient *c, BusMessage *call, BusMessage *reply, BusE
                                       interface ? interface : "(null)");
         const BusMethod *method = bc.method;
         BusAccess access = method->access;
-        if (access != BUS_ACCESS_BY_PROPERTY && !access_allowed(c, access))
+        if (access != BUS_ACCESS_BY_PROPERTY && !access_allowed(privileged, access))
                 return bus_error_setf(e, BUS_ERROR_ACCESS_DENIED, "Access denied");
         if (!streq(call->signature, method->in))
                 return bus_error_setf(e, BUS_ERROR_INVALID_ARGS, "Invalid arguments '%s' to call %s.%s(), expecting '%s'.",
                                       call->signature, iface->name, member, method->in);
         if (access == BUS_ACCESS_BY_PROPERTY) {
                 if ((r = bus_resolve_set_property(&bc)) < 0) return r;
-                if (!access_allowed(c, bc.property->write_access))
+                if (!access_allowed(privileged, bc.property->write_access))
                         return bus_error_setf(e, BUS_ERROR_ACCESS_DENIED, "Access denied");
         }
         r = method->handler(&bc);
@@ -210,24 +218,34 @@ static int dispatch_call(BusClient *c, BusMessage *call, BusMessage *reply, BusE
         return 0;
 }
 
-static void dispatch(BusClient *c, BusMessage *call) {
-        if (call->type != BUS_MESSAGE_METHOD_CALL) return;   /* signals and replies: nothing to do */
+int bus_dispatch_method(Manager *m, BusConn *conn, bool privileged, BusMessage *call, BusMessage **ret_reply) {
         _cleanup_(bus_message_freep) BusMessage *reply = NULL;
         BusError e = { 0 };
+        *ret_reply = NULL;
         int r = bus_message_new_method_return(&reply, call);
-        if (r >= 0) r = dispatch_call(c, call, reply, &e);
-        if (c->dead || !bus_message_expects_reply(call)) return;
+        if (r >= 0) r = dispatch_call(m, conn, privileged, call, reply, &e);
+        if (!bus_message_expects_reply(call)) return 0;
         if (r < 0) {
                 bus_message_free(reply);
                 reply = NULL;
                 const char *name = e.name ? e.name : bus_errno_to_name(r);
                 if (!e.name) snprintf(e.message, sizeof e.message, "%s", strerror(r == -EREMOTEIO ? EIO : -r));
-                if (bus_message_new_method_error(&reply, call, name, e.message) < 0) {
-                        client_kill(c, -ENOMEM);
-                        return;
-                }
+                if (bus_message_new_method_error(&reply, call, name, e.message) < 0) return -ENOMEM;
         }
-        client_send(c, reply);
+        *ret_reply = TAKE_PTR(reply);
+        return 0;
+}
+
+static void dispatch(BusClient *c, BusMessage *call) {
+        if (call->type != BUS_MESSAGE_METHOD_CALL) return;   /* signals and replies: nothing to do */
+        _cleanup_(bus_message_freep) BusMessage *reply = NULL;
+        int r = bus_dispatch_method(c->m, c->conn, c->privileged, call, &reply);
+        if (c->dead) return;
+        if (r < 0) {
+                client_kill(c, r);
+                return;
+        }
+        if (reply) client_send(c, reply);
 }
 
 /* ---- deadlines ---- */

@@ -32,7 +32,6 @@ enum {
 
 /* The value of --exit-on-failure=/$TINYSD_EXIT_ON_FAILURE: 1 yes, 0 no, -EINVAL otherwise. */
 int exit_policy_parse(const char *s);
-/* The exit status that names u's failure (the table above). */
-int exit_policy_status(const MUnit *u);
-/* Hook: u has entered the failed state for good. */
+/* Hook: u has entered the failed state for good. The exit status that names its failure (the
+ * table above) comes from its type (UnitVTable.failure_result). */
 void exit_policy_unit_failed(MUnit *u);

@@ -11,6 +11,7 @@ typedef struct MUnit MUnit;         /* munit.h */
 typedef struct Job Job;             /* job.h */
 typedef struct JournalServer JournalServer;
 typedef struct BusServer BusServer; /* dbus.h */
+typedef struct SystemBus SystemBus; /* dbus-system-bus.h */
 typedef struct NotifyMessage NotifyMessage;
 
 /* systemd's ActiveState= of a unit. */

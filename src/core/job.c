@@ -111,6 +111,12 @@ static int tx_pull(Transaction *tx, MUnit *u, UnitDependency d, JobType type, bo
 }
 
 static int tx_add_job_recursive(Transaction *tx, MUnit *u, JobType type, bool matters, bool ignore_requirements) {
+        /* a not-found unit pulled in after its file appeared is loaded anew, as 252's transaction does */
+        if (u->cfg && loader_should_retry(tx->m->loader, u->cfg)) {
+                MUnit *same;
+                int r = manager_load_unit(tx->m, u->id, &same);
+                if (r == -ENOMEM) return r;
+        }
         type = job_type_collapse(type, u);
         TxEntry *e = tx_find(tx, u);
         if (e) {
@@ -393,7 +399,12 @@ int manager_add_job(Manager *m, JobType type, MUnit *u, JobMode mode, Job **ret)
                 r = job_install(m, e->unit, e->type, mode == JOB_REPLACE_IRREVERSIBLY, &j);
                 if (r < 0 && i == 0) goto out;
                 if (r < 0) continue;
-                if (i == 0) anchor = j;
+                if (i == 0) {
+                        anchor = j;
+                        /* 252: the anchor of ignore-dependencies ignores ordering too (kept when merged) */
+                        if (mode == JOB_IGNORE_DEPENDENCIES) j->ignore_order = true;
+                        if (j->ignore_order) job_requeue(j);
+                }
         }
         if (ret) *ret = anchor;
         r = 0;
@@ -407,7 +418,7 @@ out:
 
 static bool job_is_runnable(const Job *j) {
         MUnit *u = j->unit;
-        if (!u->cfg || j->type == JOB_NOP) return true;
+        if (!u->cfg || j->type == JOB_NOP || j->ignore_order) return true;
         static const UnitDependency order[] = { UNIT_AFTER, UNIT_BEFORE };
         for (size_t k = 0; k < ELEMENTSOF(order); k++) {
                 MUnit *const *deps;

@@ -15,6 +15,7 @@ struct Job {
         JobType type;
         JobState state;
         bool irreversible;
+        bool ignore_order;  /* --job-mode=ignore-dependencies: runs at once, whatever it is ordered after */
         bool in_run_queue;
         bool quiet;         /* the unit was already where the job wanted it: no status line */
         Job *run_next;      /* run queue link */

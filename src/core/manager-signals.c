@@ -29,15 +29,9 @@
 #include "base/signal-util.h"
 #include "core/console.h"
 #include "core/job.h"
+#include "core/log-control.h"
 #include "core/manager-signals.h"
 #include "core/munit.h"
-
-/* What SIGRTMIN+22/+26..+28 changed, to restore with +23/+26/+29 (one manager per process). */
-static struct {
-        bool level_overridden, target_overridden;
-        int original_level;
-        const char *original_target;
-} saved;
 
 static bool signal_caught(int sig) {
         switch (sig) {
@@ -120,38 +114,6 @@ static void dump_state(Manager *m) {
         }
 }
 
-static void override_log_level(int level) {
-        if (!saved.level_overridden) {
-                saved.original_level = log_get_max_level();
-                saved.level_overridden = true;
-        }
-        console_set_max_level(level);   /* first, so that the line is seen at debug level */
-        log_info("Setting log level to %s.", log_level_to_string(level));
-}
-
-static void restore_log_level(void) {
-        if (!saved.level_overridden) return;
-        log_info("Restoring log level to original (%s).", log_level_to_string(saved.original_level));
-        console_set_max_level(saved.original_level);
-        saved.level_overridden = false;
-}
-
-static void override_log_target(const char *target) {
-        if (!saved.target_overridden) {
-                saved.original_target = console_log_target();
-                saved.target_overridden = true;
-        }
-        log_info("Setting log target to %s.", target);
-        console_set_log_target(target);
-}
-
-static void restore_log_target(void) {
-        if (!saved.target_overridden) return;
-        log_info("Restoring log target to original %s.", saved.original_target);
-        console_set_log_target(saved.original_target);
-        saved.target_overridden = false;
-}
-
 static void set_show_status(Manager *m, bool on) {
         log_debug("%s (%s) showing of status (signal).", on ? "Enabling" : "Disabling", on ? "yes" : "no");
         m->set.show_status = on;
@@ -199,16 +161,16 @@ static bool dispatch(Manager *m, int sig) {
         case SIGNAL_RT(13) ... SIGNAL_RT(16):   shutdown_for(m, sig - SIGNAL_RTMIN); return true;
         case SIGNAL_RT(20):                     set_show_status(m, true); return true;
         case SIGNAL_RT(21):                     set_show_status(m, false); return true;
-        case SIGNAL_RT(22):                     override_log_level(LOG_DEBUG); return true;
-        case SIGNAL_RT(23):                     restore_log_level(); return true;
+        case SIGNAL_RT(22):                     log_control_override_level(LOG_DEBUG); return true;
+        case SIGNAL_RT(23):                     log_control_restore_level(); return true;
         case SIGNAL_RT(24):
                 log_info("Exiting at once (SIGRTMIN+24).");
                 manager_force_exit(m, 0);
                 return true;
         case SIGNAL_RT(25):                     reload(m); return true;
-        case SIGNAL_RT(26): case SIGNAL_RT(29): restore_log_target(); return true;
-        case SIGNAL_RT(27):                     override_log_target("console"); return true;
-        case SIGNAL_RT(28):                     override_log_target("kmsg"); return true;
+        case SIGNAL_RT(26): case SIGNAL_RT(29): log_control_restore_target(); return true;
+        case SIGNAL_RT(27):                     log_control_override_target("console"); return true;
+        case SIGNAL_RT(28):                     log_control_override_target("kmsg"); return true;
         default:                                return false;
         }
 }

@@ -71,14 +71,34 @@ int manager_load_dependencies(Manager *m) {
         return sync_units(m);
 }
 
+/* A unit that was not found, referenced again after the search directories changed: loaded anew
+ * (systemd 252's manager_unit_cache_should_retry_load()), its runtime kept. */
+static int retry_load(Manager *m, MUnit *u) {
+        Unit *old = u->cfg, *fresh;
+        int r = loader_reload_unit(m->loader, old, &fresh);
+        if (r < 0 || fresh == old) return r;
+        fresh->runtime = u;
+        munit_set_config(u, fresh);
+        unit_free(old);
+        return manager_load_dependencies(m);
+}
+
 int manager_load_unit(Manager *m, const char *name, MUnit **ret) {
         MUnit *u = manager_get_unit(m, name);
-        if (u) {
+        if (u && !(u->cfg && loader_should_retry(m->loader, u->cfg))) {
                 *ret = u;
                 return 0;
         }
+        /* a file written since the map was built is found without daemon-reload, as in 252 */
+        int r = loader_refresh_map(m->loader);
+        if (r < 0) log_warning("Failed to rebuild the unit file map: %s", strerror(-r));
+        if (u) {
+                r = retry_load(m, u);
+                *ret = u;
+                return r == -ENOMEM ? r : 0;
+        }
         Unit *cfg;
-        int r = loader_load(m->loader, name, &cfg);
+        r = loader_load(m->loader, name, &cfg);
         if (r >= 0) r = manager_load_dependencies(m);
         if (r >= 0) r = track_unit(m, cfg, ret);
         if (r < 0) *ret = NULL;

@@ -41,6 +41,11 @@ typedef struct ManagerParts {
         /* the shutdown began: true when the units must wait for something first (the main
          * program), which calls manager_stop_units() once it is gone */
         bool (*shutdown_wait)(Manager *m);
+        /* a unit's active state changed (after the core's own handling) */
+        void (*unit_changed)(MUnit *u, UnitActiveState os, UnitActiveState ns);
+        /* a Type=dbus service started: true when it must wait for its BusName= to appear (the
+         * system bus calls service_bus_name_owner_changed()); NULL or false: started as simple */
+        bool (*bus_name_watch)(MUnit *u, const char *name);
 } ManagerParts;
 
 struct Manager {
@@ -83,6 +88,7 @@ struct Manager {
         DualTimestamp userspace_ts, finish_ts;
         bool boot_finished;
         BusServer *bus;             /* the D-Bus API on /run/systemd/private (dbus.c) */
+        SystemBus *sysbus;          /* PID 1 on the system bus, while dbus.service runs (dbus-system-bus.c) */
         struct MainCommand *main_command;  /* `tinysd -- CMD`: the container's main program, or NULL */
 };
 

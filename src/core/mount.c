@@ -16,4 +16,9 @@ static bool always_skipped(const MUnit *u) {
 const UnitVTable mount_vtable = HOST_UNIT_VTABLE;
 const UnitVTable automount_vtable = HOST_UNIT_VTABLE;
 const UnitVTable swap_vtable = HOST_UNIT_VTABLE;
-const UnitVTable device_vtable = HOST_UNIT_VTABLE;
+const UnitVTable device_vtable = {
+        .object_size = sizeof(MUnit),
+        .skipped_in_container = always_skipped,
+        .manual_start_refused = true,
+        .manual_stop_refused = true,
+};

@@ -63,6 +63,14 @@ bool munit_can_reload(const MUnit *u) {
         return u->cfg && u->vt->can_reload && u->vt->can_reload(u);
 }
 
+static bool loaded(const MUnit *u) { return u->cfg && u->cfg->load_state == UNIT_LOADED; }
+bool munit_can_start(const MUnit *u) {
+        return loaded(u) && !u->cfg->unit.refuse_manual_start && !u->vt->manual_start_refused;
+}
+bool munit_can_stop(const MUnit *u) {
+        return loaded(u) && !u->cfg->unit.refuse_manual_stop && !u->vt->manual_stop_refused;
+}
+
 const char *munit_sub_state(const MUnit *u) {
         if (u->vt->sub_state) return u->vt->sub_state(u);
         return UNIT_IS_ACTIVE_OR_RELOADING(u->state) ? "active" : u->state == UNIT_FAILED ? "failed" : "dead";
@@ -463,5 +471,6 @@ void munit_notify(MUnit *u, UnitActiveState os, UnitActiveState ns, bool reload_
                 if (!m->shutting_down) start_each(u, UNIT_ON_SUCCESS, u->cfg->unit.on_success_job_mode);
                 manager_emergency_action(m, u, u->cfg->unit.success_action, u->cfg->unit.success_action_exit_status, "succeeded");
         }
+        if (m->parts && m->parts->unit_changed) m->parts->unit_changed(u, os, ns);
         manager_check_finished(m);
 }

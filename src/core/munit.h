@@ -100,6 +100,9 @@ struct UnitVTable {
                                size_t n_fds);
         /* SuccessAction=/FailureAction=exit: the status to exit with, -1: none of its own */
         int (*exit_status)(const MUnit *u);
+        /* --exit-on-failure (exit-policy.h): the Result= word of the failed unit; *ret_exit_status
+         * the container's exit status for it. NULL: "failed", EXIT_POLICY_OTHER */
+        const char *(*failure_result)(const MUnit *u, int *ret_exit_status);
         /* a unit that makes no sense in a container: skipped as if a condition failed */
         bool (*skipped_in_container)(const MUnit *u);
         /* the start job waits for the unit after its process is forked (READY=1, a oneshot's
@@ -108,8 +111,10 @@ struct UnitVTable {
         /* the word(s) of a finished job's status line ("Started ", "Listening on ", ...): NULL
          * entry or NULL result: the defaults of job.c */
         const char *(*job_done_verb)(const MUnit *u, JobType t, JobResult r);
-        /* the type's D-Bus interfaces (dbus*.c), for the object layer; NULL: Unit only */
-        const void *bus_interfaces;
+        /* CanStart=/CanStop= false whatever the unit file says: a device is the host's (neither),
+         * a scope is started by its creator only (systemd 252's unit_can_start()) */
+        bool manual_start_refused;
+        bool manual_stop_refused;
 };
 
 MUnit *munit_new(Manager *m, Unit *cfg);
@@ -121,6 +126,10 @@ int munit_start(MUnit *u); /* 0 started (state change follows), -EALREADY, -EBAD
 int munit_stop(MUnit *u);
 int munit_reload(MUnit *u);
 bool munit_can_reload(const MUnit *u);
+/* CanStart=, CanStop=: loaded, and neither the unit file (RefuseManualStart=/Stop=) nor its type
+ * refuses a start or stop a client asks for */
+bool munit_can_start(const MUnit *u);
+bool munit_can_stop(const MUnit *u);
 const char *munit_sub_state(const MUnit *u);
 pid_t munit_main_pid(const MUnit *u);
 pid_t munit_control_pid(const MUnit *u);

@@ -10,6 +10,7 @@
 #include "base/signal-util.h"
 #include "base/strv.h"
 #include "core/exec-run.h"
+#include "core/exit-policy.h"
 #include "core/job.h"
 #include "core/kill.h"
 #include "core/manager.h"
@@ -92,6 +93,7 @@ static void service_done(MUnit *u) {
         free(s->peer);
         exec_command_ref_clear(&s->main_cmd);
         exec_command_ref_clear(&s->control_cmd);
+        free(s->exec_runs);
 }
 
 /* An Accept=yes instance that is gone for good gives its connection back to the socket; systemd
@@ -257,6 +259,45 @@ static int service_spawn(Service *s, const ExecCommand *c, bool is_control, Serv
 
 static ExecCommand *const *commands(Service *s) { return cfg(s)->exec_command; }
 
+/* ---- runtime records of the commands ---- */
+
+/* The record of the command ref names, a new one if it has none yet (at most one per command of
+ * the configuration); NULL when ref names none or memory is short (the record is then missing). */
+static ServiceExecRun *exec_run_of(Service *s, const ExecCommandRef *ref) {
+        if (ref->list < 0) return NULL;
+        for (size_t i = 0; i < s->n_exec_runs; i++)
+                if (s->exec_runs[i].list == ref->list && s->exec_runs[i].index == ref->index) return &s->exec_runs[i];
+        ServiceExecRun *n = realloc(s->exec_runs, (s->n_exec_runs + 1) * sizeof *n);
+        if (!n) return NULL;
+        s->exec_runs = n;
+        n += s->n_exec_runs++;
+        *n = (ServiceExecRun) { .list = ref->list, .index = ref->index };
+        return n;
+}
+
+static void exec_run_started(Service *s, const ExecCommandRef *ref, pid_t pid) {
+        ServiceExecRun *run = exec_run_of(s, ref);
+        if (!run) return;
+        *run = (ServiceExecRun) { .list = run->list, .index = run->index, .pid = pid };
+        dual_timestamp_now(s->meta.m, &run->start);
+}
+
+static void exec_run_exited(Service *s, const ExecCommandRef *ref, const siginfo_t *si) {
+        ServiceExecRun *run = exec_run_of(s, ref);
+        if (!run || run->pid != si->si_pid) return;
+        run->code = si->si_code;
+        run->status = si->si_status;
+        dual_timestamp_now(s->meta.m, &run->exit);
+}
+
+const ServiceExecRun *service_exec_run(const Service *s, const ExecCommand *c) {
+        if (!s->meta.cfg || !c) return NULL;
+        for (size_t i = 0; i < s->n_exec_runs; i++)
+                if (exec_command_at(s->meta.cfg->service->exec_command, s->exec_runs[i].list, s->exec_runs[i].index) == c)
+                        return &s->exec_runs[i];
+        return NULL;
+}
+
 /* Run the control command s->control_cmd names (exec_command_ref_next() chose it). */
 static int spawn_control(Service *s, ServiceExecCommand id, const ExecCommand *c) {
         MUnit *u = &s->meta;
@@ -269,6 +310,7 @@ static int spawn_control(Service *s, ServiceExecCommand id, const ExecCommand *c
         }
         close(report_fd);   /* the exit status carries the failure (203/EXEC ...) */
         s->control_pid = pid;
+        exec_run_started(s, &s->control_cmd, pid);
         munit_add_pid(u, pid);
         event_source_free(s->control_watch);
         s->control_watch = NULL;
@@ -286,6 +328,7 @@ static int spawn_main(Service *s, const ExecCommand *c) {
                 return r;
         }
         set_main_pid(s, pid, true);
+        exec_run_started(s, &s->main_cmd, pid);
         s->exec_main_pid = pid;
         dual_timestamp_now(u->m, &s->exec_main_start);
         s->exec_main_exit = (DualTimestamp) { 0 };
@@ -512,7 +555,13 @@ static void enter_start(Service *s) {
         }
         set_state(s, SERVICE_START);
         switch (c->type) {
-        case SERVICE_SIMPLE: case SERVICE_IDLE: case SERVICE_DBUS:
+        case SERVICE_DBUS:
+                /* ready when its name appears on the bus; without a bus in the container, at once */
+                if (u->m->parts && u->m->parts->bus_name_watch && u->m->parts->bus_name_watch(u, c->bus_name)) return;
+                if (!u->sandbox_notice_done)
+                        log_notice("%s: Type=dbus: there is no system bus in this container; started as Type=simple.", u->id);
+                return enter_start_post(s);
+        case SERVICE_SIMPLE: case SERVICE_IDLE:
                 return enter_start_post(s);
         default:
                 return;   /* exec: exec report; notify: READY=1; oneshot: exit; forking: control exit */
@@ -549,12 +598,11 @@ static int service_start(MUnit *u) {
         exec_command_ref_clear(&s->main_cmd);
         exec_command_ref_clear(&s->control_cmd);
         s->main_pid_known = false;
+        s->n_exec_runs = 0;   /* systemd resets every command's status at a start */
         s->watchdog_usec = 0;
         free(s->status_text);
         s->status_text = NULL;
         u->n_pids = u->pids_next = 0;
-        if (c->type == SERVICE_DBUS && !u->sandbox_notice_done)
-                log_notice("%s: Type=dbus: there is no system bus in this container; started as Type=simple.", u->id);
         int r = munit_prepare_directories(u);
         if (r < 0) {
                 log_error("%s: Failed to set up directories: %s", u->id, strerror(-r));
@@ -569,6 +617,16 @@ static int service_start(MUnit *u) {
         }
         enter_start_pre(s);
         return 0;
+}
+
+/* systemd's service_bus_name_owner_change(): a Type=dbus service is started when its name appears,
+ * and stopped when it loses it while running. */
+void service_bus_name_owner_changed(MUnit *u, bool owned) {
+        Service *s = SERVICE(u);
+        if (!s || cfg(s)->type != SERVICE_DBUS) return;
+        log_debug("%s: D-Bus name %s now %s.", u->id, cfg(s)->bus_name, owned ? "owned" : "not owned by anyone");
+        if (s->state == SERVICE_START && owned) enter_start_post(s);
+        else if (s->state == SERVICE_RUNNING && !owned) enter_stop(s, SERVICE_SUCCESS);
 }
 
 static void service_start_limit_hit(MUnit *u) {
@@ -722,6 +780,7 @@ static int on_main_exit(EventSource *src, const siginfo_t *si, void *userdata) {
         s->main_exit_code = si->si_code;
         s->main_exit_status = si->si_status;
         dual_timestamp_now(u->m, &s->exec_main_exit);
+        exec_run_exited(s, &s->main_cmd, si);
         log_exit(s, "Main", si, clean || ignored);
         /* a spawn failure before exec: say what it was, as systemd does */
         if (s->exec_report_fd >= 0) {
@@ -752,6 +811,15 @@ static int parse_pid_line(const char *s, pid_t *ret) {
         return 0;
 }
 
+/* A forking service's daemon, found after its start command exited: ExecMainPID= and
+ * ExecMainStartTimestamp= follow it (systemd's exec_status_start() in service_set_main_pid()). */
+static void set_main_exec(Service *s, pid_t pid) {
+        set_main_pid(s, pid, false);
+        s->exec_main_pid = pid;
+        dual_timestamp_now(s->meta.m, &s->exec_main_start);
+        s->exec_main_exit = (DualTimestamp) { 0 };
+}
+
 static void forking_find_main(Service *s) {
         MUnit *u = &s->meta;
         ServiceConfig *c = cfg(s);
@@ -768,8 +836,7 @@ static void forking_find_main(Service *s) {
                 else if (u->m->ops->kill(pid, 0) < 0 && errno == ESRCH)
                         log_warning("%s: PID %d read from file %s does not exist or is a zombie.", u->id, (int)pid, c->pid_file);
                 else {
-                        set_main_pid(s, pid, false);
-                        s->exec_main_pid = pid;
+                        set_main_exec(s, pid);
                         return;
                 }
         }
@@ -788,7 +855,7 @@ static void forking_find_main(Service *s) {
                 }
                 if (best) {
                         log_debug("%s: Main PID guessed: %d", u->id, (int)best);
-                        set_main_pid(s, best, false);
+                        set_main_exec(s, best);
                 }
         }
         free(members);
@@ -850,6 +917,7 @@ static int on_control_exit(EventSource *src, const siginfo_t *si, void *userdata
         (void)src;
         s->control_watch = NULL;
         s->control_pid = 0;
+        exec_run_exited(s, &s->control_cmd, si);
         ServiceResult f = exit_is_clean(s, si, false) ? SERVICE_SUCCESS : failure_of(si);
         if (s->control_cmd.flags & EXEC_COMMAND_IGNORE_FAILURE) f = SERVICE_SUCCESS;
         log_exit(s, "Control", si, f == SERVICE_SUCCESS);
@@ -1151,6 +1219,34 @@ static int service_exit_status(const MUnit *u) {
         return s->main_exit_code == CLD_EXITED ? s->main_exit_status : -1;
 }
 
+/* --exit-on-failure: the container exits with the main process's status, 128+signal, or the
+ * status that names the result (exit-policy.h) */
+static int service_failure_exit_status(const Service *s) {
+        switch (s->result) {
+        case SERVICE_FAILURE_EXIT_CODE:
+                if (s->main_exit_code == CLD_EXITED && s->main_exit_status > 0 && s->main_exit_status < 256)
+                        return s->main_exit_status;
+                return 1;
+        case SERVICE_FAILURE_SIGNAL: case SERVICE_FAILURE_CORE_DUMP:
+                if ((s->main_exit_code == CLD_KILLED || s->main_exit_code == CLD_DUMPED) &&
+                    s->main_exit_status > 0 && s->main_exit_status < 128)
+                        return 128 + s->main_exit_status;
+                return EXIT_POLICY_OTHER;
+        case SERVICE_FAILURE_RESOURCES: return EXIT_POLICY_RESOURCES;
+        case SERVICE_FAILURE_TIMEOUT: return EXIT_POLICY_TIMEOUT;
+        case SERVICE_FAILURE_WATCHDOG: return EXIT_POLICY_WATCHDOG;
+        case SERVICE_FAILURE_START_LIMIT_HIT: return EXIT_POLICY_START_LIMIT;
+        case SERVICE_FAILURE_PROTOCOL: return EXIT_POLICY_PROTOCOL;
+        default: return EXIT_POLICY_OTHER;
+        }
+}
+
+static const char *service_failure_result(const MUnit *u, int *ret_exit_status) {
+        const Service *s = SERVICE_CONST(u);
+        *ret_exit_status = service_failure_exit_status(s);
+        return service_result_to_string(s->result);
+}
+
 /* A start job that waits for the service after the fork (READY=1, the oneshot's or forking
  * parent's exit). */
 static bool service_start_waits(const MUnit *u) {
@@ -1192,6 +1288,7 @@ const UnitVTable service_vtable = {
         .orphan_exited = service_orphan_exited,
         .notify_message = service_notify_message,
         .exit_status = service_exit_status,
+        .failure_result = service_failure_result,
         .start_waits = service_start_waits,
         .job_done_verb = service_job_done_verb,
 };

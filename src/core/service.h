@@ -28,6 +28,17 @@ typedef enum ServiceResult {
 } ServiceResult;
 const char *service_result_to_string(ServiceResult r);
 
+/* The last run of one command of the unit (systemd's ExecStatus): the Exec*= properties' runtime
+ * fields, so that `systemctl status` prints "Process: PID ExecStartPre=... (code=exited, ...)". The
+ * command is named by its list and place (a reload may replace the configuration). */
+typedef struct ServiceExecRun {
+        int list;             /* ServiceExecCommand */
+        unsigned index;
+        pid_t pid;
+        DualTimestamp start, exit;
+        int code, status;     /* CLD_* and the status or signal, once it exited */
+} ServiceExecRun;
+
 /* A service unit's runtime (service.c). */
 typedef struct Service {
         MUnit meta;
@@ -39,6 +50,8 @@ typedef struct Service {
         usec_t watchdog_usec;
         DualTimestamp exec_main_start, exec_main_exit;
         char *status_text;
+        ServiceExecRun *exec_runs;            /* since the last start, one per command run */
+        size_t n_exec_runs;
         int *fd_store;
         char **fd_store_names;
         size_t n_fd_store;
@@ -74,8 +87,13 @@ usec_t service_restart_usec_next_runtime(const Service *s);
 /* The ExecStart= command the main process runs (or ran last), in the current configuration; NULL:
  * none, or a reload removed it. */
 const ExecCommand *service_main_command(const Service *s);
+/* The last run of command c (of this service's configuration) since the service started; NULL:
+ * not run. The main process of a non-forking service is described by exec_main_* instead. */
+const ServiceExecRun *service_exec_run(const Service *s, const ExecCommand *c);
 /* The service hit its start limit and failed for it: a socket that triggers it gives up too. */
 bool service_failed_for_start_limit(const MUnit *u);
+/* The BusName= of u (a service) appeared on the system bus or went away (dbus-system-bus.c). */
+void service_bus_name_owner_changed(MUnit *u, bool owned);
 /* An Accept=yes instance's connection: u takes over cfd (closed on failure) from `socket`. */
 int service_set_socket_fd(MUnit *u, int cfd, MUnit *socket, char *peer);
 /* The remote address of an Accept=yes instance of `socket` that still holds its connection. */

@@ -21,6 +21,7 @@
 #include "base/log.h"
 #include "base/strv.h"
 #include "core/exec-run.h"
+#include "core/exit-policy.h"
 #include "core/job.h"
 #include "core/manager.h"
 #include "core/munit.h"
@@ -780,6 +781,25 @@ static void socket_config_changed(MUnit *u, const Unit *old) {
         exec_command_ref_reloaded(&SOCKET(u)->control_cmd, old->socket->exec_command, u->cfg->socket->exec_command, u->id);
 }
 
+/* --exit-on-failure: the status that names the result (exit-policy.h) */
+static int socket_failure_exit_status(const Socket *s) {
+        switch (s->result) {
+        case SOCKET_FAILURE_RESOURCES: return EXIT_POLICY_RESOURCES;
+        case SOCKET_FAILURE_TIMEOUT: return EXIT_POLICY_TIMEOUT;
+        case SOCKET_FAILURE_EXIT_CODE: return 1;
+        case SOCKET_FAILURE_START_LIMIT_HIT: case SOCKET_FAILURE_TRIGGER_LIMIT_HIT:
+        case SOCKET_FAILURE_SERVICE_START_LIMIT_HIT:
+                return EXIT_POLICY_START_LIMIT;
+        default: return EXIT_POLICY_OTHER;
+        }
+}
+
+static const char *socket_failure_result(const MUnit *u, int *ret_exit_status) {
+        const Socket *s = SOCKET_CONST(u);
+        *ret_exit_status = socket_failure_exit_status(s);
+        return socket_result_to_string(s->result);
+}
+
 const UnitVTable socket_vtable = {
         .object_size = sizeof(Socket),
         .init = socket_init,
@@ -793,4 +813,5 @@ const UnitVTable socket_vtable = {
         .config_changed = socket_config_changed,
         .control_pid = socket_control_pid,
         .job_done_verb = socket_job_done_verb,
+        .failure_result = socket_failure_result,
 };

@@ -8,6 +8,7 @@
 #include "base/log.h"
 #include "core/console.h"
 #include "core/dbus.h"
+#include "core/dbus-system-bus.h"
 #include "core/exit-policy.h"
 #include "core/job.h"
 #include "core/journal.h"
@@ -35,20 +36,28 @@ const UnitVTable *const system_unit_types[_UNIT_TYPE_MAX] = {
 };
 
 static void services_done(Manager *m) {
+        manager_system_bus_free(m);
         manager_bus_free(m);
         main_command_free(m->main_command);
         m->main_command = NULL;
         manager_journal_done(m); /* the store is closed last, after every stream was read */
 }
 
+static void job_removed(Manager *m, uint32_t id, const char *unit, JobResult r) {
+        manager_bus_job_removed(m, id, unit, r);
+        manager_system_bus_job_removed(m, id, unit, r);
+}
+
 static const ManagerParts system_parts = {
         .unit_types = system_unit_types,
         .job_new = manager_bus_job_new,
-        .job_removed = manager_bus_job_removed,
+        .job_removed = job_removed,
         .done = services_done,
         .unit_failed = exit_policy_unit_failed,
         .boot_finished = main_command_boot_finished,
         .shutdown_wait = main_command_stop,
+        .unit_changed = manager_system_bus_unit_changed,
+        .bus_name_watch = manager_system_bus_watch_name,
 };
 
 int manager_new(const ManagerSettings *set, Manager **ret) {

@@ -34,4 +34,5 @@ const UnitVTable slice_vtable = {
 
 const UnitVTable scope_vtable = {
         .object_size = sizeof(MUnit),
+        .manual_start_refused = true,
 };

@@ -44,6 +44,13 @@ static void list_reset(Unit *u, char ***l) {
         strv_index_reset(config_lists(u), l);
 }
 
+/* An empty assignment resets a list setting: true when it did, and the parser is done. */
+static bool list_emptied(const ConfigItem *it, Unit *u, char ***l) {
+        if (!isempty(it->value)) return false;
+        list_reset(u, l);
+        return true;
+}
+
 /* An enum given as a name table, with 252's message "Failed to parse WHAT, ignoring: VALUE". */
 #define DEFINE_NAME_PARSER(fn, type, what, ...)                                                 \
         static int fn(const ConfigItem *it, Unit *u, int ltype, void *data) {                   \
@@ -222,10 +229,7 @@ static int p_path_printf(const ConfigItem *it, Unit *u, int ltype, void *data) {
 typedef int (*WordFn)(const ConfigItem *it, Unit *u, const char *word, char ***l);
 
 static int for_words(const ConfigItem *it, Unit *u, char ***l, bool cunescape, const char *syntax_msg, WordFn add) {
-        if (isempty(it->value)) {
-                list_reset(u, l);
-                return 0;
-        }
+        if (list_emptied(it, u, l)) return 0;
         for (const char *p = it->value;;) {
                 _cleanup_free_ char *w = NULL;
                 int r = extract_first_word(&p, &w, NULL, EXTRACT_UNQUOTE | (cunescape ? EXTRACT_CUNESCAPE : 0));
@@ -518,10 +522,7 @@ static bool valid_cpu_list(const char *s) {
 static int parse_cpu_list(const ConfigItem *it, Unit *u, int ltype, void *data) {
         char ***l = data;
         _cleanup_free_ char *k = NULL;
-        if (isempty(it->value)) {
-                list_reset(u, l);
-                return 0;
-        }
+        if (list_emptied(it, u, l)) return 0;
         if (ltype == 1 && streq(it->value, "numa")) return strv_index_extend(config_lists(u), l, "numa") < 0 ? log_oom() : 0;
         if (ltype == 2 && streq(it->value, "all")) return strv_index_extend(config_lists(u), l, "all") < 0 ? log_oom() : 0;
         if (expand_warn(it, u, it->value, Q_SINGLE, &k) < 0) return 0;
@@ -583,10 +584,7 @@ static int parse_env_file(const ConfigItem *it, Unit *u, int ltype, void *data) 
         (void)ltype;
         char ***l = data;
         _cleanup_free_ char *k = NULL;
-        if (isempty(it->value)) {
-                list_reset(u, l);
-                return 0;
-        }
+        if (list_emptied(it, u, l)) return 0;
         if (expand_warn(it, u, it->value, Q_SINGLE, &k) < 0) return 0;
         if ((k[0] == '-' ? k[1] : k[0]) != '/') {
                 WARN(it, "EnvironmentFile= path is not absolute, ignoring: %s", k[0] == '-' ? k + 1 : k);
@@ -1340,10 +1338,7 @@ static int parse_exec_search_path(const ConfigItem *it, Unit *u, int ltype, void
         (void)ltype;
         char ***l = data;
         _cleanup_free_ char *k = NULL;
-        if (isempty(it->value)) {
-                list_reset(u, l);
-                return 0;
-        }
+        if (list_emptied(it, u, l)) return 0;
         if (expand_warn(it, u, it->value, Q_SINGLE, &k) < 0) return 0;
         for (const char *p = k;;) {
                 _cleanup_free_ char *w = NULL;
@@ -1631,10 +1626,7 @@ static int parse_exec_directories(const ConfigItem *it, Unit *u, int ltype, void
 /* credential_name_valid(): a valid file name. */
 static int parse_set_credential(const ConfigItem *it, Unit *u, int ltype, void *data) {
         char ***l = data;
-        if (isempty(it->value)) {
-                list_reset(u, l);
-                return 0;
-        }
+        if (list_emptied(it, u, l)) return 0;
         const char *p = it->value;
         _cleanup_free_ char *word = NULL, *id = NULL;
         int r = extract_first_word(&p, &word, ":", EXTRACT_DONT_COALESCE_SEPARATORS);
@@ -1664,10 +1656,7 @@ static int parse_set_credential(const ConfigItem *it, Unit *u, int ltype, void *
 /* LoadCredential=ID[:PATH]: PATH absolute, or relative to the credentials directory. */
 static int parse_load_credential(const ConfigItem *it, Unit *u, int ltype, void *data) {
         char ***l = data;
-        if (isempty(it->value)) {
-                list_reset(u, l);
-                return 0;
-        }
+        if (list_emptied(it, u, l)) return 0;
         const char *p = it->value;
         _cleanup_free_ char *word = NULL, *id = NULL, *path = NULL;
         int r = extract_first_word(&p, &word, ":", EXTRACT_DONT_COALESCE_SEPARATORS);
@@ -2057,10 +2046,7 @@ static int parse_disable_controllers(const ConfigItem *it, Unit *u, int ltype, v
         (void)u; (void)ltype;
         char ***l = data;
         _cleanup_strv_free_ char **n = NULL;
-        if (isempty(it->value)) {
-                list_reset(u, l);
-                return 0;
-        }
+        if (list_emptied(it, u, l)) return 0;
         for (const char *p = it->value;;) {
                 _cleanup_free_ char *w = NULL;
                 int r = extract_first_word(&p, &w, NULL, EXTRACT_UNQUOTE);
@@ -2083,10 +2069,7 @@ static int parse_device_allow(const ConfigItem *it, Unit *u, int ltype, void *da
         (void)ltype;
         char ***l = data;
         _cleanup_free_ char *word = NULL, *k = NULL;
-        if (isempty(it->value)) {
-                list_reset(u, l);
-                return 0;
-        }
+        if (list_emptied(it, u, l)) return 0;
         const char *p = it->value;
         int r = extract_first_word(&p, &word, NULL, EXTRACT_UNQUOTE);
         if (r == -ENOMEM) return log_oom();
@@ -2169,10 +2152,7 @@ static int parse_device_value(const ConfigItem *it, Unit *u, int ltype, void *da
         _cleanup_free_ char *path = NULL, *k = NULL;
         const char *p = it->value;
         if (ltype >= 4) warn_deprecated(it, "IO*= settings");
-        if (isempty(it->value)) {
-                list_reset(u, l);
-                return 0;
-        }
+        if (list_emptied(it, u, l)) return 0;
         int r = extract_first_word(&p, &path, NULL, EXTRACT_UNQUOTE);
         if (r == -ENOMEM) return log_oom();
         const char *v = p ? p + strspn(p, WHITESPACE) : "";
@@ -2256,10 +2236,7 @@ static int parse_bpf_program(const ConfigItem *it, Unit *u, int ltype, void *dat
                                              "sysctl", "recvmsg4", "recvmsg6", "getsockopt", "setsockopt" };
         char ***l = data;
         _cleanup_free_ char *k = NULL;
-        if (isempty(it->value)) {
-                list_reset(u, l);
-                return 0;
-        }
+        if (list_emptied(it, u, l)) return 0;
         const char *colon = strchr(it->value, ':');
         _cleanup_free_ char *type = colon ? strndup(it->value, (size_t)(colon - it->value)) : NULL;
         if (!colon || !type || lookup_name(types, ELEMENTSOF(types), type) < 0 || !colon[1]) {
@@ -2293,10 +2270,7 @@ static bool valid_socket_bind(const char *s) {
 static int parse_socket_bind(const ConfigItem *it, Unit *u, int ltype, void *data) {
         (void)u; (void)ltype;
         char ***l = data;
-        if (isempty(it->value)) {
-                list_reset(u, l);
-                return 0;
-        }
+        if (list_emptied(it, u, l)) return 0;
         if (!valid_socket_bind(it->value)) {
                 WARN(it, "Unable to parse %s= assignment, ignoring: %s", it->key, it->value);
                 return 0;

@@ -8,6 +8,7 @@ int loader_init(Loader *l, const char *root) {
         *l = (Loader){0};
         int r = lookup_paths_init(&l->lp, root);
         if (r < 0) return r;
+        l->map_stamp = lookup_paths_stamp(&l->lp);
         if ((r = unit_file_map_build(&l->map, &l->lp)) < 0) return r;
         if (!(l->units = hashmap_new()) || !(l->pool = name_pool_new())) return -ENOMEM;
         return 0;
@@ -27,16 +28,10 @@ Unit *loader_get(const Loader *l, const char *name) {
         return hashmap_get(l->units, name);
 }
 
+static void unregister(Loader *l, Unit *u);
+
 void loader_forget(Loader *l, Unit *u) {
-        STRV_FOREACH(n, u->names)
-                if (hashmap_get(l->units, *n) == u) (void)hashmap_remove(l->units, *n);
-        if (hashmap_get(l->units, u->id) == u) (void)hashmap_remove(l->units, u->id);
-        for (size_t i = 0; i < l->n_list; i++)
-                if (l->list[i] == u) {
-                        memmove(l->list + i, l->list + i + 1, (l->n_list - i - 1) * sizeof *l->list);
-                        l->n_list--;
-                        break;
-                }
+        unregister(l, u);
         unit_free(u);
 }
 
@@ -222,6 +217,7 @@ static int load_new(Loader *l, const char *name, Unit **ret) {
         if (find_r == -ENOENT || (!fragment && find_r >= 0)) {
                 u->load_state = UNIT_NOT_FOUND;
                 u->load_error = -ENOENT;
+                u->not_found_stamp = l->map_stamp;
                 /* .wants/ of a unit without a file still count (systemd loads those too) */
                 r = unit_parse_start(u);
                 if (r >= 0) r = load_dependency_dirs(l, u);
@@ -236,6 +232,11 @@ static int load_new(Loader *l, const char *name, Unit **ret) {
         }
         u->fragment_path = TAKE_PTR(fragment);
         r = load_fragment_and_dropins(l, u);
+        u->fragment_mtime = path_mtime_ns(u->fragment_path);
+        STRV_FOREACH(p, u->dropin_paths) {
+                uint64_t t = path_mtime_ns(*p);
+                if (t > u->dropin_mtime) u->dropin_mtime = t;
+        }
         if (r >= 0) r = type_verify(u);
         if (r >= 0) r = unit_add_implicit_dependencies(l, u);
         if (r == -ENOMEM) return r;
@@ -256,6 +257,76 @@ int loader_load(Loader *l, const char *name, Unit **ret) {
         }
         if (!unit_name_is_valid(name, UNIT_NAME_PLAIN | UNIT_NAME_INSTANCE)) return -EINVAL;
         return load_new(l, name, ret);
+}
+
+int loader_refresh_map(Loader *l) {
+        uint64_t stamp = lookup_paths_stamp(&l->lp);
+        if (stamp == l->map_stamp) return 0;
+        UnitFileMap fresh;
+        int r = unit_file_map_build(&fresh, &l->lp);
+        if (r < 0) return r;
+        unit_file_map_done(&l->map);
+        l->map = fresh;
+        l->map_stamp = stamp;
+        return 1;
+}
+
+bool loader_should_retry(const Loader *l, const Unit *u) {
+        if (u->load_state != UNIT_NOT_FOUND) return false;
+        return u->not_found_stamp != l->map_stamp || lookup_paths_stamp(&l->lp) != l->map_stamp;
+}
+
+static void unregister(Loader *l, Unit *u) {
+        STRV_FOREACH(n, u->names)
+                if (hashmap_get(l->units, *n) == u) (void)hashmap_remove(l->units, *n);
+        if (hashmap_get(l->units, u->id) == u) (void)hashmap_remove(l->units, u->id);
+        for (size_t i = 0; i < l->n_list; i++)
+                if (l->list[i] == u) {
+                        memmove(l->list + i, l->list + i + 1, (l->n_list - i - 1) * sizeof *l->list);
+                        l->n_list--;
+                        break;
+                }
+}
+
+int loader_reload_unit(Loader *l, Unit *old, Unit **ret) {
+        _cleanup_free_ char *id = NULL, *fragment = NULL;
+        bool masked = false;
+        int r = unit_file_find_fragment(&l->map, old->id, &id, &fragment, &masked);
+        if (r == -ENOMEM) return r;
+        *ret = old;
+        if (id && !streq(id, old->id)) return 0;   /* now another unit's alias: left to daemon-reload */
+        unregister(l, old);
+        Unit *fresh = NULL;
+        r = load_new(l, old->id, &fresh);
+        if (r < 0) {
+                if (fresh) {
+                        unregister(l, fresh);
+                        unit_free(fresh);
+                }
+                (void)add_list_to(l, old);
+                return r;
+        }
+        *ret = fresh;
+        return 0;
+}
+
+bool loader_unit_need_daemon_reload(const Loader *l, const Unit *u) {
+        if (u->fragment_path) {
+                uint64_t now = path_mtime_ns(u->fragment_path);
+                if (now == 0 || now != u->fragment_mtime) return true;
+        }
+        _cleanup_strv_free_ char **dropins = NULL;
+        if (u->load_state == UNIT_LOADED && unit_file_find_dropins(&l->lp, NULL, u->names, &dropins) < 0)
+                return false;
+        size_t n = strv_length(u->dropin_paths);
+        if (n != strv_length(dropins)) return true;
+        for (size_t i = 0; i < n; i++)
+                if (!streq(u->dropin_paths[i], dropins[i])) return true;
+        STRV_FOREACH(p, u->dropin_paths) {
+                uint64_t now = path_mtime_ns(*p);
+                if (now == 0 || now > u->dropin_mtime) return true;
+        }
+        return false;
 }
 
 int loader_load_closure(Loader *l, const char *name, Unit **ret) {

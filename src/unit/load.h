@@ -15,6 +15,7 @@ typedef struct Loader {
         Unit **list;        /* owned, in load order */
         size_t n_list, cap_list;
         bool quiet_missing; /* do not warn about units referenced but not found */
+        uint64_t map_stamp; /* lookup_paths_stamp() when the map was built */
         /* Definitions used when the search path has no file for a name (the manager's built-in
          * standard targets); NULL: none. Returns the unit file text or NULL. */
         const char *(*builtin)(const char *name);
@@ -35,6 +36,19 @@ int loader_load_all(Loader *l);
  * loaded set. Idempotent. */
 int loader_add_reverse_dependencies(Loader *l);
 Unit *loader_get(const Loader *l, const char *name);
+/* systemd 252's unit file cache (manager_unit_cache_should_retry_load()): the map is built again
+ * when the search directories changed since it was (1 if it was, 0 if not, <0 on error: the old
+ * one is kept); a not-found unit is loaded again when the map changed since it was not found or
+ * the directories changed since. */
+int loader_refresh_map(Loader *l);
+bool loader_should_retry(const Loader *l, const Unit *u);
+/* Load the unit anew from the (refreshed) map in place of `old`, which is taken out of the name
+ * map but not freed (the caller hands its runtime over, then frees it). 0 and *ret; when the name
+ * is now an alias of another unit, 0 with *ret = old left in place; <0: old left in place. */
+int loader_reload_unit(Loader *l, Unit *old, Unit **ret);
+/* systemd 252's unit_need_daemon_reload(): the fragment's or a drop-in's mtime changed, the
+ * fragment is gone, or the drop-ins on disk are not the ones loaded. */
+bool loader_unit_need_daemon_reload(const Loader *l, const Unit *u);
 /* Drop a unit nobody needs any more (a finished Accept=yes instance): its names and the Unit. */
 void loader_forget(Loader *l, Unit *u);
 

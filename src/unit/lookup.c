@@ -474,3 +474,20 @@ int unit_file_find_dependency_dir(const LookupPaths *lp, const UnitFileMap *m, c
                                   const char *suffix, char ***ret) {
         return find_in_dirs(lp, m, names, suffix, NULL, false, ret);
 }
+
+uint64_t path_mtime_ns(const char *path) {
+        struct stat st;
+        if (!path || stat(path, &st) < 0) return 0;
+        return (uint64_t)st.st_mtim.tv_sec * UINT64_C(1000000000) + (uint64_t)st.st_mtim.tv_nsec;
+}
+
+uint64_t lookup_paths_stamp(const LookupPaths *lp) {
+        uint64_t h = UINT64_C(14695981039346656037);   /* FNV-1a over (index, mtime) of each directory */
+        size_t i = 0;
+        STRV_FOREACH(d, lp->search_path) {
+                uint64_t v[2] = { i++, path_mtime_ns(*d) };
+                const unsigned char *b = (const unsigned char *)v;
+                for (size_t k = 0; k < sizeof v; k++) h = (h ^ b[k]) * UINT64_C(1099511628211);
+        }
+        return h;
+}

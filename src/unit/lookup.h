@@ -49,6 +49,11 @@ typedef struct UnitFileMap {
 } UnitFileMap;
 
 int unit_file_map_build(UnitFileMap *m, const LookupPaths *lp);
+/* systemd's lookup_paths_timestamp_hash: the modification times of the search directories, hashed;
+ * a file added to, removed from or renamed in one of them changes it. */
+uint64_t lookup_paths_stamp(const LookupPaths *lp);
+/* st_mtim of path in ns; 0 when it cannot be read. */
+uint64_t path_mtime_ns(const char *path);
 void unit_file_map_done(UnitFileMap *m);
 
 /* Resolve a name to its fragment: follows aliases, falls back to the template for instances.

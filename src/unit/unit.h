@@ -190,6 +190,9 @@ typedef struct Unit {
         int load_error;               /* negative errno for not-found/bad-setting/error */
         char *fragment_path;          /* the file that defines it (after following aliases) */
         char **dropin_paths;          /* in application order */
+        uint64_t fragment_mtime;      /* st_mtim of the fragment when loaded, in ns (NeedDaemonReload) */
+        uint64_t dropin_mtime;        /* the newest of the drop-ins' st_mtim when loaded, in ns */
+        uint64_t not_found_stamp;     /* not found: the loader's map stamp then (loader_should_retry) */
         bool masked;
         char *instance;               /* NULL unless an instance */
         const char *root;             /* borrowed: --root of the loader, for specifiers */

@@ -251,9 +251,13 @@ def services_image(packages=SERVICE_PACKAGES, offline=OFFLINE_PACKAGES, suite=SU
     return _build(f"{prefix}-{key}", make)
 
 
-# Debian's `systemd` package and rsyslog installed as in any Dockerfile that pulls them in (issue 16):
-# systemd's own units (journald's sockets, logind, ...) are in the image, rsyslog has syslog.socket.
-SYSTEMD_RSYSLOG_PACKAGES = ("systemd", "rsyslog")
+# Debian's `systemd` package, rsyslog and dbus installed as in any Dockerfile that pulls them in (issue
+# 16): systemd's own units (journald's sockets, logind, hostnamed, ...) are in the image, rsyslog has
+# syslog.socket, dbus the system bus (socket-activated); with real daemons the first image does not
+# have: avahi-daemon (Type=dbus), apache2, exim4 (a SysV init script only), prometheus-node-exporter;
+# curl as their client.
+SYSTEMD_RSYSLOG_PACKAGES = ("systemd", "rsyslog", "dbus", "avahi-daemon", "apache2", "exim4-daemon-light",
+                            "prometheus-node-exporter", "curl")
 
 
 def systemd_rsyslog_image(suite=SUITE):

@@ -166,11 +166,15 @@ class Container:
     cgroup        a host cgroup2 directory (see host_cgroup()): bwrap is started in it with a
                   cgroup namespace rooted there, mounted read-write on /sys/fs/cgroup, as
                   `docker run --cgroupns=private -v /sys/fs/cgroup:/sys/fs/cgroup:rw` does
+    root          a host directory that is the container's whole root filesystem, writable (e.g. an
+                  overlay of the host's / and a tmpfs, as an image's layers and Docker's writable
+                  one; tests/conformance/run.py) in place of the host's / read-only; files= and
+                  paths outside the writable directories are then in it
     """
 
     def __init__(self, binary, args=(), units=None, enable=(), env=None, hostname=None, user=None,
                  readonly_root=False, files=None, binds=None, vendor_units=False, network=False,
-                 sanitizers=None, workdir=None, cgroup=None):
+                 sanitizers=None, workdir=None, cgroup=None, root=None):
         self.binary = str(binary)
         self.args = [str(a) for a in args]
         self.env = dict(env or {})
@@ -181,6 +185,7 @@ class Container:
         self.network = network
         self.sanitizers = sanitizers     # None: decided at start() from the binary
         self.cgroup = cgroup             # host cgroup2 directory: the container's own, writable
+        self.root = str(root) if root else None
         self._own_workdir = workdir is None
         self.workdir = pathlib.Path(workdir or tempfile.mkdtemp(prefix="tinysd-container-"))
         self.workdir.mkdir(parents=True, exist_ok=True)
@@ -225,6 +230,8 @@ class Container:
         for dest, (host, _) in sorted(self._binds.items(), key=lambda kv: -len(kv[0])):
             if p == dest or p.startswith(dest.rstrip("/") + "/"):
                 return pathlib.Path(host) / os.path.relpath(p, dest)
+        if self.root and not self._under_writable(p):
+            return pathlib.Path(self.root) / p.lstrip("/")
         return self.fs / p.lstrip("/")
 
     def write_file(self, p, content, mode=None):
@@ -240,7 +247,7 @@ class Container:
             host.write_bytes(content)
         os.chmod(host, 0o644 if mode is None else mode)
         if not self._under_writable(p) and not any(p == d or p.startswith(d + "/") for d in self._binds) \
-                and not self._under_own_sysv_dir(p):
+                and not self._under_own_sysv_dir(p) and not self.root:
             self._extra_files.append(p)
         return host
 
@@ -304,7 +311,7 @@ class Container:
                 elif not mp.exists():
                     mp.parent.mkdir(parents=True, exist_ok=True)
                     mp.touch()
-            elif not os.path.lexists(dest):
+            elif not os.path.lexists(dest) and not self.root:   # a writable root: bwrap makes it
                 parent = os.path.dirname(dest)
                 while not os.path.isdir(parent):
                     parent = os.path.dirname(parent)
@@ -364,7 +371,8 @@ class Container:
                 "--json-status-fd", str(status_fd), "--cap-drop", "ALL"]
         for c in DOCKER_CAPS:
             cmd += ["--cap-add", c]
-        cmd += ["--ro-bind", "/", "/", "--proc", "/proc", "--dev", "/dev",
+        cmd += (["--bind", self.root, "/", "--ro-bind", "/sys", "/sys"] if self.root else ["--ro-bind", "/", "/"])
+        cmd += ["--proc", "/proc", "--dev", "/dev",
                 "--perms", "1777", "--tmpfs", "/dev/shm", "--mqueue", "/dev/mqueue"]
         if self.cgroup:
             cmd[1:1] = ["--unshare-cgroup"]

@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: MIT
-"""End to end (issue 16): a Debian 12 image with Debian's `systemd` and `rsyslog` packages, as a
-Dockerfile that pulls them in makes it, under tinysd as PID 1.
+"""End to end (issue 16): a Debian 12 image with Debian's `systemd`, `rsyslog` and `dbus` packages
+and real daemons (avahi-daemon, apache2, exim4, prometheus-node-exporter), as a Dockerfile that pulls
+them in makes it, under tinysd as PID 1.
 
 The image (tests/container/image.py, systemd_rsyslog_image): debootstrap minbase bookworm +
 `apt-get install --no-install-recommends systemd rsyslog`, cached under /var/tmp/tinysd-images
@@ -12,8 +13,11 @@ Checked: the boot reaches multi-user.target with rsyslog running and nothing fai
 `logger` lines are written without any logger blocking (the loop ends; before issue 16's rule the
 image's own journald sockets took /dev/log and the 11th logger blocked forever), all of them reach
 the journal (tinysd's journalctl) and /var/log/syslog (rsyslog, through the journal's
-ForwardToSyslog=); systemd's units are skipped with one line each; the image's own journalctl
-and `systemctl status` (Debian's 252) read tinysd's journal files (issue 18)."""
+ForwardToSyslog=); systemd's units are skipped with one line each; each daemon answers its client
+(busctl to avahi, curl to apache2 and node-exporter, exim4's SMTP banner); PID 1 is on the image's
+system bus (busctl; Debian's systemctl as uid 65534 reads and is refused a stop; avahi-daemon,
+Type=dbus, owns its name; hostnamectl fails at once since hostnamed is skipped); the image's own
+journalctl and `systemctl status` (Debian's 252) read tinysd's journal files (issue 18)."""
 import os
 import pathlib
 import re
@@ -65,8 +69,11 @@ def ctr(systemd_image, tmp_path_factory):
 def test_boot_with_rsyslog_and_nothing_failed(ctr):
     ctr.wait_for(started("rsyslog.service", "System Logging Service"), timeout=30)
     out = ctr.output()
+    # PID 1's words (the daemons' own lines may say "Successfully ...")
+    own = "\n".join(line for line in out.splitlines()
+                    if line.startswith("tinysd[1]:") or not re.match(r"^[\w@.:-]+\[\d+\]: ", line))
     for bad in ("FAILED", "DEPEND", "No error information", ": Success", "Job "):
-        assert bad not in out, (bad, out)
+        assert bad not in own, (bad, out)
     # systemd's own: one line each, the first time
     for unit in ("systemd-journald.socket", "systemd-journald-dev-log.socket", "systemd-journald.service"):
         assert len(re.findall(rf"^tinysd\[1\]: {re.escape(unit)}: skipped in a container: ", out, re.M)) == 1, out
@@ -108,6 +115,59 @@ def test_debians_journalctl_and_systemctl_status_read_tinysds_journal(ctr):
     s = ctr.exec(["/usr/bin/systemctl", "--no-pager", "status", "rsyslog.service"], timeout=30)
     assert s.returncode == 0, s
     assert re.search(r"systemd\[1\]: Started rsyslog\.service - System Logging Service\.$", s.stdout, re.M), s.stdout
+
+
+# Each daemon the image installs beyond systemd and rsyslog, and how its client checks it.
+DAEMONS = {
+    "avahi-daemon.service": (["busctl", "--system", "call", "org.freedesktop.Avahi", "/",
+                              "org.freedesktop.Avahi.Server", "GetVersionString"], r'^s "avahi [0-9.]+"$'),
+    "apache2.service": (["curl", "-sS", "http://127.0.0.1/"], r"Apache2 Debian Default Page"),
+    "exim4.service": (["/bin/bash", "-c", "exec 3<>/dev/tcp/127.0.0.1/25; read -r line <&3; echo \"$line\"; "
+                                          "echo QUIT >&3"], r"^220 .* ESMTP Exim "),
+    "prometheus-node-exporter.service": (["curl", "-sS", "http://127.0.0.1:9100/metrics"],
+                                         r"^node_exporter_build_info\{"),
+}
+
+
+def is_active(ctr, unit, user=None):
+    argv = ["systemctl", "is-active", unit]
+    if user is not None:
+        argv = ["setpriv", f"--reuid={user}", f"--regid={user}", "--clear-groups"] + argv
+    return ctr.exec(argv, timeout=30).stdout.strip()
+
+
+@pytest.mark.parametrize("unit", sorted(DAEMONS))
+def test_daemon_answers_its_client(ctr, unit):
+    argv, expect = DAEMONS[unit]
+    ctr.wait_until(lambda: is_active(ctr, unit) == "active", timeout=60, what=f"{unit} active")
+    r = ctr.exec(argv, timeout=30)
+    assert r.returncode == 0 and re.search(expect, r.stdout, re.M), (unit, r)
+
+
+def test_system_bus(ctr):
+    """PID 1 is org.freedesktop.systemd1 on the image's own system bus: busctl reads it, Debian's
+    systemctl as an unprivileged user reads states through it, avahi-daemon (Type=dbus) was started
+    once its name appeared and owns it, and hostnamectl (systemd-hostnamed is skipped in a
+    container) fails at once instead of waiting for dbus-daemon's 25 s."""
+    ctr.wait_until(lambda: is_active(ctr, "avahi-daemon.service") == "active", timeout=60, what="avahi-daemon")
+
+    def on_bus():
+        r = ctr.exec(["busctl", "--system", "list", "--acquired", "--no-pager"], timeout=30)
+        return "org.freedesktop.systemd1" in r.stdout
+    ctr.wait_until(on_bus, timeout=60, what="org.freedesktop.systemd1 on the system bus")
+    r = ctr.exec(["busctl", "--system", "get-property", "org.freedesktop.systemd1", "/org/freedesktop/systemd1",
+                  "org.freedesktop.systemd1.Manager", "Version"], timeout=30)
+    assert r.returncode == 0 and r.stdout.startswith('s "'), r
+    assert is_active(ctr, "apache2.service", user=65534) == "active"
+    r = ctr.exec(["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
+                  "systemctl", "stop", "apache2.service"], timeout=30)
+    assert r.returncode != 0 and "Access denied" in r.stderr, r
+    main = ctr.exec(["systemctl", "show", "-p", "MainPID", "--value", "avahi-daemon.service"]).stdout.strip()
+    owner = ctr.exec(["busctl", "--system", "status", "--no-pager", "org.freedesktop.Avahi"], timeout=30).stdout
+    assert re.search(rf"^PID={main}$", owner, re.M), (main, owner)
+    assert "Type=dbus: there is no system bus" not in ctr.output()
+    r = ctr.exec(["hostnamectl"], timeout=20)
+    assert r.returncode != 0 and "systemd's own" in r.stderr, r
 
 
 def test_docker_stop_is_clean(ctr):

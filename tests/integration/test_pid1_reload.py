@@ -9,6 +9,7 @@ removed, the list is not resumed and the unit goes on to its next state. Nothing
 configuration is read after the reload: the ASan build reports any such read, and the fixture fails
 the test on a report. Each phase's first command marks that it began (/run/PHASE-1) and sleeps; the
 second marks that the list was resumed (/run/PHASE-2)."""
+import json
 import os
 import signal
 import time
@@ -190,4 +191,69 @@ def test_reload_while_a_job_waits(boot):
     c.wait_for(MULTI_USER, timeout=10)
     assert c.path("/run/b-new").exists() and not c.path("/run/b-old").exists()
     assert ctl(c, "is-active", "a.service", "b.service").stdout.split() == ["active", "active"]
+    assert c.stop() == 0
+
+
+PEER = r"""
+import json, os, socket, sys, time
+sys.path.insert(0, sys.argv[1])
+import dbus_raw
+UNIT = "/org/freedesktop/systemd1/unit/web_2eservice"
+c = dbus_raw.Client("/run/systemd/private", timeout=30)
+c.s.setblocking(False)
+sent = []
+try:
+    while len(sent) < 4000:
+        iface = ("org.freedesktop.systemd1.Unit", "org.freedesktop.systemd1.Service")[len(sent) % 2]
+        c.s.send(dbus_raw.method_call(len(sent) + 1, UNIT, "org.freedesktop.DBus.Properties", "GetAll",
+                                      (iface,)))
+        sent.append(iface)
+except BlockingIOError:
+    pass
+open("/tmp/peer-sent", "w").write(str(len(sent)))
+while not os.path.exists("/tmp/peer-go"):
+    time.sleep(0.05)
+c.s.settimeout(30)
+seen = {}
+for _ in sent:
+    typ, fields, body, sig = c._message()
+    if typ != 2:
+        seen["error"] = seen.get("error", 0) + 1
+        continue
+    props = dict(dbus_raw.unmarshal(sig, body)[0])
+    if "Description" in props:
+        key = "Description=" + props["Description"][1]
+    else:
+        key = "ExecStart=" + " ".join(props["ExecStart"][1][0][1])
+    seen[key] = seen.get(key, 0) + 1
+json.dump(seen, open("/tmp/peer-result", "w"))
+"""
+
+
+def test_reload_while_replies_wait_for_a_slow_reader(boot):
+    """A root peer queues thousands of GetAll calls on a unit and reads nothing: PID 1 builds
+    replies until 256 KiB wait, then stops taking the peer's requests. A daemon-reload that changes
+    the unit lands meanwhile. Every reply then read holds the old or the new configuration whole
+    (the replies built before the reload are bytes, not pointers into the old configuration; the
+    requests still unread are answered from the new one); the ASan build reports any read of freed
+    configuration."""
+    old = "[Unit]\nDescription=Old Web\n[Service]\nExecStart=/bin/sleep 1000\n"
+    new = "[Unit]\nDescription=New Web\n[Service]\nExecStart=/bin/sleep 2000\n"
+    c = boot(units={"web.service": old}, enable=["web.service"])
+    c.wait_for(MULTI_USER)
+    here = os.path.dirname(os.path.abspath(__file__))
+    assert c.exec(["sh", "-c", f"python3 -c '{PEER}' {here} >/tmp/peer-log 2>&1 </dev/null &"]).returncode == 0
+    sent = int(c.wait_for_path("/tmp/peer-sent", timeout=30).read_text())
+    c.write_unit("web.service", new)
+    assert ctl(c, "daemon-reload").returncode == 0
+    c.path("/tmp/peer-go").write_text("")
+    seen = json.loads(c.wait_for_path("/tmp/peer-result", timeout=60).read_text())
+    assert sum(seen.values()) == sent, (seen, c.path("/tmp/peer-log").read_text())
+    assert set(seen) <= {"Description=Old Web", "Description=New Web",
+                         "ExecStart=/bin/sleep 1000", "ExecStart=/bin/sleep 2000"}, seen
+    # the peer filled its socket well past PID 1's reply budget, so both configurations were served
+    assert seen.get("Description=Old Web") and seen.get("Description=New Web"), seen
+    assert seen.get("ExecStart=/bin/sleep 1000") and seen.get("ExecStart=/bin/sleep 2000"), seen
+    assert ctl(c, "is-active", "web.service").stdout.strip() == "active"
+    assert c.running()
     assert c.stop() == 0

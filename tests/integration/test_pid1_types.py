@@ -7,7 +7,11 @@ RemainAfterExit=yes keeps it active, so it is stopped -- ExecStop= runs -- at sh
 with PIDFile= and forking without it (the daemon, a grandchild re-parented to PID 1 after a
 double fork, is found and is the one stopped at shutdown, with its children), notify (the unit
 is started only once READY=1 arrives on $NOTIFY_SOCKET, so a unit After= it starts after that)."""
+import os
+import re
 import signal
+
+import pytest
 
 from pid1 import MULTI_USER, failed_to_start, finished, started, stopped
 
@@ -195,6 +199,39 @@ def test_forking_without_pidfile_finds_the_double_forked_daemon(boot):
     assert c.wait() == 0
     assert c.path("/run/dd.log").read_text() == "TERM\n", "the daemon was stopped as the service's main process"
     assert c.path("/run/leftover").read_text() == "0\n", "its sleep was gone when dd.service was stopped"
+
+
+def test_forking_without_pidfile_status_as_systemd_prints_it(boot):
+    """GuessMainPID=: Debian's systemctl status prints the guessed daemon as the main PID and one
+    "Process:" line per command that ran (ExecStartPre=, the start command, ExecStartPost=), with
+    their exit statuses, as systemd 252 does; ExecMainPID= and ExecMainStartTimestamp= follow the
+    guessed daemon."""
+    if not os.access("/usr/bin/systemctl", os.X_OK):
+        pytest.skip("Debian's systemctl is not installed")
+    c = boot(units={"dd.service": """
+        [Unit]
+        Description=Double Fork
+        [Service]
+        Type=forking
+        ExecStartPre=/bin/true pre
+        ExecStart=/opt/test/double-fork
+        ExecStartPost=/bin/sh -c 'exit 0'
+        """}, enable=["dd.service"], files={"/opt/test/daemon": DAEMON, "/opt/test/double-fork": DOUBLE_FORK})
+    c.wait_for(started("dd.service", "Double Fork"))
+    daemon = int(c.path("/run/dd.log.daemon-pid").read_text())
+    out = c.exec(["/usr/bin/systemctl", "status", "--no-pager", "dd.service"]).stdout
+    ok = r"\(code=exited, status=0/SUCCESS\)"
+    assert re.search(rf"^ +Process: \d+ ExecStartPre=/bin/true pre {ok}$", out, re.M), out
+    assert re.search(rf"^ +Process: \d+ ExecStart=/opt/test/double-fork {ok}$", out, re.M), out
+    assert re.search(rf"^ +Process: \d+ ExecStartPost=/bin/sh -c exit 0 {ok}$", out, re.M), out
+    assert re.search(rf"^ +Main PID: {daemon} \(", out, re.M), out
+    show = dict(line.split("=", 1) for line in c.exec(
+        ["/usr/bin/systemctl", "show", "-p", "MainPID,ExecMainPID,ExecMainStartTimestampMonotonic,ExecStart",
+         "dd.service"]).stdout.splitlines())
+    assert show["MainPID"] == show["ExecMainPID"] == str(daemon), show
+    assert int(show["ExecMainStartTimestampMonotonic"]) > 0, show
+    start_pid = int(re.search(r"pid=(\d+)", show["ExecStart"]).group(1))
+    assert start_pid != daemon and "code=exited ; status=0" in show["ExecStart"], show
 
 
 NOTIFY = r"""#!/bin/sh

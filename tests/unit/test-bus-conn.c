@@ -440,6 +440,69 @@ static void test_busctl_interop(void **state) {
         rmdir(dir);
 }
 
+/* The non-blocking client (PID 1 on the system bus): connect returns before any answer; both ends
+ * are driven by their readiness alone, in one thread, until a call and its reply went through. A
+ * path nobody listens on fails at once. */
+static void pump(BusConn *a, BusConn *b) {
+        struct pollfd p[2] = { { bus_conn_get_fd(a), (short) bus_conn_get_events(a), 0 },
+                               { bus_conn_get_fd(b), (short) bus_conn_get_events(b), 0 } };
+        assert_true(poll(p, 2, 5000) > 0);
+        BusConn *c[2] = { a, b };
+        for (int i = 0; i < 2; i++) {
+                if (p[i].revents & (POLLIN | POLLHUP | POLLERR))
+                        assert_int_equal(bus_conn_on_readable(c[i]), 0);
+                if (p[i].revents & POLLOUT)
+                        assert_int_equal(bus_conn_on_writable(c[i]), 0);
+        }
+}
+
+static void test_async_client(void **state) {
+        (void) state;
+        char dir[] = "/tmp/test-bus-conn-XXXXXX", path[64];
+        assert_non_null(mkdtemp(dir));
+        snprintf(path, sizeof path, "%s/sock", dir);
+        BusConn *client = NULL, *server = NULL;
+        assert_int_equal(bus_conn_connect_async(&client, path, NULL), -ENOENT);
+
+        int lfd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+        struct sockaddr_un sa = { .sun_family = AF_UNIX };
+        snprintf(sa.sun_path, sizeof sa.sun_path, "%s", path);
+        assert_int_equal(bind(lfd, (struct sockaddr *) &sa, sizeof sa), 0);
+        assert_int_equal(listen(lfd, 4), 0);
+        BusConnLimits lim = { .allow_fds = true };
+        assert_int_equal(bus_conn_connect_async(&client, path, &lim), 0);
+        assert_false(bus_conn_is_ready(client));
+        int afd = accept4(lfd, NULL, NULL, SOCK_CLOEXEC);
+        assert_true(afd >= 0);
+        assert_int_equal(bus_conn_new_server(&server, afd, GUID, &lim), 0);
+        while (!bus_conn_is_ready(client))
+                pump(client, server);
+        assert_true(bus_conn_can_pass_fds(client));
+
+        _cleanup_bus_message_ BusMessage *call = NULL, *got = NULL, *reply = NULL, *back = NULL;
+        assert_int_equal(bus_message_new_method_call(&call, NULL, "/", IFACE, "Echo"), 0);
+        assert_int_equal(bus_message_append(call, "s", "hello"), 0);
+        assert_int_equal(bus_conn_send(client, call, NULL), 0);
+        while (bus_conn_pop_message(server, &got) == 0)
+                pump(client, server);
+        assert_true(bus_message_is_method_call(got, IFACE, "Echo"));
+        assert_int_equal(bus_message_new_method_return(&reply, got), 0);
+        assert_int_equal(bus_message_copy_body(reply, got), 0);
+        assert_int_equal(bus_conn_send(server, reply, NULL), 0);
+        while (bus_conn_pop_message(client, &back) == 0)
+                pump(client, server);
+        const char *text = NULL;
+        assert_int_equal(back->reply_serial, call->serial);
+        assert_int_equal(bus_message_read(back, "s", &text), 1);
+        assert_string_equal(text, "hello");
+
+        bus_conn_free(client);
+        bus_conn_free(server);
+        close(lfd);
+        unlink(path);
+        rmdir(dir);
+}
+
 int main(void) {
         signal(SIGPIPE, SIG_IGN);
         const struct CMUnitTest tests[] = {
@@ -448,6 +511,7 @@ int main(void) {
                 cmocka_unit_test(test_protocol_errors),
                 cmocka_unit_test(test_pipelined),
                 cmocka_unit_test(test_busctl_interop),
+                cmocka_unit_test(test_async_client),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }
