@@ -13,7 +13,7 @@ WARN     := -Wall -Wextra -Werror -Wno-missing-field-initializers -Wshadow=local
 BASEFLAGS:= -std=gnu11 $(OPT) $(WARN) -Isrc -D_GNU_SOURCE -fno-strict-aliasing -MMD -MP
 LDFLAGS  ?=
 LDLIBS   ?=
-NAMES    := systemctl journalctl
+NAMES    := systemctl journalctl systemd-run
 
 SRCS      := $(shell find src -name '*.c' | sort)
 MAIN_SRC  := src/cli/main.c

@@ -11,6 +11,7 @@ int systemctl_main(int argc, char **argv);
 /* systemctl's unit-file verbs without a manager (--root=, $SYSTEMD_OFFLINE=1); argv[0] is ignored. */
 int systemctl_offline_main(int argc, char **argv);
 int journalctl_main(int argc, char **argv);
+int systemd_run_main(int argc, char **argv);
 int tinysd_main(int argc, char **argv);
 int manager_main(int argc, char **argv);
 

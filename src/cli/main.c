@@ -32,6 +32,7 @@ int main(int argc, char **argv) {
                 return tinysd_main(argc, argv);
         if (streq(name, "systemctl")) return systemctl_main(argc, argv);
         if (streq(name, "journalctl")) return journalctl_main(argc, argv);
+        if (streq(name, "systemd-run")) return systemd_run_main(argc, argv);
         if (streq(name, "halt") || streq(name, "poweroff") || streq(name, "reboot"))
                 return as_systemctl_verb(name, argc, argv);
         if (streq(name, "runlevel")) {

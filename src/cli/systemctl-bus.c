@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <unistd.h>
 #include "base/log.h"
 #include "base/strv.h"
@@ -201,4 +202,27 @@ int ctl_need_daemon_reload(Ctl *c, const char *unit) {
 void ctl_warn_unit_file_changed(const char *unit) {
         fprintf(stderr, "Warning: The unit file, source configuration file or drop-ins of %s changed on disk. "
                 "Run 'systemctl daemon-reload' to reload units.\n", unit);
+}
+
+int ctl_append_assignment(BusMessage *m, const char *assignment) {
+        const char *eq = strchr(assignment, '=');
+        if (!eq || eq == assignment) {
+                fprintf(stderr, "Not an assignment: %s\n", assignment);
+                return -EINVAL;
+        }
+        _cleanup_free_ char *name = strndup(assignment, (size_t)(eq - assignment));
+        if (!name)
+                return -ENOMEM;
+        if (streq(name, "CPUQuota")) {
+                /* a percentage is no specifier: sent as 252's client sends it, in µs per second */
+                char *end = NULL;
+                double pct = eq[1] ? strtod(eq + 1, &end) : -1;
+                if (eq[1] && (!end || end == eq + 1 || !streq(end, "%") || pct <= 0)) {
+                        fprintf(stderr, "CPU quota '%s' invalid.\n", eq + 1);
+                        return -EINVAL;
+                }
+                return bus_message_append(m, "(sv)", "CPUQuotaPerSecUSec", "t",
+                                          eq[1] ? (uint64_t) (pct * 10000.0 + 0.5) : UINT64_MAX);
+        }
+        return bus_message_append(m, "(sv)", name, "s", eq + 1);
 }

@@ -147,6 +147,39 @@ int verb_ctl_set_environment(Ctl *c, int argc, char **argv) {
         return 0;
 }
 
+/* set-property [--runtime] UNIT NAME=VALUE...: SetUnitProperties, each assignment sent as a string
+ * under its directive name (PID 1 writes it into a drop-in, where the unit-file parser reads it). */
+int verb_ctl_set_property(Ctl *c, int argc, char **argv) {
+        _cleanup_strv_free_ char **names = NULL;
+        int ret = 0;
+
+        (void) argc;
+        if (ctl_bus(c) < 0)
+                return 1;
+        char *unit[] = { argv[1], NULL };
+        if (ctl_expand_names(c, unit, NULL, &names, NULL) < 0 || strv_length(names) == 0) {
+                fprintf(stderr, "Failed to expand '%s' into names: No such file or directory\n", argv[1]);
+                return 1;
+        }
+        STRV_FOREACH(n, names) {
+                _cleanup_bus_message_ BusMessage *m = NULL, *reply = NULL;
+                int r = ctl_new_call(&m, SD_PATH, SD_MANAGER, "SetUnitProperties");
+                if (r >= 0) r = bus_message_append(m, "sb", *n, c->args->runtime);
+                if (r >= 0) r = bus_message_open_container(m, 'a', "(sv)");
+                for (char **a = argv + 2; r >= 0 && *a; a++)
+                        r = ctl_append_assignment(m, *a);
+                if (r >= 0) r = bus_message_close_container(m);
+                if (r < 0)
+                        return 1;
+                r = ctl_call(c, m, &reply);
+                if (r < 0) {
+                        (void) ctl_log_call_error(r, reply, "Failed to set unit properties on %s", *n);
+                        ret = 1;
+                }
+        }
+        return ret;
+}
+
 /* systemd's env_name_is_valid(): letters, digits and '_', not starting with a digit. */
 static bool env_name_ok(const char *n) {
         if (!*n || (*n >= '0' && *n <= '9')) return false;

@@ -70,6 +70,7 @@ static const CtlVerb verbs[] = {
         { "emergency",             -1,  1, false, verb_ctl_power },
         { "exit",                  -1,  2, false, verb_ctl_power },
         { "reset-failed",          -1, -1, false, verb_ctl_reset_failed },
+        { "set-property",           3, -1, false, verb_ctl_set_property },
         { "enable",                 2, -1, true,  verb_ctl_enable },
         { "disable",                2, -1, true,  verb_ctl_enable },
         { "reenable",               2, -1, true,  verb_ctl_enable },
@@ -111,6 +112,7 @@ static void help(void) {
                "  isolate UNIT                        Start one unit and stop all others\n"
                "  kill UNIT...                        Send signal to processes of a unit\n"
                "  reset-failed [PATTERN...]           Reset failed state for all, one, or more units\n"
+               "  set-property UNIT PROPERTY=VALUE... Sets one or more properties of a unit\n"
                "  list-dependencies [UNIT...]         Recursively show units which are required or wanted by the units\n\n"
                "Unit File Commands:\n"
                "  list-unit-files [PATTERN...]        List installed unit files\n"

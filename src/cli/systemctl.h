@@ -63,6 +63,10 @@ int ctl_new_call(BusMessage **ret, const char *path, const char *iface, const ch
 /* Send and wait. On an error reply: 0 is not returned; *ret_reply holds the error (if the caller
  * wants it) and the return value is -EREMOTEIO. */
 int ctl_call(Ctl *c, BusMessage *m, BusMessage **ret_reply);
+/* -p/set-property's NAME=VALUE as a property of PID 1's transient/set-property methods: a string
+ * under the directive's name (PID 1 writes it into a unit file), CPUQuota= as 252's client sends it.
+ * Says what is wrong and returns -EINVAL for a malformed one. */
+int ctl_append_assignment(BusMessage *m, const char *assignment);
 /* "Failed to <what>: <text>" for a failed call, returning the systemctl exit code for it. */
 int ctl_error_exit_code(const char *error_name);
 int ctl_log_call_error(int r, BusMessage *reply, const char *fmt, ...) _printf_(3, 4);
@@ -131,6 +135,7 @@ int verb_ctl_service_log_setting(Ctl *c, int argc, char **argv);
 int verb_ctl_is_system_running(Ctl *c, int argc, char **argv);
 int verb_ctl_show_environment(Ctl *c, int argc, char **argv);
 int verb_ctl_set_environment(Ctl *c, int argc, char **argv);
+int verb_ctl_set_property(Ctl *c, int argc, char **argv);
 int verb_ctl_import_environment(Ctl *c, int argc, char **argv);
 int verb_ctl_list_machines(Ctl *c, int argc, char **argv);
 /* show-environment's value quoting: shell_maybe_quote(SHELL_ESCAPE_POSIX). */

@@ -98,6 +98,14 @@ int bus_service_control_pid(BusMessage *m, void *o);
 #define BUS_CONTROL_GROUP_MAX 4096
 const char *bus_unit_control_group(const MUnit *u, char buf[static BUS_CONTROL_GROUP_MAX]);
 
+/* dbus-transient.c: Manager.StartTransientUnit. */
+int bus_start_transient_unit(BusCall *c);
+/* Manager.SetUnitProperties, Unit.SetProperties (set-property) */
+int bus_set_unit_properties(BusCall *c);
+int bus_unit_set_properties(BusCall *c);
+/* dbus.c: the client on conn holds u (AddRef) until it disconnects: u is not collected till then. */
+void bus_track_unit(Manager *m, BusConn *conn, MUnit *u);
+
 /* dbus-job.c: the interfaces of a job object. */
 extern const BusInterface *const bus_job_interfaces[];
 Job *bus_job_from_path(Manager *m, const char *path);

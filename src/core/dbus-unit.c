@@ -17,6 +17,7 @@
 #include "base/util.h"
 #include "bus/bus-path.h"
 #include "core/dbus-internal.h"
+#include "core/transient.h"
 #include "journal/journal-server.h"
 #include "unit/install.h"
 
@@ -54,6 +55,7 @@ int bus_unit_load_error(const MUnit *u, BusError *e) {
 
 /* ---- getters: org.freedesktop.systemd1.Unit ---- */
 
+static int g_transient(BusMessage *m, void *o) { return bus_append_bool(m, transient_unit_is(U(o)->m, C(o))); }
 static int g_id(BusMessage *m, void *o) { return bus_append_string(m, U(o)->id); }
 static int g_names(BusMessage *m, void *o) {
         if (C(o)) return bus_append_strv(m, C(o)->names);
@@ -303,7 +305,7 @@ static const BusProperty unit_properties[] = {
         { "Conditions", "a(sbbsi)", g_conditions },
         { "Asserts", "a(sbbsi)", g_asserts },
         { "LoadError", "(ss)", g_load_error },
-        { "Transient", "b", bus_get_false },
+        { "Transient", "b", g_transient },
         { "Perpetual", "b", g_perpetual },
         { "StartLimitIntervalUSec", "t", g_start_limit_interval },
         { "StartLimitBurst", "u", g_start_limit_burst },
@@ -493,6 +495,7 @@ static const BusMethod unit_methods[] = {
         { "ReloadOrTryRestart", "s", "o", BUS_ACCESS_PRIVILEGED, method_job, JOB_RELOAD_OR_START },
         { "Kill", "si", "", BUS_ACCESS_PRIVILEGED, method_kill },
         { "ResetFailed", "", "", BUS_ACCESS_PRIVILEGED, method_reset_failed },
+        { "SetProperties", "ba(sv)", "", BUS_ACCESS_PRIVILEGED, bus_unit_set_properties },
         { "Ref", "", "", BUS_ACCESS_PRIVILEGED, method_nop },
         { "Unref", "", "", BUS_ACCESS_PRIVILEGED, method_nop },
         { NULL },

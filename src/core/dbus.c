@@ -28,11 +28,13 @@
 #include <unistd.h>
 #include "base/log.h"
 #include "base/ratelimit.h"
+#include "base/strv.h"
 #include "base/util.h"
 #include "bus/bus-path.h"
 #include "bus/bus-sasl.h"
 #include "core/dbus-internal.h"
 #include "core/dbus-system-bus.h"
+#include "core/transient.h"
 
 #define BUS_ACCEPT_PER_WAKEUP 16
 #define BUS_MESSAGES_PER_WAKEUP 32
@@ -74,6 +76,7 @@ typedef struct BusClient {
         BusConn *conn;
         EventSource *io;
         uid_t uid;
+        StrvBuilder unit_refs; /* the units it holds (AddRef), by name: released when it goes */
         bool privileged;     /* may call PRIVILEGED entries: root or the manager's uid, private socket */
         bool dead;
         bool pending;        /* messages left over from a wake-up's budget */
@@ -99,6 +102,13 @@ static void client_free(BusServer *s, BusClient *c) {
                         break;
                 }
         c->listener->n_clients--;
+        STRV_FOREACH(n, c->unit_refs.l) {
+                MUnit *u = manager_get_unit(c->m, *n);
+                if (!u || u->bus_refs == 0) continue;
+                u->bus_refs--;
+                transient_unit_check_collect(u);
+        }
+        strv_builder_done(&c->unit_refs);
         event_source_free(c->io);
         bus_conn_free(c->conn);
         free(c);
@@ -493,6 +503,14 @@ void manager_bus_free(Manager *m) {
         m->bus = NULL;
 }
 
+void bus_track_unit(Manager *m, BusConn *conn, MUnit *u) {
+        for (BusClient *c = m->bus ? m->bus->clients : NULL; c; c = c->next) {
+                if (c->conn != conn) continue;
+                if (strv_builder_extend(&c->unit_refs, u->id) >= 0) u->bus_refs++;
+                return;
+        }
+}
+
 /* ---- signals ---- */
 
 void manager_bus_job_new(Manager *m, const Job *j) {
@@ -501,6 +519,24 @@ void manager_bus_job_new(Manager *m, const Job *j) {
 
 void manager_bus_job_removed(Manager *m, uint32_t id, const char *unit, JobResult r) {
         broadcast_job_signal(m, "JobRemoved", id, unit, job_result_to_string(r));
+}
+
+void manager_bus_unit_changed(MUnit *u) {
+        Manager *m = u->m;
+        if (!m->bus || !m->bus->clients) return;
+        _cleanup_free_ char *path = NULL;
+        if (bus_unit_path(u->id, &path) < 0) return;
+        for (BusClient *c = m->bus->clients; c; c = c->next) {
+                if (c->dead || !bus_conn_is_ready(c->conn)) continue;
+                _cleanup_(bus_message_freep) BusMessage *sig = NULL;
+                if (bus_message_new_signal(&sig, path, BUS_IFACE_PROPERTIES, "PropertiesChanged") < 0 ||
+                    bus_message_append(sig, "s", BUS_IFACE_UNIT) < 0 || bus_message_open_container(sig, 'a', "{sv}") < 0 ||
+                    bus_message_append(sig, "{sv}", "ActiveState", "s", unit_active_state_to_string(u->state)) < 0 ||
+                    bus_message_append(sig, "{sv}", "SubState", "s", bus_unit_sub_state(u)) < 0 ||
+                    bus_message_close_container(sig) < 0 || bus_message_append_strv(sig, NULL) < 0)
+                        return;
+                client_send(c, sig);
+        }
 }
 
 /* ---- helpers for the object layer ---- */

@@ -26,3 +26,6 @@ int bus_unit_append_properties(MUnit *u, BusMessage *m);
 /* Job life cycle, from job.c. */
 void manager_bus_job_new(Manager *m, const Job *j);
 void manager_bus_job_removed(Manager *m, uint32_t id, const char *unit, JobResult r);
+/* PropertiesChanged of a unit whose state changed (its Unit interface's ActiveState and SubState),
+ * to every connection, as JobRemoved: systemd-run --wait learns so that its service ended. */
+void manager_bus_unit_changed(MUnit *u);

@@ -365,7 +365,7 @@ int munit_spawn(MUnit *u, const ExecCommand *c, const ExecRunParams *params, pid
         if (c->path && !strchr(c->path, '/') && (path = find_in_path(c->path, env))) resolved.path = path;
         /* journal output goes through PID 1's journal (log-stream.c); if that fails, straight to stdout */
         _cleanup_close_ int lfd = -1;
-        bool out_j = is_journal(ec->std_output), err_j = is_journal(ec->std_error);
+        bool out_j = is_journal(ec->std_output) && u->stdio_fds[1] < 0, err_j = is_journal(ec->std_error) && u->stdio_fds[2] < 0;
         if ((out_j || err_j) && (r = log_stream_new(u, resolved.path, &lfd)) < 0)
                 log_warning("%s: Failed to set up the log stream, writing to the console: %s", u->id, strerror(-r));
         if (lfd >= 0) {
@@ -380,6 +380,12 @@ int munit_spawn(MUnit *u, const ExecCommand *c, const ExecRunParams *params, pid
         fds[2] = ec->std_error == EXEC_OUTPUT_INHERIT ? (fds[1] >= 0 ? fcntl(fds[1], F_DUPFD_CLOEXEC, 3) : -1)
                  : err_j && lfd >= 0                  ? fcntl(lfd, F_DUPFD_CLOEXEC, 3)
                                                       : open_output(params, ec, ec->std_error, 2);
+        /* what the client that made the unit gave (systemd-run --pipe) replaces StandardInput=... */
+        for (int i = 0; i < 3; i++) {
+                if (u->stdio_fds[i] < 0) continue;
+                if (fds[i] >= 0) close(fds[i]);
+                fds[i] = fcntl(u->stdio_fds[i], F_DUPFD_CLOEXEC, 3);
+        }
         SpawnParams p = {
                 .command = &resolved, .context = ec, .environment = env, .stdio = { fds[0], fds[1], fds[2] },
                 .root = m->set.root, .apply_credentials = cr.change && !cr.dynamic,

@@ -17,6 +17,7 @@
 #include "core/kill.h"
 #include "core/manager.h"
 #include "core/munit.h"
+#include "core/transient.h"
 
 #define FINAL_SIGTERM_USEC (3 * USEC_PER_SEC)
 
@@ -74,12 +75,9 @@ int manager_load_dependencies(Manager *m) {
 /* A unit that was not found, referenced again after the search directories changed: loaded anew
  * (systemd 252's manager_unit_cache_should_retry_load()), its runtime kept. */
 static int retry_load(Manager *m, MUnit *u) {
-        Unit *old = u->cfg, *fresh;
-        int r = loader_reload_unit(m->loader, old, &fresh);
-        if (r < 0 || fresh == old) return r;
-        fresh->runtime = u;
-        munit_set_config(u, fresh);
-        unit_free(old);
+        Unit *old = u->cfg;
+        int r = manager_reload_unit(m, u);
+        if (r < 0 || u->cfg == old) return r;
         return manager_load_dependencies(m);
 }
 
@@ -125,13 +123,26 @@ static void discard_now(Manager *m) {
         m->n_discard = 0;
 }
 
-/* ---- garbage collection of finished connection instances ---- */
+/* ---- garbage collection of finished connection instances and transient units ---- */
+
+static bool may_forget(const MUnit *u) {
+        if (!u->gc_pending || u->job || !UNIT_IS_INACTIVE_OR_FAILED(u->state) || munit_main_pid(u) > 0 || munit_control_pid(u) > 0)
+                return false;
+        /* a transient unit may have been started again, or be held, since it was marked */
+        return !transient_unit_is(u->m, u->cfg) || transient_unit_collectable(u);
+}
 
 static void unit_forget(Manager *m, size_t idx) {
         MUnit *u = m->list[idx];
         memmove(m->list + idx, m->list + idx + 1, (m->n_list - idx - 1) * sizeof *m->list);
         m->n_list--;
-        if (u->cfg) loader_forget(m->loader, u->cfg);
+        if (u->cfg) {
+                bool transient = transient_unit_is(m, u->cfg);
+                if (transient) transient_unit_remove_files(m, u->cfg);
+                loader_forget(m->loader, u->cfg);
+                /* the name is not found again, as in systemd: the map forgets the file too */
+                if (transient && loader_rescan(m->loader) < 0) log_oom();
+        }
         u->cfg = NULL;
         munit_free(u);
 }
@@ -143,8 +154,7 @@ static int on_gc(EventSource *s, void *userdata) {
         bool forgot = false;
         for (size_t i = m->n_list; i > 0; i--) {
                 MUnit *u = m->list[i - 1];
-                if (u->gc_pending && !u->job && UNIT_IS_INACTIVE_OR_FAILED(u->state) && munit_main_pid(u) <= 0 &&
-                    munit_control_pid(u) <= 0) {
+                if (may_forget(u)) {
                         unit_forget(m, i - 1);
                         forgot = true;
                 }
@@ -152,6 +162,8 @@ static int on_gc(EventSource *s, void *userdata) {
         /* no unit may keep pointing to one that was forgotten: better none than a dangling one */
         if (forgot && munit_resolve_all(m) < 0)
                 for (size_t i = 0; i < m->n_list; i++) m->list[i]->deps = NULL;
+        /* a transient service whose transient timer went may go now too (at the next pass) */
+        for (size_t i = 0; forgot && i < m->n_list; i++) transient_unit_check_collect(m->list[i]);
         discard_now(m);
         return 0;
 }
@@ -332,6 +344,20 @@ int manager_reload(Manager *m) {
         r = sync_units(m);
         if (r < 0) log_warning("Reloading: not every unit's dependencies could be resolved: %s", strerror(-r));
         log_info("Reloaded configuration.");
+        return 0;
+}
+
+/* One unit's files read again, in place: the runtime unit stays (its processes, its D-Bus path) and
+ * gets the new configuration as at a daemon-reload (config_changed). For a transient unit written in
+ * place of a not-found one, and for set-property's drop-ins. The caller resolves dependencies again
+ * (manager_load_dependencies()). */
+int manager_reload_unit(Manager *m, MUnit *u) {
+        Unit *old = u->cfg, *nc;
+        int r = loader_reload_unit(m->loader, old, &nc);
+        if (r < 0 || nc == old) return r;   /* nc == old: the name is now another unit's alias */
+        nc->runtime = u;
+        munit_set_config(u, nc);
+        unit_free(old);
         return 0;
 }
 

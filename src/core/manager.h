@@ -114,6 +114,9 @@ int manager_load_default_unit(Manager *m, MUnit **ret);
 /* Shutdown: when the last job is gone, the final kill round and exit. */
 void manager_check_finished(Manager *m);
 int manager_reload(Manager *m);
+/* Read one loaded unit's files again, in place (a transient unit's, set-property's drop-ins); the
+ * caller then calls manager_load_dependencies(). */
+int manager_reload_unit(Manager *m, MUnit *u);
 /* Load the units every loaded unit names, transitively, with their reverse dependencies. */
 int manager_load_dependencies(Manager *m);
 /* Free units marked gc_pending (once they are inactive and jobless), before the loop sleeps. */

@@ -3,6 +3,7 @@
  * dispatch to the type; state changes come back through munit_notify(), which finishes jobs and
  * propagates to dependent units. */
 #include <stdio.h>
+#include <unistd.h>
 #include "base/id128.h"
 #include "base/log.h"
 #include "base/strv.h"
@@ -11,6 +12,7 @@
 #include "core/kill.h"
 #include "core/manager.h"
 #include "core/munit.h"
+#include "core/transient.h"
 #include "unit/systemd-own.h"
 
 static const char *const active_state_table[_UNIT_ACTIVE_STATE_MAX] = {
@@ -34,13 +36,23 @@ MUnit *munit_new(Manager *m, Unit *cfg) {
                 return NULL;
         }
         u->state = UNIT_INACTIVE;
+        u->stdio_fds[0] = u->stdio_fds[1] = u->stdio_fds[2] = -1;
         u->condition_result = u->assert_result = true;
         if (vt->init) vt->init(u);
         return u;
 }
 
+void munit_release_stdio(MUnit *u) {
+        for (int i = 0; i < 3; i++)
+                if (u->stdio_fds[i] >= 0) {
+                        close(u->stdio_fds[i]);
+                        u->stdio_fds[i] = -1;
+                }
+}
+
 void munit_free(MUnit *u) {
         if (!u) return;
+        munit_release_stdio(u);
         if (u->job) job_free(u->job);
         if (u->vt->done) u->vt->done(u);
         free(u->kill_round.signaled);
@@ -444,7 +456,10 @@ static void stop_bound(MUnit *u) {
 void munit_notify(MUnit *u, UnitActiveState os, UnitActiveState ns, bool reload_success) {
         Manager *m = u->m;
         u->state = ns;
-        if (UNIT_IS_INACTIVE_OR_FAILED(ns)) munit_cgroup_release(u);
+        if (UNIT_IS_INACTIVE_OR_FAILED(ns)) {
+                munit_cgroup_release(u);
+                munit_release_stdio(u);   /* a client's pipes: its reader must see their end */
+        }
         DualTimestamp ts;
         dual_timestamp_now(m, &ts);
         u->state_change_ts = ts;
@@ -471,6 +486,7 @@ void munit_notify(MUnit *u, UnitActiveState os, UnitActiveState ns, bool reload_
                 if (!m->shutting_down) start_each(u, UNIT_ON_SUCCESS, u->cfg->unit.on_success_job_mode);
                 manager_emergency_action(m, u, u->cfg->unit.success_action, u->cfg->unit.success_action_exit_status, "succeeded");
         }
+        if (UNIT_IS_INACTIVE_OR_FAILED(ns)) transient_unit_check_collect(u);
         if (m->parts && m->parts->unit_changed) m->parts->unit_changed(u, os, ns);
         manager_check_finished(m);
 }

@@ -44,7 +44,11 @@ struct MUnit {
         uint32_t tx_slot;      /* job.c: 1 + its entry in the transaction being built, 0 none */
         bool condition_result, assert_result;
         bool sandbox_notice_done, pam_notice_done;
-        bool gc_pending; /* a finished Accept=yes instance: freed by the next GC pass */
+        bool gc_pending; /* a finished Accept=yes instance or transient unit: freed by the next GC pass */
+        unsigned bus_refs; /* D-Bus clients holding it (AddRef, systemd-run --wait): not collected */
+        /* stdin, stdout, stderr given by the client that made it (systemd-run --pipe), -1: none;
+         * every process of the unit gets them, and they are closed once it is inactive */
+        int stdio_fds[3];
         char invocation_id[33];
         /* systemd's unit timestamps (D-Bus StateChangeTimestamp=, ActiveEnterTimestamp=, ...);
          * the monotonic parts are also the timers' OnUnitActiveSec=/OnUnitInactiveSec= bases */
@@ -119,6 +123,8 @@ struct UnitVTable {
 
 MUnit *munit_new(Manager *m, Unit *cfg);
 void munit_free(MUnit *u);
+/* Close the stdio fds a client gave (munit.h: stdio_fds). */
+void munit_release_stdio(MUnit *u);
 const char *munit_description(const MUnit *u);
 /* "foo.service - Foo" as systemd 252's StatusUnitFormat=combined prints it */
 char *munit_status_name(const MUnit *u);

@@ -48,6 +48,12 @@ static void job_removed(Manager *m, uint32_t id, const char *unit, JobResult r) 
         manager_system_bus_job_removed(m, id, unit, r);
 }
 
+/* PropertiesChanged to the private socket's clients (systemd-run --wait), then the system bus's own. */
+static void unit_changed(MUnit *u, UnitActiveState os, UnitActiveState ns) {
+        manager_bus_unit_changed(u);
+        manager_system_bus_unit_changed(u, os, ns);
+}
+
 static const ManagerParts system_parts = {
         .unit_types = system_unit_types,
         .job_new = manager_bus_job_new,
@@ -56,7 +62,7 @@ static const ManagerParts system_parts = {
         .unit_failed = exit_policy_unit_failed,
         .boot_finished = main_command_boot_finished,
         .shutdown_wait = main_command_stop,
-        .unit_changed = manager_system_bus_unit_changed,
+        .unit_changed = unit_changed,
         .bus_name_watch = manager_system_bus_watch_name,
 };
 

@@ -259,16 +259,24 @@ int loader_load(Loader *l, const char *name, Unit **ret) {
         return load_new(l, name, ret);
 }
 
-int loader_refresh_map(Loader *l) {
+int loader_rescan(Loader *l) {
         uint64_t stamp = lookup_paths_stamp(&l->lp);
-        if (stamp == l->map_stamp) return 0;
         UnitFileMap fresh;
         int r = unit_file_map_build(&fresh, &l->lp);
-        if (r < 0) return r;
+        if (r < 0) {
+                unit_file_map_done(&fresh);   /* a map left half built on failure */
+                return r;
+        }
         unit_file_map_done(&l->map);
         l->map = fresh;
         l->map_stamp = stamp;
-        return 1;
+        return 0;
+}
+
+int loader_refresh_map(Loader *l) {
+        if (lookup_paths_stamp(&l->lp) == l->map_stamp) return 0;
+        int r = loader_rescan(l);
+        return r < 0 ? r : 1;
 }
 
 bool loader_should_retry(const Loader *l, const Unit *u) {
@@ -328,6 +336,7 @@ bool loader_unit_need_daemon_reload(const Loader *l, const Unit *u) {
         }
         return false;
 }
+
 
 int loader_load_closure(Loader *l, const char *name, Unit **ret) {
         int r = loader_load(l, name, ret);

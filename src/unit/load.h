@@ -49,6 +49,10 @@ int loader_reload_unit(Loader *l, Unit *old, Unit **ret);
 /* systemd 252's unit_need_daemon_reload(): the fragment's or a drop-in's mtime changed, the
  * fragment is gone, or the drop-ins on disk are not the ones loaded. */
 bool loader_unit_need_daemon_reload(const Loader *l, const Unit *u);
+/* Read the search path into the name map again, whatever the directories' mtimes say: files
+ * written since the map was built (a transient unit's) are found by the next load. The units
+ * already loaded are not touched. */
+int loader_rescan(Loader *l);
 /* Drop a unit nobody needs any more (a finished Accept=yes instance): its names and the Unit. */
 void loader_forget(Loader *l, Unit *u);
 

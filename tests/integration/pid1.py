@@ -91,7 +91,7 @@ SOURCE_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.realpath(_
 # Directories the container may write (plain host directories under WORKDIR/fs, bound in place).
 # With readonly_root=True only /run stays writable; the others are bound read-only.
 WRITABLE_DIRS = ("/run", "/tmp", "/var/log", "/var/lib", "/var/cache", "/root",
-                 "/etc/systemd/system", "/etc/tinysd")
+                 "/etc/systemd/system", "/etc/systemd/system.control", "/etc/tinysd")
 # Hidden unless vendor_units=True: the host's units and generators, and its tmpfiles.d (tinysd applies tmpfiles.d
 # at boot when the image has no systemd-tmpfiles-setup.service; the host's would, e.g., empty /tmp).
 VENDOR_UNIT_DIRS = ("/usr/lib/systemd/system", "/usr/local/lib/systemd/system", "/usr/lib/tmpfiles.d",

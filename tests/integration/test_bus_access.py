@@ -153,6 +153,10 @@ def harmful_args(member, signature, job_id, interface):
         "UnmaskUnitFiles": [["old.service"], False], "DisableUnitFiles": [web, False],
         "PresetUnitFilesWithMode": [web, "full", False, True], "PresetAllUnitFiles": ["full", False, True],
         "SetDefaultTarget": ["rescue.target", True],
+        "StartTransientUnit": ["evil.service", "replace",
+                               [["ExecStart", ["a(sasb)", [["/bin/touch", ["/bin/touch", "/tmp/evil"], False]]]]], []],
+        "SetUnitProperties": ["web.service", False, [["Description", ["s", "pwned"]]]],
+        "SetProperties": [False, [["Description", ["s", "pwned"]]]],
     }
     if member in by_member:
         return by_member[member]
@@ -221,13 +225,15 @@ def state(c):
         assert r["kind"] == "return", r
         return r["values"][0][1]
     files = []
-    for d in ("/etc/systemd/system", "/run/systemd/system"):
+    for d in ("/etc/systemd/system", "/run/systemd/system", "/run/systemd/transient", "/etc/systemd/system.control",
+              "/run/systemd/system.control"):
         for root, dirs, names in os.walk(c.path(d)):
             for n in sorted(dirs + names):
                 p = os.path.join(root, n)
                 files.append((p, os.readlink(p) if os.path.islink(p) else None))
     return {
-        "web": (get(UNIT + "web_2eservice", SD + "Unit", "ActiveState"), get(UNIT + "web_2eservice", SD + "Service", "MainPID")),
+        "web": (get(UNIT + "web_2eservice", SD + "Unit", "ActiveState"), get(UNIT + "web_2eservice", SD + "Service", "MainPID"),
+                get(UNIT + "web_2eservice", SD + "Unit", "Description")),
         "environment": get(MANAGER, SD + "Manager", "Environment"),
         "exit code": get(MANAGER, SD + "Manager", "ExitCode"),
         "jobs": call1(c, MANAGER, SD + "Manager", "ListJobs")["values"],
