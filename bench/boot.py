@@ -13,7 +13,7 @@ capabilities and the benchmark units bound on /etc/systemd/system:
 
 and measures:
   boot      launch of bwrap -> the line "Reached target multi-user.target" read from PID 1's stdout
-            (a pipe); then how many children PID 1 has at that moment, and when all N are `sleep`
+            (a pipe), and PID 1's CPU time when the line is read (/proc/PID/schedstat); then how many children PID 1 has at that moment, and when all N are `sleep`
             (polled every 1 ms from the host: a simple service is "started" once forked, so exec
             may still be under way when the line is printed);
   shutdown  SIGTERM to PID 1 (its host PID: the child of bwrap) -> PID 1 gone (pidfd) and -> bwrap
@@ -26,6 +26,7 @@ A baseline row boots /bin/echo instead of tinysd in the same sandbox: the cost o
 Root is needed (bwrap --cap-add). Usage:
   boot.py [--bin LABEL=PATH ...] [--scenarios simple:10,simple:100,simple:1000,bench12]
           [--runs 11] [--runs-large 3] [--mem-runs 3] [--mem-units 100] [--idle 10] [--smaps] [--json FILE]
+          [--quiet-wait 120]
 Scenarios: simple:N = N services `ExecStart=/bin/sleep infinity`, WantedBy=multi-user.target,
 enabled with symlinks; bench12 = 10 of those + a Type=notify + a Type=oneshot service (the
 issue's 12 units)."""
@@ -51,6 +52,8 @@ BOOT_TIMEOUT = 120
 STOP_TIMEOUT = 60
 
 
+SYSV_DIRS = ("/etc/init.d", "/etc/rc0.d", "/etc/rc1.d", "/etc/rc2.d", "/etc/rc3.d", "/etc/rc4.d", "/etc/rc5.d",
+             "/etc/rc6.d", "/etc/rcS.d")
 TMPFS_RUN = False   # --tmpfs-run: /run and /tmp on tmpfs instead of directories of the host's disk
 
 
@@ -65,6 +68,9 @@ def bwrap_cmd(binary, rundir, tmpdir, unitdir, argv):
             # the image is the host's root, which has systemd 252 installed: hide its generators
             # (an image without systemd has none; with them a boot takes ~50 ms more here)
             "--tmpfs", "/usr/lib/systemd/system-generators",
+            # and its SysV init scripts (PID 1's built-in SysV generator would start the host's
+            # dbus, docker, ... from the rc links, and the bench's image has only its own units)
+            *[a for d in SYSV_DIRS if os.path.isdir(d) for a in ("--tmpfs", d)],
             "--tmpfs", "/opt", "--ro-bind", str(binary), "/opt/tinysd",
             "--unshare-pid", "--unshare-ipc", "--unshare-uts", "--as-pid-1", "--die-with-parent",
             "--cap-drop", "ALL", *caps, "--setenv", "SYSTEMD_UNIT_PATH", "/etc/systemd/system", *argv]
@@ -130,6 +136,7 @@ def boot_once(binary, scenario, unitdir, expected_sleeps, work, settle=0.0, idle
                             f"(bwrap {'exited ' + str(p.poll()) if p.poll() is not None else 'still running'})")
             return res, problems, out
         res["boot_ms"] = (out.hit - t0) * 1000
+        res["boot_cpu_ms"] = bl.cpu_ms(pid1)
         res["children_at_line"] = len(bl.children(pid1))
         pidfd = os.pidfd_open(pid1)
         t_all = bl.poll_until(lambda: bl.count_children(pid1, "sleep") >= expected_sleeps, 30)
@@ -204,6 +211,9 @@ def main():
                     help="/run and /tmp on tmpfs (default: fresh directories on the host's disk, as Docker's "
                          "overlay gives; on ext4 their inode allocation is a large part of a short boot)")
     ap.add_argument("--json", help="write every raw figure to this file")
+    ap.add_argument("--quiet-wait", type=float, default=120.0,
+                    help="seconds to wait at most before each run for an idle machine (0 on a machine that "
+                         "stays loaded: compare the CPU times and memory, not the wall times)")
     ap.add_argument("--verbose", action="store_true")
     a = ap.parse_args()
     global TMPFS_RUN
@@ -243,7 +253,7 @@ def main():
             rs = {label: [] for label, _ in bins}
             for i in range(runs):
                 for label, binary in bins:
-                    quiet = bl.wait_quiet()
+                    quiet = bl.wait_quiet(a.quiet_wait)
                     r, probs, out = boot_once(binary, sc, unitdir, expected, work)
                     r["idle_before"] = round(quiet, 2)
                     r["bin"], r["run"] = label, i
@@ -255,7 +265,8 @@ def main():
                             print("   problem:", pr)
             for label, _ in bins:
                 lr = rs[label]
-                print(f"{label:6} {sc:12} boot→'Reached target' {bl.summary([r.get('boot_ms') for r in lr])}; "
+                print(f"{label:6} {sc:12} boot→'Reached target' {bl.summary([r.get('boot_ms') for r in lr])} "
+                      f"(PID 1 CPU {bl.summary([r.get('boot_cpu_ms') for r in lr])}); "
                       f"all {expected} sleep {bl.summary([r.get('all_sleep_ms') for r in lr])}; "
                       f"children at line {bl.median([r.get('children_at_line') for r in lr])}; "
                       f"SIGTERM→PID 1 gone {bl.summary([r.get('stop_pid1_ms') for r in lr])}; "
@@ -278,7 +289,7 @@ def main():
                 bl.write_units(unitdir, sc)
             rs = []
             for i in range(a.mem_runs):
-                bl.wait_quiet()
+                bl.wait_quiet(a.quiet_wait)
                 r, probs, out = boot_once(binary, sc, unitdir, a.mem_units, work, settle=2.0, idle=a.idle, want_mem=True,
                                          want_smaps=a.smaps)
                 r["bin"], r["run"], r["kind"] = label, i, "memory"

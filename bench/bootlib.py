@@ -97,6 +97,12 @@ def ctxt_switches(pid):
     return total
 
 
+def cpu_ms(pid):
+    """PID's time on a CPU so far in ms (/proc/PID/schedstat, in ns): unlike wall time, hardly
+    changed by other work on a loaded machine."""
+    return int(pathlib.Path(f"/proc/{pid}/schedstat").read_text().split()[0]) / 1e6
+
+
 def memory(pid):
     """kB figures: Rss, Pss, Pss_Anon, Pss_File from smaps_rollup; VmHWM from status."""
     out = {}

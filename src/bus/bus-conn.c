@@ -492,21 +492,46 @@ int bus_conn_new_server(BusConn **ret, int fd, const char *guid, const BusConnLi
 
 /* ---- non-blocking client (PID 1 on the system bus) ---- */
 
+/* Queue the client's SASL request (AUTH EXTERNAL, NEGOTIATE_UNIX_FD when fds are allowed). */
+static int client_queue_auth(BusConn *c, bool allow_fds) {
+        size_t n;
+        bus_sasl_client_init(&c->csasl, allow_fds);
+        const char *req = bus_sasl_client_request(&c->csasl, &n);
+        uint8_t *copy = malloc(n);
+        if (!copy)
+                return -ENOMEM;
+        memcpy(copy, req, n);
+        return queue_out(c, copy, n, NULL, 0);
+}
+
+/* A connected AF_UNIX stream socket to path ('@': abstract), or -errno. With SOCK_NONBLOCK, a unix
+ * stream connect either completes at once or fails (EINPROGRESS, backlog full: -EAGAIN). */
+static int unix_connect(const char *path, int flags) {
+        struct sockaddr_un sa = { .sun_family = AF_UNIX };
+        size_t l = strlen(path);
+        if (l >= sizeof(sa.sun_path))
+                return -ENAMETOOLONG;
+        memcpy(sa.sun_path, path, l);
+        if (path[0] == '@')
+                sa.sun_path[0] = 0;  /* abstract: not NUL-terminated, length counts */
+        socklen_t sl = (socklen_t) (offsetof(struct sockaddr_un, sun_path) + l + (path[0] == '@' ? 0 : 1));
+        int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | flags, 0);
+        if (fd < 0)
+                return -errno;
+        if (connect(fd, (struct sockaddr *) &sa, sl) < 0) {
+                int r = errno == EINPROGRESS ? -EAGAIN : -errno;
+                close(fd);
+                return r;
+        }
+        return fd;
+}
+
 static int client_start(BusConn **ret, int fd, const BusConnLimits *limits) {
         BusConn *c;
-        size_t n;
         int r = conn_new(&c, fd, false, limits);
         if (r < 0)
                 return r;
-        bus_sasl_client_init(&c->csasl, c->lim.allow_fds);
-        const char *req = bus_sasl_client_request(&c->csasl, &n);
-        uint8_t *copy = malloc(n);
-        if (!copy) {
-                bus_conn_free(c);
-                return -ENOMEM;
-        }
-        memcpy(copy, req, n);
-        r = queue_out(c, copy, n, NULL, 0);
+        r = client_queue_auth(c, c->lim.allow_fds);
         if (r >= 0)
                 r = conn_write(c);
         if (r < 0) {
@@ -518,22 +543,11 @@ static int client_start(BusConn **ret, int fd, const BusConnLimits *limits) {
 }
 
 int bus_conn_connect_async(BusConn **ret, const char *path, const BusConnLimits *limits) {
-        struct sockaddr_un sa = { .sun_family = AF_UNIX };
         if (!ret || isempty(path) || path[0] != '/')
                 return -EINVAL;
-        size_t l = strlen(path);
-        if (l >= sizeof(sa.sun_path))
-                return -ENAMETOOLONG;
-        memcpy(sa.sun_path, path, l);
-        int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+        int fd = unix_connect(path, SOCK_NONBLOCK);
         if (fd < 0)
-                return -errno;
-        /* a unix stream connect either completes at once or fails (EAGAIN: backlog full) */
-        if (connect(fd, (struct sockaddr *) &sa, (socklen_t) (offsetof(struct sockaddr_un, sun_path) + l + 1)) < 0) {
-                int r = errno == EINPROGRESS ? -EAGAIN : -errno;
-                close(fd);
-                return r;
-        }
+                return fd;
         return client_start(ret, fd, limits);
 }
 
@@ -590,7 +604,6 @@ static int conn_step(BusConn *c, usec_t deadline) {
 
 int bus_conn_new_client(BusConn **ret, int fd, usec_t timeout_usec) {
         _cleanup_bus_conn_ BusConn *c = NULL;
-        size_t n;
         int r;
 
         if (!ret || fd < 0) {
@@ -601,13 +614,7 @@ int bus_conn_new_client(BusConn **ret, int fd, usec_t timeout_usec) {
         r = conn_new(&c, fd, false, NULL);
         if (r < 0)
                 return r;
-        bus_sasl_client_init(&c->csasl, true);
-        const char *req = bus_sasl_client_request(&c->csasl, &n);
-        uint8_t *copy = malloc(n);
-        if (!copy)
-                return -ENOMEM;
-        memcpy(copy, req, n);
-        r = queue_out(c, copy, n, NULL, 0);
+        r = client_queue_auth(c, true);
         if (r < 0)
                 return r;
         usec_t deadline = deadline_of(timeout_usec);
@@ -621,26 +628,11 @@ int bus_conn_new_client(BusConn **ret, int fd, usec_t timeout_usec) {
 }
 
 int bus_conn_connect(BusConn **ret, const char *path, usec_t timeout_usec) {
-        struct sockaddr_un sa = { .sun_family = AF_UNIX };
-        size_t l;
-
         if (!ret || isempty(path))
                 return -EINVAL;
-        l = strlen(path);
-        if (l >= sizeof(sa.sun_path))
-                return -ENAMETOOLONG;
-        memcpy(sa.sun_path, path, l);
-        if (path[0] == '@')
-                sa.sun_path[0] = 0;  /* abstract: not NUL-terminated, length counts */
-        socklen_t sl = (socklen_t) (offsetof(struct sockaddr_un, sun_path) + l + (path[0] == '@' ? 0 : 1));
-        int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+        int fd = unix_connect(path, 0);
         if (fd < 0)
-                return -errno;
-        if (connect(fd, (struct sockaddr *) &sa, sl) < 0) {
-                int r = -errno;
-                close(fd);
-                return r;
-        }
+                return fd;
         return bus_conn_new_client(ret, fd, timeout_usec);
 }
 

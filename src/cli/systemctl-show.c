@@ -107,6 +107,25 @@ static int show_all(Ctl *c, bool status, bool *new_line) {
         return ret;
 }
 
+/* The units the patterns name (expanded together, as 252's), shown or their status printed: show
+ * stops at the first failure, status goes on and keeps the first (ret: the exit status so far). */
+static int show_names(Ctl *c, char **patterns, bool status, bool *new_line, int ret) {
+        _cleanup_strv_free_ char **names = NULL;
+        if (patterns && unit_names(c, patterns, &names) < 0)
+                return 1;
+        STRV_FOREACH(n, names) {
+                _cleanup_free_ char *path = NULL;
+                if (ctl_unit_path(*n, &path) < 0)
+                        return 1;
+                int r = status ? status_one(c, path, *n, new_line) : show_path(c, path, new_line);
+                if (r != 0 && !status)
+                        return r;
+                if (r != 0 && ret == 0)
+                        ret = r;
+        }
+        return ret;
+}
+
 int verb_ctl_show(Ctl *c, int argc, char **argv) {
         bool new_line = false;
         int ret = 0, r;
@@ -118,7 +137,7 @@ int verb_ctl_show(Ctl *c, int argc, char **argv) {
         if (argc <= 1)
                 return show_all(c, false, &new_line);
         /* as 252: numbers are jobs, shown first; the other arguments are patterns, expanded together */
-        _cleanup_strv_free_ char **patterns = NULL, **names = NULL;
+        _cleanup_strv_free_ char **patterns = NULL;
         for (int i = 1; i < argc; i++) {
                 _cleanup_free_ char *path = NULL;
                 unsigned id;
@@ -133,17 +152,7 @@ int verb_ctl_show(Ctl *c, int argc, char **argv) {
                 if (r != 0)
                         return r;
         }
-        if (patterns && unit_names(c, patterns, &names) < 0)
-                return 1;
-        STRV_FOREACH(n, names) {
-                _cleanup_free_ char *path = NULL;
-                if (ctl_unit_path(*n, &path) < 0)
-                        return 1;
-                r = show_path(c, path, &new_line);
-                if (r != 0)
-                        return r;
-        }
-        return ret;
+        return show_names(c, patterns, false, &new_line, ret);
 }
 
 static char *proc_comm(uint32_t pid) {
@@ -406,7 +415,7 @@ int verb_ctl_status(Ctl *c, int argc, char **argv) {
                 return 0;
         }
         /* as 252: the PIDs first, then the other arguments as patterns, expanded together */
-        _cleanup_strv_free_ char **patterns = NULL, **names = NULL;
+        _cleanup_strv_free_ char **patterns = NULL;
         for (int i = 1; i < argc; i++) {
                 _cleanup_bus_message_ BusMessage *m = NULL, *reply = NULL;
                 _cleanup_free_ char *path = NULL;
@@ -433,17 +442,7 @@ int verb_ctl_status(Ctl *c, int argc, char **argv) {
                 if (r != 0 && ret == 0)
                         ret = r;
         }
-        if (patterns && unit_names(c, patterns, &names) < 0)
-                return 1;
-        STRV_FOREACH(n, names) {
-                _cleanup_free_ char *path = NULL;
-                if (ctl_unit_path(*n, &path) < 0)
-                        return 1;
-                r = status_one(c, path, *n, &new_line);
-                if (r != 0 && ret == 0)
-                        ret = r;
-        }
-        return ret;
+        return show_names(c, patterns, true, &new_line, ret);
 }
 
 static void fclose_p(FILE **f) {

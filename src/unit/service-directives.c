@@ -10,25 +10,12 @@
 #include "unit/specifier.h"
 #include "unit/unit.h"
 
-/* 252's DEFINE_CONFIG_PARSE_ENUM: "<what>, ignoring: VALUE". */
-#define DEFINE_PARSE_ENUM(function, from_string, type, what)                                   \
-        static int function(const ConfigItem *it, Unit *u, int ltype, void *data) {            \
-                (void)u; (void)ltype;                                                          \
-                type x = from_string(it->value);                                               \
-                if ((int)x < 0) {                                                              \
-                        log_syntax(it->file, it->line, LOG_WARNING, EINVAL, what ", ignoring: %s", it->value); \
-                        return 0;                                                              \
-                }                                                                              \
-                *(type *)data = x;                                                             \
-                return 0;                                                                      \
-        }
-
-DEFINE_PARSE_ENUM(parse_service_type, service_type_from_string, ServiceType, "Failed to parse service type")
-DEFINE_PARSE_ENUM(parse_exit_type, service_exit_type_from_string, ServiceExitType, "Failed to parse service exit type")
-DEFINE_PARSE_ENUM(parse_restart, service_restart_from_string, ServiceRestart, "Failed to parse service restart specifier")
-DEFINE_PARSE_ENUM(parse_timeout_failure_mode, service_timeout_failure_mode_from_string, ServiceTimeoutFailureMode,
+DEFINE_CONFIG_PARSE_ENUM(parse_service_type, service_type_from_string, ServiceType, "Failed to parse service type")
+DEFINE_CONFIG_PARSE_ENUM(parse_exit_type, service_exit_type_from_string, ServiceExitType, "Failed to parse service exit type")
+DEFINE_CONFIG_PARSE_ENUM(parse_restart, service_restart_from_string, ServiceRestart, "Failed to parse service restart specifier")
+DEFINE_CONFIG_PARSE_ENUM(parse_timeout_failure_mode, service_timeout_failure_mode_from_string, ServiceTimeoutFailureMode,
                   "Failed to parse timeout failure mode")
-DEFINE_PARSE_ENUM(parse_oom_policy, oom_policy_from_string, OOMPolicy, "Failed to parse OOM policy")
+DEFINE_CONFIG_PARSE_ENUM(parse_oom_policy, oom_policy_from_string, OOMPolicy, "Failed to parse OOM policy")
 
 static int parse_notify_access(const ConfigItem *it, Unit *u, int ltype, void *data) {
         (void)ltype; (void)data;

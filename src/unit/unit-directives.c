@@ -115,16 +115,7 @@ static int parse_requires_mounts_for(const ConfigItem *it, Unit *u, int ltype, v
         }
 }
 
-static int parse_job_mode(const ConfigItem *it, Unit *u, int ltype, void *data) {
-        (void)u; (void)ltype;
-        JobMode m = job_mode_from_string(it->value);
-        if ((int)m < 0) {
-                log_syntax(it->file, it->line, LOG_WARNING, EINVAL, "Failed to parse job mode, ignoring: %s", it->value);
-                return 0;
-        }
-        *(JobMode *)data = m;
-        return 0;
-}
+DEFINE_CONFIG_PARSE_ENUM(parse_job_mode, job_mode_from_string, JobMode, "Failed to parse job mode")
 
 /* OnFailureIsolate=: the pre-OnFailureJobMode= boolean; 252 says so without file and line. */
 static int parse_job_mode_isolate(const ConfigItem *it, Unit *u, int ltype, void *data) {
@@ -201,17 +192,8 @@ static int parse_exit_status(const ConfigItem *it, Unit *u, int ltype, void *dat
         return 0;
 }
 
-static int parse_collect_mode(const ConfigItem *it, Unit *u, int ltype, void *data) {
-        (void)u; (void)ltype;
-        CollectMode m = collect_mode_from_string(it->value);
-        if ((int)m < 0) {
-                log_syntax(it->file, it->line, LOG_WARNING, EINVAL, "Failed to parse garbage collection mode, ignoring: %s",
-                           it->value);
-                return 0;
-        }
-        *(CollectMode *)data = m;
-        return 0;
-}
+DEFINE_CONFIG_PARSE_ENUM(parse_collect_mode, collect_mode_from_string, CollectMode,
+                         "Failed to parse garbage collection mode")
 
 /* Split the '|' (trigger) and '!' (negate) prefixes off a condition value. For string
  * conditions 252 also skips whitespace after each prefix. */

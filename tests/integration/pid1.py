@@ -185,7 +185,7 @@ class Container:
         self.network = network
         self.sanitizers = sanitizers     # None: decided at start() from the binary
         self.cgroup = cgroup             # host cgroup2 directory: the container's own, writable
-        self.root = str(root) if root else None
+        self.root_dir = str(root) if root else None
         self._own_workdir = workdir is None
         self.workdir = pathlib.Path(workdir or tempfile.mkdtemp(prefix="tinysd-container-"))
         self.workdir.mkdir(parents=True, exist_ok=True)
@@ -230,8 +230,8 @@ class Container:
         for dest, (host, _) in sorted(self._binds.items(), key=lambda kv: -len(kv[0])):
             if p == dest or p.startswith(dest.rstrip("/") + "/"):
                 return pathlib.Path(host) / os.path.relpath(p, dest)
-        if self.root and not self._under_writable(p):
-            return pathlib.Path(self.root) / p.lstrip("/")
+        if self.root_dir and not self._under_writable(p):
+            return pathlib.Path(self.root_dir) / p.lstrip("/")
         return self.fs / p.lstrip("/")
 
     def write_file(self, p, content, mode=None):
@@ -247,7 +247,7 @@ class Container:
             host.write_bytes(content)
         os.chmod(host, 0o644 if mode is None else mode)
         if not self._under_writable(p) and not any(p == d or p.startswith(d + "/") for d in self._binds) \
-                and not self._under_own_sysv_dir(p) and not self.root:
+                and not self._under_own_sysv_dir(p) and not self.root_dir:
             self._extra_files.append(p)
         return host
 
@@ -311,7 +311,7 @@ class Container:
                 elif not mp.exists():
                     mp.parent.mkdir(parents=True, exist_ok=True)
                     mp.touch()
-            elif not os.path.lexists(dest) and not self.root:   # a writable root: bwrap makes it
+            elif not os.path.lexists(dest) and not self.root_dir:   # a writable root: bwrap makes it
                 parent = os.path.dirname(dest)
                 while not os.path.isdir(parent):
                     parent = os.path.dirname(parent)
@@ -371,7 +371,7 @@ class Container:
                 "--json-status-fd", str(status_fd), "--cap-drop", "ALL"]
         for c in DOCKER_CAPS:
             cmd += ["--cap-add", c]
-        cmd += (["--bind", self.root, "/", "--ro-bind", "/sys", "/sys"] if self.root else ["--ro-bind", "/", "/"])
+        cmd += (["--bind", self.root_dir, "/", "--ro-bind", "/sys", "/sys"] if self.root_dir else ["--ro-bind", "/", "/"])
         cmd += ["--proc", "/proc", "--dev", "/dev",
                 "--perms", "1777", "--tmpfs", "/dev/shm", "--mqueue", "/dev/mqueue"]
         if self.cgroup:

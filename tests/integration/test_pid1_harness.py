@@ -149,7 +149,7 @@ def test_stop_kills_after_timeout(container_factory):
 
 
 WRITE_PROBE = """
-    for d in /run /tmp /var/log /var/lib /var/cache /root /etc/systemd/system /etc/tinysd /etc /usr /opt/test /; do
+    for d in /run /tmp /var/log /var/lib /var/cache /root /etc/systemd/system /etc/systemd/system.control /etc/tinysd /etc /usr /opt/test /; do
         if touch "$d/probe" 2>/dev/null; then echo "$d rw"; else echo "$d ro"; fi
     done > /run/probe.txt 2>&1 || true
     """
@@ -164,7 +164,7 @@ def test_writable_dirs_are_writable_and_the_rest_is_not(container_factory):
     assert c.wait() == 0
     assert probe(c) == {
         "/run": "rw", "/tmp": "rw", "/var/log": "rw", "/var/lib": "rw", "/var/cache": "rw", "/root": "rw",
-        "/etc/systemd/system": "rw", "/etc/tinysd": "rw",
+        "/etc/systemd/system": "rw", "/etc/systemd/system.control": "rw", "/etc/tinysd": "rw",
         "/etc": "ro", "/usr": "ro", "/opt/test": "ro", "/": "ro",
     }
     # written inside, visible on the host through path()

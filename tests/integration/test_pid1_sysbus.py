@@ -14,6 +14,7 @@ Checked from outside, with the distribution's own clients:
   activatable name whose unit does not exist fails at once too; one whose unit exists is started.
 * dbus restarted: PID 1 is back on the bus.
 """
+import json
 import os
 import shutil
 
@@ -218,3 +219,74 @@ def test_back_on_the_bus_after_dbus_restarts(boot):
     r = busctl(c, "get-property", "org.freedesktop.systemd1", "/org/freedesktop/systemd1/unit/dbus_2eservice",
                "org.freedesktop.systemd1.Unit", "ActiveState")
     assert r.stdout.strip() == 's "active"', r.stdout + r.stderr
+
+
+# Run as uid 65534 inside the container: CONNS connections to the system bus, each says Hello and
+# then sends PER calls to org.freedesktop.systemd1 without reading a reply (GetAll on the manager,
+# every tenth a StopUnit that must be refused), writes "sent" and waits for /tmp/flood-go; then reads
+# every reply and writes the count of each kind of answer.
+FLOOD = r"""
+import json, os, sys, time
+sys.path.insert(0, sys.argv[1])
+import dbus_raw as d
+CONNS, PER = 8, 150
+conns = []
+for _ in range(CONNS):
+    c = d.Client("/run/dbus/system_bus_socket", timeout=60)
+    c.s.sendall(d.method_call(1, "/org/freedesktop/DBus", "org.freedesktop.DBus", "Hello", [],
+                              destination="org.freedesktop.DBus", signature=""))
+    conns.append(c)
+for c in conns:
+    for i in range(PER):
+        if i % 10 == 9:
+            m = d.method_call(i + 2, "/org/freedesktop/systemd1", "org.freedesktop.systemd1.Manager", "StopUnit",
+                              ["waiter.service", "replace"], signature="ss")
+        else:
+            m = d.method_call(i + 2, "/org/freedesktop/systemd1", "org.freedesktop.DBus.Properties", "GetAll",
+                              ["org.freedesktop.systemd1.Manager"], signature="s")
+        c.s.sendall(m)
+open("/tmp/flood-sent", "w").write(str(CONNS * PER))
+while not os.path.exists("/tmp/flood-go"):
+    time.sleep(0.05)
+kinds = {}
+for c in conns:
+    got = set()
+    while len(got) < PER:
+        typ, fields, body, sig = c._message()
+        serial = fields.get(5)
+        if typ not in (2, 3) or serial is None or serial < 2:
+            continue
+        got.add(serial)
+        stop = (serial - 2) % 10 == 9
+        key = ("stop " if stop else "getall ") + ("return" if typ == 2 else fields.get(4))
+        kinds[key] = kinds.get(key, 0) + 1
+json.dump(kinds, open("/tmp/flood-result", "w"))
+"""
+
+
+def test_a_flooding_user_on_the_bus_is_answered_and_refused_across_a_reload(boot):
+    """Hostile uid 65534 on the system bus: 1,200 calls in flight over 8 connections, more than PID 1's
+    256 pending uid lookups. Every call is answered (a reply, AccessDenied for StopUnit, or
+    LimitsExceeded from PID 1 or the bus daemon), none is lost across a daemon-reload that lands while
+    they wait, no StopUnit succeeds, root's systemctl answers throughout, PID 1 keeps running."""
+    c = start(boot)
+    c.wait_until(lambda: on_bus(c), timeout=30, what="org.freedesktop.systemd1 on the system bus")
+    c.write_file("/run/go", "")
+    c.wait_until(lambda: c.exec([SYSTEMCTL, "is-active", "waiter.service"]).stdout.strip() == "active",
+                 timeout=30, what="waiter.service active")
+    argv = " ".join(nobody(["python3", "-c", f"'{FLOOD}'", HERE]))
+    assert c.exec(["sh", "-c", f"{argv} >/tmp/flood-log 2>&1 </dev/null &"], privileged=True).returncode == 0
+    sent = int(c.wait_for_path("/tmp/flood-sent", timeout=60).read_text())
+    assert c.exec([SYSTEMCTL, "daemon-reload"], timeout=30).returncode == 0
+    r = c.exec([SYSTEMCTL, "is-active", "waiter.service"], timeout=15)
+    assert (r.returncode, r.stdout.strip()) == (0, "active"), r.stdout + r.stderr
+    c.write_file("/tmp/flood-go", "")
+    kinds = json.loads(c.wait_for_path("/tmp/flood-result", timeout=120).read_text())
+    assert sum(kinds.values()) == sent, (kinds, c.path("/tmp/flood-log").read_text())
+    limits = "org.freedesktop.DBus.Error.LimitsExceeded"
+    assert set(kinds) <= {"getall return", f"getall {limits}", "stop org.freedesktop.DBus.Error.AccessDenied",
+                          f"stop {limits}"}, kinds
+    assert kinds.get("getall return") and kinds.get("stop org.freedesktop.DBus.Error.AccessDenied"), kinds
+    assert kinds.get(f"getall {limits}") or kinds.get(f"stop {limits}"), kinds   # the bound was reached
+    assert c.exec([SYSTEMCTL, "is-active", "waiter.service"]).stdout.strip() == "active"
+    assert c.running()

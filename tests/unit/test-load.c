@@ -5,6 +5,9 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <cmocka.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <sys/stat.h>
 #include "base/strv.h"
 #include "log-capture.h"
 #include "tmptree.h"
@@ -130,12 +133,56 @@ static void test_wants_template_instances_and_reverse(void **state) {
         tmptree_free(root);
 }
 
+/* The search directories' mtimes decide (252's timestamp hash); set them apart by hand, as a
+ * filesystem with coarse timestamps could make two changes look like none. */
+static void bump_mtime(const char *root, const char *rel, long sec) {
+        char p[4096];
+        snprintf(p, sizeof p, "%s/%s", root, rel);
+        struct timespec ts[2] = { { .tv_sec = sec }, { .tv_sec = sec } };
+        assert_int_equal(utimensat(AT_FDCWD, p, ts, 0), 0);
+}
+
+static void test_unit_file_cache_rule(void **state) {
+        (void)state;
+        char *root = tmptree_new();
+        tmptree_mkdir(root, "etc/systemd/system");
+        bump_mtime(root, "etc/systemd/system", 1000);
+        Loader *l = loader_for(root);
+        Unit *u;
+        assert_int_equal(loader_load(l, "late.service", &u), 0);
+        assert_int_equal(u->load_state, UNIT_NOT_FOUND);
+        assert_false(loader_should_retry(l, u));
+        assert_int_equal(loader_refresh_map(l), 0);   /* nothing changed */
+        tmptree_write(root, "etc/systemd/system/late.service", "[Service]\nExecStart=/bin/true\n");
+        bump_mtime(root, "etc/systemd/system/late.service", 2000);
+        bump_mtime(root, "etc/systemd/system", 2000);
+        assert_true(loader_should_retry(l, u));
+        assert_int_equal(loader_refresh_map(l), 1);
+        assert_true(loader_should_retry(l, u));   /* the map changed since it was not found */
+        Unit *fresh;
+        assert_int_equal(loader_reload_unit(l, u, &fresh), 0);
+        assert_ptr_not_equal(fresh, u);
+        assert_int_equal(fresh->load_state, UNIT_LOADED);
+        assert_ptr_equal(loader_get(l, "late.service"), fresh);
+        unit_free(u);
+        assert_false(loader_unit_need_daemon_reload(l, fresh));
+        bump_mtime(root, "etc/systemd/system/late.service", 3000);
+        assert_true(loader_unit_need_daemon_reload(l, fresh));
+        bump_mtime(root, "etc/systemd/system/late.service", 2000);
+        assert_false(loader_unit_need_daemon_reload(l, fresh));
+        tmptree_write(root, "etc/systemd/system/late.service.d/x.conf", "[Unit]\nDescription=x\n");
+        assert_true(loader_unit_need_daemon_reload(l, fresh));   /* a drop-in that was not loaded */
+        loader_free(l);
+        tmptree_free(root);
+}
+
 int main(void) {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_fragment_and_dropins),
                 cmocka_unit_test(test_alias_names_and_masks),
                 cmocka_unit_test(test_bad_setting),
                 cmocka_unit_test(test_wants_template_instances_and_reverse),
+                cmocka_unit_test(test_unit_file_cache_rule),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }
