@@ -560,6 +560,12 @@ void job_finish(Job *j, JobResult r) {
         job_print_status(j, r);
         if (m->parts->job_removed) m->parts->job_removed(m, j->id, u->id, r);
         job_free(j);
+        /* a job that failed without a state change of its unit (systemd 252's job_finish_and_invalidate()) */
+        if (r == JOB_TIMEOUT || r == JOB_DEPENDENCY) {
+                log_notice("%s: Job %s/%s failed with result '%s'.", u->id, u->id, job_type_to_string(type),
+                           job_result_to_string(r));
+                munit_start_on_failure(u);
+        }
         if (type == JOB_START && r != JOB_DONE) job_fail_dependents(u);
         /* Requisite/verify-active failures propagate like start failures */
         if (type == JOB_VERIFY_ACTIVE && r != JOB_DONE) job_fail_dependents(u);

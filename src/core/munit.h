@@ -141,6 +141,9 @@ pid_t munit_main_pid(const MUnit *u);
 pid_t munit_control_pid(const MUnit *u);
 /* Called by a type when its state changed: finishes jobs, propagates, runs OnFailure=. */
 void munit_notify(MUnit *u, UnitActiveState old, UnitActiveState now, bool reload_success);
+/* Start the units of u's OnFailure= with its OnFailureJobMode= (a failed unit, a start job that timed
+ * out or failed for a dependency). */
+void munit_start_on_failure(MUnit *u);
 /* The state of a type without processes moves to `now` (targets, slices, ...). */
 void munit_set_active_state(MUnit *u, UnitActiveState now);
 void munit_add_pid(MUnit *u, pid_t pid);
