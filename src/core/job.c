@@ -12,6 +12,7 @@
 #include "core/job.h"
 #include "core/manager.h"
 #include "core/munit.h"
+#include "core/uphold.h"
 
 static const char *const job_type_table[_JOB_TYPE_MAX] = {
         [JOB_START] = "start", [JOB_VERIFY_ACTIVE] = "verify-active", [JOB_STOP] = "stop",
@@ -567,6 +568,7 @@ void job_finish(Job *j, JobResult r) {
                 munit_start_on_failure(u);
         }
         if (type == JOB_START && r != JOB_DONE) job_fail_dependents(u);
+        uphold_submit(u);   /* a failed start of an upheld unit is tried again while it is upheld */
         /* Requisite/verify-active failures propagate like start failures */
         if (type == JOB_VERIFY_ACTIVE && r != JOB_DONE) job_fail_dependents(u);
         job_schedule_neighbours(u);

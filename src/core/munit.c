@@ -13,6 +13,7 @@
 #include "core/manager.h"
 #include "core/munit.h"
 #include "core/transient.h"
+#include "core/uphold.h"
 #include "unit/systemd-own.h"
 
 static const char *const active_state_table[_UNIT_ACTIVE_STATE_MAX] = {
@@ -55,6 +56,7 @@ void munit_free(MUnit *u) {
         munit_release_stdio(u);
         if (u->job) job_free(u->job);
         if (u->vt->done) u->vt->done(u);
+        uphold_unit_done(u);
         free(u->kill_round.signaled);
         free(u->pids);
         free(u->cgroup_rel);
@@ -126,9 +128,10 @@ static const uint8_t dep_slot[_UNIT_DEPENDENCY_MAX] = {
         [UNIT_PROPAGATES_STOP_TO] = 18,
         [UNIT_ON_SUCCESS_OF] = 19,      /* the handler's $MONITOR_* source (service.c) */
         [UNIT_ON_FAILURE_OF] = 20,
+        [UNIT_UPHELD_BY] = 21,          /* uphold.c */
 };
 
-#define DEP_SLOTS 20
+#define DEP_SLOTS 21
 
 /* Only the kinds a unit has take room: bit s of `kinds` for each non-empty slot s; for each of
  * them, in slot order, the end of its run in the unit array that follows (8-aligned). A service
@@ -450,7 +453,8 @@ static void notify_triggers(MUnit *u) {
                 if (deps[i]->cfg && deps[i]->vt->trigger_notify) deps[i]->vt->trigger_notify(deps[i], u);
 }
 
-/* An unexpected deactivation stops the units bound to this one (BindsTo=). */
+/* An unexpected deactivation stops the units bound to this one (BindsTo=) and those it propagates
+ * its stop to (PropagatesStopTo=/StopPropagatedFrom=): systemd's retroactively_stop_dependencies(). */
 static void stop_bound(MUnit *u) {
         MUnit *const *deps;
         size_t n = munit_dependencies(u, UNIT_BOUND_BY, &deps);
@@ -458,6 +462,12 @@ static void stop_bound(MUnit *u) {
                 MUnit *o = deps[i];
                 if (UNIT_IS_INACTIVE_OR_FAILED(o->state) || (o->job && o->job->type == JOB_STOP)) continue;
                 log_info("%s: Unit is bound to inactive unit %s. Stopping, too.", o->id, u->id);
+                (void)manager_add_job(u->m, JOB_STOP, o, JOB_REPLACE, NULL);
+        }
+        n = munit_dependencies(u, UNIT_PROPAGATES_STOP_TO, &deps);
+        for (size_t i = 0; i < n; i++) {
+                MUnit *o = deps[i];
+                if (UNIT_IS_INACTIVE_OR_FAILED(o->state) || o->state == UNIT_DEACTIVATING) continue;
                 (void)manager_add_job(u->m, JOB_STOP, o, JOB_REPLACE, NULL);
         }
 }
@@ -481,6 +491,7 @@ void munit_notify(MUnit *u, UnitActiveState os, UnitActiveState ns, bool reload_
         if (!u->cfg) return;
         notify_triggers(u);
         if (!had_job && UNIT_IS_INACTIVE_OR_FAILED(ns) && !UNIT_IS_INACTIVE_OR_FAILED(os) && !m->shutting_down) stop_bound(u);
+        uphold_submit(u);
         if (ns == UNIT_FAILED && os != UNIT_FAILED) {
                 munit_start_on_failure(u);
                 manager_emergency_action(m, u, u->cfg->unit.failure_action, u->cfg->unit.failure_action_exit_status, "failed");

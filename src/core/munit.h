@@ -63,6 +63,10 @@ struct MUnit {
         uid_t dynamic_uid; /* DynamicUser= allocation, 0 none */
         char *cgroup_rel;  /* the unit's cgroup below m->cgroup once created, else NULL */
         KillRound kill_round;
+        /* starts because an active unit upholds this one (uphold.c), and the retry once that
+         * limit's window is over */
+        RateLimit auto_start_limit;
+        EventSource *uphold_retry;
         MUnitDeps *deps; /* in m->deps_pool; NULL: none (yet) */
 };
 
