@@ -569,6 +569,8 @@ void job_finish(Job *j, JobResult r) {
         }
         if (type == JOB_START && r != JOB_DONE) job_fail_dependents(u);
         uphold_submit(u);   /* a failed start of an upheld unit is tried again while it is upheld */
+        /* a start that ends without a state change (a condition failed) too: a path unit checks again */
+        if (u->cfg) munit_notify_triggers(u);
         /* Requisite/verify-active failures propagate like start failures */
         if (type == JOB_VERIFY_ACTIVE && r != JOB_DONE) job_fail_dependents(u);
         job_schedule_neighbours(u);

@@ -445,8 +445,7 @@ static bool process_job(MUnit *u, UnitActiveState os, UnitActiveState ns, bool r
         }
 }
 
-/* The units that trigger this one (sockets, timers, paths) learn it changed. */
-static void notify_triggers(MUnit *u) {
+void munit_notify_triggers(MUnit *u) {
         MUnit *const *deps;
         size_t n = munit_dependencies(u, UNIT_TRIGGERED_BY, &deps);
         for (size_t i = 0; i < n; i++)
@@ -489,7 +488,7 @@ void munit_notify(MUnit *u, UnitActiveState os, UnitActiveState ns, bool reload_
         bool had_job = process_job(u, os, ns, reload_success);
         job_schedule_neighbours(u);
         if (!u->cfg) return;
-        notify_triggers(u);
+        munit_notify_triggers(u);
         if (!had_job && UNIT_IS_INACTIVE_OR_FAILED(ns) && !UNIT_IS_INACTIVE_OR_FAILED(os) && !m->shutting_down) stop_bound(u);
         uphold_submit(u);
         if (ns == UNIT_FAILED && os != UNIT_FAILED) {

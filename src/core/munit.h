@@ -145,6 +145,8 @@ pid_t munit_main_pid(const MUnit *u);
 pid_t munit_control_pid(const MUnit *u);
 /* Called by a type when its state changed: finishes jobs, propagates, runs OnFailure=. */
 void munit_notify(MUnit *u, UnitActiveState old, UnitActiveState now, bool reload_success);
+/* The units that trigger u (sockets, timers, paths) learn it changed state or lost its job. */
+void munit_notify_triggers(MUnit *u);
 /* Start the units of u's OnFailure= with its OnFailureJobMode= (a failed unit, a start job that timed
  * out or failed for a dependency). */
 void munit_start_on_failure(MUnit *u);
