@@ -772,14 +772,19 @@ static bool is_signal_state(ServiceState st) {
                st == SERVICE_FINAL_SIGTERM || st == SERVICE_FINAL_SIGKILL || st == SERVICE_FINAL_WATCHDOG;
 }
 
-static void check_stop_progress(Service *s) {
+static void check_stop_progress(Service *s, bool main_or_control_exited) {
         MUnit *u = &s->meta;
         ServiceState st = s->state;
-        if (!all_processes_gone(s)) {
+        bool stop_state = st == SERVICE_STOP_SIGTERM || st == SERVICE_STOP_SIGKILL || st == SERVICE_STOP_WATCHDOG;
+        /* stop-sigterm/-sigkill end when the main and control processes are gone, as in systemd 252: what
+         * else is left (KillMode=mixed spares it until then) is for the final-sigterm/-sigkill rounds
+         * after ExecStopPost=. Without a main or control process to wait for, they end when all are gone. */
+        bool done = stop_state && main_or_control_exited && s->main_pid <= 0 && s->control_pid <= 0;
+        if (!done && !all_processes_gone(s)) {
                 if (is_signal_state(st)) (void)munit_kill_stragglers(u);
                 return;
         }
-        if (st == SERVICE_STOP_SIGTERM || st == SERVICE_STOP_SIGKILL || st == SERVICE_STOP_WATCHDOG) enter_stop_post(s, SERVICE_SUCCESS);
+        if (stop_state) enter_stop_post(s, SERVICE_SUCCESS);
         else if (st == SERVICE_FINAL_SIGTERM || st == SERVICE_FINAL_SIGKILL || st == SERVICE_FINAL_WATCHDOG)
                 enter_dead(s, SERVICE_SUCCESS, true);
 }
@@ -808,7 +813,7 @@ static void main_exited(Service *s, ServiceResult f) {
                 exec_command_ref_clear(&s->main_cmd);
                 return enter_running(s, f);
         default:
-                return check_stop_progress(s);
+                return check_stop_progress(s, true);
         }
 }
 
@@ -950,7 +955,7 @@ static void control_exited(Service *s, const siginfo_t *si, ServiceResult f) {
                 if (next && spawn_control(s, SERVICE_EXEC_STOP_POST, next) >= 0) return;
                 return enter_signal(s, SERVICE_FINAL_SIGTERM, f);
         default:
-                return check_stop_progress(s);
+                return check_stop_progress(s, true);
         }
 }
 
@@ -971,7 +976,7 @@ static void service_orphan_exited(MUnit *u, pid_t pid) {
         Service *s = SERVICE(u);
         (void)pid;
         ServiceState st = s->state;
-        if (state_to_active(st) == UNIT_DEACTIVATING) check_stop_progress(s);
+        if (state_to_active(st) == UNIT_DEACTIVATING) check_stop_progress(s, false);
         else if (st == SERVICE_RUNNING && !main_pid_ok(s) && cfg(s)->type == SERVICE_FORKING && all_processes_gone(s))
                 enter_running(s, SERVICE_SUCCESS);
 }
