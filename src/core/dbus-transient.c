@@ -219,6 +219,33 @@ static int put_basic(TransientText *t, const char *name, BusMessage *m, char typ
         return put_line_as(t, key ? key : name, value, false, e);
 }
 
+/* systemd-run's "-p StandardOutput=file:PATH" travels as StandardOutputFile="PATH" (252's
+ * bus_append_standard_inputs_outputs()): written back as the directive with its prefix. Returns 1 when
+ * name is one of them, 0 when not, or an error. */
+static int put_stdio_path(TransientText *t, const char *name, BusMessage *m, BusError *e) {
+        static const struct { const char *property, *key, *prefix; } paths[] = {
+                { "StandardInputFile", "StandardInput", "file:" },
+                { "StandardOutputFile", "StandardOutput", "file:" },
+                { "StandardOutputFileToAppend", "StandardOutput", "append:" },
+                { "StandardOutputFileToTruncate", "StandardOutput", "truncate:" },
+                { "StandardErrorFile", "StandardError", "file:" },
+                { "StandardErrorFileToAppend", "StandardError", "append:" },
+                { "StandardErrorFileToTruncate", "StandardError", "truncate:" },
+        };
+        for (size_t i = 0; i < ELEMENTSOF(paths); i++) {
+                if (!streq(name, paths[i].property)) continue;
+                const char *path = NULL;
+                if (bus_message_read(m, "s", &path) < 0) return -EINVAL;
+                if (path[0] != '/') /* normalisation: the unit parser's, as for the file's own lines */
+                        return bus_error_setf(e, BUS_ERROR_INVALID_ARGS, "Path %s is not absolute.", path);
+                _cleanup_free_ char *value = strjoin(paths[i].prefix, path);
+                if (!value) return -ENOMEM;
+                int r = put_line(t, paths[i].key, value, e);
+                return r < 0 ? r : 1;
+        }
+        return 0;
+}
+
 static int put_property(TransientText *t, const char *name, BusMessage *m, const char *sig, BusError *e) {
         t->property = name;
         if (t->live && (streq(name, "TimersMonotonic") || streq(name, "TimersCalendar") || streq(name, "AddRef")))
@@ -239,6 +266,10 @@ static int put_property(TransientText *t, const char *name, BusMessage *m, const
                 if (t->fds[i] >= 0) close(t->fds[i]);
                 t->fds[i] = fcntl(fd, F_DUPFD_CLOEXEC, 3);
                 return t->fds[i] < 0 ? -errno : 0;
+        }
+        if (streq(sig, "s")) {
+                int r = put_stdio_path(t, name, m, e);
+                if (r != 0) return r < 0 ? r : 0;
         }
         if (streq(sig, "a(sasb)")) return put_exec(t, name, m, false, e);
         if (streq(sig, "a(sasas)") && endswith(name, "Ex")) return put_exec(t, name, m, true, e);
@@ -352,12 +383,10 @@ static int write_and_start(BusCall *c, const char *mode, char **names, char **te
                 transient_unit_check_collect(u);
                 return r;
         }
-        if (add_ref) bus_track_unit(m, c->conn, u);
+        if (add_ref) bus_track_unit(m, c->conn, c->message->sender, u);
         return 0;
 }
 
-/* StartTransientUnit(name, mode, properties a(sv), aux a(sa(sv))): every unit checked and its file
- * built before any is written; the aux units (a timer's service) are loaded, the first is started. */
 /* StartTransientUnit(name, mode, properties a(sv), aux a(sa(sv))): every unit checked and its file
  * built before any is written; the aux units (a timer's service) are loaded, the first is started. */
 int bus_start_transient_unit(BusCall *c) {
