@@ -19,12 +19,14 @@
 #include <inttypes.h>
 #include <stdio.h>
 #include <unistd.h>
+#include "base/log.h"
 #include "base/strv.h"
 #include "base/util.h"
 #include "core/dbus-internal.h"
 #include "core/transient.h"
 #include "unit/conf-parser.h"
 #include "unit/exec-config.h"
+#include "unit/load.h"
 
 #define BUS_ERROR_UNIT_EXISTS "org.freedesktop.systemd1.UnitExists"
 #define TRANSIENT_AUX_MAX 16
@@ -54,6 +56,24 @@ static const char *directive_section(const TransientText *t, const char *key) {
         return NULL;
 }
 
+/* Whether the unit-file parser takes `line` (one "Key=value", in section sec) without a warning:
+ * a value it would log and ignore is refused at the call, as 252 refuses it ("Invalid %s setting").
+ * The probe's messages are counted, not logged. */
+static bool parser_takes(const TransientText *t, const char *sec, const char *line) {
+        char probe_name[64];
+        snprintf(probe_name, sizeof probe_name, "transient-probe.%s", unit_type_to_string(t->type));
+        _cleanup_free_ char *text = xasprintf("[%s]\n%s\n", sec, line);
+        Unit *probe = text ? unit_new(probe_name) : NULL;
+        if (!probe) return true;   /* no memory to check: the loader will say it */
+        int level = log_get_max_level();
+        unsigned before = log_count(LOG_WARNING) + log_count(LOG_ERR);
+        log_set_max_level(-1);
+        int r = unit_parse_buffer(probe, probe_name, text, strlen(text));
+        log_set_max_level(level);
+        unit_free(probe);
+        return r >= 0 && log_count(LOG_WARNING) + log_count(LOG_ERR) == before;
+}
+
 /* key=value, in the section the key belongs to; a value must stay on its line. escape: '%' as "%%"
  * (a value whose words are quoted already has it so). */
 static int put_line_as(TransientText *t, const char *key, const char *value, bool escape, BusError *e) {
@@ -63,9 +83,14 @@ static int put_line_as(TransientText *t, const char *key, const char *value, boo
                 return refuse_property(e, t->property);
         if (strpbrk(value, "\n\r") || endswith(value, "\\"))
                 return bus_error_setf(e, BUS_ERROR_INVALID_ARGS, "Invalid value for %s=: line breaks cannot be written.", key);
+        Buf line = { 0 };
+        int r = buf_printf(&line, "%s=", key);
+        for (const char *p = value; r >= 0 && *p; p++) r = *p == '%' && escape ? buf_puts(&line, "%%") : buf_putc(&line, *p);
+        if (r >= 0 && line.s && !parser_takes(t, sec, line.s))
+                r = bus_error_setf(e, BUS_ERROR_INVALID_ARGS, "Invalid %s setting: %s", t->property, value);
         Buf *b = streq(sec, "Unit") ? &t->unit : &t->own;
-        int r = buf_printf(b, "%s=", key);
-        for (const char *p = value; r >= 0 && *p; p++) r = *p == '%' && escape ? buf_puts(b, "%%") : buf_putc(b, *p);
+        if (r >= 0) r = buf_put(b, line.s, line.len);
+        buf_free(&line);
         return r < 0 ? r : buf_putc(b, '\n');
 }
 
