@@ -812,16 +812,10 @@ static void main_exited(Service *s, ServiceResult f) {
         case SERVICE_RUNNING:
                 exec_command_ref_clear(&s->main_cmd);
                 return enter_running(s, f);
-        case SERVICE_STOP_SIGTERM: case SERVICE_STOP_SIGKILL: case SERVICE_STOP_WATCHDOG:
-                /* systemd 252: with the main process gone (and no control process) the stop goes
-                 * on without waiting for the rest: stop-post, then the final-sigterm round signals
-                 * whatever is left. That round is what reaches a child forked after this round's
-                 * signal (by a SIGTERM handler, or by a daemon preempted just before its fork):
-                 * no rescan of this round sees it, and waiting for it here lasted the whole stop
-                 * timeout. */
-                if (s->control_pid > 0) return check_stop_progress(s);
-                return enter_stop_post(s, SERVICE_SUCCESS);
         default:
+                /* stop-sigterm/-sigkill end here (check_stop_progress): the final-sigterm round
+                 * then reaches a child forked after this round's signal (by a SIGTERM handler, or
+                 * by a daemon preempted just before its fork), which no rescan of this round saw */
                 return check_stop_progress(s, true);
         }
 }
