@@ -74,7 +74,9 @@ static int put_line(TransientText *t, const char *key, const char *value, BusErr
         return put_line_as(t, key, value, true, e);
 }
 
-/* A word in double quotes, with C escapes, '%' as "%%" and (exec) '$' as "$$": read back as itself. */
+/* A word in double quotes, with C escapes and '%' as "%%": read back as itself. '$' stays: the
+ * parser keeps it and the command's own flags decide on expansion when it runs (252 shows
+ * "argv[]=/bin/echo ${X}" for "-p ExecStartPost=:/bin/echo ${X}", and echo prints "${X}"). */
 static int put_quoted(Buf *b, const char *s, bool exec) {
         if (exec && streq(s, ";")) return buf_puts(b, "\\;");
         int r = buf_putc(b, '"');
@@ -82,7 +84,6 @@ static int put_quoted(Buf *b, const char *s, bool exec) {
                 unsigned char ch = (unsigned char)*p;
                 if (ch == '"' || ch == '\\') r = buf_printf(b, "\\%c", ch);
                 else if (ch == '%') r = buf_puts(b, "%%");
-                else if (exec && ch == '$') r = buf_puts(b, "$$");
                 else if (ch < 0x20 || ch == 0x7f) r = buf_printf(b, "\\x%02x", ch);
                 else r = buf_putc(b, (char)ch);
         }
