@@ -206,6 +206,24 @@ static int method_job(BusCall *c) {
         return bus_unit_queue_job(m, u, type, mode, c->reply, c->error);
 }
 
+/* EnqueueUnitJob(name, job type, mode): 252's job types for it, as systemctl names them */
+static int method_enqueue_unit_job(BusCall *c) {
+        static const struct { const char *name; JobType type; } types[] = {
+                { "start", JOB_START }, { "verify-active", JOB_VERIFY_ACTIVE }, { "stop", JOB_STOP },
+                { "reload", JOB_RELOAD }, { "restart", JOB_RESTART }, { "try-restart", JOB_TRY_RESTART },
+                { "reload-or-start", JOB_RELOAD_OR_START },
+        };
+        const char *name = NULL, *type_name = NULL, *mode = NULL;
+        int r = bus_message_read(c->message, "sss", &name, &type_name, &mode);
+        if (r < 0) return r;
+        size_t i = 0;
+        while (i < ELEMENTSOF(types) && !streq(types[i].name, type_name)) i++;
+        if (i == ELEMENTSOF(types)) return bus_error_setf(c->error, BUS_ERROR_INVALID_ARGS, "Job type %s invalid.", type_name);
+        MUnit *u;
+        if ((r = load_unit(c->manager, name, &u, c->error)) < 0) return r;
+        return bus_unit_enqueue_job_with_transaction(c->manager, u, types[i].type, mode, c->reply, c->error);
+}
+
 static int append_unit_row(BusMessage *reply, const MUnit *u) {
         _cleanup_free_ char *up = NULL, *jp = NULL;
         int r = bus_unit_path(u->id, &up);
@@ -428,6 +446,7 @@ static const BusMethod manager_methods[] = {
         { "TryRestartUnit", "ss", "o", PRIV, method_job, JOB_TRY_RESTART },
         { "ReloadOrRestartUnit", "ss", "o", PRIV, method_job, JOB_RELOAD_OR_START },
         { "ReloadOrTryRestartUnit", "ss", "o", PRIV, method_job, JOB_RELOAD_OR_START },
+        { "EnqueueUnitJob", "sss", "uososa(uosos)", PRIV, method_enqueue_unit_job },
         { "KillUnit", "ssi", "", PRIV, method_kill_unit },
         { "ResetFailedUnit", "s", "", PRIV, method_reset_failed_unit },
         { "GetUnitProcesses", "s", "a(sus)", READ, method_get_unit_processes },
