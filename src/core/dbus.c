@@ -503,12 +503,13 @@ void manager_bus_free(Manager *m) {
         m->bus = NULL;
 }
 
-void bus_track_unit(Manager *m, BusConn *conn, MUnit *u) {
+void bus_track_unit(Manager *m, BusConn *conn, const char *sender, MUnit *u) {
         for (BusClient *c = m->bus ? m->bus->clients : NULL; c; c = c->next) {
                 if (c->conn != conn) continue;
                 if (strv_builder_extend(&c->unit_refs, u->id) >= 0) u->bus_refs++;
                 return;
         }
+        manager_system_bus_track_unit(m, sender, u);   /* a call that came through the system bus */
 }
 
 /* ---- signals ---- */
@@ -521,20 +522,30 @@ void manager_bus_job_removed(Manager *m, uint32_t id, const char *unit, JobResul
         broadcast_job_signal(m, "JobRemoved", id, unit, job_result_to_string(r));
 }
 
+int bus_unit_changed_signal(MUnit *u, BusMessage **ret) {
+        _cleanup_free_ char *path = NULL;
+        _cleanup_(bus_message_freep) BusMessage *sig = NULL;
+        int r = bus_unit_path(u->id, &path);
+        if (r >= 0) r = bus_message_new_signal(&sig, path, BUS_IFACE_PROPERTIES, "PropertiesChanged");
+        if (r >= 0) r = bus_message_append(sig, "s", BUS_IFACE_UNIT);
+        if (r >= 0) r = bus_message_open_container(sig, 'a', "{sv}");
+        if (r >= 0) r = bus_message_append(sig, "{sv}", "ActiveState", "s", unit_active_state_to_string(u->state));
+        if (r >= 0) r = bus_message_append(sig, "{sv}", "SubState", "s", bus_unit_sub_state(u));
+        if (r >= 0) r = bus_message_close_container(sig);
+        if (r >= 0) r = bus_message_append_strv(sig, NULL);
+        if (r < 0) return r;
+        *ret = TAKE_PTR(sig);
+        return 0;
+}
+
 void manager_bus_unit_changed(MUnit *u) {
         Manager *m = u->m;
+        manager_system_bus_unit_properties_changed(u);
         if (!m->bus || !m->bus->clients) return;
-        _cleanup_free_ char *path = NULL;
-        if (bus_unit_path(u->id, &path) < 0) return;
         for (BusClient *c = m->bus->clients; c; c = c->next) {
                 if (c->dead || !bus_conn_is_ready(c->conn)) continue;
-                _cleanup_(bus_message_freep) BusMessage *sig = NULL;
-                if (bus_message_new_signal(&sig, path, BUS_IFACE_PROPERTIES, "PropertiesChanged") < 0 ||
-                    bus_message_append(sig, "s", BUS_IFACE_UNIT) < 0 || bus_message_open_container(sig, 'a', "{sv}") < 0 ||
-                    bus_message_append(sig, "{sv}", "ActiveState", "s", unit_active_state_to_string(u->state)) < 0 ||
-                    bus_message_append(sig, "{sv}", "SubState", "s", bus_unit_sub_state(u)) < 0 ||
-                    bus_message_close_container(sig) < 0 || bus_message_append_strv(sig, NULL) < 0)
-                        return;
+                _cleanup_(bus_message_freep) BusMessage *sig = NULL;   /* one each: a message's serial is its connection's */
+                if (bus_unit_changed_signal(u, &sig) < 0) return;
                 client_send(c, sig);
         }
 }
