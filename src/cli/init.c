@@ -72,13 +72,15 @@ static int parse_option(int argc, char **argv, int *i, InitArgs *a) {
         if (arg_value(argc, argv, i, "--unit", NULL, &v) || (v = startswith(o, "systemd.unit=")))
                 a->set.default_unit = v;
         else if (streq(o, "--quiet") || streq(o, "quiet") || streq(o, "-q"))
-                a->set.show_status = false, a->cs.quiet = true;
+                a->set.show_status = false, a->set.show_status_given = true, a->cs.quiet = true;
         else if (arg_value(argc, argv, i, "--show-status", NULL, &v) || (v = startswith(o, "systemd.show_status="))) {
                 int b = parse_bool_arg(v);
                 if (b < 0) return bad_value(a, "show status setting", v);
                 a->set.show_status = b;
+                a->set.show_status_given = true;
         } else if (arg_value(argc, argv, i, "--log-level", NULL, &v) || (v = startswith(o, "systemd.log_level="))) {
                 if ((a->cs.max_level = parse_level(v)) < 0) return bad_value(a, "log level", v);
+                a->set.log_level_given = true;
         } else if (arg_value(argc, argv, i, "--log-format", NULL, &v)) {
                 int f = journal_forward_format_from_string(v);
                 if (f < 0) {
@@ -153,7 +155,7 @@ int manager_main(int argc, char **argv) {
         };
         const char *bad_env;
         console_settings_from_env(&a.cs, &bad_env);
-        if (getenv("TINYSD_DEBUG")) a.cs.max_level = LOG_DEBUG;
+        if (getenv("TINYSD_DEBUG")) a.cs.max_level = LOG_DEBUG, a.set.log_level_given = true;
         if (parse_args(argc, argv, &a) < 0) return 1;
         /* As the system manager only as PID 1 (of any PID namespace): started by hand on a host it
          * would boot the host's units (tmpfiles removing /tmp, sockets over /run/docker.sock). */

@@ -3,6 +3,7 @@
  * JobRemoved signals, plus kill and reset-failed. Messages and exit codes as systemctl 252. */
 #include <errno.h>
 #include <fnmatch.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include "base/escape.h"
 #include "base/log.h"
@@ -217,15 +218,41 @@ static int wait_for_jobs(Ctl *c, JobWait *w) {
         return ret;
 }
 
-/* One StartUnit/StopUnit/... call. Returns 0 or the exit code for the error. */
+/* -T: EnqueueUnitJob's job type for a method, NULL where 252's has none (reload-or-try-restart) */
+static const char *enqueue_job_type(const char *method) {
+        static const struct { const char *method, *type; } map[] = {
+                { "StartUnit", "start" }, { "StopUnit", "stop" }, { "ReloadUnit", "reload" },
+                { "RestartUnit", "restart" }, { "TryRestartUnit", "try-restart" },
+                { "ReloadOrRestartUnit", "reload-or-start" },
+        };
+        for (size_t i = 0; i < ELEMENTSOF(map); i++)
+                if (streq(map[i].method, method)) return map[i].type;
+        return NULL;
+}
+
+/* EnqueueUnitJob's answer (uososa(uosos)): its job path, and 252's "Enqueued anchor job N unit/type."
+ * and a line per auxiliary job on stderr. */
+static int read_transaction(BusMessage *reply, const char **ret_path) {
+        uint32_t id;
+        const char *jp, *unit, *up, *type;
+        if (bus_message_read(reply, "uosos", &id, ret_path, &unit, &up, &type) <= 0) return -EBADMSG;
+        fprintf(stderr, "Enqueued anchor job %" PRIu32 " %s/%s.\n", id, unit, type);
+        if (bus_message_enter_container(reply, 'a', "(uosos)") <= 0) return -EBADMSG;
+        while (bus_message_read(reply, "(uosos)", &id, &jp, &unit, &up, &type) > 0)
+                fprintf(stderr, "Enqueued auxiliary job %" PRIu32 " %s/%s.\n", id, unit, type);
+        return 0;
+}
+
+/* One StartUnit/StopUnit/... call (EnqueueUnitJob with -T). Returns 0 or the exit code for the error. */
 static int start_one(Ctl *c, const char *method, const char *job_type, const char *name, const char *mode,
                      JobWait *w) {
         _cleanup_bus_message_ BusMessage *m = NULL, *reply = NULL;
         const char *path, *ename = NULL, *etext = NULL;
+        const char *enqueue = c->args->show_transaction ? enqueue_job_type(method) : NULL;
         int r;
 
-        r = ctl_new_call(&m, SD_PATH, SD_MANAGER, method);
-        if (r < 0 || (r = bus_message_append(m, "ss", name, mode)) < 0)
+        r = ctl_new_call(&m, SD_PATH, SD_MANAGER, enqueue ? "EnqueueUnitJob" : method);
+        if (r < 0 || (r = enqueue ? bus_message_append(m, "sss", name, enqueue, mode) : bus_message_append(m, "ss", name, mode)) < 0)
                 return 1;
         r = ctl_call(c, m, &reply);
         if (r < 0) {
@@ -242,7 +269,7 @@ static int start_one(Ctl *c, const char *method, const char *job_type, const cha
                                 name[0] == '-' ? " --" : "", name);
                 return code;
         }
-        if (bus_message_read(reply, "o", &path) <= 0) {
+        if (enqueue ? read_transaction(reply, &path) < 0 : bus_message_read(reply, "o", &path) <= 0) {
                 fputs("Failed to parse bus message: Bad message\n", stderr);
                 return 1;
         }

@@ -164,6 +164,7 @@ static void help(void) {
                "     --value             When showing properties, only print the value\n"
                "     --job-mode=MODE     Specify how to deal with already queued jobs\n"
                "     --no-block          Do not wait until operation finished\n"
+               "  -T --show-transaction  When enqueuing a unit job, show full transaction\n"
                "     --no-legend         Do not print a legend (column headers and hints)\n"
                "     --no-pager          Do not pipe output into a pager\n"
                "  -q --quiet             Suppress output\n"
@@ -312,6 +313,7 @@ static int parse_args(int argc, char **argv, CtlArgs *a) {
                 { "user", no_argument, NULL, ARG_USER },
                 { "system", no_argument, NULL, ARG_SYSTEM },
                 { "no-block", no_argument, NULL, ARG_NO_BLOCK },
+                { "show-transaction", no_argument, NULL, 'T' },
                 { "wait", no_argument, NULL, ARG_WAIT },
                 { "no-legend", no_argument, NULL, ARG_NO_LEGEND },
                 { "legend", required_argument, NULL, ARG_LEGEND },
@@ -395,8 +397,9 @@ static int parse_args(int argc, char **argv, CtlArgs *a) {
                         }
                         a->no_legend = !r;
                         break;
+                case 'T': a->show_transaction = true; break;
                 case ARG_NO_PAGER: case ARG_NO_ASK_PASSWORD: case ARG_IGNORE: case ARG_IGNORE_VAL:
-                case 'i': case 'r': case 'T':
+                case 'i': case 'r':
                         break;
                 case 'q': a->quiet = true; break;
                 case ARG_ROOT:

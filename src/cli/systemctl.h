@@ -42,6 +42,7 @@ typedef struct CtlArgs {
         unsigned lines;          /* -n, --lines=, 10 */
         int preset_mode;         /* --preset-mode=, a PresetMode (unit/install.h), full */
         bool value, all, no_block, quiet, no_legend, plain, full, failed, force, runtime, now;
+        bool show_transaction;   /* -T: EnqueueUnitJob, and its jobs said */
         bool reverse, before, after, wait, no_reload, show_types, recursive;
         bool legend_set;
 } CtlArgs;

@@ -105,6 +105,7 @@ int manager_build_environment(Manager *m, char **envp) {
                 const char *lang = env_get(loc, "LANG");
                 if (lang && (r = env_set(&env, "LANG", lang)) < 0) goto fail;
         }
+        if ((r = env_merge(&env, m->conf.default_environment)) < 0) goto fail;   /* DefaultEnvironment= */
         if (!env && !(env = strv_new_empty())) return -ENOMEM;
         m->environment = env;
         return 0;

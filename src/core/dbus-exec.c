@@ -65,8 +65,9 @@ E_STRV(g_pass_environment, pass_environment)
 E_STRV(g_unset_environment, unset_environment)
 E_U32(g_umask, (uint32_t)c->umask)
 
-/* Unset limits are what the manager passes on: systemd 252's DefaultLimitNOFILE=1024:524288 and
- * DefaultLimitMEMLOCK=8M, otherwise its own limits. */
+/* Under PID 1 a unit has system.conf's DefaultLimitNOFILE=/MEMLOCK= (or 252's fallbacks) as its own
+ * (unit_defaults_patch()); a unit read without a manager (`tinysd dump`) shows 252's usual
+ * 1024:524288 and 8M; other unset limits are the manager's own. */
 static uint64_t rlimit_value(void *o, int res, bool soft) {
         const ExecContext *c = ectx(o);
         struct rlimit rl = { RLIM_INFINITY, RLIM_INFINITY };

@@ -77,6 +77,9 @@ const BusInterface *const *bus_unit_interfaces(const MUnit *u);
 int bus_unit_from_path(Manager *m, const char *path, MUnit **ret);
 /* Shared between Manager.StartUnit and Unit.Start: enqueue, reply with the job path. */
 int bus_unit_queue_job(Manager *m, MUnit *u, JobType type, const char *mode, BusMessage *reply, BusError *e);
+/* The same, answered as 252's EnqueueUnitJob: the anchor job (uosos: id, path, unit, unit path,
+ * type) and every other job the transaction installed, a(uosos) (systemctl --show-transaction). */
+int bus_unit_enqueue_job_with_transaction(Manager *m, MUnit *u, JobType type, const char *mode, BusMessage *reply, BusError *e);
 int bus_unit_kill(MUnit *u, const char *whom, int32_t signo, BusError *e);
 int bus_unit_processes(MUnit *u, BusMessage *reply);
 int bus_unit_load_error(const MUnit *u, BusError *e);   /* LoadFailed/NoSuchUnit/UnitMasked, or 0 */

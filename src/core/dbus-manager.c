@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <fnmatch.h>
 #include <stdio.h>
+#include <sys/resource.h>
 #include <sys/utsname.h>
 #include <unistd.h>
 #include "base/log.h"
@@ -62,12 +63,36 @@ static int g_system_state(BusMessage *m, void *o) { return bus_append_string(m, 
 static int g_exit_code(BusMessage *m, void *o) { uint8_t c = (uint8_t)M(o)->exit_code; return bus_message_append_basic(m, 'y', &c); }
 static int g_timeout_start(BusMessage *m, void *o) { return bus_append_u64(m, M(o)->set.default_timeout_start); }
 static int g_timeout_stop(BusMessage *m, void *o) { return bus_append_u64(m, M(o)->set.default_timeout_stop); }
-static int g_restart_usec(BusMessage *m, void *o) { (void)o; return bus_append_u64(m, 100 * USEC_PER_MSEC); }
-static int g_std_output(BusMessage *m, void *o) { (void)o; return bus_append_string(m, "journal"); }
-static int g_std_error(BusMessage *m, void *o) { (void)o; return bus_append_string(m, "inherit"); }
+#define D(o) (&M(o)->conf.defaults)
+static int g_timeout_abort(BusMessage *m, void *o) {
+        return bus_append_u64(m, D(o)->timeout_abort_set ? D(o)->timeout_abort_usec : D(o)->timeout_stop_usec);
+}
+static int g_restart_usec(BusMessage *m, void *o) { return bus_append_u64(m, D(o)->restart_usec); }
+static int g_std_output(BusMessage *m, void *o) { return bus_append_string(m, exec_output_to_string(D(o)->std_output)); }
+static int g_std_error(BusMessage *m, void *o) { return bus_append_string(m, exec_output_to_string(D(o)->std_error)); }
 static int g_control_group(BusMessage *m, void *o) { (void)o; return bus_append_string(m, ""); }
-static int g_start_limit_interval(BusMessage *m, void *o) { (void)o; return bus_append_u64(m, 10 * USEC_PER_SEC); }
-static int g_start_limit_burst(BusMessage *m, void *o) { (void)o; return bus_append_u32(m, 5); }
+static int g_start_limit_interval(BusMessage *m, void *o) { return bus_append_u64(m, D(o)->start_limit_interval_usec); }
+static int g_start_limit_burst(BusMessage *m, void *o) { return bus_append_u32(m, D(o)->start_limit_burst); }
+
+/* DefaultLimit*=: system.conf's, else PID 1's own limit (252's bus_property_get_rlimit()) */
+static int append_default_limit(BusMessage *m, void *o, int res, bool soft) {
+        struct rlimit rl = { RLIM_INFINITY, RLIM_INFINITY };
+        if (D(o)->rlimit_set[res]) rl = D(o)->rlimit[res];
+        else (void)getrlimit(res, &rl);
+        rlim_t v = soft ? rl.rlim_cur : rl.rlim_max;
+        return bus_append_u64(m, v == RLIM_INFINITY ? UINT64_MAX : (uint64_t)v);
+}
+#define DEFAULT_LIMIT(name, res) \
+        static int g_dlimit_##name(BusMessage *m, void *o) { return append_default_limit(m, o, res, false); } \
+        static int g_dlimit_##name##_soft(BusMessage *m, void *o) { return append_default_limit(m, o, res, true); }
+DEFAULT_LIMIT(cpu, RLIMIT_CPU) DEFAULT_LIMIT(fsize, RLIMIT_FSIZE) DEFAULT_LIMIT(data, RLIMIT_DATA)
+DEFAULT_LIMIT(stack, RLIMIT_STACK) DEFAULT_LIMIT(core, RLIMIT_CORE) DEFAULT_LIMIT(rss, RLIMIT_RSS)
+DEFAULT_LIMIT(nofile, RLIMIT_NOFILE) DEFAULT_LIMIT(as, RLIMIT_AS) DEFAULT_LIMIT(nproc, RLIMIT_NPROC)
+DEFAULT_LIMIT(memlock, RLIMIT_MEMLOCK) DEFAULT_LIMIT(locks, RLIMIT_LOCKS) DEFAULT_LIMIT(sigpending, RLIMIT_SIGPENDING)
+DEFAULT_LIMIT(msgqueue, RLIMIT_MSGQUEUE) DEFAULT_LIMIT(nice, RLIMIT_NICE) DEFAULT_LIMIT(rtprio, RLIMIT_RTPRIO)
+DEFAULT_LIMIT(rttime, RLIMIT_RTTIME)
+#define DEFAULT_LIMIT_PROPS(Name, name) \
+        { "DefaultLimit" #Name, "t", g_dlimit_##name }, { "DefaultLimit" #Name "Soft", "t", g_dlimit_##name##_soft }
 
 static const BusProperty manager_properties[] = {
         { "Version", "s", g_version },
@@ -112,10 +137,16 @@ static const BusProperty manager_properties[] = {
         { "DefaultTimerAccuracyUSec", "t", bus_get_zero_u64 },
         { "DefaultTimeoutStartUSec", "t", g_timeout_start },
         { "DefaultTimeoutStopUSec", "t", g_timeout_stop },
+        { "DefaultTimeoutAbortUSec", "t", g_timeout_abort },
         { "DefaultRestartUSec", "t", g_restart_usec },
         { "DefaultStartLimitIntervalUSec", "t", g_start_limit_interval },
         { "DefaultStartLimitBurst", "u", g_start_limit_burst },
-        { "DefaultLimitNOFILE", "t", bus_get_max_u64 },
+        DEFAULT_LIMIT_PROPS(CPU, cpu), DEFAULT_LIMIT_PROPS(FSIZE, fsize), DEFAULT_LIMIT_PROPS(DATA, data),
+        DEFAULT_LIMIT_PROPS(STACK, stack), DEFAULT_LIMIT_PROPS(CORE, core), DEFAULT_LIMIT_PROPS(RSS, rss),
+        DEFAULT_LIMIT_PROPS(NOFILE, nofile), DEFAULT_LIMIT_PROPS(AS, as), DEFAULT_LIMIT_PROPS(NPROC, nproc),
+        DEFAULT_LIMIT_PROPS(MEMLOCK, memlock), DEFAULT_LIMIT_PROPS(LOCKS, locks),
+        DEFAULT_LIMIT_PROPS(SIGPENDING, sigpending), DEFAULT_LIMIT_PROPS(MSGQUEUE, msgqueue),
+        DEFAULT_LIMIT_PROPS(NICE, nice), DEFAULT_LIMIT_PROPS(RTPRIO, rtprio), DEFAULT_LIMIT_PROPS(RTTIME, rttime),
         { NULL, NULL, NULL },
 };
 
@@ -173,6 +204,24 @@ static int method_job(BusCall *c) {
         }
         if (streq(c->method->member, "ReloadOrTryRestartUnit") && UNIT_IS_INACTIVE_OR_FAILED(u->state)) type = JOB_TRY_RESTART;
         return bus_unit_queue_job(m, u, type, mode, c->reply, c->error);
+}
+
+/* EnqueueUnitJob(name, job type, mode): 252's job types for it, as systemctl names them */
+static int method_enqueue_unit_job(BusCall *c) {
+        static const struct { const char *name; JobType type; } types[] = {
+                { "start", JOB_START }, { "verify-active", JOB_VERIFY_ACTIVE }, { "stop", JOB_STOP },
+                { "reload", JOB_RELOAD }, { "restart", JOB_RESTART }, { "try-restart", JOB_TRY_RESTART },
+                { "reload-or-start", JOB_RELOAD_OR_START },
+        };
+        const char *name = NULL, *type_name = NULL, *mode = NULL;
+        int r = bus_message_read(c->message, "sss", &name, &type_name, &mode);
+        if (r < 0) return r;
+        size_t i = 0;
+        while (i < ELEMENTSOF(types) && !streq(types[i].name, type_name)) i++;
+        if (i == ELEMENTSOF(types)) return bus_error_setf(c->error, BUS_ERROR_INVALID_ARGS, "Job type %s invalid.", type_name);
+        MUnit *u;
+        if ((r = load_unit(c->manager, name, &u, c->error)) < 0) return r;
+        return bus_unit_enqueue_job_with_transaction(c->manager, u, types[i].type, mode, c->reply, c->error);
 }
 
 static int append_unit_row(BusMessage *reply, const MUnit *u) {
@@ -397,6 +446,7 @@ static const BusMethod manager_methods[] = {
         { "TryRestartUnit", "ss", "o", PRIV, method_job, JOB_TRY_RESTART },
         { "ReloadOrRestartUnit", "ss", "o", PRIV, method_job, JOB_RELOAD_OR_START },
         { "ReloadOrTryRestartUnit", "ss", "o", PRIV, method_job, JOB_RELOAD_OR_START },
+        { "EnqueueUnitJob", "sss", "uososa(uosos)", PRIV, method_enqueue_unit_job },
         { "KillUnit", "ssi", "", PRIV, method_kill_unit },
         { "ResetFailedUnit", "s", "", PRIV, method_reset_failed_unit },
         { "GetUnitProcesses", "s", "a(sus)", READ, method_get_unit_processes },

@@ -40,6 +40,7 @@ typedef struct TransientText {
         bool live;              /* set-property: only what may change on a loaded unit */
         int fds[3];             /* Standard{Input,Output,Error}FileDescriptor (systemd-run --pipe), owned; -1 */
         const char *property;   /* the property being converted, for messages */
+        char **exec_keys;       /* the Exec*= keys written so far: 252 appends to their lists */
 } TransientText;
 
 static int refuse_property(BusError *e, const char *name) {
@@ -98,7 +99,9 @@ static int put_line(TransientText *t, const char *key, const char *value, BusErr
         return put_line_as(t, key, value, true, e);
 }
 
-/* A word in double quotes, with C escapes, '%' as "%%" and (exec) '$' as "$$": read back as itself. */
+/* A word in double quotes, with C escapes and '%' as "%%": read back as itself. '$' stays: the
+ * parser keeps it and the command's own flags decide on expansion when it runs (252 shows
+ * "argv[]=/bin/echo ${X}" for "-p ExecStartPost=:/bin/echo ${X}", and echo prints "${X}"). */
 static int put_quoted(Buf *b, const char *s, bool exec) {
         if (exec && streq(s, ";")) return buf_puts(b, "\\;");
         int r = buf_putc(b, '"');
@@ -106,20 +109,26 @@ static int put_quoted(Buf *b, const char *s, bool exec) {
                 unsigned char ch = (unsigned char)*p;
                 if (ch == '"' || ch == '\\') r = buf_printf(b, "\\%c", ch);
                 else if (ch == '%') r = buf_puts(b, "%%");
-                else if (exec && ch == '$') r = buf_puts(b, "$$");
                 else if (ch < 0x20 || ch == 0x7f) r = buf_printf(b, "\\x%02x", ch);
                 else r = buf_putc(b, (char)ch);
         }
         return r < 0 ? r : buf_putc(b, '"');
 }
 
-/* ExecStart= and friends, a(sasb) or (…Ex) a(sasas): "Key=" then one line per command. */
+/* ExecStart= and friends, a(sasb) or (…Ex) a(sasas): one line per command. As 252 (which writes
+ * "Key=" and the whole list each time), a second assignment of a key appends to the first's
+ * commands (systemd-run -p ExecStart=A B runs A, then B); an empty one empties the list. */
 static int put_exec(TransientText *t, const char *name, BusMessage *m, bool ex, BusError *e) {
         _cleanup_free_ char *key = strndup(name, strlen(name) - (ex ? 2 : 0));
         if (!key) return -ENOMEM;
         if (t->live || !directive_section(t, key) || !startswith(key, "Exec")) return refuse_property(e, name);
         Buf line = { 0 };
-        int r = buf_printf(&line, "%s=\n", key);
+        int r = 0;
+        size_t n_commands = 0;
+        if (!strv_contains(t->exec_keys, key)) {
+                r = buf_printf(&line, "%s=\n", key);
+                if (r >= 0 && (r = strv_extend(&t->exec_keys, key)) < 0) r = -ENOMEM;
+        }
         if (r >= 0) r = bus_message_enter_container(m, 'a', ex ? "(sasas)" : "(sasb)");
         while (r >= 0 && (r = bus_message_enter_container(m, 'r', ex ? "sasas" : "sasb")) > 0) {
                 const char *path = NULL;
@@ -160,7 +169,10 @@ static int put_exec(TransientText *t, const char *name, BusMessage *m, bool ex, 
                         if (r >= 0) r = put_quoted(&line, *a, true);
                 }
                 if (r >= 0) r = buf_putc(&line, '\n');
+                n_commands++;
         }
+        /* an empty list: the commands so far are dropped (the reset is written again) */
+        if (r >= 0 && n_commands == 0 && !line.len) r = buf_printf(&line, "%s=\n", key);
         if (r >= 0) r = bus_message_exit_container(m);
         if (r >= 0) r = buf_put(&t->own, line.s ? line.s : "", line.len);
         buf_free(&line);
@@ -354,6 +366,7 @@ static int check_unit(Manager *m, const char *name, TransientText *t, BusError *
 }
 
 static void text_done(TransientText *t) {
+        strv_free(t->exec_keys);
         buf_free(&t->unit);
         buf_free(&t->own);
         for (int i = 0; i < 3; i++)

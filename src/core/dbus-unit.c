@@ -352,7 +352,9 @@ int bus_unit_from_path(Manager *m, const char *path, MUnit **ret) {
         return r < 0 || !*ret ? -ENOENT : 0;
 }
 
-int bus_unit_queue_job(Manager *m, MUnit *u, JobType type, const char *mode_str, BusMessage *reply, BusError *e) {
+/* The checks and the transaction of a job request: *ret the anchor job (NULL: nothing to do, *ret_id a
+ * no-op job's id). */
+static int enqueue(Manager *m, MUnit *u, JobType type, const char *mode_str, BusError *e, Job **ret, uint32_t *ret_id) {
         JobMode mode = job_mode_from_string(mode_str);
         if (mode < 0 || mode == JOB_TRIGGERING)
                 return bus_error_setf(e, BUS_ERROR_INVALID_ARGS, "Job mode %s invalid", mode_str);
@@ -391,12 +393,48 @@ int bus_unit_queue_job(Manager *m, MUnit *u, JobType type, const char *mode_str,
         }
         /* Nothing to do (try-restart of an inactive unit): systemd installs a no-op job that
          * finishes at once; its JobRemoved may precede the reply, which systemctl accepts. */
-        uint32_t id = j ? j->id : ++m->last_job_id;
+        *ret = j;
+        *ret_id = j ? j->id : ++m->last_job_id;
+        return 0;
+}
+
+int bus_unit_queue_job(Manager *m, MUnit *u, JobType type, const char *mode_str, BusMessage *reply, BusError *e) {
+        Job *j;
+        uint32_t id;
+        int r = enqueue(m, u, type, mode_str, e, &j, &id);
+        if (r < 0) return r;
         _cleanup_free_ char *p = NULL;
         if ((r = bus_job_path(id, &p)) < 0) return r;
         if ((r = bus_message_append(reply, "o", p)) < 0) return r;
         if (!j) manager_bus_job_removed(m, id, u->id, JOB_DONE);
         return 0;
+}
+
+/* One (uosos) row: a job's id and path, its unit's name and path, its type. */
+static int append_job_row(BusMessage *reply, const char *sig, uint32_t id, const char *unit, const char *type) {
+        _cleanup_free_ char *jp = NULL, *up = NULL;
+        int r = bus_job_path(id, &jp);
+        if (r >= 0) r = bus_unit_path(unit, &up);
+        return r < 0 ? r : bus_message_append(reply, sig, id, jp, unit, up, type);
+}
+
+int bus_unit_enqueue_job_with_transaction(Manager *m, MUnit *u, JobType type, const char *mode, BusMessage *reply, BusError *e) {
+        uint32_t before = m->last_job_id, id;
+        Job *j;
+        int r = enqueue(m, u, type, mode, e, &j, &id);
+        if (r < 0) return r;
+        const char *type_name = job_type_to_string(j ? j->type : type);
+        if ((r = append_job_row(reply, "uosos", id, u->id, type_name)) < 0) return r;
+        /* the other jobs this transaction installed (ids after the ones before it), in id order */
+        if ((r = bus_message_open_container(reply, 'a', "(uosos)")) < 0) return r;
+        for (uint32_t next = before + 1; next <= m->last_job_id && r >= 0; next++) {
+                if (next == id) continue;
+                Job *a = manager_get_job(m, next);
+                if (a) r = append_job_row(reply, "(uosos)", a->id, a->unit->id, job_type_to_string(a->type));
+        }
+        if (r >= 0) r = bus_message_close_container(reply);
+        if (r >= 0 && !j) manager_bus_job_removed(m, id, u->id, JOB_DONE);
+        return r;
 }
 
 int bus_unit_kill(MUnit *u, const char *whom, int32_t signo, BusError *e) {

@@ -98,8 +98,10 @@ static int dynamic_uid(MUnit *u, uid_t *ret) {
         return 0;
 }
 
-static int resolve_creds(MUnit *u, bool privileged_command, Creds *ret) {
+/* -ESRCH: no such user (*ret_status EXIT_USER) or group (EXIT_GROUP). */
+static int resolve_creds(MUnit *u, bool privileged_command, Creds *ret, int *ret_status) {
         ExecContext *c = unit_exec_context(u->cfg);
+        *ret_status = EXIT_USER;
         *ret = (Creds){ .uid = geteuid(), .gid = getegid() };
         if (privileged_command) return 0;
         if (c->dynamic_user) {
@@ -116,6 +118,7 @@ static int resolve_creds(MUnit *u, bool privileged_command, Creds *ret) {
         ret->have_user = true;
         ret->uid = ret->user.uid;
         ret->gid = ret->user.gid;
+        *ret_status = EXIT_GROUP;
         if (c->group && (r = userdb_get_group(u->m->set.root, c->group, &ret->gid, NULL)) < 0) return r;
         ret->change = ret->uid != geteuid() || ret->gid != getegid();
         return 0;
@@ -338,7 +341,16 @@ int munit_spawn(MUnit *u, const ExecCommand *c, const ExecRunParams *params, pid
                 log_error("%s: Failed to open cgroup %s: %s", u->id, u->cgroup_rel, strerror(-r));
         if (r < 0) return r;
         Creds cr;
-        r = resolve_creds(u, privileged || no_setuid, &cr);
+        int creds_status = 0;
+        r = resolve_creds(u, privileged || no_setuid, &cr, &creds_status);
+        if (r == -ESRCH) {
+                /* 252 resolves them in the child: the start is accepted, the process exits 216/217 */
+                log_error("%s: Failed to determine %s credentials: %s", u->id, creds_status == EXIT_GROUP ? "group" : "user",
+                          strerror(-r));
+                user_record_done(&cr.user);
+                SpawnParams fp = { .fail_status = creds_status, .fail_errno = -r, .join_cgroup = cg_fd >= 0, .cgroup_procs_fd = cg_fd };
+                return m->ops->spawn(&fp, ret_pid, ret_report_fd);
+        }
         if (r < 0) {
                 log_error("%s: Failed to determine user credentials: %s", u->id, strerror(-r));
                 user_record_done(&cr.user);
@@ -430,8 +442,10 @@ int munit_prepare_directories(MUnit *u) {
         ExecContext *c = unit_exec_context(u->cfg);
         if (!c) return 0;
         Creds cr;
-        int r = resolve_creds(u, false, &cr);
+        int status;
+        int r = resolve_creds(u, false, &cr, &status);
         user_record_done(&cr.user);
+        if (r == -ESRCH) return 0;   /* the spawn fails with 216/217, as 252's child does */
         if (r < 0) return r;
         for (int t = 0; t < _EXEC_DIRECTORY_TYPE_MAX; t++)
                 STRV_FOREACH(p, c->directories[t].paths) {

@@ -34,6 +34,16 @@ void log_control_override_level(int level) {
         log_info("Setting log level to %s.", log_level_to_string(level));
 }
 
+void log_control_set_base_level(int level) {
+        if (saved.level_overridden) saved.original_level = level;
+        else console_set_max_level(level);
+}
+
+void log_control_set_base_target(const char *target) {
+        if (saved.target_overridden) saved.original_target = target;
+        else console_set_log_target(target);
+}
+
 void log_control_restore_level(void) {
         if (!saved.level_overridden) return;
         log_info("Restoring log level to original (%s).", log_level_to_string(saved.original_level));

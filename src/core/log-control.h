@@ -8,6 +8,10 @@
 /* systemd's log_target_from_string(): the static name of the target, NULL for an unknown one. */
 const char *log_control_target_from_string(const char *s);
 
+/* The level and target PID 1 goes back to (system.conf's LogLevel=/LogTarget=): in effect at once
+ * unless overridden, else what a restore restores. */
+void log_control_set_base_level(int level);
+void log_control_set_base_target(const char *target);
 void log_control_override_level(int level);
 void log_control_restore_level(void);
 /* target: one of log_control_target_from_string()'s names (static) */

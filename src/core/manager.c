@@ -315,6 +315,12 @@ int manager_reload(Manager *m) {
         }
         nl->quiet_missing = true;
         nl->builtin = builtin_unit_text;
+        /* 252 reads system.conf again before the units (main.c's MANAGER_RELOAD) */
+        if ((r = manager_load_system_conf(m, nl)) < 0) {
+                loader_done(nl);
+                free(nl);
+                return r;
+        }
         for (size_t i = 0; i < m->n_list && r >= 0; i++) {
                 Unit *c;
                 r = loader_load(nl, m->list[i]->id, &c);
@@ -411,6 +417,9 @@ int manager_new_with(const ManagerSettings *set, const ManagerParts *parts, Mana
         }
         m->loader->quiet_missing = true;
         m->loader->builtin = builtin_unit_text;
+        saved_limits_read(&m->saved_limits);
+        system_conf_init(&m->conf);
+        if ((r = manager_load_system_conf(m, m->loader)) < 0) goto fail;
         if ((r = event_add_defer(m->event, &m->run_defer, on_run_queue, m)) < 0) goto fail;
         event_set_orphan_handler(m->event, on_orphan, m);
         event_set_reaped_handler(m->event, on_reaped, m);
@@ -440,6 +449,7 @@ void manager_free(Manager *m) {
         event_source_free(m->notify_src);
         if (m->notify_fd >= 0) close(m->notify_fd);
         strv_free(m->environment);
+        system_conf_done(&m->conf);
         proc_snapshot_done(&m->procs);
         free(m->known.v);
         cgroup_root_clean(&m->cgroup);

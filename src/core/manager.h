@@ -14,11 +14,14 @@
 #include "core/forward.h"
 #include "core/kill.h"
 #include "core/sys-ops.h"
+#include "core/system-conf.h"
 #include "unit/load.h"
 
 typedef struct ManagerSettings {
         const char *default_unit;   /* --unit= / systemd.unit= */
         bool show_status;           /* console lines */
+        /* given on the command line: system.conf's ShowStatus=/LogLevel=/LogTarget= do not apply */
+        bool show_status_given, log_level_given;
         bool clean_environment;     /* --clean-environment: systemd's service environment */
         usec_t shutdown_timeout;    /* global bound for stopping everything */
         usec_t default_timeout_stop, default_timeout_start;
@@ -68,6 +71,8 @@ struct Manager {
         EventSource *uphold_defer;  /* the pass over upheld units (uphold.c) */
         int notify_fd;
         char **environment;         /* what services inherit (container env, minus PID 1's own) */
+        SystemConf conf;            /* system.conf as last read (manager_load_system_conf()) */
+        SavedLimits saved_limits;   /* PID 1's resource limits when it started */
         pid_t self;
         bool is_pid1;
         bool shutting_down;
@@ -115,6 +120,10 @@ int manager_load_default_unit(Manager *m, MUnit **ret);
 /* Shutdown: when the last job is gone, the final kill round and exit. */
 void manager_check_finished(Manager *m);
 int manager_reload(Manager *m);
+/* system.conf and its drop-ins read again (at daemon-reload, before the units): the loader's unit
+ * defaults, DefaultEnvironment= in the service environment (what the previous reading set is taken
+ * out first), ShowStatus=, LogLevel=, LogTarget= unless the command line gave them. */
+int manager_load_system_conf(Manager *m, Loader *l);
 /* Read one loaded unit's files again, in place (a transient unit's, set-property's drop-ins); the
  * caller then calls manager_load_dependencies(). */
 int manager_reload_unit(Manager *m, MUnit *u);

@@ -162,8 +162,31 @@ static void child(const SpawnParams *p, const UserRecord *user, gid_t gid, const
         child_fail(report_fd, EXIT_EXEC, errno);
 }
 
+/* A child that only reports p->fail_status (in the unit's cgroup, as its other processes). */
+static int spawn_failing(const SpawnParams *p, pid_t *ret_pid, int *ret_report_fd) {
+        int pipefd[2];
+        if (pipe2(pipefd, O_CLOEXEC) < 0) return -errno;
+        pid_t pid = fork();
+        if (pid < 0) {
+                int r = -errno;
+                close(pipefd[0]);
+                close(pipefd[1]);
+                return r;
+        }
+        if (pid == 0) {
+                if (p->join_cgroup) (void)!write(p->cgroup_procs_fd, "0", 1);
+                child_fail(pipefd[1], p->fail_status, p->fail_errno);
+        }
+        close(pipefd[1]);
+        (void)fcntl(pipefd[0], F_SETFL, O_NONBLOCK);
+        *ret_pid = pid;
+        *ret_report_fd = pipefd[0];
+        return 0;
+}
+
 /* Everything that allocates is done before fork(): the child only makes system calls. */
 int exec_spawn(const SpawnParams *p, pid_t *ret_pid, int *ret_report_fd) {
+        if (p->fail_status) return spawn_failing(p, ret_pid, ret_report_fd);
         const ExecContext *c = p->context;
         UserRecord user = {0};
         char **argv = NULL, **args = NULL, **envp = NULL;

@@ -39,6 +39,9 @@ typedef struct SpawnParams {
         int secure_bits;
         bool set_exec_pid;         /* add SYSTEMD_EXEC_PID= (the process's own pid) */
         bool set_listen_pid;       /* add LISTEN_PID= (the same; sd_listen_fds(3) checks it) */
+        /* nonzero: the child fails at once with this exit status and errno, as systemd's child does
+         * where it resolves User=/Group= (PID 1 looked them up before the fork and found none) */
+        int fail_status, fail_errno;
         bool join_cgroup;          /* the child moves itself into the unit's cgroup first: */
         int cgroup_procs_fd;       /* that group's cgroup.procs, opened for writing */
 } SpawnParams;

@@ -213,3 +213,76 @@ uint64_t cgroup_context_tasks_max(const CGroupContext *c) {
         if (c->tasks_max_permille) return system_tasks_max() * c->tasks_max_permille / 1000;
         return c->tasks_max;
 }
+
+/* ---- resource limits ---- */
+
+static const char *const rlimit_names[] = {
+        [RLIMIT_CPU] = "CPU", [RLIMIT_FSIZE] = "FSIZE", [RLIMIT_DATA] = "DATA", [RLIMIT_STACK] = "STACK",
+        [RLIMIT_CORE] = "CORE", [RLIMIT_RSS] = "RSS", [RLIMIT_NOFILE] = "NOFILE", [RLIMIT_AS] = "AS",
+        [RLIMIT_NPROC] = "NPROC", [RLIMIT_MEMLOCK] = "MEMLOCK", [RLIMIT_LOCKS] = "LOCKS",
+        [RLIMIT_SIGPENDING] = "SIGPENDING", [RLIMIT_MSGQUEUE] = "MSGQUEUE", [RLIMIT_NICE] = "NICE",
+        [RLIMIT_RTPRIO] = "RTPRIO", [RLIMIT_RTTIME] = "RTTIME",
+};
+
+const char *rlimit_name(int resource) {
+        return resource >= 0 && (size_t)resource < ELEMENTSOF(rlimit_names) ? rlimit_names[resource] : NULL;
+}
+
+int rlimit_from_name(const char *name) {
+        for (size_t i = 0; i < ELEMENTSOF(rlimit_names); i++)
+                if (rlimit_names[i] && streq(rlimit_names[i], name)) return (int)i;
+        return -EINVAL;
+}
+
+/* One side of Limit*=: "infinity" or a value in the resource's unit (systemd.exec(5)). */
+static int rlimit_parse_one(int resource, const char *s, rlim_t *ret) {
+        uint64_t v;
+        usec_t t;
+        if (streq(s, "infinity")) {
+                *ret = RLIM_INFINITY;
+                return 0;
+        }
+        switch (resource) {
+        case RLIMIT_CPU:      /* seconds, rounded up */
+                if (parse_sec(s, &t) < 0) return -EINVAL;
+                *ret = t == USEC_INFINITY ? RLIM_INFINITY : (t + USEC_PER_SEC - 1) / USEC_PER_SEC;
+                return 0;
+        case RLIMIT_RTTIME:   /* microseconds */
+                if (parse_time(s, &t, 1) < 0) return -EINVAL;
+                *ret = t == USEC_INFINITY ? RLIM_INFINITY : t;
+                return 0;
+        case RLIMIT_FSIZE: case RLIMIT_DATA: case RLIMIT_STACK: case RLIMIT_CORE: case RLIMIT_RSS:
+        case RLIMIT_AS: case RLIMIT_MEMLOCK: case RLIMIT_MSGQUEUE:
+                if (parse_size(s, 1024, &v) < 0) return -EINVAL;
+                *ret = v;
+                return 0;
+        case RLIMIT_NICE: {   /* "+N"/"-N" is a nice level (-20..19 → 40..1), else the raw 0..40 */
+                int n;
+                if (s[0] == '+' || s[0] == '-') {
+                        if (safe_atoi(s, &n) < 0 || n < -20 || n > 19) return -ERANGE;
+                        *ret = (rlim_t)(20 - n);
+                        return 0;
+                }
+                if (safe_atou64(s, &v) < 0 || v > 40) return -ERANGE;
+                *ret = v;
+                return 0;
+        }
+        default:
+                if (safe_atou64(s, &v) < 0) return -EINVAL;
+                *ret = v;
+                return 0;
+        }
+}
+
+int rlimit_parse(int resource, const char *value, struct rlimit *ret) {
+        const char *colon = strchr(value, ':');
+        rlim_t s, h;
+        _cleanup_free_ char *soft = colon ? strndup(value, (size_t)(colon - value)) : strdup(value);
+        if (!soft) return -ENOMEM;
+        if (rlimit_parse_one(resource, soft, &s) < 0 || (colon && rlimit_parse_one(resource, colon + 1, &h) < 0))
+                return -EINVAL;
+        if (!colon) h = s;
+        if (s > h) return -ERANGE;
+        *ret = (struct rlimit){ .rlim_cur = s, .rlim_max = h };
+        return 0;
+}

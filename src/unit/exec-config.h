@@ -53,6 +53,13 @@ const char *exec_input_to_string(ExecInput i);
 const char *exec_output_to_string(ExecOutput o);
 ExecInput exec_input_from_string(const char *s);
 ExecOutput exec_output_from_string(const char *s);
+/* Resource limits: the name in Limit*=/DefaultLimit*= ("NOFILE") of an RLIMIT_* number, or NULL;
+ * the number of a name, or -EINVAL. */
+const char *rlimit_name(int resource);
+int rlimit_from_name(const char *name);
+/* A Limit*= value, "soft[:hard]" in the resource's unit (systemd.exec(5)): 0, -EINVAL (unparsable),
+ * -ERANGE (the soft limit above the hard one), -ENOMEM. */
+int rlimit_parse(int resource, const char *value, struct rlimit *ret);
 
 typedef enum ExecDirectoryType {
         EXEC_DIRECTORY_RUNTIME, EXEC_DIRECTORY_STATE, EXEC_DIRECTORY_CACHE, EXEC_DIRECTORY_LOGS,

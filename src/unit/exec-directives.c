@@ -1226,65 +1226,19 @@ static int parse_restrict_filesystems(const ConfigItem *it, Unit *u, int ltype, 
 
 /* ---- resource limits ---- */
 
-/* One side of Limit*=: "infinity" or a value in the resource's unit (systemd.exec(5)). */
-static int parse_rlimit_value(int resource, const char *s, rlim_t *ret) {
-        uint64_t v;
-        usec_t t;
-        if (streq(s, "infinity")) {
-                *ret = RLIM_INFINITY;
-                return 0;
-        }
-        switch (resource) {
-        case RLIMIT_CPU:      /* seconds, rounded up */
-                if (parse_sec(s, &t) < 0) return -EINVAL;
-                *ret = t == USEC_INFINITY ? RLIM_INFINITY : (t + USEC_PER_SEC - 1) / USEC_PER_SEC;
-                return 0;
-        case RLIMIT_RTTIME:   /* microseconds */
-                if (parse_time(s, &t, 1) < 0) return -EINVAL;
-                *ret = t == USEC_INFINITY ? RLIM_INFINITY : t;
-                return 0;
-        case RLIMIT_FSIZE: case RLIMIT_DATA: case RLIMIT_STACK: case RLIMIT_CORE: case RLIMIT_RSS:
-        case RLIMIT_AS: case RLIMIT_MEMLOCK: case RLIMIT_MSGQUEUE:
-                if (parse_size(s, 1024, &v) < 0) return -EINVAL;
-                *ret = v;
-                return 0;
-        case RLIMIT_NICE: {   /* "+N"/"-N" is a nice level (-20..19 → 40..1), else the raw 0..40 */
-                int n;
-                if (s[0] == '+' || s[0] == '-') {
-                        if (safe_atoi(s, &n) < 0 || n < -20 || n > 19) return -ERANGE;
-                        *ret = (rlim_t)(20 - n);
-                        return 0;
-                }
-                if (safe_atou64(s, &v) < 0 || v > 40) return -ERANGE;
-                *ret = v;
-                return 0;
-        }
-        default:
-                if (safe_atou64(s, &v) < 0) return -EINVAL;
-                *ret = v;
-                return 0;
-        }
-}
-
 /* Limit*=: "soft[:hard]"; ltype is the RLIMIT_* resource. */
 static int parse_rlimit(const ConfigItem *it, Unit *u, int ltype, void *data) {
         (void)u;
-        struct rlimit **rl = (struct rlimit **)data + ltype;
-        _cleanup_free_ char *soft = NULL;
-        const char *colon = strchr(it->value, ':');
-        rlim_t s, h;
-        if (!(soft = colon ? strndup(it->value, (size_t)(colon - it->value)) : strdup(it->value))) return log_oom();
-        if (parse_rlimit_value(ltype, soft, &s) < 0 || (colon && parse_rlimit_value(ltype, colon + 1, &h) < 0)) {
-                WARN(it, "Failed to parse resource value, ignoring: %s", it->value);
-                return 0;
-        }
-        if (!colon) h = s;
-        if (s > h) {
-                WARN(it, "Soft resource limit chosen higher than hard limit, ignoring: %s", it->value);
+        struct rlimit **rl = (struct rlimit **)data + ltype, v;
+        int r = rlimit_parse(ltype, it->value, &v);
+        if (r == -ENOMEM) return log_oom();
+        if (r < 0) {
+                if (r == -ERANGE) WARN(it, "Soft resource limit chosen higher than hard limit, ignoring: %s", it->value);
+                else WARN(it, "Failed to parse resource value, ignoring: %s", it->value);
                 return 0;
         }
         if (!*rl && !(*rl = malloc(sizeof(struct rlimit)))) return log_oom();
-        **rl = (struct rlimit){ .rlim_cur = s, .rlim_max = h };
+        **rl = v;
         return 0;
 }
 

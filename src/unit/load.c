@@ -6,6 +6,7 @@
 
 int loader_init(Loader *l, const char *root) {
         *l = (Loader){0};
+        unit_defaults_init(&l->defaults);
         int r = lookup_paths_init(&l->lp, root);
         if (r < 0) return r;
         l->map_stamp = lookup_paths_stamp(&l->lp);
@@ -131,12 +132,11 @@ static int load_dependency_dirs(Loader *l, Unit *u) {
         return 0;
 }
 
-static int type_verify(Unit *u) {
+static int type_verify(Unit *u, const UnitDefaults *d) {
+        if (unit_defaults_patch(u, d) < 0) return -ENOMEM;
         switch (u->type) {
         case UNIT_SERVICE: service_apply_defaults(u); return service_verify(u);
         case UNIT_SOCKET:
-                /* a socket's own commands log to the journal by default (DefaultStandardOutput=) */
-                if (u->socket->exec.std_output == EXEC_OUTPUT_INHERIT) u->socket->exec.std_output = EXEC_OUTPUT_JOURNAL;
                 socket_apply_defaults(u);
                 return socket_verify(u);
         case UNIT_TIMER: timer_apply_defaults(u); return timer_verify(u);
@@ -167,8 +167,11 @@ int unit_parse_buffer(Unit *u, const char *name, const char *data, size_t size) 
 }
 
 int unit_load_from_buffer(Unit *u, const char *name, const char *data, size_t size) {
+        UnitDefaults d;
+        unit_defaults_init(&d);
+        unit_defaults_apply_new(u, &d);
         int r = unit_parse_buffer(u, name, data, size);
-        if (r >= 0) r = type_verify(u);
+        if (r >= 0) r = type_verify(u, &d);
         if (r >= 0) r = unit_add_implicit_dependencies(NULL, u);
         u->load_state = r >= 0 ? UNIT_LOADED : r == -ENOEXEC || r == -EBADMSG ? UNIT_BAD_SETTING : UNIT_ERROR;
         u->load_error = r < 0 ? r : 0;
@@ -192,6 +195,7 @@ static int load_new(Loader *l, const char *name, Unit **ret) {
         }
         Unit *u = unit_new(name);
         if (!u) return -ENOMEM;
+        unit_defaults_apply_new(u, &l->defaults);
         u->root = l->lp.root;
         u->pool = l->pool;
         _cleanup_strv_free_ char **aliases = NULL;
@@ -212,7 +216,7 @@ static int load_new(Loader *l, const char *name, Unit **ret) {
                 if (r >= 0) r = config_parse_buffer(name, builtin, strlen(builtin), unit_type_sections(u->type), dispatch_item, u);
                 if (r >= 0) r = load_dependency_dirs(l, u);
                 unit_parse_finish(u);
-                if (r >= 0) r = type_verify(u);
+                if (r >= 0) r = type_verify(u, &l->defaults);
                 if (r >= 0) r = unit_add_implicit_dependencies(l, u);
                 if (r == -ENOMEM) return r;
                 u->load_state = r >= 0 ? UNIT_LOADED : UNIT_ERROR;
@@ -242,7 +246,7 @@ static int load_new(Loader *l, const char *name, Unit **ret) {
                 uint64_t t = path_mtime_ns(*p);
                 if (t > u->dropin_mtime) u->dropin_mtime = t;
         }
-        if (r >= 0) r = type_verify(u);
+        if (r >= 0) r = type_verify(u, &l->defaults);
         if (r >= 0) r = unit_add_implicit_dependencies(l, u);
         if (r == -ENOMEM) return r;
         if (r < 0) {

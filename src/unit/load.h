@@ -6,6 +6,7 @@
 #include "base/hashmap.h"
 #include "unit/lookup.h"
 #include "unit/unit.h"
+#include "unit/unit-defaults.h"
 
 typedef struct Loader {
         LookupPaths lp;
@@ -19,6 +20,7 @@ typedef struct Loader {
         /* Definitions used when the search path has no file for a name (the manager's built-in
          * standard targets); NULL: none. Returns the unit file text or NULL. */
         const char *(*builtin)(const char *name);
+        UnitDefaults defaults;  /* what units take where their files set nothing (system.conf) */
 } Loader;
 
 int loader_init(Loader *l, const char *root);

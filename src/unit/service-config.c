@@ -96,8 +96,9 @@ ServiceConfig *service_config_new(void) {
         ServiceConfig *s = calloc(1, sizeof *s);
         if (!s) return NULL;
         s->type = _SERVICE_TYPE_INVALID;
-        s->timeout_start_usec = 90 * USEC_PER_SEC;   /* DefaultTimeoutStartSec= */
+        s->timeout_start_usec = 90 * USEC_PER_SEC;   /* DefaultTimeoutStartSec= (unit_defaults_apply_new()) */
         s->timeout_stop_usec = 90 * USEC_PER_SEC;    /* DefaultTimeoutStopSec= */
+        s->timeout_abort_usec = 90 * USEC_PER_SEC;
         s->restart_usec = 100 * USEC_PER_MSEC;       /* DefaultRestartSec= */
         s->runtime_max_usec = USEC_INFINITY;
         s->restart_max_delay_usec = USEC_INFINITY;
@@ -133,13 +134,6 @@ void service_apply_defaults(Unit *u) {
             (s->type == SERVICE_NOTIFY || s->watchdog_usec > 0 || s->file_descriptor_store_max > 0))
                 s->notify_access = NOTIFY_MAIN;
         if (s->oom_policy < 0) s->oom_policy = s->cgroup && s->cgroup->delegate ? OOM_CONTINUE : OOM_STOP;  /* DefaultOOMPolicy=stop */
-        /* service_fix_stdio(): inherit stdout becomes DefaultStandardOutput=journal unless stdin
-         * is a terminal or socket (stderr keeps inheriting, DefaultStandardError=inherit). */
-        ExecContext *c = &s->exec;
-        if (c->std_input == EXEC_INPUT_TTY || c->std_input == EXEC_INPUT_TTY_FORCE ||
-            c->std_input == EXEC_INPUT_TTY_FAIL || c->std_input == EXEC_INPUT_SOCKET || c->std_input == EXEC_INPUT_NAMED_FD)
-                return;
-        if (c->std_output == EXEC_OUTPUT_INHERIT) c->std_output = EXEC_OUTPUT_JOURNAL;
 }
 
 static int refuse(const Unit *u, const char *msg) {

@@ -98,8 +98,8 @@ extern const struct DirectiveTable service_directive_table;
 
 struct Unit;
 /* After every file is parsed: the automatic Type= (dbus with BusName=, simple with ExecStart=,
- * else oneshot), no start timeout for oneshot, NotifyAccess=main where needed, OOMPolicy=, and
- * stdout to the journal (systemd 252's service_add_extras()). */
+ * else oneshot), no start timeout for oneshot, NotifyAccess=main where needed, OOMPolicy= (systemd
+ * 252's service_add_extras(); the standard output is unit_defaults_patch()'s). */
 void service_apply_defaults(struct Unit *u);
 /* 252's service_verify(): logs "UNIT: Service has ... Refusing." and returns -ENOEXEC (the unit
  * is then bad-setting), or warns and returns 0. Also 254's checks of RestartSteps= and
