@@ -80,6 +80,8 @@ static const CtlVerb verbs[] = {
         { "unmask",                 2, -1, true,  verb_ctl_enable },
         { "link",                   2, -1, true,  verb_ctl_enable },
         { "revert",                 2, -1, true,  verb_ctl_enable },
+        { "add-wants",              3, -1, false, verb_ctl_add_dependency },
+        { "add-requires",           3, -1, false, verb_ctl_add_dependency },
         { "is-enabled",             2, -1, true,  verb_ctl_is_enabled },
         { "get-default",           -1,  1, true,  verb_ctl_get_default },
         { "set-default",            2,  2, true,  verb_ctl_set_default },
@@ -126,6 +128,8 @@ static void help(void) {
                "  unmask UNIT...                      Unmask one or more units\n"
                "  link PATH...                        Link one or more units files into the search path\n"
                "  revert UNIT...                      Revert one or more unit files to vendor version\n"
+               "  add-wants TARGET UNIT...            Add 'Wants' dependency for the target on specified one or more units\n"
+               "  add-requires TARGET UNIT...         Add 'Requires' dependency for the target on specified one or more units\n"
                "  get-default                         Get the name of the default target\n"
                "  set-default TARGET                  Set the default target\n\n"
                "Machine Commands:\n"

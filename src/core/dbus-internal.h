@@ -136,3 +136,4 @@ int bus_unit_file_list(BusCall *c);
 int bus_unit_file_preset_all(BusCall *c);
 int bus_unit_file_set_default(BusCall *c);
 int bus_unit_file_get_default(BusCall *c);
+int bus_unit_file_add_dependency(BusCall *c);

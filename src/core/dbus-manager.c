@@ -440,6 +440,7 @@ static const BusMethod manager_methods[] = {
         { "GetDefaultTarget", "", "s", READ, bus_unit_file_get_default },
         { "PresetAllUnitFiles", "sbb", "a(sss)", PRIV, bus_unit_file_preset_all },
         { "GetUnitFileLinks", "sb", "as", READ, bus_unit_file_get_links },
+        { "AddDependencyUnitFiles", "asssbb", "a(sss)", PRIV, bus_unit_file_add_dependency },
         { "SetExitCode", "y", "", PRIV, method_set_exit_code },
         { "StartTransientUnit", "ssa(sv)a(sa(sv))", "o", PRIV, bus_start_transient_unit },
         { "SetUnitProperties", "sba(sv)", "", PRIV, bus_set_unit_properties },
