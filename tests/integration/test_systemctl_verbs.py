@@ -7,10 +7,23 @@ unit_file_add_dependency()): the link TARGET.wants/UNIT (.requires/) under /etc/
 /run/systemd/system with --runtime, to the unit's file, and nothing else of the unit's [Install]
 section; the changes printed as 252 prints them ("Created symlink A → B."); then a daemon-reload
 so that the target's Wants=/Requires= show the unit. An unprivileged caller is refused before
-the handler runs: nothing is created."""
+the handler runs: nothing is created.
+
+freeze/thaw (Manager.FreezeUnit/ThawUnit, Unit.Freeze/Thaw): tinysd has no cgroup freezer, so
+each is refused as 252 refuses it where cg_freezer_supported() is false, NotSupported "Unit 'X'
+does not support freezing.", before any other check; FreezerState stays "running".
+
+clean [--what=] (Manager.CleanUnit, Unit.Clean, 252's unit_clean()): the unit's
+RuntimeDirectory=/StateDirectory=/CacheDirectory=/LogsDirectory=/ConfigurationDirectory= (and
+their private/ twins) removed, "cache" and "runtime" without --what=; refused while the unit is
+active ("Unit is not inactive or has pending job."), for a type 252 does not clean, and with
+nothing configured of the types asked for ("No matching resources found."); CanClean lists the
+configured types. A hostile unit file whose directories run through symlinks makes root delete
+nothing outside /run, /var/lib, /var/cache, /var/log and /etc."""
 import json
 import os
 import pathlib
+import shutil
 
 import pytest
 
@@ -39,6 +52,24 @@ UNITS = {
         [Unit]
         Description=App
         """,
+    "dirs.service": """
+        [Service]
+        Type=oneshot
+        RemainAfterExit=yes
+        ExecStart=/bin/true
+        RuntimeDirectory=dirs
+        StateDirectory=dirs dirs-two
+        CacheDirectory=dirs
+        LogsDirectory=dirs
+        ConfigurationDirectory=tinysd/dirs
+        """,
+    "hostile.service": """
+        [Service]
+        Type=oneshot
+        ExecStart=/bin/true
+        StateDirectory=evil-link evil-dir/victim
+        CacheDirectory=up/../../../etc/keep
+        """,
     "other.service": """
         [Service]
         Type=oneshot
@@ -56,6 +87,38 @@ def box(boot):
     c = boot(units=UNITS)
     c.wait_for(MULTI_USER)
     return c
+
+
+# Debian's systemctl sends clean/freeze/thaw over the system bus (252's acquire_bus(BUS_FULL)), not
+# PID 1's private socket: for it, the host's dbus-daemon runs in the container (test_pid1_sysbus).
+DBUS_DAEMON = "/usr/bin/dbus-daemon"
+BUS_CONF = """<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-BUS Bus Configuration 1.0//EN"
+ "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
+<busconfig><include>/usr/share/dbus-1/system.conf</include></busconfig>
+"""
+BUS_UNITS = {
+    "dbus.socket": "[Socket]\nListenStream=/run/dbus/system_bus_socket\n",
+    "dbus.service": ("[Unit]\nRequires=dbus.socket\n[Service]\nExecStart=/usr/bin/dbus-daemon "
+                     "--config-file=/etc/tinysd/bus.conf --address=systemd: --nofork --nopidfile --syslog-only\n"),
+}
+
+
+@pytest.fixture(params=["debian", "tinysd"])
+def client_box(request, boot, tinysd):
+    """(the client's argv, a booted container it can reach PID 1 from)."""
+    if request.param == "tinysd":
+        c = boot(units=UNITS)
+        c.wait_for(MULTI_USER)
+        return clients(tinysd)["tinysd"], c
+    if not (os.access(DBUS_DAEMON, os.X_OK) and shutil.which("busctl")
+            and os.path.exists("/usr/share/dbus-1/system.conf")):
+        pytest.skip("dbus-daemon (Debian's dbus package) or busctl is not installed")
+    c = boot(units={**UNITS, **BUS_UNITS}, files={"/etc/tinysd/bus.conf": BUS_CONF},
+             enable={"dbus.socket": "sockets.target"})
+    c.wait_for(MULTI_USER)
+    c.wait_until(lambda: "org.freedesktop.systemd1" in run(c, "busctl", "--system", "list", "--acquired").stdout,
+                 timeout=30, what="org.freedesktop.systemd1 on the system bus")
+    return clients(tinysd)["debian"], c
 
 
 def run(c, *argv, env=None, timeout=20):
@@ -134,3 +197,96 @@ def test_add_dependency_refused_to_the_unprivileged(box):
                                                                       False, False])])
     assert (res[0]["kind"], res[0]["name"]) == ("error", "org.freedesktop.DBus.Error.InvalidArgs")
     assert not os.path.lexists(box.path("/etc/systemd/system/holder.service.wants"))
+
+
+FREEZE_REFUSED = "Failed to {verb} unit {unit}: Unit '{unit}' does not support freezing.\n"
+
+
+def test_freeze_and_thaw_refused_without_a_freezer(client_box):
+    ctl, box = client_box
+    assert run(box, SYSTEMCTL, "start", "holder.service").returncode == 0
+    for verb in ("freeze", "thaw"):
+        r = run(box, *ctl, verb, "holder.service")
+        assert (r.returncode, r.stderr) == (1, FREEZE_REFUSED.format(verb=verb, unit="holder.service"))
+    # a name without suffix is mangled to .service first
+    r = run(box, *ctl, "freeze", "holder")
+    assert (r.returncode, r.stderr) == (1, FREEZE_REFUSED.format(verb="freeze", unit="holder.service"))
+    assert show(box, "holder.service", "FreezerState") == ["running"]
+    assert show(box, "holder.service", "ActiveState") == ["active"]
+    assert show(box, "holder.service", "CanFreeze") == ["no"]
+
+
+def test_freeze_over_the_bus(box):
+    res = raw(box, [manager_call("FreezeUnit", "s", ["never-loaded.service"]),
+                    {"path": "/org/freedesktop/systemd1/unit/holder_2eservice", "interface": "org.freedesktop.systemd1.Unit",
+                     "member": "Thaw", "socket": "/run/systemd/private", "signature": "", "args": []}])
+    assert (res[0]["name"], res[0]["values"]) == ("org.freedesktop.systemd1.NoSuchUnit",
+                                                  ["Unit never-loaded.service not loaded."])
+    assert (res[1]["name"], res[1]["values"]) == ("org.freedesktop.DBus.Error.NotSupported",
+                                                  ["Unit 'holder.service' does not support freezing."])
+    res = raw(box, [manager_call("FreezeUnit", "s", ["holder.service"], "/run/tinysd/bus-readonly"),
+                    manager_call("CleanUnit", "sas", ["dirs.service", ["all"]], "/run/tinysd/bus-readonly")], uid=NOBODY)
+    assert [r["name"] for r in res] == ["org.freedesktop.DBus.Error.AccessDenied"] * 2
+
+
+DIRS = {"runtime": "/run/dirs", "state": "/var/lib/dirs", "cache": "/var/cache/dirs", "logs": "/var/log/dirs",
+        "configuration": "/etc/tinysd/dirs"}
+
+
+def present(c, paths):
+    return {p for p in paths if os.path.lexists(c.path(p))}
+
+
+def test_clean(client_box):
+    ctl, box = client_box
+    assert run(box, SYSTEMCTL, "start", "dirs.service").returncode == 0
+    every = set(DIRS.values()) | {"/var/lib/dirs-two"}
+    assert present(box, every) == every
+    assert show(box, "dirs.service", "CanClean") == ["runtime", "state", "cache", "logs", "configuration"]
+    r = run(box, *ctl, "clean", "dirs.service")
+    assert (r.returncode, r.stderr) == (1, "Failed to clean unit dirs.service: Unit is not inactive or has pending job.\n")
+    assert present(box, every) == every
+    assert run(box, SYSTEMCTL, "stop", "dirs.service").returncode == 0
+    box.write_file("/var/cache/dirs/sub/file", "x")
+    # no --what=: cache and runtime (the runtime directory went at stop already)
+    r = run(box, *ctl, "clean", "dirs")
+    assert (r.returncode, r.stderr) == (0, "")
+    assert present(box, every) == every - {"/var/cache/dirs", "/run/dirs"}
+    r = run(box, *ctl, "clean", "--what=state,logs", "dirs.service")
+    assert (r.returncode, r.stderr) == (0, "")
+    assert present(box, every) == {"/etc/tinysd/dirs"}
+    r = run(box, *ctl, "clean", "--what=configuration", "dirs.service")
+    assert (r.returncode, r.stderr) == (0, "")
+    assert present(box, every) == set()
+    # again: nothing there is no error, as 252 (the directories are configured)
+    assert run(box, *ctl, "clean", "--what=all", "dirs.service").returncode == 0
+
+    r = run(box, *ctl, "clean", "--what=bogus", "dirs.service")
+    assert (r.returncode, r.stderr) == (1, "Failed to clean unit dirs.service: Invalid resource type: bogus\n")
+    # Debian's client takes a reference first (RefUnit), which wants the unit loaded: it is
+    assert run(box, SYSTEMCTL, "start", "other.service").returncode == 0
+    r = run(box, *ctl, "clean", "--what=state", "other.service")
+    assert (r.returncode, r.stderr) == (1, "Failed to clean unit other.service: No matching resources found.\n")
+    assert run(box, SYSTEMCTL, "start", "app.target").returncode == 0
+    r = run(box, *ctl, "clean", "app.target")
+    assert (r.returncode, r.stderr) == (1, "Failed to clean unit app.target: Unit 'app.target' does not support cleaning.\n")
+    r = run(box, *ctl, "clean", "--what=help")
+    assert (r.returncode, r.stdout) == (0, "runtime\nstate\ncache\nlogs\nconfiguration\n")
+
+
+def test_clean_of_a_hostile_unit_stays_in_its_trees(box, tinysd):
+    # the unit's directories lead through symlinks to what root must keep
+    box.write_file("/tmp/victim/precious", "keep")
+    box.write_file("/tmp/victim2/victim/precious", "keep")
+    os.symlink("/tmp/victim", box.path("/var/lib/evil-link"))
+    os.symlink("/tmp/victim2", box.path("/var/lib/evil-dir"))
+    r = run(box, *clients(tinysd)["tinysd"], "clean", "--what=all", "hostile.service")
+    assert r.returncode == 0, r.stderr
+    # the symlink itself went; what it pointed to did not
+    assert not os.path.lexists(box.path("/var/lib/evil-link"))
+    assert box.path("/tmp/victim/precious").read_text() == "keep"
+    # a symlink on the way ends the walk
+    assert box.path("/tmp/victim2/victim/precious").read_text() == "keep"
+    assert os.path.islink(box.path("/var/lib/evil-dir"))
+    # "..": refused when the unit file was read, so no CacheDirectory= at all
+    assert show(box, "hostile.service", "CanClean") == ["state"]
