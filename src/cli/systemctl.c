@@ -50,6 +50,7 @@ static const CtlVerb verbs[] = {
         { "clean",                  2, -1, false, verb_ctl_clean_or_freeze },
         { "freeze",                 2, -1, false, verb_ctl_clean_or_freeze },
         { "thaw",                   2, -1, false, verb_ctl_clean_or_freeze },
+        { "whoami",                -1, -1, false, verb_ctl_whoami },
         { "is-active",              2, -1, false, verb_ctl_is_active },
         { "check",                  2, -1, false, verb_ctl_is_active },
         { "is-failed",              2, -1, false, verb_ctl_is_active },
@@ -120,6 +121,7 @@ static void help(void) {
                "                                      configuration of unit\n"
                "  freeze PATTERN...                   Freeze execution of unit processes\n"
                "  thaw PATTERN...                     Resume execution of a frozen unit\n"
+               "  whoami [PID...]                     Return unit caller or specified PIDs are part of\n"
                "  reset-failed [PATTERN...]           Reset failed state for all, one, or more units\n"
                "  set-property UNIT PROPERTY=VALUE... Sets one or more properties of a unit\n"
                "  list-dependencies [UNIT...]         Recursively show units which are required or wanted by the units\n\n"

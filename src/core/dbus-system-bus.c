@@ -427,7 +427,17 @@ static SystemBus *system_bus_get(Manager *m) {
         return sb;
 }
 
+/* Every unit's state change as PropertiesChanged on the bus, as systemd emits it (Debian's
+ * `systemctl start --wait` follows the unit there). */
+static void send_unit_changed(MUnit *u) {
+        SystemBus *sb = u->m->sysbus;
+        if (!sb || !sb->conn || !sb->greeted) return;
+        _cleanup_(bus_message_freep) BusMessage *sig = NULL;
+        if (bus_unit_properties_changed_new(u, &sig) >= 0) (void)send_message(sb, sig, NULL);
+}
+
 void manager_system_bus_unit_changed(MUnit *u, UnitActiveState os, UnitActiveState ns) {
+        send_unit_changed(u);
         if (!streq(u->id, SYSTEM_BUS_SERVICE) || os == ns) return;
         Manager *m = u->m;
         if (UNIT_IS_ACTIVE_OR_RELOADING(ns) && !m->shutting_down) {

@@ -19,7 +19,15 @@ their private/ twins) removed, "cache" and "runtime" without --what=; refused wh
 active ("Unit is not inactive or has pending job."), for a type 252 does not clean, and with
 nothing configured of the types asked for ("No matching resources found."); CanClean lists the
 configured types. A hostile unit file whose directories run through symlinks makes root delete
-nothing outside /run, /var/lib, /var/cache, /var/log and /etc."""
+nothing outside /run, /var/lib, /var/cache, /var/log and /etc.
+
+whoami [PID...] (systemd 254's verb; Debian's 252 lacks it): GetUnitByPID of the caller or of each
+PID, the unit's name; outside any unit 254's "Failed to get unit for ourselves: PID N does not
+belong to any loaded unit.", exit status 1.
+
+start --wait (252's BUS_WAIT_FOR_INACTIVE|BUS_WAIT_NO_JOB): after the job, until the unit is
+inactive again; exit status 1 when it ended failed; only with start and restart, not with
+--no-block."""
 import json
 import os
 import pathlib
@@ -69,6 +77,20 @@ UNITS = {
         ExecStart=/bin/true
         StateDirectory=evil-link evil-dir/victim
         CacheDirectory=up/../../../etc/keep
+        """,
+    "whoami.service": """
+        [Service]
+        Type=oneshot
+        RemainAfterExit=yes
+        ExecStart=/bin/sh -c '"$TINYSD_SYSTEMCTL" whoami > /run/whoami 2>&1'
+        """,
+    "finishes.service": """
+        [Service]
+        ExecStart=/bin/sh -c 'sleep 1'
+        """,
+    "fails.service": """
+        [Service]
+        ExecStart=/bin/sh -c 'sleep 1; exit 3'
         """,
     "other.service": """
         [Service]
@@ -290,3 +312,35 @@ def test_clean_of_a_hostile_unit_stays_in_its_trees(box, tinysd):
     assert os.path.islink(box.path("/var/lib/evil-dir"))
     # "..": refused when the unit file was read, so no CacheDirectory= at all
     assert show(box, "hostile.service", "CanClean") == ["state"]
+
+
+def test_whoami(boot, tinysd):
+    ctl = clients(tinysd)["tinysd"]
+    c = boot(units=UNITS, args=[])
+    c.wait_for(MULTI_USER)
+    assert run(c, SYSTEMCTL, "set-environment", f"TINYSD_SYSTEMCTL={ctl[0]}").returncode == 0
+    assert run(c, SYSTEMCTL, "start", "whoami.service").returncode == 0
+    assert c.path("/run/whoami").read_text() == "whoami.service\n"
+    assert run(c, SYSTEMCTL, "start", "holder.service").returncode == 0
+    pid = run(c, SYSTEMCTL, "show", "-P", "MainPID", "holder.service").stdout.strip()
+    r = run(c, *ctl, "whoami", pid, "abc")
+    assert (r.returncode, r.stdout, r.stderr) == (1, "holder.service\n", "Failed to parse PID: abc\n")
+    # the caller itself is in no unit here (nsenter from outside)
+    r = run(c, *ctl, "whoami")
+    assert r.returncode == 1
+    assert r.stderr.startswith("Failed to get unit for ourselves: PID ")
+    assert r.stderr.endswith(" does not belong to any loaded unit.\n")
+
+
+def test_start_wait(client_box):
+    ctl, box = client_box
+    r = run(box, *ctl, "start", "--wait", "finishes.service", timeout=60)
+    assert (r.returncode, r.stderr) == (0, "")
+    assert show(box, "finishes.service", "ActiveState") == ["inactive"]
+    r = run(box, *ctl, "start", "--wait", "fails.service", timeout=60)
+    assert r.returncode == 1, r.stderr
+    assert show(box, "fails.service", "ActiveState") == ["failed"]
+    r = run(box, *ctl, "stop", "--wait", "holder.service")
+    assert (r.returncode, r.stderr) == (1, "--wait may only be used with the 'start' or 'restart' commands.\n")
+    r = run(box, *ctl, "start", "--wait", "--no-block", "holder.service")
+    assert (r.returncode, r.stderr) == (1, "--wait may not be combined with --no-block.\n")
