@@ -56,6 +56,7 @@ static const CtlVerb verbs[] = {
         { "is-failed",              2, -1, false, verb_ctl_is_active },
         { "show",                  -1, -1, false, verb_ctl_show },
         { "cat",                    2, -1, false, verb_ctl_cat },
+        { "edit",                   2, -1, false, verb_ctl_edit },
         { "status",                -1, -1, false, verb_ctl_status },
         { "help",                  -1, -1, false, verb_help },
         { "daemon-reload",         -1,  1, false, verb_ctl_daemon_reload },
@@ -136,6 +137,7 @@ static void help(void) {
                "  mask UNIT...                        Mask one or more units\n"
                "  unmask UNIT...                      Unmask one or more units\n"
                "  link PATH...                        Link one or more units files into the search path\n"
+               "  edit UNIT...                        Edit one or more unit files\n"
                "  revert UNIT...                      Revert one or more unit files to vendor version\n"
                "  add-wants TARGET UNIT...            Add 'Wants' dependency for the target on specified one or more units\n"
                "  add-requires TARGET UNIT...         Add 'Requires' dependency for the target on specified one or more units\n"

@@ -127,6 +127,7 @@ int verb_ctl_enable(Ctl *c, int argc, char **argv);
 int verb_ctl_add_dependency(Ctl *c, int argc, char **argv);
 int verb_ctl_clean_or_freeze(Ctl *c, int argc, char **argv);
 int verb_ctl_whoami(Ctl *c, int argc, char **argv);
+int verb_ctl_edit(Ctl *c, int argc, char **argv);
 int verb_ctl_is_enabled(Ctl *c, int argc, char **argv);
 int verb_ctl_get_default(Ctl *c, int argc, char **argv);
 int verb_ctl_set_default(Ctl *c, int argc, char **argv);

@@ -27,7 +27,14 @@ belong to any loaded unit.", exit status 1.
 
 start --wait (252's BUS_WAIT_FOR_INACTIVE|BUS_WAIT_NO_JOB): after the job, until the unit is
 inactive again; exit status 1 when it ended failed; only with start and restart, not with
---no-block."""
+--no-block.
+
+edit [--full] [--runtime] [--force] (252's verb_edit(), on a terminal: the tests run it under
+script(1)): the editor ($SYSTEMD_EDITOR before $EDITOR) gets a temporary file beside the file to
+write, 252's shape for a drop-in ("### Editing PATH", the two marker lines, the unit's files below
+as comments); what it leaves between the markers becomes NAME.d/override.conf under /etc (/run
+with --runtime), or the whole unit with --full; then a daemon-reload. An editor that exits
+non-zero changes nothing, an empty result is "canceled"."""
 import json
 import os
 import pathlib
@@ -344,3 +351,81 @@ def test_start_wait(client_box):
     assert (r.returncode, r.stderr) == (1, "--wait may only be used with the 'start' or 'restart' commands.\n")
     r = run(box, *ctl, "start", "--wait", "--no-block", "holder.service")
     assert (r.returncode, r.stderr) == (1, "--wait may not be combined with --no-block.\n")
+
+
+# The editor: keeps what it was given (/tmp/given), then adds its lines after the first marker (or,
+# for --full, at the end); "fail" as its first argument exits 1 after changing the file.
+EDITOR = """#!/bin/sh
+if [ "$1" = fail ]; then shift; echo changed >> "$1"; exit 1; fi
+if [ "$1" = empty ]; then shift; : > "$1"; exit 0; fi
+cp "$1" /tmp/given
+if grep -q '^### Anything between here' "$1"; then
+    sed -i '/^### Anything between here/a [Service]\\nEnvironment=EDITED=1' "$1"
+else
+    printf 'Environment=FULL=1\\n' >> "$1"
+fi
+"""
+
+GIVEN_DROPIN = """### Editing /etc/systemd/system/holder.service.d/override.conf
+### Anything between here and the comment below will become the new contents of the file
+
+
+
+### Lines below this comment will be discarded
+
+### /etc/systemd/system/holder.service
+# [Service]
+# ExecStart=/bin/sleep infinity"""
+
+
+def edit(c, ctl, *args, editor="/tmp/editor"):
+    """systemctl edit on a terminal (script(1)); the output with the terminal's \\r\\n undone."""
+    cmd = " ".join([*ctl, "edit", *args])
+    r = c.exec(["script", "-qec", cmd, "/dev/null"], env={"SYSTEMD_EDITOR": editor, "EDITOR": "/bin/false"},
+               timeout=30)
+    return r.returncode, r.stdout.replace("\r\n", "\n")
+
+
+def test_edit(client_box):
+    ctl, box = client_box
+    box.write_file("/tmp/editor", EDITOR, mode=0o755)
+    code, out = edit(box, ctl, "holder.service")
+    assert code == 0, out
+    assert box.path("/tmp/given").read_text() == GIVEN_DROPIN
+    dropin = "/etc/systemd/system/holder.service.d/override.conf"
+    assert box.path(dropin).read_text() == "[Service]\nEnvironment=EDITED=1"
+    assert show(box, "holder.service", "Environment") == ["EDITED=1"]
+    assert [p.name for p in box.path("/etc/systemd/system/holder.service.d").iterdir()] == ["override.conf"]
+
+    # again: the drop-in's text is offered between the markers, the drop-in not listed below
+    # 252 exits 0 here all the same (verb_edit() returns its drop-in directory clean-up's result)
+    code, out = edit(box, ctl, "holder.service", editor="/tmp/editor fail")
+    assert code == 0, out
+    assert "(editor) failed with exit status 1." in out
+    assert box.path(dropin).read_text() == "[Service]\nEnvironment=EDITED=1"
+    assert [p.name for p in box.path("/etc/systemd/system/holder.service.d").iterdir()] == ["override.conf"]
+
+    code, out = edit(box, ctl, "--runtime", "dep.service", editor="/tmp/editor empty")
+    assert code == 0, out
+    assert 'Editing "/run/systemd/system/dep.service.d/override.conf" canceled: temporary file is empty.' in out
+    assert not os.path.lexists(box.path("/run/systemd/system/dep.service.d"))
+    code, out = edit(box, ctl, "--runtime", "dep.service")
+    assert code == 0, out
+    assert box.path("/run/systemd/system/dep.service.d/override.conf").read_text() == "[Service]\nEnvironment=EDITED=1"
+
+    code, out = edit(box, ctl, "--full", "other.service", editor="/tmp/editor fail")
+    assert code == 1, out
+    assert "(editor) failed with exit status 1." in out
+    assert box.path("/etc/systemd/system/other.service").read_text() == "[Service]\nType=oneshot\nExecStart=/bin/true\n"
+    code, out = edit(box, ctl, "--full", "other.service")
+    assert code == 0, out
+    assert box.path("/etc/systemd/system/other.service").read_text() == (
+        "[Service]\nType=oneshot\nExecStart=/bin/true\nEnvironment=FULL=1")
+    assert show(box, "other.service", "Environment") == ["FULL=1"]
+
+    code, out = edit(box, ctl, "nope.service")
+    assert code == 1
+    assert "Run 'systemctl edit --force --full nope.service' to create a new unit." in out
+    # not on a terminal
+    r = run(box, *ctl, "edit", "holder.service")
+    assert (r.returncode, r.stderr) == (1, "Cannot edit units if not on a tty.\n")
