@@ -23,7 +23,7 @@ MAIN_OBJ  := $(MAIN_SRC:%.c=$(BUILD)/obj/%.o)
 TEST_SRCS := $(sort $(wildcard tests/unit/test-*.c))
 TEST_BINS := $(TEST_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all asan static fuzz check unit-tests integration-tests deps demo clean bench install coverage-core
+.PHONY: all asan static fuzz check unit-tests integration-tests deps references demo clean bench install coverage-core
 all: $(BUILD)/tinysd $(addprefix $(BUILD)/,$(NAMES))
 
 $(BUILD)/obj/%.o: %.c
@@ -72,6 +72,10 @@ fuzz:
 deps:
 	@sh tools/install-deps.sh
 
+# systemd's own rootfs and a journald-written journal for the comparison tests (cached in /var/tmp)
+references:
+	sh tools/prepare-references.sh
+
 check: deps
 	$(MAKE) all unit-tests
 	$(MAKE) asan
@@ -80,6 +84,7 @@ check: deps
 	$(MAKE) static
 	$(MAKE) fuzz
 	sh tests/run-fuzz.sh
+	$(MAKE) references
 	TINYSD=$(CURDIR)/build/tinysd TINYSD_ASAN=$(CURDIR)/build-asan/tinysd TINYSD_STATIC=$(CURDIR)/build-static/tinysd \
 	        /usr/bin/python3 -m pytest -q tests/integration
 

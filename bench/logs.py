@@ -30,8 +30,9 @@ file: the consumer is that pty.
 Query: a journal of --query-mb MB (export format generated here, imported with the hidden verb
 `tinysd journal-import -D DIR`; 16 services, one line in 16 each, `bench-q07.service` among them,
 plus a rare unit with one entry in 10,000) and `journalctl -D DIR -u UNIT -n 100` timed (wall,
---query-runs runs); the same journalctl invocation on systemd's side runs on its volatile journal
-after the throughput runs (its size is reported).
+--query-runs runs), and the same with Debian's journalctl (--real-journalctl) on the same files
+when they are systemd's format; the same journalctl invocation on systemd's side runs on its
+volatile journal after the throughput runs (its size is reported).
 
 Root only. Usage: logs.py [--bin build/tinysd] [--lines N] [--runs 3] [--modes file,slowpipe]
                           [--query-mb 1024] [--query-seconds 120] [--systemd] [--json F]"""
@@ -41,6 +42,7 @@ import json
 import os
 import pathlib
 import re
+import resource
 import statistics
 import subprocess
 import sys
@@ -336,12 +338,18 @@ def make_journal(binary, d, target_mb, max_s):
     return start, size, time.perf_counter() - t
 
 
-def time_cmd(argv, runs):
+def time_cmd(argv, runs, cpu=None):
+    """Wall ms per run; CPU ms (user + system of the command) appended to `cpu` when given: on a
+    loaded machine the wall time is mostly waiting for a CPU."""
     xs, out = [], ""
     for _ in range(runs):
+        r0 = resource.getrusage(resource.RUSAGE_CHILDREN)
         t = time.perf_counter()
         r = subprocess.run(argv, capture_output=True, text=True)
         xs.append((time.perf_counter() - t) * 1000)
+        r1 = resource.getrusage(resource.RUSAGE_CHILDREN)
+        if cpu is not None:
+            cpu.append((r1.ru_utime - r0.ru_utime + r1.ru_stime - r0.ru_stime) * 1000)
         out = r.stdout
     return xs, out
 
@@ -353,13 +361,17 @@ def bench_query(binary, a):
         print(f"tinysd journal: {n} entries, {size / 1e6:.0f} MB on disk (import took {secs:.0f} s; target {a.query_mb} MB)")
         res = {"entries": n, "bytes": size}
         subprocess.run(["sync"])
-        for unit in (QUERY_UNIT, RARE_UNIT):
-            xs, out = time_cmd([jctl, "-D", d, "-u", unit, "-n", "100", "--no-pager"], a.query_runs)
-            res[unit] = xs
-            print(f"  journalctl -D DIR -u {unit} -n 100: {bl.summary(xs, 'ms', 1)} ({len(out.splitlines())} lines out)")
-        xs, out = time_cmd([jctl, "-D", d, "-n", "100", "--no-pager"], a.query_runs)
-        res["all"] = xs
-        print(f"  journalctl -D DIR -n 100: {bl.summary(xs, 'ms', 1)}")
+        # Debian's journalctl reads the same files when they are systemd's format (not the former .tjournal)
+        readers = [("tinysd", jctl)]
+        if os.access(a.real_journalctl, os.X_OK) and any(pathlib.Path(d).rglob("*.journal")):
+            readers.append(("debian", a.real_journalctl))
+        for name, j in readers:
+            for what, args in ((QUERY_UNIT, ["-u", QUERY_UNIT]), (RARE_UNIT, ["-u", RARE_UNIT]), ("all", [])):
+                cpu = []
+                xs, out = time_cmd([j, "-D", d, *args, "-n", "100", "--no-pager"], a.query_runs, cpu)
+                res[f"{name}:{what}"], res[f"{name}:{what}:cpu"] = xs, cpu
+                print(f"  {name} journalctl -D DIR {' '.join(args)} -n 100: {bl.summary(xs, 'ms', 1)} wall, "
+                      f"{bl.summary(cpu, 'ms', 1)} CPU ({len(out.splitlines())} lines out)")
     return res
 
 
@@ -457,6 +469,8 @@ def main():
     ap.add_argument("--query-seconds", type=float, default=120)
     ap.add_argument("--query-runs", type=int, default=5)
     ap.add_argument("--no-query", action="store_true")
+    ap.add_argument("--real-journalctl", default="/usr/bin/journalctl",
+                    help="Debian's journalctl, also timed on the query journal when it is in systemd's format")
     ap.add_argument("--systemd", action="store_true", help="also the real systemd 252's journald (ForwardToConsole=yes)")
     ap.add_argument("--systemd-lines", type=int, default=None, help="lines per writer on systemd's side (default --lines)")
     ap.add_argument("--json")

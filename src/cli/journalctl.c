@@ -3,6 +3,7 @@
  * messages and exit codes as systemd 252 has them. Never a pager. */
 #include <dirent.h>
 #include <fcntl.h>
+#include <fnmatch.h>
 #include <getopt.h>
 #include <glob.h>
 #include <inttypes.h>
@@ -710,41 +711,79 @@ static int resolve_boot(JournalReader *j, Args *a) {
         return -ENODATA;
 }
 
-/* -F FIELD (values) and -N (names), unique, in order of first appearance. */
-static int list_fields(JournalReader *j, const Args *a) {
-        _cleanup_strv_free_ char **seen = NULL;
-        JournalRecord e;
-        int r, shown = 0;
-        journal_reader_set_filter(j, &a->filter);
-        journal_reader_seek_head(j);
-        while ((r = journal_reader_next(j, &e)) > 0)
-                for (size_t i = 0; i < e.n_fields; i++) {
-                        const JournalRecordField *f = &e.fields[i];
-                        _cleanup_free_ char *v = NULL;
-                        if (a->action == ACTION_LIST_FIELD_NAMES)
-                                v = strndup(f->data, f->name_len);
-                        else if (strlen(a->field) == f->name_len && memcmp(f->data, a->field, f->name_len) == 0)
-                                v = strndup(f->data + f->name_len + 1, f->len - f->name_len - 1);
-                        else
-                                continue;
-                        if (!v)
-                                return log_oom();
-                        if (strv_contains(seen, v))
-                                continue;
-                        if (a->lines >= 0 && shown >= a->lines)
-                                return 0;
-                        /* printed with its full length (values may hold NUL bytes) */
-                        if (a->action == ACTION_LIST_FIELD_NAMES)
-                                printf("%s\n", v);
-                        else {
-                                fwrite(f->data + f->name_len + 1, 1, f->len - f->name_len - 1, stdout);
-                                fputc('\n', stdout);
-                        }
-                        shown++;
-                        if (strv_push(&seen, TAKE_PTR(v)) < 0)
-                                return log_oom();
+typedef struct GlobState {
+        char **patterns;
+        char **found;
+        int r;
+} GlobState;
+
+static int glob_one(const char *data, size_t len, void *userdata) {
+        GlobState *st = userdata;
+        _cleanup_free_ char *v = strndup(data, len);
+        if (!v)
+                return st->r = -ENOMEM;
+        STRV_FOREACH(p, st->patterns)
+                if (fnmatch(*p, v, FNM_NOESCAPE) == 0) {
+                        if (!strv_contains(st->found, v) && strv_push(&st->found, TAKE_PTR(v)) < 0)
+                                return st->r = -ENOMEM;
+                        break;
                 }
-        return r < 0 ? log_error_errno(r, "Failed to iterate through journal: %m") : 0;
+        return 0;
+}
+
+/* -u with a glob, as journalctl's add_units(): the unit names the journal holds in the fields a
+ * unit's entries carry that match it become exact -u names; when none of the -u arguments leaves
+ * a name, "No data available". */
+static int expand_unit_globs(JournalReader *j, Args *a) {
+        static const char *const fields[] = { "_SYSTEMD_UNIT", "COREDUMP_UNIT", "UNIT", "OBJECT_SYSTEMD_UNIT", "_SYSTEMD_SLICE" };
+        GlobState st = {};
+        char **exact = NULL;
+        int r = 0;
+        if (!a->filter.units)
+                return 0;
+        STRV_FOREACH(u, a->filter.units)
+                r = r < 0 ? r : strpbrk(*u, "*?[") ? strv_extend(&st.patterns, *u) : strv_extend(&exact, *u);
+        for (size_t i = 0; r >= 0 && st.patterns && i < ELEMENTSOF(fields); i++) {
+                r = journal_reader_unique(j, fields[i], glob_one, &st);
+                if (r >= 0)
+                        r = st.r;
+        }
+        if (r >= 0 && strv_extend_strv(&exact, st.found, true) < 0)
+                r = -ENOMEM;
+        if (r >= 0 && strv_length(exact) == 0)
+                r = -ENODATA;
+        strv_free(st.patterns);
+        strv_free(st.found);
+        if (r < 0) {
+                strv_free(exact);
+                return log_error_errno(r, "Failed to add filter for units: %m");
+        }
+        strv_free(a->filter.units);
+        a->filter.units = exact;
+        return 0;
+}
+
+/* -F FIELD (values) and -N (names) as journalctl 252 lists them (see journal_reader_unique()). */
+typedef struct ListState {
+        int shown, lines;
+} ListState;
+
+static int list_one(const char *data, size_t len, void *userdata) {
+        ListState *st = userdata;
+        if (st->lines >= 0 && st->shown >= st->lines)
+                return 1;
+        /* printed with its full length (values may hold NUL bytes) */
+        fwrite(data, 1, len, stdout);
+        fputc('\n', stdout);
+        st->shown++;
+        return 0;
+}
+
+static int list_fields(JournalReader *j, const Args *a) {
+        ListState st = { .lines = a->lines };
+        int r = a->action == ACTION_LIST_FIELD_NAMES ? journal_reader_field_names(j, list_one, &st)
+                                                      : journal_reader_unique(j, a->field, list_one, &st);
+        return r < 0 ? log_error_errno(r, "Failed to query unique data objects: %m") : 0;
 }
 
 static bool has_upper(const char *s) {
@@ -949,6 +988,9 @@ int journalctl_main(int argc, char **argv) {
                 break;
         }
         r = resolve_boot(j, &a);
+        if (r < 0)
+                goto finish;
+        r = expand_unit_globs(j, &a);
         if (r < 0)
                 goto finish;
         if (a.action == ACTION_LIST_FIELDS || a.action == ACTION_LIST_FIELD_NAMES)

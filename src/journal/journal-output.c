@@ -109,14 +109,9 @@ char *output_format_timestamp(char *buf, size_t l, uint64_t usec, bool utc, bool
 
 void output_cursor(const JournalRecord *e, char *buf, size_t l) {
         char sid[33], bid[33];
-        /* x=: a hash of the entry's identity, like systemd's xor_hash (which hashes the data). */
-        uint64_t x = UINT64_C(1469598103934665603);
-        for (size_t i = 0; i < e->n_fields; i++)
-                for (size_t j = 0; j < e->fields[i].len; j++)
-                        x = (x ^ (uint8_t)e->fields[i].data[j]) * UINT64_C(1099511628211);
         snprintf(buf, l, "s=%s;i=%" PRIx64 ";b=%s;m=%" PRIx64 ";t=%" PRIx64 ";x=%" PRIx64,
                  id128_to_string(e->seqnum_id, sid), e->seqnum, id128_to_string(e->boot_id, bid),
-                 e->monotonic, e->realtime, x);
+                 e->monotonic, e->realtime, e->xor_hash);
 }
 
 static bool field_selected(const OutputOptions *o, const JournalRecordField *f) {

@@ -1,15 +1,28 @@
 /* SPDX-License-Identifier: MIT */
-/* The journal store's reader: the files of some directories in order, their indexes loaded lazily,
- * a position between two entries, the index prefilter and the full match (see journal-store.c for
- * the format and the costs).
+/* The journal reader: the journal files of some directories (or some files) read as one stream,
+ * as sd-journal reads them, for journalctl and systemctl status.
  *
- * A file's index is read in chunks of IDX_CHUNK entries when an entry of the chunk is first needed:
- * `journalctl -n 100` reads the last chunk or two of the newest file, not every index entry of
- * the journal. Entries that fail their CRC, or point outside the data, are kept as invalid
- * placeholders (offset 0), so an entry's position in the array is its position in the .idx file;
- * entries appended after the first load (a live writer) and entries found by scanning data the
- * index does not cover are loaded eagerly after those. */
+ * Position: each file has a gap, an entry offset; the entries at or after it are "after" the
+ * position. next() takes, of every file's first matching entry after its gap, the one that comes
+ * first in sd-journal's order (same sequence: by seqnum; same boot: by monotonic time; else by
+ * realtime; then by xor_hash) and moves that file's gap past it; previous() likewise backwards.
+ * An entry found in two files (equal in all of that) is returned once.
+ *
+ * Filters go through the files' indexes: every exact FIELD=value the filter needs (-u NAME's four
+ * unit fields, -t, -p's PRIORITY= values, -b's _BOOT_ID=, FIELD=VALUE matches) is looked up in the
+ * file's data hash table; each data object lists its entries in offset order, so the next entry
+ * holding one value of every group is found by bisecting those lists (O(groups x log n) per step,
+ * as sd-journal does), and only such entries are read and checked in full. A -u glob has no
+ * index: those entries are found by reading every entry in the range. Nor has a group with more
+ * than TERM_LISTS_MAX values in a file (a hostile filter of thousands of values would make each
+ * step cost that many bisections): its entries are found through the other groups, or the whole
+ * range, and checked in full.
+ *
+ * The full check costs O(the entry's fields) whatever the filter holds (FilterIndex): FIELD=VALUE
+ * matches grouped by field in hash sets, exact unit names and identifiers in hash sets; -u globs
+ * are matched one by one (fnmatch). */
 #include <dirent.h>
+#include <endian.h>
 #include <fcntl.h>
 #include <fnmatch.h>
 #include <inttypes.h>
@@ -20,33 +33,40 @@
 #include "base/hashmap.h"
 #include "base/strv.h"
 #include "base/util.h"
-#include "journal/journal-format.h"
 #include "journal/journal-entry.h"
+#include "journal/journal-file.h"
 #include "journal/journal-store.h"
 
+/* One group of the compiled filter in one file: entries holding any of these data objects. */
+typedef struct Term {
+        JfList *lists;
+        size_t n;
+} Term;
+
 typedef struct RFile {
-        char *path;
-        int fd;
-        dev_t dev;
-        ino_t ino;
-        JfHeader header;
-        JfIdx *idx;
-        size_t n_idx, cap_idx;
-        size_t n_lazy;        /* idx[0..n_lazy) are read from the .idx file a chunk at a time */
-        uint8_t *chunk_loaded; /* per chunk of idx[0..n_lazy): read yet */
-        int idx_fd;
-        JfContextCache ctx;   /* the context record last read by the scan */
-        bool loaded, seen;
-        size_t pos;           /* its index in the reader's f[] (kept up to date by scan_sources()) */
-        uint64_t covered;     /* data bytes covered by idx[] (end of the last indexed record) */
-        uint64_t idx_read;    /* bytes of the .idx file consumed */
-        uint64_t size;        /* data file size when last loaded */
+        JournalFile *jf;
+        bool seen;               /* found by the last directory scan */
+        JfList main;
+        bool main_ok;
+        uint64_t gap;            /* entry offsets >= gap are after the position */
+        bool compiled, no_match;
+        Term *terms;
+        size_t n_terms;
+        /* the next candidate from this gap in this direction (cached between steps) */
+        bool cand_ok, cand_forward;
+        uint64_t cand;           /* 0: none */
 } RFile;
 
+#define TERM_LISTS_MAX 64
+
+/* The filter's exact values, grouped: AND across groups, OR within one. */
+typedef struct Group {
+        StrvBuilder payloads;   /* "FIELD=VALUE", each once */
+        Hashmap *have;          /* the payloads (keys borrowed from them) */
+} Group;
+
 /* The filter prepared so that an entry is checked in O(its fields), whatever the number of
- * matches, units and identifiers: FIELD=VALUE matches grouped by field (an entry passes when it has
- * one of the values of every field named), exact unit names and identifiers in hash sets. Globs
- * are matched one by one (fnmatch), as before. */
+ * matches, units and identifiers. */
 typedef struct FilterIndex {
         Hashmap *names;       /* FIELD → its group + 1 */
         Hashmap *pairs;       /* "FIELD=VALUE" → the group + 1 */
@@ -61,251 +81,44 @@ typedef struct FilterIndex {
 
 struct JournalReader {
         char **dirs, **files;
-        RFile **f;
+        RFile **f;               /* in the order found (readdir order, as sd-journal) */
         size_t n_f;
         const JournalFilter *filter;
-        uint32_t *unit_hashes, *ident_hashes;
-        size_t n_unit_hashes, n_ident_hashes;
-        bool unit_globs;
-        uint32_t boot_hash;
-        RFile *gap_file;      /* position: before entry gap_idx of gap_file; NULL + at_tail */
-        size_t gap_idx;
-        bool at_tail;
-        uint8_t *buf;
-        size_t buf_size;
-        JfContextCache ctx;   /* the context record of the entry last read, from ctx_file */
-        const RFile *ctx_file;
+        Group *groups;
+        size_t n_groups, cap_groups;
+        FilterIndex fx;
         JournalRecordField *fields;
         size_t cap_fields;
         int inotify_fd;
-        FilterIndex fx;
 };
+
+/* ---- files ---- */
+
+static void terms_free(RFile *f) {
+        for (size_t i = 0; i < f->n_terms; i++) {
+                for (size_t k = 0; k < f->terms[i].n; k++)
+                        jf_list_done(&f->terms[i].lists[k]);
+                free(f->terms[i].lists);
+        }
+        free(f->terms);
+        f->terms = NULL;
+        f->n_terms = 0;
+        f->compiled = f->no_match = false;
+        f->cand_ok = false;
+}
 
 static void rfile_free(RFile *f) {
         if (!f)
                 return;
-        if (f->fd >= 0)
-                close(f->fd);
-        if (f->idx_fd >= 0)
-                close(f->idx_fd);
-        free(f->chunk_loaded);
-        free(f->ctx.buf);
-        free(f->idx);
-        free(f->path);
+        terms_free(f);
+        jf_list_done(&f->main);
+        journal_file_close(f->jf);
         free(f);
-}
-
-static int idx_push(RFile *f, const JfIdx *x) {
-        if (f->n_idx == f->cap_idx) {
-                size_t nc = f->cap_idx ? f->cap_idx * 2 : 256;
-                JfIdx *n = realloc(f->idx, nc * sizeof *n);
-                if (!n)
-                        return -ENOMEM;
-                f->idx = n;
-                f->cap_idx = nc;
-        }
-        f->idx[f->n_idx++] = *x;
-        return 0;
-}
-
-static int scan_cb(const uint8_t *rec, uint64_t offset, void *userdata) {
-        RFile *f = userdata;
-        uint32_t size;
-        memcpy(&size, rec + 4, 4);
-        f->covered = offset + le32toh(size);
-        JfIdx x;
-        int r = jf_record_index_at(f->fd, rec, offset, &f->ctx, &x);
-        if (r <= 0)
-                return r;   /* a context record, or an entry whose context is damaged: skipped */
-        return idx_push(f, &x);
-}
-
-#define IDX_CHUNK 1024U
-
-/* Entry i of f; reads its chunk of the .idx file on first use. An entry that cannot be read or
- * points outside the data comes back invalid (offset 0); one whose CRC fails becomes invalid
- * when jf_idx_verify() checks it. Readers skip both. */
-static JfIdx *idx_at(RFile *f, size_t i) {
-        size_t c = i / IDX_CHUNK;
-        if (i >= f->n_lazy || f->chunk_loaded[c])
-                return &f->idx[i];
-        f->chunk_loaded[c] = 1;
-        size_t first = c * IDX_CHUNK, n = f->n_lazy - first < IDX_CHUNK ? f->n_lazy - first : IDX_CHUNK;
-        _cleanup_free_ uint8_t *b = malloc(n * JF_IDX_ENTRY_SIZE);
-        ssize_t k = b ? pread(f->idx_fd, b, n * JF_IDX_ENTRY_SIZE, (off_t)(JF_IDX_HEADER_SIZE + first * JF_IDX_ENTRY_SIZE)) : -1;
-        size_t whole = k > 0 ? (size_t)k / JF_IDX_ENTRY_SIZE : 0;
-        for (size_t j = 0; j < n; j++) {
-                JfIdx *x = &f->idx[first + j];
-                /* the CRC is checked when the entry is used (jf_idx_verify()): a scan for a rare
-                 * unit reads every entry but uses few */
-                if (j >= whole)
-                        *x = (JfIdx) {};
-                else
-                        jf_idx_decode_unchecked(b + j * JF_IDX_ENTRY_SIZE, x);
-                if (x->offset < JF_HEADER_SIZE || x->offset >= f->size)
-                        *x = (JfIdx) {};
-        }
-        return &f->idx[i];
-}
-
-/* Entry i, its CRC checked (a damaged one comes back cleared: offset 0, realtime 0). */
-static const JfIdx *verified(RFile *f, size_t i) {
-        JfIdx *x = idx_at(f, i);
-        (void) jf_idx_verify(x);
-        return x;
-}
-
-/* First load, with the .idx file open and its header checked: size the lazy part of the index
- * after the file and find where the last valid indexed record ends (the data scan continues
- * there). */
-static int rfile_load_lazy(RFile *f) {
-        struct stat st;
-        if (fstat(f->idx_fd, &st) < 0)
-                return 0;   /* the index unusable: everything is scanned */
-        size_t n = ((uint64_t)st.st_size - JF_IDX_HEADER_SIZE) / JF_IDX_ENTRY_SIZE;
-        f->idx_read = JF_IDX_HEADER_SIZE + (uint64_t)n * JF_IDX_ENTRY_SIZE;
-        if (n == 0)
-                return 0;
-        /* large and mostly untouched: calloc maps it lazily */
-        f->idx = calloc(n + 256, sizeof *f->idx);
-        f->chunk_loaded = calloc((n + IDX_CHUNK - 1) / IDX_CHUNK, 1);
-        if (!f->idx || !f->chunk_loaded)
-                return -ENOMEM;
-        f->cap_idx = n + 256;
-        f->n_idx = f->n_lazy = n;
-        _cleanup_free_ uint8_t *rec = NULL;
-        size_t rec_size = 0;
-        for (size_t i = n; i-- > 0;) {
-                JfIdx *x = idx_at(f, i);
-                if (!jf_idx_verify(x))
-                        continue;
-                ssize_t k = jf_record_read(f->fd, x->offset, &rec, &rec_size);
-                if (k == -ENOMEM)
-                        return (int)k;
-                if (k > 0) {
-                        f->covered = x->offset + (uint64_t)k;
-                        break;
-                }
-                /* an entry pointing at garbage: the scan starts there */
-                f->covered = x->offset;
-                *x = (JfIdx) {};
-                break;
-        }
-        return 0;
-}
-
-/* Load (or extend) the in-memory index of f: on first use the index file's entries lazily, later
- * the entries appended to it, then a scan of the data the index does not cover yet. */
-static int rfile_load(RFile *f) {
-        struct stat st;
-        if (fstat(f->fd, &st) < 0)
-                return -errno;
-        uint64_t size = (uint64_t)st.st_size;
-        if (f->loaded && size == f->size)
-                return 0;
-        f->size = size;
-        if (f->idx_fd < 0) {
-                _cleanup_free_ char *ip = strjoin(f->path, JF_IDX_SUFFIX);
-                if (!ip)
-                        return -ENOMEM;
-                f->idx_fd = open(ip, O_RDONLY | O_CLOEXEC);
-        }
-        uint8_t h[JF_IDX_HEADER_SIZE];
-        if (f->idx_fd >= 0 && f->idx_read == 0 && pread(f->idx_fd, h, sizeof h, 0) == (ssize_t)sizeof h &&
-            memcmp(h, JF_IDX_MAGIC, 8) == 0)
-                f->idx_read = JF_IDX_HEADER_SIZE;
-        if (!f->loaded) {
-                f->covered = JF_HEADER_SIZE;
-                if (f->idx_read > 0) {
-                        int r = rfile_load_lazy(f);
-                        if (r < 0)
-                                return r;
-                }
-        }
-        if (f->idx_fd >= 0 && f->idx_read >= JF_IDX_HEADER_SIZE) {
-                uint8_t chunk[JF_IDX_ENTRY_SIZE * 512];
-                _cleanup_free_ uint8_t *rec = NULL;
-                size_t rec_size = 0;
-                bool added = false;
-                for (;;) {
-                        ssize_t n = pread(f->idx_fd, chunk, sizeof chunk, (off_t)f->idx_read);
-                        if (n < 0)
-                                return -errno;
-                        size_t whole = (size_t)n / JF_IDX_ENTRY_SIZE;
-                        for (size_t i = 0; i < whole; i++) {
-                                JfIdx x;
-                                if (jf_idx_decode(chunk + i * JF_IDX_ENTRY_SIZE, &x) < 0 ||
-                                    x.offset < f->covered || x.offset >= size)
-                                        continue;  /* damaged, or already known from a scan */
-                                int r = idx_push(f, &x);
-                                if (r < 0)
-                                        return r;
-                                f->covered = x.offset + 1;
-                                added = true;
-                        }
-                        f->idx_read += whole * JF_IDX_ENTRY_SIZE;
-                        if (whole < 512)
-                                break;
-                }
-                /* Where the last indexed record ends: the scan continues from there. */
-                if (added) {
-                        ssize_t k = jf_record_read(f->fd, f->idx[f->n_idx - 1].offset, &rec, &rec_size);
-                        if (k == -ENOMEM)
-                                return (int)k;
-                        /* An entry pointing at garbage: rescan from it. */
-                        if (k <= 0)
-                                f->covered = f->idx[--f->n_idx].offset;
-                        else
-                                f->covered = f->idx[f->n_idx - 1].offset + (uint64_t)k;
-                }
-        }
-        int64_t end = jf_scan(f->fd, f->covered, size, scan_cb, f);
-        if (end < 0)
-                return (int)end;
-        f->loaded = true;
-        return 0;
-}
-
-static int rfile_open(const char *path, RFile **ret) {
-        uint8_t h[JF_HEADER_SIZE];
-        struct stat st;
-        _cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC);
-        if (fd < 0)
-                return -errno;
-        if (fstat(fd, &st) < 0)
-                return -errno;
-        if (!S_ISREG(st.st_mode))
-                return -EBADMSG;
-        RFile *f = calloc(1, sizeof *f);
-        if (!f)
-                return -ENOMEM;
-        if (pread(fd, h, sizeof h, 0) != (ssize_t)sizeof h || jf_header_decode(h, &f->header) < 0) {
-                free(f);
-                return -EBADMSG;
-        }
-        f->path = strdup(path);
-        if (!f->path) {
-                free(f);
-                return -ENOMEM;
-        }
-        f->fd = TAKE_FD(fd);
-        f->idx_fd = -1;
-        f->dev = st.st_dev;
-        f->ino = st.st_ino;
-        *ret = f;
-        return 0;
-}
-
-static int rfile_cmp(const void *a, const void *b) {
-        const RFile *x = *(RFile *const *)a, *y = *(RFile *const *)b;
-        if (x->header.created != y->header.created)
-                return x->header.created < y->header.created ? -1 : 1;
-        return strcmp(x->path, y->path);
 }
 
 static RFile *find_file(JournalReader *r, dev_t dev, ino_t ino) {
         for (size_t i = 0; i < r->n_f; i++)
-                if (r->f[i]->dev == dev && r->f[i]->ino == ino)
+                if (r->f[i]->jf->dev == dev && r->f[i]->jf->ino == ino)
                         return r->f[i];
         return NULL;
 }
@@ -317,26 +130,30 @@ static int add_path(JournalReader *r, const char *path, bool must_exist) {
         RFile *f = find_file(r, st.st_dev, st.st_ino);
         if (f) {
                 f->seen = true;
-                if (!streq(f->path, path)) {  /* renamed by a rotation */
+                if (!streq(f->jf->path, path)) {   /* renamed by a rotation */
                         char *p = strdup(path);
                         if (!p)
                                 return -ENOMEM;
-                        free(f->path);
-                        f->path = p;
+                        free(f->jf->path);
+                        f->jf->path = p;
                 }
                 return 0;
         }
-        int q = rfile_open(path, &f);
-        if (q == -EBADMSG || (q == -ENOENT && !must_exist))
-                return must_exist ? q : 0;  /* not ours, or gone meanwhile */
-        if (q < 0)
+        JournalFile *jf;
+        int q = journal_file_open(path, &jf);
+        if (q == -ENOMEM)
                 return q;
-        RFile **n = realloc(r->f, (r->n_f + 1) * sizeof *n);
+        if (q < 0)
+                return must_exist ? q : 0;   /* not a journal file, or damaged: skipped as sd-journal does */
+        f = calloc(1, sizeof *f);
+        RFile **n = f ? realloc(r->f, (r->n_f + 1) * sizeof *n) : NULL;
         if (!n) {
-                rfile_free(f);
+                free(f);
+                journal_file_close(jf);
                 return -ENOMEM;
         }
         r->f = n;
+        f->jf = jf;
         f->seen = true;
         r->f[r->n_f++] = f;
         return 0;
@@ -357,11 +174,7 @@ static int scan_sources(JournalReader *r) {
                         if (!jf_name_is_journal(de->d_name))
                                 continue;
                         _cleanup_free_ char *p = strjoin(*d, "/", de->d_name);
-                        if (!p) {
-                                closedir(dir);
-                                return -ENOMEM;
-                        }
-                        q = add_path(r, p, false);
+                        q = p ? add_path(r, p, false) : -ENOMEM;
                         if (q < 0) {
                                 closedir(dir);
                                 return q;
@@ -369,10 +182,6 @@ static int scan_sources(JournalReader *r) {
                 }
                 closedir(dir);
         }
-        if (r->n_f > 1)
-                qsort(r->f, r->n_f, sizeof *r->f, rfile_cmp);
-        for (size_t i = 0; i < r->n_f; i++)
-                r->f[i]->pos = i;
         return 0;
 }
 
@@ -388,9 +197,18 @@ int journal_reader_open(char *const *dirs, char *const *files, JournalReader **r
         int q = scan_sources(r);
         if (q < 0)
                 return q;
-        r->at_tail = false;
         *ret = TAKE_PTR(r);
         return 0;
+}
+
+static void groups_free(JournalReader *r) {
+        for (size_t i = 0; i < r->n_groups; i++) {
+                strv_builder_done(&r->groups[i].payloads);
+                hashmap_free(r->groups[i].have);
+        }
+        free(r->groups);
+        r->groups = NULL;
+        r->n_groups = r->cap_groups = 0;
 }
 
 static void filter_index_done(FilterIndex *x) {
@@ -402,7 +220,7 @@ static void filter_index_done(FilterIndex *x) {
         free(x->unit_globs);
         hashmap_free(x->idents);
         buf_free(&x->key);
-        *x = (FilterIndex){};
+        *x = (FilterIndex) {};
 }
 
 JournalReader *journal_reader_free(JournalReader *r) {
@@ -413,12 +231,9 @@ JournalReader *journal_reader_free(JournalReader *r) {
         free(r->f);
         strv_free(r->dirs);
         strv_free(r->files);
-        free(r->unit_hashes);
-        free(r->ident_hashes);
-        free(r->buf);
-        free(r->ctx.buf);
-        free(r->fields);
+        groups_free(r);
         filter_index_done(&r->fx);
+        free(r->fields);
         if (r->inotify_fd >= 0)
                 close(r->inotify_fd);
         free(r);
@@ -428,6 +243,8 @@ JournalReader *journal_reader_free(JournalReader *r) {
 size_t journal_reader_n_files(const JournalReader *r) {
         return r->n_f;
 }
+
+/* ---- filters ---- */
 
 void journal_filter_done(JournalFilter *f) {
         for (size_t i = 0; i < f->n_matches; i++) {
@@ -444,10 +261,15 @@ int journal_filter_add_match(JournalFilter *f, const char *assignment) {
         const char *eq = strchr(assignment, '=');
         if (!eq || !journal_field_name_valid(assignment, (size_t)(eq - assignment), true))
                 return -EINVAL;
-        JournalMatch *n = realloc(f->matches, (f->n_matches + 1) * sizeof *n);
-        if (!n)
-                return -ENOMEM;
-        f->matches = n;
+        /* the array doubles (its capacity is the next power of two from 4): one realloc per
+         * match would copy it again each time (a sanitizer's realloc always moves) */
+        size_t k = f->n_matches;
+        if (k == 0 || (k >= 4 && (k & (k - 1)) == 0)) {
+                JournalMatch *n = realloc(f->matches, (k ? 2 * k : 4) * sizeof *n);
+                if (!n)
+                        return -ENOMEM;
+                f->matches = n;
+        }
         JournalMatch *m = &f->matches[f->n_matches];
         m->name = strndup(assignment, (size_t)(eq - assignment));
         m->value = strdup(eq + 1);
@@ -465,26 +287,92 @@ static bool is_glob(const char *s) {
         return strpbrk(s, "*?[") != NULL;
 }
 
-static int cmp_u32(const void *a, const void *b) {
-        uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-        return x < y ? -1 : x > y;
+static int group_add(Group *g, const char *name, const char *value, size_t value_len) {
+        size_t nl = strlen(name);
+        char *p = malloc(nl + 1 + value_len + 1);
+        if (!p)
+                return -ENOMEM;
+        memcpy(p, name, nl);
+        p[nl] = '=';
+        memcpy(p + nl + 1, value, value_len);
+        p[nl + 1 + value_len] = 0;
+        if (hashmap_get(g->have, p)) {   /* named twice */
+                free(p);
+                return 0;
+        }
+        int q = strv_builder_push(&g->payloads, p);
+        return q < 0 ? q : hashmap_put(g->have, p, p);
 }
 
-/* The hashes, sorted: the prefilter finds one by bisection. */
-static uint32_t *hash_list(char *const *l, size_t *ret_n) {
-        size_t n = strv_length(l);
-        uint32_t *h = calloc(n ? n : 1, sizeof *h);
-        if (!h)
+static Group *group_new(JournalReader *r) {
+        if (r->n_groups == r->cap_groups) {
+                size_t nc = r->cap_groups ? 2 * r->cap_groups : 8;
+                Group *n = realloc(r->groups, nc * sizeof *n);
+                if (!n)
+                        return NULL;
+                r->groups = n;
+                r->cap_groups = nc;
+        }
+        Group *g = &r->groups[r->n_groups];
+        *g = (Group) { .have = hashmap_new() };
+        if (!g->have)
                 return NULL;
-        for (size_t i = 0; i < n; i++)
-                h[i] = jf_hash(l[i], strlen(l[i]));
-        qsort(h, n, sizeof *h, cmp_u32);
-        *ret_n = n;
-        return h;
+        r->n_groups++;
+        return g;
 }
 
-static bool is_exact_unit(const char *s) {
-        return !strpbrk(s, "*?[\\");   /* fnmatch() of such a pattern is string equality */
+/* The filter's exact values, as groups of data payloads. */
+static int compile_groups(JournalReader *r, const JournalFilter *f) {
+        Group *g;
+        int q = 0;
+        bool globs = false;
+        STRV_FOREACH(u, f->units)
+                globs = globs || is_glob(*u);
+        if (f->units && !globs) {
+                if (!(g = group_new(r)))
+                        return -ENOMEM;
+                STRV_FOREACH(u, f->units)
+                        for (const char *const *n = (const char *const[]) { "_SYSTEMD_UNIT", "UNIT", "OBJECT_SYSTEMD_UNIT",
+                                                                            "COREDUMP_UNIT", NULL }; *n && q >= 0; n++)
+                                q = group_add(g, *n, *u, strlen(*u));
+        }
+        if (q >= 0 && f->identifiers) {
+                if (!(g = group_new(r)))
+                        return -ENOMEM;
+                STRV_FOREACH(t, f->identifiers)
+                        if (q >= 0)
+                                q = group_add(g, "SYSLOG_IDENTIFIER", *t, strlen(*t));
+        }
+        if (q >= 0 && f->priorities) {
+                if (!(g = group_new(r)))
+                        return -ENOMEM;
+                for (int p = 0; p < 8 && q >= 0; p++)
+                        if (f->priorities & (1U << p))
+                                q = group_add(g, "PRIORITY", (char[]) { (char)('0' + p) }, 1);
+        }
+        if (q >= 0 && f->boot_set) {
+                char id[33];
+                if (!(g = group_new(r)))
+                        return -ENOMEM;
+                q = group_add(g, "_BOOT_ID", id128_to_string(f->boot_id, id), 32);
+        }
+        /* FIELD=VALUE matches: one group per field (its index + 1 by name) */
+        Hashmap *by_name = q >= 0 && f->n_matches ? hashmap_new() : NULL;
+        if (f->n_matches && !by_name)
+                q = -ENOMEM;
+        for (size_t i = 0; q >= 0 && i < f->n_matches; i++) {
+                const JournalMatch *m = &f->matches[i];
+                size_t gi = (size_t)(uintptr_t)hashmap_get(by_name, m->name);
+                if (!gi) {
+                        if (!group_new(r) || hashmap_put(by_name, m->name, (void *)(uintptr_t)r->n_groups) < 0)
+                                q = -ENOMEM;
+                        gi = r->n_groups;
+                }
+                if (q >= 0)
+                        q = group_add(&r->groups[gi - 1], m->name, m->value, m->value_len);
+        }
+        hashmap_free(by_name);
+        return q;
 }
 
 static int set_of(char *const *l, bool (*want)(const char *), Hashmap **ret) {
@@ -500,6 +388,10 @@ static int set_of(char *const *l, bool (*want)(const char *), Hashmap **ret) {
         }
         *ret = h;
         return 0;
+}
+
+static bool is_exact_unit(const char *s) {
+        return !strpbrk(s, "*?[\\");   /* fnmatch() of such a pattern is string equality */
 }
 
 static int filter_index_build(FilterIndex *x, const JournalFilter *f) {
@@ -547,51 +439,78 @@ static int filter_index_build(FilterIndex *x, const JournalFilter *f) {
 
 void journal_reader_set_filter(JournalReader *r, const JournalFilter *f) {
         r->filter = f;
-        free(r->unit_hashes);
-        free(r->ident_hashes);
-        r->unit_hashes = r->ident_hashes = NULL;
-        r->n_unit_hashes = r->n_ident_hashes = 0;
-        r->unit_globs = false;
+        groups_free(r);
         filter_index_done(&r->fx);
+        for (size_t i = 0; i < r->n_f; i++)
+                terms_free(r->f[i]);
         if (!f)
                 return;
-        STRV_FOREACH(u, f->units)
-                r->unit_globs = r->unit_globs || is_glob(*u);
-        /* Without memory for the hash lists the prefilter lets everything through; the full match
-         * below still decides. */
-        if (f->units && !r->unit_globs)
-                r->unit_hashes = hash_list(f->units, &r->n_unit_hashes);
-        if (f->identifiers)
-                r->ident_hashes = hash_list(f->identifiers, &r->n_ident_hashes);
-        if (f->boot_set)
-                r->boot_hash = jf_hash_boot(f->boot_id);
-        filter_index_done(&r->fx);
+        /* without memory for the groups every entry is read and checked in full; without the index
+         * each check is slower: slower, same result */
+        if (compile_groups(r, f) < 0)
+                groups_free(r);
         if (filter_index_build(&r->fx, f) < 0)
-                filter_index_done(&r->fx);   /* out of memory: entries are matched the slow way */
+                filter_index_done(&r->fx);
 }
 
-static bool hash_in(const uint32_t *l, size_t n, uint32_t h) {
-        return bsearch(&h, l, n, sizeof *l, cmp_u32) != NULL;
+/* The groups' data objects in this file; groups with more than TERM_LISTS_MAX of them are not
+ * indexed (the full check decides), as none of a group of which the file has none. */
+static int compile_file(JournalReader *r, RFile *f) {
+        if (f->compiled)
+                return 0;
+        terms_free(f);
+        f->terms = calloc(r->n_groups ? r->n_groups : 1, sizeof *f->terms);
+        if (!f->terms)
+                return -ENOMEM;
+        for (size_t i = 0; i < r->n_groups; i++) {
+                Term *t = &f->terms[f->n_terms++];
+                bool many = false;
+                STRV_FOREACH(p, r->groups[i].payloads.l) {
+                        uint64_t off;
+                        if (journal_file_find_data(f->jf, *p, strlen(*p), &off) <= 0)
+                                continue;
+                        if (t->n == TERM_LISTS_MAX) {
+                                many = true;
+                                break;
+                        }
+                        JfList *nl = realloc(t->lists, (t->n + 1) * sizeof *nl);
+                        if (!nl)
+                                return -ENOMEM;
+                        t->lists = nl;
+                        int q = journal_file_list_data(f->jf, off, &t->lists[t->n]);
+                        if (q == -ENOMEM)
+                                return q;
+                        if (q >= 0 && t->lists[t->n].n > 0)
+                                t->n++;
+                        else
+                                jf_list_done(&t->lists[t->n]);
+                }
+                if (t->n == 0)
+                        f->no_match = true;
+                if (many || t->n == 0) {
+                        for (size_t k = 0; k < t->n; k++)
+                                jf_list_done(&t->lists[k]);
+                        free(t->lists);
+                        *t = (Term) {};
+                        f->n_terms--;
+                }
+        }
+        f->compiled = true;
+        return 0;
 }
 
-static bool prefilter(const JournalReader *r, const JfIdx *x) {
-        const JournalFilter *f = r->filter;
-        if (!f)
-                return true;
-        if (x->realtime < f->since || (f->until && x->realtime > f->until))
-                return false;
-        if (f->priorities && (x->priority > 7 || !(f->priorities & (1U << x->priority))))
-                return false;
-        if (f->boot_set && x->boot_hash != r->boot_hash)
-                return false;
-        if (r->unit_hashes && r->n_unit_hashes > 0 &&
-            !hash_in(r->unit_hashes, r->n_unit_hashes, x->unit_hash) &&
-            !hash_in(r->unit_hashes, r->n_unit_hashes, x->unit2_hash))
-                return false;
-        if (r->ident_hashes && r->n_ident_hashes > 0 && !hash_in(r->ident_hashes, r->n_ident_hashes, x->ident_hash))
-                return false;
-        return true;
+static int main_list(RFile *f) {
+        if (f->main_ok)
+                return 0;
+        jf_list_done(&f->main);
+        int q = journal_file_list_main(f->jf, &f->main);
+        if (q < 0)
+                return q;
+        f->main_ok = true;
+        return 0;
 }
+
+/* ---- records ---- */
 
 const char *journal_record_get(const JournalRecord *e, const char *name, size_t *ret_len) {
         size_t n = strlen(name);
@@ -732,8 +651,13 @@ static bool entry_matches(JournalReader *r, const JournalRecord *e) {
         bool indexed = x->names != NULL;
         if (!f)
                 return true;
-        if (f->boot_set && memcmp(e->boot_id, f->boot_id, 16) != 0)
+        if (e->realtime < f->since || (f->until && e->realtime > f->until))
                 return false;
+        if (f->boot_set) {
+                char id[33];
+                if (!journal_record_has_value(e, "_BOOT_ID", id128_to_string(f->boot_id, id), 32))
+                        return false;
+        }
         if (f->priorities) {
                 bool ok = false;
                 for (int p = 0; p < 8 && !ok; p++)
@@ -760,218 +684,266 @@ static bool entry_matches(JournalReader *r, const JournalRecord *e) {
         return indexed ? fields_match(x, e) : fields_match_slow(f, e);
 }
 
-/* Read entry i of f into *ret. 1 ok, 0 damaged (skip), <0 error. */
-static int read_entry(JournalReader *r, RFile *f, size_t i, JournalRecord *ret) {
-        const JfIdx *x = idx_at(f, i);
-        ssize_t k = jf_record_read(f->fd, x->offset, &r->buf, &r->buf_size);
-        if (k == -ENOMEM)
-                return (int)k;
-        if (k <= 0)
-                return 0;
-        const uint8_t *rec = r->buf;
-        uint64_t v[3];
-        uint32_t n;
-        memcpy(&n, rec + 12, 4);
-        memcpy(v, rec + 16, 24);
-        if (le64toh(v[0]) != x->seqnum)
-                return 0;
-        n = le32toh(n);
-        if (r->ctx_file != f)
-                r->ctx.offset = 0;   /* contexts are per file */
-        r->ctx_file = f;
-        const uint8_t *ctx;
-        int q = jf_record_context_get(f->fd, rec, x->offset, &r->ctx, &ctx);
-        if (q <= 0)
-                return q == -ENOMEM ? q : 0;
-        if (ctx) {
-                uint32_t cn;
-                memcpy(&cn, ctx + 12, 4);
-                n += le32toh(cn);
-        }
+/* The entry at `off` of f: its header only (for ordering), or -EBADMSG. */
+static int entry_header(const RFile *f, uint64_t off, const JfEntryObject **ret) {
+        return journal_file_object(f->jf, off, JF_OBJECT_ENTRY, (const void **)ret);
+}
+
+/* Decode the entry at off into *ret (fields valid until the next reader call). Fields that cannot
+ * be read (a compressed or damaged data object) are left out, as journalctl skips them. */
+static int read_entry(JournalReader *r, RFile *f, uint64_t off, JournalRecord *ret) {
+        const JfEntryObject *e;
+        int q = entry_header(f, off, &e);
+        if (q < 0)
+                return q;
+        uint64_t n = journal_file_entry_n_items(f->jf, e);
         if (r->cap_fields < n) {
                 JournalRecordField *nf = realloc(r->fields, n * sizeof *nf);
                 if (!nf)
                         return -ENOMEM;
                 r->fields = nf;
-                r->cap_fields = n;
+                r->cap_fields = (size_t)n;
         }
         size_t c = 0;
-        const char *d;
-        size_t l;
-        /* the entry's own fields, then the shared ones of its context */
-        for (const uint8_t *p = rec; p; p = p == rec ? ctx : NULL)
-                for (size_t pos = JF_RECORD_HEADER_SIZE; c < n && jf_record_next_field(p, &pos, &d, &l) > 0;) {
-                        const char *eq = memchr(d, '=', l);
-                        r->fields[c++] = (JournalRecordField) { .data = d, .len = l, .name_len = eq ? (size_t)(eq - d) : l };
-                }
+        for (uint64_t i = 0; i < n; i++) {
+                const uint8_t *p;
+                size_t len;
+                if (journal_file_data_payload(f->jf, journal_file_entry_item(f->jf, e, i), &p, &len) < 0)
+                        continue;
+                const uint8_t *eq = memchr(p, '=', len);
+                if (!eq || eq == p)
+                        continue;
+                r->fields[c++] = (JournalRecordField) { .data = (const char *)p, .len = len, .name_len = (size_t)(eq - p) };
+        }
         *ret = (JournalRecord) {
-                .seqnum = le64toh(v[0]),
-                .realtime = le64toh(v[1]),
-                .monotonic = le64toh(v[2]),
+                .seqnum = le64toh(e->seqnum),
+                .realtime = le64toh(e->realtime),
+                .monotonic = le64toh(e->monotonic),
+                .xor_hash = le64toh(e->xor_hash),
                 .n_fields = c,
                 .fields = r->fields,
         };
-        memcpy(ret->boot_id, rec + 40, 16);
-        memcpy(ret->seqnum_id, f->header.seqnum_id, 16);
+        memcpy(ret->boot_id, e->boot_id, 16);
+        memcpy(ret->seqnum_id, f->jf->header.seqnum_id, 16);
+        return journal_file_broken(f->jf) ? -EBADMSG : 0;
+}
+
+/* ---- stepping ---- */
+
+/* In list l: the first entry offset >= x (forward), or the last one < x; 0 if none. */
+static uint64_t list_step(const JournalFile *jf, JfList *l, uint64_t x, bool forward) {
+        uint64_t i = journal_file_list_lower_bound(jf, l, x);
+        if (forward)
+                return i < l->n ? journal_file_list_get(jf, l, i) : 0;
+        return i > 0 ? journal_file_list_get(jf, l, i - 1) : 0;
+}
+
+/* The next entry offset from x in this file that holds a value of every group; 0 if none. */
+static uint64_t indexed_step(RFile *f, uint64_t x, bool forward) {
+        for (unsigned rounds = 0;; rounds++) {
+                uint64_t m = 0;
+                bool agree = true;
+                for (size_t t = 0; t < f->n_terms; t++) {
+                        uint64_t y = 0;
+                        for (size_t k = 0; k < f->terms[t].n; k++) {
+                                uint64_t v = list_step(f->jf, &f->terms[t].lists[k], x, forward);
+                                if (v && (!y || (forward ? v < y : v > y)))
+                                        y = v;
+                        }
+                        if (!y)
+                                return 0;
+                        if (t > 0 && y != m)
+                                agree = false;
+                        if (t == 0 || (forward ? y > m : y < m))
+                                m = y;
+                }
+                if (agree)
+                        return m;
+                /* some group's next entry lies beyond: all must reach it */
+                x = forward ? m : m + 1;
+        }
+}
+
+/* The next matching entry of f from its gap: its offset in *ret (0: none), *rec decoded. */
+static int file_candidate(JournalReader *r, RFile *f, bool forward, JournalRecord *rec) {
+        int q = compile_file(r, f);
+        if (q < 0)
+                return q;
+        if (f->no_match)
+                return 0;
+        uint64_t x = f->gap;
+        for (;;) {
+                uint64_t off;
+                if (f->n_terms > 0) {
+                        off = indexed_step(f, x, forward);
+                } else {
+                        q = main_list(f);
+                        if (q < 0)
+                                return q;
+                        off = list_step(f->jf, &f->main, x, forward);
+                }
+                if (!off)
+                        return 0;
+                if (!r->filter) {
+                        const JfEntryObject *e;
+                        if (entry_header(f, off, &e) >= 0) {
+                                f->cand = off;
+                                return 1;
+                        }
+                        x = forward ? off + 1 : off;
+                        continue;
+                }
+                q = read_entry(r, f, off, rec);
+                if (q == -ENOMEM)
+                        return q;
+                if (q >= 0 && entry_matches(r, rec)) {
+                        f->cand = off;
+                        return 1;
+                }
+                x = forward ? off + 1 : off;
+        }
+}
+
+/* sd-journal's order of two entries of different files. */
+static int compare_entries(const JfEntryObject *a, const RFile *fa, const JfEntryObject *b, const RFile *fb) {
+        uint64_t x, y;
+        if (memcmp(fa->jf->header.seqnum_id, fb->jf->header.seqnum_id, 16) == 0) {
+                x = le64toh(a->seqnum), y = le64toh(b->seqnum);
+                if (x != y)
+                        return x < y ? -1 : 1;
+        }
+        if (memcmp(a->boot_id, b->boot_id, 16) == 0) {
+                x = le64toh(a->monotonic), y = le64toh(b->monotonic);
+                if (x != y)
+                        return x < y ? -1 : 1;
+        }
+        x = le64toh(a->realtime), y = le64toh(b->realtime);
+        if (x != y)
+                return x < y ? -1 : 1;
+        x = le64toh(a->xor_hash), y = le64toh(b->xor_hash);
+        return x < y ? -1 : x > y;
+}
+
+static int step(JournalReader *r, bool forward, JournalRecord *ret) {
+        RFile *best = NULL;
+        const JfEntryObject *be = NULL;
+        JournalRecord tmp;
+        for (size_t i = 0; i < r->n_f; i++) {
+                RFile *f = r->f[i];
+                if (!f->cand_ok || f->cand_forward != forward) {
+                        int q = file_candidate(r, f, forward, &tmp);
+                        if (q < 0 && q != -EBADMSG)
+                                return q;
+                        if (q <= 0)
+                                f->cand = 0;
+                        f->cand_ok = true;
+                        f->cand_forward = forward;
+                }
+                const JfEntryObject *e;
+                if (!f->cand || entry_header(f, f->cand, &e) < 0)
+                        continue;
+                int c = be ? compare_entries(e, f, be, best) : -1;
+                if (!be || (forward ? c < 0 : c > 0)) {
+                        best = f;
+                        be = e;
+                } else if (c == 0) {
+                        /* the same entry in two files: skip this copy */
+                        f->gap = forward ? f->cand + 1 : f->cand;
+                        f->cand_ok = false;
+                }
+        }
+        if (!best)
+                return 0;
+        int q = read_entry(r, best, best->cand, ret);
+        if (q < 0)
+                return q;
+        best->gap = forward ? best->cand + 1 : best->cand;
+        best->cand_ok = false;
         return 1;
 }
 
-static size_t file_index(const JournalReader *r, const RFile *f) {
-        return f->pos < r->n_f && r->f[f->pos] == f ? f->pos : SIZE_MAX;
-}
-
-void journal_reader_seek_head(JournalReader *r) {
-        r->gap_file = r->n_f > 0 ? r->f[0] : NULL;
-        r->gap_idx = 0;
-        r->at_tail = false;
-}
-
-void journal_reader_seek_tail(JournalReader *r) {
-        r->gap_file = NULL;
-        r->at_tail = true;
-}
-
-static int check(JournalReader *r, RFile *f, size_t i, JournalRecord *ret) {
-        JfIdx *x = idx_at(f, i);
-        if (!prefilter(r, x) || !jf_idx_verify(x))
-                return 0;
-        int q = read_entry(r, f, i, ret);
-        if (q <= 0)
-                return q;
-        return entry_matches(r, ret);
-}
-
 int journal_reader_next(JournalReader *r, JournalRecord *ret) {
-        size_t fi, ei;
-        if (r->at_tail) {
-                /* At the tail: only what was appended after the seek (follow mode). */
-                if (r->n_f == 0)
-                        return 0;
-                RFile *last = r->f[r->n_f - 1];
-                int q = rfile_load(last);
-                if (q < 0)
-                        return q;
-                r->at_tail = false;
-                r->gap_file = last;
-                r->gap_idx = last->n_idx;
-        }
-        if (!r->gap_file) {
-                if (r->n_f == 0)
-                        return 0;
-                r->gap_file = r->f[0];
-                r->gap_idx = 0;
-        }
-        fi = file_index(r, r->gap_file);
-        if (fi == SIZE_MAX)
-                return -ESTALE;
-        ei = r->gap_idx;
-        for (; fi < r->n_f; fi++, ei = 0) {
-                RFile *f = r->f[fi];
-                int q = rfile_load(f);
-                if (q < 0)
-                        return q;
-                for (; ei < f->n_idx; ei++) {
-                        r->gap_file = f;
-                        r->gap_idx = ei + 1;
-                        q = check(r, f, ei, ret);
-                        if (q != 0)
-                                return q;
-                }
-                r->gap_file = f;
-                r->gap_idx = f->n_idx;
-        }
-        return 0;
+        return step(r, true, ret);
 }
 
 int journal_reader_previous(JournalReader *r, JournalRecord *ret) {
-        size_t fi, ei;
-        if (r->n_f == 0)
-                return 0;
-        if (r->at_tail || !r->gap_file) {
-                RFile *last = r->f[r->n_f - 1];
-                int q = rfile_load(last);
-                if (q < 0)
-                        return q;
-                r->at_tail = false;
-                r->gap_file = last;
-                r->gap_idx = last->n_idx;
+        return step(r, false, ret);
+}
+
+void journal_reader_seek_head(JournalReader *r) {
+        for (size_t i = 0; i < r->n_f; i++) {
+                r->f[i]->gap = 0;
+                r->f[i]->cand_ok = false;
         }
-        fi = file_index(r, r->gap_file);
-        if (fi == SIZE_MAX)
-                return -ESTALE;
-        ei = r->gap_idx;
-        for (;;) {
-                RFile *f = r->f[fi];
-                int q = rfile_load(f);
-                if (q < 0)
-                        return q;
-                if (ei > f->n_idx)
-                        ei = f->n_idx;
-                while (ei > 0) {
-                        ei--;
-                        r->gap_file = f;
-                        r->gap_idx = ei;
-                        q = check(r, f, ei, ret);
-                        if (q != 0)
-                                return q;
-                }
-                if (fi == 0)
-                        return 0;
-                fi--;
-                ei = SIZE_MAX;
+}
+
+/* The end of the file's last object: every entry appended later lies after it. */
+static uint64_t tail_end(const RFile *f) {
+        const JfObjectHeader *o;
+        uint64_t t = f->jf->header.tail_object_offset;
+        if (t == 0 || journal_file_object(f->jf, t, JF_OBJECT_UNUSED, (const void **)&o) < 0)
+                return f->jf->size;
+        return t + jf_align64(le64toh(o->size));
+}
+
+void journal_reader_seek_tail(JournalReader *r) {
+        for (size_t i = 0; i < r->n_f; i++) {
+                r->f[i]->gap = tail_end(r->f[i]);
+                r->f[i]->cand_ok = false;
         }
 }
 
 int journal_reader_seek_realtime(JournalReader *r, uint64_t usec) {
-        /* Files are in time order: the first file whose last entry is >= usec, then bisect in it. */
-        for (size_t fi = 0; fi < r->n_f; fi++) {
-                RFile *f = r->f[fi];
-                int q = rfile_load(f);
+        /* in each file: before the first entry with realtime >= usec (bisection of its entries) */
+        for (size_t i = 0; i < r->n_f; i++) {
+                RFile *f = r->f[i];
+                int q = main_list(f);
                 if (q < 0)
                         return q;
-                if (f->n_idx == 0 || verified(f, f->n_idx - 1)->realtime < usec)
-                        continue;
-                size_t lo = 0, hi = f->n_idx;
+                uint64_t lo = 0, hi = f->main.n;
                 while (lo < hi) {
-                        size_t mid = lo + (hi - lo) / 2;
-                        if (verified(f, mid)->realtime < usec)
+                        uint64_t mid = lo + (hi - lo) / 2;
+                        const JfEntryObject *e;
+                        uint64_t off = journal_file_list_get(f->jf, &f->main, mid);
+                        if (off && entry_header(f, off, &e) >= 0 && le64toh(e->realtime) < usec)
                                 lo = mid + 1;
                         else
                                 hi = mid;
                 }
-                r->gap_file = f;
-                r->gap_idx = lo;
-                r->at_tail = false;
-                return 0;
+                f->gap = lo < f->main.n ? journal_file_list_get(f->jf, &f->main, lo) : tail_end(f);
+                f->cand_ok = false;
         }
-        journal_reader_seek_tail(r);
         return 0;
 }
 
 int journal_reader_refresh(JournalReader *r) {
         for (size_t i = 0; i < r->n_f; i++)
                 r->f[i]->seen = false;
+        size_t before = r->n_f;
         int q = scan_sources(r);
         if (q < 0)
                 return q;
-        /* Files deleted meanwhile (vacuum) stay open and readable; they are dropped when not
-         * holding the position. */
+        /* new files start where a follower expects them: past their end unless they are new since
+         * the last look (then all of it is new) */
+        for (size_t i = before; i < r->n_f; i++)
+                r->f[i]->gap = 0;
         size_t j = 0;
         for (size_t i = 0; i < r->n_f; i++) {
-                if (!r->f[i]->seen && r->f[i] != r->gap_file) {
-                        rfile_free(r->f[i]);
+                RFile *f = r->f[i];
+                if (!f->seen) {   /* deleted meanwhile (vacuum) */
+                        rfile_free(f);
                         continue;
                 }
-                r->f[i]->pos = j;
-                r->f[j++] = r->f[i];
+                r->f[j++] = f;
+                q = journal_file_refresh(f->jf);
+                if (q < 0)
+                        continue;   /* unreadable now: it keeps what it had */
+                if (q > 0) {
+                        f->main_ok = false;
+                        terms_free(f);
+                }
         }
         r->n_f = j;
-        for (size_t i = 0; i < r->n_f; i++)
-                if (r->f[i]->loaded) {
-                        q = rfile_load(r->f[i]);
-                        if (q < 0)
-                                return q;
-                }
         return 0;
 }
 
@@ -980,11 +952,11 @@ int journal_reader_wait(JournalReader *r, uint64_t timeout_usec) {
                 r->inotify_fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
                 if (r->inotify_fd < 0)
                         return -errno;
-                uint32_t mask = IN_CREATE | IN_MODIFY | IN_MOVED_TO | IN_MOVED_FROM | IN_DELETE | IN_CLOSE_WRITE;
+                uint32_t mask = IN_CREATE | IN_MODIFY | IN_MOVED_TO | IN_MOVED_FROM | IN_DELETE | IN_CLOSE_WRITE | IN_ATTRIB;
                 STRV_FOREACH(d, r->dirs)
                         (void) inotify_add_watch(r->inotify_fd, *d, mask | IN_ONLYDIR);
                 STRV_FOREACH(p, r->files)
-                        (void) inotify_add_watch(r->inotify_fd, *p, IN_MODIFY);
+                        (void) inotify_add_watch(r->inotify_fd, *p, IN_MODIFY | IN_ATTRIB);
                 /* A change that happened before the watch existed is caught by the caller's refresh. */
                 return 1;
         }
@@ -1001,77 +973,128 @@ int journal_reader_wait(JournalReader *r, uint64_t timeout_usec) {
         return 1;
 }
 
-static int cmp_boot_first(const void *a, const void *b) {
-        const JournalBoot *x = a, *y = b;
-        if (x->first != y->first)
-                return x->first < y->first ? -1 : 1;
-        return memcmp(x->id, y->id, 16);
-}
+/* ---- boots ---- */
 
+/* journalctl --list-boots as 252 finds them: from the head, the boot id of the next entry; its
+ * first entry's time; its last entry anywhere in the journal (a _BOOT_ID= match from the tail);
+ * then on from there. */
 int journal_reader_list_boots(JournalReader *r, JournalBoot **ret, size_t *ret_n) {
+        const JournalFilter *saved = r->filter;
         JournalBoot *l = NULL;
-        size_t n = 0, cap = 0;
-        _cleanup_free_ uint8_t *rec = NULL;
-        size_t rec_size = 0;
-        _cleanup_(strv_builder_done) StrvBuilder keys = {0};   /* the boot IDs in hex, keys of by_id */
-        Hashmap *by_id = hashmap_new();                        /* boot ID → its index in l + 1 */
-        int q = by_id ? 0 : -ENOMEM;
-        for (size_t fi = 0; q >= 0 && fi < r->n_f; fi++) {
-                RFile *f = r->f[fi];
-                if ((q = rfile_load(f)) < 0)
+        size_t n = 0;
+        JournalRecord e;
+        int q;
+
+        journal_reader_set_filter(r, NULL);
+        journal_reader_seek_head(r);
+        for (;;) {
+                do
+                        q = journal_reader_next(r, &e);
+                while (q > 0 && n > 0 && memcmp(e.boot_id, l[n - 1].id, 16) == 0);
+                if (q <= 0)
                         break;
-                uint32_t cur_hash = 0;
-                JournalBoot *cur = NULL;
-                for (size_t i = 0; q >= 0 && i < f->n_idx; i++) {
-                        JfIdx *x = idx_at(f, i);
-                        if (!jf_idx_verify(x))
-                                continue;
-                        if (!cur || x->boot_hash != cur_hash) {
-                                ssize_t k = jf_record_read(f->fd, x->offset, &rec, &rec_size);
-                                if (k == -ENOMEM) {
-                                        q = -ENOMEM;
-                                        break;
-                                }
-                                if (k <= 0)
-                                        continue;
-                                char hex[33];
-                                for (int b = 0; b < 16; b++)
-                                        snprintf(hex + 2 * b, 3, "%02x", rec[40 + b]);
-                                size_t at = (size_t)(uintptr_t)hashmap_get(by_id, hex);
-                                if (!at) {
-                                        if (n == cap) {
-                                                size_t nc = cap ? cap * 2 : 16;
-                                                JournalBoot *nl = realloc(l, nc * sizeof *nl);
-                                                if (!nl) {
-                                                        q = -ENOMEM;
-                                                        break;
-                                                }
-                                                l = nl;
-                                                cap = nc;
-                                        }
-                                        if ((q = strv_builder_extend(&keys, hex)) < 0 ||
-                                            (q = hashmap_put(by_id, keys.l[keys.n - 1], (void *)(uintptr_t)(n + 1))) < 0)
-                                                break;
-                                        l[n] = (JournalBoot) { .first = x->realtime, .last = x->realtime };
-                                        memcpy(l[n].id, rec + 40, 16);
-                                        at = ++n;
-                                }
-                                cur = &l[at - 1];
-                                cur_hash = x->boot_hash;
-                        }
-                        if (x->realtime < cur->first) cur->first = x->realtime;
-                        if (x->realtime > cur->last) cur->last = x->realtime;
+                JournalBoot *nl = realloc(l, (n + 1) * sizeof *nl);
+                if (!nl) {
+                        q = -ENOMEM;
+                        break;
+                }
+                l = nl;
+                JournalBoot *b = &l[n++];
+                memcpy(b->id, e.boot_id, 16);
+                b->first = b->last = e.realtime;
+                JournalFilter only = { .boot_set = true };
+                memcpy(only.boot_id, b->id, 16);
+                journal_reader_set_filter(r, &only);
+                journal_reader_seek_tail(r);
+                q = journal_reader_previous(r, &e);
+                journal_reader_set_filter(r, NULL);
+                if (q < 0)
+                        break;
+                if (q > 0) {
+                        b->last = e.realtime;
+                        /* the gap is before that entry: step over it */
+                        q = journal_reader_next(r, &e);
+                        if (q < 0)
+                                break;
                 }
         }
-        hashmap_free(by_id);
+        journal_reader_set_filter(r, saved);
         if (q < 0) {
                 free(l);
                 return q;
         }
-        /* Oldest boot first, by its first entry. */
-        if (n > 1)
-                qsort(l, n, sizeof *l, cmp_boot_first);
         *ret = l;
         *ret_n = n;
+        return 0;
+}
+
+/* ---- fields ---- */
+
+/* Whether an earlier file (in r->f's order) has this payload, as a data object or field name. */
+static bool in_earlier(const JournalReader *r, size_t fi, bool field, const void *p, size_t len) {
+        for (size_t i = 0; i < fi; i++) {
+                uint64_t off;
+                const JournalFile *jf = r->f[i]->jf;
+                if (jf->header.header_size >= offsetof(JfHeader, n_fields) + 8 && jf->header.n_fields == 0)
+                        continue;
+                if ((field ? journal_file_find_field(jf, p, len, &off) : journal_file_find_data(jf, p, len, &off)) > 0)
+                        return true;
+        }
+        return false;
+}
+
+int journal_reader_unique(JournalReader *r, const char *field, journal_unique_cb cb, void *userdata) {
+        size_t k = strlen(field);
+        for (size_t fi = 0; fi < r->n_f; fi++) {
+                const JournalFile *jf = r->f[fi]->jf;
+                uint64_t fo;
+                const JfFieldObject *o;
+                if (journal_file_find_field(jf, field, k, &fo) <= 0 ||
+                    journal_file_object(jf, fo, JF_OBJECT_FIELD, (const void **)&o) < 0)
+                        continue;
+                /* newest value first: journald prepends to the field's list */
+                for (uint64_t d = le64toh(o->head_data_offset), prev = UINT64_MAX; d && d < prev;) {
+                        const JfDataObject *dob;
+                        const uint8_t *p;
+                        size_t len;
+                        if (journal_file_object(jf, d, JF_OBJECT_DATA, (const void **)&dob) < 0)
+                                break;
+                        prev = d;
+                        uint64_t next = le64toh(dob->next_field_offset);
+                        if (journal_file_data_payload(jf, d, &p, &len) >= 0 && len > k && memcmp(p, field, k) == 0 &&
+                            p[k] == '=' && !in_earlier(r, fi, false, p, len)) {
+                                int q = cb((const char *)p + k + 1, len - k - 1, userdata);
+                                if (q != 0)
+                                        return q < 0 ? q : 0;
+                        }
+                        d = next;
+                }
+        }
+        return 0;
+}
+
+int journal_reader_field_names(JournalReader *r, journal_unique_cb cb, void *userdata) {
+        for (size_t fi = 0; fi < r->n_f; fi++) {
+                const JournalFile *jf = r->f[fi]->jf;
+                const uint8_t *table = jf->map + jf->header.field_hash_table_offset;
+                for (uint64_t b = 0; b < jf->n_field_buckets; b++) {
+                        uint64_t o;
+                        memcpy(&o, table + b * sizeof(JfHashItem), 8);
+                        for (uint64_t prev = 0, off = le64toh(o); off && off > prev;) {
+                                const JfFieldObject *fo;
+                                if (journal_file_object(jf, off, JF_OBJECT_FIELD, (const void **)&fo) < 0)
+                                        break;
+                                const char *name = (const char *)fo + JF_FIELD_PAYLOAD;
+                                size_t len = (size_t)(le64toh(fo->object.size) - JF_FIELD_PAYLOAD);
+                                if (!in_earlier(r, fi, true, name, len)) {
+                                        int q = cb(name, len, userdata);
+                                        if (q != 0)
+                                                return q < 0 ? q : 0;
+                                }
+                                prev = off;
+                                off = le64toh(fo->next_hash_offset);
+                        }
+                }
+        }
         return 0;
 }

@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 #pragma once
-/* The journal store: tinysd's own append-only on-disk journal (the format is described at the top
- * of journal-store.c), its writer for PID 1, directory vacuuming, and the reader journalctl uses.
+/* The journal store: a directory of systemd journal files as journald keeps them (the format:
+ * journal-file.h; one file written at a time: journal-writer.h), its writer for PID 1, directory
+ * vacuuming, and the reader journalctl and systemctl status use.
  *
- * An entry is an ordered list of "NAME=value" fields (values binary-safe) plus a realtime and a
- * monotonic timestamp (usec), the 128-bit boot id and a sequence number the writer assigns.
+ * An entry is a list of "NAME=value" fields (values binary-safe) plus a realtime and a monotonic
+ * timestamp (usec), the 128-bit boot id and a sequence number the store assigns.
  * Functions return 0/positive or a negative errno. */
 #include <stdbool.h>
 #include <stddef.h>
@@ -12,13 +13,14 @@
 #include <sys/uio.h>
 #include "base/id128.h"
 
-/* Files of one store live in one directory: "system.tjournal" (active) and
- * "system@<seqnum-id>-<first seqnum>-<first realtime>.tjournal" (archived), each with a
- * "<name>.idx" sidecar index. */
+/* Files of one store live in one directory, named as journald names them: "system.journal"
+ * (active), "system@<seqnum id>-<head seqnum>-<head realtime>.journal" (archived) and
+ * "system@<realtime>-<random>.journal~" (found unclean, set aside). Debian's journalctl finds
+ * them without -D in these places. */
 #define JOURNAL_STORE_VAR_ROOT "/var/log/journal"
 #define JOURNAL_STORE_RUN_ROOT "/run/log/journal"
 #define JOURNAL_STORE_FIELDS_MAX 1024U            /* fields per entry */
-#define JOURNAL_STORE_ENTRY_MAX (1024U * 1024U)   /* bytes of one encoded entry */
+#define JOURNAL_STORE_ENTRY_MAX (1024U * 1024U)   /* bytes of one entry's fields */
 #define JOURNAL_STORE_FILE_SIZE_MIN (512U * 1024U) /* journald's minimum file size */
 
 /* Size limits as journald.conf(5)'s System*= / Runtime*= settings. UINT64_MAX = unset: the default
@@ -45,28 +47,30 @@ int journal_store_default_dir(char **ret, bool *ret_runtime);
 /* ---- writer (PID 1) ---- */
 typedef struct JournalStore JournalStore;
 
-/* Open (creating the directory and files) the store in `dir`. Recovers the active file: a torn
- * last record is truncated away, every complete entry is kept, a stale index is rebuilt. Takes a
- * non-blocking exclusive lock on the active file: -EBUSY if another writer has it. `limits` may be
- * NULL (all defaults). Vacuums the directory to the limits. */
+/* Open (creating the directory) the store in `dir` and its active file system.journal. An active
+ * file tinysd or journald left cleanly (OFFLINE) is appended to; one it cannot append to (left
+ * ONLINE by a writer that did not finish, damaged, another machine's, another format variant) is
+ * renamed to system@...journal~ and a new one started, continuing its sequence numbers -- what
+ * journald does. Takes a non-blocking exclusive lock on the directory: -EBUSY if another writer has
+ * it. `limits` may be NULL (all defaults). Vacuums the directory to the limits. */
 int journal_store_open(const char *dir, const JournalStoreLimits *limits, JournalStore **ret);
 /* Append one entry. fields[i] holds "NAME=value" (NAME: A-Z, 0-9, _ and not starting with a
  * digit; value any bytes). Never blocks on anything but the local file writes; memory use is
  * bounded by JOURNAL_STORE_ENTRY_MAX. Rotates (and vacuums) when the active file would exceed
- * max_file_size. Returns 0, -EINVAL (bad field name or n_fields 0), -E2BIG (over the limits above),
- * or the write error (-ENOSPC, -EIO...; the file is then left as it was). */
+ * max_file_size or its hash tables fill. Returns 0, -EINVAL (bad field name, n_fields 0, a
+ * timestamp out of range), -E2BIG (over the limits above), or an error of the write. */
 int journal_store_append(JournalStore *s, const struct iovec *fields, size_t n_fields,
                          uint64_t realtime, uint64_t monotonic, const uint8_t boot_id[16]);
 /* The same for fields whose names are known to be valid (a JournalEntry's: not checked again);
- * the last n_shared fields are shared by many entries (a stream's trusted fields): they are stored
- * once per file in a context record that the entry refers to. Readers see the entry's fields
- * followed by the shared ones, exactly as if all were stored in the entry. */
+ * the last n_shared fields are likely shared with earlier entries (a stream's trusted fields):
+ * the writer recognizes them by comparing bytes instead of hashing them again. Stored like any
+ * field: the format keeps each distinct field once per file anyway. */
 int journal_store_append_shared(JournalStore *s, const struct iovec *fields, size_t n_fields, size_t n_shared,
                                 uint64_t realtime, uint64_t monotonic, const uint8_t boot_id[16]);
-/* Entries are buffered; journal_store_flush() writes them (also done at JOURNAL_STORE_BATCH_MAX
- * buffered bytes, before a rotation and by journal_store_close()). On a write error the buffered
- * entries are dropped, the files stay as they were, and the error is returned. */
-#define JOURNAL_STORE_BATCH_MAX (256U * 1024U)
+/* Entries are batched; journal_store_flush() commits them (also done when a batch reaches its
+ * bounds, before a rotation and by journal_store_close()). Every committed entry survives a
+ * SIGKILL of PID 1 (see journal-writer.h). On a write error the batched entries are dropped, the
+ * file stays as last committed, and the error is returned. */
 int journal_store_flush(JournalStore *s);
 bool journal_store_pending(const JournalStore *s);
 /* Archive the active file and start a new one (journalctl --rotate), then vacuum. */
@@ -77,13 +81,15 @@ JournalStore *journal_store_close(JournalStore *s);
 static inline void journal_store_closep(JournalStore **s) { if (*s) journal_store_close(*s); }
 
 /* ---- directory maintenance (journalctl --disk-usage / --vacuum-*) ---- */
-/* Bytes allocated on disk by the store's files (data and index) in dir. */
+/* Bytes allocated on disk by the journal files (*.journal, *.journal~) in dir. */
 int journal_dir_usage(const char *dir, uint64_t *ret);
-/* Delete archived files, oldest first, while the archived files use more than max_use bytes
- * (UINT64_MAX: no limit), more than max_files files exist in all (0: no limit), or the newest entry
- * of the oldest archive is older than `before` realtime usec (0: no limit). The active file is never
- * deleted. verbose: log "Deleted archived journal ..." and "Vacuuming done, ..." at info level as
- * journalctl does. *ret_freed: bytes freed. */
+/* journald's vacuuming: delete archived (system@...journal) and set-aside (*.journal~) files,
+ * empty ones always, the others oldest first (by sequence number within one sequence, else by the
+ * first entry's time) while all journal files use more than max_use bytes (UINT64_MAX: no limit),
+ * more than max_files files exist (0: no limit), or the oldest file's first entry is older than
+ * `before` realtime usec (0: no limit). Active files are never deleted. verbose: log "Deleted
+ * archived journal ..." and "Vacuuming done, ..." at info level as journalctl does. *ret_freed:
+ * bytes freed. */
 int journal_dir_vacuum(const char *dir, uint64_t max_use, uint64_t max_files, uint64_t before,
                        bool verbose, uint64_t *ret_freed);
 
@@ -95,7 +101,7 @@ typedef struct JournalRecordField {
 } JournalRecordField;
 
 typedef struct JournalRecord {
-        uint64_t seqnum, realtime, monotonic;
+        uint64_t seqnum, realtime, monotonic, xor_hash;
         uint8_t boot_id[16];
         uint8_t seqnum_id[16];  /* of the file it is in: part of the cursor */
         size_t n_fields;
@@ -132,9 +138,10 @@ int journal_filter_add_match(JournalFilter *f, const char *assignment);
 
 typedef struct JournalReader JournalReader;
 
-/* Open the files of the directories `dirs` (missing directories are skipped) or the files `files`
- * (exactly one of the two non-NULL). Files are ordered by their first entry; entries within a file
- * by sequence number. Returns -ENOENT only if `files` names a missing file. */
+/* Open the journal files (*.journal, *.journal~) of the directories `dirs` (missing directories
+ * are skipped) or the files `files` (exactly one of the two non-NULL). Files that are not journal
+ * files or are damaged beyond reading are skipped. Entries come in sd-journal's order (see
+ * journal-reader.c). Returns -ENOENT only if `files` names a missing file. */
 int journal_reader_open(char *const *dirs, char *const *files, JournalReader **ret);
 JournalReader *journal_reader_free(JournalReader *r);
 static inline void journal_reader_freep(JournalReader **r) { if (*r) journal_reader_free(*r); }
@@ -144,7 +151,9 @@ size_t journal_reader_n_files(const JournalReader *r);
 void journal_reader_set_filter(JournalReader *r, const JournalFilter *f);
 void journal_reader_seek_head(JournalReader *r);
 void journal_reader_seek_tail(JournalReader *r);
-/* Position so that next() returns the first entry with realtime >= usec (bisection per file). */
+/* Position so that next() returns the first entry with realtime >= usec (bisection per file).
+ * After previous() returned an entry, next() returns it again: the position is a gap between
+ * entries, before the entry previous() returned. */
 int journal_reader_seek_realtime(JournalReader *r, uint64_t usec);
 /* 1 and *ret filled with the next/previous matching entry; 0 at the end; <0 on error. Corrupted
  * entries are skipped. */
@@ -163,4 +172,10 @@ typedef struct JournalBoot {
 } JournalBoot;
 int journal_reader_list_boots(JournalReader *r, JournalBoot **ret, size_t *ret_n);
 
-/* Helpers shared with journalctl and the importer. */
+/* journalctl -F FIELD: the values FIELD takes, as 252 lists them (matches do not apply): file by
+ * file in the order found, newest value first, values an earlier file has skipped. -N: the field
+ * names likewise, in each file's hash table order. cb returns 0 to go on, 1 to stop, <0 to fail. */
+typedef int (*journal_unique_cb)(const char *data, size_t len, void *userdata);
+int journal_reader_unique(JournalReader *r, const char *field, journal_unique_cb cb, void *userdata);
+int journal_reader_field_names(JournalReader *r, journal_unique_cb cb, void *userdata);
+

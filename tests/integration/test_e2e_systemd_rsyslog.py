@@ -16,7 +16,8 @@ the journal (tinysd's journalctl) and /var/log/syslog (rsyslog, through the jour
 ForwardToSyslog=); systemd's units are skipped with one line each; each daemon answers its client
 (busctl to avahi, curl to apache2 and node-exporter, exim4's SMTP banner); PID 1 is on the image's
 system bus (busctl; Debian's systemctl as uid 65534 reads and is refused a stop; avahi-daemon,
-Type=dbus, owns its name; hostnamectl fails at once since hostnamed is skipped)."""
+Type=dbus, owns its name; hostnamectl fails at once since hostnamed is skipped); the image's own
+journalctl and `systemctl status` (Debian's 252) read tinysd's journal files (issue 18)."""
 import os
 import pathlib
 import re
@@ -94,6 +95,26 @@ def test_logger_lines_reach_journal_and_syslog(ctr):
         return got if len(got) >= N else None
     got = ctr.wait_until(syslog_lines, timeout=60, what=f"{N} lines in /var/log/syslog")
     assert got == [f"line {i}" for i in range(1, N + 1)]
+
+
+def test_debians_journalctl_and_systemctl_status_read_tinysds_journal(ctr):
+    """Issue 18: the image's own journalctl and systemctl 252 (Debian's systemd package) read the
+    journal files tinysd writes: logger lines by tag, `--verify` clean on the live file, and PID 1's
+    lines about rsyslog.service under `systemctl status`."""
+    ctr.wait_for(started("rsyslog.service", "System Logging Service"), timeout=30)
+    r = ctr.exec(["/bin/sh", "-c", "for i in 1 2 3; do logger -t e2e-reader \"reader line $i\" || exit 1; done"], timeout=30)
+    assert r.returncode == 0, r
+    want = ["reader line 1", "reader line 2", "reader line 3"]
+
+    def lines():
+        j = ctr.exec(["/usr/bin/journalctl", "--no-pager", "-t", "e2e-reader", "-o", "cat"], timeout=30)
+        return j if j.returncode == 0 and j.stdout.splitlines() == want else None
+    ctr.wait_until(lines, timeout=10, what="Debian's journalctl reading the logger lines")
+    v = ctr.exec(["/usr/bin/journalctl", "--verify"], timeout=60)
+    assert v.returncode == 0, v
+    s = ctr.exec(["/usr/bin/systemctl", "--no-pager", "status", "rsyslog.service"], timeout=30)
+    assert s.returncode == 0, s
+    assert re.search(r"systemd\[1\]: Started rsyslog\.service - System Logging Service\.$", s.stdout, re.M), s.stdout
 
 
 # Each daemon the image installs beyond systemd and rsyslog, and how its client checks it.

@@ -153,7 +153,7 @@ def test_stopsignal_sigrtmin_plus_3_in_the_image(eng, report):
 
 def test_podman_without_systemd_mode(eng, image, report):
     if eng.name != "podman":
-        pytest.skip("podman's --systemd=false")
+        pytest.skip("only for podman: its --systemd=false")
     c = up(eng, image, flags=["--systemd=false"])
     assert c.inspect("{{.Config.StopSignal}}") in ("15", "SIGTERM")
     check_stop(c, report, "podman run --systemd=false, podman stop")

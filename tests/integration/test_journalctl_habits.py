@@ -127,9 +127,9 @@ def test_catalog_under_verbose_not_under_json(tinysd, real_journal, imported):
 
 def test_file_is_a_glob_as_in_journalctl(tinysd, imported, tmp_path):
     j = jctl(tinysd)
-    got = run([j, "--file", f"{imported}/*.tjournal", "-o", "cat", "-n", "1"])
+    got = run([j, "--file", f"{imported}/*.journal", "-o", "cat", "-n", "1"])
     assert got.returncode == 0 and got.stdout.strip(), got
-    got = run([j, "--file", str(tmp_path / "none*.tjournal")])
+    got = run([j, "--file", str(tmp_path / "none*.journal")])
     assert (got.returncode, got.stderr) == (1, "Failed to open files: No such file or directory\n"), got
 
 
@@ -161,7 +161,7 @@ def test_in_a_container_xeu_k_and_directory(boot, tinysd):
     assert (r.returncode, r.stdout, r.stderr) == (0, "-- No entries --\n", ""), r
     # -D on the store's parent: the machine-id directory is read
     for root in ("/var/log/journal", "/run/log/journal"):
-        if list(c.path(root).glob("*/*.tjournal")):
+        if list(c.path(root).glob("*/*.journal")):
             r = c.exec([j, "-D", root, "-u", "hello.service", "-o", "cat", "--no-pager"])
             assert r.returncode == 0 and "hello\n" in r.stdout, (root, r)
             break

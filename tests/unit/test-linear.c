@@ -712,6 +712,49 @@ static void run_journal(Input *in) {
         free(in->extra);
 }
 
+/* 20,000 entries, each with a MESSAGE_ID of its own, and a filter naming every one of them (and more,
+ * up to size): the group has a data object for every entry, too many to bisect at each step. */
+static void build_journal_present(Input *in, size_t size) {
+        build_journal(in, 0);
+        JournalFilter *f = in->extra;
+        journal_filter_done(f);
+        for (size_t used = 0, i = 0; used < size; i++) {
+                char a[64];
+                used += (size_t)snprintf(a, sizeof a, "MESSAGE_ID=%032zu", i) + 1;
+                need(journal_filter_add_match(f, a) == 0, "match");
+                in->n = i < 20000 ? i + 1 : 20000;
+        }
+}
+
+/* FIELD=VALUE matches each naming a field of its own, the last one of the entries' fields. */
+static void build_journal_fields(Input *in, size_t size) {
+        build_journal(in, 0);
+        JournalFilter *f = in->extra;
+        journal_filter_done(f);
+        for (size_t used = 0, i = 0; used < size; i++) {
+                char a[64];
+                used += (size_t)snprintf(a, sizeof a, "FIELD_%zu=value", i) + 1;
+                need(journal_filter_add_match(f, a) == 0, "match");
+        }
+        in->n = 0;
+}
+
+static void run_journal_count(Input *in) {
+        JournalReader *r = NULL;
+        char *dirs[] = { in->dir, NULL };
+        need(journal_reader_open(dirs, NULL, &r) == 0, "open");
+        journal_reader_set_filter(r, in->extra);
+        journal_reader_seek_head(r);
+        JournalRecord e;
+        size_t n = 0;
+        int q;
+        while ((q = journal_reader_next(r, &e)) > 0) n++;
+        need(q == 0 && n == in->n, "all matches");
+        journal_reader_free(r);
+        journal_filter_done(in->extra);
+        free(in->extra);
+}
+
 /* ---- SysV init scripts (the built-in systemd-sysv-generator) ---- */
 
 /* One executable script, etc/init.d/s, holding TEXT; the generator reads it with the unit search
@@ -798,6 +841,8 @@ static const LinearCase cases[] = {
         { "tmpfiles: 200,000 lines for one path", build_tmpfiles_one_path, run_tmpfiles },
         { "tmpfiles: 20,000 'X' lines and their 'd' lines", build_tmpfiles_ages, run_tmpfiles },
         { "journal: 23,000 matches over 20,000 entries", build_journal, run_journal },
+        { "journal: 23,000 matches, 20,000 in as many entries", build_journal_present, run_journal_count },
+        { "journal: 58,000 matches on as many fields", build_journal_fields, run_journal_count },
         { "sysv: an LSB Description: continued over 61,000 lines", build_sysv_description, run_sysv },
         { "sysv: Required-Start: 123,000 words, X-Start-Before: 61,000", build_sysv_dependencies, run_sysv },
 };
