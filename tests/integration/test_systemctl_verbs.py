@@ -99,6 +99,15 @@ UNITS = {
         [Service]
         ExecStart=/bin/sh -c 'sleep 1; exit 3'
         """,
+    "limited.service": """
+        [Unit]
+        StartLimitIntervalSec=1h
+        StartLimitBurst=2
+
+        [Service]
+        Type=oneshot
+        ExecStart=/bin/true
+        """,
     "other.service": """
         [Service]
         Type=oneshot
@@ -429,3 +438,15 @@ def test_edit(client_box):
     # not on a terminal
     r = run(box, *ctl, "edit", "holder.service")
     assert (r.returncode, r.stderr) == (1, "Cannot edit units if not on a tty.\n")
+
+
+def test_daemon_reload_resets_the_start_limit(box):
+    """252 does not keep a unit's start rate limit across a reload (systemd's TEST-26 restarts its
+    unit more than StartLimitBurst= times, with reloads between, as every enable/mask does)."""
+    for _ in range(2):
+        assert run(box, SYSTEMCTL, "start", "limited.service").returncode == 0
+    r = run(box, SYSTEMCTL, "start", "limited.service")
+    assert r.returncode == 1 and "start of the service was attempted too often" in r.stderr, r.stderr
+    assert run(box, SYSTEMCTL, "daemon-reload").returncode == 0
+    r = run(box, SYSTEMCTL, "start", "limited.service")
+    assert r.returncode == 0, r.stderr
