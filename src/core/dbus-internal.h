@@ -110,7 +110,9 @@ int bus_start_transient_unit(BusCall *c);
 int bus_set_unit_properties(BusCall *c);
 int bus_unit_set_properties(BusCall *c);
 /* dbus.c: the client on conn holds u (AddRef) until it disconnects: u is not collected till then. */
-void bus_track_unit(Manager *m, BusConn *conn, MUnit *u);
+void bus_track_unit(Manager *m, BusConn *conn, const char *sender, MUnit *u);
+/* PropertiesChanged (ActiveState, SubState) of u's object, for one connection. */
+int bus_unit_changed_signal(MUnit *u, BusMessage **ret);
 
 /* dbus-job.c: the interfaces of a job object. */
 extern const BusInterface *const bus_job_interfaces[];

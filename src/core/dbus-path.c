@@ -19,7 +19,7 @@ static int g_paths(BusMessage *m, void *o) {
 static int g_make_directory(BusMessage *m, void *o) { const PathConfig *c = pcfg(o); return bus_append_bool(m, c && c->make_directory); }
 static int g_directory_mode(BusMessage *m, void *o) { const PathConfig *c = pcfg(o); return bus_append_u32(m, c ? (uint32_t)c->directory_mode : 0755); }
 static int g_result(BusMessage *m, void *o) {
-        return bus_append_string(m, PATH(U(o))->state == PATH_FAILED ? "failure-resources" : "success");
+        return bus_append_string(m, path_result_to_string(PATH(U(o))->result));
 }
 static int g_trigger_limit_interval(BusMessage *m, void *o) {
         const PathConfig *c = pcfg(o);

@@ -16,6 +16,8 @@
 #include "base/util.h"
 #include "core/dbus-internal.h"
 #include "core/dbus-system-bus.h"
+#include "core/munit.h"
+#include "core/transient.h"
 
 #define SYSBUS_RETRY_USEC (500 * USEC_PER_MSEC)
 #define SYSBUS_RETRIES_QUIET 10          /* failed connects logged at debug level before one notice */
@@ -24,6 +26,7 @@
 #define SYSBUS_MESSAGES_PER_WAKEUP 32
 #define SYSBUS_OUT_MAX (4U * 1024U * 1024U)
 #define SYSBUS_IN_MESSAGES 128U
+#define SYSBUS_REFS_MAX 1024             /* units held by clients on the bus (AddRef), in all */
 
 #define DBUS_NAME "org.freedesktop.DBus"
 #define DBUS_PATH "/org/freedesktop/DBus"
@@ -38,6 +41,13 @@ typedef enum PendingKind {
         PENDING_CALLER_UID,    /* GetConnectionUnixUser for a held method call */
         PENDING_NAME_OWNER,    /* GetNameOwner for a Type=dbus service's BusName= */
 } PendingKind;
+
+/* A unit held by a client on the bus, until its unique name leaves (NameOwnerChanged). */
+typedef struct UnitRef {
+        char *sender;
+        char *unit;
+        struct UnitRef *next;
+} UnitRef;
 
 typedef struct Pending {
         uint32_t serial;
@@ -57,12 +67,38 @@ struct SystemBus {
         unsigned n_pending;
         uint32_t activation_jobs[SYSBUS_ACTIVATIONS_MAX];
         size_t n_activation_jobs;
+        UnitRef *refs;
+        unsigned n_refs;
 };
 
 static void pending_free(Pending *p) {
         bus_message_free(p->call);
         free(p->name);
         free(p);
+}
+
+static void unit_ref_free(UnitRef *r) {
+        free(r->sender);
+        free(r->unit);
+        free(r);
+}
+
+/* The refs of sender (every one when NULL) dropped; a transient unit no longer held may go. */
+static void release_refs(SystemBus *sb, const char *sender) {
+        for (UnitRef **p = &sb->refs; *p;) {
+                UnitRef *r = *p;
+                if (sender && !streq(r->sender, sender)) {
+                        p = &r->next;
+                        continue;
+                }
+                *p = r->next;
+                sb->n_refs--;
+                MUnit *u = manager_get_unit(sb->m, r->unit);
+                unit_ref_free(r);
+                if (!u || u->bus_refs == 0) continue;
+                u->bus_refs--;
+                transient_unit_check_collect(u);
+        }
 }
 
 static bool unit_is_up(Manager *m, const char *name) {
@@ -87,6 +123,7 @@ static void disconnect(SystemBus *sb) {
         }
         sb->n_pending = 0;
         (void)event_source_set_enabled(sb->more, false);
+        release_refs(sb, NULL);   /* the bus is gone, so is every client that held a unit through it */
 }
 
 static void schedule_retry(SystemBus *sb) {
@@ -332,6 +369,7 @@ static void on_signal(SystemBus *sb, BusMessage *sig) {
         if (bus_message_is_signal(sig, DBUS_NAME, "NameOwnerChanged")) {
                 if (!streq(sig->signature, "sss") || bus_message_read(sig, "sss", &name, &old_owner, &new_owner) < 0) return;
                 if (name[0] != ':') name_owner_changed(sb->m, name, !isempty(new_owner));
+                else if (isempty(new_owner) && sb->refs) release_refs(sb, name);
         } else if (bus_message_is_signal(sig, ACTIVATOR_IFACE, "ActivationRequest")) {
                 if (streq(sig->signature, "s") && bus_message_read(sig, "s", &name) >= 0) activation_request(sb, name);
         }
@@ -427,17 +465,7 @@ static SystemBus *system_bus_get(Manager *m) {
         return sb;
 }
 
-/* Every unit's state change as PropertiesChanged on the bus, as systemd emits it (Debian's
- * `systemctl start --wait` follows the unit there). */
-static void send_unit_changed(MUnit *u) {
-        SystemBus *sb = u->m->sysbus;
-        if (!sb || !sb->conn || !sb->greeted) return;
-        _cleanup_(bus_message_freep) BusMessage *sig = NULL;
-        if (bus_unit_properties_changed_new(u, &sig) >= 0) (void)send_message(sb, sig, NULL);
-}
-
 void manager_system_bus_unit_changed(MUnit *u, UnitActiveState os, UnitActiveState ns) {
-        send_unit_changed(u);
         if (!streq(u->id, SYSTEM_BUS_SERVICE) || os == ns) return;
         Manager *m = u->m;
         if (UNIT_IS_ACTIVE_OR_RELOADING(ns) && !m->shutting_down) {
@@ -463,9 +491,41 @@ void manager_system_bus_job_signal(Manager *m, const char *member, uint32_t id, 
         if (r >= 0) (void)send_message(sb, sig, NULL);
 }
 
+void manager_system_bus_track_unit(Manager *m, const char *sender, MUnit *u) {
+        SystemBus *sb = m->sysbus;
+        if (!sb || !sb->conn || !sender || sb->n_refs >= SYSBUS_REFS_MAX) return;
+        UnitRef *r = calloc(1, sizeof *r);
+        if (r) r->sender = strdup(sender);
+        if (r && r->sender) r->unit = strdup(u->id);
+        if (!r || !r->unit) {
+                if (r) unit_ref_free(r);
+                return;
+        }
+        r->next = sb->refs;
+        sb->refs = r;
+        sb->n_refs++;
+        u->bus_refs++;
+}
+
+void manager_system_bus_unit_properties_changed(MUnit *u) {
+        SystemBus *sb = u->m->sysbus;
+        /* every unit, held or not: Debian's `systemctl start --wait` follows its units here too (its
+         * Unit.Ref holds nothing in tinysd) */
+        if (!sb || !sb->conn || !sb->greeted) return;
+        _cleanup_(bus_message_freep) BusMessage *sig = NULL;
+        if (bus_unit_changed_signal(u, &sig) >= 0) (void)send_message(sb, sig, NULL);
+}
+
 void manager_system_bus_free(Manager *m) {
         SystemBus *sb = m->sysbus;
         if (!sb) return;
+        /* units are being freed with the manager: the refs go without touching them */
+        while (sb->refs) {
+                UnitRef *r = sb->refs;
+                sb->refs = r->next;
+                unit_ref_free(r);
+        }
+        sb->n_refs = 0;
         disconnect(sb);
         event_source_free(sb->retry);
         event_source_free(sb->more);

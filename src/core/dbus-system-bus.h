@@ -13,7 +13,8 @@
  * Type=dbus services wait in "start" for their BusName= (GetNameOwner at start, NameOwnerChanged
  * after). An ActivationRequest starts its unit; one for a unit that cannot be started (unknown,
  * not loaded, skipped in a container) or whose start job fails is answered at once with
- * ActivationFailure, so that dbus-daemon fails the client's call instead of a 25 s timeout. */
+ * ActivationFailure, so that dbus-daemon fails the client's call instead of a 25 s timeout.
+ * A unit held by a client on the bus (AddRef) stays loaded until that client's unique name leaves. */
 #include <stdbool.h>
 #include "core/forward.h"
 
@@ -30,4 +31,10 @@ bool manager_system_bus_watch_name(MUnit *u, const char *name);
 void manager_system_bus_job_removed(Manager *m, uint32_t id, const char *unit, JobResult r);
 /* JobNew/JobRemoved as signals on the system bus (nothing without a connection). */
 void manager_system_bus_job_signal(Manager *m, const char *member, uint32_t id, const char *unit, const char *result);
+/* AddRef of a transient unit by a system-bus client (systemd-run --wait connects through the bus):
+ * u is held (not collected) until `sender` leaves the bus. */
+void manager_system_bus_track_unit(Manager *m, const char *sender, MUnit *u);
+/* PropertiesChanged of u on the system bus, for every unit (Debian's systemctl start --wait follows
+ * units it only Ref()s, which holds nothing in tinysd). */
+void manager_system_bus_unit_properties_changed(MUnit *u);
 void manager_system_bus_free(Manager *m);

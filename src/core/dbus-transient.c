@@ -19,12 +19,14 @@
 #include <inttypes.h>
 #include <stdio.h>
 #include <unistd.h>
+#include "base/log.h"
 #include "base/strv.h"
 #include "base/util.h"
 #include "core/dbus-internal.h"
 #include "core/transient.h"
 #include "unit/conf-parser.h"
 #include "unit/exec-config.h"
+#include "unit/load.h"
 
 #define BUS_ERROR_UNIT_EXISTS "org.freedesktop.systemd1.UnitExists"
 #define TRANSIENT_AUX_MAX 16
@@ -54,6 +56,24 @@ static const char *directive_section(const TransientText *t, const char *key) {
         return NULL;
 }
 
+/* Whether the unit-file parser takes `line` (one "Key=value", in section sec) without a warning:
+ * a value it would log and ignore is refused at the call, as 252 refuses it ("Invalid %s setting").
+ * The probe's messages are counted, not logged. */
+static bool parser_takes(const TransientText *t, const char *sec, const char *line) {
+        char probe_name[64];
+        snprintf(probe_name, sizeof probe_name, "transient-probe.%s", unit_type_to_string(t->type));
+        _cleanup_free_ char *text = xasprintf("[%s]\n%s\n", sec, line);
+        Unit *probe = text ? unit_new(probe_name) : NULL;
+        if (!probe) return true;   /* no memory to check: the loader will say it */
+        int level = log_get_max_level();
+        unsigned before = log_count(LOG_WARNING) + log_count(LOG_ERR);
+        log_set_max_level(-1);
+        int r = unit_parse_buffer(probe, probe_name, text, strlen(text));
+        log_set_max_level(level);
+        unit_free(probe);
+        return r >= 0 && log_count(LOG_WARNING) + log_count(LOG_ERR) == before;
+}
+
 /* key=value, in the section the key belongs to; a value must stay on its line. escape: '%' as "%%"
  * (a value whose words are quoted already has it so). */
 static int put_line_as(TransientText *t, const char *key, const char *value, bool escape, BusError *e) {
@@ -63,9 +83,14 @@ static int put_line_as(TransientText *t, const char *key, const char *value, boo
                 return refuse_property(e, t->property);
         if (strpbrk(value, "\n\r") || endswith(value, "\\"))
                 return bus_error_setf(e, BUS_ERROR_INVALID_ARGS, "Invalid value for %s=: line breaks cannot be written.", key);
+        Buf line = { 0 };
+        int r = buf_printf(&line, "%s=", key);
+        for (const char *p = value; r >= 0 && *p; p++) r = *p == '%' && escape ? buf_puts(&line, "%%") : buf_putc(&line, *p);
+        if (r >= 0 && line.s && !parser_takes(t, sec, line.s))
+                r = bus_error_setf(e, BUS_ERROR_INVALID_ARGS, "Invalid %s setting: %s", t->property, value);
         Buf *b = streq(sec, "Unit") ? &t->unit : &t->own;
-        int r = buf_printf(b, "%s=", key);
-        for (const char *p = value; r >= 0 && *p; p++) r = *p == '%' && escape ? buf_puts(b, "%%") : buf_putc(b, *p);
+        if (r >= 0) r = buf_put(b, line.s, line.len);
+        buf_free(&line);
         return r < 0 ? r : buf_putc(b, '\n');
 }
 
@@ -219,6 +244,33 @@ static int put_basic(TransientText *t, const char *name, BusMessage *m, char typ
         return put_line_as(t, key ? key : name, value, false, e);
 }
 
+/* systemd-run's "-p StandardOutput=file:PATH" travels as StandardOutputFile="PATH" (252's
+ * bus_append_standard_inputs_outputs()): written back as the directive with its prefix. Returns 1 when
+ * name is one of them, 0 when not, or an error. */
+static int put_stdio_path(TransientText *t, const char *name, BusMessage *m, BusError *e) {
+        static const struct { const char *property, *key, *prefix; } paths[] = {
+                { "StandardInputFile", "StandardInput", "file:" },
+                { "StandardOutputFile", "StandardOutput", "file:" },
+                { "StandardOutputFileToAppend", "StandardOutput", "append:" },
+                { "StandardOutputFileToTruncate", "StandardOutput", "truncate:" },
+                { "StandardErrorFile", "StandardError", "file:" },
+                { "StandardErrorFileToAppend", "StandardError", "append:" },
+                { "StandardErrorFileToTruncate", "StandardError", "truncate:" },
+        };
+        for (size_t i = 0; i < ELEMENTSOF(paths); i++) {
+                if (!streq(name, paths[i].property)) continue;
+                const char *path = NULL;
+                if (bus_message_read(m, "s", &path) < 0) return -EINVAL;
+                if (path[0] != '/') /* normalisation: the unit parser's, as for the file's own lines */
+                        return bus_error_setf(e, BUS_ERROR_INVALID_ARGS, "Path %s is not absolute.", path);
+                _cleanup_free_ char *value = strjoin(paths[i].prefix, path);
+                if (!value) return -ENOMEM;
+                int r = put_line(t, paths[i].key, value, e);
+                return r < 0 ? r : 1;
+        }
+        return 0;
+}
+
 static int put_property(TransientText *t, const char *name, BusMessage *m, const char *sig, BusError *e) {
         t->property = name;
         if (t->live && (streq(name, "TimersMonotonic") || streq(name, "TimersCalendar") || streq(name, "AddRef")))
@@ -239,6 +291,10 @@ static int put_property(TransientText *t, const char *name, BusMessage *m, const
                 if (t->fds[i] >= 0) close(t->fds[i]);
                 t->fds[i] = fcntl(fd, F_DUPFD_CLOEXEC, 3);
                 return t->fds[i] < 0 ? -errno : 0;
+        }
+        if (streq(sig, "s")) {
+                int r = put_stdio_path(t, name, m, e);
+                if (r != 0) return r < 0 ? r : 0;
         }
         if (streq(sig, "a(sasb)")) return put_exec(t, name, m, false, e);
         if (streq(sig, "a(sasas)") && endswith(name, "Ex")) return put_exec(t, name, m, true, e);
@@ -352,12 +408,10 @@ static int write_and_start(BusCall *c, const char *mode, char **names, char **te
                 transient_unit_check_collect(u);
                 return r;
         }
-        if (add_ref) bus_track_unit(m, c->conn, u);
+        if (add_ref) bus_track_unit(m, c->conn, c->message->sender, u);
         return 0;
 }
 
-/* StartTransientUnit(name, mode, properties a(sv), aux a(sa(sv))): every unit checked and its file
- * built before any is written; the aux units (a timer's service) are loaded, the first is started. */
 /* StartTransientUnit(name, mode, properties a(sv), aux a(sa(sv))): every unit checked and its file
  * built before any is written; the aux units (a timer's service) are loaded, the first is started. */
 int bus_start_transient_unit(BusCall *c) {

@@ -503,12 +503,13 @@ void manager_bus_free(Manager *m) {
         m->bus = NULL;
 }
 
-void bus_track_unit(Manager *m, BusConn *conn, MUnit *u) {
+void bus_track_unit(Manager *m, BusConn *conn, const char *sender, MUnit *u) {
         for (BusClient *c = m->bus ? m->bus->clients : NULL; c; c = c->next) {
                 if (c->conn != conn) continue;
                 if (strv_builder_extend(&c->unit_refs, u->id) >= 0) u->bus_refs++;
                 return;
         }
+        manager_system_bus_track_unit(m, sender, u);   /* a call that came through the system bus */
 }
 
 /* ---- signals ---- */
@@ -523,7 +524,7 @@ void manager_bus_job_removed(Manager *m, uint32_t id, const char *unit, JobResul
 
 /* The unit's PropertiesChanged: ActiveState, SubState and Job, what clients that wait on a unit
  * read (systemd-run --wait, 252's bus_wait_for_units: BUS_WAIT_NO_JOB needs the Job). */
-int bus_unit_properties_changed_new(MUnit *u, BusMessage **ret) {
+int bus_unit_changed_signal(MUnit *u, BusMessage **ret) {
         _cleanup_free_ char *path = NULL, *jp = NULL;
         _cleanup_(bus_message_freep) BusMessage *sig = NULL;
         uint32_t job = u->job ? u->job->id : 0;
@@ -544,11 +545,12 @@ int bus_unit_properties_changed_new(MUnit *u, BusMessage **ret) {
 
 void manager_bus_unit_changed(MUnit *u) {
         Manager *m = u->m;
+        manager_system_bus_unit_properties_changed(u);
         if (!m->bus || !m->bus->clients) return;
-        for (BusClient *c = m->bus->clients; c; c = c->next) {   /* one signal each: each numbers its own */
+        for (BusClient *c = m->bus->clients; c; c = c->next) {
                 if (c->dead || !bus_conn_is_ready(c->conn)) continue;
-                _cleanup_(bus_message_freep) BusMessage *sig = NULL;
-                if (bus_unit_properties_changed_new(u, &sig) < 0) return;
+                _cleanup_(bus_message_freep) BusMessage *sig = NULL;   /* one each: a message's serial is its connection's */
+                if (bus_unit_changed_signal(u, &sig) < 0) return;
                 client_send(c, sig);
         }
 }

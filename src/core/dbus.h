@@ -29,5 +29,3 @@ void manager_bus_job_removed(Manager *m, uint32_t id, const char *unit, JobResul
 /* PropertiesChanged of a unit whose state changed (its Unit interface's ActiveState and SubState),
  * to every connection, as JobRemoved: systemd-run --wait learns so that its service ended. */
 void manager_bus_unit_changed(MUnit *u);
-/* The PropertiesChanged signal of a unit's state (ActiveState, SubState, Job) to send. */
-int bus_unit_properties_changed_new(MUnit *u, BusMessage **ret);

@@ -13,6 +13,7 @@ typedef struct JournalServer JournalServer;
 typedef struct BusServer BusServer; /* dbus.h */
 typedef struct SystemBus SystemBus; /* dbus-system-bus.h */
 typedef struct NotifyMessage NotifyMessage;
+typedef struct EventSource EventSource; /* event.h */
 
 /* systemd's ActiveState= of a unit. */
 typedef enum UnitActiveState {

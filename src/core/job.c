@@ -12,6 +12,7 @@
 #include "core/job.h"
 #include "core/manager.h"
 #include "core/munit.h"
+#include "core/uphold.h"
 
 static const char *const job_type_table[_JOB_TYPE_MAX] = {
         [JOB_START] = "start", [JOB_VERIFY_ACTIVE] = "verify-active", [JOB_STOP] = "stop",
@@ -560,7 +561,16 @@ void job_finish(Job *j, JobResult r) {
         job_print_status(j, r);
         if (m->parts->job_removed) m->parts->job_removed(m, j->id, u->id, r);
         job_free(j);
+        /* a job that failed without a state change of its unit (systemd 252's job_finish_and_invalidate()) */
+        if (r == JOB_TIMEOUT || r == JOB_DEPENDENCY) {
+                log_notice("%s: Job %s/%s failed with result '%s'.", u->id, u->id, job_type_to_string(type),
+                           job_result_to_string(r));
+                munit_start_on_failure(u);
+        }
         if (type == JOB_START && r != JOB_DONE) job_fail_dependents(u);
+        uphold_submit(u);   /* a failed start of an upheld unit is tried again while it is upheld */
+        /* a start that ends without a state change (a condition failed) too: a path unit checks again */
+        if (u->cfg) munit_notify_triggers(u);
         /* Requisite/verify-active failures propagate like start failures */
         if (type == JOB_VERIFY_ACTIVE && r != JOB_DONE) job_fail_dependents(u);
         job_schedule_neighbours(u);

@@ -65,6 +65,7 @@ struct Manager {
         unsigned n_jobs;
         Job *run_queue;
         EventSource *run_defer, *shutdown_timer, *notify_src, *gc_defer;
+        EventSource *uphold_defer;  /* the pass over upheld units (uphold.c) */
         int notify_fd;
         char **environment;         /* what services inherit (container env, minus PID 1's own) */
         pid_t self;

@@ -13,6 +13,7 @@
 #include "core/manager.h"
 #include "core/munit.h"
 #include "core/transient.h"
+#include "core/uphold.h"
 #include "unit/systemd-own.h"
 
 static const char *const active_state_table[_UNIT_ACTIVE_STATE_MAX] = {
@@ -55,6 +56,7 @@ void munit_free(MUnit *u) {
         munit_release_stdio(u);
         if (u->job) job_free(u->job);
         if (u->vt->done) u->vt->done(u);
+        uphold_unit_done(u);
         free(u->kill_round.signaled);
         free(u->pids);
         free(u->cgroup_rel);
@@ -124,9 +126,12 @@ static const uint8_t dep_slot[_UNIT_DEPENDENCY_MAX] = {
         [UNIT_TRIGGERED_BY] = 16,
         [UNIT_PROPAGATES_RELOAD_TO] = 17,
         [UNIT_PROPAGATES_STOP_TO] = 18,
+        [UNIT_ON_SUCCESS_OF] = 19,      /* the handler's $MONITOR_* source (service.c) */
+        [UNIT_ON_FAILURE_OF] = 20,
+        [UNIT_UPHELD_BY] = 21,          /* uphold.c */
 };
 
-#define DEP_SLOTS 18
+#define DEP_SLOTS 21
 
 /* Only the kinds a unit has take room: bit s of `kinds` for each non-empty slot s; for each of
  * them, in slot order, the end of its run in the unit array that follows (8-aligned). A service
@@ -391,13 +396,20 @@ int munit_reload(MUnit *u) {
         return u->vt->reload ? u->vt->reload(u) : -EALREADY;
 }
 
+/* Start the units of u's OnFailure= or OnSuccess= (systemd 252's unit_start_on_failure()). */
 static void start_each(MUnit *u, UnitDependency d, JobMode mode) {
         MUnit *const *deps;
         size_t n = munit_dependencies(u, d, &deps);
+        if (n == 0 || u->m->shutting_down) return;
+        log_info("%s: Triggering %s= dependencies.", u->id, unit_dependency_to_string(d));
         for (size_t i = 0; i < n; i++) {
                 int r = manager_add_job(u->m, JOB_START, deps[i], mode, NULL);
-                if (r < 0) log_warning("%s: Failed to enqueue start job for %s: %s", u->id, deps[i]->id, strerror(-r));
+                if (r < 0) log_warning("%s: Failed to enqueue %s job, ignoring: %s", u->id, deps[i]->id, strerror(-r));
         }
+}
+
+void munit_start_on_failure(MUnit *u) {
+        if (u->cfg) start_each(u, UNIT_ON_FAILURE, u->cfg->unit.on_failure_job_mode);
 }
 
 /* The job of the unit, if any, learns about the new state (systemd's unit_process_job()). */
@@ -433,15 +445,15 @@ static bool process_job(MUnit *u, UnitActiveState os, UnitActiveState ns, bool r
         }
 }
 
-/* The units that trigger this one (sockets, timers, paths) learn it changed. */
-static void notify_triggers(MUnit *u) {
+void munit_notify_triggers(MUnit *u) {
         MUnit *const *deps;
         size_t n = munit_dependencies(u, UNIT_TRIGGERED_BY, &deps);
         for (size_t i = 0; i < n; i++)
                 if (deps[i]->cfg && deps[i]->vt->trigger_notify) deps[i]->vt->trigger_notify(deps[i], u);
 }
 
-/* An unexpected deactivation stops the units bound to this one (BindsTo=). */
+/* An unexpected deactivation stops the units bound to this one (BindsTo=) and those it propagates
+ * its stop to (PropagatesStopTo=/StopPropagatedFrom=): systemd's retroactively_stop_dependencies(). */
 static void stop_bound(MUnit *u) {
         MUnit *const *deps;
         size_t n = munit_dependencies(u, UNIT_BOUND_BY, &deps);
@@ -449,6 +461,12 @@ static void stop_bound(MUnit *u) {
                 MUnit *o = deps[i];
                 if (UNIT_IS_INACTIVE_OR_FAILED(o->state) || (o->job && o->job->type == JOB_STOP)) continue;
                 log_info("%s: Unit is bound to inactive unit %s. Stopping, too.", o->id, u->id);
+                (void)manager_add_job(u->m, JOB_STOP, o, JOB_REPLACE, NULL);
+        }
+        n = munit_dependencies(u, UNIT_PROPAGATES_STOP_TO, &deps);
+        for (size_t i = 0; i < n; i++) {
+                MUnit *o = deps[i];
+                if (UNIT_IS_INACTIVE_OR_FAILED(o->state) || o->state == UNIT_DEACTIVATING) continue;
                 (void)manager_add_job(u->m, JOB_STOP, o, JOB_REPLACE, NULL);
         }
 }
@@ -470,20 +488,17 @@ void munit_notify(MUnit *u, UnitActiveState os, UnitActiveState ns, bool reload_
         bool had_job = process_job(u, os, ns, reload_success);
         job_schedule_neighbours(u);
         if (!u->cfg) return;
-        notify_triggers(u);
+        munit_notify_triggers(u);
         if (!had_job && UNIT_IS_INACTIVE_OR_FAILED(ns) && !UNIT_IS_INACTIVE_OR_FAILED(os) && !m->shutting_down) stop_bound(u);
-        MUnit *const *unused;
+        uphold_submit(u);
         if (ns == UNIT_FAILED && os != UNIT_FAILED) {
-                if (munit_dependencies(u, UNIT_ON_FAILURE, &unused) > 0 && !m->shutting_down) {
-                        log_info("%s: Triggering OnFailure= dependencies.", u->id);
-                        start_each(u, UNIT_ON_FAILURE, u->cfg->unit.on_failure_job_mode);
-                }
+                munit_start_on_failure(u);
                 manager_emergency_action(m, u, u->cfg->unit.failure_action, u->cfg->unit.failure_action_exit_status, "failed");
                 /* failed for good: auto-restart is "activating" */
                 if (m->parts && m->parts->unit_failed) m->parts->unit_failed(u);
         }
         if (ns == UNIT_INACTIVE && !UNIT_IS_INACTIVE_OR_FAILED(os) && os != UNIT_INACTIVE) {
-                if (!m->shutting_down) start_each(u, UNIT_ON_SUCCESS, u->cfg->unit.on_success_job_mode);
+                start_each(u, UNIT_ON_SUCCESS, u->cfg->unit.on_success_job_mode);
                 manager_emergency_action(m, u, u->cfg->unit.success_action, u->cfg->unit.success_action_exit_status, "succeeded");
         }
         if (UNIT_IS_INACTIVE_OR_FAILED(ns)) transient_unit_check_collect(u);

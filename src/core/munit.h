@@ -63,6 +63,10 @@ struct MUnit {
         uid_t dynamic_uid; /* DynamicUser= allocation, 0 none */
         char *cgroup_rel;  /* the unit's cgroup below m->cgroup once created, else NULL */
         KillRound kill_round;
+        /* starts because an active unit upholds this one (uphold.c), and the retry once that
+         * limit's window is over */
+        RateLimit auto_start_limit;
+        EventSource *uphold_retry;
         MUnitDeps *deps; /* in m->deps_pool; NULL: none (yet) */
 };
 
@@ -141,6 +145,11 @@ pid_t munit_main_pid(const MUnit *u);
 pid_t munit_control_pid(const MUnit *u);
 /* Called by a type when its state changed: finishes jobs, propagates, runs OnFailure=. */
 void munit_notify(MUnit *u, UnitActiveState old, UnitActiveState now, bool reload_success);
+/* The units that trigger u (sockets, timers, paths) learn it changed state or lost its job. */
+void munit_notify_triggers(MUnit *u);
+/* Start the units of u's OnFailure= with its OnFailureJobMode= (a failed unit, a start job that timed
+ * out or failed for a dependency). */
+void munit_start_on_failure(MUnit *u);
 /* The state of a type without processes moves to `now` (targets, slices, ...). */
 void munit_set_active_state(MUnit *u, UnitActiveState now);
 void munit_add_pid(MUnit *u, pid_t pid);

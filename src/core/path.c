@@ -23,6 +23,13 @@ static const char *const path_state_table[_PATH_STATE_MAX] = {
 };
 const char *path_state_to_string(PathState s) { return s < _PATH_STATE_MAX ? path_state_table[s] : NULL; }
 
+static const char *const path_result_table[_PATH_RESULT_MAX] = {
+        [PATH_SUCCESS] = "success", [PATH_FAILURE_RESOURCES] = "resources",
+        [PATH_FAILURE_START_LIMIT_HIT] = "start-limit-hit", [PATH_FAILURE_UNIT_START_LIMIT_HIT] = "unit-start-limit-hit",
+        [PATH_FAILURE_TRIGGER_LIMIT_HIT] = "trigger-limit-hit",
+};
+const char *path_result_to_string(PathResult r) { return r < _PATH_RESULT_MAX ? path_result_table[r] : NULL; }
+
 static PathConfig *cfg(MUnit *u) { return u->cfg->path; }
 
 static void path_init(MUnit *u) { PATH(u)->inotify_fd = -1; }
@@ -46,6 +53,15 @@ static void set_state(MUnit *u, PathState ns) {
         if (ns != os) log_debug("%s: Changed %s -> %s", u->id, path_state_to_string(os), path_state_to_string(ns));
         UnitActiveState oa = u->state, na = ns == PATH_DEAD ? UNIT_INACTIVE : ns == PATH_FAILED ? UNIT_FAILED : UNIT_ACTIVE;
         if (oa != na) munit_notify(u, oa, na, true);
+}
+
+/* Stop watching; failed unless `result` is success (systemd's path_enter_dead()). */
+static void enter_dead(MUnit *u, PathResult result) {
+        Path *s = PATH(u);
+        if (s->result == PATH_SUCCESS) s->result = result;
+        unwatch(u);
+        if (s->result != PATH_SUCCESS) log_warning("%s: Failed with result '%s'.", u->id, path_result_to_string(s->result));
+        set_state(u, s->result != PATH_SUCCESS ? PATH_FAILED : PATH_DEAD);
 }
 
 static bool dir_not_empty(const char *path) {
@@ -125,24 +141,19 @@ static bool trigger_allowed(MUnit *u) {
         if (ratelimit_below(&PATH(u)->trigger_limit, c->trigger_limit_interval, c->trigger_limit_burst, manager_now(u->m, CLOCK_MONOTONIC)))
                 return true;
         log_warning("%s: Trigger limit hit, refusing further activation.", u->id);
-        unwatch(u);
-        set_state(u, PATH_FAILED);
+        enter_dead(u, PATH_FAILURE_TRIGGER_LIMIT_HIT);
         return false;
 }
 
 static void enter_running(MUnit *u) {
         if (!trigger_allowed(u)) return;
         MUnit *t = NULL;
-        if (manager_load_unit(u->m, cfg(u)->unit, &t) < 0 || !t) {
-                unwatch(u);
-                return set_state(u, PATH_FAILED);
-        }
+        if (manager_load_unit(u->m, cfg(u)->unit, &t) < 0 || !t) return enter_dead(u, PATH_FAILURE_RESOURCES);
         set_state(u, PATH_RUNNING);
         int r = manager_add_job(u->m, JOB_START, t, JOB_REPLACE, NULL);
         if (r < 0 && r != -EALREADY) {
                 log_warning("%s: Failed to queue unit startup job: %s", u->id, strerror(-r));
-                unwatch(u);
-                set_state(u, PATH_FAILED);
+                enter_dead(u, PATH_FAILURE_RESOURCES);
         }
 }
 
@@ -187,7 +198,7 @@ static void enter_waiting(MUnit *u) {
         int r = setup_watches(u);
         if (r < 0) {
                 log_error("%s: Failed to enter waiting state: %s", u->id, strerror(-r));
-                return set_state(u, PATH_FAILED);
+                return enter_dead(u, PATH_FAILURE_RESOURCES);
         }
         set_state(u, PATH_WAITING);
         check(u, false);
@@ -208,6 +219,7 @@ static int path_start(MUnit *u) {
                             mkdir(c->specs[i].path, c->directory_mode) < 0 && errno != EEXIST)
                                 log_warning("%s: MakeDirectory=: cannot create %s: %m", u->id, c->specs[i].path);
         ratelimit_reset(&PATH(u)->trigger_limit);
+        s->result = PATH_SUCCESS;
         enter_waiting(u);
         return 0;
 }
@@ -215,19 +227,23 @@ static int path_start(MUnit *u) {
 static int path_stop(MUnit *u) {
         Path *s = PATH(u);
         if (s->state == PATH_DEAD || s->state == PATH_FAILED) return -EALREADY;
-        unwatch(u);
-        set_state(u, PATH_DEAD);
+        enter_dead(u, PATH_SUCCESS);
         return 0;
 }
 
 static void path_reset_failed(MUnit *u) {
         Path *s = PATH(u);
         if (s->state == PATH_FAILED) set_state(u, PATH_DEAD);
+        s->result = PATH_SUCCESS;
+}
+
+static void path_start_limit_hit(MUnit *u) {
+        enter_dead(u, PATH_FAILURE_START_LIMIT_HIT);
 }
 
 static void path_trigger_notify(MUnit *u, MUnit *other) {
         Path *s = PATH(u);
-        /* the unit is gone again: watch and check anew */
+        /* the unit is gone again (or its start was skipped, no state change): watch and check anew */
         if (s->state == PATH_RUNNING && UNIT_IS_INACTIVE_OR_FAILED(other->state) && !other->job) enter_waiting(u);
 }
 
@@ -244,5 +260,6 @@ const UnitVTable path_vtable = {
         .start_limit = true,
         .sub_state = path_sub_state,
         .reset_failed = path_reset_failed,
+        .start_limit_hit = path_start_limit_hit,
         .trigger_notify = path_trigger_notify,
 };

@@ -178,9 +178,59 @@ static void set_main_pid(Service *s, pid_t pid, bool ours) {
                 log_debug("%s: cannot watch main PID %d", u->id, (int)pid);
 }
 
+/* $SERVICE_RESULT, $EXIT_CODE and $EXIT_STATUS of src's last run, each name after `prefix`. */
+static int result_environment(const Service *src, const char *prefix, char ***env) {
+        char name[32], num[24];
+        int r = 0;
+        snprintf(name, sizeof name, "%sSERVICE_RESULT", prefix);
+        r |= env_set(env, name, service_result_to_string(src->result));
+        if (!src->main_exit_code) return r;
+        int code = src->main_exit_code;
+        snprintf(name, sizeof name, "%sEXIT_CODE", prefix);
+        r |= env_set(env, name, code == CLD_EXITED ? "exited" : code == CLD_DUMPED ? "dumped" : "killed");
+        if (code == CLD_EXITED) snprintf(num, sizeof num, "%d", src->main_exit_status);
+        else snprintf(num, sizeof num, "%s", strna(signal_abbrev(src->main_exit_status)));
+        snprintf(name, sizeof name, "%sEXIT_STATUS", prefix);
+        r |= env_set(env, name, num);
+        return r;
+}
+
+/* The service whose OnFailure= or OnSuccess= names s (systemd 252's service_get_triggering_service()):
+ * none when several units do, as it could not say whose result to pass. */
+static const Service *triggering_service(Service *s) {
+        static const UnitDependency kinds[] = { UNIT_ON_FAILURE_OF, UNIT_ON_SUCCESS_OF };
+        MUnit *candidate = NULL;
+        for (size_t k = 0; k < ELEMENTSOF(kinds); k++) {
+                MUnit *const *deps;
+                size_t n = munit_dependencies(&s->meta, kinds[k], &deps);
+                for (size_t i = 0; i < n; i++) {
+                        if (candidate) {
+                                log_warning("%s: multiple trigger source candidates for exit status propagation (%s, %s), skipping.",
+                                            s->meta.id, candidate->id, deps[i]->id);
+                                return NULL;
+                        }
+                        candidate = deps[i];
+                }
+        }
+        return SERVICE(candidate);
+}
+
+/* What a handler started by another service's OnFailure=/OnSuccess= learns of it, in ExecStartPre=
+ * and ExecStart= (systemd.exec(5)): $MONITOR_SERVICE_RESULT, $MONITOR_EXIT_CODE, $MONITOR_EXIT_STATUS,
+ * $MONITOR_INVOCATION_ID, $MONITOR_UNIT. */
+static int monitor_environment(Service *s, char ***env) {
+        const Service *src = triggering_service(s);
+        if (!src) return 0;
+        int r = result_environment(src, "MONITOR_", env);
+        if (src->meta.invocation_id[0]) r |= env_set(env, "MONITOR_INVOCATION_ID", src->meta.invocation_id);
+        r |= env_set(env, "MONITOR_UNIT", src->meta.id);
+        return r;
+}
+
 /* The variables a service's processes get beyond every unit's (systemd.exec(5)): $NOTIFY_SOCKET,
- * $WATCHDOG_USEC for the main process, $MAINPID for control processes, and $SERVICE_RESULT,
- * $EXIT_CODE, $EXIT_STATUS for ExecStop= and ExecStopPost=. */
+ * $WATCHDOG_USEC for the main process, $MAINPID for control processes, $SERVICE_RESULT,
+ * $EXIT_CODE, $EXIT_STATUS for ExecStop= and ExecStopPost=, $MONITOR_* for ExecStartPre= and
+ * ExecStart=. */
 static int service_environment(Service *s, bool is_control, ServiceExecCommand id, char ***env) {
         ServiceConfig *c = cfg(s);
         char num[24];
@@ -194,16 +244,8 @@ static int service_environment(Service *s, bool is_control, ServiceExecCommand i
                 snprintf(num, sizeof num, "%llu", (unsigned long long)c->watchdog_usec);
                 r |= env_set(env, "WATCHDOG_USEC", num);
         }
-        if (is_control && (id == SERVICE_EXEC_STOP || id == SERVICE_EXEC_STOP_POST)) {
-                r |= env_set(env, "SERVICE_RESULT", service_result_to_string(s->result));
-                if (s->main_exit_code) {
-                        int code = s->main_exit_code;
-                        r |= env_set(env, "EXIT_CODE", code == CLD_EXITED ? "exited" : code == CLD_DUMPED ? "dumped" : "killed");
-                        if (code == CLD_EXITED) snprintf(num, sizeof num, "%d", s->main_exit_status);
-                        else snprintf(num, sizeof num, "%s", strna(signal_abbrev(s->main_exit_status)));
-                        r |= env_set(env, "EXIT_STATUS", num);
-                }
-        }
+        if (is_control && (id == SERVICE_EXEC_STOP || id == SERVICE_EXEC_STOP_POST)) r |= result_environment(s, "", env);
+        if (id == SERVICE_EXEC_START_PRE || id == SERVICE_EXEC_START) r |= monitor_environment(s, env);
         return r < 0 ? -ENOMEM : 0;
 }
 
@@ -730,14 +772,19 @@ static bool is_signal_state(ServiceState st) {
                st == SERVICE_FINAL_SIGTERM || st == SERVICE_FINAL_SIGKILL || st == SERVICE_FINAL_WATCHDOG;
 }
 
-static void check_stop_progress(Service *s) {
+static void check_stop_progress(Service *s, bool main_or_control_exited) {
         MUnit *u = &s->meta;
         ServiceState st = s->state;
-        if (!all_processes_gone(s)) {
+        bool stop_state = st == SERVICE_STOP_SIGTERM || st == SERVICE_STOP_SIGKILL || st == SERVICE_STOP_WATCHDOG;
+        /* stop-sigterm/-sigkill end when the main and control processes are gone, as in systemd 252: what
+         * else is left (KillMode=mixed spares it until then) is for the final-sigterm/-sigkill rounds
+         * after ExecStopPost=. Without a main or control process to wait for, they end when all are gone. */
+        bool done = stop_state && main_or_control_exited && s->main_pid <= 0 && s->control_pid <= 0;
+        if (!done && !all_processes_gone(s)) {
                 if (is_signal_state(st)) (void)munit_kill_stragglers(u);
                 return;
         }
-        if (st == SERVICE_STOP_SIGTERM || st == SERVICE_STOP_SIGKILL || st == SERVICE_STOP_WATCHDOG) enter_stop_post(s, SERVICE_SUCCESS);
+        if (stop_state) enter_stop_post(s, SERVICE_SUCCESS);
         else if (st == SERVICE_FINAL_SIGTERM || st == SERVICE_FINAL_SIGKILL || st == SERVICE_FINAL_WATCHDOG)
                 enter_dead(s, SERVICE_SUCCESS, true);
 }
@@ -766,7 +813,7 @@ static void main_exited(Service *s, ServiceResult f) {
                 exec_command_ref_clear(&s->main_cmd);
                 return enter_running(s, f);
         default:
-                return check_stop_progress(s);
+                return check_stop_progress(s, true);
         }
 }
 
@@ -908,7 +955,7 @@ static void control_exited(Service *s, const siginfo_t *si, ServiceResult f) {
                 if (next && spawn_control(s, SERVICE_EXEC_STOP_POST, next) >= 0) return;
                 return enter_signal(s, SERVICE_FINAL_SIGTERM, f);
         default:
-                return check_stop_progress(s);
+                return check_stop_progress(s, true);
         }
 }
 
@@ -929,7 +976,7 @@ static void service_orphan_exited(MUnit *u, pid_t pid) {
         Service *s = SERVICE(u);
         (void)pid;
         ServiceState st = s->state;
-        if (state_to_active(st) == UNIT_DEACTIVATING) check_stop_progress(s);
+        if (state_to_active(st) == UNIT_DEACTIVATING) check_stop_progress(s, false);
         else if (st == SERVICE_RUNNING && !main_pid_ok(s) && cfg(s)->type == SERVICE_FORKING && all_processes_gone(s))
                 enter_running(s, SERVICE_SUCCESS);
 }

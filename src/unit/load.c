@@ -159,10 +159,15 @@ static int load_fragment_and_dropins(Loader *l, Unit *u) {
         return r;
 }
 
-int unit_load_from_buffer(Unit *u, const char *name, const char *data, size_t size) {
+int unit_parse_buffer(Unit *u, const char *name, const char *data, size_t size) {
         int r = unit_parse_start(u);
         if (r >= 0) r = config_parse_buffer(name, data, size, unit_type_sections(u->type), dispatch_item, u);
         unit_parse_finish(u);
+        return r;
+}
+
+int unit_load_from_buffer(Unit *u, const char *name, const char *data, size_t size) {
+        int r = unit_parse_buffer(u, name, data, size);
         if (r >= 0) r = type_verify(u);
         if (r >= 0) r = unit_add_implicit_dependencies(NULL, u);
         u->load_state = r >= 0 ? UNIT_LOADED : r == -ENOEXEC || r == -EBADMSG ? UNIT_BAD_SETTING : UNIT_ERROR;

@@ -58,6 +58,8 @@ void loader_forget(Loader *l, Unit *u);
 
 /* Parse an in-memory unit file into u (no drop-ins, no search path): for tests and fuzzing. */
 int unit_load_from_buffer(Unit *u, const char *name, const char *data, size_t size);
+/* Only the parse of data into u (each directive's parser; no checks of the whole unit). */
+int unit_parse_buffer(Unit *u, const char *name, const char *data, size_t size);
 
 /* Implicit and default dependencies for a freshly loaded unit (implicit-deps.c). */
 int unit_add_implicit_dependencies(Loader *l, Unit *u);

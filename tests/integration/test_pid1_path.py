@@ -103,3 +103,31 @@ def test_directory_not_empty_with_make_directory(boot):
     c.exec(["/bin/sh", "-c", "echo job > /run/spool/job1"], check=True)
     c.wait_until(lambda: runs(c, "spool") >= 1, what="a run for the spooled file")
     c.wait_until(lambda: not c.path("/run/spool/job1").exists(), what="the service emptied the spool")
+
+
+SYSTEMCTL = "/usr/bin/systemctl"
+
+
+def show(c, prop, unit):
+    return c.exec([SYSTEMCTL, "show", "-P", prop, unit], timeout=30).stdout.strip()
+
+
+def test_a_path_that_keeps_triggering_a_skipped_unit_hits_its_trigger_limit(boot):
+    # systemd.path(5) TriggerLimitBurst=: the unit's condition fails, so it never changes state; the
+    # path checks again after each start job and fails with result trigger-limit-hit (script 63)
+    from pid1 import MULTI_USER
+    c = boot(units={
+        "loop.path": "[Path]\nPathExists=/run/loop-flag\nTriggerLimitIntervalSec=1h\nTriggerLimitBurst=5\n",
+        "loop.service": "[Unit]\nConditionPathExists=/nonexistent\n[Service]\nExecStart=/bin/true\n",
+    })
+    c.wait_for(MULTI_USER)
+    c.exec([SYSTEMCTL, "start", "loop.path"], timeout=30, check=True)
+    assert show(c, "Result", "loop.path") == "success"
+    c.path("/run/loop-flag").write_text("")
+    c.wait_until(lambda: show(c, "ActiveState", "loop.path") == "failed", timeout=30, what="loop.path failed")
+    assert show(c, "Result", "loop.path") == "trigger-limit-hit"
+    assert (show(c, "ActiveState", "loop.service"), show(c, "Result", "loop.service")) == ("inactive", "success")
+    c.wait_for("loop.path: Trigger limit hit, refusing further activation.")
+    c.wait_for("loop.path: Failed with result 'trigger-limit-hit'.")
+    c.exec([SYSTEMCTL, "reset-failed", "loop.path"], timeout=30, check=True)
+    assert (show(c, "ActiveState", "loop.path"), show(c, "Result", "loop.path")) == ("inactive", "success")

@@ -210,6 +210,30 @@ def test_bus_activation_starts_the_unit_or_fails_at_once(boot):
     assert c.exec([SYSTEMCTL, "is-active", "dbus-org.example.Activated.service"]).stdout.strip() == "active"
 
 
+@pytest.mark.skipif(not os.access("/usr/bin/systemd-run", os.X_OK), reason="Debian's systemd-run is not installed")
+def test_debian_systemd_run_wait_follows_its_unit_through_the_bus(boot):
+    """252's systemd-run --wait goes through the system bus (AddRef is not served on the private
+    socket there): the unit is held while it waits, its PropertiesChanged reach it through the bus,
+    and once it has left the bus the unit is collected (conformance script 27)."""
+    c = start(boot)
+    c.wait_until(lambda: on_bus(c), timeout=30, what="org.freedesktop.systemd1 on the system bus")
+    r = c.exec(["/usr/bin/systemd-run", "--wait", "--unit=through-bus", "-p", "Type=exec",
+                "-p", "StandardOutput=file:/run/out", "-p", "StandardError=append:/run/err",
+                "sh", "-c", "echo x; echo y >&2; exit 3"], timeout=30)
+    assert r.returncode == 3, r.stdout + r.stderr
+    assert "Running as unit: through-bus.service" in r.stderr, r.stderr
+    assert "Finished with result: exit-code" in r.stderr, r.stderr
+    assert "Main processes terminated with: code=exited/status=3" in r.stderr, r.stderr
+    assert c.path("/run/out").read_text() == "x\n" and c.path("/run/err").read_text() == "y\n"
+    # failed: kept (CollectMode=inactive), as 252 keeps it
+    assert c.exec([SYSTEMCTL, "show", "-P", "LoadState", "through-bus.service"]).stdout.strip() == "loaded"
+    r = c.exec(["/usr/bin/systemd-run", "--wait", "--unit=through-bus-ok", "-p", "Type=exec", "true"], timeout=30)
+    assert r.returncode == 0 and "Finished with result: success" in r.stderr, r.stdout + r.stderr
+    # systemd-run's ref went with its connection: the inactive transient unit is collected
+    c.wait_until(lambda: c.exec([SYSTEMCTL, "show", "-P", "LoadState", "through-bus-ok.service"]).stdout.strip()
+                 == "not-found", timeout=15, what="through-bus-ok.service collected after systemd-run left")
+
+
 def test_back_on_the_bus_after_dbus_restarts(boot):
     c = start(boot)
     c.wait_until(lambda: on_bus(c), timeout=30, what="org.freedesktop.systemd1 on the system bus")

@@ -178,6 +178,23 @@ def test_set_property_writes_dropins_and_applies(box, client):
     assert not c.path("/etc/systemd/system.control/nope.service.d").exists()
 
 
+def test_bad_value_refused_at_the_call(box, client):
+    """A value the unit-file parser would log and ignore is refused as 252 refuses it, nothing
+    written (before: the unit ran as Type=simple, a warning in the log)."""
+    c = box
+    c.wait_for(r"Started web\.service")
+    r = run(c, "--unit=bad-type", "-p", "Type=bogus", "true")
+    assert r.returncode == 1, r.stdout + r.stderr
+    assert r.stderr.strip() == "Failed to start transient service unit: Invalid Type setting: bogus", r.stderr
+    assert not c.path("/run/systemd/transient/bad-type.service").exists()
+    assert ctl(c, "show", "-P", "LoadState", "bad-type.service").stdout.strip() == "not-found"
+    if client[0] == "tinysd":   # Debian's systemctl parses TasksMax= itself and refuses it before the call
+        r = ctl(c, "set-property", "web", "TasksMax=lots")
+        assert r.returncode == 1
+        assert r.stderr.strip() == "Failed to set unit properties on web.service: Invalid TasksMax setting: lots"
+        assert not c.path("/etc/systemd/system.control/web.service.d/50-TasksMax.conf").exists()
+
+
 # ---- tinysd's systemd-run only: what Debian's can do only through a system bus ----
 
 @pytest.fixture
