@@ -104,6 +104,26 @@ char **strv_copy(char *const *l) {
         return r;
 }
 
+char **strv_flatten(char *const *l) {
+        size_t n = strv_length(l), bytes = 0;
+        STRV_FOREACH(p, l) {
+                size_t k = strlen(*p) + 1;
+                if (k > SIZE_MAX - bytes) return NULL;
+                bytes += k;
+        }
+        if (n >= (SIZE_MAX - bytes) / sizeof(char *) - 1) return NULL;
+        char **r = malloc((n + 1) * sizeof(char *) + bytes);
+        if (!r) return NULL;
+        char *w = (char *)(r + n + 1);
+        for (size_t i = 0; i < n; i++) {
+                size_t k = strlen(l[i]) + 1;
+                r[i] = memcpy(w, l[i], k);
+                w += k;
+        }
+        r[n] = NULL;
+        return r;
+}
+
 char *strv_join(char *const *l, const char *sep) {
         size_t n = 0, sl = strlen(sep);
         STRV_FOREACH(p, l) n += strlen(*p) + sl;

@@ -18,6 +18,10 @@ int strv_extend(char ***l, const char *value); /* copies */
 int strv_extend_strv(char ***a, char *const *b, bool filter_duplicates);
 int strv_consume_unique(char ***l, char *value); /* push unless present (then frees value) */
 char **strv_copy(char *const *l);
+/* A copy in one allocation (the pointers, then the strings), freed with free(): for a list about
+ * to be handed to a forked child, so that releasing it afterwards writes to one chunk, not one
+ * per string (each page PID 1 writes after fork() is copied). NULL on ENOMEM. */
+char **strv_flatten(char *const *l);
 char *strv_join(char *const *l, const char *sep);
 int strv_remove(char **l, const char *s);       /* removes every occurrence, returns count */
 void strv_sort(char **l);

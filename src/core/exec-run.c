@@ -399,7 +399,16 @@ int munit_spawn(MUnit *u, const ExecCommand *c, const ExecRunParams *params, pid
                 .set_exec_pid = true, .set_listen_pid = params->n_fds > 0, .pass_fds = params->fds, .n_pass_fds = params->n_fds,
                 .join_cgroup = cg_fd >= 0, .cgroup_procs_fd = cg_fd,
         };
-        r = m->ops->spawn(&p, ret_pid, ret_report_fd);
+        /* the environment in one chunk, the list of strings freed before the fork: every page PID 1
+         * writes while the child shares its memory is copied, and the strings lie scattered over
+         * the heap (releasing them after the fork was most of the boot's page faults) */
+        _cleanup_free_ char **flat_env = strv_flatten(env);
+        if (flat_env) {
+                strv_free(TAKE_PTR(env));
+                p.environment = flat_env;
+                r = m->ops->spawn(&p, ret_pid, ret_report_fd);
+        } else
+                r = -ENOMEM;
         for (int i = 0; i < 3; i++)
                 if (fds[i] >= 0) close(fds[i]);
         user_record_done(&cr.user);

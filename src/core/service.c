@@ -813,6 +813,9 @@ static void main_exited(Service *s, ServiceResult f) {
                 exec_command_ref_clear(&s->main_cmd);
                 return enter_running(s, f);
         default:
+                /* stop-sigterm/-sigkill end here (check_stop_progress): the final-sigterm round
+                 * then reaches a child forked after this round's signal (by a SIGTERM handler, or
+                 * by a daemon preempted just before its fork), which no rescan of this round saw */
                 return check_stop_progress(s, true);
         }
 }

@@ -166,7 +166,7 @@ static void child(const SpawnParams *p, const UserRecord *user, gid_t gid, const
 int exec_spawn(const SpawnParams *p, pid_t *ret_pid, int *ret_report_fd) {
         const ExecContext *c = p->context;
         UserRecord user = {0};
-        char **argv = NULL, **envp = NULL;
+        char **argv = NULL, **args = NULL, **envp = NULL;
         char exec_pid_slot[48] = "SYSTEMD_EXEC_PID=", listen_pid_slot[48] = "LISTEN_PID=";
         char *pid_slots[3] = { NULL, NULL, NULL };
         size_t n_slots = 0;
@@ -185,6 +185,9 @@ int exec_spawn(const SpawnParams *p, pid_t *ret_pid, int *ret_report_fd) {
                 if (!(argv = strv_copy(p->command->argv))) { r = -ENOMEM; goto out; }
         } else if ((r = env_expand_argv(p->command->argv, p->environment, &argv)) < 0)
                 goto out;
+        /* one chunk, the list freed before the fork (see strv_flatten()) */
+        if (!(args = strv_flatten(argv))) { r = -ENOMEM; goto out; }
+        strv_free(TAKE_PTR(argv));
         /* the environment plus a SYSTEMD_EXEC_PID= slot the child fills in */
         size_t n_env = 0;
         while (p->environment && p->environment[n_env]) n_env++;
@@ -207,7 +210,7 @@ int exec_spawn(const SpawnParams *p, pid_t *ret_pid, int *ret_report_fd) {
         }
         if (pid == 0) {
                 close(pipefd[0]);
-                child(p, have_user ? &user : NULL, gid, groups, ngroups, argv, envp, pid_slots, pipefd[1]);
+                child(p, have_user ? &user : NULL, gid, groups, ngroups, args, envp, pid_slots, pipefd[1]);
         }
         close(pipefd[1]);
         (void)fcntl(pipefd[0], F_SETFL, O_NONBLOCK);
@@ -216,6 +219,7 @@ int exec_spawn(const SpawnParams *p, pid_t *ret_pid, int *ret_report_fd) {
         r = 0;
 out:
         free(envp);
+        free(args);
         strv_free(argv);
         user_record_done(&user);
         return r;

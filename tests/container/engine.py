@@ -180,14 +180,16 @@ class Engine:
             raise AssertionError(f"{self.name} build {tag} failed:\n{r.stdout[-4000:]}\n{r.stderr[-4000:]}")
         return tag
 
-    def with_tinysd(self, base, binary=TINYSD_STATIC, files=None, extra_dockerfile=""):
-        """BASE (an image without systemd) plus BINARY as /sbin/init, /usr/bin/systemctl and
-        /usr/bin/journalctl symlinks to it, FILES {container path: bytes | str | (content, mode) |
-        Symlink(target)}, EXTRA_DOCKERFILE lines, ENTRYPOINT ["/sbin/init"]. Tagged by a hash of all
-        of it, built once (`ENGINE build`: a layer on top of BASE, not a new import)."""
+    def with_tinysd(self, base, binary=TINYSD_STATIC, files=None, extra_dockerfile="",
+                    links=("/usr/bin/systemctl", "/usr/bin/journalctl")):
+        """BASE (an image without systemd) plus BINARY as /sbin/init, LINKS (default /usr/bin/systemctl
+        and /usr/bin/journalctl; an image with Debian's systemd keeps its own) symlinks to it, FILES
+        {container path: bytes | str | (content, mode) | Symlink(target)}, EXTRA_DOCKERFILE lines,
+        ENTRYPOINT ["/sbin/init"]. Tagged by a hash of all of it, built once (`ENGINE build`: a layer
+        on top of BASE, not a new import)."""
         files = dict(files or {})
-        files["/usr/bin/systemctl"] = Symlink("/sbin/init")
-        files["/usr/bin/journalctl"] = Symlink("/sbin/init")
+        for link in links:
+            files[link] = Symlink("/sbin/init")
         h = hashlib.sha256(pathlib.Path(binary).read_bytes() + extra_dockerfile.encode())
         for p in sorted(files):
             h.update(p.encode() + b"\0" + repr(files[p]).encode())
@@ -323,8 +325,15 @@ class EngineContainer:
     def finished_at(self):
         """State.FinishedAt as a Unix time (Docker: RFC 3339 with nanoseconds; Podman: Go's
         time.String(), "2006-01-02 15:04:05.999999999 +0000 UTC"), or None."""
+        return self._state_time("FinishedAt")
+
+    def started_at(self):
+        """State.StartedAt (the engine's record of PID 1's start) as a Unix time, or None."""
+        return self._state_time("StartedAt")
+
+    def _state_time(self, field):
         import datetime
-        v = self.inspect("{{.State.FinishedAt}}")
+        v = self.inspect("{{.State.%s}}" % field)
         m = re.match(r"(\d{4}-\d\d-\d\d)[T ](\d\d:\d\d:\d\d)(?:\.(\d+))?\s*(Z|[+-]\d\d:?\d\d)?", v)
         if not m:
             return None

@@ -201,6 +201,40 @@ def test_forking_without_pidfile_finds_the_double_forked_daemon(boot):
     assert c.path("/run/leftover").read_text() == "0\n", "its sleep was gone when dd.service was stopped"
 
 
+# A daemon whose SIGTERM handler forks a child after the kill round began (so late that no
+# rescan of the round sees it) and then exits: as when a daemon preempted just before its fork
+# gets the SIGTERM of `docker stop` (test_forking_* above, under load). systemd 252 moves on
+# when the main process has exited (stop-post, then the final-sigterm round kills what is
+# left); the unit must not sit in stop-sigterm until its timeout with the child alive. The
+# handler waits before it exits: until the child has exec'd sleep, it still has the shell's
+# handler for TERM, and a TERM then is swallowed (under any init).
+LATE_CHILD_DAEMON = r"""#!/bin/sh
+trap 'sleep 0.3; sleep 1002 & sleep 0.3; echo TERM >> /run/late.log; exit 0' TERM
+echo "$$" > /run/late.daemon-pid
+while :; do sleep 1001 & wait $!; done
+"""
+
+
+def test_child_forked_after_the_kill_round_is_killed_by_the_final_round(boot):
+    c = boot(units={"late.service": """
+        [Unit]
+        Description=Late Child
+        [Service]
+        ExecStart=/opt/test/late-daemon
+        """, "witness.service": WITNESS.format(unit="late.service").replace("sleeps 1001", "sleeps 1002")},
+        enable=["late.service", "witness.service"],
+        files={"/opt/test/late-daemon": LATE_CHILD_DAEMON, "/opt/test/count-sleeps": COUNT_SLEEPS})
+    c.wait_for(started("late.service", "Late Child"))
+    c.wait_for(MULTI_USER)
+    c.wait_for_path("/run/late.daemon-pid", contains="\n")
+    c.signal(signal.SIGTERM)
+    assert c.wait(timeout=30) == 0
+    out = c.output()
+    assert c.path("/run/late.log").read_text() == "TERM\n", out
+    assert "timed out" not in out, out
+    assert c.path("/run/leftover").read_text() == "0\n", "the late child was gone when late.service was stopped"
+
+
 def test_forking_without_pidfile_status_as_systemd_prints_it(boot):
     """GuessMainPID=: Debian's systemctl status prints the guessed daemon as the main PID and one
     "Process:" line per command that ran (ExecStartPre=, the start command, ExecStartPost=), with

@@ -105,6 +105,25 @@ static void test_copy_join(void **state) {
         strv_free(c);
 }
 
+/* one chunk: the copy outlives the list and is released with a single free() (ASan checks that) */
+static void test_flatten(void **state) {
+        (void)state;
+        char **l = make("PATH=/usr/bin", "", "LANG=C.UTF-8");
+        char **f = strv_flatten(l);
+        assert_non_null(f);
+        strv_free(l);
+        assert_int_equal(strv_length(f), 3);
+        assert_string_equal(f[0], "PATH=/usr/bin");
+        assert_string_equal(f[1], "");
+        assert_string_equal(f[2], "LANG=C.UTF-8");
+        assert_null(f[3]);
+        free(f);
+        char **e = strv_flatten(NULL);
+        assert_non_null(e);
+        assert_null(e[0]);
+        free(e);
+}
+
 static void test_remove(void **state) {
         (void) state;
         char **l = make("a", "b", "a");
@@ -157,6 +176,7 @@ int main(void) {
                 cmocka_unit_test(test_extend_strv),
                 cmocka_unit_test(test_consume_unique),
                 cmocka_unit_test(test_copy_join),
+                cmocka_unit_test(test_flatten),
                 cmocka_unit_test(test_remove),
                 cmocka_unit_test(test_sort_uniq),
                 cmocka_unit_test(test_cleanup),
