@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* Unit file verbs online: enable, disable, reenable, preset, preset-all, mask, unmask, link,
- * revert (Manager.*UnitFiles, then Reload), is-enabled (GetUnitFileState), get-default/set-default. */
+ * revert, add-wants, add-requires (Manager.*UnitFiles, then Reload), is-enabled (GetUnitFileState), get-default/set-default. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -183,6 +183,34 @@ int verb_ctl_enable(Ctl *c, int argc, char **argv) {
                 return r;
         }
         return 0;
+}
+
+/* add-wants/add-requires TARGET UNIT...: Manager.AddDependencyUnitFiles, then a reload, as 252. */
+int verb_ctl_add_dependency(Ctl *c, int argc, char **argv) {
+        _cleanup_strv_free_ char **names = NULL;
+        _cleanup_free_ char *target = NULL;
+        _cleanup_bus_message_ BusMessage *m = NULL, *reply = NULL;
+        int r;
+
+        (void) argc;
+        if (unit_name_mangle(argv[1], ".target", false, &target) < 0) {
+                fputs("Failed to mangle unit name: Invalid argument\n", stderr);
+                return 1;
+        }
+        if (ctl_mangle_names(argv + 2, NULL, false, &names) < 0 || ctl_bus(c) < 0)
+                return 1;
+        if (ctl_new_call(&m, SD_PATH, SD_MANAGER, "AddDependencyUnitFiles") < 0 || bus_message_append_strv(m, names) < 0 ||
+            bus_message_append(m, "ssbb", target, streq(argv[0], "add-wants") ? "Wants" : "Requires", c->args->runtime,
+                               c->args->force) < 0)
+                return 1;
+        r = ctl_call(c, m, &reply);
+        if (r < 0) {
+                ctl_log_call_error(r, reply, "Failed to add dependency");
+                return 1;
+        }
+        if (ctl_dump_changes(reply, c->args->quiet) < 0)
+                return 1;
+        return !c->args->no_reload && reload(c) < 0 ? 1 : 0;
 }
 
 int verb_ctl_is_enabled(Ctl *c, int argc, char **argv) {

@@ -280,6 +280,57 @@ static int start_one(Ctl *c, const char *method, const char *job_type, const cha
         return 0;
 }
 
+/* --wait (252's BUS_WAIT_FOR_INACTIVE|BUS_WAIT_NO_JOB): the unit's ActiveState and Job from
+ * GetAll. 1 when it is inactive or failed with no job (*failed says which), 0 while not, <0. */
+static int unit_settled(Ctl *c, const char *path, bool *failed) {
+        _cleanup_bus_message_ BusMessage *reply = NULL;
+        bool inactive = false, job = false;
+        int r = ctl_get_all(c, path, SD_UNIT, &reply);
+        if (r < 0 || (r = bus_message_enter_container(reply, 'a', "{sv}")) < 0)
+                return r < 0 ? r : -EBADMSG;
+        while ((r = bus_message_enter_container(reply, 'e', "sv")) > 0) {
+                const char *name = NULL, *sig = NULL, *str = NULL;
+                uint32_t id = 0;
+                char type;
+                if ((r = bus_message_read(reply, "s", &name)) < 0 || (r = bus_message_peek_type(reply, &type, &sig)) < 0 ||
+                    (r = bus_message_enter_container(reply, 'v', sig)) < 0)
+                        return r;
+                if (streq(name, "ActiveState") && streq(sig, "s") && (r = bus_message_read(reply, "s", &str)) > 0) {
+                        inactive = streq(str, "inactive") || streq(str, "failed");
+                        *failed = streq(str, "failed");
+                } else if (streq(name, "Job") && streq(sig, "(uo)") && (r = bus_message_read(reply, "(uo)", &id, &str)) > 0)
+                        job = id != 0;
+                else
+                        r = bus_message_skip(reply, sig);
+                if (r < 0 || (r = bus_message_exit_container(reply)) < 0 || (r = bus_message_exit_container(reply)) < 0)
+                        return r;
+        }
+        return r < 0 ? r : inactive && !job;
+}
+
+/* Until every unit named is inactive again: EXIT_FAILURE when one ended failed, as 252. */
+static int wait_for_inactive(Ctl *c, char **names) {
+        bool any_failed = false;
+        STRV_FOREACH(n, names) {
+                _cleanup_free_ char *path = NULL;
+                bool failed = false;
+                int r = ctl_unit_path(*n, &path);
+                while (r >= 0 && (r = unit_settled(c, path, &failed)) == 0) {
+                        _cleanup_bus_message_ BusMessage *m = NULL;
+                        r = bus_conn_wait_message(c->conn, USEC_INFINITY, &m);
+                        if (r == 0)
+                                r = -ETIMEDOUT;
+                }
+                if (r < 0) {
+                        errno = -r;
+                        fprintf(stderr, "Failed to wait for units: %m\n");
+                        return EXIT_FAILURE;
+                }
+                any_failed |= failed;
+        }
+        return any_failed ? EXIT_FAILURE : 0;
+}
+
 static int start_units(Ctl *c, const char *verb, const char *method, const char *job_type, const char *mode,
                        char **names, bool no_block) {
         _cleanup_strv_free_ char **stopped = NULL;
@@ -320,8 +371,12 @@ int verb_ctl_start(Ctl *c, int argc, char **argv) {
                         method = unit_actions[i].method;
                         job_type = unit_actions[i].job_type;
                 }
-        if (c->args->wait) {
-                fputs("--wait is not supported by tinysd's systemctl.\n", stderr);
+        if (c->args->wait && !streq(argv[0], "start") && !streq(argv[0], "restart")) {
+                fputs("--wait may only be used with the 'start' or 'restart' commands.\n", stderr);
+                return 1;
+        }
+        if (c->args->wait && c->args->no_block) {
+                fputs("--wait may not be combined with --no-block.\n", stderr);
                 return 1;
         }
         r = ctl_bus(c);
@@ -342,7 +397,13 @@ int verb_ctl_start(Ctl *c, int argc, char **argv) {
                         "      See systemctl(1) for more details.\n",
                         colors ? "\x1B[0;1;31m" : "", colors ? "\x1B[0m" : "");
         }
-        return start_units(c, argv[0], method, job_type, c->args->job_mode ?: "replace", names, c->args->no_block);
+        r = start_units(c, argv[0], method, job_type, c->args->job_mode ?: "replace", names, c->args->no_block);
+        if (c->args->wait) {
+                int w = wait_for_inactive(c, names);
+                if (r == 0)
+                        r = w;
+        }
+        return r;
 }
 
 int verb_ctl_isolate(Ctl *c, int argc, char **argv) {

@@ -47,11 +47,16 @@ static const CtlVerb verbs[] = {
         { "condrestart",            2, -1, false, verb_ctl_start },
         { "isolate",                2,  2, false, verb_ctl_isolate },
         { "kill",                   2, -1, false, verb_ctl_kill },
+        { "clean",                  2, -1, false, verb_ctl_clean_or_freeze },
+        { "freeze",                 2, -1, false, verb_ctl_clean_or_freeze },
+        { "thaw",                   2, -1, false, verb_ctl_clean_or_freeze },
+        { "whoami",                -1, -1, false, verb_ctl_whoami },
         { "is-active",              2, -1, false, verb_ctl_is_active },
         { "check",                  2, -1, false, verb_ctl_is_active },
         { "is-failed",              2, -1, false, verb_ctl_is_active },
         { "show",                  -1, -1, false, verb_ctl_show },
         { "cat",                    2, -1, false, verb_ctl_cat },
+        { "edit",                   2, -1, false, verb_ctl_edit },
         { "status",                -1, -1, false, verb_ctl_status },
         { "help",                  -1, -1, false, verb_help },
         { "daemon-reload",         -1,  1, false, verb_ctl_daemon_reload },
@@ -80,6 +85,8 @@ static const CtlVerb verbs[] = {
         { "unmask",                 2, -1, true,  verb_ctl_enable },
         { "link",                   2, -1, true,  verb_ctl_enable },
         { "revert",                 2, -1, true,  verb_ctl_enable },
+        { "add-wants",              3, -1, false, verb_ctl_add_dependency },
+        { "add-requires",           3, -1, false, verb_ctl_add_dependency },
         { "is-enabled",             2, -1, true,  verb_ctl_is_enabled },
         { "get-default",           -1,  1, true,  verb_ctl_get_default },
         { "set-default",            2,  2, true,  verb_ctl_set_default },
@@ -111,6 +118,11 @@ static void help(void) {
                "  try-reload-or-restart UNIT...       If active, reload one or more units, if supported, otherwise restart\n"
                "  isolate UNIT                        Start one unit and stop all others\n"
                "  kill UNIT...                        Send signal to processes of a unit\n"
+               "  clean UNIT...                       Clean runtime, cache, state, logs or\n"
+               "                                      configuration of unit\n"
+               "  freeze PATTERN...                   Freeze execution of unit processes\n"
+               "  thaw PATTERN...                     Resume execution of a frozen unit\n"
+               "  whoami [PID...]                     Return unit caller or specified PIDs are part of\n"
                "  reset-failed [PATTERN...]           Reset failed state for all, one, or more units\n"
                "  set-property UNIT PROPERTY=VALUE... Sets one or more properties of a unit\n"
                "  list-dependencies [UNIT...]         Recursively show units which are required or wanted by the units\n\n"
@@ -125,7 +137,10 @@ static void help(void) {
                "  mask UNIT...                        Mask one or more units\n"
                "  unmask UNIT...                      Unmask one or more units\n"
                "  link PATH...                        Link one or more units files into the search path\n"
+               "  edit UNIT...                        Edit one or more unit files\n"
                "  revert UNIT...                      Revert one or more unit files to vendor version\n"
+               "  add-wants TARGET UNIT...            Add 'Wants' dependency for the target on specified one or more units\n"
+               "  add-requires TARGET UNIT...         Add 'Requires' dependency for the target on specified one or more units\n"
                "  get-default                         Get the name of the default target\n"
                "  set-default TARGET                  Set the default target\n\n"
                "Machine Commands:\n"
@@ -280,12 +295,32 @@ static int set_root(CtlArgs *a, const char *arg) {
         return 0;
 }
 
+/* --what=TYPE[,TYPE...] as 252: "help" lists the types and exits. 1 to go on, 0 done, <0 error. */
+static int parse_clean_what(const char *arg, CtlArgs *a) {
+        if (isempty(arg))
+                return log_error_errno(EINVAL, "--what= requires arguments.");
+        for (const char *p = arg;;) {
+                _cleanup_free_ char *k = NULL;
+                int r = extract_first_word(&p, &k, ",", 0);
+                if (r < 0)
+                        return log_error_errno(-r, "Failed to parse directory type: %s", arg);
+                if (r == 0)
+                        return 1;
+                if (streq(k, "help")) {
+                        puts("runtime\nstate\ncache\nlogs\nconfiguration");
+                        return 0;
+                }
+                if (strv_extend(&a->clean_what, k) < 0)
+                        return log_oom();
+        }
+}
+
 enum {
         ARG_VERSION = 0x100, ARG_VALUE, ARG_NO_BLOCK, ARG_NO_LEGEND, ARG_LEGEND, ARG_NO_PAGER, ARG_PLAIN,
         ARG_STATE, ARG_FAILED, ARG_KILL_WHOM, ARG_JOB_MODE, ARG_NOW, ARG_RUNTIME, ARG_REVERSE, ARG_BEFORE,
         ARG_MODE_FAIL, ARG_MODE_IRREVERSIBLE, ARG_MODE_IGNORE_DEPS,
         ARG_AFTER, ARG_ROOT, ARG_SYSTEM, ARG_USER, ARG_NO_ASK_PASSWORD, ARG_WAIT, ARG_NO_RELOAD,
-        ARG_SHOW_TYPES, ARG_IGNORE, ARG_IGNORE_VAL, ARG_PRESET_MODE,
+        ARG_SHOW_TYPES, ARG_IGNORE, ARG_IGNORE_VAL, ARG_PRESET_MODE, ARG_WHAT,
 };
 
 /* Returns 1 to go on, 0 to exit 0, <0 on a usage error (exit status 1). */
@@ -324,6 +359,7 @@ static int parse_args(int argc, char **argv, CtlArgs *a) {
                 { "force", no_argument, NULL, 'f' },
                 { "no-reload", no_argument, NULL, ARG_NO_RELOAD },
                 { "kill-whom", required_argument, NULL, ARG_KILL_WHOM },
+                { "what", required_argument, NULL, ARG_WHAT },
                 { "signal", required_argument, NULL, 's' },
                 { "no-ask-password", no_argument, NULL, ARG_NO_ASK_PASSWORD },
                 { "runtime", no_argument, NULL, ARG_RUNTIME },
@@ -408,6 +444,9 @@ static int parse_args(int argc, char **argv, CtlArgs *a) {
                 case 'f': a->force = true; break;
                 case ARG_NO_RELOAD: a->no_reload = true; break;
                 case ARG_KILL_WHOM: a->kill_whom = optarg; break;
+                case ARG_WHAT:
+                        if ((r = parse_clean_what(optarg, a)) <= 0) return r;
+                        break;
                 case 's':
                         if (parse_signal(optarg, &a->signal) < 0) {
                                 fprintf(stderr, "Failed to parse signal string %s.\n", optarg);
@@ -557,6 +596,7 @@ finish_code:
         strv_free(a.properties);
         strv_free(a.states);
         strv_free(a.types);
+        strv_free(a.clean_what);
         free(a.root);
         return r;
 }

@@ -37,6 +37,7 @@ typedef struct CtlArgs {
         char *root;              /* --root=, absolute and simplified; NULL: the host */
         const char *job_mode;    /* --job-mode=, "replace" */
         const char *kill_whom;   /* --kill-whom=, "all" */
+        char **clean_what;       /* --what= of clean: resource types, "all" */
         const char *output;      /* -o, --output= */
         int signal;              /* -s, --signal=, SIGTERM */
         unsigned lines;          /* -n, --lines=, 10 */
@@ -124,6 +125,10 @@ int verb_ctl_list_dependencies(Ctl *c, int argc, char **argv);
 
 /* ---- unit files (systemctl-files.c) ---- */
 int verb_ctl_enable(Ctl *c, int argc, char **argv);
+int verb_ctl_add_dependency(Ctl *c, int argc, char **argv);
+int verb_ctl_clean_or_freeze(Ctl *c, int argc, char **argv);
+int verb_ctl_whoami(Ctl *c, int argc, char **argv);
+int verb_ctl_edit(Ctl *c, int argc, char **argv);
 int verb_ctl_is_enabled(Ctl *c, int argc, char **argv);
 int verb_ctl_get_default(Ctl *c, int argc, char **argv);
 int verb_ctl_set_default(Ctl *c, int argc, char **argv);

@@ -42,6 +42,8 @@
 #define BUS_ERROR_NO_ISOLATION "org.freedesktop.systemd1.NoIsolation"
 #define BUS_ERROR_UNIT_INACTIVE "org.freedesktop.systemd1.UnitInactive"
 #define BUS_ERROR_NOT_SUPPORTED "org.freedesktop.DBus.Error.NotSupported"
+#define BUS_ERROR_UNIT_BUSY "org.freedesktop.systemd1.UnitBusy"
+#define BUS_ERROR_NOTHING_TO_CLEAN "org.freedesktop.systemd1.NothingToClean"
 #define BUS_ERROR_ACCESS_DENIED "org.freedesktop.DBus.Error.AccessDenied"
 #define BUS_ERROR_INVALID_ARGS "org.freedesktop.DBus.Error.InvalidArgs"
 #define BUS_ERROR_UNKNOWN_METHOD "org.freedesktop.DBus.Error.UnknownMethod"
@@ -82,6 +84,10 @@ int bus_unit_queue_job(Manager *m, MUnit *u, JobType type, const char *mode, Bus
 int bus_unit_enqueue_job_with_transaction(Manager *m, MUnit *u, JobType type, const char *mode, BusMessage *reply, BusError *e);
 int bus_unit_kill(MUnit *u, const char *whom, int32_t signo, BusError *e);
 int bus_unit_processes(MUnit *u, BusMessage *reply);
+/* Shared between Manager.CleanUnit and Unit.Clean: the "as" of resource types read from args. */
+int bus_unit_clean(MUnit *u, BusMessage *args, BusError *e);
+/* Manager.FreezeUnit/ThawUnit and Unit.Freeze/Thaw: refused, there is no freezer (README). */
+int bus_unit_freezer(MUnit *u, bool freeze, BusError *e);
 int bus_unit_load_error(const MUnit *u, BusError *e);   /* LoadFailed/NoSuchUnit/UnitMasked, or 0 */
 const char *bus_unit_file_state(const MUnit *u);
 const char *bus_unit_sub_state(const MUnit *u);
@@ -141,3 +147,4 @@ int bus_unit_file_list(BusCall *c);
 int bus_unit_file_preset_all(BusCall *c);
 int bus_unit_file_set_default(BusCall *c);
 int bus_unit_file_get_default(BusCall *c);
+int bus_unit_file_add_dependency(BusCall *c);

@@ -371,6 +371,27 @@ static int method_kill_unit(BusCall *c) {
         return r < 0 ? r : bus_unit_kill(u, whom, sig, c->error);
 }
 
+/* CleanUnit: loaded if need be, and it must have loaded (252's GENERIC_UNIT_LOAD|VALIDATE_LOADED) */
+static int method_clean_unit(BusCall *c) {
+        MUnit *u;
+        int r = named_unit(c, &u);
+        if (r >= 0) r = bus_unit_load_error(u, c->error);
+        return r < 0 ? r : bus_unit_clean(u, c->message, c->error);
+}
+
+/* FreezeUnit (data 1), ThawUnit (0): a unit that is loaded, as 252 */
+static int method_freezer_unit(BusCall *c) {
+        MUnit *u;
+        int r = loaded_unit(c, &u);
+        return r < 0 ? r : bus_unit_freezer(u, c->method->data, c->error);
+}
+
+/* RefUnit, UnrefUnit: a loaded unit; tinysd collects no unit a client could hold on to */
+static int method_ref_unit(BusCall *c) {
+        MUnit *u;
+        return loaded_unit(c, &u);
+}
+
 static int method_reset_failed_unit(BusCall *c) {
         MUnit *u;
         int r = named_unit(c, &u);
@@ -449,6 +470,11 @@ static const BusMethod manager_methods[] = {
         { "EnqueueUnitJob", "sss", "uososa(uosos)", PRIV, method_enqueue_unit_job },
         { "KillUnit", "ssi", "", PRIV, method_kill_unit },
         { "ResetFailedUnit", "s", "", PRIV, method_reset_failed_unit },
+        { "CleanUnit", "sas", "", PRIV, method_clean_unit },
+        { "FreezeUnit", "s", "", PRIV, method_freezer_unit, 1 },
+        { "ThawUnit", "s", "", PRIV, method_freezer_unit, 0 },
+        { "RefUnit", "s", "", PRIV, method_ref_unit },
+        { "UnrefUnit", "s", "", PRIV, method_ref_unit },
         { "GetUnitProcesses", "s", "a(sus)", READ, method_get_unit_processes },
         { "GetJob", "u", "o", READ, method_job_by_id },
         { "CancelJob", "u", "", PRIV, method_job_by_id },
@@ -490,6 +516,7 @@ static const BusMethod manager_methods[] = {
         { "GetDefaultTarget", "", "s", READ, bus_unit_file_get_default },
         { "PresetAllUnitFiles", "sbb", "a(sss)", PRIV, bus_unit_file_preset_all },
         { "GetUnitFileLinks", "sb", "as", READ, bus_unit_file_get_links },
+        { "AddDependencyUnitFiles", "asssbb", "a(sss)", PRIV, bus_unit_file_add_dependency },
         { "SetExitCode", "y", "", PRIV, method_set_exit_code },
         { "StartTransientUnit", "ssa(sv)a(sa(sv))", "o", PRIV, bus_start_transient_unit },
         { "SetUnitProperties", "sba(sv)", "", PRIV, bus_set_unit_properties },

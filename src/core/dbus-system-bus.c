@@ -101,12 +101,6 @@ static void release_refs(SystemBus *sb, const char *sender) {
         }
 }
 
-static bool unit_is_held(SystemBus *sb, const char *unit) {
-        for (UnitRef *r = sb->refs; r; r = r->next)
-                if (streq(r->unit, unit)) return true;
-        return false;
-}
-
 static bool unit_is_up(Manager *m, const char *name) {
         MUnit *u = manager_get_unit(m, name);
         return u && (UNIT_IS_ACTIVE_OR_RELOADING(u->state) || u->state == UNIT_ACTIVATING);
@@ -515,7 +509,9 @@ void manager_system_bus_track_unit(Manager *m, const char *sender, MUnit *u) {
 
 void manager_system_bus_unit_properties_changed(MUnit *u) {
         SystemBus *sb = u->m->sysbus;
-        if (!sb || !sb->conn || !sb->greeted || !unit_is_held(sb, u->id)) return;
+        /* every unit, held or not: Debian's `systemctl start --wait` follows its units here too (its
+         * Unit.Ref holds nothing in tinysd) */
+        if (!sb || !sb->conn || !sb->greeted) return;
         _cleanup_(bus_message_freep) BusMessage *sig = NULL;
         if (bus_unit_changed_signal(u, &sig) >= 0) (void)send_message(sb, sig, NULL);
 }

@@ -32,9 +32,9 @@ void manager_system_bus_job_removed(Manager *m, uint32_t id, const char *unit, J
 /* JobNew/JobRemoved as signals on the system bus (nothing without a connection). */
 void manager_system_bus_job_signal(Manager *m, const char *member, uint32_t id, const char *unit, const char *result);
 /* AddRef of a transient unit by a system-bus client (systemd-run --wait connects through the bus):
- * u is held (not collected) until `sender` leaves the bus, and its PropertiesChanged signals go to
- * the bus meanwhile (252 sends a unit's changes to the bus for the clients that hold it). */
+ * u is held (not collected) until `sender` leaves the bus. */
 void manager_system_bus_track_unit(Manager *m, const char *sender, MUnit *u);
-/* PropertiesChanged of u on the system bus, when a client there holds it. */
+/* PropertiesChanged of u on the system bus, for every unit (Debian's systemctl start --wait follows
+ * units it only Ref()s, which holds nothing in tinysd). */
 void manager_system_bus_unit_properties_changed(MUnit *u);
 void manager_system_bus_free(Manager *m);

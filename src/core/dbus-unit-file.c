@@ -160,3 +160,20 @@ int bus_unit_file_get_default(BusCall *c) {
         if (r < 0) return bus_error_setf(c->error, bus_errno_to_name(r), "%s", strerror(-r));
         return bus_message_append(c->reply, "s", name);
 }
+
+/* AddDependencyUnitFiles(files, target, "Wants" | "Requires", runtime, force): `systemctl
+ * add-wants/add-requires`. Another dependency type is refused as 252 refuses an unknown one. */
+int bus_unit_file_add_dependency(BusCall *c) {
+        _cleanup_strv_free_ char **names = NULL;
+        const char *target = NULL, *type = NULL;
+        int runtime = 0, force = 0;
+        if (bus_message_read_strv(c->message, &names) < 0 ||
+            bus_message_read(c->message, "ssbb", &target, &type, &runtime, &force) < 1)
+                return invalid_args(c->error);
+        if (!streq(type, "Wants") && !streq(type, "Requires")) return invalid_args(c->error);
+        _cleanup_(install_changes_done) InstallChanges changes = { 0 };
+        int r = install_add_dependency(c->manager->set.root, (runtime ? INSTALL_RUNTIME : 0) | (force ? INSTALL_FORCE : 0),
+                                       names, target, streq(type, "Requires"), &changes);
+        if (r < 0) return install_failure(r, &changes, c->error);
+        return append_changes(c->reply, &changes);
+}

@@ -17,6 +17,7 @@
 #include "base/util.h"
 #include "bus/bus-path.h"
 #include "core/dbus-internal.h"
+#include "core/unit-clean.h"
 #include "core/transient.h"
 #include "journal/journal-server.h"
 #include "unit/install.h"
@@ -38,6 +39,31 @@ const char *bus_unit_file_state(const MUnit *u) {
         UnitFileState st;
         if (install_get_state(u->m->set.root, u->id, &st) < 0) return "";
         return unit_file_state_to_string(st);
+}
+
+/* 252's bus_unit_method_clean(): "all" or resource type names; then unit_clean()'s refusals. */
+int bus_unit_clean(MUnit *u, BusMessage *args, BusError *e) {
+        _cleanup_strv_free_ char **what = NULL;
+        unsigned mask = 0;
+        if (bus_message_read_strv(args, &what) < 0) return bus_error_setf(e, BUS_ERROR_INVALID_ARGS, "Invalid arguments");
+        STRV_FOREACH(w, what) {
+                unsigned bit = streq(*w, "all") ? UNIT_CLEAN_ALL : unit_clean_type_from_string(*w);
+                if (!bit) return bus_error_setf(e, BUS_ERROR_INVALID_ARGS, "Invalid resource type: %s", *w);
+                mask |= bit;
+        }
+        int r = munit_clean(u, mask);
+        if (r == -EOPNOTSUPP) return bus_error_setf(e, BUS_ERROR_NOT_SUPPORTED, "Unit '%s' does not support cleaning.", u->id);
+        if (r == -EUNATCH) return bus_error_setf(e, BUS_ERROR_NOTHING_TO_CLEAN, "No matching resources found.");
+        if (r == -EBUSY) return bus_error_setf(e, BUS_ERROR_UNIT_BUSY, "Unit is not inactive or has pending job.");
+        if (r < 0) return bus_error_setf(e, bus_errno_to_name(r), "%s", strerror(-r));
+        return 0;
+}
+
+/* 252's unit_freezer_action() answers EOPNOTSUPP before anything else where cg_freezer_supported()
+ * is false; tinysd has no freezer (no cgroup.freeze of its own to write), so always. */
+int bus_unit_freezer(MUnit *u, bool freeze, BusError *e) {
+        (void)freeze;
+        return bus_error_setf(e, BUS_ERROR_NOT_SUPPORTED, "Unit '%s' does not support freezing.", u->id);
 }
 
 int bus_unit_load_error(const MUnit *u, BusError *e) {
@@ -128,6 +154,14 @@ static int g_unit_file_preset(BusMessage *m, void *o) {
         return bus_append_string(m, q < 0 ? "" : q > 0 ? "enabled" : "disabled");
 }
 static int g_freezer_state(BusMessage *m, void *o) { (void)o; return bus_append_string(m, "running"); }
+static int g_can_clean(BusMessage *m, void *o) {
+        unsigned mask = munit_can_clean(U(o));
+        const char *l[8] = { 0 };
+        size_t n = 0;
+        for (int t = 0; unit_clean_type_to_string(t); t++)
+                if (mask & (1u << t)) l[n++] = unit_clean_type_to_string(t);
+        return bus_append_strv(m, (char *const *)l);
+}
 
 #define TS_GETTERS(name, field) \
         static int g_##name(BusMessage *m, void *o) { return bus_append_u64(m, U(o)->field.realtime); } \
@@ -279,7 +313,7 @@ static const BusProperty unit_properties[] = {
         { "CanStop", "b", g_can_stop },
         { "CanReload", "b", g_can_reload },
         { "CanIsolate", "b", g_can_isolate },
-        { "CanClean", "as", bus_get_empty_strv },
+        { "CanClean", "as", g_can_clean },
         { "CanFreeze", "b", bus_get_false },
         { "Job", "(uo)", g_job },
         { "StopWhenUnneeded", "b", g_stop_when_unneeded },
@@ -513,6 +547,15 @@ static int method_reset_failed(BusCall *c) {
         return 0;
 }
 
+static int method_clean(BusCall *c) {
+        return bus_unit_clean(c->object, c->message, c->error);
+}
+
+/* Freeze (data 1), Thaw (0) */
+static int method_freezer(BusCall *c) {
+        return bus_unit_freezer(c->object, c->method->data, c->error);
+}
+
 /* Ref, Unref: tinysd collects no unit a client could hold on to */
 static int method_nop(BusCall *c) {
         (void)c;
@@ -536,6 +579,9 @@ static const BusMethod unit_methods[] = {
         { "SetProperties", "ba(sv)", "", BUS_ACCESS_PRIVILEGED, bus_unit_set_properties },
         { "Ref", "", "", BUS_ACCESS_PRIVILEGED, method_nop },
         { "Unref", "", "", BUS_ACCESS_PRIVILEGED, method_nop },
+        { "Clean", "as", "", BUS_ACCESS_PRIVILEGED, method_clean },
+        { "Freeze", "", "", BUS_ACCESS_PRIVILEGED, method_freezer, 1 },
+        { "Thaw", "", "", BUS_ACCESS_PRIVILEGED, method_freezer, 0 },
         { NULL },
 };
 

@@ -522,15 +522,20 @@ void manager_bus_job_removed(Manager *m, uint32_t id, const char *unit, JobResul
         broadcast_job_signal(m, "JobRemoved", id, unit, job_result_to_string(r));
 }
 
+/* The unit's PropertiesChanged: ActiveState, SubState and Job, what clients that wait on a unit
+ * read (systemd-run --wait, 252's bus_wait_for_units: BUS_WAIT_NO_JOB needs the Job). */
 int bus_unit_changed_signal(MUnit *u, BusMessage **ret) {
-        _cleanup_free_ char *path = NULL;
+        _cleanup_free_ char *path = NULL, *jp = NULL;
         _cleanup_(bus_message_freep) BusMessage *sig = NULL;
+        uint32_t job = u->job ? u->job->id : 0;
         int r = bus_unit_path(u->id, &path);
+        if (r >= 0) r = bus_job_path(job, &jp);
         if (r >= 0) r = bus_message_new_signal(&sig, path, BUS_IFACE_PROPERTIES, "PropertiesChanged");
         if (r >= 0) r = bus_message_append(sig, "s", BUS_IFACE_UNIT);
         if (r >= 0) r = bus_message_open_container(sig, 'a', "{sv}");
         if (r >= 0) r = bus_message_append(sig, "{sv}", "ActiveState", "s", unit_active_state_to_string(u->state));
         if (r >= 0) r = bus_message_append(sig, "{sv}", "SubState", "s", bus_unit_sub_state(u));
+        if (r >= 0) r = bus_message_append(sig, "{sv}", "Job", "(uo)", job, job ? jp : "/");
         if (r >= 0) r = bus_message_close_container(sig);
         if (r >= 0) r = bus_message_append_strv(sig, NULL);
         if (r < 0) return r;

@@ -337,7 +337,12 @@ int manager_reload(Manager *m) {
         }
         Loader *old = m->loader;
         size_t n_old = m->n_list;
-        for (size_t i = 0; i < n_old; i++) munit_set_config(m->list[i], cfgs[i]);
+        /* 252 does not serialize a unit's start rate limit: after a reload every unit may be started
+         * StartLimitBurst= times again (systemd's own TEST-26 depends on it) */
+        for (size_t i = 0; i < n_old; i++) {
+                munit_set_config(m->list[i], cfgs[i]);
+                ratelimit_reset(&m->list[i]->start_limit);
+        }
         m->loader = nl;
         /* the new map's names lead to the units: by id first, then a unit that became another's
          * alias keeps the Unit it was given if no unit has its id */

@@ -1469,6 +1469,33 @@ int install_disable(const char *root, InstallFlags flags, char *const *names, In
         return WITH_PATHS(root, do_disable(p, flags, names, c));
 }
 
+/* 252's unit_file_add_dependency(): the files are found (not loaded: their own [Install] rules are
+ * not applied) and each gets the one rule "WantedBy=TARGET" (or RequiredBy=), so only that symlink
+ * is made, plus the link to a file outside the search path. */
+static int do_add_dependency(const Paths *p, InstallFlags flags, char *const *names, const char *target, bool requires,
+                             InstallChanges *c) {
+        if (!unit_name_is_valid(target, UNIT_NAME_ANY)) return change_add(c, -EUCLEAN, target, NULL);
+        Ctx ctx = {0};
+        InstallInfo *t = NULL;
+        int r = info_discover_and_check(p, &ctx, target, SEARCH_FOLLOW_CONFIG_SYMLINKS, &t, c);
+        STRV_FOREACH(n, names) {
+                InstallInfo *i = NULL;
+                if (r < 0 || (r = info_discover_and_check(p, &ctx, *n, SEARCH_FOLLOW_CONFIG_SYMLINKS, &i, c)) < 0) break;
+                char ***rule = requires ? &i->required_by : &i->wanted_by;
+                strv_free(*rule);
+                *rule = NULL;
+                r = strv_extend(rule, t->name);
+        }
+        if (r >= 0) r = ctx_apply(p, &ctx, flags, config_path_for(p, flags), SEARCH_FOLLOW_CONFIG_SYMLINKS, c);
+        ctx_done(&ctx);
+        return r;
+}
+
+int install_add_dependency(const char *root, InstallFlags flags, char *const *names, const char *target, bool requires,
+                           InstallChanges *c) {
+        return WITH_PATHS(root, do_add_dependency(p, flags, names, target, requires, c));
+}
+
 int install_get_links(const char *root, bool runtime, const char *name, char ***ret) {
         InstallChanges c = {0};
         char *const names[] = { (char *)name, NULL };

@@ -112,6 +112,10 @@ int install_unmask(const char *root, InstallFlags flags, char *const *names, Ins
 int install_preset(const char *root, InstallFlags flags, char *const *names, PresetMode mode, InstallChanges *c);
 int install_preset_all(const char *root, InstallFlags flags, PresetMode mode, InstallChanges *c);
 int install_set_default(const char *root, InstallFlags flags, const char *name, InstallChanges *c);
+/* `systemctl add-wants/add-requires TARGET NAMES`: TARGET.wants/ (or .requires/) links to each of
+ * the names' unit files, nothing else of their [Install] sections. */
+int install_add_dependency(const char *root, InstallFlags flags, char *const *names, const char *target, bool requires,
+                           InstallChanges *c);
 /* `systemctl revert`: every drop-in directory of the names in /etc, /run, the transient and the
  * set-property (system.control) directories is removed, and where a vendor version exists (below
  * /usr or /lib, or a generator's) the /etc and /run copies, links and masks too, with the links to

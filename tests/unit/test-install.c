@@ -282,6 +282,37 @@ static void test_list(void **s) {
         tmptree_free(root);
 }
 
+/* add-wants/add-requires: one link per name, none of the names' own [Install] rules */
+static void test_add_dependency(void **s) {
+        (void)s;
+        char *root = make_tree();
+        InstallChanges c = {0};
+        char *names[] = { (char *)"foo.service", (char *)"static.service", NULL };
+        assert_true(install_add_dependency(root, 0, names, "graphical.target", false, &c) >= 0);
+        assert_int_equal(c.n, 2);
+        assert_int_equal(c.v[0].type, INSTALL_CHANGE_SYMLINK);
+        assert_string_equal(c.v[0].source, "/usr/lib/systemd/system/foo.service");
+        assert_true(is_link_to(root, ETC "graphical.target.wants/foo.service", "/usr/lib/systemd/system/foo.service"));
+        assert_true(is_link_to(root, ETC "graphical.target.wants/static.service", "/usr/lib/systemd/system/static.service"));
+        assert_false(exists(root, ETC "multi-user.target.wants"));   /* foo's WantedBy= not applied */
+        assert_false(exists(root, ETC "bar.service"));               /* nor its Alias= */
+        install_changes_done(&c);
+
+        assert_true(install_add_dependency(root, INSTALL_RUNTIME, names, "foo.service", true, &c) >= 0);
+        assert_true(exists(root, "run/systemd/system/foo.service.requires/static.service"));
+        install_changes_done(&c);
+
+        char *missing[] = { (char *)"nope.service", NULL };
+        assert_int_equal(install_add_dependency(root, 0, missing, "graphical.target", false, &c), -ENOENT);
+        assert_int_equal(c.v[c.n - 1].type, -ENOENT);
+        install_changes_done(&c);
+        assert_int_equal(install_add_dependency(root, 0, names, "nope.target", false, &c), -ENOENT);
+        install_changes_done(&c);
+        assert_int_equal(install_add_dependency(root, 0, names, "not a name", false, &c), -EUCLEAN);
+        install_changes_done(&c);
+        tmptree_free(root);
+}
+
 int main(void) {
         unsetenv("SYSTEMD_UNIT_PATH");
         const struct CMUnitTest tests[] = {
@@ -289,6 +320,7 @@ int main(void) {
                 cmocka_unit_test(test_initial_states),
                 cmocka_unit_test(test_enable_disable),
                 cmocka_unit_test(test_enable_errors),
+                cmocka_unit_test(test_add_dependency),
                 cmocka_unit_test(test_also_and_template),
                 cmocka_unit_test(test_mask_unmask_runtime),
                 cmocka_unit_test(test_revert),
