@@ -191,3 +191,17 @@ int mkdir_parents(const char *path, mode_t mode) {
         }
         return 0;
 }
+
+bool env_name_is_valid(const char *s, size_t n) {
+        if (n == 0 || n > 4096 || (s[0] >= '0' && s[0] <= '9'))
+                return false;
+        for (size_t i = 0; i < n; i++)
+                if (!strchr(LETTERS DIGITS "_", s[i]) || s[i] == 0)
+                        return false;
+        return true;
+}
+
+bool env_assignment_is_valid(const char *s) {
+        const char *eq = strchr(s, '=');
+        return eq && env_name_is_valid(s, (size_t)(eq - s));
+}

@@ -91,3 +91,7 @@ void buf_free(Buf *b);
 /* Create every missing ancestor directory of path (not path itself) with mode. */
 int mkdir_parents(const char *path, mode_t mode);
 int read_file_bounded(int dirfd, const char *path, size_t max, char **ret, size_t *ret_size);
+/* An environment variable's name (letters, digits, '_', not starting with a digit, at most 4096
+ * bytes: systemd's rule), and a "NAME=value" assignment with such a name. */
+bool env_name_is_valid(const char *s, size_t n);
+bool env_assignment_is_valid(const char *s);

@@ -180,15 +180,6 @@ int verb_ctl_set_property(Ctl *c, int argc, char **argv) {
         return ret;
 }
 
-/* systemd's env_name_is_valid(): letters, digits and '_', not starting with a digit. */
-static bool env_name_ok(const char *n) {
-        if (!*n || (*n >= '0' && *n <= '9')) return false;
-        for (const char *p = n; *p; p++)
-                if (!((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '_'))
-                        return false;
-        return true;
-}
-
 /* import-environment [NAME...]: the client's own variables, by SetEnvironment (252's words). */
 int verb_ctl_import_environment(Ctl *c, int argc, char **argv) {
         extern char **environ;
@@ -203,13 +194,13 @@ int verb_ctl_import_environment(Ctl *c, int argc, char **argv) {
                 STRV_FOREACH(e, environ) {
                         const char *eq = strchr(*e, '=');
                         _cleanup_free_ char *name = eq ? strndup(*e, (size_t) (eq - *e)) : NULL;
-                        if (name && env_name_ok(name) && strv_extend(&set, *e) < 0)
+                        if (name && env_name_is_valid(name, strlen(name)) && strv_extend(&set, *e) < 0)
                                 return 1;
                 }
         } else
                 for (int i = 1; i < argc; i++) {
-                        const char *v = env_name_ok(argv[i]) ? getenv(argv[i]) : NULL;
-                        if (!env_name_ok(argv[i])) {
+                        const char *v = env_name_is_valid(argv[i], strlen(argv[i])) ? getenv(argv[i]) : NULL;
+                        if (!env_name_is_valid(argv[i], strlen(argv[i]))) {
                                 fprintf(stderr, "Not a valid environment variable name: %s\n", argv[i]);
                                 return 1;
                         }

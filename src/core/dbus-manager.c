@@ -293,15 +293,6 @@ static int method_list_jobs(BusCall *c) {
         return r < 0 ? r : bus_message_close_container(reply);
 }
 
-static bool env_assignment_valid(const char *s) {
-        const char *eq = strchr(s, '=');
-        if (!eq || eq == s) return false;
-        for (const char *p = s; p < eq; p++)
-                if (!(*p == '_' || (*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') || (p > s && *p >= '0' && *p <= '9')))
-                        return false;
-        return true;
-}
-
 /* SetEnvironment (set), UnsetEnvironment (unset), UnsetAndSetEnvironment (unset, set) */
 static int method_environment(BusCall *c) {
         const char *member = c->method->member;
@@ -311,7 +302,7 @@ static int method_environment(BusCall *c) {
         if (r >= 0 && !streq(member, "UnsetEnvironment")) r = bus_message_read_strv(c->message, &set);
         if (r < 0) return r;
         STRV_FOREACH(s, set)
-                if (!env_assignment_valid(*s)) return bus_error_setf(c->error, BUS_ERROR_INVALID_ARGS, "Invalid environment assignments");
+                if (!env_assignment_is_valid(*s)) return bus_error_setf(c->error, BUS_ERROR_INVALID_ARGS, "Invalid environment assignments");
         /* systemd's semantics: "NAME" unsets it, "NAME=VALUE" only that exact assignment */
         STRV_FOREACH(s, unset) env_unset(c->manager->environment, *s);
         return env_merge(&c->manager->environment, set);

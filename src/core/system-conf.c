@@ -71,15 +71,6 @@ static void parse_output(const ConfigItem *it, ExecOutput *field) {
         else *field = o;
 }
 
-static bool env_assignment_ok(const char *s) {
-        const char *eq = strchr(s, '=');
-        if (!eq || eq == s) return false;
-        for (const char *p = s; p < eq; p++)
-                if (!(*p == '_' || (*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') || (p > s && *p >= '0' && *p <= '9')))
-                        return false;
-        return true;
-}
-
 /* DefaultEnvironment=: quoted words with C escapes, each "K=V"; empty: the list emptied */
 static int parse_environment(const ConfigItem *it, char ***l) {
         if (isempty(it->value)) {
@@ -96,7 +87,7 @@ static int parse_environment(const ConfigItem *it, char ***l) {
                         return 0;
                 }
                 if (r == 0) return 0;
-                if (!env_assignment_ok(w)) {
+                if (!env_assignment_is_valid(w)) {
                         WARN(it, "Invalid environment assignment, ignoring: %s", w);
                         continue;
                 }

@@ -550,22 +550,10 @@ static int parse_numa_policy(const ConfigItem *it, Unit *u, int ltype, void *dat
 
 /* ---- environment ---- */
 
-static bool valid_env_name(const char *s, size_t n) {
-        if (n == 0 || n > 4096 || (s[0] >= '0' && s[0] <= '9')) return false;
-        for (size_t i = 0; i < n; i++)
-                if (!strchr(LETTERS DIGITS "_", s[i])) return false;
-        return true;
-}
-
-static bool valid_env_assignment(const char *s) {
-        const char *eq = strchr(s, '=');
-        return eq && valid_env_name(s, (size_t)(eq - s));
-}
-
 static int add_env(const ConfigItem *it, Unit *u, const char *word, char ***l) {
         _cleanup_free_ char *k = NULL;
         if (expand_full(it, u, word, "specifiers", Q_NONE, false, &k) < 0) return 0;
-        if (!valid_env_assignment(k)) {
+        if (!env_assignment_is_valid(k)) {
                 WARN(it, "Invalid environment assignment, ignoring: %s", k);
                 return 0;
         }
@@ -596,7 +584,7 @@ static int parse_env_file(const ConfigItem *it, Unit *u, int ltype, void *data) 
 static int add_pass_env(const ConfigItem *it, Unit *u, const char *word, char ***l) {
         _cleanup_free_ char *k = NULL;
         if (expand_full(it, u, word, "specifiers", Q_NONE, false, &k) < 0) return 0;
-        if (!valid_env_name(k, strlen(k))) {
+        if (!env_name_is_valid(k, strlen(k))) {
                 WARN(it, "Invalid environment name for %s, ignoring: %s", it->key, k);
                 return 0;
         }
@@ -606,7 +594,7 @@ static int add_pass_env(const ConfigItem *it, Unit *u, const char *word, char **
 static int add_unset_env(const ConfigItem *it, Unit *u, const char *word, char ***l) {
         _cleanup_free_ char *k = NULL;
         if (expand_full(it, u, word, "specifiers", Q_NONE, false, &k) < 0) return 0;
-        if (!valid_env_name(k, strlen(k)) && !valid_env_assignment(k)) {
+        if (!env_name_is_valid(k, strlen(k)) && !env_assignment_is_valid(k)) {
                 WARN(it, "Invalid environment name or assignment %s, ignoring: %s", it->key, k);
                 return 0;
         }
