@@ -184,10 +184,17 @@ static int put_list(TransientText *t, const char *name, BusMessage *m, BusError 
         _cleanup_strv_free_ char **l = NULL;
         int r = bus_message_read_strv(m, &l);
         if (r < 0) return r;
+        /* dependencies: bare names, as 252 writes them (its parser takes words without unquoting) */
+        bool deps = unit_dependency_from_string(name) >= 0;
         Buf v = { 0 };
         STRV_FOREACH(s, l) {
+                if (deps && !unit_name_is_valid(*s, UNIT_NAME_PLAIN | UNIT_NAME_INSTANCE | UNIT_NAME_TEMPLATE)) {
+                        buf_free(&v);
+                        return bus_error_setf(e, BUS_ERROR_INVALID_ARGS, "Invalid %s setting: %s", name, *s);
+                }
                 if (r >= 0 && s != l) r = buf_putc(&v, ' ');
-                if (r >= 0) r = put_quoted(&v, *s, false);
+                for (const char *p = *s; deps && r >= 0 && *p; p++) r = *p == '%' ? buf_puts(&v, "%%") : buf_putc(&v, *p);
+                if (r >= 0 && !deps) r = put_quoted(&v, *s, false);
         }
         _cleanup_free_ char *value = r >= 0 ? buf_steal(&v) : NULL;
         buf_free(&v);

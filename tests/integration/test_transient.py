@@ -178,6 +178,20 @@ def test_set_property_writes_dropins_and_applies(box, client):
     assert not c.path("/etc/systemd/system.control/nope.service.d").exists()
 
 
+def test_dependency_properties_reach_the_unit(box, client):
+    """-p Wants=/After=/OnSuccess= are written as bare names, as 252 writes them (quoted, the
+    dependency parser took the quotes as part of the name and dropped them: conformance 68)."""
+    c = box
+    c.wait_for(r"Started web\.service")
+    r = run(c, "--unit=dep", "--remain-after-exit", "-p", "Wants=web.service", "-p", "After=web.service",
+            "-p", "OnSuccess=web.service", "true")
+    assert r.returncode == 0, r.stderr
+    got = show(c, "dep", "Wants,After,OnSuccess")
+    assert got["Wants"] == "web.service" and got["OnSuccess"] == "web.service", got
+    assert "web.service" in got["After"].split(), got
+    assert "Wants=web.service\n" in c.path("/run/systemd/transient/dep.service").read_text()
+
+
 def test_bad_value_refused_at_the_call(box, client):
     """A value the unit-file parser would log and ignore is refused as 252 refuses it, nothing
     written (before: the unit ran as Type=simple, a warning in the log)."""
