@@ -65,6 +65,10 @@ def test_tinysd_passes_what_systemd_passes(results):
         sd, ts = by[(nn, "systemd")], by[(nn, "tinysd")]
         if sd["passed"] and not ts["passed"] and nn not in known:
             regressions.append(f"testsuite-{nn}: {ts['why']}")
+        if known.get(nn, "").startswith("intermittent:"):
+            # a defect that shows in some runs only: reported either way, asserted neither way
+            misplaced.append(f"testsuite-{nn} (intermittent) {'passed' if ts['passed'] else 'failed: ' + ts['why']}")
+            continue
         if nn in known and ts["passed"]:
             fixed.append(f"testsuite-{nn} passes now: remove it from known-failures.txt")
         if nn in known and not sd["passed"]:
