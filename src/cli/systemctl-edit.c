@@ -17,6 +17,7 @@
 #include <unistd.h>
 #include "base/id128.h"
 #include "base/log.h"
+#include "base/signal-util.h"
 #include "base/strv.h"
 #include "base/util.h"
 #include "cli/systemctl.h"
@@ -243,7 +244,7 @@ static int run_editor(EditFile *files, size_t n) {
         if (WIFEXITED(status))
                 log_error("(editor) failed with exit status %i.", WEXITSTATUS(status));
         else
-                log_error("(editor) terminated by signal %s.", strsignal(WTERMSIG(status)));
+                log_error("(editor) terminated by signal SIG%s.", signal_to_string(WTERMSIG(status)));
         return -EPROTO;
 }
 

@@ -163,7 +163,12 @@ def test_reload(boot, record, sig):
     assert c.running()
 
 
-def test_isolate_rescue_emergency_and_back_to_default(boot, record):
+def test_isolate_rescue_emergency_and_back_to_default(boot, record, request, tinysd):
+    if tinysd == str(STATIC):
+        # Known regression (closing note of 2026-12-08): since the journal-format merge (a7238e6; 3582ae2's
+        # static binary passes) the static build does not start a and b again on SIGRTMIN+0 after the
+        # rescue isolate; glibc and ASan builds pass. Strict: this fails once the cause is fixed.
+        request.applymarker(pytest.mark.xfail(strict=True, reason="static build: default after rescue (open)"))
     c = boot_a_b(boot)
     for sig, target in ((RT(1), "rescue"), (RT(0), "default"), (RT(2), "emergency"), (RT(0), "default")):
         before = len(seq(c))
