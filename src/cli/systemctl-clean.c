@@ -20,12 +20,8 @@ int verb_ctl_clean_or_freeze(Ctl *c, int argc, char **argv) {
         (void) argc;
         if (ctl_bus(c) < 0)
                 return 1;
-        r = ctl_expand_names(c, argv + 1, NULL, &names, NULL);
-        if (r < 0) {
-                errno = -r;
-                fprintf(stderr, "Failed to expand names: %m\n");
+        if (ctl_expand_names_or_say(c, argv + 1, &names, NULL) < 0)
                 return 1;
-        }
         method = streq(verb, "clean") ? "CleanUnit" : streq(verb, "freeze") ? "FreezeUnit" : "ThawUnit";
         STRV_FOREACH(n, names) {
                 _cleanup_bus_message_ BusMessage *m = NULL, *reply = NULL;

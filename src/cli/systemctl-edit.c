@@ -286,12 +286,8 @@ int verb_ctl_edit(Ctl *c, int argc, char **argv) {
                 return log_error_errno(EINVAL, "Cannot edit units if not on a tty."), 1;
         if (ctl_bus(c) < 0)
                 return 1;
-        r = ctl_expand_names(c, argv + 1, NULL, &names, NULL);
-        if (r < 0) {
-                errno = -r;
-                fprintf(stderr, "Failed to expand names: %m\n");
+        if (ctl_expand_names_or_say(c, argv + 1, &names, NULL) < 0)
                 return 1;
-        }
         if (strv_isempty(names))
                 return log_error_errno(ENOENT, "No units matched the specified patterns."), 1;
         if (!(files = calloc(strv_length(names), sizeof *files)))

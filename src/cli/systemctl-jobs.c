@@ -57,6 +57,15 @@ static int expand_names(Ctl *c, char **args, const char *suffix, char ***ret) {
         return ctl_expand_names(c, args, suffix, ret, NULL);
 }
 
+int ctl_expand_names_or_say(Ctl *c, char **args, char ***ret, bool *ret_expanded) {
+        int r = ctl_expand_names(c, args, NULL, ret, ret_expanded);
+        if (r < 0) {
+                errno = -r;
+                fprintf(stderr, "Failed to expand names: %m\n");
+        }
+        return r;
+}
+
 int ctl_expand_names(Ctl *c, char **args, const char *suffix, char ***ret, bool *ret_expanded) {
         _cleanup_strv_free_ char **mangled = NULL, **globs = NULL;
         int r;
@@ -383,12 +392,8 @@ int verb_ctl_start(Ctl *c, int argc, char **argv) {
         if (r < 0)
                 return 1;
         bool expanded = false;
-        r = ctl_expand_names(c, argv + 1, NULL, &names, &expanded);
-        if (r < 0) {
-                errno = -r;
-                fprintf(stderr, "Failed to expand names: %m\n");
+        if (ctl_expand_names_or_say(c, argv + 1, &names, &expanded) < 0)
                 return 1;
-        }
         if (!c->args->all && expanded && streq(job_type, "start") && !c->args->quiet) {
                 bool colors = ctl_colors_enabled();
                 fprintf(stderr, "Warning: %ssystemctl start called with a glob pattern.%s\n"

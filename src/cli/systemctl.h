@@ -101,6 +101,8 @@ int ctl_dump_changes(BusMessage *reply, bool quiet);
 /* Command-line names → unit names, as expand_unit_names(): mangled (suffix, default .service);
  * globs expanded against the loaded units list-units would show. *ret_expanded: a glob was seen. */
 int ctl_expand_names(Ctl *c, char **args, const char *suffix, char ***ret, bool *ret_expanded);
+/* ctl_expand_names() without a suffix, saying 252's "Failed to expand names: …" when it fails. */
+int ctl_expand_names_or_say(Ctl *c, char **args, char ***ret, bool *ret_expanded);
 int verb_ctl_start(Ctl *c, int argc, char **argv);
 int verb_ctl_isolate(Ctl *c, int argc, char **argv);
 int verb_ctl_kill(Ctl *c, int argc, char **argv);
